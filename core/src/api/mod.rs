@@ -1,0 +1,317 @@
+//! The API server: the object store, admission, and the verbs kubectl uses (apply, create,
+//! delete, get). Errors are [`ApiError`] values that render exactly as kubectl prints them.
+//!
+//! Registration steps 1–3 happen here: the POST (step 1), authentication, authorization and
+//! admission including validation (step 2), and ClusterIP/NodePort allocation (step 3).
+//! Everything after that is a controller reacting to the stored object (see `controllers`).
+
+pub mod validation;
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use crate::model::*;
+use validation::FieldError;
+
+/// The object store: one ordered map, so listing a kind in a namespace is a sorted range scan.
+#[derive(Clone, Debug, Default)]
+pub struct Store {
+    objects: BTreeMap<ObjKey, Object>,
+    resource_version: u64,
+}
+
+impl Store {
+    pub fn get(&self, key: &ObjKey) -> Option<&Object> {
+        self.objects.get(key)
+    }
+
+    pub fn get_mut(&mut self, key: &ObjKey) -> Option<&mut Object> {
+        self.objects.get_mut(key)
+    }
+
+    pub fn contains(&self, key: &ObjKey) -> bool {
+        self.objects.contains_key(key)
+    }
+
+    /// Insert or replace, bumping `resourceVersion`. Returns the previous object.
+    pub fn put(&mut self, mut obj: Object) -> Option<Object> {
+        self.resource_version += 1;
+        obj.meta_mut().resource_version = self.resource_version;
+        self.objects.insert(obj.key(), obj)
+    }
+
+    pub fn remove(&mut self, key: &ObjKey) -> Option<Object> {
+        self.objects.remove(key)
+    }
+
+    /// Objects of one kind, in one namespace (`None`: all namespaces), sorted by namespace, name.
+    pub fn list(&self, kind: Kind, namespace: Option<&str>) -> impl Iterator<Item = &Object> {
+        let start = ObjKey {
+            kind,
+            namespace: namespace.unwrap_or("").to_string(),
+            name: String::new(),
+        };
+        let ns = namespace.map(str::to_string);
+        self.objects
+            .range(start..)
+            .take_while(move |(k, _)| k.kind == kind && ns.as_ref().is_none_or(|n| &k.namespace == n))
+            .map(|(_, o)| o)
+    }
+
+    pub fn pods(&self, namespace: Option<&str>) -> impl Iterator<Item = &Pod> {
+        self.list(Kind::Pod, namespace).filter_map(|o| match o {
+            Object::Pod(p) => Some(p),
+            _ => None,
+        })
+    }
+
+    pub fn services(&self, namespace: Option<&str>) -> impl Iterator<Item = &Service> {
+        self.list(Kind::Service, namespace).filter_map(|o| match o {
+            Object::Service(s) => Some(s),
+            _ => None,
+        })
+    }
+
+    pub fn nodes(&self) -> impl Iterator<Item = &Node> {
+        self.list(Kind::Node, None).filter_map(|o| match o {
+            Object::Node(n) => Some(n),
+            _ => None,
+        })
+    }
+
+    pub fn pod(&self, ns: &str, name: &str) -> Option<&Pod> {
+        match self.get(&ObjKey::new(Kind::Pod, ns, name)) {
+            Some(Object::Pod(p)) => Some(p),
+            _ => None,
+        }
+    }
+
+    pub fn service(&self, ns: &str, name: &str) -> Option<&Service> {
+        match self.get(&ObjKey::new(Kind::Service, ns, name)) {
+            Some(Object::Service(s)) => Some(s),
+            _ => None,
+        }
+    }
+
+    pub fn endpoints(&self, ns: &str, name: &str) -> Option<&Endpoints> {
+        match self.get(&ObjKey::new(Kind::Endpoints, ns, name)) {
+            Some(Object::Endpoints(e)) => Some(e),
+            _ => None,
+        }
+    }
+
+    pub fn node(&self, name: &str) -> Option<&Node> {
+        match self.get(&ObjKey::new(Kind::Node, "", name)) {
+            Some(Object::Node(n)) => Some(n),
+            _ => None,
+        }
+    }
+
+    pub fn namespace_exists(&self, ns: &str) -> bool {
+        self.contains(&ObjKey::new(Kind::Namespace, "", ns))
+    }
+
+    pub fn len(&self) -> usize {
+        self.objects.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.objects.is_empty()
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = &Object> {
+        self.objects.values()
+    }
+}
+
+/// What `kubectl apply` did with one object.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ApplyAction {
+    Created,
+    Configured,
+    Unchanged,
+}
+
+impl ApplyAction {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ApplyAction::Created => "created",
+            ApplyAction::Configured => "configured",
+            ApplyAction::Unchanged => "unchanged",
+        }
+    }
+}
+
+/// An error from the API server (or kubectl's client-side checks), worded as kubectl prints it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ApiError {
+    /// 422: validation failed (`The Service "Ent" is invalid: …`).
+    Invalid { kind: Kind, name: String, errors: Vec<FieldError> },
+    /// 400: could not decode (`Service in version "v1" cannot be handled as a Service: …`).
+    BadRequest(String),
+    /// 404: `namespaces "foo" not found`, `services "x" not found`.
+    NotFound { resource: String, name: String },
+    /// 409: `services "x" already exists`.
+    AlreadyExists { resource: String, name: String },
+    /// Client side: `no matches for kind "Foo" in version "v1"`.
+    NoMatch {
+        kind: String,
+        version: String,
+        name: String,
+        namespace: String,
+    },
+    /// Client side: kind or apiVersion missing.
+    NotSet(&'static str),
+    /// Client side: `the namespace from the provided object "dev" does not match …`.
+    NamespaceMismatch { object: String, flag: String },
+    /// 403 with the full status message.
+    Forbidden(String),
+    /// 500: `Internal error occurred: failed to allocate a serviceIP: range is full`.
+    InternalError(String),
+}
+
+/// Plural resource name as used in API error messages (`services`, `deployments.apps`).
+pub fn plural(kind: Kind) -> &'static str {
+    match kind {
+        Kind::Namespace => "namespaces",
+        Kind::Node => "nodes",
+        Kind::Pod => "pods",
+        Kind::Service => "services",
+        Kind::Endpoints => "endpoints",
+        Kind::EndpointSlice => "endpointslices.discovery.k8s.io",
+        Kind::ConfigMap => "configmaps",
+        Kind::Deployment => "deployments.apps",
+        Kind::ReplicaSet => "replicasets.apps",
+        Kind::DaemonSet => "daemonsets.apps",
+    }
+}
+
+impl ApiError {
+    /// The reason kubectl prints in `Error from server (<Reason>)`.
+    pub fn reason(&self) -> &'static str {
+        match self {
+            ApiError::Invalid { .. } => "Invalid",
+            ApiError::BadRequest(_) => "BadRequest",
+            ApiError::NotFound { .. } => "NotFound",
+            ApiError::AlreadyExists { .. } => "AlreadyExists",
+            ApiError::Forbidden(_) => "Forbidden",
+            ApiError::InternalError(_) => "InternalError",
+            _ => "",
+        }
+    }
+
+    /// The API status message (what `err.Error()` returns in Go).
+    pub fn status_message(&self) -> String {
+        match self {
+            ApiError::Invalid { kind, name, errors } => {
+                let list: Vec<String> = errors.iter().map(|e| e.to_string()).collect();
+                let agg = if list.len() == 1 { list[0].clone() } else { format!("[{}]", list.join(", ")) };
+                format!("{} \"{}\" is invalid: {}", kind.name(), name, agg)
+            }
+            ApiError::BadRequest(m) => m.clone(),
+            ApiError::NotFound { resource, name } => format!("{resource} \"{name}\" not found"),
+            ApiError::AlreadyExists { resource, name } => format!("{resource} \"{name}\" already exists"),
+            ApiError::NoMatch { kind, version, .. } => format!("no matches for kind \"{kind}\" in version \"{version}\""),
+            ApiError::NotSet(what) => format!("{what} not set"),
+            ApiError::Forbidden(m) => m.clone(),
+            ApiError::InternalError(m) => format!("Internal error occurred: {m}"),
+            ApiError::NamespaceMismatch { object, flag } => format!(
+                "the namespace from the provided object \"{object}\" does not match the namespace \"{flag}\". You must pass '--namespace={object}' to perform this operation."
+            ),
+        }
+    }
+
+    /// How kubectl prints this error when it is the only one (`cmdutil.CheckErr`).
+    /// `source` is the file and `verb` the operation (`creating`) when it came from `-f`.
+    pub fn kubectl_message(&self, source: Option<(&str, &str)>) -> String {
+        match self {
+            ApiError::Invalid { kind, name, errors } => {
+                let prefix = format!("The {} \"{}\" is invalid: ", kind.name(), name);
+                if errors.len() == 1 {
+                    format!("{prefix}{}", errors[0])
+                } else {
+                    let mut s = prefix;
+                    for e in errors {
+                        s.push_str(&format!("\n* {e}"));
+                    }
+                    s
+                }
+            }
+            _ => self.aggregate_line(source),
+        }
+    }
+
+    /// How kubectl prints this error as one line among several (`MultipleErrors`).
+    pub fn aggregate_line(&self, source: Option<(&str, &str)>) -> String {
+        match self {
+            ApiError::NoMatch {
+                kind,
+                version,
+                name,
+                namespace,
+            } => {
+                let from = source.map(|(f, _)| format!(" from \"{f}\"")).unwrap_or_default();
+                format!(
+                    "error: resource mapping not found for name: \"{name}\" namespace: \"{namespace}\"{from}: no matches for kind \"{kind}\" in version \"{version}\"\nensure CRDs are installed first"
+                )
+            }
+            ApiError::NotSet(what) => {
+                let file = source.map(|(f, _)| f).unwrap_or("STDIN");
+                format!("error: error validating \"{file}\": error validating data: {what} not set; if you choose to ignore these errors, turn validation off with --validate=false")
+            }
+            ApiError::NamespaceMismatch { .. } => format!("error: {}", self.status_message()),
+            _ => {
+                let msg = match source {
+                    Some((file, verb)) => format!("error when {verb} \"{file}\": {}", self.status_message()),
+                    None => self.status_message(),
+                };
+                format!("Error from server ({}): {msg}", self.reason())
+            }
+        }
+    }
+}
+
+impl fmt::Display for ApiError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.status_message())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use validation::{FieldError, FieldErrorKind};
+
+    fn fe(field: &str) -> FieldError {
+        FieldError {
+            field: field.into(),
+            kind: FieldErrorKind::Required(None),
+        }
+    }
+
+    #[test]
+    fn invalid_one_and_many() {
+        let one = ApiError::Invalid {
+            kind: Kind::Service,
+            name: "ent".into(),
+            errors: vec![fe("spec.ports")],
+        };
+        assert_eq!(
+            one.kubectl_message(None),
+            "The Service \"ent\" is invalid: spec.ports: Required value"
+        );
+        let two = ApiError::Invalid {
+            kind: Kind::Service,
+            name: "ent".into(),
+            errors: vec![fe("a"), fe("b")],
+        };
+        assert_eq!(
+            two.kubectl_message(None),
+            "The Service \"ent\" is invalid: \n* a: Required value\n* b: Required value"
+        );
+        assert_eq!(
+            two.aggregate_line(Some(("x.yml", "creating"))),
+            "Error from server (Invalid): error when creating \"x.yml\": Service \"ent\" is invalid: [a: Required value, b: Required value]"
+        );
+    }
+}

@@ -1,0 +1,114 @@
+//! `sdplay`: the page's terminal, natively. Reads command lines from SCRIPT (or stdin), runs
+//! each as the page does, and prints the transcript: the prompt and the command, then its
+//! output (and, with `--trace`, the trace events it caused).
+//!
+//! ```text
+//! sdplay [--seed N] [--nodes N] [--proxy-mode ipvs|iptables|nftables] [--trace] [SCRIPT]
+//! ```
+//! `kubectl apply -f PATH` reads PATH from the filesystem: relative to the working directory,
+//! else to the script's directory. `sleep N` advances the simulated clock. Blank lines and `#`
+//! comments are skipped. The exit status is 0 unless the CLI itself could not run.
+
+use std::io::{self, Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use sdplay_core::{Config, Files, ProxyMode};
+
+struct Disk {
+    base: Option<PathBuf>,
+}
+
+impl Files for Disk {
+    fn read(&self, path: &str) -> Option<String> {
+        if let Ok(t) = std::fs::read_to_string(path) {
+            return Some(t);
+        }
+        let p = Path::new(path);
+        if p.is_relative() {
+            if let Some(b) = &self.base {
+                return std::fs::read_to_string(b.join(p)).ok();
+            }
+        }
+        None
+    }
+
+    fn list(&self) -> Vec<String> {
+        let dir = self.base.clone().unwrap_or_else(|| PathBuf::from("."));
+        let mut v: Vec<String> = std::fs::read_dir(dir)
+            .map(|d| {
+                d.filter_map(|e| e.ok())
+                    .map(|e| e.file_name().to_string_lossy().into_owned())
+                    .collect()
+            })
+            .unwrap_or_default();
+        v.sort();
+        v
+    }
+}
+
+const USAGE: &str = "usage: sdplay [--seed N] [--nodes N] [--proxy-mode ipvs|iptables|nftables] [--trace] [SCRIPT]\n";
+
+fn main() -> ExitCode {
+    let mut config = Config::default();
+    let mut trace = false;
+    let mut script: Option<String> = None;
+    let mut args = std::env::args().skip(1);
+    while let Some(a) = args.next() {
+        let (flag, inline) = match a.split_once('=') {
+            Some((f, v)) if f.starts_with("--") => (f.to_string(), Some(v.to_string())),
+            _ => (a.clone(), None),
+        };
+        let mut value = || inline.clone().or_else(|| args.next());
+        match flag.as_str() {
+            "--seed" => match value().and_then(|v| v.parse().ok()) {
+                Some(s) => config.seed = s,
+                None => return usage("--seed needs a number"),
+            },
+            "--nodes" => match value().and_then(|v| v.parse::<usize>().ok()).filter(|n| (1..=50).contains(n)) {
+                Some(n) => config.nodes = n,
+                None => return usage("--nodes needs a number from 1 to 50"),
+            },
+            "--proxy-mode" => match value().as_deref().and_then(ProxyMode::parse) {
+                Some(m) => config.proxy_mode = m,
+                None => return usage("--proxy-mode is ipvs, iptables or nftables"),
+            },
+            "--trace" => trace = true,
+            "-h" | "--help" => {
+                print!("{USAGE}");
+                return ExitCode::SUCCESS;
+            }
+            s if s.starts_with('-') && s != "-" => return usage(&format!("unknown flag {s}")),
+            _ => script = Some(a),
+        }
+    }
+    let (text, base) = match script.as_deref() {
+        None | Some("-") => {
+            let mut s = String::new();
+            if let Err(e) = io::stdin().read_to_string(&mut s) {
+                eprintln!("sdplay: reading stdin: {e}");
+                return ExitCode::from(2);
+            }
+            (s, None)
+        }
+        Some(path) => match std::fs::read_to_string(path) {
+            Ok(t) => (t, Path::new(path).parent().map(Path::to_path_buf)),
+            Err(e) => {
+                eprintln!("sdplay: {path}: {e}");
+                return ExitCode::from(2);
+            }
+        },
+    };
+    let files = Disk { base };
+    let text = sdplay_core::transcript(config, &text, &files, trace);
+    let stdout = io::stdout();
+    let mut out = stdout.lock();
+    if out.write_all(text.as_bytes()).and_then(|_| out.flush()).is_err() {
+        return ExitCode::from(2);
+    }
+    ExitCode::SUCCESS
+}
+fn usage(msg: &str) -> ExitCode {
+    eprint!("sdplay: {msg}\n{USAGE}");
+    ExitCode::from(2)
+}

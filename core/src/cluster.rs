@@ -1,0 +1,708 @@
+//! The simulated cluster: the store, the clock, the seeded RNG, the allocators, kube-proxy on
+//! every node, and the work queue that drives controllers until the cluster is quiet.
+//!
+//! Sans-I/O: nothing here reads a clock or a file. [`Cluster::advance`] moves simulated time and
+//! fires due timers (containers starting, grace periods ending); every mutation enqueues only the
+//! work that depends on it (a Pod → its owner and the Services selecting it; a Service → its
+//! Endpoints and proxy rules), so no change ever triggers a full resync.
+
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
+use std::net::Ipv4Addr;
+
+use crate::api::validation::{self, FieldError, FieldErrorKind};
+use crate::api::{plural, ApiError, ApplyAction, Store};
+use crate::ipam::{AllocError, HostLocal, NodePortAllocator, ServiceIpAllocator};
+use crate::model::*;
+use crate::proxy::{Proxy, ProxyMode};
+use crate::rng::Rng;
+use crate::time::SimTime;
+use crate::trace::{Reg, Step, Trace};
+
+/// Settings fixed when the cluster is created.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Config {
+    pub seed: u64,
+    pub nodes: usize,
+    pub proxy_mode: ProxyMode,
+    pub service_cidr: (Ipv4Addr, u8),
+    pub cluster_domain: String,
+    /// How long the cluster has been up when the session starts (AGE of system objects).
+    pub uptime_secs: u64,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            seed: 1,
+            nodes: 1,
+            proxy_mode: ProxyMode::Ipvs,
+            service_cidr: (Ipv4Addr::new(10, 96, 0, 0), 12),
+            cluster_domain: "cluster.local".into(),
+            uptime_secs: 18 * 86_400,
+        }
+    }
+}
+
+/// Work for the controllers, keyed so duplicates collapse.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub(crate) enum Work {
+    Deployment(String, String),
+    ReplicaSet(String, String),
+    Schedule(String, String),
+    Endpoints(String, String),
+    Proxy(String, String),
+}
+
+/// Something that happens later in simulated time.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub(crate) enum Timer {
+    /// Image pulled, sandbox up: containers start.
+    ContainerStarted { ns: String, name: String, uid: String },
+    /// Readiness probe first succeeds.
+    PodReady { ns: String, name: String, uid: String },
+    /// The grace period is over: the Pod object goes away.
+    PodGone { ns: String, name: String, uid: String },
+}
+
+pub struct Cluster {
+    pub config: Config,
+    pub now: SimTime,
+    pub store: Store,
+    pub rng: Rng,
+    pub service_ips: ServiceIpAllocator,
+    pub node_ports: NodePortAllocator,
+    pub pod_ips: BTreeMap<String, HostLocal>,
+    pub proxy: Proxy,
+    pub trace: Trace,
+    /// Images already pulled, per node (a second Pod with the same image starts faster).
+    pub(crate) pulled: BTreeSet<(String, String)>,
+    /// The manifest each object was last applied from (for `unchanged` / `configured`).
+    pub(crate) applied: BTreeMap<ObjKey, Object>,
+    pub(crate) timers: BTreeMap<(SimTime, u64), Timer>,
+    timer_seq: u64,
+    queue: VecDeque<Work>,
+    queued: BTreeSet<Work>,
+    uid_counter: u64,
+}
+
+/// The IP of node `i` (0-based), as minikube's docker driver hands them out.
+pub fn node_ip(i: usize) -> Ipv4Addr {
+    Ipv4Addr::new(192, 168, 49, 2 + i as u8)
+}
+
+/// The name of node `i`: `minikube`, `minikube-m02`, …
+pub fn node_name(i: usize) -> String {
+    if i == 0 {
+        "minikube".into()
+    } else {
+        format!("minikube-m{:02}", i + 1)
+    }
+}
+
+impl Cluster {
+    /// A fresh minikube-like cluster, already running for `config.uptime_secs`.
+    pub fn new(config: Config) -> Cluster {
+        let (base, prefix) = config.service_cidr;
+        let proxy = Proxy::new(config.proxy_mode);
+        let mut c = Cluster {
+            rng: Rng::new(config.seed),
+            service_ips: ServiceIpAllocator::new(base, prefix),
+            node_ports: NodePortAllocator::default(),
+            pod_ips: BTreeMap::new(),
+            proxy,
+            trace: Trace::default(),
+            pulled: BTreeSet::new(),
+            applied: BTreeMap::new(),
+            timers: BTreeMap::new(),
+            timer_seq: 0,
+            queue: VecDeque::new(),
+            queued: BTreeSet::new(),
+            uid_counter: 0,
+            now: SimTime::ZERO,
+            store: Store::default(),
+            config,
+        };
+        crate::bootstrap::bootstrap(&mut c);
+        let up = c.now.plus_secs(c.config.uptime_secs);
+        c.advance_to(up);
+        c
+    }
+
+    pub fn domain(&self) -> &str {
+        &self.config.cluster_domain
+    }
+
+    pub(crate) fn new_uid(&mut self) -> String {
+        self.uid_counter += 1;
+        let a = self.rng.next_u64();
+        let b = self.rng.next_u64();
+        format!(
+            "{:08x}-{:04x}-4{:03x}-{:04x}-{:012x}",
+            (a >> 32) as u32,
+            (a >> 16) as u16,
+            (a & 0xfff) as u16,
+            ((b >> 48) as u16 & 0x3fff) | 0x8000,
+            b & 0xffff_ffff_ffff
+        )
+    }
+
+    pub(crate) fn enqueue(&mut self, w: Work) {
+        if self.queued.insert(w.clone()) {
+            self.queue.push_back(w);
+        }
+    }
+
+    pub(crate) fn schedule_timer(&mut self, at: SimTime, t: Timer) {
+        self.timer_seq += 1;
+        self.timers.insert((at, self.timer_seq), t);
+    }
+
+    /// Record a trace event at the current time.
+    pub(crate) fn emit(&mut self, step: Step, summary: String, why: impl Into<String>, objects: Vec<ObjKey>) {
+        let now = self.now;
+        self.trace.push(now, step, summary, why, objects);
+    }
+
+    /// Store an object (new or changed) and enqueue everything that depends on it.
+    pub(crate) fn write(&mut self, obj: Object) {
+        let old = self.store.put(obj.clone());
+        self.on_change(old.as_ref(), Some(&obj));
+    }
+
+    /// Remove an object and enqueue its dependants.
+    pub(crate) fn erase(&mut self, key: &ObjKey) -> Option<Object> {
+        let old = self.store.remove(key)?;
+        self.applied.remove(key);
+        self.on_change(Some(&old), None);
+        Some(old)
+    }
+
+    fn on_change(&mut self, old: Option<&Object>, new: Option<&Object>) {
+        let Some(any) = new.or(old) else { return };
+        let ns = any.meta().namespace.clone();
+        let name = any.meta().name.clone();
+        match any {
+            Object::Deployment(_) => self.enqueue(Work::Deployment(ns, name)),
+            Object::ReplicaSet(rs) => {
+                self.enqueue(Work::ReplicaSet(ns.clone(), name));
+                if let Some(o) = &rs.meta.owner {
+                    self.enqueue(Work::Deployment(ns, o.name.clone()));
+                }
+            }
+            Object::Pod(_) => {
+                for obj in [old, new].into_iter().flatten() {
+                    if let Object::Pod(p) = obj {
+                        if let Some(o) = &p.meta.owner {
+                            if o.kind == Kind::ReplicaSet {
+                                self.enqueue(Work::ReplicaSet(ns.clone(), o.name.clone()));
+                            }
+                        }
+                    }
+                }
+                if let Some(Object::Pod(p)) = new {
+                    if p.spec.node_name.is_none() && !p.is_terminating() {
+                        self.enqueue(Work::Schedule(ns.clone(), name.clone()));
+                    }
+                }
+                // Only Services whose selector matches the old or the new labels.
+                let mut hits = Vec::new();
+                for svc in self.store.services(Some(&ns)) {
+                    if let Some(sel) = &svc.spec.selector {
+                        let matches = |o: Option<&Object>| match o {
+                            Some(Object::Pod(p)) => selector_matches(sel, &p.meta.labels),
+                            _ => false,
+                        };
+                        if matches(old) || matches(new) {
+                            hits.push(svc.meta.name.clone());
+                        }
+                    }
+                }
+                for s in hits {
+                    self.enqueue(Work::Endpoints(ns.clone(), s));
+                }
+            }
+            Object::Service(_) => {
+                self.enqueue(Work::Endpoints(ns.clone(), name.clone()));
+                self.enqueue(Work::Proxy(ns, name));
+            }
+            Object::Endpoints(_) => self.enqueue(Work::Proxy(ns, name)),
+            _ => {}
+        }
+    }
+
+    /// Run controllers until there is no more work.
+    pub fn settle(&mut self) {
+        // A bound keeps a controller bug from freezing the page; it is never reached in practice.
+        let mut budget = 100_000usize;
+        while let Some(w) = self.queue.pop_front() {
+            self.queued.remove(&w);
+            budget -= 1;
+            if budget == 0 {
+                break;
+            }
+            match w {
+                Work::Deployment(ns, n) => self.reconcile_deployment(&ns, &n),
+                Work::ReplicaSet(ns, n) => self.reconcile_replicaset(&ns, &n),
+                Work::Schedule(ns, n) => self.schedule_pod(&ns, &n),
+                Work::Endpoints(ns, n) => self.reconcile_endpoints(&ns, &n),
+                Work::Proxy(ns, n) => self.sync_proxy(&ns, &n),
+            }
+        }
+    }
+
+    /// Move simulated time forward to `to`, firing timers in order.
+    pub fn advance_to(&mut self, to: SimTime) {
+        self.settle();
+        while let Some((&(at, seq), _)) = self.timers.iter().next() {
+            if at > to {
+                break;
+            }
+            let Some(timer) = self.timers.remove(&(at, seq)) else { break };
+            if at > self.now {
+                self.now = at;
+            }
+            self.fire(timer);
+            self.settle();
+        }
+        if to > self.now {
+            self.now = to;
+        }
+    }
+
+    pub fn advance_ms(&mut self, ms: u64) {
+        let to = self.now.plus_ms(ms);
+        self.advance_to(to);
+    }
+
+    /// The earliest pending timer, if any (the page uses it to know when something will change).
+    pub fn next_timer(&self) -> Option<SimTime> {
+        self.timers.keys().next().map(|(t, _)| *t)
+    }
+
+    // -----------------------------------------------------------------------------------------
+    // The API server's verbs.
+
+    /// `kubectl apply` of one decoded object. `default_ns` is `-n` or the context's namespace.
+    pub fn apply(&mut self, mut obj: Object, default_ns: &str, ns_flag_given: bool) -> Result<ApplyAction, ApiError> {
+        let kind = obj.kind();
+        if kind.namespaced() {
+            let m = obj.meta_mut();
+            if m.namespace.is_empty() {
+                m.namespace = default_ns.to_string();
+            } else if ns_flag_given && m.namespace != default_ns {
+                return Err(ApiError::NamespaceMismatch {
+                    object: m.namespace.clone(),
+                    flag: default_ns.to_string(),
+                });
+            }
+        } else {
+            obj.meta_mut().namespace.clear();
+        }
+        let key = obj.key();
+        let name = key.name.clone();
+        let ns = key.namespace.clone();
+        self.emit(
+            Step::Registration(Reg::Post),
+            format!("kubectl sends {} to the API server", display_key(&key)),
+            match kind {
+                Kind::Service => "registration starts with a Service manifest POSTed (or PATCHed) to the API server",
+                _ => "every change to the cluster is a request to the API server",
+            },
+            vec![key.clone()],
+        );
+        // Step 2: authn/authz/admission (validation included).
+        let errors = validation::validate(&obj);
+        if !errors.is_empty() {
+            return Err(ApiError::Invalid { kind, name, errors });
+        }
+        if kind.namespaced() && !self.store.namespace_exists(&ns) {
+            return Err(ApiError::NotFound {
+                resource: "namespaces".into(),
+                name: ns,
+            });
+        }
+        if let Some(ns_obj) = self.store.get(&ObjKey::new(Kind::Namespace, "", &ns)) {
+            if ns_obj.meta().deletion.is_some() {
+                return Err(ApiError::Forbidden(format!(
+                    "{} \"{name}\" is forbidden: unable to create new content in namespace {ns} because it is being terminated",
+                    plural(kind)
+                )));
+            }
+        }
+        self.emit(
+            Step::Registration(Reg::Admission),
+            format!(
+                "{} authenticated (minikube client cert), authorized (RBAC), admitted",
+                display_key(&key)
+            ),
+            "the API server checks who you are, whether you may do this, and runs admission plugins and validation before storing anything",
+            vec![key.clone()],
+        );
+        let existing = self.store.get(&key).cloned();
+        match existing {
+            None => {
+                self.create(obj.clone())?;
+                self.applied.insert(key, obj);
+                Ok(ApplyAction::Created)
+            }
+            Some(current) => {
+                if self.applied.get(&key) == Some(&obj) {
+                    return Ok(ApplyAction::Unchanged);
+                }
+                self.update(current, obj.clone())?;
+                self.applied.insert(key, obj);
+                Ok(ApplyAction::Configured)
+            }
+        }
+    }
+
+    /// Create an object that passed admission: fill in server-side fields, allocate, store.
+    pub(crate) fn create(&mut self, mut obj: Object) -> Result<(), ApiError> {
+        let uid = if obj.meta().uid.is_empty() {
+            self.new_uid()
+        } else {
+            obj.meta().uid.clone()
+        };
+        {
+            let now = self.now;
+            let m = obj.meta_mut();
+            m.uid = uid;
+            m.creation = now;
+            m.generation = 1;
+        }
+        if let Object::Service(svc) = &mut obj {
+            self.allocate_service(svc, None)?;
+        }
+        let key = obj.key();
+        self.write(obj);
+        if key.kind == Kind::Service {
+            self.emit_dns_registration(&key);
+        }
+        Ok(())
+    }
+
+    fn update(&mut self, current: Object, desired: Object) -> Result<(), ApiError> {
+        let key = current.key();
+        let mut merged = match (current, desired) {
+            (Object::Service(cur), Object::Service(mut new)) => {
+                new.meta = merge_meta(&cur.meta, new.meta);
+                if let ClusterIp::Ip(ip) = new.spec.cluster_ip {
+                    if cur.spec.cluster_ip != ClusterIp::Ip(ip) {
+                        return Err(ApiError::Invalid {
+                            kind: Kind::Service,
+                            name: key.name.clone(),
+                            errors: vec![FieldError {
+                                field: "spec.clusterIPs[0]".into(),
+                                kind: FieldErrorKind::Invalid {
+                                    value: format!("\"{ip}\""),
+                                    detail: "may not change once set".into(),
+                                },
+                            }],
+                        });
+                    }
+                }
+                new.load_balancer_ips = cur.load_balancer_ips.clone();
+                self.allocate_service(&mut new, Some(&cur))?;
+                Object::Service(new)
+            }
+            (Object::Deployment(cur), Object::Deployment(mut new)) => {
+                new.meta = merge_meta(&cur.meta, new.meta);
+                if new.template != cur.template || new.replicas != cur.replicas {
+                    new.meta.generation = cur.meta.generation + 1;
+                }
+                new.status = cur.status.clone();
+                new.collision_count = cur.collision_count;
+                Object::Deployment(new)
+            }
+            (Object::ReplicaSet(cur), Object::ReplicaSet(mut new)) => {
+                new.meta = merge_meta(&cur.meta, new.meta);
+                new.status = cur.status.clone();
+                Object::ReplicaSet(new)
+            }
+            (Object::Pod(cur), Object::Pod(new)) => {
+                let mut spec = new.spec.clone();
+                spec.node_name = cur.spec.node_name.clone();
+                if spec != cur.spec {
+                    return Err(ApiError::Invalid {
+                        kind: Kind::Pod,
+                        name: key.name.clone(),
+                        errors: vec![FieldError {
+                            field: "spec".into(),
+                            kind: FieldErrorKind::Forbidden("pod updates may not change fields other than `spec.containers[*].image`,`spec.initContainers[*].image`,`spec.activeDeadlineSeconds`,`spec.tolerations` (only additions to existing tolerations),`spec.terminationGracePeriodSeconds` (allow it to be set to 1 if it was previously negative)".into()),
+                        }],
+                    });
+                }
+                let mut p = cur.clone();
+                p.meta = merge_meta(&cur.meta, new.meta);
+                Object::Pod(p)
+            }
+            (cur, mut new) => {
+                let m = merge_meta(cur.meta(), new.meta().clone());
+                *new.meta_mut() = m;
+                new
+            }
+        };
+        merged.meta_mut().resource_version = 0;
+        self.write(merged);
+        if key.kind == Kind::Service {
+            self.emit_dns_registration(&key);
+        }
+        Ok(())
+    }
+
+    /// Registration step 3: ClusterIP (unless headless or ExternalName) and NodePorts.
+    fn allocate_service(&mut self, svc: &mut Service, current: Option<&Service>) -> Result<(), ApiError> {
+        let name = svc.meta.name.clone();
+        let key = ObjKey::new(Kind::Service, &svc.meta.namespace, &name);
+        let invalid = |field: String, value: String, detail: String| ApiError::Invalid {
+            kind: Kind::Service,
+            name: name.clone(),
+            errors: vec![FieldError {
+                field,
+                kind: FieldErrorKind::Invalid { value, detail },
+            }],
+        };
+        if svc.spec.type_ == ServiceType::ExternalName {
+            svc.spec.cluster_ip = ClusterIp::Unset;
+        } else if let Some(cur) = current.filter(|c| c.spec.cluster_ip != ClusterIp::Unset) {
+            if svc.spec.cluster_ip == ClusterIp::Unset {
+                svc.spec.cluster_ip = cur.spec.cluster_ip.clone();
+            }
+        } else {
+            match svc.spec.cluster_ip.clone() {
+                ClusterIp::None => {}
+                ClusterIp::Ip(ip) => match self.service_ips.allocate(ip) {
+                    Ok(()) => {}
+                    Err(AllocError::NotInRange) => {
+                        return Err(invalid(
+                            "spec.clusterIPs".into(),
+                            format!("[]string{{\"{ip}\"}}"),
+                            format!(
+                            "failed to allocate IP {ip}: the provided IP ({ip}) is not in the valid range. The range of valid IPs is {}",
+                            self.service_ips.cidr()
+                        ),
+                        ))
+                    }
+                    Err(_) => {
+                        return Err(invalid(
+                            "spec.clusterIPs".into(),
+                            format!("[]string{{\"{ip}\"}}"),
+                            format!("failed to allocate IP {ip}: provided IP is already allocated"),
+                        ))
+                    }
+                },
+                ClusterIp::Unset => match self.service_ips.allocate_next(&mut self.rng) {
+                    Ok(ip) => svc.spec.cluster_ip = ClusterIp::Ip(ip),
+                    Err(_) => {
+                        return Err(ApiError::InternalError("failed to allocate a serviceIP: range is full".into()));
+                    }
+                },
+            }
+            if let ClusterIp::Ip(ip) = svc.spec.cluster_ip {
+                self.emit(
+                    Step::Registration(Reg::ClusterIp),
+                    format!("service/{name} gets ClusterIP {ip}",),
+                    format!(
+                        "a stable virtual IP from the service CIDR {}: no interface owns it until kube-proxy claims it on every node",
+                        self.service_ips.cidr()
+                    ),
+                    vec![key.clone()],
+                );
+            }
+        }
+        let wants_node_ports = matches!(svc.spec.type_, ServiceType::NodePort | ServiceType::LoadBalancer);
+        for i in 0..svc.spec.ports.len() {
+            let previous = current.and_then(|c| {
+                c.spec
+                    .ports
+                    .iter()
+                    .find(|p| p.port == svc.spec.ports[i].port && p.protocol == svc.spec.ports[i].protocol)
+                    .and_then(|p| p.node_port)
+            });
+            if !wants_node_ports {
+                svc.spec.ports[i].node_port = None;
+                continue;
+            }
+            match (svc.spec.ports[i].node_port, previous) {
+                (None, Some(prev)) => svc.spec.ports[i].node_port = Some(prev),
+                (Some(want), Some(prev)) if want == prev => {}
+                (Some(want), _) => match self.node_ports.allocate(want) {
+                    Ok(()) => {}
+                    Err(AllocError::NotInRange) => {
+                        return Err(invalid(
+                            format!("spec.ports[{i}].nodePort"),
+                            want.to_string(),
+                            format!(
+                                "provided port is not in the valid range. The range of valid ports is {}-{}",
+                                self.node_ports.first, self.node_ports.last
+                            ),
+                        ))
+                    }
+                    Err(_) => {
+                        return Err(invalid(
+                            format!("spec.ports[{i}].nodePort"),
+                            want.to_string(),
+                            "provided port is already allocated".into(),
+                        ))
+                    }
+                },
+                (None, None) => match self.node_ports.allocate_next(&mut self.rng) {
+                    Ok(p) => svc.spec.ports[i].node_port = Some(p as i64),
+                    Err(_) => return Err(ApiError::InternalError("failed to allocate a nodePort: range is full".into())),
+                },
+            }
+        }
+        Ok(())
+    }
+
+    /// Registration step 6, as CoreDNS's informer sees the Service.
+    fn emit_dns_registration(&mut self, key: &ObjKey) {
+        let Some(svc) = self.store.service(&key.namespace, &key.name).cloned() else {
+            return;
+        };
+        let fqdn = format!("{}.{}.svc.{}.", svc.meta.name, svc.meta.namespace, self.domain());
+        let summary = match (&svc.spec.cluster_ip, svc.spec.type_) {
+            (_, ServiceType::ExternalName) => format!(
+                "CoreDNS now answers {fqdn} with CNAME {}",
+                svc.spec.external_name.clone().unwrap_or_default()
+            ),
+            (ClusterIp::Ip(ip), _) => format!("CoreDNS now answers {fqdn} A {ip}"),
+            _ => format!("CoreDNS now answers {fqdn} with one A record per ready endpoint (headless)"),
+        };
+        let named: Vec<String> = svc
+            .spec
+            .ports
+            .iter()
+            .filter_map(|p| {
+                p.name
+                    .as_ref()
+                    .filter(|n| !n.is_empty())
+                    .map(|n| format!("_{n}._{}.{fqdn}", p.protocol.as_str().to_lowercase()))
+            })
+            .collect();
+        let why = if named.is_empty() {
+            "CoreDNS watches Services through the API server and serves records from its cache; no named ports, so no SRV records"
+                .to_string()
+        } else {
+            format!(
+                "CoreDNS watches Services through the API server; named ports also get SRV records: {}",
+                named.join(", ")
+            )
+        };
+        self.emit(Step::Registration(Reg::DnsRecords), summary, why, vec![key.clone()]);
+    }
+
+    /// `kubectl delete`: Pods get a grace period, everything else goes at once (with cascading
+    /// deletion of owned objects, as the garbage collector does).
+    pub fn delete(&mut self, key: &ObjKey) -> Result<(), ApiError> {
+        let Some(obj) = self.store.get(key).cloned() else {
+            return Err(ApiError::NotFound {
+                resource: plural(key.kind).into(),
+                name: key.name.clone(),
+            });
+        };
+        match obj {
+            Object::Pod(p) => {
+                self.terminate_pod(p);
+                Ok(())
+            }
+            Object::Service(s) => {
+                if let Some(ip) = s.cluster_ip() {
+                    self.service_ips.release(ip);
+                }
+                for p in &s.spec.ports {
+                    if let Some(np) = p.node_port {
+                        self.node_ports.release(np);
+                    }
+                }
+                self.erase(key);
+                let ek = ObjKey::new(Kind::Endpoints, &key.namespace, &key.name);
+                self.erase(&ek);
+                self.delete_owned(Kind::EndpointSlice, &key.namespace, &s.meta.uid);
+                Ok(())
+            }
+            Object::Namespace(ns) => {
+                let name = ns.meta.name.clone();
+                if matches!(name.as_str(), "default" | "kube-system" | "kube-public" | "kube-node-lease") {
+                    return Err(ApiError::Forbidden(format!(
+                        "namespaces \"{name}\" is forbidden: this namespace may not be deleted"
+                    )));
+                }
+                let keys: Vec<ObjKey> = self
+                    .store
+                    .iter()
+                    .filter(|o| o.kind().namespaced() && o.meta().namespace == name)
+                    .map(Object::key)
+                    .collect();
+                for k in keys {
+                    if k.kind == Kind::Pod {
+                        if let Some(Object::Pod(p)) = self.store.get(&k).cloned() {
+                            self.release_pod(&p);
+                        }
+                    }
+                    if k.kind == Kind::Service {
+                        if let Some(Object::Service(s)) = self.store.get(&k).cloned() {
+                            if let Some(ip) = s.cluster_ip() {
+                                self.service_ips.release(ip);
+                            }
+                        }
+                    }
+                    self.erase(&k);
+                }
+                self.erase(key);
+                Ok(())
+            }
+            other => {
+                let uid = other.meta().uid.clone();
+                self.erase(key);
+                match other.kind() {
+                    Kind::Deployment => self.delete_owned(Kind::ReplicaSet, &key.namespace, &uid),
+                    Kind::ReplicaSet | Kind::DaemonSet => self.delete_owned(Kind::Pod, &key.namespace, &uid),
+                    _ => {}
+                }
+                Ok(())
+            }
+        }
+    }
+
+    pub(crate) fn delete_owned(&mut self, kind: Kind, ns: &str, owner_uid: &str) {
+        let keys: Vec<ObjKey> = self
+            .store
+            .list(kind, Some(ns))
+            .filter(|o| o.meta().owner.as_ref().is_some_and(|r| r.uid == owner_uid))
+            .map(Object::key)
+            .collect();
+        for k in keys {
+            let _ = self.delete(&k);
+        }
+    }
+
+    fn fire(&mut self, timer: Timer) {
+        match timer {
+            Timer::ContainerStarted { ns, name, uid } => self.container_started(&ns, &name, &uid),
+            Timer::PodReady { ns, name, uid } => self.pod_ready(&ns, &name, &uid),
+            Timer::PodGone { ns, name, uid } => self.pod_gone(&ns, &name, &uid),
+        }
+    }
+}
+
+fn merge_meta(cur: &ObjectMeta, new: ObjectMeta) -> ObjectMeta {
+    ObjectMeta {
+        uid: cur.uid.clone(),
+        creation: cur.creation,
+        generation: cur.generation,
+        resource_version: cur.resource_version,
+        owner: cur.owner.clone(),
+        deletion: cur.deletion,
+        ..new
+    }
+}
+
+/// `service/ent in dev` style, for trace lines.
+pub fn display_key(k: &ObjKey) -> String {
+    if k.namespace.is_empty() {
+        format!("{}/{}", k.kind.resource(), k.name)
+    } else {
+        format!("{}/{} in {}", k.kind.resource(), k.name, k.namespace)
+    }
+}

@@ -1,0 +1,277 @@
+//! The Endpoints and EndpointSlice controllers: registration step 4.
+//!
+//! For a Service with a selector, every Pod in its namespace whose labels match and that has an
+//! IP becomes an address: ready Pods under `addresses`, the rest under `notReadyAddresses`
+//! (all under `addresses` with `publishNotReadyAddresses`). Terminating Pods leave Endpoints
+//! at once; EndpointSlices keep them with `ready: false, terminating: true`. Named targetPorts
+//! are resolved per Pod, so Pods that name the port differently land in different subsets.
+//! Addresses are sorted as strings, as `RepackSubsets` does. Services without a selector are
+//! left alone: their Endpoints are the user's.
+
+use std::collections::BTreeMap;
+use std::net::Ipv4Addr;
+
+use crate::cluster::Cluster;
+use crate::model::*;
+use crate::trace::{Reg, Step};
+
+/// Pod IPs per EndpointSlice, as the controller's `maxEndpointsPerSlice` default.
+pub const MAX_ENDPOINTS_PER_SLICE: usize = 100;
+
+fn resolve_port(pod: &Pod, target: &IntOrString, proto: Protocol) -> Option<i64> {
+    match target {
+        IntOrString::Int(i) => Some(*i),
+        IntOrString::Str(name) => pod
+            .spec
+            .containers
+            .iter()
+            .flat_map(|c| c.ports.iter())
+            .find(|p| p.name.as_deref() == Some(name.as_str()) && p.protocol == proto)
+            .map(|p| p.container_port),
+    }
+}
+
+fn addr_of(pod: &Pod, ip: Ipv4Addr, svc: &Service) -> EndpointAddress {
+    let hostname = match (&pod.spec.hostname, &pod.spec.subdomain) {
+        (Some(h), Some(sd)) if *sd == svc.meta.name => Some(h.clone()),
+        _ => None,
+    };
+    EndpointAddress {
+        ip,
+        hostname,
+        node_name: pod.spec.node_name.clone(),
+        target: Some(pod.meta.name.clone()),
+    }
+}
+
+impl Cluster {
+    pub(crate) fn reconcile_endpoints(&mut self, ns: &str, name: &str) {
+        let svc_key = ObjKey::new(Kind::Service, ns, name);
+        let ep_key = ObjKey::new(Kind::Endpoints, ns, name);
+        let Some(svc) = self.store.service(ns, name).cloned() else {
+            if self.store.get(&ep_key).is_some_and(|o| o.meta().owner.is_some()) {
+                self.erase(&ep_key);
+            }
+            return;
+        };
+        let Some(selector) = svc.spec.selector.clone().filter(|s| !s.is_empty()) else {
+            return;
+        };
+        if svc.spec.type_ == ServiceType::ExternalName {
+            return;
+        }
+        let pods: Vec<Pod> = self
+            .store
+            .pods(Some(ns))
+            .filter(|p| selector_matches(&selector, &p.meta.labels) && p.status.pod_ip.is_some())
+            .filter(|p| !matches!(p.status.phase, PodPhase::Succeeded | PodPhase::Failed))
+            .cloned()
+            .collect();
+
+        // Endpoints: group (address, ready) by resolved port set.
+        let mut groups: BTreeMap<Vec<(String, i64, Protocol)>, EndpointSubset> = BTreeMap::new();
+        for pod in &pods {
+            if pod.is_terminating() && !svc.spec.publish_not_ready_addresses {
+                continue;
+            }
+            let Some(ip) = pod.status.pod_ip else { continue };
+            let mut ports = Vec::new();
+            for sp in &svc.spec.ports {
+                if let Some(p) = resolve_port(pod, &sp.target_port, sp.protocol) {
+                    ports.push((sp.name.clone().unwrap_or_default(), p, sp.protocol));
+                }
+            }
+            if ports.is_empty() && !svc.spec.ports.is_empty() {
+                continue;
+            }
+            let subset = groups.entry(ports.clone()).or_default();
+            subset.ports = ports
+                .iter()
+                .map(|(n, p, proto)| EndpointPort {
+                    name: (!n.is_empty()).then(|| n.clone()),
+                    port: *p,
+                    protocol: *proto,
+                })
+                .collect();
+            let a = addr_of(pod, ip, &svc);
+            if pod.status.ready || svc.spec.publish_not_ready_addresses {
+                subset.addresses.push(a);
+            } else {
+                subset.not_ready_addresses.push(a);
+            }
+        }
+        let mut subsets: Vec<EndpointSubset> = groups.into_values().collect();
+        for s in &mut subsets {
+            s.addresses.sort_by_key(|a| a.ip.to_string());
+            s.not_ready_addresses.sort_by_key(|a| a.ip.to_string());
+        }
+        let mut labels = svc.meta.labels.clone();
+        if svc.is_headless() {
+            labels.insert("service.kubernetes.io/headless".into(), String::new());
+        }
+        let existing = match self.store.get(&ep_key) {
+            Some(Object::Endpoints(e)) => Some(e.clone()),
+            _ => None,
+        };
+        let changed = existing.as_ref().is_none_or(|e| e.subsets != subsets || e.meta.labels != labels);
+        if changed {
+            let meta = match &existing {
+                Some(e) => ObjectMeta { labels, ..e.meta.clone() },
+                None => ObjectMeta {
+                    name: name.into(),
+                    namespace: ns.into(),
+                    labels,
+                    uid: self.new_uid(),
+                    creation: self.now,
+                    owner: Some(OwnerRef {
+                        kind: Kind::Service,
+                        name: name.into(),
+                        uid: svc.meta.uid.clone(),
+                    }),
+                    ..Default::default()
+                },
+            };
+            let ready: Vec<String> = subsets
+                .iter()
+                .flat_map(|s| {
+                    s.addresses
+                        .iter()
+                        .flat_map(move |a| s.ports.iter().map(move |p| format!("{}:{}", a.ip, p.port)))
+                })
+                .collect();
+            let not_ready: usize = subsets.iter().map(|s| s.not_ready_addresses.len()).sum();
+            let summary = if ready.is_empty() {
+                format!(
+                    "endpoints {name} ({ns}) has no ready addresses{}",
+                    if not_ready > 0 {
+                        format!(" ({not_ready} not ready)")
+                    } else {
+                        String::new()
+                    }
+                )
+            } else {
+                format!("endpoints {name} ({ns}) = {}", ready.join(", "))
+            };
+            let sel: Vec<String> = selector.iter().map(|(k, v)| format!("{k}={v}")).collect();
+            self.emit(
+                Step::Registration(Reg::Endpoints),
+                summary,
+                format!(
+                    "the endpoints controller lists Pods matching the selector {} that have an IP; only Ready ones receive traffic",
+                    sel.join(",")
+                ),
+                vec![svc_key.clone(), ep_key.clone()],
+            );
+            self.write(Object::Endpoints(Endpoints { meta, subsets }));
+        }
+        self.reconcile_slices(&svc, &pods);
+    }
+
+    fn reconcile_slices(&mut self, svc: &Service, pods: &[Pod]) {
+        let ns = svc.meta.namespace.clone();
+        let mut by_ports: BTreeMap<Vec<(String, i64, Protocol)>, Vec<SliceEndpoint>> = BTreeMap::new();
+        let mut sorted: Vec<&Pod> = pods.iter().collect();
+        sorted.sort_by_key(|p| p.status.pod_ip.map(|i| i.to_string()));
+        for pod in sorted {
+            let Some(ip) = pod.status.pod_ip else { continue };
+            let ports: Vec<(String, i64, Protocol)> = svc
+                .spec
+                .ports
+                .iter()
+                .filter_map(|sp| {
+                    resolve_port(pod, &sp.target_port, sp.protocol).map(|p| (sp.name.clone().unwrap_or_default(), p, sp.protocol))
+                })
+                .collect();
+            let terminating = pod.is_terminating();
+            by_ports.entry(ports).or_default().push(SliceEndpoint {
+                addresses: vec![ip],
+                ready: pod.status.ready && !terminating || svc.spec.publish_not_ready_addresses,
+                serving: pod.status.ready,
+                terminating,
+                hostname: addr_of(pod, ip, svc).hostname,
+                node_name: pod.spec.node_name.clone(),
+                target: Some(pod.meta.name.clone()),
+            });
+        }
+        if by_ports.is_empty() {
+            by_ports.insert(Vec::new(), Vec::new());
+        }
+        let mut desired: Vec<(Vec<EndpointPort>, Vec<SliceEndpoint>)> = Vec::new();
+        for (ports, eps) in by_ports {
+            let ports: Vec<EndpointPort> = if eps.is_empty() && ports.is_empty() {
+                Vec::new()
+            } else {
+                ports
+                    .iter()
+                    .map(|(n, p, pr)| EndpointPort {
+                        name: Some(n.clone()),
+                        port: *p,
+                        protocol: *pr,
+                    })
+                    .collect()
+            };
+            if eps.is_empty() {
+                desired.push((ports.clone(), Vec::new()));
+            }
+            for chunk in eps.chunks(MAX_ENDPOINTS_PER_SLICE) {
+                desired.push((ports.clone(), chunk.to_vec()));
+            }
+        }
+        let mut existing: Vec<EndpointSlice> = self
+            .store
+            .list(Kind::EndpointSlice, Some(&ns))
+            .filter_map(|o| match o {
+                Object::EndpointSlice(s) if s.meta.owner.as_ref().is_some_and(|r| r.uid == svc.meta.uid) => Some(s.clone()),
+                _ => None,
+            })
+            .collect();
+        existing.sort_by_key(|s| s.meta.creation);
+        let mut labels = svc.meta.labels.clone();
+        labels.insert("kubernetes.io/service-name".into(), svc.meta.name.clone());
+        labels.insert(
+            "endpointslice.kubernetes.io/managed-by".into(),
+            "endpointslice-controller.k8s.io".into(),
+        );
+        for (i, (ports, eps)) in desired.iter().enumerate() {
+            match existing.get(i) {
+                Some(s) if &s.ports == ports && &s.endpoints == eps && s.meta.labels == labels => {}
+                Some(s) => {
+                    let mut s = s.clone();
+                    s.ports = ports.clone();
+                    s.endpoints = eps.clone();
+                    s.meta.labels = labels.clone();
+                    self.write(Object::EndpointSlice(s));
+                }
+                None => {
+                    let name = loop {
+                        let n = format!("{}-{}", svc.meta.name, self.rng.string(5));
+                        if !self.store.contains(&ObjKey::new(Kind::EndpointSlice, &ns, &n)) {
+                            break n;
+                        }
+                    };
+                    let meta = ObjectMeta {
+                        name,
+                        namespace: ns.clone(),
+                        labels: labels.clone(),
+                        uid: self.new_uid(),
+                        creation: self.now,
+                        owner: Some(OwnerRef {
+                            kind: Kind::Service,
+                            name: svc.meta.name.clone(),
+                            uid: svc.meta.uid.clone(),
+                        }),
+                        ..Default::default()
+                    };
+                    self.write(Object::EndpointSlice(EndpointSlice {
+                        meta,
+                        ports: ports.clone(),
+                        endpoints: eps.clone(),
+                    }));
+                }
+            }
+        }
+        for extra in existing.iter().skip(desired.len()) {
+            self.erase(&ObjKey::new(Kind::EndpointSlice, &ns, &extra.meta.name));
+        }
+    }
+}

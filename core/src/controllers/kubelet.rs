@@ -1,0 +1,197 @@
+//! The scheduler and the kubelet, in simulated time.
+//!
+//! Scheduling picks the node with the fewest Pods (ties broken by the seeded RNG, as
+//! kube-scheduler's `selectHost` samples among equal scores). The kubelet then sets up the
+//! sandbox — the Pod gets the next address of the node's CIDR from host-local IPAM (or the node's
+//! IP with `hostNetwork`) — pulls the image (a few seconds the first time on a node, about one
+//! second after) and starts the containers. Readiness follows the probe's initial delay.
+//! Deletion sets `deletionTimestamp`; the object goes after the grace period, because the
+//! chapter's images run as PID 1 without a SIGTERM handler and so wait it out.
+
+use crate::cluster::{Cluster, Timer};
+use crate::model::*;
+use crate::trace::Step;
+
+impl Cluster {
+    pub(crate) fn schedule_pod(&mut self, ns: &str, name: &str) {
+        let Some(mut pod) = self.store.pod(ns, name).cloned() else { return };
+        if pod.spec.node_name.is_some() || pod.is_terminating() {
+            return;
+        }
+        let mut counts: Vec<(usize, String)> = self
+            .store
+            .nodes()
+            .map(|n| {
+                let c = self
+                    .store
+                    .pods(None)
+                    .filter(|p| p.spec.node_name.as_deref() == Some(&n.meta.name) && !p.is_terminating())
+                    .count();
+                (c, n.meta.name.clone())
+            })
+            .collect();
+        let Some(min) = counts.iter().map(|(c, _)| *c).min() else { return };
+        counts.retain(|(c, _)| *c == min);
+        let pick = self.rng.below(counts.len() as u64) as usize;
+        let node = counts[pick].1.clone();
+        pod.spec.node_name = Some(node.clone());
+        self.emit(
+            Step::Controller("scheduler"),
+            format!("pod {name} ({ns}) scheduled to node {node}"),
+            if counts.len() > 1 {
+                "nodes with equal scores: kube-scheduler picks one at random"
+            } else {
+                "the least-loaded node that fits"
+            },
+            vec![ObjKey::new(Kind::Pod, ns, name)],
+        );
+        self.start_pod_sandbox(&mut pod);
+        self.write(Object::Pod(pod));
+    }
+
+    /// Kubelet: network sandbox (Pod IP), then an image pull timer.
+    pub(crate) fn start_pod_sandbox(&mut self, pod: &mut Pod) {
+        let node = pod.spec.node_name.clone().unwrap_or_default();
+        let node_ip = self.store.node(&node).map(|n| n.internal_ip);
+        pod.status.host_ip = node_ip;
+        pod.status.phase = PodPhase::Pending;
+        pod.status.waiting_reason = Some("ContainerCreating".into());
+        if pod.spec.host_network {
+            pod.status.pod_ip = node_ip;
+        } else if let Some(ipam) = self.pod_ips.get_mut(&node) {
+            pod.status.pod_ip = ipam.allocate(&format!("{}/{}", pod.meta.namespace, pod.meta.name));
+        }
+        let image = pod.spec.containers.first().map(|c| c.image.clone()).unwrap_or_default();
+        let cached = self.pulled.contains(&(node.clone(), image.clone()));
+        let delay_ms = if cached {
+            600 + self.rng.below(800)
+        } else {
+            2_000 + self.rng.below(4_000)
+        };
+        self.pulled.insert((node.clone(), image));
+        if let Some(ip) = pod.status.pod_ip {
+            self.emit(
+                Step::Controller("kubelet"),
+                format!("kubelet on {node} gives pod {} IP {ip}", pod.meta.name),
+                if pod.spec.host_network {
+                    "hostNetwork: the Pod shares the node's network namespace and IP".to_string()
+                } else {
+                    "the CNI plugin takes the next free address from the node's Pod CIDR and sets the bridge as default gateway".to_string()
+                },
+                vec![ObjKey::new(Kind::Pod, &pod.meta.namespace, &pod.meta.name)],
+            );
+        }
+        let at = self.now.plus_ms(delay_ms);
+        self.schedule_timer(
+            at,
+            Timer::ContainerStarted {
+                ns: pod.meta.namespace.clone(),
+                name: pod.meta.name.clone(),
+                uid: pod.meta.uid.clone(),
+            },
+        );
+    }
+
+    pub(crate) fn container_started(&mut self, ns: &str, name: &str, uid: &str) {
+        let Some(mut pod) = self.store.pod(ns, name).cloned() else { return };
+        if pod.meta.uid != uid || pod.is_terminating() {
+            return;
+        }
+        pod.status.phase = PodPhase::Running;
+        pod.status.waiting_reason = None;
+        pod.status.started = Some(self.now);
+        let probe_delay = pod.spec.containers.iter().filter_map(|c| c.readiness_delay_seconds).max();
+        match probe_delay {
+            None => pod.status.ready = true,
+            Some(d) => {
+                let at = self.now.plus_secs(d.max(0) as u64).plus_ms(100);
+                self.schedule_timer(
+                    at,
+                    Timer::PodReady {
+                        ns: ns.into(),
+                        name: name.into(),
+                        uid: uid.into(),
+                    },
+                );
+            }
+        }
+        self.emit(
+            Step::Controller("kubelet"),
+            format!("pod {name} ({ns}) is Running{}", if pod.status.ready { " and Ready" } else { "" }),
+            if pod.status.ready {
+                "no readiness probe: Ready as soon as the containers start"
+            } else {
+                "Running, but not Ready until the readiness probe passes"
+            },
+            vec![ObjKey::new(Kind::Pod, ns, name)],
+        );
+        self.write(Object::Pod(pod));
+    }
+
+    pub(crate) fn pod_ready(&mut self, ns: &str, name: &str, uid: &str) {
+        let Some(mut pod) = self.store.pod(ns, name).cloned() else { return };
+        if pod.meta.uid != uid || pod.is_terminating() || pod.status.ready {
+            return;
+        }
+        pod.status.ready = true;
+        self.emit(
+            Step::Controller("kubelet"),
+            format!("pod {name} ({ns}) is Ready"),
+            "the readiness probe passed",
+            vec![ObjKey::new(Kind::Pod, ns, name)],
+        );
+        self.write(Object::Pod(pod));
+    }
+
+    /// Start graceful deletion (`deletionTimestamp`), or remove at once if never started.
+    pub(crate) fn terminate_pod(&mut self, mut pod: Pod) {
+        if pod.is_terminating() {
+            return;
+        }
+        let ns = pod.meta.namespace.clone();
+        let name = pod.meta.name.clone();
+        let grace = pod.spec.termination_grace_period_seconds.max(0) as u64;
+        if pod.spec.node_name.is_none() {
+            self.erase(&ObjKey::new(Kind::Pod, &ns, &name));
+            return;
+        }
+        pod.meta.deletion = Some(self.now.plus_secs(grace));
+        pod.status.ready = false;
+        let at = self.now.plus_secs(grace);
+        self.schedule_timer(
+            at,
+            Timer::PodGone {
+                ns: ns.clone(),
+                name: name.clone(),
+                uid: pod.meta.uid.clone(),
+            },
+        );
+        self.emit(
+            Step::Controller("kubelet"),
+            format!("pod {name} ({ns}) is Terminating (grace period {grace}s)"),
+            "deletion sets a deletionTimestamp: the Pod leaves Service endpoints now and the kubelet sends SIGTERM",
+            vec![ObjKey::new(Kind::Pod, &ns, &name)],
+        );
+        self.write(Object::Pod(pod));
+    }
+
+    pub(crate) fn pod_gone(&mut self, ns: &str, name: &str, uid: &str) {
+        let Some(pod) = self.store.pod(ns, name).cloned() else { return };
+        if pod.meta.uid != uid {
+            return;
+        }
+        self.release_pod(&pod);
+        self.erase(&ObjKey::new(Kind::Pod, ns, name));
+    }
+
+    pub(crate) fn release_pod(&mut self, pod: &Pod) {
+        if pod.spec.host_network {
+            return;
+        }
+        if let (Some(node), Some(ip)) = (&pod.spec.node_name, pod.status.pod_ip) {
+            if let Some(ipam) = self.pod_ips.get_mut(node) {
+                ipam.release(ip);
+            }
+        }
+    }
+}

@@ -1,0 +1,173 @@
+//! Name resolution from inside a Pod, end to end: read the Pod's resolv.conf, expand the name
+//! through the search list, send each query to the nameserver (through kube-proxy to a CoreDNS
+//! Pod, like any Service), and collect the answers — every step traced as a discovery hop.
+
+use std::net::Ipv4Addr;
+
+use crate::cluster::Cluster;
+use crate::dns::kubernetes::{Server, Source};
+use crate::dns::{RType, Rcode, Response};
+use crate::model::*;
+use crate::resolver::{self, Flavor, Resolution, ResolvConf};
+use crate::trace::{Hop, Step};
+
+/// Why a query got no response at all.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DnsFailure {
+    /// No CoreDNS Pod is ready (or the nameserver is unreachable): the client times out.
+    Timeout,
+}
+
+impl Cluster {
+    /// The resolv.conf kubelet wrote for a Pod.
+    pub fn resolv_conf(&self, pod: &Pod) -> ResolvConf {
+        let dns = self
+            .store
+            .service("kube-system", "kube-dns")
+            .and_then(|s| s.cluster_ip())
+            .unwrap_or(Ipv4Addr::new(10, 96, 0, 10));
+        resolver::pod_resolv_conf(pod, dns, &self.config.cluster_domain)
+    }
+
+    /// The SOA serial CoreDNS would report (seconds of simulated time, as a Unix-like stamp).
+    pub fn dns_serial(&self) -> u32 {
+        1_762_506_000u32.wrapping_add((self.now.0 / 1000) as u32)
+    }
+
+    /// Ask the cluster DNS directly (no network path), as CoreDNS would answer.
+    pub fn dns_answer(&self, qname: &str, qtype: RType) -> (Response, Source) {
+        Server::new(&self.store, &self.config.cluster_domain, self.dns_serial()).query(qname, qtype)
+    }
+
+    /// Send one query to `server` from a Pod or node: via kube-proxy to a ready CoreDNS Pod when
+    /// `server` is the kube-dns ClusterIP; straight upstream for the node's resolver.
+    pub fn dns_query(&mut self, server: Ipv4Addr, qname: &str, qtype: RType) -> Result<(Response, Option<String>), DnsFailure> {
+        let kube_dns = self.store.service("kube-system", "kube-dns").cloned();
+        let is_cluster_dns = kube_dns.as_ref().and_then(|s| s.cluster_ip()) == Some(server);
+        let is_coredns_pod = self.store.pods(Some("kube-system")).any(|p| {
+            p.status.pod_ip == Some(server) && p.meta.labels.get("k8s-app").map(String::as_str) == Some("kube-dns") && p.status.ready
+        });
+        if is_cluster_dns || is_coredns_pod {
+            let ready: Vec<String> = self
+                .store
+                .endpoints("kube-system", "kube-dns")
+                .map(|e| {
+                    e.subsets
+                        .iter()
+                        .flat_map(|s| s.addresses.iter().filter_map(|a| a.target.clone()))
+                        .collect()
+                })
+                .unwrap_or_default();
+            if ready.is_empty() && !is_coredns_pod {
+                return Err(DnsFailure::Timeout);
+            }
+            let pod = if is_coredns_pod {
+                self.store
+                    .pods(Some("kube-system"))
+                    .find(|p| p.status.pod_ip == Some(server))
+                    .map(|p| p.meta.name.clone())
+            } else {
+                let i = self.rng.below(ready.len() as u64) as usize;
+                ready.get(i).cloned()
+            };
+            let (r, _) = self.dns_answer(qname, qtype);
+            return Ok((r, pod));
+        }
+        if server == Ipv4Addr::new(192, 168, 49, 1) {
+            return Ok((crate::dns::upstream::answer(qname, qtype), None));
+        }
+        if crate::dns::upstream::lookup_host(&server.to_string()).is_some() || server.octets()[0] == 8 || server.octets()[0] == 1 {
+            return Ok((crate::dns::upstream::answer(qname, qtype), None));
+        }
+        Err(DnsFailure::Timeout)
+    }
+
+    /// Resolve `name` as the Pod's stub resolver does (getaddrinfo), tracing every hop.
+    pub fn resolve_in_pod(&mut self, pod: &Pod, name: &str, musl: bool) -> Result<Resolution, DnsFailure> {
+        let rc = self.resolv_conf(pod);
+        let key = ObjKey::new(Kind::Pod, &pod.meta.namespace, &pod.meta.name);
+        let flavor = if musl { Flavor::Musl } else { Flavor::Glibc };
+        self.emit(
+            Step::Discovery(Hop::ResolvConf),
+            format!("{} reads /etc/resolv.conf: nameserver {}, search {}, ndots:{}", pod.meta.name, rc.nameservers.join(" "), rc.search.join(" "), rc.ndots()),
+            "kubelet wrote this file when the Pod started (dnsPolicy ClusterFirst): the cluster DNS Service's IP and the namespace's search domains",
+            vec![key.clone()],
+        );
+        let cands = resolver::candidates(name, &rc, flavor);
+        let dots = name.trim_end_matches('.').matches('.').count();
+        let why = if name.ends_with('.') {
+            "a trailing dot makes the name absolute: no search domains".to_string()
+        } else if dots < rc.ndots() {
+            format!(
+                "{dots} dot(s) < ndots:{}: try each search domain first, then the name as-is{}",
+                rc.ndots(),
+                if musl { " (musl)" } else { " (glibc)" }
+            )
+        } else {
+            format!("{dots} dot(s) ≥ ndots:{}: try the name as-is first", rc.ndots())
+        };
+        self.emit(
+            Step::Discovery(Hop::SearchExpansion),
+            format!("candidates: {}", cands.join(", ")),
+            why,
+            vec![key.clone()],
+        );
+        let Some(server) = rc.nameservers.first().and_then(|s| s.parse::<Ipv4Addr>().ok()) else {
+            return Err(DnsFailure::Timeout);
+        };
+        let mut timed_out = false;
+        let res = resolver::resolve(name, &rc, flavor, RType::A, |cand, qtype| {
+            if timed_out {
+                return Response::nxdomain(None);
+            }
+            match self.dns_query(server, cand, qtype) {
+                Ok((r, by)) => {
+                    let by = by.map(|p| format!(" (CoreDNS pod {p})")).unwrap_or_default();
+                    self.emit(
+                        Step::Discovery(Hop::DnsQuery),
+                        format!("A? {cand} → {server}:53/UDP{by}"),
+                        "the query goes to the kube-dns ClusterIP; kube-proxy forwards it to a CoreDNS Pod like any Service traffic",
+                        vec![],
+                    );
+                    let summary = match (r.rcode, r.answers.is_empty()) {
+                        (Rcode::NoError, false) => format!(
+                            "{cand} → {}",
+                            r.answers.iter().map(|a| a.data.to_string()).collect::<Vec<_>>().join(", ")
+                        ),
+                        (Rcode::NoError, true) => format!("{cand}: NOERROR, no records of that type (NODATA)"),
+                        (rc, _) => format!("{cand}: {rc}"),
+                    };
+                    let why = match (r.rcode, r.answers.is_empty()) {
+                        (Rcode::NoError, false) => "the kubernetes plugin answers from the Services it watches (authoritative, TTL 30)",
+                        (Rcode::NxDomain, _) => {
+                            "no such name in the cluster zone (or upstream): the resolver moves on to the next candidate"
+                        }
+                        _ => "the name exists but has no record of this type",
+                    };
+                    self.emit(Step::Discovery(Hop::DnsAnswer), summary, why, vec![]);
+                    r
+                }
+                Err(_) => {
+                    timed_out = true;
+                    self.emit(
+                        Step::Discovery(Hop::DnsQuery),
+                        format!("A? {cand} → {server}:53/UDP: no answer (timeout)"),
+                        "no ready CoreDNS Pod behind kube-dns: the query is never answered",
+                        vec![],
+                    );
+                    Response {
+                        rcode: Rcode::ServFail,
+                        aa: false,
+                        answers: vec![],
+                        authority: vec![],
+                        additional: vec![],
+                    }
+                }
+            }
+        });
+        if timed_out {
+            return Err(DnsFailure::Timeout);
+        }
+        Ok(res)
+    }
+}

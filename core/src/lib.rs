@@ -1,0 +1,130 @@
+//! # sdplay-core: a Kubernetes cluster, simulated, for learning service discovery
+//!
+//! A tour of the layers, in the order a manifest flows through them:
+//!
+//! 1. [`yaml`] and [`manifest`] turn text into typed [`model`] objects, with diagnostics that
+//!    carry file, line, column and field path.
+//! 2. [`api`] is the API server: admission and validation with kubectl's exact messages, and
+//!    the store. [`ipam`] allocates ClusterIPs, NodePorts and Pod IPs.
+//!    (Registration steps 1–3.)
+//! 3. [`controllers`] react until the cluster is quiet: Deployment → ReplicaSet → Pods, the
+//!    scheduler and kubelet in simulated time, Endpoints and EndpointSlices (step 4).
+//! 4. [`proxy`] is kube-proxy on every node: IPVS tables per node (step 5).
+//! 5. [`dns`] is CoreDNS's kubernetes plugin, answering from the store (step 6).
+//! 6. Discovery: [`resolver`] writes resolv.conf and walks the search list, [`discovery`] sends
+//!    the queries, [`netpath`] carries the packet through the node's kernel to a Pod, and
+//!    [`apps`] answers as the container image does.
+//! 7. [`shell`] is the terminal (kubectl, tools inside Pods, ipvsadm on nodes); [`printers`]
+//!    print what the real tools print; [`trace`] records every step for the timeline.
+//!
+//! Sans-I/O: no clock, no files, no randomness from the OS. Time advances only through
+//! [`Playground::advance_ms`] (or `sleep`), randomness comes from the seed, files come through
+//! [`shell::Files`]. The same seed and the same commands give the same transcript.
+
+pub mod api;
+pub mod apps;
+mod bootstrap;
+pub mod cluster;
+pub mod controllers;
+pub mod discovery;
+pub mod dns;
+pub mod ipam;
+pub mod manifest;
+pub mod model;
+pub mod netpath;
+pub mod printers;
+pub mod proxy;
+pub mod resolver;
+pub mod rng;
+pub mod shell;
+pub mod time;
+pub mod trace;
+pub mod yaml;
+
+pub use cluster::{Cluster, Config};
+pub use proxy::ProxyMode;
+pub use shell::{Files, Location, Outcome};
+pub use trace::{Step, TraceEvent};
+
+/// The chapter's `sd-example.yml`, the default preset.
+pub const SD_EXAMPLE: &str = include_str!("../../static/presets/sd-example.yml");
+
+/// One cluster and one terminal: what the page and the CLI drive.
+pub struct Playground {
+    pub cluster: Cluster,
+    pub shell: shell::Shell,
+}
+
+/// The result of running one command line.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CommandResult {
+    /// The prompt the command was typed at.
+    pub prompt: String,
+    pub output: String,
+    pub status: i32,
+    /// Trace events the command caused, in order.
+    pub trace: Vec<TraceEvent>,
+}
+
+impl Playground {
+    pub fn new(config: Config) -> Playground {
+        Playground {
+            cluster: Cluster::new(config),
+            shell: shell::Shell::default(),
+        }
+    }
+
+    pub fn prompt(&self) -> String {
+        self.shell.prompt()
+    }
+
+    /// Run one command line exactly as typed in the terminal.
+    pub fn run(&mut self, line: &str, files: &dyn Files) -> CommandResult {
+        let prompt = self.prompt();
+        let start = self.cluster.trace.len();
+        let out = self.shell.run(&mut self.cluster, files, line);
+        self.cluster.settle();
+        CommandResult {
+            prompt,
+            output: out.output,
+            status: out.status,
+            trace: self.cluster.trace.since(start).to_vec(),
+        }
+    }
+
+    /// Advance simulated time (the page calls this with elapsed wall time).
+    pub fn advance_ms(&mut self, ms: u64) -> Vec<TraceEvent> {
+        let start = self.cluster.trace.len();
+        self.cluster.advance_ms(ms);
+        self.cluster.trace.since(start).to_vec()
+    }
+
+    pub fn trace(&self) -> &[TraceEvent] {
+        self.cluster.trace.events()
+    }
+}
+
+/// Run a script as the CLI does and return the transcript: each command after its prompt, then
+/// its output, and (with `trace`) the trace events it caused, one per line. Blank lines and `#`
+/// comments are skipped. This is the one function transcript tests and `sdplay` share.
+pub fn transcript(config: Config, script: &str, files: &dyn Files, trace: bool) -> String {
+    let mut pg = Playground::new(config);
+    let mut out = String::new();
+    for line in script.lines() {
+        let t = line.trim();
+        if t.is_empty() || t.starts_with('#') {
+            continue;
+        }
+        let r = pg.run(t, files);
+        out.push_str(&r.prompt);
+        out.push_str(t);
+        out.push('\n');
+        out.push_str(&r.output);
+        if trace {
+            for e in &r.trace {
+                out.push_str(&format!("  ~ {e}\n"));
+            }
+        }
+    }
+    out
+}

@@ -1,0 +1,1090 @@
+//! Manifest text → typed objects, with diagnostics that carry file, line, column and field path.
+//!
+//! This is kubectl's client side plus the API server's decoder: YAML is parsed into a spanned
+//! tree ([`crate::yaml`]), split into objects (documents and `kind: List` items), and each object
+//! is decoded strictly — unknown fields and wrong types are errors worded as the API server words
+//! them. Decoding never panics; every failure is a [`DecodeError`] value.
+
+use std::collections::BTreeMap;
+use std::net::Ipv4Addr;
+
+use crate::model::*;
+use crate::yaml::{self, Node, Pos, Value};
+
+/// A problem in a manifest, positioned for the editor.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Diagnostic {
+    pub file: String,
+    pub pos: Pos,
+    /// JSON path of the field, e.g. `spec.ports[0].port` (empty for syntax errors).
+    pub path: String,
+    pub message: String,
+}
+
+/// Why one object could not be decoded.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum DecodeError {
+    /// `kind` is missing.
+    KindNotSet,
+    /// `apiVersion` is missing.
+    ApiVersionNotSet,
+    /// No such kind (or not at that apiVersion).
+    NoMatch { kind: String, version: String },
+    /// Fields the type does not have (strict decoding).
+    UnknownFields(Vec<FieldIssue>),
+    /// A value of the wrong JSON type.
+    WrongType(FieldIssue),
+    /// The document is not a mapping.
+    NotAnObject,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FieldIssue {
+    pub path: String,
+    pub pos: Pos,
+    /// For type errors: the API server's sentence.
+    pub detail: String,
+}
+
+/// One object read from a manifest (or the reason it could not be read).
+#[derive(Clone, Debug)]
+pub struct Item {
+    pub pos: Pos,
+    pub kind: String,
+    pub api_version: String,
+    pub name: String,
+    pub namespace: Option<String>,
+    pub result: Result<Object, DecodeError>,
+    /// Position of every decoded field path, so admission errors can be placed too.
+    pub positions: BTreeMap<String, Pos>,
+}
+
+/// A whole file: either a YAML syntax error or its items in order.
+#[derive(Clone, Debug)]
+pub enum Parsed {
+    Syntax(yaml::YamlError),
+    Items(Vec<Item>),
+}
+
+pub fn parse(text: &str) -> Parsed {
+    match yaml::parse_stream(text) {
+        Err(e) => Parsed::Syntax(e),
+        Ok(docs) => {
+            let mut items = Vec::new();
+            for doc in docs {
+                flatten(&doc.root, &mut items);
+            }
+            Parsed::Items(items)
+        }
+    }
+}
+
+fn flatten(node: &Node, out: &mut Vec<Item>) {
+    if node.get("kind").and_then(Node::as_str) == Some("List") {
+        if let Some(items) = node.get("items").and_then(Node::as_seq) {
+            for i in items {
+                flatten(i, out);
+            }
+            return;
+        }
+    }
+    out.push(decode(node));
+}
+
+/// Every diagnostic for a file (for the editor), independent of cluster state.
+pub fn diagnostics(file: &str, text: &str) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    match parse(text) {
+        Parsed::Syntax(e) => out.push(Diagnostic {
+            file: file.into(),
+            pos: e.pos,
+            path: String::new(),
+            message: format!("error converting YAML to JSON: yaml: line {}: {}", e.pos.line, e.message),
+        }),
+        Parsed::Items(items) => {
+            for item in items {
+                if let Err(err) = &item.result {
+                    for (pos, path, message) in err.issues(&item) {
+                        out.push(Diagnostic {
+                            file: file.into(),
+                            pos,
+                            path,
+                            message,
+                        });
+                    }
+                } else if let Ok(obj) = &item.result {
+                    for e in crate::api::validation::validate(obj) {
+                        let pos = item.pos_of(&e.field);
+                        out.push(Diagnostic {
+                            file: file.into(),
+                            pos,
+                            path: e.field.clone(),
+                            message: e.to_string(),
+                        });
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
+impl Item {
+    /// The position of a field path, or of its nearest decoded ancestor.
+    pub fn pos_of(&self, path: &str) -> Pos {
+        let mut p = path.to_string();
+        loop {
+            if let Some(pos) = self.positions.get(&p) {
+                return *pos;
+            }
+            match p.rfind(['.', '[']) {
+                Some(i) => p.truncate(i),
+                None => return self.pos,
+            }
+        }
+    }
+}
+
+impl DecodeError {
+    /// (position, field path, message) for each problem.
+    pub fn issues(&self, item: &Item) -> Vec<(Pos, String, String)> {
+        match self {
+            DecodeError::KindNotSet => vec![(item.pos, "kind".into(), "kind not set".into())],
+            DecodeError::ApiVersionNotSet => {
+                vec![(item.pos, "apiVersion".into(), "apiVersion not set".into())]
+            }
+            DecodeError::NoMatch { kind, version } => vec![(
+                item.pos_of("kind"),
+                "kind".into(),
+                format!("no matches for kind \"{kind}\" in version \"{version}\""),
+            )],
+            DecodeError::UnknownFields(f) => f
+                .iter()
+                .map(|i| (i.pos, i.path.clone(), format!("unknown field \"{}\"", i.path)))
+                .collect(),
+            DecodeError::WrongType(i) => vec![(i.pos, i.path.clone(), i.detail.clone())],
+            DecodeError::NotAnObject => vec![(item.pos, String::new(), "not a Kubernetes object".into())],
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+
+struct Dec {
+    unknown: Vec<FieldIssue>,
+    wrong: Option<FieldIssue>,
+    positions: BTreeMap<String, Pos>,
+}
+
+fn join(path: &str, key: &str) -> String {
+    if path.is_empty() {
+        key.to_string()
+    } else {
+        format!("{path}.{key}")
+    }
+}
+
+/// `spec.ports[0].port` → `spec.ports.port` (Go's "struct field" path has no indices).
+fn go_path(path: &str) -> String {
+    let mut out = String::new();
+    let mut skip = false;
+    for c in path.chars() {
+        match c {
+            '[' => skip = true,
+            ']' => skip = false,
+            _ if !skip => out.push(c),
+            _ => {}
+        }
+    }
+    out
+}
+
+impl Dec {
+    fn new() -> Dec {
+        Dec {
+            unknown: Vec::new(),
+            wrong: None,
+            positions: BTreeMap::new(),
+        }
+    }
+
+    fn type_error(&mut self, node: &Node, path: &str, go_struct: &str, go_type: &str) {
+        if self.wrong.is_none() {
+            let field = go_path(path);
+            let last = field.rsplit('.').next().unwrap_or("");
+            let detail = format!(
+                "json: cannot unmarshal {} into Go struct field {go_struct}.{field} of type {go_type}",
+                node.json_type()
+            );
+            let _ = last;
+            self.wrong = Some(FieldIssue {
+                path: path.into(),
+                pos: node.pos,
+                detail,
+            });
+        }
+    }
+
+    /// The entries of a mapping, recording unknown keys. `None` (and a type error) otherwise.
+    fn fields<'n>(&mut self, node: &'n Node, path: &str, go_struct: &str, allowed: &[&str]) -> Vec<(&'n str, &'n Node)> {
+        self.positions.insert(path.to_string(), node.pos);
+        let entries = match &node.value {
+            Value::Map(m) => m,
+            Value::Null => return Vec::new(),
+            _ => {
+                self.type_error(node, path, go_struct, &format!("{}.{go_struct}", package_of(go_struct)));
+                return Vec::new();
+            }
+        };
+        let mut out = Vec::new();
+        for (k, v) in entries {
+            let key = match k.as_str() {
+                Some(k) => k,
+                None => continue,
+            };
+            let p = join(path, key);
+            self.positions.insert(p.clone(), v.pos);
+            if allowed.contains(&key) {
+                out.push((key, v));
+            } else {
+                self.unknown.push(FieldIssue {
+                    path: p,
+                    pos: k.pos,
+                    detail: String::new(),
+                });
+            }
+        }
+        out
+    }
+
+    fn string(&mut self, node: &Node, path: &str, go_struct: &str) -> String {
+        match &node.value {
+            Value::Str { text, .. } => text.clone(),
+            Value::Null => String::new(),
+            _ => {
+                self.type_error(node, path, go_struct, "string");
+                String::new()
+            }
+        }
+    }
+
+    fn int(&mut self, node: &Node, path: &str, go_struct: &str, go_type: &str) -> i64 {
+        match &node.value {
+            Value::Int(i) => *i,
+            Value::Null => 0,
+            _ => {
+                self.type_error(node, path, go_struct, go_type);
+                0
+            }
+        }
+    }
+
+    fn boolean(&mut self, node: &Node, path: &str, go_struct: &str) -> bool {
+        match &node.value {
+            Value::Bool(b) => *b,
+            Value::Null => false,
+            _ => {
+                self.type_error(node, path, go_struct, "bool");
+                false
+            }
+        }
+    }
+
+    fn string_map(&mut self, node: &Node, path: &str, go_struct: &str) -> Labels {
+        self.positions.insert(path.to_string(), node.pos);
+        let mut out = Labels::new();
+        match &node.value {
+            Value::Map(m) => {
+                for (k, v) in m {
+                    let key = k.as_text().unwrap_or_default();
+                    let p = join(path, &key);
+                    self.positions.insert(p.clone(), v.pos);
+                    let val = match &v.value {
+                        Value::Str { text, .. } => text.clone(),
+                        Value::Null => String::new(),
+                        _ => {
+                            self.type_error(v, &p, go_struct, "string");
+                            String::new()
+                        }
+                    };
+                    out.insert(key, val);
+                }
+            }
+            Value::Null => {}
+            _ => self.type_error(node, path, go_struct, "map[string]string"),
+        }
+        out
+    }
+
+    fn strings(&mut self, node: &Node, path: &str, go_struct: &str) -> Vec<String> {
+        match &node.value {
+            Value::Seq(items) => items
+                .iter()
+                .enumerate()
+                .map(|(i, n)| self.string(n, &format!("{path}[{i}]"), go_struct))
+                .collect(),
+            Value::Null => Vec::new(),
+            _ => {
+                self.type_error(node, path, go_struct, "[]string");
+                Vec::new()
+            }
+        }
+    }
+
+    fn seq<'n>(&mut self, node: &'n Node, path: &str, go_struct: &str, elem: &str) -> Vec<(String, &'n Node)> {
+        self.positions.insert(path.to_string(), node.pos);
+        match &node.value {
+            Value::Seq(items) => items
+                .iter()
+                .enumerate()
+                .map(|(i, n)| {
+                    let p = format!("{path}[{i}]");
+                    self.positions.insert(p.clone(), n.pos);
+                    (p, n)
+                })
+                .collect(),
+            Value::Null => Vec::new(),
+            _ => {
+                self.type_error(node, path, go_struct, &format!("[]{elem}"));
+                Vec::new()
+            }
+        }
+    }
+
+    fn int_or_string(&mut self, node: &Node, path: &str) -> IntOrString {
+        match &node.value {
+            Value::Int(i) => IntOrString::Int(*i),
+            Value::Str { text, .. } => IntOrString::Str(text.clone()),
+            _ => {
+                if self.wrong.is_none() {
+                    self.wrong = Some(FieldIssue {
+                        path: path.into(),
+                        pos: node.pos,
+                        detail: format!(
+                            "json: cannot unmarshal {} into Go value of type intstr.IntOrString",
+                            node.json_type()
+                        ),
+                    });
+                }
+                IntOrString::Int(0)
+            }
+        }
+    }
+}
+
+fn package_of(go_struct: &str) -> &'static str {
+    match go_struct {
+        "ObjectMeta" | "LabelSelector" => "v1",
+        "DeploymentSpec" | "ReplicaSetSpec" => "v1",
+        _ => "v1",
+    }
+}
+
+fn decode(node: &Node) -> Item {
+    let mut item = Item {
+        pos: node.pos,
+        kind: String::new(),
+        api_version: String::new(),
+        name: String::new(),
+        namespace: None,
+        result: Err(DecodeError::NotAnObject),
+        positions: BTreeMap::new(),
+    };
+    if node.as_map().is_none() {
+        return item;
+    }
+    item.kind = node.get("kind").and_then(Node::as_text).unwrap_or_default();
+    item.api_version = node.get("apiVersion").and_then(Node::as_text).unwrap_or_default();
+    if let Some(m) = node.get("metadata") {
+        item.name = m.get("name").and_then(Node::as_text).unwrap_or_default();
+        item.namespace = m.get("namespace").and_then(Node::as_text);
+    }
+    if let Some(k) = node.get("kind") {
+        item.positions.insert("kind".into(), k.pos);
+    }
+    if item.kind.is_empty() {
+        item.result = Err(DecodeError::KindNotSet);
+        return item;
+    }
+    if item.api_version.is_empty() {
+        item.result = Err(DecodeError::ApiVersionNotSet);
+        return item;
+    }
+    let kind = Kind::ALL
+        .iter()
+        .copied()
+        .find(|k| k.name() == item.kind && k.api_version() == item.api_version && *k != Kind::Node);
+    let Some(kind) = kind else {
+        item.result = Err(DecodeError::NoMatch {
+            kind: item.kind.clone(),
+            version: item.api_version.clone(),
+        });
+        return item;
+    };
+    let mut d = Dec::new();
+    let obj = decode_kind(&mut d, kind, node);
+    item.positions.extend(std::mem::take(&mut d.positions));
+    item.result = if let Some(w) = d.wrong {
+        Err(DecodeError::WrongType(w))
+    } else if !d.unknown.is_empty() {
+        Err(DecodeError::UnknownFields(d.unknown))
+    } else {
+        Ok(obj)
+    };
+    item
+}
+
+fn decode_kind(d: &mut Dec, kind: Kind, node: &Node) -> Object {
+    let top: &[&str] = match kind {
+        Kind::ConfigMap => &["apiVersion", "kind", "metadata", "data", "binaryData", "immutable"],
+        Kind::Endpoints => &["apiVersion", "kind", "metadata", "subsets"],
+        Kind::EndpointSlice => &["apiVersion", "kind", "metadata", "addressType", "endpoints", "ports"],
+        Kind::Namespace => &["apiVersion", "kind", "metadata", "spec", "status"],
+        _ => &["apiVersion", "kind", "metadata", "spec", "status"],
+    };
+    let go = kind.name();
+    let fields = d.fields(node, "", go, top);
+    let mut meta = ObjectMeta::default();
+    let mut spec_node = None;
+    let mut data = BTreeMap::new();
+    let mut subsets = Vec::new();
+    let mut slice_ports = Vec::new();
+    let mut slice_eps = Vec::new();
+    for (k, v) in fields {
+        match k {
+            "metadata" => meta = decode_meta(d, v),
+            "spec" => spec_node = Some(v),
+            "data" => data = d.string_map(v, "data", go),
+            "subsets" => subsets = decode_subsets(d, v),
+            "ports" => slice_ports = decode_endpoint_ports(d, v, "ports"),
+            "endpoints" => slice_eps = decode_slice_endpoints(d, v),
+            _ => {}
+        }
+    }
+    let null = Node {
+        value: Value::Null,
+        pos: node.pos,
+    };
+    let spec = spec_node.unwrap_or(&null);
+    match kind {
+        Kind::Namespace => Object::Namespace(Namespace { meta }),
+        Kind::ConfigMap => Object::ConfigMap(ConfigMap { meta, data }),
+        Kind::Pod => Object::Pod(Pod {
+            meta,
+            spec: decode_pod_spec(d, spec, "spec"),
+            status: PodStatus::default(),
+        }),
+        Kind::Service => Object::Service(Service {
+            meta,
+            spec: decode_service_spec(d, spec),
+            load_balancer_ips: Vec::new(),
+        }),
+        Kind::Endpoints => Object::Endpoints(Endpoints { meta, subsets }),
+        Kind::EndpointSlice => Object::EndpointSlice(EndpointSlice {
+            meta,
+            ports: slice_ports,
+            endpoints: slice_eps,
+        }),
+        Kind::Deployment | Kind::ReplicaSet | Kind::DaemonSet => {
+            let go_spec = format!("{go}Spec");
+            let allowed: &[&str] = match kind {
+                Kind::DaemonSet => &["selector", "template", "updateStrategy", "minReadySeconds", "revisionHistoryLimit"],
+                Kind::ReplicaSet => &["replicas", "selector", "template", "minReadySeconds"],
+                _ => &[
+                    "replicas",
+                    "selector",
+                    "template",
+                    "strategy",
+                    "minReadySeconds",
+                    "revisionHistoryLimit",
+                    "progressDeadlineSeconds",
+                    "paused",
+                ],
+            };
+            let mut replicas = 1;
+            let mut selector = LabelSelector::default();
+            let mut template = PodTemplate {
+                labels: Labels::new(),
+                annotations: Labels::new(),
+                spec: PodSpec::default(),
+            };
+            for (k, v) in d.fields(spec, "spec", &go_spec, allowed) {
+                match k {
+                    "replicas" => replicas = d.int(v, "spec.replicas", &go_spec, "int32"),
+                    "selector" => selector = decode_selector(d, v, "spec.selector"),
+                    "template" => template = decode_template(d, v, "spec.template"),
+                    _ => {}
+                }
+            }
+            let status = WorkloadStatus::default();
+            match kind {
+                Kind::Deployment => Object::Deployment(Deployment {
+                    meta,
+                    replicas,
+                    selector,
+                    template,
+                    status,
+                    collision_count: 0,
+                }),
+                Kind::ReplicaSet => Object::ReplicaSet(ReplicaSet {
+                    meta,
+                    replicas,
+                    selector,
+                    template,
+                    status,
+                }),
+                _ => Object::DaemonSet(DaemonSet {
+                    meta,
+                    selector,
+                    template,
+                    status,
+                }),
+            }
+        }
+        Kind::Node => Object::Namespace(Namespace { meta }),
+    }
+}
+
+fn decode_meta(d: &mut Dec, node: &Node) -> ObjectMeta {
+    let mut meta = ObjectMeta::default();
+    let allowed = [
+        "name",
+        "namespace",
+        "labels",
+        "annotations",
+        "generateName",
+        "uid",
+        "resourceVersion",
+        "creationTimestamp",
+        "ownerReferences",
+        "finalizers",
+        "managedFields",
+        "generation",
+    ];
+    for (k, v) in d.fields(node, "metadata", "ObjectMeta", &allowed) {
+        match k {
+            "name" => meta.name = d.string(v, "metadata.name", "ObjectMeta"),
+            "namespace" => meta.namespace = d.string(v, "metadata.namespace", "ObjectMeta"),
+            "labels" => meta.labels = d.string_map(v, "metadata.labels", "ObjectMeta"),
+            "annotations" => meta.annotations = d.string_map(v, "metadata.annotations", "ObjectMeta"),
+            _ => {}
+        }
+    }
+    meta
+}
+
+fn decode_selector(d: &mut Dec, node: &Node, path: &str) -> LabelSelector {
+    let mut sel = LabelSelector::default();
+    for (k, v) in d.fields(node, path, "LabelSelector", &["matchLabels", "matchExpressions"]) {
+        match k {
+            "matchLabels" => sel.match_labels = d.string_map(v, &join(path, "matchLabels"), "LabelSelector"),
+            "matchExpressions" => {
+                let p = join(path, "matchExpressions");
+                for (ip, item) in d.seq(v, &p, "LabelSelector", "v1.LabelSelectorRequirement") {
+                    let mut key = String::new();
+                    let mut op = String::new();
+                    let mut values = Vec::new();
+                    for (k, v) in d.fields(item, &ip, "LabelSelectorRequirement", &["key", "operator", "values"]) {
+                        match k {
+                            "key" => key = d.string(v, &join(&ip, "key"), "LabelSelectorRequirement"),
+                            "operator" => op = d.string(v, &join(&ip, "operator"), "LabelSelectorRequirement"),
+                            "values" => values = d.strings(v, &join(&ip, "values"), "LabelSelectorRequirement"),
+                            _ => {}
+                        }
+                    }
+                    let op = match op.as_str() {
+                        "In" => SelectorOp::In,
+                        "NotIn" => SelectorOp::NotIn,
+                        "Exists" => SelectorOp::Exists,
+                        _ => SelectorOp::DoesNotExist,
+                    };
+                    sel.match_expressions.push(Requirement { key, op, values });
+                }
+            }
+            _ => {}
+        }
+    }
+    sel
+}
+
+fn decode_template(d: &mut Dec, node: &Node, path: &str) -> PodTemplate {
+    let mut t = PodTemplate {
+        labels: Labels::new(),
+        annotations: Labels::new(),
+        spec: PodSpec::default(),
+    };
+    for (k, v) in d.fields(node, path, "PodTemplateSpec", &["metadata", "spec"]) {
+        match k {
+            "metadata" => {
+                let mp = join(path, "metadata");
+                for (k, v) in d.fields(
+                    v,
+                    &mp,
+                    "ObjectMeta",
+                    &["labels", "annotations", "name", "namespace", "creationTimestamp"],
+                ) {
+                    match k {
+                        "labels" => t.labels = d.string_map(v, &join(&mp, "labels"), "ObjectMeta"),
+                        "annotations" => t.annotations = d.string_map(v, &join(&mp, "annotations"), "ObjectMeta"),
+                        _ => {}
+                    }
+                }
+            }
+            "spec" => t.spec = decode_pod_spec(d, v, &join(path, "spec")),
+            _ => {}
+        }
+    }
+    t
+}
+
+const POD_SPEC_FIELDS: &[&str] = &[
+    "containers",
+    "initContainers",
+    "nodeName",
+    "hostNetwork",
+    "hostname",
+    "subdomain",
+    "dnsPolicy",
+    "dnsConfig",
+    "terminationGracePeriodSeconds",
+    "restartPolicy",
+    "nodeSelector",
+    "serviceAccountName",
+    "volumes",
+    "affinity",
+    "tolerations",
+    "securityContext",
+    "priorityClassName",
+    "enableServiceLinks",
+    "setHostnameAsFQDN",
+    "automountServiceAccountToken",
+];
+
+fn decode_pod_spec(d: &mut Dec, node: &Node, path: &str) -> PodSpec {
+    let mut spec = PodSpec::default();
+    for (k, v) in d.fields(node, path, "PodSpec", POD_SPEC_FIELDS) {
+        let p = join(path, k);
+        match k {
+            "containers" => {
+                for (cp, c) in d.seq(v, &p, "PodSpec", "v1.Container") {
+                    spec.containers.push(decode_container(d, c, &cp));
+                }
+            }
+            "nodeName" => spec.node_name = Some(d.string(v, &p, "PodSpec")),
+            "hostNetwork" => spec.host_network = d.boolean(v, &p, "PodSpec"),
+            "hostname" => spec.hostname = Some(d.string(v, &p, "PodSpec")),
+            "subdomain" => spec.subdomain = Some(d.string(v, &p, "PodSpec")),
+            "dnsPolicy" => {
+                spec.dns_policy = match d.string(v, &p, "PodSpec").as_str() {
+                    "ClusterFirstWithHostNet" => DnsPolicy::ClusterFirstWithHostNet,
+                    "Default" => DnsPolicy::Default,
+                    "None" => DnsPolicy::None,
+                    _ => DnsPolicy::ClusterFirst,
+                }
+            }
+            "dnsConfig" => {
+                let mut c = PodDnsConfig::default();
+                for (k, v) in d.fields(v, &p, "PodDNSConfig", &["nameservers", "searches", "options"]) {
+                    let q = join(&p, k);
+                    match k {
+                        "nameservers" => c.nameservers = d.strings(v, &q, "PodDNSConfig"),
+                        "searches" => c.searches = d.strings(v, &q, "PodDNSConfig"),
+                        "options" => {
+                            for (op, o) in d.seq(v, &q, "PodDNSConfig", "v1.PodDNSConfigOption") {
+                                let mut name = String::new();
+                                let mut value = None;
+                                for (k, v) in d.fields(o, &op, "PodDNSConfigOption", &["name", "value"]) {
+                                    match k {
+                                        "name" => name = d.string(v, &join(&op, "name"), "PodDNSConfigOption"),
+                                        _ => value = Some(d.string(v, &join(&op, "value"), "PodDNSConfigOption")),
+                                    }
+                                }
+                                c.options.push((name, value));
+                            }
+                        }
+                        _ => {}
+                    }
+                }
+                spec.dns_config = Some(c);
+            }
+            "terminationGracePeriodSeconds" => spec.termination_grace_period_seconds = d.int(v, &p, "PodSpec", "int64"),
+            "restartPolicy" => spec.restart_policy = d.string(v, &p, "PodSpec"),
+            _ => {}
+        }
+    }
+    spec
+}
+
+const CONTAINER_FIELDS: &[&str] = &[
+    "name",
+    "image",
+    "ports",
+    "command",
+    "args",
+    "tty",
+    "stdin",
+    "stdinOnce",
+    "env",
+    "envFrom",
+    "imagePullPolicy",
+    "resources",
+    "readinessProbe",
+    "livenessProbe",
+    "startupProbe",
+    "volumeMounts",
+    "workingDir",
+    "securityContext",
+    "lifecycle",
+    "terminationMessagePath",
+    "terminationMessagePolicy",
+];
+
+fn decode_container(d: &mut Dec, node: &Node, path: &str) -> Container {
+    let mut c = Container {
+        name: String::new(),
+        image: String::new(),
+        ports: Vec::new(),
+        command: Vec::new(),
+        args: Vec::new(),
+        tty: false,
+        stdin: false,
+        readiness_delay_seconds: None,
+    };
+    for (k, v) in d.fields(node, path, "Container", CONTAINER_FIELDS) {
+        let p = join(path, k);
+        match k {
+            "name" => c.name = d.string(v, &p, "Container"),
+            "image" => c.image = d.string(v, &p, "Container"),
+            "command" => c.command = d.strings(v, &p, "Container"),
+            "args" => c.args = d.strings(v, &p, "Container"),
+            "tty" => c.tty = d.boolean(v, &p, "Container"),
+            "stdin" => c.stdin = d.boolean(v, &p, "Container"),
+            "readinessProbe" => {
+                let delay = v
+                    .get("initialDelaySeconds")
+                    .map(|n| d.int(n, &join(&p, "initialDelaySeconds"), "Probe", "int32"));
+                c.readiness_delay_seconds = Some(delay.unwrap_or(0));
+            }
+            "ports" => {
+                for (pp, pn) in d.seq(v, &p, "Container", "v1.ContainerPort") {
+                    let mut port = ContainerPort {
+                        name: None,
+                        container_port: 0,
+                        protocol: Protocol::Tcp,
+                    };
+                    for (k, v) in d.fields(
+                        pn,
+                        &pp,
+                        "ContainerPort",
+                        &["name", "containerPort", "protocol", "hostPort", "hostIP"],
+                    ) {
+                        let q = join(&pp, k);
+                        match k {
+                            "name" => port.name = Some(d.string(v, &q, "ContainerPort")),
+                            "containerPort" => port.container_port = d.int(v, &q, "ContainerPort", "int32"),
+                            "protocol" => port.protocol = protocol(&d.string(v, &q, "ContainerPort")),
+                            _ => {}
+                        }
+                    }
+                    c.ports.push(port);
+                }
+            }
+            _ => {}
+        }
+    }
+    c
+}
+
+fn protocol(s: &str) -> Protocol {
+    match s {
+        "UDP" => Protocol::Udp,
+        "SCTP" => Protocol::Sctp,
+        _ => Protocol::Tcp,
+    }
+}
+
+const SERVICE_SPEC_FIELDS: &[&str] = &[
+    "type",
+    "selector",
+    "ports",
+    "clusterIP",
+    "clusterIPs",
+    "externalName",
+    "externalIPs",
+    "sessionAffinity",
+    "sessionAffinityConfig",
+    "publishNotReadyAddresses",
+    "externalTrafficPolicy",
+    "internalTrafficPolicy",
+    "ipFamilies",
+    "ipFamilyPolicy",
+    "loadBalancerIP",
+    "loadBalancerSourceRanges",
+    "allocateLoadBalancerNodePorts",
+    "healthCheckNodePort",
+    "loadBalancerClass",
+    "trafficDistribution",
+];
+
+fn decode_service_spec(d: &mut Dec, node: &Node) -> ServiceSpec {
+    let mut spec = ServiceSpec {
+        type_: ServiceType::ClusterIP,
+        selector: None,
+        ports: Vec::new(),
+        cluster_ip: ClusterIp::Unset,
+        external_name: None,
+        external_ips: Vec::new(),
+        session_affinity: SessionAffinity::None,
+        affinity_timeout_seconds: 10800,
+        publish_not_ready_addresses: false,
+    };
+    for (k, v) in d.fields(node, "spec", "ServiceSpec", SERVICE_SPEC_FIELDS) {
+        let p = join("spec", k);
+        match k {
+            "type" => {
+                spec.type_ = match d.string(v, &p, "ServiceSpec").as_str() {
+                    "NodePort" => ServiceType::NodePort,
+                    "LoadBalancer" => ServiceType::LoadBalancer,
+                    "ExternalName" => ServiceType::ExternalName,
+                    _ => ServiceType::ClusterIP,
+                }
+            }
+            "selector" => spec.selector = Some(d.string_map(v, &p, "ServiceSpec")),
+            "clusterIP" => {
+                let s = d.string(v, &p, "ServiceSpec");
+                spec.cluster_ip = match s.as_str() {
+                    "" => ClusterIp::Unset,
+                    "None" => ClusterIp::None,
+                    other => match other.parse::<Ipv4Addr>() {
+                        Ok(ip) => ClusterIp::Ip(ip),
+                        Err(_) => {
+                            d.wrong.get_or_insert(FieldIssue {
+                                path: p.clone(),
+                                pos: v.pos,
+                                detail: format!("spec.clusterIPs[0]: Invalid value: \"{other}\": must be a valid IP address, (e.g. 10.9.8.7 or 2001:db8::ffff)"),
+                            });
+                            ClusterIp::Unset
+                        }
+                    },
+                }
+            }
+            "externalName" => spec.external_name = Some(d.string(v, &p, "ServiceSpec")),
+            "externalIPs" => spec.external_ips = d.strings(v, &p, "ServiceSpec").iter().filter_map(|s| s.parse().ok()).collect(),
+            "sessionAffinity" => {
+                spec.session_affinity = match d.string(v, &p, "ServiceSpec").as_str() {
+                    "ClientIP" => SessionAffinity::ClientIP,
+                    _ => SessionAffinity::None,
+                }
+            }
+            "sessionAffinityConfig" => {
+                if let Some(t) = v.get("clientIP").and_then(|c| c.get("timeoutSeconds")) {
+                    spec.affinity_timeout_seconds =
+                        d.int(t, "spec.sessionAffinityConfig.clientIP.timeoutSeconds", "ClientIPConfig", "int32");
+                }
+            }
+            "publishNotReadyAddresses" => spec.publish_not_ready_addresses = d.boolean(v, &p, "ServiceSpec"),
+            "ports" => {
+                for (pp, pn) in d.seq(v, &p, "ServiceSpec", "v1.ServicePort") {
+                    let mut port = ServicePort {
+                        name: None,
+                        protocol: Protocol::Tcp,
+                        port: 0,
+                        target_port: IntOrString::Int(0),
+                        node_port: None,
+                    };
+                    let mut target = None;
+                    for (k, v) in d.fields(
+                        pn,
+                        &pp,
+                        "ServicePort",
+                        &["name", "protocol", "port", "targetPort", "nodePort", "appProtocol"],
+                    ) {
+                        let q = join(&pp, k);
+                        match k {
+                            "name" => port.name = Some(d.string(v, &q, "ServicePort")),
+                            "protocol" => port.protocol = protocol(&d.string(v, &q, "ServicePort")),
+                            "port" => port.port = d.int(v, &q, "ServicePort", "int32"),
+                            "targetPort" => target = Some(d.int_or_string(v, &q)),
+                            "nodePort" => port.node_port = Some(d.int(v, &q, "ServicePort", "int32")),
+                            _ => {}
+                        }
+                    }
+                    // Defaulting: targetPort defaults to port.
+                    port.target_port = target.unwrap_or(IntOrString::Int(port.port));
+                    spec.ports.push(port);
+                }
+            }
+            _ => {}
+        }
+    }
+    spec
+}
+
+fn decode_endpoint_ports(d: &mut Dec, node: &Node, path: &str) -> Vec<EndpointPort> {
+    let mut out = Vec::new();
+    for (pp, pn) in d.seq(node, path, "EndpointSubset", "v1.EndpointPort") {
+        let mut port = EndpointPort {
+            name: None,
+            port: 0,
+            protocol: Protocol::Tcp,
+        };
+        for (k, v) in d.fields(pn, &pp, "EndpointPort", &["name", "port", "protocol", "appProtocol"]) {
+            let q = join(&pp, k);
+            match k {
+                "name" => port.name = Some(d.string(v, &q, "EndpointPort")),
+                "port" => port.port = d.int(v, &q, "EndpointPort", "int32"),
+                "protocol" => port.protocol = protocol(&d.string(v, &q, "EndpointPort")),
+                _ => {}
+            }
+        }
+        out.push(port);
+    }
+    out
+}
+
+fn decode_addresses(d: &mut Dec, node: &Node, path: &str) -> Vec<EndpointAddress> {
+    let mut out = Vec::new();
+    for (ap, an) in d.seq(node, path, "EndpointSubset", "v1.EndpointAddress") {
+        let mut ip = None;
+        let mut addr = EndpointAddress {
+            ip: Ipv4Addr::UNSPECIFIED,
+            hostname: None,
+            node_name: None,
+            target: None,
+        };
+        for (k, v) in d.fields(an, &ap, "EndpointAddress", &["ip", "hostname", "nodeName", "targetRef"]) {
+            let q = join(&ap, k);
+            match k {
+                "ip" => ip = Some((d.string(v, &q, "EndpointAddress"), v.pos)),
+                "hostname" => addr.hostname = Some(d.string(v, &q, "EndpointAddress")),
+                "nodeName" => addr.node_name = Some(d.string(v, &q, "EndpointAddress")),
+                _ => {}
+            }
+        }
+        if let Some((s, pos)) = ip {
+            match s.parse() {
+                Ok(ip) => addr.ip = ip,
+                Err(_) => {
+                    d.wrong.get_or_insert(FieldIssue {
+                        path: join(&ap, "ip"),
+                        pos,
+                        detail: format!(
+                            "{}: Invalid value: \"{s}\": must be a valid IP address, (e.g. 10.9.8.7 or 2001:db8::ffff)",
+                            join(&ap, "ip")
+                        ),
+                    });
+                }
+            }
+        }
+        out.push(addr);
+    }
+    out
+}
+
+fn decode_subsets(d: &mut Dec, node: &Node) -> Vec<EndpointSubset> {
+    let mut out = Vec::new();
+    for (sp, sn) in d.seq(node, "subsets", "Endpoints", "v1.EndpointSubset") {
+        let mut s = EndpointSubset::default();
+        for (k, v) in d.fields(sn, &sp, "EndpointSubset", &["addresses", "notReadyAddresses", "ports"]) {
+            let q = join(&sp, k);
+            match k {
+                "addresses" => s.addresses = decode_addresses(d, v, &q),
+                "notReadyAddresses" => s.not_ready_addresses = decode_addresses(d, v, &q),
+                "ports" => s.ports = decode_endpoint_ports(d, v, &q),
+                _ => {}
+            }
+        }
+        out.push(s);
+    }
+    out
+}
+
+fn decode_slice_endpoints(d: &mut Dec, node: &Node) -> Vec<SliceEndpoint> {
+    let mut out = Vec::new();
+    for (ep, en) in d.seq(node, "endpoints", "EndpointSlice", "v1.Endpoint") {
+        let mut e = SliceEndpoint {
+            addresses: Vec::new(),
+            ready: true,
+            serving: true,
+            terminating: false,
+            hostname: None,
+            node_name: None,
+            target: None,
+        };
+        for (k, v) in d.fields(
+            en,
+            &ep,
+            "Endpoint",
+            &["addresses", "conditions", "hostname", "nodeName", "targetRef", "zone", "hints"],
+        ) {
+            let q = join(&ep, k);
+            match k {
+                "addresses" => e.addresses = d.strings(v, &q, "Endpoint").iter().filter_map(|s| s.parse().ok()).collect(),
+                "hostname" => e.hostname = Some(d.string(v, &q, "Endpoint")),
+                "nodeName" => e.node_name = Some(d.string(v, &q, "Endpoint")),
+                "conditions" => {
+                    for (k, c) in d.fields(v, &q, "EndpointConditions", &["ready", "serving", "terminating"]) {
+                        let b = d.boolean(c, &join(&q, k), "EndpointConditions");
+                        match k {
+                            "ready" => e.ready = b,
+                            "serving" => e.serving = b,
+                            _ => e.terminating = b,
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+        out.push(e);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn items(text: &str) -> Vec<Item> {
+        match parse(text) {
+            Parsed::Items(i) => i,
+            Parsed::Syntax(e) => panic!("syntax: {e:?}"),
+        }
+    }
+
+    #[test]
+    fn decodes_a_service() {
+        let i = items("apiVersion: v1\nkind: Service\nmetadata:\n  name: ent\n  namespace: dev\nspec:\n  ports:\n  - port: 8080\n  selector:\n    app: enterprise\n");
+        let Ok(Object::Service(s)) = &i[0].result else {
+            panic!("{:?}", i[0].result)
+        };
+        assert_eq!(s.meta.name, "ent");
+        assert_eq!(s.spec.ports[0].target_port, IntOrString::Int(8080));
+        assert_eq!(i[0].pos_of("spec.ports[0].port").line, 8);
+    }
+
+    #[test]
+    fn unknown_field_is_strict_error_with_position() {
+        let i = items("apiVersion: v1\nkind: Service\nmetadata:\n  name: ent\nspec:\n  portz: []\n");
+        let Err(DecodeError::UnknownFields(f)) = &i[0].result else {
+            panic!()
+        };
+        assert_eq!(f[0].path, "spec.portz");
+        assert_eq!(f[0].pos.line, 6);
+    }
+
+    #[test]
+    fn wrong_type_names_the_go_field() {
+        let i = items("apiVersion: v1\nkind: Service\nmetadata:\n  name: ent\nspec:\n  ports:\n  - port: abc\n");
+        let Err(DecodeError::WrongType(f)) = &i[0].result else { panic!() };
+        assert_eq!(
+            f.detail,
+            "json: cannot unmarshal string into Go struct field ServicePort.spec.ports.port of type int32"
+        );
+    }
+
+    #[test]
+    fn list_kind_is_flattened() {
+        let i = items("apiVersion: v1\nkind: List\nitems:\n- apiVersion: v1\n  kind: Namespace\n  metadata:\n    name: a\n- apiVersion: v1\n  kind: Namespace\n  metadata:\n    name: b\n");
+        assert_eq!(i.len(), 2);
+    }
+}

@@ -1,0 +1,615 @@
+//! The API objects sdplay knows, as typed Rust values: what the API server stores.
+//!
+//! These mirror the Kubernetes types field for field where the chapter (and kubectl's printers)
+//! need them, and nothing more. Objects are plain data: behaviour lives in `api` (admission,
+//! storage) and `controllers` (what reacts to them).
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::net::Ipv4Addr;
+
+use crate::time::SimTime;
+
+pub type Labels = BTreeMap<String, String>;
+
+/// Every kind the simulated API server serves.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Kind {
+    Namespace,
+    Node,
+    Pod,
+    Service,
+    Endpoints,
+    EndpointSlice,
+    ConfigMap,
+    Deployment,
+    ReplicaSet,
+    DaemonSet,
+}
+
+impl Kind {
+    pub const ALL: [Kind; 10] = [
+        Kind::Namespace,
+        Kind::Node,
+        Kind::Pod,
+        Kind::Service,
+        Kind::Endpoints,
+        Kind::EndpointSlice,
+        Kind::ConfigMap,
+        Kind::Deployment,
+        Kind::ReplicaSet,
+        Kind::DaemonSet,
+    ];
+
+    /// The `Kind` as written in manifests.
+    pub fn name(self) -> &'static str {
+        match self {
+            Kind::Namespace => "Namespace",
+            Kind::Node => "Node",
+            Kind::Pod => "Pod",
+            Kind::Service => "Service",
+            Kind::Endpoints => "Endpoints",
+            Kind::EndpointSlice => "EndpointSlice",
+            Kind::ConfigMap => "ConfigMap",
+            Kind::Deployment => "Deployment",
+            Kind::ReplicaSet => "ReplicaSet",
+            Kind::DaemonSet => "DaemonSet",
+        }
+    }
+
+    /// `apiVersion` for this kind.
+    pub fn api_version(self) -> &'static str {
+        match self {
+            Kind::Deployment | Kind::ReplicaSet | Kind::DaemonSet => "apps/v1",
+            Kind::EndpointSlice => "discovery.k8s.io/v1",
+            _ => "v1",
+        }
+    }
+
+    /// The resource name kubectl prints before the slash (`deployment.apps/enterprise`).
+    pub fn resource(self) -> &'static str {
+        match self {
+            Kind::Namespace => "namespace",
+            Kind::Node => "node",
+            Kind::Pod => "pod",
+            Kind::Service => "service",
+            Kind::Endpoints => "endpoints",
+            Kind::EndpointSlice => "endpointslice.discovery.k8s.io",
+            Kind::ConfigMap => "configmap",
+            Kind::Deployment => "deployment.apps",
+            Kind::ReplicaSet => "replicaset.apps",
+            Kind::DaemonSet => "daemonset.apps",
+        }
+    }
+
+    pub fn namespaced(self) -> bool {
+        !matches!(self, Kind::Namespace | Kind::Node)
+    }
+}
+
+impl fmt::Display for Kind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// The identity of an object in the store: kind, namespace ("" when cluster-scoped), name.
+/// Ordered so that a range over one kind and namespace lists objects sorted by name.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct ObjKey {
+    pub kind: Kind,
+    pub namespace: String,
+    pub name: String,
+}
+
+impl ObjKey {
+    pub fn new(kind: Kind, namespace: &str, name: &str) -> Self {
+        let namespace = if kind.namespaced() { namespace.to_string() } else { String::new() };
+        ObjKey {
+            kind,
+            namespace,
+            name: name.to_string(),
+        }
+    }
+}
+
+impl fmt::Display for ObjKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.namespace.is_empty() {
+            write!(f, "{}/{}", self.kind.resource(), self.name)
+        } else {
+            write!(f, "{}/{} ({})", self.kind.resource(), self.name, self.namespace)
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OwnerRef {
+    pub kind: Kind,
+    pub name: String,
+    pub uid: String,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ObjectMeta {
+    pub name: String,
+    pub namespace: String,
+    pub labels: Labels,
+    pub annotations: Labels,
+    pub uid: String,
+    pub resource_version: u64,
+    pub generation: u64,
+    pub creation: SimTime,
+    pub deletion: Option<SimTime>,
+    pub owner: Option<OwnerRef>,
+}
+
+/// A label selector (`matchLabels` + `matchExpressions`), as in apimachinery.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct LabelSelector {
+    pub match_labels: Labels,
+    pub match_expressions: Vec<Requirement>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Requirement {
+    pub key: String,
+    pub op: SelectorOp,
+    pub values: Vec<String>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SelectorOp {
+    In,
+    NotIn,
+    Exists,
+    DoesNotExist,
+    Equals,
+    NotEquals,
+}
+
+impl Requirement {
+    pub fn matches(&self, labels: &Labels) -> bool {
+        let v = labels.get(&self.key);
+        match self.op {
+            SelectorOp::In | SelectorOp::Equals => v.is_some_and(|v| self.values.contains(v)),
+            SelectorOp::NotIn | SelectorOp::NotEquals => v.is_none_or(|v| !self.values.contains(v)),
+            SelectorOp::Exists => v.is_some(),
+            SelectorOp::DoesNotExist => v.is_none(),
+        }
+    }
+}
+
+impl LabelSelector {
+    pub fn matches(&self, labels: &Labels) -> bool {
+        self.match_labels.iter().all(|(k, v)| labels.get(k) == Some(v)) && self.match_expressions.iter().all(|r| r.matches(labels))
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.match_labels.is_empty() && self.match_expressions.is_empty()
+    }
+}
+
+/// `true` when every key=value of `selector` is in `labels` (a Service's map selector).
+pub fn selector_matches(selector: &Labels, labels: &Labels) -> bool {
+    selector.iter().all(|(k, v)| labels.get(k) == Some(v))
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Protocol {
+    #[default]
+    Tcp,
+    Udp,
+    Sctp,
+}
+
+impl Protocol {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Protocol::Tcp => "TCP",
+            Protocol::Udp => "UDP",
+            Protocol::Sctp => "SCTP",
+        }
+    }
+}
+
+/// `intstr.IntOrString`: a port number or a port name.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum IntOrString {
+    Int(i64),
+    Str(String),
+}
+
+impl fmt::Display for IntOrString {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            IntOrString::Int(i) => write!(f, "{i}"),
+            IntOrString::Str(s) => f.write_str(s),
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Namespace, Node, ConfigMap
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Namespace {
+    pub meta: ObjectMeta,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Node {
+    pub meta: ObjectMeta,
+    pub internal_ip: Ipv4Addr,
+    pub pod_cidr: (Ipv4Addr, u8),
+    pub control_plane: bool,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct ConfigMap {
+    pub meta: ObjectMeta,
+    pub data: BTreeMap<String, String>,
+}
+
+// ---------------------------------------------------------------------------------------------
+// Pods and workloads
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ContainerPort {
+    pub name: Option<String>,
+    pub container_port: i64,
+    pub protocol: Protocol,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Container {
+    pub name: String,
+    pub image: String,
+    pub ports: Vec<ContainerPort>,
+    pub command: Vec<String>,
+    pub args: Vec<String>,
+    pub tty: bool,
+    pub stdin: bool,
+    pub readiness_delay_seconds: Option<i64>,
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum DnsPolicy {
+    #[default]
+    ClusterFirst,
+    ClusterFirstWithHostNet,
+    Default,
+    None,
+}
+
+impl DnsPolicy {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DnsPolicy::ClusterFirst => "ClusterFirst",
+            DnsPolicy::ClusterFirstWithHostNet => "ClusterFirstWithHostNet",
+            DnsPolicy::Default => "Default",
+            DnsPolicy::None => "None",
+        }
+    }
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct PodDnsConfig {
+    pub nameservers: Vec<String>,
+    pub searches: Vec<String>,
+    pub options: Vec<(String, Option<String>)>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PodSpec {
+    pub containers: Vec<Container>,
+    pub node_name: Option<String>,
+    pub host_network: bool,
+    pub hostname: Option<String>,
+    pub subdomain: Option<String>,
+    pub dns_policy: DnsPolicy,
+    pub dns_config: Option<PodDnsConfig>,
+    pub termination_grace_period_seconds: i64,
+    pub restart_policy: String,
+}
+
+impl Default for PodSpec {
+    fn default() -> Self {
+        PodSpec {
+            containers: Vec::new(),
+            node_name: None,
+            host_network: false,
+            hostname: None,
+            subdomain: None,
+            dns_policy: DnsPolicy::ClusterFirst,
+            dns_config: None,
+            termination_grace_period_seconds: 30,
+            restart_policy: "Always".into(),
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum PodPhase {
+    #[default]
+    Pending,
+    Running,
+    Succeeded,
+    Failed,
+}
+
+impl PodPhase {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PodPhase::Pending => "Pending",
+            PodPhase::Running => "Running",
+            PodPhase::Succeeded => "Succeeded",
+            PodPhase::Failed => "Failed",
+        }
+    }
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct PodStatus {
+    pub phase: PodPhase,
+    /// The waiting reason kubectl shows as STATUS while containers start (`ContainerCreating`).
+    pub waiting_reason: Option<String>,
+    pub pod_ip: Option<Ipv4Addr>,
+    pub host_ip: Option<Ipv4Addr>,
+    pub ready: bool,
+    pub started: Option<SimTime>,
+    pub restarts: u32,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Pod {
+    pub meta: ObjectMeta,
+    pub spec: PodSpec,
+    pub status: PodStatus,
+}
+
+impl Pod {
+    pub fn is_terminating(&self) -> bool {
+        self.meta.deletion.is_some()
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct PodTemplate {
+    pub labels: Labels,
+    pub annotations: Labels,
+    pub spec: PodSpec,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct WorkloadStatus {
+    pub replicas: i64,
+    pub ready: i64,
+    pub available: i64,
+    pub updated: i64,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Deployment {
+    pub meta: ObjectMeta,
+    pub replicas: i64,
+    pub selector: LabelSelector,
+    pub template: PodTemplate,
+    pub status: WorkloadStatus,
+    pub collision_count: u32,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct ReplicaSet {
+    pub meta: ObjectMeta,
+    pub replicas: i64,
+    pub selector: LabelSelector,
+    pub template: PodTemplate,
+    pub status: WorkloadStatus,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct DaemonSet {
+    pub meta: ObjectMeta,
+    pub selector: LabelSelector,
+    pub template: PodTemplate,
+    pub status: WorkloadStatus,
+}
+
+// ---------------------------------------------------------------------------------------------
+// Services and endpoints
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum ServiceType {
+    #[default]
+    ClusterIP,
+    NodePort,
+    LoadBalancer,
+    ExternalName,
+}
+
+impl ServiceType {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ServiceType::ClusterIP => "ClusterIP",
+            ServiceType::NodePort => "NodePort",
+            ServiceType::LoadBalancer => "LoadBalancer",
+            ServiceType::ExternalName => "ExternalName",
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ServicePort {
+    pub name: Option<String>,
+    pub protocol: Protocol,
+    pub port: i64,
+    pub target_port: IntOrString,
+    pub node_port: Option<i64>,
+}
+
+/// `spec.clusterIP`: allocated, explicitly `None` (headless), or not yet set.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ClusterIp {
+    Unset,
+    None,
+    Ip(Ipv4Addr),
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum SessionAffinity {
+    #[default]
+    None,
+    ClientIP,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct ServiceSpec {
+    pub type_: ServiceType,
+    /// `None` when the Service has no selector (endpoints are managed by hand).
+    pub selector: Option<Labels>,
+    pub ports: Vec<ServicePort>,
+    pub cluster_ip: ClusterIp,
+    pub external_name: Option<String>,
+    pub external_ips: Vec<Ipv4Addr>,
+    pub session_affinity: SessionAffinity,
+    pub affinity_timeout_seconds: i64,
+    pub publish_not_ready_addresses: bool,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Service {
+    pub meta: ObjectMeta,
+    pub spec: ServiceSpec,
+    /// `status.loadBalancer.ingress[*].ip`.
+    pub load_balancer_ips: Vec<Ipv4Addr>,
+}
+
+impl Service {
+    pub fn cluster_ip(&self) -> Option<Ipv4Addr> {
+        match self.spec.cluster_ip {
+            ClusterIp::Ip(ip) => Some(ip),
+            _ => None,
+        }
+    }
+
+    pub fn is_headless(&self) -> bool {
+        self.spec.cluster_ip == ClusterIp::None
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct EndpointAddress {
+    pub ip: Ipv4Addr,
+    pub hostname: Option<String>,
+    pub node_name: Option<String>,
+    /// The Pod behind this address (`targetRef`), if any.
+    pub target: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct EndpointPort {
+    pub name: Option<String>,
+    pub port: i64,
+    pub protocol: Protocol,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct EndpointSubset {
+    pub addresses: Vec<EndpointAddress>,
+    pub not_ready_addresses: Vec<EndpointAddress>,
+    pub ports: Vec<EndpointPort>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Endpoints {
+    pub meta: ObjectMeta,
+    pub subsets: Vec<EndpointSubset>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SliceEndpoint {
+    pub addresses: Vec<Ipv4Addr>,
+    pub ready: bool,
+    pub serving: bool,
+    pub terminating: bool,
+    pub hostname: Option<String>,
+    pub node_name: Option<String>,
+    pub target: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct EndpointSlice {
+    pub meta: ObjectMeta,
+    pub ports: Vec<EndpointPort>,
+    pub endpoints: Vec<SliceEndpoint>,
+}
+
+// ---------------------------------------------------------------------------------------------
+
+/// Any stored object.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Object {
+    Namespace(Namespace),
+    Node(Node),
+    Pod(Pod),
+    Service(Service),
+    Endpoints(Endpoints),
+    EndpointSlice(EndpointSlice),
+    ConfigMap(ConfigMap),
+    Deployment(Deployment),
+    ReplicaSet(ReplicaSet),
+    DaemonSet(DaemonSet),
+}
+
+impl Object {
+    pub fn kind(&self) -> Kind {
+        match self {
+            Object::Namespace(_) => Kind::Namespace,
+            Object::Node(_) => Kind::Node,
+            Object::Pod(_) => Kind::Pod,
+            Object::Service(_) => Kind::Service,
+            Object::Endpoints(_) => Kind::Endpoints,
+            Object::EndpointSlice(_) => Kind::EndpointSlice,
+            Object::ConfigMap(_) => Kind::ConfigMap,
+            Object::Deployment(_) => Kind::Deployment,
+            Object::ReplicaSet(_) => Kind::ReplicaSet,
+            Object::DaemonSet(_) => Kind::DaemonSet,
+        }
+    }
+
+    pub fn meta(&self) -> &ObjectMeta {
+        match self {
+            Object::Namespace(o) => &o.meta,
+            Object::Node(o) => &o.meta,
+            Object::Pod(o) => &o.meta,
+            Object::Service(o) => &o.meta,
+            Object::Endpoints(o) => &o.meta,
+            Object::EndpointSlice(o) => &o.meta,
+            Object::ConfigMap(o) => &o.meta,
+            Object::Deployment(o) => &o.meta,
+            Object::ReplicaSet(o) => &o.meta,
+            Object::DaemonSet(o) => &o.meta,
+        }
+    }
+
+    pub fn meta_mut(&mut self) -> &mut ObjectMeta {
+        match self {
+            Object::Namespace(o) => &mut o.meta,
+            Object::Node(o) => &mut o.meta,
+            Object::Pod(o) => &mut o.meta,
+            Object::Service(o) => &mut o.meta,
+            Object::Endpoints(o) => &mut o.meta,
+            Object::EndpointSlice(o) => &mut o.meta,
+            Object::ConfigMap(o) => &mut o.meta,
+            Object::Deployment(o) => &mut o.meta,
+            Object::ReplicaSet(o) => &mut o.meta,
+            Object::DaemonSet(o) => &mut o.meta,
+        }
+    }
+
+    pub fn key(&self) -> ObjKey {
+        let m = self.meta();
+        ObjKey::new(self.kind(), &m.namespace, &m.name)
+    }
+}

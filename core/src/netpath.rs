@@ -1,0 +1,323 @@
+//! The packet path: from a client to the Pod that answers, every hop traced.
+//!
+//! A Pod has a route for its own subnet and a default route via the node's bridge (`.1`). The
+//! ClusterIP is on neither, so the SYN goes to the default gateway, i.e. into the node's kernel.
+//! There kube-proxy's rules trap it: in IPVS mode the ClusterIP is local (bound to
+//! `kube-ipvs0`) and the IPVS virtual server picks a real server with its scheduler; in
+//! iptables/nftables mode a DNAT rule picks one at random. The packet is DNATed to the Pod IP and
+//! routed (over the bridge, or to the other node's IP); conntrack un-DNATs the reply.
+
+use std::net::Ipv4Addr;
+
+use crate::cluster::Cluster;
+use crate::model::*;
+use crate::proxy::ipvs::VsKey;
+use crate::proxy::ProxyMode;
+use crate::trace::{Hop, Step};
+
+/// Where a connection starts.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Origin {
+    Pod { namespace: String, name: String },
+    Node(String),
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ConnError {
+    /// RST: nothing listens (no endpoints, wrong targetPort, closed port).
+    Refused,
+    /// No route / nothing answers: the SYN is lost.
+    Timeout,
+}
+
+/// An established connection.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Connection {
+    pub namespace: String,
+    pub pod: String,
+    pub pod_ip: Ipv4Addr,
+    pub port: u16,
+    /// The client address as the server sees it (`ip:port`).
+    pub client: String,
+}
+
+impl Cluster {
+    fn origin_addr(&self, from: &Origin) -> Option<(Ipv4Addr, String)> {
+        match from {
+            Origin::Pod { namespace, name } => {
+                let p = self.store.pod(namespace, name)?;
+                Some((p.status.pod_ip?, p.spec.node_name.clone()?))
+            }
+            Origin::Node(n) => Some((self.store.node(n)?.internal_ip, n.clone())),
+        }
+    }
+
+    fn pod_by_ip(&self, ip: Ipv4Addr) -> Option<&Pod> {
+        self.store
+            .pods(None)
+            .find(|p| p.status.pod_ip == Some(ip) && !p.spec.host_network && p.status.phase == PodPhase::Running)
+    }
+
+    /// Open a TCP connection from `from` to `dst:port`, tracing every hop.
+    pub fn connect(&mut self, from: &Origin, dst: Ipv4Addr, port: u16) -> Result<Connection, ConnError> {
+        let Some((src_ip, node)) = self.origin_addr(from) else {
+            return Err(ConnError::Timeout);
+        };
+        let client_port = 40000 + self.rng.below(20000) as u16;
+        let src_name = match from {
+            Origin::Pod { name, .. } => format!("pod {name}"),
+            Origin::Node(n) => format!("node {n}"),
+        };
+        let is_service_ip = self.service_ips.contains(dst)
+            || self
+                .store
+                .services(None)
+                .any(|s| s.load_balancer_ips.contains(&dst) || s.spec.external_ips.contains(&dst));
+        let node_ip = self.store.node(&node).map(|n| n.internal_ip);
+        let gw = self.pod_ips.get(&node).map(|h| h.gateway());
+        let from_pod = matches!(from, Origin::Pod { .. });
+        self.emit(
+            Step::Discovery(Hop::PacketToServiceIp),
+            format!("{src_name} ({src_ip}) sends a TCP SYN to {dst}:{port}"),
+            if is_service_ip {
+                "the app connects to the IP DNS gave it: a ClusterIP on the service network"
+            } else {
+                "a direct connection"
+            },
+            vec![],
+        );
+        let mut target = (dst, port);
+        if is_service_ip || Some(dst) == node_ip {
+            if from_pod {
+                if let Some(gw) = gw {
+                    self.emit(
+                        Step::Discovery(Hop::DefaultGateway),
+                        format!("no route to {dst} in the Pod: out eth0 to the default gateway {gw} (node {node}'s bridge)"),
+                        "the service network has no routes anywhere; the Pod only knows its own subnet and a default route",
+                        vec![],
+                    );
+                }
+            }
+            target = self.trap(&node, src_ip, dst, port)?;
+        }
+        let (tip, tport) = target;
+        let Some(pod) = self.pod_by_ip(tip).cloned() else {
+            let host = self
+                .store
+                .pods(None)
+                .find(|p| p.spec.host_network && p.status.pod_ip == Some(tip))
+                .cloned();
+            if let Some(h) = host {
+                return self.deliver(&h, tip, tport, src_ip, client_port, &node, dst, port);
+            }
+            return Err(ConnError::Timeout);
+        };
+        self.deliver(&pod, tip, tport, src_ip, client_port, &node, dst, port)
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn deliver(
+        &mut self,
+        pod: &Pod,
+        ip: Ipv4Addr,
+        port: u16,
+        src_ip: Ipv4Addr,
+        client_port: u16,
+        from_node: &str,
+        orig: Ipv4Addr,
+        orig_port: u16,
+    ) -> Result<Connection, ConnError> {
+        let pod_node = pod.spec.node_name.clone().unwrap_or_default();
+        let how = if pod_node == from_node {
+            format!("across node {pod_node}'s bridge")
+        } else {
+            let nip = self.store.node(&pod_node).map(|n| n.internal_ip.to_string()).unwrap_or_default();
+            format!("routed from {from_node} to node {pod_node} ({nip}), then its bridge")
+        };
+        let key = ObjKey::new(Kind::Pod, &pod.meta.namespace, &pod.meta.name);
+        if crate::apps::listener(pod, port).is_none() {
+            self.emit(
+                Step::Discovery(Hop::DeliverToPod),
+                format!("nothing listens on {ip}:{port} in pod {}: the kernel answers RST", pod.meta.name),
+                "a Service's targetPort must be a port the container really listens on",
+                vec![key],
+            );
+            return Err(ConnError::Refused);
+        }
+        self.emit(
+            Step::Discovery(Hop::DeliverToPod),
+            format!("delivered to pod {} ({ip}:{port}) {how}", pod.meta.name),
+            "after DNAT the packet is ordinary Pod-to-Pod traffic on the flat Pod network",
+            vec![key],
+        );
+        if orig != ip {
+            self.emit(
+                Step::Discovery(Hop::Reply),
+                format!("the reply from {ip}:{port} is un-DNATed to come from {orig}:{orig_port}"),
+                "conntrack remembers the translation, so the client only ever talks to the ClusterIP",
+                vec![],
+            );
+        }
+        Ok(Connection {
+            namespace: pod.meta.namespace.clone(),
+            pod: pod.meta.name.clone(),
+            pod_ip: ip,
+            port,
+            client: format!("{src_ip}:{client_port}"),
+        })
+    }
+
+    /// The node kernel: kube-proxy's rules decide where `dst:port` really goes.
+    fn trap(&mut self, node: &str, client: Ipv4Addr, dst: Ipv4Addr, port: u16) -> Result<(Ipv4Addr, u16), ConnError> {
+        let key = VsKey {
+            proto: Protocol::Tcp,
+            addr: dst,
+            port,
+        };
+        let now = self.now.0;
+        match self.proxy.mode {
+            ProxyMode::Ipvs => {
+                let bound = self.proxy.kube_ipvs0_addrs(node).contains(&dst) || self.store.node(node).map(|n| n.internal_ip) == Some(dst);
+                if !bound {
+                    self.emit(
+                        Step::Discovery(Hop::KernelTrap),
+                        format!("{dst} is not a local address on {node}: no rule traps it"),
+                        "only addresses kube-proxy binds are trapped",
+                        vec![],
+                    );
+                    return Err(ConnError::Timeout);
+                }
+                let np = self.proxy.nodes.get_mut(node);
+                let Some(vs) = np.and_then(|n| n.ipvs.services.get_mut(&key)) else {
+                    self.emit(
+                        Step::Discovery(Hop::KernelTrap),
+                        format!("{dst} is local on {node} (kube-ipvs0) but no IPVS virtual server has port {port}: RST"),
+                        "the ClusterIP exists, but the Service does not expose that port",
+                        vec![],
+                    );
+                    return Err(ConnError::Refused);
+                };
+                let owner = vs.owner.clone();
+                let sched = vs.sched;
+                let n = vs.dests.len();
+                let pick = vs.schedule(client, now);
+                let picked = pick.map(|i| {
+                    let d = &mut vs.dests[i];
+                    d.conns += 1;
+                    d.inactive += 1; // short-lived: FIN_WAIT/TIME_WAIT counts as inactive
+                    (d.addr, d.port)
+                });
+                let persistent = vs.persistent;
+                let svc = owner.map(|(ns, n)| ObjKey::new(Kind::Service, &ns, &n));
+                self.emit(
+                    Step::Discovery(Hop::KernelTrap),
+                    format!("node {node}'s kernel: {dst} is bound to kube-ipvs0, so IPVS intercepts TCP {dst}:{port}"),
+                    "kube-proxy put every ClusterIP on the kube-ipvs0 dummy interface and made a virtual server for each port",
+                    svc.iter().cloned().collect(),
+                );
+                let Some((ip, p)) = picked else {
+                    self.emit(
+                        Step::Discovery(Hop::SchedulerPick),
+                        format!("virtual server {key} has {n} real servers with weight > 0: nothing to pick, the node answers RST"),
+                        "a Service with no ready endpoints keeps its virtual server but has no real servers",
+                        svc.into_iter().collect(),
+                    );
+                    return Err(ConnError::Refused);
+                };
+                let why = match (persistent, sched) {
+                    (Some(t), _) => format!("sessionAffinity ClientIP: persistent {t}s template pins {client} to one real server"),
+                    (None, crate::proxy::ipvs::Sched::Rr) => {
+                        format!("rr: the next real server after the last pick, in the kernel's list order ({n} real servers)")
+                    }
+                    (None, s) => format!("{} scheduler over {n} real servers", s.as_str()),
+                };
+                self.emit(
+                    Step::Discovery(Hop::SchedulerPick),
+                    format!("IPVS ({}) picks {ip}:{p}", sched.as_str()),
+                    why,
+                    svc.iter().cloned().collect(),
+                );
+                self.emit(
+                    Step::Discovery(Hop::Dnat),
+                    format!("destination rewritten {dst}:{port} → {ip}:{p} (masquerade forwarding)"),
+                    "IPVS NAT mode rewrites the destination to the chosen Pod",
+                    vec![],
+                );
+                Ok((ip, p))
+            }
+            mode => {
+                let Some(svc) = self
+                    .store
+                    .services(None)
+                    .find(|s| s.cluster_ip() == Some(dst) || s.load_balancer_ips.contains(&dst))
+                    .cloned()
+                else {
+                    return Err(ConnError::Timeout);
+                };
+                let Some(sp) = svc
+                    .spec
+                    .ports
+                    .iter()
+                    .find(|p| p.port as u16 == port && p.protocol == Protocol::Tcp)
+                    .cloned()
+                else {
+                    self.emit(
+                        Step::Discovery(Hop::KernelTrap),
+                        format!("no {mode} rule matches {dst}:{port}"),
+                        "the Service does not expose that port; the packet is dropped",
+                        vec![],
+                    );
+                    return Err(ConnError::Timeout);
+                };
+                let name = sp.name.clone().unwrap_or_default();
+                let mut eps: Vec<(Ipv4Addr, u16)> = Vec::new();
+                if let Some(e) = self.store.endpoints(&svc.meta.namespace, &svc.meta.name) {
+                    for s in &e.subsets {
+                        if let Some(p) = s.ports.iter().find(|p| p.name.clone().unwrap_or_default() == name) {
+                            eps.extend(s.addresses.iter().map(|a| (a.ip, p.port as u16)));
+                        }
+                    }
+                }
+                eps.sort_by_key(|(ip, p)| format!("{ip}:{p}"));
+                let skey = ObjKey::new(Kind::Service, &svc.meta.namespace, &svc.meta.name);
+                self.emit(
+                    Step::Discovery(Hop::KernelTrap),
+                    format!(
+                        "node {node}'s kernel: {mode} KUBE-SERVICES matches {dst}:{port} for service {}",
+                        svc.meta.name
+                    ),
+                    "kube-proxy's rules in the nat table's PREROUTING/OUTPUT hooks catch the ClusterIP",
+                    vec![skey.clone()],
+                );
+                if eps.is_empty() {
+                    self.emit(
+                        Step::Discovery(Hop::SchedulerPick),
+                        "no endpoints: the REJECT rule answers ICMP port unreachable".into(),
+                        "a Service without endpoints is rejected in iptables/nftables mode",
+                        vec![skey],
+                    );
+                    return Err(ConnError::Refused);
+                }
+                let i = self.rng.below(eps.len() as u64) as usize;
+                let (ip, p) = eps[i];
+                self.emit(
+                    Step::Discovery(Hop::SchedulerPick),
+                    format!("random pick {ip}:{p} (1 of {})", eps.len()),
+                    if mode == ProxyMode::Iptables {
+                        "each KUBE-SEP rule matches with probability 1/(n−i): a uniform random choice"
+                    } else {
+                        "numgen random mod N indexes the endpoint map"
+                    },
+                    vec![skey],
+                );
+                self.emit(
+                    Step::Discovery(Hop::Dnat),
+                    format!("DNAT {dst}:{port} → {ip}:{p}"),
+                    "the KUBE-SEP chain rewrites the destination",
+                    vec![],
+                );
+                Ok((ip, p))
+            }
+        }
+    }
+}

@@ -1,0 +1,8 @@
+//! Output formats of the real tools: kubectl's tables (`get`), AGE, and the tabwriter layout.
+//!
+//! kubectl prints through Go's `text/tabwriter` with minwidth 6, padding 3 and no trailing
+//! padding on the last column; [`table::render`] reproduces that byte for byte. Row content per
+//! kind follows `pkg/printers/internalversion/printers.go`.
+
+pub mod kubectl;
+pub mod table;

@@ -1,0 +1,331 @@
+//! Commands inside a Pod's container: files kubelet writes (`/etc/resolv.conf`, `/etc/hosts`),
+//! curl, the DNS tools, apt-get. Images carry only the tools they really carry; `apt-get
+//! install` adds more (after `apt-get update`, which itself needs working DNS).
+
+use crate::apps;
+use crate::cluster::Cluster;
+use crate::dns::RType;
+use crate::model::*;
+use crate::netpath::{ConnError, Origin};
+
+use super::{Location, Outcome, Shell};
+
+fn not_found(shell: &str, cmd: &str) -> Outcome {
+    match shell {
+        "bash" => Outcome::err(format!("bash: {cmd}: command not found\n"), 127),
+        "busybox" => Outcome::err(format!("sh: {cmd}: not found\n"), 127),
+        _ => Outcome::err(format!("sh: 1: {cmd}: not found\n"), 127),
+    }
+}
+
+/// Packages apt-get knows, and the commands each provides.
+const PACKAGES: &[(&str, &[&str], &str)] = &[
+    ("curl", &["curl"], "8.5.0-2ubuntu10.6"),
+    ("dnsutils", &["nslookup", "dig", "host"], "1:9.18.30-0ubuntu0.24.04.2"),
+    ("bind9-dnsutils", &["nslookup", "dig", "host"], "1:9.18.30-0ubuntu0.24.04.2"),
+    ("iputils-ping", &["ping"], "3:20240117-1build1"),
+    ("wget", &["wget"], "1.21.4-1ubuntu4.1"),
+];
+
+impl Shell {
+    fn has_tool(&self, pod: &Pod, tool: &str) -> bool {
+        let image = pod.spec.containers.first().map(|c| c.image.as_str()).unwrap_or("");
+        apps::image_info(image).tools.contains(&tool) || self.installed.get(&pod.meta.uid).is_some_and(|s| s.contains(tool))
+    }
+
+    pub(crate) fn in_pod(&mut self, c: &mut Cluster, ns: &str, name: &str, argv: &[String]) -> Outcome {
+        let Some(pod) = c.store.pod(ns, name).cloned() else {
+            return Outcome::err("command terminated with exit code 137\n", 137);
+        };
+        let shell = match self.location() {
+            Location::Pod { shell, .. } => shell.clone(),
+            _ => "sh".into(),
+        };
+        let cmd = argv[0].as_str();
+        if cmd == "exit" || cmd == "logout" {
+            self.stack.pop();
+            let code = argv.get(1).and_then(|s| s.parse::<i32>().ok()).unwrap_or(0);
+            if code != 0 {
+                return Outcome::err(format!("exit\ncommand terminated with exit code {code}\n"), code);
+            }
+            return Outcome::ok(if shell == "bash" { "exit\n" } else { "" });
+        }
+        if matches!(cmd, "kubectl" | "minikube") {
+            return not_found(&shell, cmd);
+        }
+        if !self.has_tool(&pod, cmd) {
+            return not_found(&shell, cmd);
+        }
+        match cmd {
+            "cat" => self.cat(c, &pod, &argv[1..]),
+            "hostname" => Outcome::ok(format!("{}\n", pod.spec.hostname.clone().unwrap_or_else(|| pod.meta.name.clone()))),
+            "echo" => Outcome::ok(format!("{}\n", argv[1..].join(" "))),
+            "env" => Outcome::ok(self.env(c, &pod)),
+            "ls" => {
+                Outcome::ok("bin   dev  home  lib64  mnt  proc  run   srv  tmp  var\nboot  etc  lib   media  opt  root  sbin  sys  usr\n")
+            }
+            "curl" => self.curl(c, &pod, &argv[1..]),
+            "apt-get" | "apt" => self.apt(c, &pod, &argv[1..]),
+            "nslookup" => self.nslookup(c, &pod, &argv[1..]),
+            other => Outcome::err(format!("sdplay: `{other}` is not simulated yet in this container\n"), 1),
+        }
+    }
+
+    fn env(&self, c: &Cluster, pod: &Pod) -> String {
+        let mut out = format!(
+            "HOSTNAME={}\nHOME=/root\nPATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin\n",
+            pod.meta.name
+        );
+        // Service links: every Service in the Pod's namespace that existed when it started.
+        for s in c.store.services(Some(&pod.meta.namespace)) {
+            if s.meta.creation > pod.meta.creation {
+                continue;
+            }
+            let (Some(ip), Some(p)) = (s.cluster_ip(), s.spec.ports.first()) else {
+                continue;
+            };
+            let n = s.meta.name.to_uppercase().replace('-', "_");
+            out.push_str(&format!("{n}_SERVICE_HOST={ip}\n{n}_SERVICE_PORT={}\n", p.port));
+        }
+        out
+    }
+
+    fn cat(&self, c: &Cluster, pod: &Pod, files: &[String]) -> Outcome {
+        let mut out = String::new();
+        for f in files {
+            let text = match f.as_str() {
+                "/etc/resolv.conf" => c.resolv_conf(pod).render(),
+                "/etc/hostname" => format!("{}\n", pod.spec.hostname.clone().unwrap_or_else(|| pod.meta.name.clone())),
+                "/etc/hosts" => {
+                    let ip = pod.status.pod_ip.map(|i| i.to_string()).unwrap_or_default();
+                    let host = pod.spec.hostname.clone().unwrap_or_else(|| pod.meta.name.clone());
+                    let fq = match &pod.spec.subdomain {
+                        Some(sd) => format!("{host}.{sd}.{}.svc.{}\t{host}", pod.meta.namespace, c.domain()),
+                        None => host,
+                    };
+                    format!("# Kubernetes-managed hosts file.\n127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\nfe00::0\tip6-localnet\nfe00::0\tip6-mcastprefix\nfe00::1\tip6-allnodes\nfe00::2\tip6-allrouters\n{ip}\t{fq}\n")
+                }
+                "/etc/os-release" => "PRETTY_NAME=\"Ubuntu 24.04.1 LTS\"\nNAME=\"Ubuntu\"\nVERSION_ID=\"24.04\"\nVERSION=\"24.04.1 LTS (Noble Numbat)\"\nVERSION_CODENAME=noble\nID=ubuntu\nID_LIKE=debian\n".to_string(),
+                other => {
+                    out.push_str(&format!("cat: {other}: No such file or directory\n"));
+                    return Outcome::err(out, 1);
+                }
+            };
+            out.push_str(&text);
+        }
+        Outcome::ok(out)
+    }
+
+    fn musl(pod: &Pod) -> bool {
+        apps::image_info(pod.spec.containers.first().map(|c| c.image.as_str()).unwrap_or("")).musl
+    }
+
+    fn curl(&mut self, c: &mut Cluster, pod: &Pod, args: &[String]) -> Outcome {
+        let mut url = None;
+        let mut include = false;
+        let mut silent = false;
+        let mut it = args.iter();
+        while let Some(a) = it.next() {
+            match a.as_str() {
+                "-i" | "--include" => include = true,
+                "-s" | "--silent" | "-sS" => silent = true,
+                "-m" | "--max-time" | "-H" | "-o" | "-w" | "--connect-timeout" => {
+                    it.next();
+                }
+                s if s.starts_with('-') => {}
+                s => url = Some(s.to_string()),
+            }
+        }
+        let Some(url) = url else {
+            return Outcome::err("curl: try 'curl --help' or 'curl --manual' for more information\n", 2);
+        };
+        let rest = url.strip_prefix("http://").unwrap_or(&url);
+        if url.starts_with("https://") {
+            return Outcome::err("curl: (60) SSL certificate problem: unable to get local issuer certificate\nMore details here: https://curl.se/docs/sslcerts.html\n\ncurl failed to verify the legitimacy of the server and therefore could not\nestablish a secure connection to it. To learn more about this situation and\nhow to fix it, please visit the web page mentioned above.\n", 60);
+        }
+        let (hostport, path) = match rest.find('/') {
+            Some(i) => (&rest[..i], &rest[i..]),
+            None => (rest, "/"),
+        };
+        let (host, port) = match hostport.rsplit_once(':') {
+            Some((h, p)) => match p.parse::<u16>() {
+                Ok(p) => (h.to_string(), p),
+                Err(_) => {
+                    return Outcome::err(
+                        "curl: (3) URL rejected: Port number was not a decimal number between 0 and 65535\n".to_string(),
+                        3,
+                    )
+                }
+            },
+            None => (hostport.to_string(), 80),
+        };
+        let ip = match host.parse::<std::net::Ipv4Addr>() {
+            Ok(ip) => ip,
+            Err(_) => match c.resolve_in_pod(pod, &host, Self::musl(pod)) {
+                Ok(res) => match res.answer.and_then(|(_, a)| a.first().copied()) {
+                    Some(ip) => ip,
+                    None => {
+                        return Outcome::err(
+                            if silent {
+                                String::new()
+                            } else {
+                                format!("curl: (6) Could not resolve host: {host}\n")
+                            },
+                            6,
+                        )
+                    }
+                },
+                Err(_) => return Outcome::err(format!("curl: (6) Could not resolve host: {host}\n"), 6),
+            },
+        };
+        let origin = Origin::Pod {
+            namespace: pod.meta.namespace.clone(),
+            name: pod.meta.name.clone(),
+        };
+        match c.connect(&origin, ip, port) {
+            Ok(conn) => {
+                let Some(target) = c.store.pod(&conn.namespace, &conn.pod).cloned() else {
+                    return Outcome::err("curl: (56) Recv failure: Connection reset by peer\n", 56);
+                };
+                match apps::http_get(&target, conn.port, path, &conn.client) {
+                    Some(r) => {
+                        let mut out = String::new();
+                        if include {
+                            out.push_str(&format!(
+                                "HTTP/1.1 {} {}\r\nContent-Type: {}\r\nContent-Length: {}\r\n\r\n",
+                                r.status,
+                                r.reason,
+                                r.content_type,
+                                r.body.len()
+                            ));
+                        }
+                        out.push_str(&r.body);
+                        Outcome::ok(out)
+                    }
+                    None => Outcome::err(
+                        format!("curl: (7) Failed to connect to {host} port {port} after 0 ms: Couldn't connect to server\n"),
+                        7,
+                    ),
+                }
+            }
+            Err(ConnError::Refused) => Outcome::err(
+                format!("curl: (7) Failed to connect to {host} port {port} after 0 ms: Couldn't connect to server\n"),
+                7,
+            ),
+            Err(ConnError::Timeout) => {
+                c.advance_ms(134_000);
+                Outcome::err(
+                    format!("curl: (28) Failed to connect to {host} port {port} after 134110 ms: Couldn't connect to server\n"),
+                    28,
+                )
+            }
+        }
+    }
+
+    fn apt(&mut self, c: &mut Cluster, pod: &Pod, args: &[String]) -> Outcome {
+        let sub = args.iter().find(|a| !a.starts_with('-')).map(String::as_str);
+        match sub {
+            Some("update") => {
+                let ok = c
+                    .resolve_in_pod(pod, "archive.ubuntu.com", false)
+                    .ok()
+                    .and_then(|r| r.answer)
+                    .is_some();
+                c.advance_ms(3_000);
+                if !ok {
+                    return Outcome::ok(
+                        "Ign:1 http://archive.ubuntu.com/ubuntu noble InRelease\nIgn:2 http://security.ubuntu.com/ubuntu noble-security InRelease\nErr:1 http://archive.ubuntu.com/ubuntu noble InRelease\n  Temporary failure resolving 'archive.ubuntu.com'\nErr:2 http://security.ubuntu.com/ubuntu noble-security InRelease\n  Temporary failure resolving 'security.ubuntu.com'\nReading package lists... Done\nW: Failed to fetch http://archive.ubuntu.com/ubuntu/dists/noble/InRelease  Temporary failure resolving 'archive.ubuntu.com'\nW: Some index files failed to download. They have been ignored, or old ones used instead.\n",
+                    );
+                }
+                self.apt_updated.insert(pod.meta.uid.clone());
+                Outcome::ok(
+                    "Get:1 http://archive.ubuntu.com/ubuntu noble InRelease [256 kB]\nGet:2 http://security.ubuntu.com/ubuntu noble-security InRelease [126 kB]\nGet:3 http://archive.ubuntu.com/ubuntu noble-updates InRelease [126 kB]\nGet:4 http://archive.ubuntu.com/ubuntu noble-backports InRelease [126 kB]\nGet:5 http://archive.ubuntu.com/ubuntu noble/main amd64 Packages [1808 kB]\nGet:6 http://archive.ubuntu.com/ubuntu noble/universe amd64 Packages [19.3 MB]\nGet:7 http://security.ubuntu.com/ubuntu noble-security/main amd64 Packages [1005 kB]\nFetched 22.7 MB in 3s (7412 kB/s)\nReading package lists... Done\n",
+                )
+            }
+            Some("install") => {
+                let pkgs: Vec<&String> = args.iter().filter(|a| !a.starts_with('-') && a.as_str() != "install").collect();
+                let mut out =
+                    String::from("Reading package lists... Done\nBuilding dependency tree... Done\nReading state information... Done\n");
+                if !self.apt_updated.contains(&pod.meta.uid) {
+                    if let Some(p) = pkgs.first() {
+                        out.push_str(&format!("E: Unable to locate package {p}\n"));
+                        return Outcome::err(out, 100);
+                    }
+                }
+                let mut new = Vec::new();
+                for p in &pkgs {
+                    match PACKAGES.iter().find(|(n, _, _)| n == p) {
+                        Some(pkg) => new.push(*pkg),
+                        None => {
+                            out.push_str(&format!("E: Unable to locate package {p}\n"));
+                            return Outcome::err(out, 100);
+                        }
+                    }
+                }
+                let names: Vec<&str> = new.iter().map(|(n, _, _)| *n).collect();
+                out.push_str(&format!("The following NEW packages will be installed:\n  {}\n", names.join(" ")));
+                out.push_str(&format!(
+                    "0 upgraded, {} newly installed, 0 to remove and 0 not upgraded.\n",
+                    names.len()
+                ));
+                for (i, (n, _, v)) in new.iter().enumerate() {
+                    out.push_str(&format!(
+                        "Get:{} http://archive.ubuntu.com/ubuntu noble-updates/main amd64 {n} amd64 {v} [227 kB]\n",
+                        i + 1
+                    ));
+                }
+                for (n, _, v) in &new {
+                    out.push_str(&format!(
+                        "Selecting previously unselected package {n}.\nUnpacking {n} ({v}) ...\nSetting up {n} ({v}) ...\n"
+                    ));
+                }
+                let set = self.installed.entry(pod.meta.uid.clone()).or_default();
+                for (_, tools, _) in &new {
+                    for t in *tools {
+                        set.insert(t.to_string());
+                    }
+                }
+                c.advance_ms(4_000);
+                Outcome::ok(out)
+            }
+            _ => Outcome::err("E: Invalid operation\n", 100),
+        }
+    }
+
+    /// bind9's nslookup (Debian/Ubuntu/dnsutils images) or busybox's (musl images).
+    fn nslookup(&mut self, c: &mut Cluster, pod: &Pod, args: &[String]) -> Outcome {
+        let Some(name) = args.iter().find(|a| !a.starts_with('-')).cloned() else {
+            return Outcome::err("sdplay: interactive nslookup is not simulated; pass a name\n", 1);
+        };
+        let rc = c.resolv_conf(pod);
+        let server = rc.nameservers.first().cloned().unwrap_or_default();
+        let musl = Self::musl(pod);
+        match c.resolve_in_pod(pod, &name, musl) {
+            Err(_) => Outcome::err(";; connection timed out; no servers could be reached\n\n".to_string(), 1),
+            Ok(res) => {
+                let mut out = if musl {
+                    format!("Server:\t\t{server}\nAddress:\t{server}:53\n\n")
+                } else {
+                    format!("Server:\t\t{server}\nAddress:\t{server}#53\n\n")
+                };
+                match res.answer {
+                    Some((fq, addrs)) => {
+                        for a in addrs {
+                            out.push_str(&format!("Name:\t{}\nAddress: {a}\n", fq.trim_end_matches('.')));
+                        }
+                        if musl {
+                            out.push('\n');
+                        }
+                        Outcome::ok(out)
+                    }
+                    None => {
+                        let last = res.attempts.last().map(|a| a.response.rcode).unwrap_or(crate::dns::Rcode::NxDomain);
+                        let _ = RType::A;
+                        out.push_str(&format!("** server can't find {name}: {last}\n\n"));
+                        Outcome::err(out, 1)
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,141 @@
+//! The timeline: every change and every lookup, as events labelled with the chapter's steps.
+//!
+//! Registration steps 1–6 follow the chapter's numbered list (POST, authn/authz/admission,
+//! ClusterIP, Endpoints, proxy rules on every node, DNS records); discovery hops follow a lookup
+//! from `/etc/resolv.conf` to the Pod that answers. Controllers that run in between (Deployment,
+//! ReplicaSet, scheduler, kubelet) get their own label. Each event says what happened and why.
+
+use std::fmt;
+
+use crate::model::ObjKey;
+use crate::time::SimTime;
+
+/// The chapter's registration steps.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Reg {
+    Post = 1,
+    Admission = 2,
+    ClusterIp = 3,
+    Endpoints = 4,
+    ProxyRules = 5,
+    DnsRecords = 6,
+}
+
+impl Reg {
+    pub fn title(self) -> &'static str {
+        match self {
+            Reg::Post => "POST to the API server",
+            Reg::Admission => "authn, authz, admission",
+            Reg::ClusterIp => "ClusterIP allocated",
+            Reg::Endpoints => "Endpoints from the selector",
+            Reg::ProxyRules => "proxy rules on every node",
+            Reg::DnsRecords => "DNS records",
+        }
+    }
+}
+
+/// The hops of a discovery: name → IP → packet → Pod.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Hop {
+    ResolvConf,
+    SearchExpansion,
+    DnsQuery,
+    DnsAnswer,
+    PacketToServiceIp,
+    DefaultGateway,
+    KernelTrap,
+    SchedulerPick,
+    Dnat,
+    DeliverToPod,
+    Reply,
+}
+
+impl Hop {
+    pub fn title(self) -> &'static str {
+        match self {
+            Hop::ResolvConf => "read /etc/resolv.conf",
+            Hop::SearchExpansion => "search-list expansion",
+            Hop::DnsQuery => "DNS query",
+            Hop::DnsAnswer => "DNS answer",
+            Hop::PacketToServiceIp => "packet to the ClusterIP",
+            Hop::DefaultGateway => "default gateway",
+            Hop::KernelTrap => "node kernel trap",
+            Hop::SchedulerPick => "load-balancer pick",
+            Hop::Dnat => "DNAT",
+            Hop::DeliverToPod => "delivered to the Pod",
+            Hop::Reply => "reply",
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Step {
+    Registration(Reg),
+    Discovery(Hop),
+    /// A controller acting between the chapter's steps (deployment, replicaset, scheduler, kubelet…).
+    Controller(&'static str),
+}
+
+impl fmt::Display for Step {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Step::Registration(r) => write!(f, "registration step {}: {}", *r as u8, r.title()),
+            Step::Discovery(h) => write!(f, "discovery: {}", h.title()),
+            Step::Controller(c) => write!(f, "{c}"),
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TraceEvent {
+    pub seq: u64,
+    pub time: SimTime,
+    pub step: Step,
+    /// What happened, one line.
+    pub summary: String,
+    /// Why it happens (the mechanism), one line.
+    pub why: String,
+    pub objects: Vec<ObjKey>,
+}
+
+impl fmt::Display for TraceEvent {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "[{}] {} ({}) | why: {}", self.step, self.summary, self.time, self.why)
+    }
+}
+
+/// An append-only event log.
+#[derive(Clone, Debug, Default)]
+pub struct Trace {
+    events: Vec<TraceEvent>,
+}
+
+impl Trace {
+    pub fn push(&mut self, time: SimTime, step: Step, summary: String, why: impl Into<String>, objects: Vec<ObjKey>) {
+        let seq = self.events.len() as u64;
+        self.events.push(TraceEvent {
+            seq,
+            time,
+            step,
+            summary,
+            why: why.into(),
+            objects,
+        });
+    }
+
+    pub fn events(&self) -> &[TraceEvent] {
+        &self.events
+    }
+
+    pub fn len(&self) -> usize {
+        self.events.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.events.is_empty()
+    }
+
+    pub fn since(&self, start: usize) -> &[TraceEvent] {
+        self.events.get(start..).unwrap_or(&[])
+    }
+}
