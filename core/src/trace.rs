@@ -100,7 +100,7 @@ pub struct TraceEvent {
 
 impl fmt::Display for TraceEvent {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "[{}] {} ({}) | why: {}", self.step, self.summary, self.time, self.why)
+        write!(f, "[{}] {} | why: {}", self.step, self.summary, self.why)
     }
 }
 
