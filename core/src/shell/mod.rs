@@ -150,7 +150,7 @@ impl Shell {
             }
             let op = tokens.get(i).cloned();
             i += 1;
-            if !skip_next && !pipeline[0].is_empty() {
+            if !skip_next && pipeline.iter().any(|p| !p.is_empty()) {
                 let r = self.run_pipeline(cluster, files, &pipeline);
                 output.push_str(&r.output);
                 status = r.status;
@@ -165,6 +165,9 @@ impl Shell {
     }
 
     fn run_pipeline(&mut self, cluster: &mut Cluster, files: &dyn Files, pipeline: &[Vec<String>]) -> Outcome {
+        if pipeline.iter().any(Vec::is_empty) {
+            return Outcome::err("bash: syntax error near unexpected token `|'\n", 2);
+        }
         let mut r = self.run_command(cluster, files, &pipeline[0]);
         for filter in &pipeline[1..] {
             r = filter_text(&r.output, filter, self.location());
@@ -278,7 +281,8 @@ fn filter_text(input: &str, argv: &[String], loc: &Location) -> Outcome {
             format!("{}\n", v.join("\n"))
         }
     };
-    match argv[0].as_str() {
+    let Some(cmd) = argv.first() else { return Outcome::ok(input) };
+    match cmd.as_str() {
         "grep" => {
             let invert = argv.iter().any(|a| a == "-v");
             let icase = argv.iter().any(|a| a == "-i");

@@ -1,0 +1,87 @@
+//! Nothing reachable from user input may panic: property tests that throw arbitrary and
+//! mutated manifests at the parser and the API, and arbitrary command lines at the terminal.
+//! (A panic in wasm freezes the page, so these stand in for fuzz targets on stable Rust.)
+
+use std::collections::BTreeMap;
+
+use proptest::prelude::*;
+use sdplay_core::{manifest, Config, Playground, SD_EXAMPLE};
+
+/// sd-example.yml with one line deleted, duplicated or altered.
+fn mutated_example() -> impl Strategy<Value = String> {
+    let lines: Vec<String> = SD_EXAMPLE.lines().map(String::from).collect();
+    let n = lines.len();
+    (0..n, 0..4u8, "[ -~]{0,12}").prop_map(move |(i, op, junk)| {
+        let mut l = lines.clone();
+        match op {
+            0 => {
+                l.remove(i);
+            }
+            1 => l.insert(i, l[i].clone()),
+            2 => l[i] = format!("{}{junk}", l[i]),
+            _ => l[i] = junk,
+        }
+        l.join("\n")
+    })
+}
+
+const COMMANDS: &[&str] = &[
+    "kubectl get all -A",
+    "kubectl get pods -n dev -o wide",
+    "kubectl get ep -A",
+    "kubectl get endpointslices -A",
+    "kubectl delete pod jump -n dev",
+    "kubectl scale deploy enterprise -n dev --replicas=0",
+    "kubectl scale deploy enterprise -n dev --replicas=5",
+    "kubectl delete ns prod",
+    "kubectl exec -it jump -n dev -- bash",
+    "curl ent:8080",
+    "curl ent.prod.svc.cluster.local:8080",
+    "nslookup ent",
+    "apt-get update && apt-get install -y curl dnsutils",
+    "exit",
+    "minikube ssh",
+    "ipvsadm -Ln",
+    "sleep 3",
+    "kubectl apply -f sd-example.yml",
+];
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+
+    #[test]
+    fn parser_never_panics_on_any_text(text in "\\PC{0,400}") {
+        let _ = manifest::diagnostics("x.yml", &text);
+    }
+
+    #[test]
+    fn mutated_manifests_apply_without_panicking(text in mutated_example()) {
+        let _ = manifest::diagnostics("sd-example.yml", &text);
+        let mut pg = Playground::new(Config::default());
+        let mut files = BTreeMap::new();
+        files.insert("sd-example.yml".to_string(), text);
+        let r = pg.run("kubectl apply -f sd-example.yml", &files);
+        prop_assert!(!r.output.is_empty());
+        pg.advance_ms(10_000);
+        let _ = pg.run("kubectl get all -A", &files);
+    }
+
+    #[test]
+    fn any_command_line_is_safe(line in "[ -~]{0,60}") {
+        let mut pg = Playground::new(Config::default());
+        let files = BTreeMap::new();
+        let _ = pg.run(&line, &files);
+        let _ = pg.run(&format!("kubectl {line}"), &files);
+    }
+
+    #[test]
+    fn random_sessions_are_safe(seed in 0u64..1000, picks in proptest::collection::vec(0..COMMANDS.len(), 1..25)) {
+        let mut pg = Playground::new(Config { seed, ..Config::default() });
+        let mut files = BTreeMap::new();
+        files.insert("sd-example.yml".to_string(), SD_EXAMPLE.to_string());
+        pg.run("kubectl apply -f sd-example.yml", &files);
+        for i in picks {
+            let _ = pg.run(COMMANDS[i], &files);
+        }
+    }
+}
