@@ -98,7 +98,7 @@ impl Cluster {
                     );
                 }
             }
-            target = self.trap(&node, src_ip, dst, port)?;
+            target = self.trap(&node, (src_ip, client_port), dst, port)?;
         }
         let (tip, tport) = target;
         let Some(pod) = self.pod_by_ip(tip).cloned() else {
@@ -168,7 +168,8 @@ impl Cluster {
     }
 
     /// The node kernel: kube-proxy's rules decide where `dst:port` really goes.
-    fn trap(&mut self, node: &str, client: Ipv4Addr, dst: Ipv4Addr, port: u16) -> Result<(Ipv4Addr, u16), ConnError> {
+    fn trap(&mut self, node: &str, from: (Ipv4Addr, u16), dst: Ipv4Addr, port: u16) -> Result<(Ipv4Addr, u16), ConnError> {
+        let (client, client_port) = from;
         let key = VsKey {
             proto: Protocol::Tcp,
             addr: dst,
@@ -188,7 +189,10 @@ impl Cluster {
                     return Err(ConnError::Timeout);
                 }
                 let np = self.proxy.nodes.get_mut(node);
-                let Some(vs) = np.and_then(|n| n.ipvs.services.get_mut(&key)) else {
+                let Some(table) = np.map(|n| &mut n.ipvs) else {
+                    return Err(ConnError::Timeout);
+                };
+                let Some(vs) = table.services.get(&key) else {
                     self.emit(
                         Step::Discovery(Hop::KernelTrap),
                         format!("{dst} is local on {node} (kube-ipvs0) but no IPVS virtual server has port {port}: RST"),
@@ -200,14 +204,26 @@ impl Cluster {
                 let owner = vs.owner.clone();
                 let sched = vs.sched;
                 let n = vs.dests.len();
-                let pick = vs.schedule(client, now);
-                let picked = pick.map(|i| {
-                    let d = &mut vs.dests[i];
-                    d.conns += 1;
-                    d.inactive += 1; // short-lived: FIN_WAIT/TIME_WAIT counts as inactive
-                    (d.addr, d.port)
-                });
-                let persistent = vs.persistent;
+                // Which real servers have something listening (a short HTTP exchange) and which
+                // answer the SYN with RST.
+                let listening: Vec<(Ipv4Addr, u16)> = vs
+                    .dests
+                    .iter()
+                    .map(|d| (d.addr, d.port))
+                    .filter(|(a, p)| {
+                        self.store.pods(None).any(|pod| {
+                            pod.status.pod_ip == Some(*a)
+                                && pod.status.phase == PodPhase::Running
+                                && crate::apps::listener(pod, *p).is_some()
+                        })
+                    })
+                    .collect();
+                let Some(table) = self.proxy.nodes.get_mut(node).map(|n| &mut n.ipvs) else {
+                    return Err(ConnError::Timeout);
+                };
+                let picked = table
+                    .connect(&key, (client, client_port), now, |d| listening.contains(&d).then_some((78, 160)))
+                    .map(|s| (s.dest, s.why));
                 let svc = owner.map(|(ns, n)| ObjKey::new(Kind::Service, &ns, &n));
                 self.emit(
                     Step::Discovery(Hop::KernelTrap),
@@ -215,21 +231,17 @@ impl Cluster {
                     "kube-proxy put every ClusterIP on the kube-ipvs0 dummy interface and made a virtual server for each port",
                     svc.iter().cloned().collect(),
                 );
-                let Some((ip, p)) = picked else {
+                let Some(((ip, p), why)) = picked else {
                     self.emit(
                         Step::Discovery(Hop::SchedulerPick),
-                        format!("virtual server {key} has {n} real servers with weight > 0: nothing to pick, the node answers RST"),
+                        format!(
+                            "virtual server {key} has {n} real server{}, none with weight > 0: nothing to pick, the node answers RST",
+                            if n == 1 { "" } else { "s" }
+                        ),
                         "a Service with no ready endpoints keeps its virtual server but has no real servers",
                         svc.into_iter().collect(),
                     );
                     return Err(ConnError::Refused);
-                };
-                let why = match (persistent, sched) {
-                    (Some(t), _) => format!("sessionAffinity ClientIP: persistent {t}s template pins {client} to one real server"),
-                    (None, crate::proxy::ipvs::Sched::Rr) => {
-                        format!("rr: the next real server after the last pick, in the kernel's list order ({n} real servers)")
-                    }
-                    (None, s) => format!("{} scheduler over {n} real servers", s.as_str()),
                 };
                 self.emit(
                     Step::Discovery(Hop::SchedulerPick),

@@ -130,7 +130,7 @@ impl Cluster {
                 .map(|vs| vs.key)
                 .collect();
             for k in stale {
-                np.ipvs.services.remove(&k);
+                np.ipvs.remove_service(&k);
                 changes.push(format!("{node}: -{k}"));
             }
             for w in wants {
@@ -144,8 +144,9 @@ impl Cluster {
                 // Remove destinations that went away.
                 let gone: Vec<(Ipv4Addr, u16)> = vs.dests.iter().map(|d| (d.addr, d.port)).filter(|d| !w.dests.contains(d)).collect();
                 for (a, p) in gone {
-                    vs.del_dest(a, p);
+                    np.ipvs.remove_dest(&w.key, a, p);
                 }
+                let Some(vs) = np.ipvs.services.get_mut(&w.key) else { continue };
                 // Add new ones in Go map order (random).
                 let mut new: Vec<(Ipv4Addr, u16)> = w.dests.iter().copied().filter(|(a, p)| !vs.has_dest(*a, *p)).collect();
                 self.rng.shuffle(&mut new);
