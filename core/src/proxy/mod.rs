@@ -11,7 +11,9 @@
 //! kube-proxy adds new destinations in Go map order (random), and the kernel puts each new
 //! destination at the head of its list; both are reproduced (the order comes from the seed).
 
+pub mod hash;
 pub mod ipvs;
+pub mod rules;
 
 use std::collections::BTreeMap;
 use std::fmt;
