@@ -1,0 +1,281 @@
+//! The page: header, toolbar and the four panes (manifests, terminal, timeline, cluster),
+//! wired to one [`Session`]. Owns the wall-clock tick that feeds simulated time to the core,
+//! the share link, embed mode (compact chrome, height posted to the parent frame), and the
+//! view state shared between panes (the timeline cursor, the selected object).
+
+use std::cell::Cell;
+use std::collections::BTreeMap;
+use std::rc::Rc;
+
+use gloo::timers::callback::Interval;
+use sdplay_core::model::ObjKey;
+use sdplay_core::ProxyMode;
+use yew::prelude::*;
+
+use crate::browser;
+use crate::diagram::Diagram;
+use crate::editor::Editor;
+use crate::session::{Session, SessionRef};
+use crate::terminal::Terminal;
+use crate::timeline::Timeline;
+use crate::url_state::{self, Settings, ShareState};
+
+/// How often wall time is fed to the simulated clock.
+const TICK_MS: u32 = 500;
+/// Longest wall-clock gap fed at once (a tab asleep for hours should not age the cluster by
+/// hours in one step).
+const MAX_TICK_GAP_MS: f64 = 60_000.0;
+
+/// How the page starts: from the URL and localStorage in the browser, or given by a test.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Boot {
+    pub settings: Settings,
+    /// The editor's files (empty: the default preset).
+    pub files: BTreeMap<String, String>,
+    /// A shared session to rebuild (`#s=` in the URL); wins over `settings` and `files`.
+    pub share: Option<ShareState>,
+    pub embed: bool,
+    /// Feed wall time to the simulated clock (tests turn it off for determinism).
+    pub tick: bool,
+    /// Save the editor's files to localStorage when they change.
+    pub persist: bool,
+}
+
+impl Boot {
+    /// Defaults for a given seed: one node, IPVS, the chapter's example, nothing persisted.
+    pub fn with_seed(seed: u64) -> Boot {
+        Boot {
+            settings: Settings {
+                seed,
+                nodes: 1,
+                proxy_mode: ProxyMode::Ipvs,
+            },
+            files: BTreeMap::new(),
+            share: None,
+            embed: false,
+            tick: false,
+            persist: false,
+        }
+    }
+
+    /// Read the page's URL (`?seed=&nodes=&proxy=&embed`, `#s=`) and localStorage.
+    pub fn from_browser() -> Boot {
+        let (search, hash) = browser::location_parts();
+        let q = url_state::parse_query(&search);
+        let share = url_state::from_fragment(&hash);
+        let settings = Settings {
+            seed: q.seed.unwrap_or_else(browser::random_seed),
+            nodes: q.nodes.unwrap_or(1),
+            proxy_mode: q.proxy_mode.unwrap_or(ProxyMode::Ipvs),
+        };
+        // The URL's state wins; otherwise the manifest the learner left here last time.
+        let files = if share.is_some() {
+            BTreeMap::new()
+        } else {
+            browser::load_files().unwrap_or_default()
+        };
+        Boot {
+            settings,
+            files,
+            share,
+            embed: q.embed,
+            tick: true,
+            persist: true,
+        }
+    }
+
+    fn session(&self) -> Session {
+        match &self.share {
+            Some(state) => Session::from_share(state),
+            None => Session::new(self.settings.clone(), self.files.clone()),
+        }
+    }
+}
+
+#[derive(Properties, Clone, PartialEq)]
+pub struct AppProps {
+    pub boot: Boot,
+}
+
+/// Simulated time as the clock shows it: `+1m05s`.
+pub fn clock_label(ms: u64) -> String {
+    let s = ms / 1000;
+    if s < 60 {
+        format!("+{s}s")
+    } else if s < 3600 {
+        format!("+{}m{:02}s", s / 60, s % 60)
+    } else {
+        format!("+{}h{:02}m{:02}s", s / 3600, s / 60 % 60, s % 60)
+    }
+}
+
+#[component]
+pub fn App(props: &AppProps) -> Html {
+    let boot = props.boot.clone();
+    let session = (*use_memo((), move |_| SessionRef::new(boot.session()))).clone();
+    let update = use_force_update();
+    let cursor = use_state(|| None::<u64>);
+    let selected = use_state(|| None::<ObjKey>);
+    let share_link = use_state(|| None::<String>);
+    let embed = props.boot.embed;
+    let persist = props.boot.persist;
+
+    // Wall time → simulated time. Re-render only when the clock's second or the cluster changed.
+    {
+        let session = session.clone();
+        let update = update.clone();
+        let tick = props.boot.tick;
+        use_effect_with((), move |_| {
+            let last_wall = Rc::new(Cell::new(browser::now_ms()));
+            let last_height = Rc::new(Cell::new(-1));
+            let interval = Interval::new(TICK_MS, move || {
+                let now = browser::now_ms();
+                let gap = (now - last_wall.get()).clamp(0.0, MAX_TICK_GAP_MS);
+                last_wall.set(now);
+                if tick {
+                    let changed = session.with_mut(|s| {
+                        let before = s.elapsed_ms() / 1000;
+                        s.advance(gap as u64) || s.elapsed_ms() / 1000 != before
+                    });
+                    if changed == Some(true) {
+                        update.force_update();
+                    }
+                }
+                if embed {
+                    let h = browser::document_height();
+                    if h != last_height.get() {
+                        last_height.set(h);
+                        browser::post_height(h);
+                    }
+                }
+            });
+            move || drop(interval)
+        });
+    }
+
+    let run = {
+        let session = session.clone();
+        let update = update.clone();
+        Callback::from(move |line: String| {
+            session.with_mut(|s| s.run(&line));
+            update.force_update();
+        })
+    };
+    let apply = {
+        let session = session.clone();
+        let run = run.clone();
+        Callback::from(move |()| {
+            let file = session.get().map(|s| s.active_file.clone());
+            if let Some(file) = file {
+                run.emit(format!("kubectl apply -f {file}"));
+            }
+        })
+    };
+    let advance = {
+        let session = session.clone();
+        let update = update.clone();
+        Callback::from(move |_: MouseEvent| {
+            session.with_mut(|s| s.advance(10_000));
+            update.force_update();
+        })
+    };
+    let files_changed = {
+        let session = session.clone();
+        let update = update.clone();
+        Callback::from(move |structural: bool| {
+            if persist {
+                if let Some(s) = session.get() {
+                    browser::save_files(&s.files);
+                }
+            }
+            if structural {
+                update.force_update();
+            }
+        })
+    };
+    let share = {
+        let session = session.clone();
+        let share_link = share_link.clone();
+        Callback::from(move |_: MouseEvent| {
+            let Some(encoded) = session.get().map(|s| url_state::encode(&s.share_state())) else {
+                return;
+            };
+            if let Some(url) = browser::set_share_fragment(&encoded) {
+                browser::copy_to_clipboard(&url);
+                share_link.set(Some(url));
+            }
+        })
+    };
+    let on_cursor = {
+        let cursor = cursor.clone();
+        Callback::from(move |c: Option<u64>| cursor.set(c))
+    };
+    let on_select = {
+        let selected = selected.clone();
+        Callback::from(move |k: Option<ObjKey>| selected.set(k))
+    };
+
+    let Some(s) = session.get() else { return html! {} };
+    let version = s.version;
+    let files_generation = s.files_generation;
+    let clock = clock_label(s.elapsed_ms());
+    let settings = s.settings.clone();
+    drop(s);
+
+    html! {
+        <div class={classes!("sdplay", embed.then_some("embed"))}>
+            if !embed {
+                <header class="intro">
+                    <h1>{"sdplay"}<span class="tagline">{" · Kubernetes service discovery, in your browser"}</span></h1>
+                    <p>
+                        {"A simulated minikube cluster runs entirely in this page: no server, no real cluster. "}
+                        {"Edit the manifests and press Apply, then use the terminal as in the chapter "}
+                        {"(try "}<code>{"kubectl get svc -A"}</code>{", "}
+                        <code>{"kubectl exec -it jump -n dev -- bash"}</code>{", then "}
+                        <code>{"cat /etc/resolv.conf"}</code>{" or "}<code>{"curl ent:8080"}</code>
+                        {"). The timeline explains each registration and discovery step; the diagram shows the cluster."}
+                    </p>
+                    <p class="note">
+                        {"kube-proxy runs in IPVS mode here, as in the chapter. iptables is Kubernetes' default mode, "}
+                        {"and IPVS mode was deprecated in v1.35; add "}<code>{"?proxy=iptables"}</code>
+                        {" or "}<code>{"?proxy=nftables"}</code>{" to the URL to choose another mode."}
+                    </p>
+                </header>
+            }
+            <div class="toolbar">
+                <button id="share" onclick={share} title="Put the files, the commands run and the seed into the URL, and copy it">{"Share"}</button>
+                if let Some(url) = (*share_link).clone() {
+                    <input class="share-link" readonly=true value={url} aria-label="Share link" />
+                    <span class="hint">{"link copied"}</span>
+                }
+                <span class="settings">
+                    {format!("seed {} · {} node{} · kube-proxy {}", settings.seed, settings.nodes,
+                        if settings.nodes == 1 { "" } else { "s" }, settings.proxy_mode)}
+                </span>
+            </div>
+            <main class="panes">
+                <section class="pane pane-editor" aria-label="Manifests">
+                    <h2>{"Manifests"}</h2>
+                    <Editor session={session.clone()} {files_generation} on_apply={apply} on_change={files_changed} />
+                </section>
+                <section class="pane pane-terminal" aria-label="Terminal">
+                    <h2>
+                        {"Terminal"}
+                        <span class="pane-tools">
+                            <span id="clock" class="clock" title="Simulated time since this session began">{clock}</span>
+                            <button id="advance" onclick={advance} title="Advance the simulated clock by 10 seconds">{"+10s"}</button>
+                        </span>
+                    </h2>
+                    <Terminal session={session.clone()} {version} on_run={run} />
+                </section>
+                <section class="pane pane-timeline" aria-label="Timeline">
+                    <Timeline session={session.clone()} {version} cursor={*cursor} on_cursor={on_cursor} />
+                </section>
+                <section class="pane pane-diagram" aria-label="Cluster">
+                    <h2>{"Cluster"}</h2>
+                    <Diagram session={session.clone()} {version} cursor={*cursor} selected={(*selected).clone()} {on_select} />
+                </section>
+            </main>
+        </div>
+    }
+}

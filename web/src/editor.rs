@@ -1,0 +1,239 @@
+//! The Manifests pane: one tab per file, a `<textarea id="editor">` with a line-number gutter
+//! that marks the lines with problems, the live diagnostics from `manifest::diagnostics`
+//! (recomputed shortly after typing stops), and the Apply button (`#apply`), which runs
+//! `kubectl apply -f <file>` through the terminal.
+
+use std::cell::RefCell;
+use std::collections::BTreeSet;
+use std::rc::Rc;
+
+use gloo::timers::callback::Timeout;
+use sdplay_core::manifest;
+use web_sys::{HtmlElement, HtmlTextAreaElement};
+use yew::prelude::*;
+
+use crate::session::SessionRef;
+
+/// Quiet time after the last keystroke before diagnostics are recomputed and files saved.
+const DEBOUNCE_MS: u32 = 250;
+/// Diagnostics listed at most (the gutter still marks every line).
+const MAX_LISTED: usize = 50;
+
+/// One diagnostic, ready to show.
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct Diag {
+    line: usize,
+    col: usize,
+    text: String,
+}
+
+/// Lines in the text as the gutter numbers them (a trailing newline starts a new line).
+fn line_count(text: &str) -> usize {
+    text.lines().count().max(1) + usize::from(text.ends_with('\n'))
+}
+
+fn diagnose(file: &str, text: &str) -> Vec<Diag> {
+    manifest::diagnostics(file, text)
+        .into_iter()
+        .map(|d| {
+            let path = if d.path.is_empty() { String::new() } else { format!(" {}", d.path) };
+            Diag {
+                line: d.pos.line,
+                col: d.pos.col,
+                text: format!("{}:{}:{}{path}: {}", d.file, d.pos.line, d.pos.col, d.message),
+            }
+        })
+        .collect()
+}
+
+#[derive(Properties, PartialEq)]
+pub struct EditorProps {
+    pub session: SessionRef,
+    /// Changes when the files were replaced or another tab was chosen.
+    pub files_generation: u64,
+    pub on_apply: Callback<()>,
+    /// The files changed: `true` when tabs changed (the page re-renders), `false` for typing.
+    pub on_change: Callback<bool>,
+}
+
+#[component]
+pub fn Editor(props: &EditorProps) -> Html {
+    let textarea = use_node_ref();
+    let gutter = use_node_ref();
+    let diags = use_state(Vec::<Diag>::new);
+    let lines = use_state(|| 1usize);
+    let pending: Rc<RefCell<Option<Timeout>>> = use_mut_ref(|| None);
+
+    // Recompute when the file shown changes (load, tab switch, reset).
+    {
+        let session = props.session.clone();
+        let diags = diags.clone();
+        let lines = lines.clone();
+        use_effect_with(props.files_generation, move |_| {
+            if let Some(s) = session.get() {
+                diags.set(diagnose(&s.active_file, s.active_text()));
+                lines.set(line_count(s.active_text()));
+            }
+        });
+    }
+
+    let oninput = {
+        let session = props.session.clone();
+        let diags = diags.clone();
+        let lines = lines.clone();
+        let on_change = props.on_change.clone();
+        let pending = pending.clone();
+        Callback::from(move |e: InputEvent| {
+            let Some(ta) = e.target_dyn_into::<HtmlTextAreaElement>() else {
+                return;
+            };
+            let text = ta.value();
+            let n = line_count(&text);
+            if n != *lines {
+                lines.set(n);
+            }
+            session.with_mut(|s| s.set_active_text(text));
+            let session = session.clone();
+            let diags = diags.clone();
+            let on_change = on_change.clone();
+            // Replacing the timeout cancels the previous one.
+            *pending.borrow_mut() = Some(Timeout::new(DEBOUNCE_MS, move || {
+                if let Some(s) = session.get() {
+                    diags.set(diagnose(&s.active_file, s.active_text()));
+                }
+                on_change.emit(false);
+            }));
+        })
+    };
+
+    // Keep the gutter scrolled with the text.
+    let onscroll = {
+        let gutter = gutter.clone();
+        let textarea = textarea.clone();
+        Callback::from(move |_: Event| {
+            if let (Some(g), Some(t)) = (gutter.cast::<HtmlElement>(), textarea.cast::<HtmlElement>()) {
+                g.set_scroll_top(t.scroll_top());
+            }
+        })
+    };
+
+    // Tab inserts two spaces instead of leaving the editor.
+    let onkeydown = Callback::from(move |e: KeyboardEvent| {
+        if e.key() == "Tab" && !e.shift_key() && !e.ctrl_key() && !e.alt_key() && !e.meta_key() {
+            if let Some(ta) = e.target_dyn_into::<HtmlTextAreaElement>() {
+                e.prevent_default();
+                let start = ta.selection_start().ok().flatten().unwrap_or(0);
+                let end = ta.selection_end().ok().flatten().unwrap_or(start);
+                let _ = ta.set_range_text_with_start_and_end_and_mode("  ", start, end, "end");
+                // set_range_text does not fire `input`; tell the editor ourselves.
+                if let Ok(ev) = web_sys::InputEvent::new("input") {
+                    let _ = ta.dispatch_event(&ev);
+                }
+            }
+        }
+    });
+
+    let jump_to = {
+        let textarea = textarea.clone();
+        move |line: usize| {
+            let textarea = textarea.clone();
+            Callback::from(move |_: MouseEvent| {
+                let Some(ta) = textarea.cast::<HtmlTextAreaElement>() else { return };
+                let text = ta.value();
+                let start: usize = text
+                    .split_inclusive('\n')
+                    .take(line.saturating_sub(1))
+                    .map(|l| l.encode_utf16().count())
+                    .sum();
+                let len = text
+                    .split('\n')
+                    .nth(line.saturating_sub(1))
+                    .map(|l| l.encode_utf16().count())
+                    .unwrap_or(0);
+                let _ = ta.focus();
+                let _ = ta.set_selection_range(start as u32, (start + len) as u32);
+                let total = text.lines().count().max(1) as i32;
+                let line_px = ta.scroll_height() / total;
+                ta.set_scroll_top((line as i32 - 4).max(0) * line_px);
+            })
+        }
+    };
+
+    let Some(s) = props.session.get() else { return html! {} };
+    let active = s.active_file.clone();
+    let text = s.active_text().to_string();
+    let names: Vec<String> = s.files.keys().cloned().collect();
+    drop(s);
+
+    let tab = |name: &String| {
+        let session = props.session.clone();
+        let on_change = props.on_change.clone();
+        let n = name.clone();
+        let onclick = Callback::from(move |_: MouseEvent| {
+            session.with_mut(|s| s.select_file(&n));
+            on_change.emit(true);
+        });
+        let current = *name == active;
+        html! {
+            <button key={name.clone()} class={classes!("tab", current.then_some("current"))} role="tab"
+                aria-selected={current.to_string()} {onclick}>{name}</button>
+        }
+    };
+    let structural = |f: fn(&mut crate::session::Session)| {
+        let session = props.session.clone();
+        let on_change = props.on_change.clone();
+        Callback::from(move |_: MouseEvent| {
+            session.with_mut(f);
+            on_change.emit(true);
+        })
+    };
+    let bad_lines: BTreeSet<usize> = diags.iter().map(|d| d.line).collect();
+    let gutter_text: Html = (1..=*lines)
+        .map(|n| {
+            if bad_lines.contains(&n) {
+                html! { <span class="bad">{n}{"\n"}</span> }
+            } else {
+                html! { <>{n}{"\n"}</> }
+            }
+        })
+        .collect();
+    let apply = props.on_apply.reform(|_: MouseEvent| ());
+
+    html! {
+        <div class="editor">
+            <div class="tabs" role="tablist">
+                { for names.iter().map(tab) }
+                <button class="tab tab-tool" title="New file" onclick={structural(|s| s.new_file())}>{"+"}</button>
+            </div>
+            <div class="code">
+                <pre class="gutter" ref={gutter} aria-hidden="true">{gutter_text}</pre>
+                <textarea id="editor" ref={textarea} spellcheck="false" wrap="off" autocapitalize="off"
+                    autocomplete="off" aria-label={format!("Manifest {active}")}
+                    value={text} {oninput} {onscroll} {onkeydown} />
+            </div>
+            <div class="editor-actions">
+                <button id="apply" class="primary" onclick={apply} title={format!("Runs kubectl apply -f {active} in the terminal")}>
+                    {"Apply"}
+                </button>
+                <span class="hint">{format!("kubectl apply -f {active}")}</span>
+                <span class="spacer" />
+                <button class="quiet" title="Put the chapter's sd-example.yml back into this file"
+                    onclick={structural(|s| s.reset_active_file())}>{"Reset"}</button>
+                if names.len() > 1 {
+                    <button class="quiet" title="Close this file" onclick={structural(|s| s.close_active_file())}>{"Close file"}</button>
+                }
+            </div>
+            <ul class={classes!("diagnostics", diags.is_empty().then_some("ok"))} aria-live="polite">
+                if diags.is_empty() {
+                    <li class="ok">{"✓ no problems found"}</li>
+                }
+                { for diags.iter().take(MAX_LISTED).map(|d| html! {
+                    <li onclick={jump_to(d.line)} title="Show this line">{&d.text}</li>
+                }) }
+                if diags.len() > MAX_LISTED {
+                    <li>{format!("… and {} more", diags.len() - MAX_LISTED)}</li>
+                }
+            </ul>
+        </div>
+    }
+}

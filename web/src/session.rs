@@ -1,0 +1,262 @@
+//! The page's session: one [`Playground`], the editor's files, the terminal transcript, and the
+//! list of commands run (what a share link replays).
+//!
+//! No simulation logic lives here: every command goes to `Playground::run`, every tick of wall
+//! time to `Playground::advance_ms`. This module only keeps what the panes display, with caps so
+//! a long session stays cheap to render.
+
+use std::cell::RefCell;
+use std::collections::{BTreeMap, VecDeque};
+use std::rc::Rc;
+
+use sdplay_core::{Config, Playground, SD_EXAMPLE};
+
+use crate::url_state::{Settings, ShareState, MAX_COMMANDS, MAX_ELAPSED_MS};
+
+/// The default preset's file name.
+pub const DEFAULT_FILE: &str = "sd-example.yml";
+/// Terminal entries kept (older ones scroll away for good).
+pub const MAX_ENTRIES: usize = 400;
+/// Longest output kept per entry, in bytes (the rest is elided).
+pub const MAX_OUTPUT: usize = 64 * 1024;
+/// Command-line history kept for ArrowUp/ArrowDown.
+pub const MAX_HISTORY: usize = 500;
+
+/// One command as the terminal shows it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Entry {
+    /// Increasing id, a stable key for rendering.
+    pub id: u64,
+    pub prompt: String,
+    pub command: String,
+    pub output: String,
+    pub status: i32,
+}
+
+pub struct Session {
+    pub pg: Playground,
+    pub settings: Settings,
+    /// The editor's files (file name → text): what `kubectl apply -f` reads.
+    pub files: BTreeMap<String, String>,
+    /// The file the editor shows.
+    pub active_file: String,
+    /// Bumped when the files are replaced from outside the editor (load, new file, tab change).
+    pub files_generation: u64,
+    pub entries: VecDeque<Entry>,
+    next_entry: u64,
+    /// Lines typed (for ArrowUp/ArrowDown), oldest first.
+    pub history: Vec<String>,
+    /// Every line run, with the simulated ms since the session began (for share links).
+    pub commands: Vec<(u64, String)>,
+    /// `cluster.now` when the session began (the cluster has already been up for days).
+    start_ms: u64,
+    /// Bumped on every change the panes show (commands, trace events, files).
+    pub version: u64,
+}
+
+impl Session {
+    pub fn new(settings: Settings, files: BTreeMap<String, String>) -> Session {
+        let pg = Playground::new(Config {
+            seed: settings.seed,
+            nodes: settings.nodes,
+            proxy_mode: settings.proxy_mode,
+            ..Config::default()
+        });
+        let files = if files.is_empty() { default_files() } else { files };
+        let active_file = if files.contains_key(DEFAULT_FILE) {
+            DEFAULT_FILE.to_string()
+        } else {
+            files.keys().next().cloned().unwrap_or_else(|| DEFAULT_FILE.to_string())
+        };
+        let start_ms = pg.cluster.now.0;
+        Session {
+            pg,
+            settings,
+            files,
+            active_file,
+            files_generation: 0,
+            entries: VecDeque::new(),
+            next_entry: 0,
+            history: Vec::new(),
+            commands: Vec::new(),
+            start_ms,
+            version: 0,
+        }
+    }
+
+    /// Rebuild a shared session: same seed and settings, same files, and each command replayed at
+    /// the simulated time it originally ran. The core is deterministic, so the transcript, trace
+    /// and cluster come out identical to the sharer's (as long as the files were not edited
+    /// between their applies: the link carries only the files' final text).
+    pub fn from_share(state: &ShareState) -> Session {
+        let mut s = Session::new(state.settings.clone(), state.files.clone());
+        for (t, line) in &state.commands {
+            s.advance_to_elapsed(*t);
+            s.run(line);
+        }
+        s.advance_to_elapsed(state.elapsed_ms);
+        s
+    }
+
+    /// `cluster.now` (ms) when the session began; earlier trace events are the cluster's boot.
+    pub fn start_ms(&self) -> u64 {
+        self.start_ms
+    }
+
+    /// Simulated ms since the session began.
+    pub fn elapsed_ms(&self) -> u64 {
+        self.pg.cluster.now.0.saturating_sub(self.start_ms)
+    }
+
+    fn advance_to_elapsed(&mut self, t: u64) {
+        let now = self.elapsed_ms();
+        let t = t.min(MAX_ELAPSED_MS);
+        if t > now {
+            self.advance(t - now);
+        }
+    }
+
+    /// Advance the simulated clock; `true` if anything happened (trace events).
+    pub fn advance(&mut self, ms: u64) -> bool {
+        let events = self.pg.advance_ms(ms);
+        if events.is_empty() {
+            false
+        } else {
+            self.version += 1;
+            true
+        }
+    }
+
+    pub fn prompt(&self) -> String {
+        self.pg.prompt()
+    }
+
+    /// Run one line exactly as typed in the terminal, and show it there.
+    pub fn run(&mut self, line: &str) {
+        let line = line.trim_end_matches(['\r', '\n']);
+        if self.commands.len() < MAX_COMMANDS {
+            self.commands.push((self.elapsed_ms(), line.to_string()));
+        }
+        if !line.trim().is_empty() && self.history.last().map(String::as_str) != Some(line) {
+            self.history.push(line.to_string());
+            if self.history.len() > MAX_HISTORY {
+                self.history.remove(0);
+            }
+        }
+        let result = self.pg.run(line, &self.files);
+        self.version += 1;
+        // The core answers `clear` with no output; clearing the screen is the terminal's job.
+        if line.trim() == "clear" {
+            self.entries.clear();
+            return;
+        }
+        let mut output = result.output;
+        if output.len() > MAX_OUTPUT {
+            let mut cut = MAX_OUTPUT;
+            while !output.is_char_boundary(cut) {
+                cut -= 1;
+            }
+            output.truncate(cut);
+            output.push_str("\n[sdplay: output truncated]\n");
+        }
+        self.entries.push_back(Entry {
+            id: self.next_entry,
+            prompt: result.prompt,
+            command: line.to_string(),
+            output,
+            status: result.status,
+        });
+        self.next_entry += 1;
+        while self.entries.len() > MAX_ENTRIES {
+            self.entries.pop_front();
+        }
+    }
+
+    /// The editor changed the active file's text.
+    pub fn set_active_text(&mut self, text: String) {
+        let name = self.active_file.clone();
+        self.files.insert(name, text);
+    }
+
+    pub fn active_text(&self) -> &str {
+        self.files.get(&self.active_file).map(String::as_str).unwrap_or("")
+    }
+
+    pub fn select_file(&mut self, name: &str) {
+        if self.files.contains_key(name) && self.active_file != name {
+            self.active_file = name.to_string();
+            self.files_generation += 1;
+            self.version += 1;
+        }
+    }
+
+    /// Add an empty file with a fresh name (`manifest-2.yml`, …) and show it.
+    pub fn new_file(&mut self) {
+        let name = (2..)
+            .map(|i| format!("manifest-{i}.yml"))
+            .find(|n| !self.files.contains_key(n))
+            .unwrap_or_else(|| "manifest.yml".into());
+        self.files.insert(name.clone(), String::new());
+        self.active_file = name;
+        self.files_generation += 1;
+        self.version += 1;
+    }
+
+    /// Drop the active file (never the last one).
+    pub fn close_active_file(&mut self) {
+        if self.files.len() > 1 {
+            self.files.remove(&self.active_file);
+            self.active_file = self.files.keys().next().cloned().unwrap_or_default();
+            self.files_generation += 1;
+            self.version += 1;
+        }
+    }
+
+    /// Put the chapter's example back into the active file.
+    pub fn reset_active_file(&mut self) {
+        self.set_active_text(SD_EXAMPLE.to_string());
+        self.files_generation += 1;
+        self.version += 1;
+    }
+
+    /// The state a share link carries.
+    pub fn share_state(&self) -> ShareState {
+        ShareState {
+            settings: self.settings.clone(),
+            files: self.files.clone(),
+            commands: self.commands.clone(),
+            elapsed_ms: self.elapsed_ms(),
+        }
+    }
+}
+
+pub fn default_files() -> BTreeMap<String, String> {
+    BTreeMap::from([(DEFAULT_FILE.to_string(), SD_EXAMPLE.to_string())])
+}
+
+/// The session, shared by the panes. Equality is identity, so a pane's props compare cheaply;
+/// panes also take `version` so they re-render only when something they show changed.
+#[derive(Clone)]
+pub struct SessionRef(pub Rc<RefCell<Session>>);
+
+impl PartialEq for SessionRef {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.0, &other.0)
+    }
+}
+
+impl SessionRef {
+    pub fn new(s: Session) -> SessionRef {
+        SessionRef(Rc::new(RefCell::new(s)))
+    }
+
+    /// Read the session; `None` only if it is being changed right now (never during a render).
+    pub fn get(&self) -> Option<std::cell::Ref<'_, Session>> {
+        self.0.try_borrow().ok()
+    }
+
+    /// Change the session; does nothing if it is borrowed (a nested event), rather than panic.
+    pub fn with_mut<R>(&self, f: impl FnOnce(&mut Session) -> R) -> Option<R> {
+        self.0.try_borrow_mut().ok().map(|mut s| f(&mut s))
+    }
+}

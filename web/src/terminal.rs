@@ -1,0 +1,144 @@
+//! The Terminal pane: the transcript (`<pre id="terminal-output">`, each command after its
+//! prompt, then its output) and the input line (`<input id="terminal-input">` after the current
+//! prompt). Enter runs the line, ArrowUp/ArrowDown walk the history, Ctrl+L clears the screen.
+//! The transcript scrolls to the bottom whenever something is printed.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use web_sys::{Element, HtmlInputElement};
+use yew::prelude::*;
+
+use crate::session::SessionRef;
+
+#[derive(Properties, PartialEq)]
+pub struct TerminalProps {
+    pub session: SessionRef,
+    pub version: u64,
+    /// Run a command line (the page runs it in the session and re-renders).
+    pub on_run: Callback<String>,
+}
+
+/// Where ArrowUp/ArrowDown are in the history, and the line being typed before they moved.
+#[derive(Default)]
+struct HistoryWalk {
+    pos: Option<usize>,
+    draft: String,
+}
+
+#[component]
+pub fn Terminal(props: &TerminalProps) -> Html {
+    let screen = use_node_ref();
+    let input = use_node_ref();
+    let walk: Rc<RefCell<HistoryWalk>> = use_mut_ref(HistoryWalk::default);
+
+    // Follow the output.
+    {
+        let screen = screen.clone();
+        use_effect_with(props.version, move |_| {
+            if let Some(el) = screen.cast::<Element>() {
+                el.set_scroll_top(el.scroll_height());
+            }
+        });
+    }
+
+    let onkeydown = {
+        let session = props.session.clone();
+        let on_run = props.on_run.clone();
+        let walk = walk.clone();
+        Callback::from(move |e: KeyboardEvent| {
+            let Some(el) = e.target_dyn_into::<HtmlInputElement>() else {
+                return;
+            };
+            let key = e.key();
+            match key.as_str() {
+                "Enter" => {
+                    e.prevent_default();
+                    let line = el.value();
+                    el.set_value("");
+                    *walk.borrow_mut() = HistoryWalk::default();
+                    on_run.emit(line);
+                }
+                "l" if e.ctrl_key() => {
+                    e.prevent_default();
+                    on_run.emit("clear".into());
+                }
+                "ArrowUp" | "ArrowDown" => {
+                    e.prevent_default();
+                    let Some(s) = session.get() else { return };
+                    let history = &s.history;
+                    let mut w = walk.borrow_mut();
+                    let next = match (key.as_str(), w.pos) {
+                        (_, _) if history.is_empty() => return,
+                        ("ArrowUp", None) => {
+                            w.draft = el.value();
+                            Some(history.len() - 1)
+                        }
+                        ("ArrowUp", Some(p)) => Some(p.saturating_sub(1)),
+                        (_, Some(p)) if p + 1 < history.len() => Some(p + 1),
+                        (_, Some(_)) => None,
+                        (_, None) => return,
+                    };
+                    w.pos = next;
+                    let value = match next {
+                        Some(p) => history.get(p).cloned().unwrap_or_default(),
+                        None => std::mem::take(&mut w.draft),
+                    };
+                    let len = value.encode_utf16().count() as u32;
+                    el.set_value(&value);
+                    let _ = el.set_selection_range(len, len);
+                }
+                _ => {}
+            }
+        })
+    };
+
+    // A click on the screen (not a text selection) puts the cursor in the input line.
+    let onclick = {
+        let input = input.clone();
+        Callback::from(move |_: MouseEvent| {
+            let selecting = web_sys::window()
+                .and_then(|w| w.get_selection().ok().flatten())
+                .is_some_and(|s| !s.is_collapsed());
+            if !selecting {
+                if let Some(el) = input.cast::<HtmlInputElement>() {
+                    let _ = el.focus();
+                }
+            }
+        })
+    };
+
+    let Some(s) = props.session.get() else { return html! {} };
+    let prompt = s.prompt();
+    let entries: Html = s
+        .entries
+        .iter()
+        .map(|e| {
+            let newline = if e.output.is_empty() || e.output.ends_with('\n') {
+                ""
+            } else {
+                "\n"
+            };
+            html! {
+                <span key={e.id} class={classes!("entry", (e.status != 0).then_some("failed"))}>
+                    <span class="prompt">{&e.prompt}</span>
+                    <span class="cmd">{&e.command}</span>{"\n"}
+                    <span class="out">{&e.output}{newline}</span>
+                </span>
+            }
+        })
+        .collect();
+    drop(s);
+
+    html! {
+        <div class="terminal" ref={screen} {onclick}>
+            <pre id="terminal-output" aria-live="polite">{entries}</pre>
+            <div class="input-line">
+                <label for="terminal-input" class="prompt">{prompt}</label>
+                <input id="terminal-input" ref={input} type="text" autocomplete="off" autocapitalize="off"
+                    spellcheck="false" aria-label="Command line"
+                    placeholder="type a command, e.g. kubectl get svc -A (or help)" {onkeydown} />
+            </div>
+        </div>
+    }
+}

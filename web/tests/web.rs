@@ -1,0 +1,263 @@
+//! Browser tests of the page (wasm-bindgen-test in headless Chromium): the app mounts, Apply
+//! and the terminal run commands through the core, the timeline and diagram follow, and the
+//! share state survives its URL round trip and replays to the same session.
+
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+use sdplay_core::ProxyMode;
+use sdplay_web::session::Session;
+use sdplay_web::url_state::{self, Settings, ShareState};
+use sdplay_web::{mount, App, Boot};
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::*;
+use web_sys::{Element, HtmlElement, HtmlInputElement, HtmlTextAreaElement, KeyboardEvent, KeyboardEventInit};
+use yew::AppHandle;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+/// A mounted page in its own div, removed (and the app stopped) on drop.
+struct Page {
+    root: Element,
+    app: Option<AppHandle<App>>,
+}
+
+impl Page {
+    async fn new(boot: Boot) -> Page {
+        let document = web_sys::window().unwrap().document().unwrap();
+        let root = document.create_element("div").unwrap();
+        document.body().unwrap().append_child(&root).unwrap();
+        let app = mount(root.clone(), boot);
+        let page = Page { root, app: Some(app) };
+        page.settle().await;
+        page
+    }
+
+    /// Let Yew render and effects run.
+    async fn settle(&self) {
+        yew::platform::time::sleep(Duration::from_millis(30)).await;
+    }
+
+    fn find(&self, selector: &str) -> Element {
+        self.root
+            .query_selector(selector)
+            .unwrap()
+            .unwrap_or_else(|| panic!("no {selector} in the page"))
+    }
+
+    fn text(&self, selector: &str) -> String {
+        self.find(selector).text_content().unwrap_or_default()
+    }
+
+    async fn click(&self, selector: &str) {
+        self.find(selector).dyn_into::<HtmlElement>().unwrap().click();
+        self.settle().await;
+    }
+
+    /// Type a line into the terminal and press Enter.
+    async fn run(&self, line: &str) {
+        let input: HtmlInputElement = self.find("#terminal-input").dyn_into().unwrap();
+        input.set_value(line);
+        let init = KeyboardEventInit::new();
+        init.set_key("Enter");
+        init.set_bubbles(true);
+        init.set_cancelable(true);
+        let ev = KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &init).unwrap();
+        input.dispatch_event(&ev).unwrap();
+        self.settle().await;
+    }
+}
+
+impl Drop for Page {
+    fn drop(&mut self) {
+        if let Some(app) = self.app.take() {
+            app.destroy();
+        }
+        self.root.remove();
+    }
+}
+
+#[wasm_bindgen_test]
+async fn mounts_with_the_chapter_example() {
+    let page = Page::new(Boot::with_seed(7)).await;
+    let editor: HtmlTextAreaElement = page.find("#editor").dyn_into().unwrap();
+    assert!(editor.value().contains("kind: Namespace"));
+    assert!(page.text(".tabs").contains("sd-example.yml"));
+    for id in [
+        "#apply",
+        "#terminal-input",
+        "#terminal-output",
+        "#advance",
+        "#clock",
+        "#timeline",
+        "#step-back",
+        "#step-forward",
+        "#share",
+    ] {
+        page.find(id);
+    }
+    // The diagram shows the starting cluster: the node, kube-dns and kube-proxy's mode.
+    let diagram = page.text(".diagram");
+    assert!(diagram.contains("minikube"), "{diagram}");
+    assert!(diagram.contains("kube-dns") && diagram.contains("10.96.0.10"), "{diagram}");
+    assert!(diagram.contains("kube-proxy") && diagram.contains("ipvs"), "{diagram}");
+    // The chapter's example has no problems.
+    assert!(page.text(".diagnostics").contains("no problems"));
+}
+
+#[wasm_bindgen_test]
+async fn apply_runs_kubectl_apply_in_the_terminal() {
+    let page = Page::new(Boot::with_seed(7)).await;
+    page.click("#apply").await;
+    let out = page.text("#terminal-output");
+    assert!(out.contains("$ kubectl apply -f sd-example.yml"), "{out}");
+    assert!(out.contains("service/ent created"), "{out}");
+    assert!(out.contains("pod/jump created"), "{out}");
+    // The timeline shows the registration steps, the diagram the new namespaces.
+    let timeline = page.text("#timeline");
+    assert!(timeline.contains("registration step 3: ClusterIP allocated"), "{timeline}");
+    assert!(page.text(".diagram").contains("dev"));
+}
+
+#[wasm_bindgen_test]
+async fn enter_runs_the_typed_command() {
+    let page = Page::new(Boot::with_seed(7)).await;
+    page.run("kubectl get ns").await;
+    let out = page.text("#terminal-output");
+    assert!(out.contains("$ kubectl get ns"), "{out}");
+    assert!(out.contains("kube-system"), "{out}");
+    let input: HtmlInputElement = page.find("#terminal-input").dyn_into().unwrap();
+    assert_eq!(input.value(), "");
+    // `clear` empties the screen.
+    page.run("clear").await;
+    assert_eq!(page.text("#terminal-output"), "");
+}
+
+#[wasm_bindgen_test]
+async fn the_chapter_walkthrough_reaches_the_dev_pods() {
+    let page = Page::new(Boot::with_seed(7)).await;
+    page.click("#apply").await;
+    page.click("#advance").await;
+    page.click("#advance").await;
+    assert_eq!(page.text("#clock"), "+20s");
+    page.run("kubectl exec -it jump -n dev -- bash").await;
+    assert_eq!(page.text(".input-line .prompt"), "root@jump:/# ");
+    page.run("apt-get update").await;
+    page.run("apt-get install -y curl").await;
+    page.run("curl ent:8080").await;
+    let out = page.text("#terminal-output");
+    assert!(out.contains("root@jump:/# curl ent:8080"), "{out}");
+    assert!(out.contains("Hello form the DEV Namespace!"), "{out}");
+}
+
+#[wasm_bindgen_test]
+async fn step_controls_move_the_cursor_and_light_the_diagram() {
+    let page = Page::new(Boot::with_seed(7)).await;
+    page.click("#apply").await;
+    page.click("#step-back").await;
+    let current = page.find("#timeline li.current");
+    let last = page.find("#timeline").last_element_child().unwrap();
+    assert_eq!(current.get_attribute("data-seq"), last.get_attribute("data-seq"));
+    page.click("#step-back").await;
+    let prev = page.find("#timeline li.current");
+    assert_ne!(prev.get_attribute("data-seq"), last.get_attribute("data-seq"));
+    // The selected event's objects are lit in the diagram.
+    assert!(page.root.query_selector(".diagram .hl").unwrap().is_some());
+    page.click("#step-forward").await;
+    assert_eq!(
+        page.find("#timeline li.current").get_attribute("data-seq"),
+        last.get_attribute("data-seq")
+    );
+}
+
+#[wasm_bindgen_test]
+async fn clicking_a_service_shows_its_details() {
+    let page = Page::new(Boot::with_seed(7)).await;
+    page.click(".svc[data-name=\"kube-dns\"]").await;
+    let details = page.text(".details");
+    assert!(details.contains("kube-dns.kube-system.svc.cluster.local."), "{details}");
+    assert!(details.contains("10.96.0.10"), "{details}");
+    assert!(page.root.query_selector(".svc.sel").unwrap().is_some());
+}
+
+#[wasm_bindgen_test]
+fn url_state_round_trips() {
+    let state = ShareState {
+        settings: Settings {
+            seed: u64::MAX - 3,
+            nodes: 3,
+            proxy_mode: ProxyMode::Nftables,
+        },
+        files: BTreeMap::from([
+            ("sd-example.yml".to_string(), sdplay_core::SD_EXAMPLE.to_string()),
+            ("ünïcode ✓.yml".to_string(), "a: \"quotes\" \\ and\nnewlines\t".to_string()),
+        ]),
+        commands: vec![
+            (0, "kubectl apply -f sd-example.yml".into()),
+            (20_500, "curl 'ent:8080' && echo \"ok\"".into()),
+        ],
+        elapsed_ms: 31_000,
+    };
+    let encoded = url_state::encode(&state);
+    assert!(
+        encoded.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_'),
+        "URL-safe: {encoded}"
+    );
+    assert_eq!(url_state::decode(&encoded), Some(state.clone()));
+    assert_eq!(url_state::from_fragment(&format!("#s={encoded}")), Some(state));
+    // Garbage never panics and never decodes.
+    for bad in ["", "#s=", "#s=!!!", "#s=e30", "#x=1", "#s=eyJ2IjoxfQ"] {
+        assert_eq!(url_state::from_fragment(bad), None, "{bad}");
+    }
+}
+
+#[wasm_bindgen_test]
+fn base64url_matches_rfc4648() {
+    for (plain, encoded) in [
+        ("", ""),
+        ("f", "Zg"),
+        ("fo", "Zm8"),
+        ("foo", "Zm9v"),
+        ("foob", "Zm9vYg"),
+        ("fooba", "Zm9vYmE"),
+        ("foobar", "Zm9vYmFy"),
+    ] {
+        assert_eq!(url_state::base64url_encode(plain.as_bytes()), encoded);
+        assert_eq!(url_state::base64url_decode(encoded).as_deref(), Some(plain.as_bytes()));
+    }
+    assert_eq!(url_state::base64url_encode(&[0xfb, 0xff]), "-_8");
+}
+
+#[wasm_bindgen_test]
+fn query_params() {
+    let q = url_state::parse_query("?seed=42&embed&nodes=3&proxy=iptables");
+    assert_eq!(
+        (q.seed, q.nodes, q.proxy_mode, q.embed),
+        (Some(42), Some(3), Some(ProxyMode::Iptables), true)
+    );
+    let q = url_state::parse_query("?seed=x&nodes=0&proxy=bogus");
+    assert_eq!((q.seed, q.nodes, q.proxy_mode, q.embed), (None, None, None, false));
+}
+
+#[wasm_bindgen_test]
+fn a_shared_session_replays_to_the_same_state() {
+    let settings = Settings {
+        seed: 99,
+        nodes: 2,
+        proxy_mode: ProxyMode::Ipvs,
+    };
+    let mut s = Session::new(settings, BTreeMap::new());
+    s.run("kubectl apply -f sd-example.yml");
+    s.advance(12_345);
+    s.run("kubectl get pods -A -o wide");
+    s.run("kubectl exec -it jump -n dev -- bash");
+    s.advance(3_000);
+    s.run("cat /etc/resolv.conf");
+    s.advance(777);
+    let state = s.share_state();
+    let replayed = Session::from_share(&url_state::decode(&url_state::encode(&state)).unwrap());
+    assert_eq!(replayed.entries, s.entries);
+    assert_eq!(replayed.elapsed_ms(), s.elapsed_ms());
+    assert_eq!(replayed.pg.trace(), s.pg.trace());
+    assert_eq!(replayed.prompt(), "root@jump:/# ");
+}
