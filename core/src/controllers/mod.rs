@@ -10,6 +10,6 @@
 
 mod endpoints;
 mod kubelet;
-mod workloads;
+pub mod workloads;
 
 pub use workloads::pod_template_hash;

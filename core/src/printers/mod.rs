@@ -4,5 +4,8 @@
 //! padding on the last column; [`table::render`] reproduces that byte for byte. Row content per
 //! kind follows `pkg/printers/internalversion/printers.go`.
 
+pub mod describe;
+pub mod goyaml;
 pub mod kubectl;
+pub mod object;
 pub mod table;

@@ -9,6 +9,8 @@ use crate::printers::table;
 
 use super::{Files, Location, Outcome, Shell};
 
+mod imperative;
+
 /// Parsed kubectl flags (those sdplay understands) and positional arguments.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct Args {
@@ -27,6 +29,11 @@ pub(crate) struct Args {
     pub type_: Option<String>,
     pub name: Option<String>,
     pub container: Option<String>,
+    pub rm: bool,
+    pub overwrite: bool,
+    pub labels: Option<String>,
+    pub restart: Option<String>,
+    pub tcp: Vec<String>,
     /// Everything after `--`.
     pub command: Option<Vec<String>>,
     pub unknown: Vec<String>,
@@ -71,8 +78,17 @@ fn parse_args(argv: &[String]) -> Args {
             "--type" => a.type_ = value(&mut i),
             "--name" => a.name = value(&mut i),
             "-c" | "--container" => a.container = value(&mut i),
-            "--rm" | "--restart" | "--grace-period" | "--force" | "--wait" | "--now" | "--validate" => {
-                if inline.is_none() && matches!(flag, "--restart" | "--grace-period") {
+            "--rm" => a.rm = true,
+            "--overwrite" => a.overwrite = true,
+            "--labels" => a.labels = value(&mut i),
+            "--restart" => a.restart = value(&mut i),
+            "--tcp" => {
+                if let Some(v) = value(&mut i) {
+                    a.tcp.extend(v.split(',').map(String::from))
+                }
+            }
+            "--grace-period" | "--force" | "--wait" | "--now" | "--validate" => {
+                if inline.is_none() && flag == "--grace-period" {
                     i += 1;
                 }
             }
@@ -110,6 +126,12 @@ pub(crate) fn run(sh: &mut Shell, c: &mut Cluster, files: &dyn Files, argv: &[St
     match verb.as_str() {
         "apply" | "create" if !args.files.is_empty() => apply(c, files, &args, &ns, verb == "create"),
         "get" => get(c, &args, &ns),
+        "describe" => imperative::describe(c, &args, &ns),
+        "run" => imperative::run(sh, c, &args, &ns),
+        "create" => imperative::create(c, &args, &ns),
+        "expose" => imperative::expose(c, &args, &ns),
+        "label" => imperative::label(c, &args, &ns),
+        "delete" if !args.files.is_empty() => imperative::delete_files(c, files, &args, &ns),
         "exec" => exec(sh, c, &args, &ns, &argv[1..]),
         "delete" => delete(c, &args, &ns),
         "logs" => logs(c, &args, &ns),
@@ -348,6 +370,8 @@ fn get(c: &mut Cluster, args: &Args, ns: &str) -> Outcome {
     let mut missing = String::new();
     let mut found_any = false;
     let mut name_lines = String::new();
+    let structured = matches!(args.output.as_deref(), Some("yaml" | "json"));
+    let mut values: Vec<serde_json::Value> = Vec::new();
     for kind in &kinds {
         let wanted: Vec<&String> = names.iter().filter(|(k, _)| k == kind).map(|(_, n)| n).collect();
         let scope = if kind.namespaced() && !all_ns { Some(ns) } else { None };
@@ -373,6 +397,10 @@ fn get(c: &mut Cluster, args: &Args, ns: &str) -> Outcome {
             continue;
         }
         found_any = true;
+        if structured {
+            values.extend(objs.iter().map(|o| crate::printers::object::to_value(o, &c.store)));
+            continue;
+        }
         if args.output.as_deref() == Some("name") {
             for o in &objs {
                 name_lines.push_str(&format!("{}/{}\n", kind.resource(), o.meta().name));
@@ -398,6 +426,29 @@ fn get(c: &mut Cluster, args: &Args, ns: &str) -> Outcome {
             rows.push(r);
         }
         blocks.push(table::render(&rows));
+    }
+    if structured {
+        let single = names.len() == 1 && values.len() == 1;
+        let v = if single {
+            values.pop().unwrap_or_default()
+        } else {
+            crate::printers::object::list_value(values)
+        };
+        let text = if args.output.as_deref() == Some("json") {
+            crate::printers::goyaml::to_json(&v)
+        } else {
+            crate::printers::goyaml::to_yaml(&v)
+        };
+        // A name that was not found alone prints only the error.
+        let text = if names.len() == 1 && !missing.is_empty() {
+            String::new()
+        } else {
+            text
+        };
+        return Outcome {
+            output: format!("{text}{missing}"),
+            status: if missing.is_empty() { 0 } else { 1 },
+        };
     }
     if args.output.as_deref() == Some("name") {
         return Outcome {

@@ -1,0 +1,583 @@
+//! `kubectl describe` for Services, Endpoints, Deployments and Pods, following
+//! `kubectl/pkg/describe/describe.go` line for line: the same labels, the same `PrefixWriter`
+//! levels (two spaces each), and Go's `text/tabwriter` as `tabbedString` configures it
+//! (`minwidth 0, tabwidth 8, padding 2, ' '`), including its column blocks: consecutive lines
+//! that have a cell in column i are aligned together, a line without it ends the block.
+//! `DescribeEvents` flushes the writer, so the Events table aligns on its own.
+
+use crate::api::Store;
+use crate::model::*;
+use crate::time::SimTime;
+
+/// Go `text/tabwriter` with `padding` and minwidth 0, no flags, over `text` (cells end in `\t`).
+pub fn tabwrite(text: &str, padding: usize) -> String {
+    let lines: Vec<Vec<&str>> = text
+        .split_inclusive('\n')
+        .map(|l| l.trim_end_matches('\n').split('\t').collect())
+        .collect();
+    let ends_nl: Vec<bool> = text.split_inclusive('\n').map(|l| l.ends_with('\n')).collect();
+    let mut widths: Vec<usize> = Vec::new();
+    let mut out = String::new();
+    format(&lines, &ends_nl, 0, lines.len(), &mut widths, padding, &mut out);
+    out
+}
+
+fn format(lines: &[Vec<&str>], nl: &[bool], line0: usize, line1: usize, widths: &mut Vec<usize>, pad: usize, out: &mut String) {
+    let column = widths.len();
+    let mut line0 = line0;
+    let mut this = line0;
+    while this < line1 {
+        if column + 1 >= lines.get(this).map_or(0, Vec::len) {
+            this += 1;
+            continue;
+        }
+        write_lines(lines, nl, line0, this, widths, out);
+        line0 = this;
+        let mut width = 0;
+        while this < line1 {
+            let Some(line) = lines.get(this) else { break };
+            if column + 1 >= line.len() {
+                break;
+            }
+            let w = line.get(column).map_or(0, |c| c.chars().count()) + pad;
+            width = width.max(w);
+            this += 1;
+        }
+        widths.push(width);
+        format(lines, nl, line0, this, widths, pad, out);
+        widths.pop();
+        line0 = this;
+    }
+    write_lines(lines, nl, line0, line1, widths, out);
+}
+
+fn write_lines(lines: &[Vec<&str>], nl: &[bool], from: usize, to: usize, widths: &[usize], out: &mut String) {
+    for i in from..to {
+        let Some(line) = lines.get(i) else { continue };
+        for (j, cell) in line.iter().enumerate() {
+            out.push_str(cell);
+            if let Some(w) = widths.get(j) {
+                if j + 1 < line.len() {
+                    out.push_str(&" ".repeat(w.saturating_sub(cell.chars().count())));
+                }
+            }
+        }
+        if nl.get(i).copied().unwrap_or(false) {
+            out.push('\n');
+        }
+    }
+}
+
+/// Go's `time.RFC1123Z`: `Sat, 07 Nov 2026 09:00:00 +0000`.
+pub fn rfc1123z(t: SimTime) -> String {
+    let iso = t.rfc3339(); // 2026-11-07T09:00:00Z
+    const EPOCH_DAYS: u64 = 20_764; // 2026-11-07, a Saturday
+    let days = EPOCH_DAYS + (t.0 / 1000 + 9 * 3600) / 86_400;
+    let wd = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"][(days % 7) as usize];
+    let month = iso.get(5..7).and_then(|m| m.parse::<usize>().ok()).unwrap_or(1);
+    let mon = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+        .get(month.saturating_sub(1))
+        .copied()
+        .unwrap_or("Jan");
+    format!(
+        "{wd}, {} {mon} {} {} +0000",
+        iso.get(8..10).unwrap_or("01"),
+        iso.get(0..4).unwrap_or("2026"),
+        iso.get(11..19).unwrap_or("00:00:00")
+    )
+}
+
+/// One event as `describe` lists it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct EventLine {
+    pub type_: String,
+    pub reason: String,
+    pub age: String,
+    pub from: String,
+    pub message: String,
+}
+
+fn labels_multiline(out: &mut String, title: &str, l: &Labels) {
+    out.push_str(&format!("{title}:\t"));
+    if l.is_empty() {
+        out.push_str("<none>\n");
+        return;
+    }
+    for (i, (k, v)) in l.iter().enumerate() {
+        if i > 0 {
+            out.push('\t');
+        }
+        out.push_str(&format!("{k}={v}\n"));
+    }
+}
+
+fn annotations_multiline(out: &mut String, title: &str, a: &Labels) {
+    out.push_str(&format!("{title}:\t"));
+    let keys: Vec<(&String, &String)> = a
+        .iter()
+        .filter(|(k, _)| k.as_str() != "kubectl.kubernetes.io/last-applied-configuration")
+        .collect();
+    if keys.is_empty() {
+        out.push_str("<none>\n");
+        return;
+    }
+    for (i, (k, v)) in keys.into_iter().enumerate() {
+        if i > 0 {
+            out.push('\t');
+        }
+        let value = v.trim_end_matches('\n');
+        if value.len() + k.len() + 2 > 140 || value.contains('\n') {
+            out.push_str(&format!("{k}:\n"));
+            for s in value.split('\n') {
+                let short = if s.len() > 138 {
+                    format!("{}...", s.get(..138).unwrap_or(s))
+                } else {
+                    s.to_string()
+                };
+                out.push_str(&format!("\t  {short}\n"));
+            }
+        } else {
+            out.push_str(&format!("{k}: {value}\n"));
+        }
+    }
+}
+
+/// `DescribeEvents`: the text after a flush (aligned on its own).
+fn events_block(events: &[EventLine]) -> Option<String> {
+    if events.is_empty() {
+        return None;
+    }
+    let mut s = String::from("Events:\n  Type\tReason\tAge\tFrom\tMessage\n  ----\t------\t----\t----\t-------\n");
+    for e in events {
+        s.push_str(&format!(
+            "  {}\t{}\t{}\t{}\t{}\n",
+            e.type_,
+            e.reason,
+            e.age,
+            e.from,
+            e.message.trim()
+        ));
+    }
+    Some(s)
+}
+
+fn finish(mut body: String, events: Option<&[EventLine]>) -> String {
+    match events.and_then(events_block) {
+        None => {
+            if events.is_some() {
+                body.push_str("Events:\t<none>\n");
+            }
+            tabwrite(&body, 2)
+        }
+        Some(ev) => {
+            let mut s = tabwrite(&body, 2);
+            s.push_str(&tabwrite(&ev, 2));
+            s
+        }
+    }
+}
+
+fn ready_slice_endpoints(store: &Store, svc: &Service, port_name: Option<&str>) -> String {
+    let mut list: Vec<String> = Vec::new();
+    let max = 3;
+    let mut more = false;
+    let mut count = 0;
+    for o in store.list(Kind::EndpointSlice, Some(&svc.meta.namespace)) {
+        let Object::EndpointSlice(s) = o else { continue };
+        if s.meta.labels.get("kubernetes.io/service-name") != Some(&svc.meta.name) {
+            continue;
+        }
+        if s.ports.is_empty() {
+            for e in &s.endpoints {
+                if list.len() == max {
+                    more = true;
+                }
+                if !e.ready {
+                    continue;
+                }
+                if !more {
+                    if let Some(a) = e.addresses.first() {
+                        list.push(a.to_string());
+                    }
+                }
+                count += 1;
+            }
+            continue;
+        }
+        for p in &s.ports {
+            if p.name.as_deref().unwrap_or("") != port_name.unwrap_or("") {
+                continue;
+            }
+            for e in &s.endpoints {
+                if list.len() == max {
+                    more = true;
+                }
+                if !e.ready {
+                    continue;
+                }
+                if !more {
+                    if let Some(a) = e.addresses.first() {
+                        list.push(format!("{a}:{}", p.port));
+                    }
+                }
+                count += 1;
+            }
+        }
+    }
+    if list.is_empty() {
+        return if count == 0 && !store_has_slice(store, svc) {
+            "<none>".into()
+        } else {
+            String::new()
+        };
+    }
+    let ret = list.join(",");
+    if more {
+        format!("{ret} + {} more...", count - max)
+    } else {
+        ret
+    }
+}
+
+fn store_has_slice(store: &Store, svc: &Service) -> bool {
+    store
+        .list(Kind::EndpointSlice, Some(&svc.meta.namespace))
+        .any(|o| o.meta().labels.get("kubernetes.io/service-name") == Some(&svc.meta.name))
+}
+
+pub fn service(store: &Store, s: &Service, events: &[EventLine]) -> String {
+    let mut b = String::new();
+    b.push_str(&format!("Name:\t{}\nNamespace:\t{}\n", s.meta.name, s.meta.namespace));
+    labels_multiline(&mut b, "Labels", &s.meta.labels);
+    annotations_multiline(&mut b, "Annotations", &s.meta.annotations);
+    let sel = s
+        .spec
+        .selector
+        .as_ref()
+        .map(|l| l.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join(","))
+        .unwrap_or_default();
+    b.push_str(&format!("Selector:\t{sel}\nType:\t{}\n", s.spec.type_.as_str()));
+    let external_name = s.spec.type_ == ServiceType::ExternalName;
+    if !external_name {
+        b.push_str("IP Family Policy:\tSingleStack\nIP Families:\tIPv4\n");
+    } else {
+        b.push_str("IP Families:\t<none>\n");
+    }
+    let (ip, ips) = match &s.spec.cluster_ip {
+        ClusterIp::Ip(ip) => (ip.to_string(), ip.to_string()),
+        ClusterIp::None => ("None".to_string(), "None".to_string()),
+        ClusterIp::Unset => (String::new(), "<none>".to_string()),
+    };
+    b.push_str(&format!("IP:\t{ip}\nIPs:\t{ips}\n"));
+    if !s.spec.external_ips.is_empty() {
+        let e: Vec<String> = s.spec.external_ips.iter().map(|i| i.to_string()).collect();
+        b.push_str(&format!("External IPs:\t{}\n", e.join(",")));
+    }
+    if let Some(en) = &s.spec.external_name {
+        b.push_str(&format!("External Name:\t{en}\n"));
+    }
+    if !s.load_balancer_ips.is_empty() {
+        let e: Vec<String> = s.load_balancer_ips.iter().map(|i| i.to_string()).collect();
+        b.push_str(&format!("LoadBalancer Ingress:\t{} (VIP)\n", e.join(" (VIP), ")));
+    }
+    for p in &s.spec.ports {
+        let name = p.name.clone().filter(|n| !n.is_empty()).unwrap_or_else(|| "<unset>".into());
+        let proto = p.protocol.as_str();
+        b.push_str(&format!("Port:\t{name}\t{}/{proto}\n", p.port));
+        b.push_str(&format!("TargetPort:\t{}/{proto}\n", p.target_port));
+        if let Some(np) = p.node_port {
+            b.push_str(&format!("NodePort:\t{name}\t{np}/{proto}\n"));
+        }
+        b.push_str(&format!("Endpoints:\t{}\n", ready_slice_endpoints(store, s, p.name.as_deref())));
+    }
+    let aff = match s.spec.session_affinity {
+        SessionAffinity::None => "None",
+        SessionAffinity::ClientIP => "ClientIP",
+    };
+    b.push_str(&format!("Session Affinity:\t{aff}\n"));
+    if matches!(s.spec.type_, ServiceType::NodePort | ServiceType::LoadBalancer) {
+        b.push_str("External Traffic Policy:\tCluster\n");
+    }
+    if !external_name {
+        b.push_str("Internal Traffic Policy:\tCluster\n");
+    }
+    finish(b, Some(events))
+}
+
+pub fn endpoints(e: &Endpoints, events: &[EventLine]) -> String {
+    let mut b = String::new();
+    b.push_str(&format!("Name:\t{}\nNamespace:\t{}\n", e.meta.name, e.meta.namespace));
+    labels_multiline(&mut b, "Labels", &e.meta.labels);
+    annotations_multiline(&mut b, "Annotations", &e.meta.annotations);
+    b.push_str("Subsets:\n");
+    for ss in &e.subsets {
+        let join = |v: &[EndpointAddress]| {
+            if v.is_empty() {
+                "<none>".to_string()
+            } else {
+                v.iter().map(|a| a.ip.to_string()).collect::<Vec<_>>().join(",")
+            }
+        };
+        b.push_str(&format!("  Addresses:\t{}\n", join(&ss.addresses)));
+        b.push_str(&format!("  NotReadyAddresses:\t{}\n", join(&ss.not_ready_addresses)));
+        if !ss.ports.is_empty() {
+            b.push_str("  Ports:\n    Name\tPort\tProtocol\n    ----\t----\t--------\n");
+            for p in &ss.ports {
+                let name = p.name.clone().filter(|n| !n.is_empty()).unwrap_or_else(|| "<unset>".into());
+                b.push_str(&format!("    {name}\t{}\t{}\n", p.port, p.protocol.as_str()));
+            }
+        }
+        b.push('\n');
+    }
+    finish(b, Some(events))
+}
+
+fn container_ports(c: &Container) -> (String, String) {
+    let fmt_port = |port: i64, p: &ContainerPort| match &p.name {
+        Some(n) if !n.is_empty() => format!("{port}/{} ({n})", p.protocol.as_str()),
+        _ => format!("{port}/{}", p.protocol.as_str()),
+    };
+    let ports: Vec<String> = c.ports.iter().map(|p| fmt_port(p.container_port, p)).collect();
+    let host: Vec<String> = c.ports.iter().map(|p| fmt_port(0, p)).collect();
+    (ports.join(", "), host.join(", "))
+}
+
+fn describe_container(b: &mut String, c: &Container, status: Option<&Pod>, space: &str) {
+    let name_indent = if space.is_empty() { "" } else { " " };
+    b.push_str(&format!("  {name_indent}{}:\n", c.name));
+    let uid = status.map(|p| p.meta.uid.clone()).unwrap_or_default();
+    let running = status.is_some_and(|p| p.status.phase == PodPhase::Running);
+    if status.is_some() {
+        let id = if running {
+            crate::printers::object::container_id(&uid, &c.name)
+        } else {
+            String::new()
+        };
+        b.push_str(&format!("    Container ID:\t{id}\n"));
+    }
+    b.push_str(&format!("    Image:\t{}\n", c.image));
+    if status.is_some() {
+        let id = if running {
+            crate::printers::object::image_id(&c.image)
+        } else {
+            String::new()
+        };
+        b.push_str(&format!("    Image ID:\t{id}\n"));
+    }
+    let (ports, host) = container_ports(c);
+    let or_none = |s: String| if s.is_empty() { "<none>".to_string() } else { s };
+    if ports.contains(',') {
+        b.push_str(&format!("    Ports:\t{ports}\n"));
+    } else {
+        b.push_str(&format!("    Port:\t{}\n", or_none(ports)));
+    }
+    if host.contains(',') {
+        b.push_str(&format!("    Host Ports:\t{host}\n"));
+    } else {
+        b.push_str(&format!("    Host Port:\t{}\n", or_none(host)));
+    }
+    if !c.command.is_empty() {
+        b.push_str("    Command:\n");
+        for s in &c.command {
+            b.push_str(&format!("      {s}\n"));
+        }
+    }
+    if !c.args.is_empty() {
+        b.push_str("    Args:\n");
+        for s in &c.args {
+            b.push_str(&format!("      {s}\n"));
+        }
+    }
+    if let Some(p) = status {
+        if running {
+            let started = p.status.started.unwrap_or(p.meta.creation);
+            b.push_str(&format!("    State:\tRunning\n      Started:\t{}\n", rfc1123z(started)));
+        } else {
+            b.push_str("    State:\tWaiting\n");
+            if let Some(r) = &p.status.waiting_reason {
+                b.push_str(&format!("      Reason:\t{r}\n"));
+            }
+        }
+        b.push_str(&format!(
+            "    Ready:\t{}\n    Restart Count:\t{}\n",
+            if p.status.ready { "True" } else { "False" },
+            p.status.restarts
+        ));
+    }
+    if let Some(d) = c.readiness_delay_seconds {
+        let port = c.ports.first().map(|p| p.container_port).unwrap_or(80);
+        b.push_str(&format!(
+            "    Readiness:\ttcp-socket :{port} delay={d}s timeout=1s period=10s #success=1 #failure=3\n"
+        ));
+    }
+    b.push_str("    Environment:\t<none>\n");
+    match status {
+        Some(p) => b.push_str(&format!(
+            "    Mounts:\n      /var/run/secrets/kubernetes.io/serviceaccount from {} (ro)\n",
+            crate::printers::object::token_volume_name(&p.meta.uid)
+        )),
+        None => b.push_str("    Mounts:\t<none>\n"),
+    }
+}
+
+pub fn pod(p: &Pod, now: SimTime, events: &[EventLine]) -> String {
+    let mut b = String::new();
+    b.push_str(&format!("Name:\t{}\nNamespace:\t{}\n", p.meta.name, p.meta.namespace));
+    b.push_str("Priority:\t0\nService Account:\tdefault\n");
+    match (&p.spec.node_name, p.status.host_ip) {
+        (Some(n), Some(ip)) => b.push_str(&format!("Node:\t{n}/{ip}\n")),
+        (Some(n), None) => b.push_str(&format!("Node:\t{n}/\n")),
+        (None, _) => b.push_str("Node:\t<none>\n"),
+    }
+    if p.spec.node_name.is_some() {
+        b.push_str(&format!("Start Time:\t{}\n", rfc1123z(p.meta.creation)));
+    }
+    labels_multiline(&mut b, "Labels", &p.meta.labels);
+    annotations_multiline(&mut b, "Annotations", &p.meta.annotations);
+    match p.meta.deletion {
+        Some(d) if !matches!(p.status.phase, PodPhase::Failed | PodPhase::Succeeded) => {
+            b.push_str(&format!(
+                "Status:\tTerminating (lasts {})\nTermination Grace Period:\t{}s\n",
+                crate::time::human_duration(now.0 as i64 / 1000 - d.0 as i64 / 1000),
+                p.spec.termination_grace_period_seconds
+            ));
+        }
+        _ => b.push_str(&format!("Status:\t{}\n", p.status.phase.as_str())),
+    }
+    let ip = p.status.pod_ip.map(|i| i.to_string()).unwrap_or_default();
+    b.push_str(&format!("IP:\t{ip}\n"));
+    match p.status.pod_ip {
+        Some(i) => b.push_str(&format!("IPs:\n  IP:\t{i}\n")),
+        None => b.push_str("IPs:\t<none>\n"),
+    }
+    if let Some(o) = &p.meta.owner {
+        b.push_str(&format!("Controlled By:\t{}/{}\n", o.kind.name(), o.name));
+    }
+    b.push_str("Containers:\n");
+    for c in &p.spec.containers {
+        describe_container(&mut b, c, Some(p), "");
+    }
+    if p.spec.node_name.is_some() {
+        let running = p.status.phase == PodPhase::Running;
+        let tf = |v: bool| if v { "True" } else { "False" };
+        b.push_str("Conditions:\n  Type\tStatus\n");
+        for (t, v) in [
+            ("PodReadyToStartContainers", running),
+            ("Initialized", true),
+            ("Ready", p.status.ready),
+            ("ContainersReady", p.status.ready),
+            ("PodScheduled", true),
+        ] {
+            b.push_str(&format!("  {t} \t{} \n", tf(v)));
+        }
+    } else {
+        b.push_str("Conditions:\n  Type\tStatus\n  PodScheduled \tFalse \n");
+    }
+    let vol = crate::printers::object::token_volume_name(&p.meta.uid);
+    b.push_str(&format!(
+        "Volumes:\n  {vol}:\n    Type:\tProjected (a volume that contains injected data from multiple sources)\n    TokenExpirationSeconds:\t3607\n    ConfigMapName:\tkube-root-ca.crt\n    Optional:\tfalse\n    DownwardAPI:\ttrue\n"
+    ));
+    b.push_str("QoS Class:\tBestEffort\nNode-Selectors:\t<none>\n");
+    b.push_str("Tolerations:\tnode.kubernetes.io/not-ready:NoExecute op=Exists for 300s\n\tnode.kubernetes.io/unreachable:NoExecute op=Exists for 300s\n");
+    finish(b, Some(events))
+}
+
+fn selector_string(s: &LabelSelector) -> String {
+    let mut parts: Vec<String> = s.match_labels.iter().map(|(k, v)| format!("{k}={v}")).collect();
+    for r in &s.match_expressions {
+        parts.push(match r.op {
+            SelectorOp::In => format!("{} in ({})", r.key, r.values.join(",")),
+            SelectorOp::NotIn => format!("{} notin ({})", r.key, r.values.join(",")),
+            SelectorOp::Exists => r.key.clone(),
+            SelectorOp::DoesNotExist => format!("!{}", r.key),
+            SelectorOp::Equals => format!("{}={}", r.key, r.values.join(",")),
+            SelectorOp::NotEquals => format!("{}!={}", r.key, r.values.join(",")),
+        });
+    }
+    parts.sort();
+    parts.join(",")
+}
+
+pub fn deployment(store: &Store, d: &Deployment, events: &[EventLine]) -> String {
+    let mut b = String::new();
+    b.push_str(&format!(
+        "Name:\t{}\nNamespace:\t{}\nCreationTimestamp:\t{}\n",
+        d.meta.name,
+        d.meta.namespace,
+        rfc1123z(d.meta.creation)
+    ));
+    labels_multiline(&mut b, "Labels", &d.meta.labels);
+    let mut ann = d.meta.annotations.clone();
+    ann.entry("deployment.kubernetes.io/revision".into()).or_insert_with(|| "1".into());
+    annotations_multiline(&mut b, "Annotations", &ann);
+    b.push_str(&format!("Selector:\t{}\n", selector_string(&d.selector)));
+    let unavailable = (d.replicas - d.status.available).max(0);
+    b.push_str(&format!(
+        "Replicas:\t{} desired | {} updated | {} total | {} available | {unavailable} unavailable\n",
+        d.replicas, d.status.updated, d.status.replicas, d.status.available
+    ));
+    b.push_str("StrategyType:\tRollingUpdate\nMinReadySeconds:\t0\nRollingUpdateStrategy:\t25% max unavailable, 25% max surge\n");
+    b.push_str("Pod Template:\n");
+    labels_multiline(&mut b, "  Labels", &d.template.labels);
+    if !d.template.annotations.is_empty() {
+        annotations_multiline(&mut b, "  Annotations", &d.template.annotations);
+    }
+    b.push_str("  Containers:\n");
+    for c in &d.template.spec.containers {
+        describe_container(&mut b, c, None, "  ");
+    }
+    b.push_str("  Volumes:\t<none>\n  Node-Selectors:\t<none>\n  Tolerations:\t<none>\n");
+    let available = d.status.available >= d.replicas;
+    b.push_str("Conditions:\n  Type\tStatus\tReason\n  ----\t------\t------\n");
+    b.push_str(&format!(
+        "  Available \t{}\t{}\n",
+        if available { "True" } else { "False" },
+        if available {
+            "MinimumReplicasAvailable"
+        } else {
+            "MinimumReplicasUnavailable"
+        }
+    ));
+    b.push_str("  Progressing \tTrue\tNewReplicaSetAvailable\n");
+    let hash = crate::controllers::workloads::pod_template_hash(&d.template, d.collision_count);
+    let new_name = format!("{}-{hash}", d.meta.name);
+    let mut old = Vec::new();
+    let mut new = Vec::new();
+    for o in store.list(Kind::ReplicaSet, Some(&d.meta.namespace)) {
+        let Object::ReplicaSet(rs) = o else { continue };
+        if rs.meta.owner.as_ref().is_none_or(|r| r.uid != d.meta.uid) {
+            continue;
+        }
+        let s = format!("{} ({}/{} replicas created)", rs.meta.name, rs.status.replicas, rs.replicas);
+        if rs.meta.name == new_name {
+            new.push(s);
+        } else if rs.replicas > 0 || rs.status.replicas > 0 {
+            old.push(s);
+        }
+    }
+    if !old.is_empty() || !new.is_empty() {
+        let none = |v: Vec<String>| if v.is_empty() { "<none>".to_string() } else { v.join(", ") };
+        b.push_str(&format!("OldReplicaSets:\t{}\nNewReplicaSet:\t{}\n", none(old), none(new)));
+    }
+    finish(b, Some(events))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tabwriter_blocks_like_go() {
+        let t = "Name:\tent\nPort:\t<unset>\t8080/TCP\nTargetPort:\t8080/TCP\nSubsets:\n  A:\tx\n";
+        assert_eq!(
+            tabwrite(t, 2),
+            "Name:        ent\nPort:        <unset>  8080/TCP\nTargetPort:  8080/TCP\nSubsets:\n  A:  x\n"
+        );
+    }
+
+    #[test]
+    fn rfc1123z_epoch() {
+        assert_eq!(rfc1123z(SimTime::ZERO), "Sat, 07 Nov 2026 09:00:00 +0000");
+        assert_eq!(rfc1123z(SimTime::from_secs(86_400 * 18)), "Wed, 25 Nov 2026 09:00:00 +0000");
+    }
+}
