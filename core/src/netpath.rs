@@ -132,7 +132,12 @@ impl Cluster {
             format!("across node {pod_node}'s bridge")
         } else {
             let nip = self.store.node(&pod_node).map(|n| n.internal_ip.to_string()).unwrap_or_default();
-            format!("routed from {from_node} to node {pod_node} ({nip}), then its bridge")
+            let cidr = self
+                .pod_ips
+                .get(&pod_node)
+                .map(|h| format!("{}/{}", h.subnet, h.prefix))
+                .unwrap_or_default();
+            format!("routed by {from_node}'s route {cidr} via {nip} to node {pod_node}, then its bridge")
         };
         let key = ObjKey::new(Kind::Pod, &pod.meta.namespace, &pod.meta.name);
         if crate::apps::listener(pod, port).is_none() {
@@ -147,7 +152,11 @@ impl Cluster {
         self.emit(
             Step::Discovery(Hop::DeliverToPod),
             format!("delivered to pod {} ({ip}:{port}) {how}", pod.meta.name),
-            "after DNAT the packet is ordinary Pod-to-Pod traffic on the flat Pod network",
+            if orig != ip {
+                "after DNAT the packet is ordinary Pod-to-Pod traffic on the flat Pod network"
+            } else {
+                "Pod-to-Pod traffic on the flat Pod network: no translation on the way"
+            },
             vec![key],
         );
         if orig != ip {

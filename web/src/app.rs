@@ -153,10 +153,12 @@ pub fn App(props: &AppProps) -> Html {
         });
     }
 
+    // Callbacks are made once (their captures never change), so the panes' props compare equal
+    // across clock ticks and the panes skip re-rendering.
     let run = {
         let session = session.clone();
         let update = update.clone();
-        Callback::from(move |line: String| {
+        use_callback((), move |line: String, _| {
             session.with_mut(|s| s.run(&line));
             update.force_update();
         })
@@ -164,9 +166,8 @@ pub fn App(props: &AppProps) -> Html {
     let apply = {
         let session = session.clone();
         let run = run.clone();
-        Callback::from(move |()| {
-            let file = session.get().map(|s| s.active_file.clone());
-            if let Some(file) = file {
+        use_callback((), move |(), _| {
+            if let Some(file) = session.get().map(|s| s.active_file.clone()) {
                 run.emit(format!("kubectl apply -f {file}"));
             }
         })
@@ -174,7 +175,7 @@ pub fn App(props: &AppProps) -> Html {
     let advance = {
         let session = session.clone();
         let update = update.clone();
-        Callback::from(move |_: MouseEvent| {
+        use_callback((), move |_: MouseEvent, _| {
             session.with_mut(|s| s.advance(10_000));
             update.force_update();
         })
@@ -182,7 +183,7 @@ pub fn App(props: &AppProps) -> Html {
     let files_changed = {
         let session = session.clone();
         let update = update.clone();
-        Callback::from(move |structural: bool| {
+        use_callback((), move |structural: bool, _| {
             if persist {
                 if let Some(s) = session.get() {
                     browser::save_files(&s.files);
@@ -196,7 +197,7 @@ pub fn App(props: &AppProps) -> Html {
     let share = {
         let session = session.clone();
         let share_link = share_link.clone();
-        Callback::from(move |_: MouseEvent| {
+        use_callback((), move |_: MouseEvent, _| {
             let Some(encoded) = session.get().map(|s| url_state::encode(&s.share_state())) else {
                 return;
             };
@@ -208,11 +209,11 @@ pub fn App(props: &AppProps) -> Html {
     };
     let on_cursor = {
         let cursor = cursor.clone();
-        Callback::from(move |c: Option<u64>| cursor.set(c))
+        use_callback((), move |c: Option<u64>, _| cursor.set(c))
     };
     let on_select = {
         let selected = selected.clone();
-        Callback::from(move |k: Option<ObjKey>| selected.set(k))
+        use_callback((), move |k: Option<ObjKey>, _| selected.set(k))
     };
 
     let Some(s) = session.get() else { return html! {} };

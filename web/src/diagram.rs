@@ -408,11 +408,12 @@ fn details(pg: &Playground, k: &ObjKey) -> Html {
                             let dests = if vs.dests.is_empty() {
                                 "no real servers (connections refused)".to_string()
                             } else {
-                                vs.dests
-                                    .iter()
-                                    .map(|d| format!("{}:{}", d.addr, d.port))
-                                    .collect::<Vec<_>>()
-                                    .join(", ")
+                                let shown: Vec<String> =
+                                    vs.dests.iter().take(MAX_ADDRS).map(|d| format!("{}:{}", d.addr, d.port)).collect();
+                                match vs.dests.len().saturating_sub(MAX_ADDRS) {
+                                    0 => shown.join(", "),
+                                    more => format!("{} +{more} more", shown.join(", ")),
+                                }
                             };
                             ipvs.push(format!("{node}: {} {} → {dests}", vs.key, vs.sched.as_str()));
                         }

@@ -36,7 +36,12 @@ fn diagnose(file: &str, text: &str) -> Vec<Diag> {
     manifest::diagnostics(file, text)
         .into_iter()
         .map(|d| {
-            let path = if d.path.is_empty() { String::new() } else { format!(" {}", d.path) };
+            // Validation messages already start with the field path, as kubectl prints them.
+            let path = if d.path.is_empty() || d.message.starts_with(&d.path) {
+                String::new()
+            } else {
+                format!(" {}", d.path)
+            };
             Diag {
                 line: d.pos.line,
                 col: d.pos.col,

@@ -11,7 +11,7 @@ use std::rc::Rc;
 
 use sdplay_core::{Config, Playground, SD_EXAMPLE};
 
-use crate::url_state::{Settings, ShareState, MAX_COMMANDS, MAX_ELAPSED_MS};
+use crate::url_state::{Settings, ShareState, SharedCommand, MAX_COMMANDS, MAX_ELAPSED_MS};
 
 /// The default preset's file name.
 pub const DEFAULT_FILE: &str = "sd-example.yml";
@@ -46,8 +46,11 @@ pub struct Session {
     next_entry: u64,
     /// Lines typed (for ArrowUp/ArrowDown), oldest first.
     pub history: Vec<String>,
-    /// Every line run, with the simulated ms since the session began (for share links).
-    pub commands: Vec<(u64, String)>,
+    /// Every line run, with the simulated ms since the session began and, when they changed
+    /// since the previous line (always for the first), the files it saw (for share links).
+    commands: Vec<SharedCommand>,
+    /// The files the last recorded command saw.
+    last_files: Option<BTreeMap<String, String>>,
     /// `cluster.now` when the session began (the cluster has already been up for days).
     start_ms: u64,
     /// Bumped on every change the panes show (commands, trace events, files).
@@ -79,22 +82,34 @@ impl Session {
             next_entry: 0,
             history: Vec::new(),
             commands: Vec::new(),
+            last_files: None,
             start_ms,
             version: 0,
         }
     }
 
-    /// Rebuild a shared session: same seed and settings, same files, and each command replayed at
-    /// the simulated time it originally ran. The core is deterministic, so the transcript, trace
-    /// and cluster come out identical to the sharer's (as long as the files were not edited
-    /// between their applies: the link carries only the files' final text).
+    /// Rebuild a shared session: same seed and settings, and each command replayed at the
+    /// simulated time it originally ran, with the files it saw then. (So no fixed "+10 s before
+    /// each command": the clock is replayed exactly.) The core is deterministic, so the
+    /// transcript, trace and cluster come out identical to the sharer's.
     pub fn from_share(state: &ShareState) -> Session {
         let mut s = Session::new(state.settings.clone(), state.files.clone());
-        for (t, line) in &state.commands {
-            s.advance_to_elapsed(*t);
-            s.run(line);
+        for c in &state.commands {
+            if let Some(files) = &c.files {
+                s.files = files.clone();
+            }
+            s.advance_to_elapsed(c.at_ms);
+            s.run(&c.line);
         }
         s.advance_to_elapsed(state.elapsed_ms);
+        s.files = if state.files.is_empty() {
+            default_files()
+        } else {
+            state.files.clone()
+        };
+        if !s.files.contains_key(&s.active_file) {
+            s.active_file = s.files.keys().next().cloned().unwrap_or_default();
+        }
         s
     }
 
@@ -135,7 +150,15 @@ impl Session {
     pub fn run(&mut self, line: &str) {
         let line = line.trim_end_matches(['\r', '\n']);
         if self.commands.len() < MAX_COMMANDS {
-            self.commands.push((self.elapsed_ms(), line.to_string()));
+            let files = (self.last_files.as_ref() != Some(&self.files)).then(|| self.files.clone());
+            if files.is_some() {
+                self.last_files = files.clone();
+            }
+            self.commands.push(SharedCommand {
+                at_ms: self.elapsed_ms(),
+                line: line.to_string(),
+                files,
+            });
         }
         if !line.trim().is_empty() && self.history.last().map(String::as_str) != Some(line) {
             self.history.push(line.to_string());
@@ -221,10 +244,18 @@ impl Session {
 
     /// The state a share link carries.
     pub fn share_state(&self) -> ShareState {
+        let mut commands = self.commands.clone();
+        // The replay starts from the final files, so the first command needs its own only if
+        // they differ.
+        if let Some(first) = commands.first_mut() {
+            if first.files.as_ref() == Some(&self.files) {
+                first.files = None;
+            }
+        }
         ShareState {
             settings: self.settings.clone(),
             files: self.files.clone(),
-            commands: self.commands.clone(),
+            commands,
             elapsed_ms: self.elapsed_ms(),
         }
     }

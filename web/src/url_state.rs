@@ -28,13 +28,24 @@ pub struct Settings {
     pub proxy_mode: ProxyMode,
 }
 
-/// Everything needed to rebuild a session: settings, editor files, and the command lines run,
-/// each with the simulated time (ms since the session began) at which it ran.
+/// One command line as a share link carries it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SharedCommand {
+    /// Simulated ms since the session began, when it ran.
+    pub at_ms: u64,
+    pub line: String,
+    /// The editor's files when it ran, if they differ from what the previous command saw (for
+    /// the first command: from the final `files`). `kubectl apply` then reads what it read then.
+    pub files: Option<BTreeMap<String, String>>,
+}
+
+/// Everything needed to rebuild a session: settings, editor files, and the command lines run.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ShareState {
     pub settings: Settings,
+    /// The editor's files when the link was made.
     pub files: BTreeMap<String, String>,
-    pub commands: Vec<(u64, String)>,
+    pub commands: Vec<SharedCommand>,
     /// Simulated ms since the session began, when the link was made.
     pub elapsed_ms: u64,
 }
@@ -66,7 +77,14 @@ pub fn parse_query(search: &str) -> QueryParams {
 
 /// The share state's JSON text, base64url-encoded (no padding), ready for `#s=`.
 pub fn encode(state: &ShareState) -> String {
-    let commands: Vec<Value> = state.commands.iter().map(|(t, line)| json!([t, line])).collect();
+    let commands: Vec<Value> = state
+        .commands
+        .iter()
+        .map(|c| match &c.files {
+            Some(files) => json!([c.at_ms, c.line, files]),
+            None => json!([c.at_ms, c.line]),
+        })
+        .collect();
     let doc = json!({
         "v": VERSION,
         "seed": state.settings.seed,
@@ -93,22 +111,17 @@ pub fn decode(text: &str) -> Option<ShareState> {
         .and_then(Value::as_str)
         .and_then(ProxyMode::parse)
         .unwrap_or_default();
-    let mut files = BTreeMap::new();
-    for (name, text) in doc.get("files")?.as_object()?.iter().take(MAX_FILES) {
-        files.insert(name.clone(), text.as_str()?.to_string());
-    }
+    let files = decode_files(doc.get("files")?)?;
     let mut commands = Vec::new();
-    for c in doc
-        .get("cmds")
-        .and_then(Value::as_array)
-        .map(Vec::as_slice)
-        .unwrap_or(&[])
-        .iter()
-        .take(MAX_COMMANDS)
-    {
-        let t = c.get(0)?.as_u64()?.min(MAX_ELAPSED_MS);
-        let line = c.get(1)?.as_str()?;
-        commands.push((t, line.to_string()));
+    let cmds = doc.get("cmds").and_then(Value::as_array).map(Vec::as_slice).unwrap_or(&[]);
+    for c in cmds.iter().take(MAX_COMMANDS) {
+        let at_ms = c.get(0)?.as_u64()?.min(MAX_ELAPSED_MS);
+        let line = c.get(1)?.as_str()?.to_string();
+        let files = match c.get(2) {
+            Some(f) => Some(decode_files(f)?),
+            None => None,
+        };
+        commands.push(SharedCommand { at_ms, line, files });
     }
     let elapsed_ms = doc.get("t").and_then(Value::as_u64).unwrap_or(0).min(MAX_ELAPSED_MS);
     Some(ShareState {
@@ -117,6 +130,14 @@ pub fn decode(text: &str) -> Option<ShareState> {
         commands,
         elapsed_ms,
     })
+}
+
+fn decode_files(v: &Value) -> Option<BTreeMap<String, String>> {
+    let mut files = BTreeMap::new();
+    for (name, text) in v.as_object()?.iter().take(MAX_FILES) {
+        files.insert(name.clone(), text.as_str()?.to_string());
+    }
+    Some(files)
 }
 
 /// The share state in a `location.hash` (`#s=…`, possibly among other `&`-separated pairs).

@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use sdplay_core::ProxyMode;
 use sdplay_web::session::Session;
-use sdplay_web::url_state::{self, Settings, ShareState};
+use sdplay_web::url_state::{self, Settings, ShareState, SharedCommand};
 use sdplay_web::{mount, App, Boot};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
@@ -193,8 +193,16 @@ fn url_state_round_trips() {
             ("ünïcode ✓.yml".to_string(), "a: \"quotes\" \\ and\nnewlines\t".to_string()),
         ]),
         commands: vec![
-            (0, "kubectl apply -f sd-example.yml".into()),
-            (20_500, "curl 'ent:8080' && echo \"ok\"".into()),
+            SharedCommand {
+                at_ms: 0,
+                line: "kubectl apply -f sd-example.yml".into(),
+                files: None,
+            },
+            SharedCommand {
+                at_ms: 20_500,
+                line: "curl 'ent:8080' && echo \"ok\"".into(),
+                files: Some(BTreeMap::from([("a.yml".to_string(), "kind: Pod\n".to_string())])),
+            },
         ],
         elapsed_ms: 31_000,
     };
@@ -260,4 +268,33 @@ fn a_shared_session_replays_to_the_same_state() {
     assert_eq!(replayed.elapsed_ms(), s.elapsed_ms());
     assert_eq!(replayed.pg.trace(), s.pg.trace());
     assert_eq!(replayed.prompt(), "root@jump:/# ");
+}
+
+#[wasm_bindgen_test]
+fn a_replay_applies_the_files_as_they_were() {
+    let settings = Settings {
+        seed: 5,
+        nodes: 1,
+        proxy_mode: ProxyMode::Ipvs,
+    };
+    let mut s = Session::new(settings, BTreeMap::new());
+    s.run("kubectl apply -f sd-example.yml");
+    s.advance(20_000);
+    // Edited after applying: the replay must still apply the chapter's example first.
+    s.set_active_text(sdplay_core::SD_EXAMPLE.replace("replicas: 2", "replicas: 3"));
+    s.run("kubectl apply -f sd-example.yml");
+    s.set_active_text("kind: Nonsense\n".into());
+    s.advance(20_000);
+    s.run("kubectl get pods -n dev");
+    let state = s.share_state();
+    assert!(
+        state.commands[0].files.is_some(),
+        "the first apply saw other files than the final ones"
+    );
+    assert!(state.commands[2].files.is_some());
+    let replayed = Session::from_share(&url_state::decode(&url_state::encode(&state)).unwrap());
+    assert_eq!(replayed.entries, s.entries);
+    assert_eq!(replayed.active_text(), "kind: Nonsense\n");
+    let out = &replayed.entries.back().unwrap().output;
+    assert_eq!(out.matches("enterprise-").count(), 3, "{out}");
 }

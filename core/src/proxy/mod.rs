@@ -111,6 +111,23 @@ struct Want {
 }
 
 impl Cluster {
+    /// Restart kube-proxy in another mode (as editing its ConfigMap and restarting the
+    /// DaemonSet would): every node's rules are rebuilt for every Service.
+    pub fn set_proxy_mode(&mut self, mode: ProxyMode) {
+        self.proxy.mode = mode;
+        for np in self.proxy.nodes.values_mut() {
+            np.ipvs = Table::default();
+        }
+        let svcs: Vec<(String, String)> = self
+            .store
+            .services(None)
+            .map(|s| (s.meta.namespace.clone(), s.meta.name.clone()))
+            .collect();
+        for (ns, name) in svcs {
+            self.sync_proxy(&ns, &name);
+        }
+    }
+
     /// Bring every node's rules for one Service in line with the store.
     pub(crate) fn sync_proxy(&mut self, ns: &str, name: &str) {
         let svc = self.store.service(ns, name).cloned();
@@ -121,8 +138,14 @@ impl Cluster {
         for (node, node_ip) in &nodes {
             let wants = svc.as_ref().map(|s| wanted(s, eps.as_ref(), *node_ip)).unwrap_or_default();
             let sched = self.proxy.scheduler;
+            let mode = self.proxy.mode;
             let np = self.proxy.nodes.entry(node.clone()).or_default();
             np.node_ip = Some(*node_ip);
+            if mode != ProxyMode::Ipvs {
+                // kube-proxy in iptables or nftables mode cleans up IPVS (and kube-ipvs0).
+                np.ipvs = Table::default();
+                continue;
+            }
             // Drop virtual servers of this Service that are no longer wanted.
             let stale: Vec<VsKey> = np
                 .ipvs

@@ -371,7 +371,12 @@ pub fn nft_ruleset(c: &Cluster, node: &str) -> String {
     let no_ep: Vec<String> = ports
         .iter()
         .filter(|p| p.endpoints.is_empty())
-        .map(|p| format!("{} . {} . {} : goto reject-chain", p.cluster_ip, p.proto, p.port))
+        .map(|p| {
+            format!(
+                "{} . {} . {} comment \"{}\" : goto reject-chain",
+                p.cluster_ip, p.proto, p.port, p.spn
+            )
+        })
         .collect();
     out.push_str("\tmap no-endpoint-services {\n\t\ttype ipv4_addr . inet_proto . inet_service : verdict\n\t\tcomment \"vmap to drop or reject packets to services with no endpoints\"\n");
     if !no_ep.is_empty() {
@@ -383,10 +388,11 @@ pub fn nft_ruleset(c: &Cluster, node: &str) -> String {
         .filter(|p| !p.endpoints.is_empty())
         .map(|p| {
             format!(
-                "{} . {} . {} : goto service-{}",
+                "{} . {} . {} comment \"{}\" : goto service-{}",
                 p.cluster_ip,
                 p.proto,
                 p.port,
+                p.spn,
                 hash_and_truncate(&base(p))
             )
         })
@@ -400,8 +406,14 @@ pub fn nft_ruleset(c: &Cluster, node: &str) -> String {
         .iter()
         .filter(|p| !p.endpoints.is_empty())
         .filter_map(|p| {
-            p.node_port
-                .map(|np| format!("{} . {np} : goto external-{}", p.proto, hash_and_truncate(&base(p))))
+            p.node_port.map(|np| {
+                format!(
+                    "{} . {np} comment \"{}\" : goto external-{}",
+                    p.proto,
+                    p.spn,
+                    hash_and_truncate(&base(p))
+                )
+            })
         })
         .collect();
     out.push_str("\tmap service-nodeports {\n\t\ttype inet_proto . inet_service : verdict\n\t\tcomment \"NodePort traffic\"\n");

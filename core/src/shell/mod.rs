@@ -251,6 +251,8 @@ impl Shell {
 pub const HELP: &str = "sdplay terminal: a simulated workstation with kubectl and minikube.
   kubectl apply -f FILE | get … | describe … | exec -it POD -- bash | logs | delete | run | scale | expose | label
   minikube ssh [-n NODE]    a shell on a node (ipvsadm -Ln, ip addr show kube-ipvs0, iptables-save, nft list ruleset)
+                            and `sdplay-proxy-mode ipvs|iptables|nftables` there to restart kube-proxy in
+                            another mode (sdplay's stand-in for editing the kube-proxy ConfigMap)
   sleep N                   advance the simulated clock N seconds
 Inside a Pod: cat /etc/resolv.conf, curl, nslookup, dig, host, getent hosts, ping, apt-get, exit.
 ";

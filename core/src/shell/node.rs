@@ -1,6 +1,13 @@
-//! Commands on a node (`minikube ssh`): ipvsadm and ip, showing what kube-proxy programmed.
+//! Commands on a node (`minikube ssh`): ipvsadm (list in ipvsadm's layouts, and build services
+//! by hand), ip, iptables-save, nft and sdplay's proxy-mode switch, showing what kube-proxy
+//! programmed.
+
+use std::net::Ipv4Addr;
 
 use crate::cluster::Cluster;
+use crate::model::Protocol;
+use crate::proxy::ipvs::{ipvsadm_sort, proto_number, Dest, Fwd, Sched, VirtualService, VsKey};
+use crate::proxy::{rules, ProxyMode};
 
 use super::{Outcome, Shell};
 
@@ -15,42 +22,424 @@ impl Shell {
             "sudo" if argv.len() > 1 => self.on_node(c, node, &argv[1..]),
             "ipvsadm" => ipvsadm(c, node, &argv[1..]),
             "ip" => ip(c, node, &argv[1..]),
+            "iptables-save" => iptables_save(c, node, &argv[1..]),
+            "nft" => nft(c, node, &argv[1..]),
+            "sdplay-proxy-mode" => proxy_mode(c, &argv[1..]),
             other => Outcome::err(format!("-bash: {other}: command not found\n"), 127),
         }
     }
 }
 
-fn ipvsadm(c: &Cluster, node: &str, args: &[String]) -> Outcome {
-    let numeric = args.iter().any(|a| a.contains('n'));
-    let list = args
-        .iter()
-        .any(|a| a.starts_with("-L") || a == "-l" || a == "--list" || a.starts_with("-l"));
-    if !list {
-        return Outcome::err("sdplay: only `ipvsadm -Ln` is simulated so far\n", 1);
+/// `sdplay-proxy-mode [ipvs|iptables|nftables]`: sdplay's stand-in for editing the kube-proxy
+/// ConfigMap and restarting the DaemonSet; kube-proxy resyncs every Service in the new mode.
+fn proxy_mode(c: &mut Cluster, args: &[String]) -> Outcome {
+    let Some(a) = args.first() else {
+        return Outcome::ok(format!("{}\n", c.proxy.mode));
+    };
+    let Some(m) = ProxyMode::parse(a) else {
+        return Outcome::err("usage: sdplay-proxy-mode [ipvs|iptables|nftables]\n", 2);
+    };
+    c.set_proxy_mode(m);
+    Outcome::ok(format!("kube-proxy restarted in {m} mode\n"))
+}
+
+const IPVS_HEADER: &str = "IP Virtual Server version 1.2.1 (size=4096)\n";
+
+#[derive(Default)]
+struct IpvsArgs {
+    cmd: Option<char>,
+    service: Option<(Protocol, String)>,
+    sched: Option<String>,
+    persistent: Option<u32>,
+    real: Option<String>,
+    weight: Option<String>,
+    fwd: Option<Fwd>,
+    numeric: bool,
+    conn: bool,
+    stats: bool,
+    rate: bool,
+    exact: bool,
+}
+
+fn long_cmd(a: &str) -> Option<char> {
+    Some(match a {
+        "--add-service" => 'A',
+        "--edit-service" => 'E',
+        "--delete-service" => 'D',
+        "--add-server" => 'a',
+        "--edit-server" => 'e',
+        "--delete-server" => 'd',
+        "--list" => 'L',
+        "--clear" => 'C',
+        "--save" => 'S',
+        _ => return None,
+    })
+}
+
+fn cmd_name(c: char) -> &'static str {
+    match c {
+        'A' => "add-service",
+        'E' => "edit-service",
+        'D' => "delete-service",
+        'a' => "add-server",
+        'e' => "edit-server",
+        'd' => "delete-server",
+        'C' => "clear",
+        _ => "list",
     }
-    let _ = numeric;
-    let mut out = String::from("IP Virtual Server version 1.2.1 (size=4096)\nProt LocalAddress:Port Scheduler Flags\n  -> RemoteAddress:Port           Forward Weight ActiveConn InActConn\n");
-    if let Some(np) = c.proxy.nodes.get(node) {
-        for vs in np.ipvs.services.values() {
-            let flags = match vs.persistent {
-                Some(t) => format!(" persistent {t}"),
-                None => String::new(),
+}
+
+fn parse_ipvsadm(args: &[String]) -> Result<IpvsArgs, String> {
+    let mut o = IpvsArgs::default();
+    let mut i = 0;
+    let set_cmd = |o: &mut IpvsArgs, c: char| -> Result<(), String> {
+        if o.cmd.is_some_and(|x| x != c) {
+            return Err("multiple commands specified\n".into());
+        }
+        o.cmd = Some(c);
+        Ok(())
+    };
+    while i < args.len() {
+        let a = args[i].as_str();
+        let value = |i: &mut usize, rest: &str| -> Result<String, String> {
+            if !rest.is_empty() {
+                return Ok(rest.to_string());
+            }
+            *i += 1;
+            args.get(*i)
+                .cloned()
+                // popt's error as ipvsadm prints it: "<option>: <poptStrerror>".
+                .ok_or_else(|| format!("{a}: missing argument\n"))
+        };
+        if let Some(c) = long_cmd(a) {
+            set_cmd(&mut o, c)?;
+        } else if a.starts_with("--") {
+            match a {
+                "--tcp-service" => o.service = Some((Protocol::Tcp, value(&mut i, "")?)),
+                "--udp-service" => o.service = Some((Protocol::Udp, value(&mut i, "")?)),
+                "--scheduler" => o.sched = Some(value(&mut i, "")?),
+                "--real-server" => o.real = Some(value(&mut i, "")?),
+                "--weight" => o.weight = Some(value(&mut i, "")?),
+                "--masquerading" => o.fwd = Some(Fwd::Masq),
+                "--gatewaying" => o.fwd = Some(Fwd::Route),
+                "--ipip" => o.fwd = Some(Fwd::Tunnel),
+                "--numeric" => o.numeric = true,
+                "--connection" => o.conn = true,
+                "--stats" => o.stats = true,
+                "--rate" => o.rate = true,
+                "--exact" => o.exact = true,
+                "--persistent" => o.persistent = Some(persist_arg(args, &mut i)?),
+                _ => return Err(format!("{a}: unknown option\n")),
+            }
+        } else if let Some(flags) = a.strip_prefix('-').filter(|f| !f.is_empty()) {
+            for (k, ch) in flags.char_indices() {
+                let rest = &flags[k + ch.len_utf8()..];
+                match ch {
+                    'A' | 'E' | 'D' | 'a' | 'e' | 'd' | 'C' | 'S' => set_cmd(&mut o, ch)?,
+                    'L' | 'l' => set_cmd(&mut o, 'L')?,
+                    'n' => o.numeric = true,
+                    'c' => o.conn = true,
+                    'g' => o.fwd = Some(Fwd::Route),
+                    'i' => o.fwd = Some(Fwd::Tunnel),
+                    'm' => o.fwd = Some(Fwd::Masq),
+                    't' | 'u' | 's' | 'r' | 'w' => {
+                        let v = value(&mut i, rest)?;
+                        match ch {
+                            't' => o.service = Some((Protocol::Tcp, v)),
+                            'u' => o.service = Some((Protocol::Udp, v)),
+                            's' => o.sched = Some(v),
+                            'r' => o.real = Some(v),
+                            _ => o.weight = Some(v),
+                        }
+                        break;
+                    }
+                    'p' => {
+                        o.persistent = Some(if rest.is_empty() {
+                            persist_arg(args, &mut i)?
+                        } else {
+                            rest.parse().map_err(|_| format!("invalid timeout value `{rest}' specified\n"))?
+                        });
+                        break;
+                    }
+                    _ => return Err(format!("-{ch}: unknown option\n")),
+                }
+            }
+        } else {
+            return Err(format!("ipvsadm: unexpected argument {a}\n"));
+        }
+        i += 1;
+    }
+    Ok(o)
+}
+
+/// `-p [timeout]`: the optional value, else `IPVS_SVC_PERSISTENT_TIMEOUT` (6*60).
+fn persist_arg(args: &[String], i: &mut usize) -> Result<u32, String> {
+    match args.get(*i + 1) {
+        Some(v) if v.chars().all(|c| c.is_ascii_digit()) && !v.is_empty() => {
+            *i += 1;
+            match v.parse::<u32>() {
+                Ok(t) if t >= 1 => Ok(t),
+                _ => Err(format!("invalid timeout value `{v}' specified\n")),
+            }
+        }
+        _ => Ok(6 * 60),
+    }
+}
+
+fn parse_addr_port(s: &str, default_port: Option<u16>) -> Option<(Ipv4Addr, u16)> {
+    match s.split_once(':') {
+        Some((a, p)) => Some((a.parse().ok()?, p.parse().ok()?)),
+        None => Some((s.parse().ok()?, default_port?)),
+    }
+}
+
+fn ipvsadm(c: &mut Cluster, node: &str, args: &[String]) -> Outcome {
+    let o = match parse_ipvsadm(args) {
+        Ok(o) => o,
+        Err(e) => return Outcome::err(e, 2),
+    };
+    let now = c.now.0;
+    let Some(np) = c.proxy.nodes.get_mut(node) else {
+        return Outcome::err("Can't initialize ipvs: Protocol not available\n", 1);
+    };
+    let table = &mut np.ipvs;
+    table.expire(now);
+    let cmd = o.cmd.unwrap_or('L');
+    if cmd == 'L' {
+        // `list_service`: one service, title without the version line.
+        if let Some((proto, svc)) = &o.service {
+            let Some((addr, port)) = parse_addr_port(svc, None) else {
+                return Outcome::err("illegal virtual server address[:port] specified\n", 2);
             };
+            let key = VsKey { proto: *proto, addr, port };
+            let Some(vs) = table.services.get(&key) else {
+                return Outcome::err("No such service\n", 1);
+            };
+            let one = crate::proxy::ipvs::Table {
+                services: [(key, vs.clone())].into_iter().collect(),
+                conns: Vec::new(),
+            };
+            let all = list(&one, &o, now);
+            return Outcome::ok(all.strip_prefix(IPVS_HEADER).unwrap_or(&all).to_string());
+        }
+        return Outcome::ok(list(table, &o, now));
+    }
+    if cmd == 'S' {
+        return Outcome::ok(save(table, o.numeric));
+    }
+    if cmd == 'C' {
+        table.services.clear();
+        table.conns.clear();
+        return Outcome::ok("");
+    }
+    let need = |what: &str| {
+        Outcome::err(
+            format!("You need to supply the '{what}' option for the '--{}' command\n", cmd_name(cmd)),
+            2,
+        )
+    };
+    let Some((proto, svc)) = o.service.clone() else {
+        return need("service-address");
+    };
+    let Some((addr, port)) = parse_addr_port(&svc, None).filter(|(_, p)| *p != 0) else {
+        return Outcome::err("illegal virtual server address[:port] specified\n", 2);
+    };
+    let key = VsKey { proto, addr, port };
+    let fail = |m: &str| Outcome::err(format!("{m}\n"), 255);
+    match cmd {
+        'A' | 'E' => {
+            // ipvsadm fills in DEF_SCHED (wlc) when -s is not given, for -E too.
+            let sched_name = o.sched.clone().unwrap_or_else(|| "wlc".into());
+            let Some(sched) = Sched::parse(&sched_name) else {
+                return fail("Scheduler not found");
+            };
+            if cmd == 'A' {
+                if table.services.contains_key(&key) {
+                    return fail("Service already exists");
+                }
+                let mut vs = VirtualService::new(key, sched);
+                vs.persistent = o.persistent;
+                table.services.insert(key, vs);
+            } else {
+                let Some(vs) = table.services.get_mut(&key) else {
+                    return fail("No such service");
+                };
+                vs.set_sched(sched);
+                vs.persistent = o.persistent;
+            }
+            Outcome::ok("")
+        }
+        'D' => match table.remove_service(&key) {
+            Some(_) => Outcome::ok(""),
+            None => fail("No such service"),
+        },
+        _ => {
+            let Some(real) = o.real.clone() else {
+                return need("real-server");
+            };
+            let Some((raddr, rport)) = parse_addr_port(&real, Some(port)) else {
+                return Outcome::err("illegal real server address[:port] specified\n", 2);
+            };
+            let weight = match o.weight.as_deref().map(str::parse::<i32>) {
+                None => 1,
+                Some(Ok(w)) if (0..=65535).contains(&w) => w,
+                Some(_) => return Outcome::err("illegal weight specified\n", 2),
+            };
+            let Some(vs) = table.services.get_mut(&key) else {
+                return fail("Service not defined");
+            };
+            match cmd {
+                'a' => {
+                    if vs.has_dest(raddr, rport) {
+                        return fail("Destination already exists");
+                    }
+                    let mut d = Dest::new(raddr, rport, weight);
+                    d.fwd = o.fwd.unwrap_or(Fwd::Route);
+                    vs.add_dest(d);
+                    Outcome::ok("")
+                }
+                'e' => {
+                    let fwd = o
+                        .fwd
+                        .or_else(|| vs.dests.iter().find(|d| d.addr == raddr && d.port == rport).map(|d| d.fwd))
+                        .unwrap_or(Fwd::Route);
+                    if vs.edit_dest(raddr, rport, weight, fwd) {
+                        Outcome::ok("")
+                    } else {
+                        fail("No such destination")
+                    }
+                }
+                _ => {
+                    if table.remove_dest(&key, raddr, rport) {
+                        Outcome::ok("")
+                    } else {
+                        fail("No such destination")
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// `print_largenum`.
+fn largenum(i: u64, exact: bool) -> String {
+    if exact {
+        let len = i.to_string().len();
+        let w = if len <= 8 { 9 } else { len + 1 };
+        return format!("{i:>w$}");
+    }
+    if i < 100_000_000 {
+        format!("{i:>9}")
+    } else if i < 1_000_000_000 {
+        format!("{:>8}K", i / 1000)
+    } else if i < 100_000_000_000 {
+        format!("{:>8}M", i / 1_000_000)
+    } else if i < 100_000_000_000_000 {
+        format!("{:>8}G", i / 1_000_000_000)
+    } else {
+        format!("{:>8}T", i / 1_000_000_000_000)
+    }
+}
+
+/// Port names from the node's /etc/services, for `ipvsadm -L` without `-n`.
+fn port_name(port: u16, proto: Protocol, numeric: bool) -> String {
+    if numeric {
+        return port.to_string();
+    }
+    let name = match (port, proto) {
+        (80, Protocol::Tcp) => "http",
+        (443, Protocol::Tcp) => "https",
+        (53, _) => "domain",
+        (8080, Protocol::Tcp) => "http-alt",
+        _ => return port.to_string(),
+    };
+    name.to_string()
+}
+
+fn list(table: &crate::proxy::ipvs::Table, o: &IpvsArgs, now: u64) -> String {
+    if o.conn {
+        let mut out = String::from("IPVS connection entries\npro expire state       source             virtual            destination\n");
+        for cn in &table.conns {
+            let secs = cn.expires_ms.saturating_sub(now) / 1000;
+            let ap = |(a, p): (Ipv4Addr, u16)| format!("{a}:{}", port_name(p, cn.vs.proto, o.numeric));
             out.push_str(&format!(
-                "{}  {}:{} {}{}\n",
-                vs.key.proto.as_str(),
-                vs.key.addr,
-                vs.key.port,
-                vs.sched.as_str(),
-                flags
+                "{:<3} {:02}:{:02}  {:<11} {:<18} {:<18} {}\n",
+                cn.vs.proto.as_str(),
+                secs / 60,
+                secs % 60,
+                cn.state.name(),
+                ap(cn.client),
+                ap((cn.vs.addr, cn.vs.port)),
+                ap(cn.dest)
             ));
-            let mut dests: Vec<&crate::proxy::ipvs::Dest> = vs.dests.iter().collect();
-            dests.sort_by_key(|d| (u32::from(d.addr), d.port));
-            for d in dests {
+        }
+        return out;
+    }
+    let mut out = String::from(IPVS_HEADER);
+    if o.stats || o.rate {
+        let cols = if o.stats {
+            ["Conns", "InPkts", "OutPkts", "InBytes", "OutBytes"]
+        } else {
+            ["CPS", "InPPS", "OutPPS", "InBPS", "OutBPS"]
+        };
+        out.push_str(&format!(
+            "{:<33} {:>8} {:>8} {:>8} {:>8} {:>8}\n  -> RemoteAddress:Port\n",
+            "Prot LocalAddress:Port", cols[0], cols[1], cols[2], cols[3], cols[4]
+        ));
+    } else {
+        out.push_str("Prot LocalAddress:Port Scheduler Flags\n  -> RemoteAddress:Port           Forward Weight ActiveConn InActConn\n");
+    }
+    let mut services: Vec<&VirtualService> = table.services.values().collect();
+    ipvsadm_sort(&mut services, |v| (proto_number(v.key.proto), v.key.addr, v.key.port));
+    for vs in services {
+        let mut name = format!(
+            "{}  {}:{}",
+            vs.key.proto.as_str(),
+            vs.key.addr,
+            port_name(vs.key.port, vs.key.proto, o.numeric)
+        );
+        name.truncate(33);
+        let nums = |s: &crate::proxy::ipvs::Stats| {
+            // Rates: sdplay's connections are instantaneous, so the kernel's 2-second estimator
+            // is not modelled; the rate columns read 0.
+            if o.rate {
+                (0..5).map(|_| largenum(0, o.exact)).collect::<String>()
+            } else {
+                [s.conns, s.inpkts, s.outpkts, s.inbytes, s.outbytes]
+                    .iter()
+                    .map(|v| largenum(*v, o.exact))
+                    .collect::<String>()
+            }
+        };
+        if o.stats || o.rate {
+            out.push_str(&format!("{name:<33}{}\n", nums(&vs.stats)));
+        } else {
+            out.push_str(&format!("{name} {}", vs.sched.as_str()));
+            if let Some(t) = vs.persistent {
+                out.push_str(&format!(" persistent {t}"));
+            }
+            out.push('\n');
+        }
+        let mut dests: Vec<&Dest> = vs.dests.iter().collect();
+        ipvsadm_sort(&mut dests, |d| (0, d.addr, d.port));
+        for d in dests {
+            let mut dname = format!("{}:{}", d.addr, port_name(d.port, vs.key.proto, o.numeric));
+            dname.truncate(28);
+            if o.rate {
                 out.push_str(&format!(
-                    "  -> {:<28} {:<7} {:<6} {:<10} {:<10}\n",
-                    format!("{}:{}", d.addr, d.port),
-                    "Masq",
+                    "  -> {dname:<28} {:>8} {:>8} {:>8}{}{}\n",
+                    0,
+                    0,
+                    0,
+                    largenum(0, o.exact),
+                    largenum(0, o.exact)
+                ));
+            } else if o.stats {
+                out.push_str(&format!("  -> {dname:<28}{}\n", nums(&d.stats)));
+            } else {
+                out.push_str(&format!(
+                    "  -> {dname:<28} {:<7} {:<6} {:<10} {:<10}\n",
+                    d.fwd.name(),
                     d.weight,
                     d.active,
                     d.inactive
@@ -58,13 +447,93 @@ fn ipvsadm(c: &Cluster, node: &str, args: &[String]) -> Outcome {
             }
         }
     }
-    Outcome::ok(out)
+    out
+}
+
+/// `ipvsadm -S` (`FMT_RULE`): the commands that rebuild the table.
+fn save(table: &crate::proxy::ipvs::Table, numeric: bool) -> String {
+    let mut services: Vec<&VirtualService> = table.services.values().collect();
+    ipvsadm_sort(&mut services, |v| (proto_number(v.key.proto), v.key.addr, v.key.port));
+    let mut out = String::new();
+    for vs in services {
+        let flag = match vs.key.proto {
+            Protocol::Tcp => "-t",
+            Protocol::Udp => "-u",
+            Protocol::Sctp => "--sctp-service",
+        };
+        let svc = format!("{flag} {}:{}", vs.key.addr, port_name(vs.key.port, vs.key.proto, numeric));
+        out.push_str(&format!("-A {svc} -s {}", vs.sched.as_str()));
+        if let Some(t) = vs.persistent {
+            out.push_str(&format!(" -p {t}"));
+        }
+        out.push('\n');
+        let mut dests: Vec<&Dest> = vs.dests.iter().collect();
+        ipvsadm_sort(&mut dests, |d| (0, d.addr, d.port));
+        for d in dests {
+            let sw = match d.fwd {
+                Fwd::Masq => "-m",
+                Fwd::Route => "-g",
+                Fwd::Tunnel => "-i",
+            };
+            out.push_str(&format!(
+                "-a {svc} -r {}:{} {sw} -w {}\n",
+                d.addr,
+                port_name(d.port, vs.key.proto, numeric),
+                d.weight
+            ));
+        }
+    }
+    out
+}
+
+fn iptables_save(c: &Cluster, node: &str, args: &[String]) -> Outcome {
+    let table = args
+        .windows(2)
+        .find(|w| w[0] == "-t" || w[0] == "--table")
+        .map(|w| w[1].as_str())
+        .or_else(|| args.iter().find_map(|a| a.strip_prefix("--table=")))
+        .unwrap_or("nat");
+    if table != "nat" {
+        return Outcome::err(format!("sdplay: only `iptables-save -t nat` is simulated (not {table})\n"), 1);
+    }
+    Outcome::ok(match c.proxy.mode {
+        ProxyMode::Iptables => rules::iptables_save_nat(c, node),
+        ProxyMode::Ipvs => rules::iptables_save_nat_ipvs(c),
+        // kube-proxy in nftables mode writes no iptables rules; kubelet's canary remains.
+        ProxyMode::Nftables => {
+            let mut s = rules::iptables_save_nat_ipvs(c);
+            s = s
+                .lines()
+                .filter(|l| !l.contains("KUBE-") || l.contains("KUBELET-CANARY"))
+                .map(|l| format!("{l}\n"))
+                .collect();
+            s
+        }
+    })
+}
+
+fn nft(c: &Cluster, node: &str, args: &[String]) -> Outcome {
+    let words: Vec<&str> = args.iter().map(String::as_str).collect();
+    match words.as_slice() {
+        ["list", "ruleset"] | ["list", "table", "ip", "kube-proxy"] => {
+            if c.proxy.mode == ProxyMode::Nftables {
+                Outcome::ok(rules::nft_ruleset(c, node))
+            } else {
+                // iptables-nft tables are not shown in sdplay; kube-proxy owns no nft table here.
+                Outcome::ok("")
+            }
+        }
+        _ => Outcome::err("sdplay: only `nft list ruleset` is simulated\n", 1),
+    }
 }
 
 fn ip(c: &Cluster, node: &str, args: &[String]) -> Outcome {
     let words: Vec<&str> = args.iter().map(String::as_str).collect();
     match words.as_slice() {
-        ["addr" | "a" | "address", "show" | "s", "kube-ipvs0"] | ["addr" | "a", "show", "dev", "kube-ipvs0"] => {
+        ["addr" | "a" | "address", "show" | "s", "kube-ipvs0"] | ["addr" | "a" | "address", "show" | "s", "dev", "kube-ipvs0"] => {
+            if c.proxy.mode != ProxyMode::Ipvs {
+                return Outcome::err("Device \"kube-ipvs0\" does not exist.\n", 1);
+            }
             let mut out = String::from("5: kube-ipvs0: <BROADCAST,NOARP> mtu 1500 qdisc noop state DOWN group default \n    link/ether 6e:2d:1f:9a:3c:41 brd ff:ff:ff:ff:ff:ff\n");
             for a in c.proxy.kube_ipvs0_addrs(node) {
                 out.push_str(&format!(
@@ -73,6 +542,36 @@ fn ip(c: &Cluster, node: &str, args: &[String]) -> Outcome {
             }
             Outcome::ok(out)
         }
-        _ => Outcome::err("sdplay: only `ip addr show kube-ipvs0` is simulated so far\n", 1),
+        ["route"] | ["r"] | ["route", "show"] | ["r", "s"] => {
+            let node_ip = c.store.node(node).map(|n| n.internal_ip).unwrap_or(Ipv4Addr::UNSPECIFIED);
+            let mut lines: Vec<(u32, String)> = Vec::new();
+            for (name, h) in &c.pod_ips {
+                let cidr = format!("{}/{}", h.subnet, h.prefix);
+                if name == node {
+                    lines.push((
+                        u32::from(h.subnet),
+                        format!("{cidr} dev bridge proto kernel scope link src {} ", h.gateway()),
+                    ));
+                } else if let Some(other) = c.store.node(name) {
+                    lines.push((u32::from(h.subnet), format!("{cidr} via {} dev eth0 ", other.internal_ip)));
+                }
+            }
+            lines.push((
+                u32::from(Ipv4Addr::new(172, 17, 0, 0)),
+                "172.17.0.0/16 dev docker0 proto kernel scope link src 172.17.0.1 linkdown ".into(),
+            ));
+            lines.push((
+                u32::from(Ipv4Addr::new(192, 168, 49, 0)),
+                format!("192.168.49.0/24 dev eth0 proto kernel scope link src {node_ip} "),
+            ));
+            lines.sort();
+            let mut out = String::from("default via 192.168.49.1 dev eth0 \n");
+            for (_, l) in lines {
+                out.push_str(&l);
+                out.push('\n');
+            }
+            Outcome::ok(out)
+        }
+        _ => Outcome::err("sdplay: only `ip addr show kube-ipvs0` and `ip route` are simulated\n", 1),
     }
 }
