@@ -197,11 +197,23 @@ pub fn image_info(image: &str) -> ImageInfo {
             tools: &["cat", "ls", "echo", "hostname", "getent", "apt-get", "apt", "env", "sleep", "exit"],
             distro: "debian",
         },
-        "dnsutils" | "jessie-dnsutils" => ImageInfo {
-            musl: false,
+        // The chapter's gcr.io/kubernetes-e2e-test-images/dnsutils: alpine:3.4 + bind-tools
+        // (kubernetes test/images/dnsutils/Dockerfile): musl, busybox ash and ping, bind 9.10.
+        "dnsutils" => ImageInfo {
+            musl: true,
             shell: "sh",
             tools: &[
                 "cat", "ls", "echo", "hostname", "getent", "nslookup", "dig", "host", "ping", "env", "sleep", "exit",
+            ],
+            distro: "alpine",
+        },
+        // registry.k8s.io/e2e-test-images/jessie-dnsutils: debian:jessie + dnsutils (bind 9.9),
+        // glibc, dash; no ping (iputils-ping is not installed).
+        "jessie-dnsutils" => ImageInfo {
+            musl: false,
+            shell: "sh",
+            tools: &[
+                "cat", "ls", "echo", "hostname", "getent", "nslookup", "dig", "host", "env", "sleep", "exit",
             ],
             distro: "debian",
         },

@@ -82,6 +82,45 @@ impl Cluster {
         Err(DnsFailure::Timeout)
     }
 
+    /// Send one query to `server` and trace it: the query hop, then the answer (or the timeout).
+    pub fn dns_query_traced(&mut self, server: Ipv4Addr, qname: &str, qtype: RType) -> Result<Response, DnsFailure> {
+        match self.dns_query(server, qname, qtype) {
+            Ok((r, by)) => {
+                let by = by.map(|p| format!(" (CoreDNS pod {p})")).unwrap_or_default();
+                self.emit(
+                    Step::Discovery(Hop::DnsQuery),
+                    format!("{qtype}? {qname} → {server}:53/UDP{by}"),
+                    "the query goes to the kube-dns ClusterIP; kube-proxy forwards it to a CoreDNS Pod like any Service traffic",
+                    vec![],
+                );
+                let summary = match (r.rcode, r.answers.is_empty()) {
+                    (Rcode::NoError, false) => format!(
+                        "{qname} → {}",
+                        r.answers.iter().map(|a| a.data.to_string()).collect::<Vec<_>>().join(", ")
+                    ),
+                    (Rcode::NoError, true) => format!("{qname}: NOERROR, no records of that type (NODATA)"),
+                    (rc, _) => format!("{qname}: {rc}"),
+                };
+                let why = match (r.rcode, r.answers.is_empty()) {
+                    (Rcode::NoError, false) => "the kubernetes plugin answers from the Services it watches (authoritative, TTL 30)",
+                    (Rcode::NxDomain, _) => "no such name in the cluster zone (or upstream): the resolver moves on to the next candidate",
+                    _ => "the name exists but has no record of this type",
+                };
+                self.emit(Step::Discovery(Hop::DnsAnswer), summary, why, vec![]);
+                Ok(r)
+            }
+            Err(e) => {
+                self.emit(
+                    Step::Discovery(Hop::DnsQuery),
+                    format!("{qtype}? {qname} → {server}:53/UDP: no answer (timeout)"),
+                    "no ready CoreDNS Pod behind kube-dns: the query is never answered",
+                    vec![],
+                );
+                Err(e)
+            }
+        }
+    }
+
     /// Resolve `name` as the Pod's stub resolver does (getaddrinfo), tracing every hop.
     pub fn resolve_in_pod(&mut self, pod: &Pod, name: &str, musl: bool) -> Result<Resolution, DnsFailure> {
         let rc = self.resolv_conf(pod);
@@ -120,41 +159,10 @@ impl Cluster {
             if timed_out {
                 return Response::nxdomain(None);
             }
-            match self.dns_query(server, cand, qtype) {
-                Ok((r, by)) => {
-                    let by = by.map(|p| format!(" (CoreDNS pod {p})")).unwrap_or_default();
-                    self.emit(
-                        Step::Discovery(Hop::DnsQuery),
-                        format!("A? {cand} → {server}:53/UDP{by}"),
-                        "the query goes to the kube-dns ClusterIP; kube-proxy forwards it to a CoreDNS Pod like any Service traffic",
-                        vec![],
-                    );
-                    let summary = match (r.rcode, r.answers.is_empty()) {
-                        (Rcode::NoError, false) => format!(
-                            "{cand} → {}",
-                            r.answers.iter().map(|a| a.data.to_string()).collect::<Vec<_>>().join(", ")
-                        ),
-                        (Rcode::NoError, true) => format!("{cand}: NOERROR, no records of that type (NODATA)"),
-                        (rc, _) => format!("{cand}: {rc}"),
-                    };
-                    let why = match (r.rcode, r.answers.is_empty()) {
-                        (Rcode::NoError, false) => "the kubernetes plugin answers from the Services it watches (authoritative, TTL 30)",
-                        (Rcode::NxDomain, _) => {
-                            "no such name in the cluster zone (or upstream): the resolver moves on to the next candidate"
-                        }
-                        _ => "the name exists but has no record of this type",
-                    };
-                    self.emit(Step::Discovery(Hop::DnsAnswer), summary, why, vec![]);
-                    r
-                }
+            match self.dns_query_traced(server, cand, qtype) {
+                Ok(r) => r,
                 Err(_) => {
                     timed_out = true;
-                    self.emit(
-                        Step::Discovery(Hop::DnsQuery),
-                        format!("A? {cand} → {server}:53/UDP: no answer (timeout)"),
-                        "no ready CoreDNS Pod behind kube-dns: the query is never answered",
-                        vec![],
-                    );
                     Response {
                         rcode: Rcode::ServFail,
                         aa: false,

@@ -141,12 +141,33 @@ impl<'a> Server<'a> {
     }
 
     fn service(&self, qname: &str, svc: &str, ns: &str, qtype: RType) -> Response {
+        self.service_at(qname, svc, ns, qtype, 0)
+    }
+
+    fn service_at(&self, qname: &str, svc: &str, ns: &str, qtype: RType, depth: u8) -> Response {
         let Some(s) = self.store.service(ns, svc) else {
             return Response::nxdomain(Some(self.soa()));
         };
         if s.spec.type_ == ServiceType::ExternalName {
+            // CNAME to the external name; for A/AAAA the target is chased (in the zone by the
+            // plugin itself, outside it through the upstream), as spec 2.5's answer example shows.
             let target = fqdn(s.spec.external_name.as_deref().unwrap_or(""));
-            return Response::answer(vec![self.rec(qname, RData::Cname(target))]);
+            let mut answers = vec![self.rec(qname, RData::Cname(target.clone()))];
+            if matches!(qtype, RType::A | RType::Aaaa) && depth < 8 {
+                let chased = if target.ends_with(&format!(".{}", self.zone)) {
+                    let rel = &target[..target.len() - self.zone.len()];
+                    match labels(rel).as_slice() {
+                        [t, tns, "svc"] => self.service_at(&target, t, tns, qtype, depth + 1),
+                        _ => Response::nxdomain(None),
+                    }
+                } else {
+                    upstream::answer(&target, qtype)
+                };
+                if chased.rcode == super::Rcode::NoError {
+                    answers.extend(chased.answers);
+                }
+            }
+            return Response::answer(answers);
         }
         let addrs: Vec<Ipv4Addr> = match s.cluster_ip() {
             Some(ip) => vec![ip],
@@ -160,24 +181,56 @@ impl<'a> Server<'a> {
         };
         match qtype {
             RType::A | RType::Any => Response::answer(addrs.into_iter().map(|ip| self.rec(qname, RData::A(ip))).collect()),
+            // SRV on the bare name: one record per port (named or not), weight 100/n (CoreDNS
+            // handler_test.go "svc1.testns.svc.cluster.local." SRV). Headless: one per endpoint
+            // and port, targeting the endpoint's name, with its A record in ADDITIONAL.
             RType::Srv => {
                 let mut answers = Vec::new();
-                let target = format!("{svc}.{ns}.svc.{}", self.zone);
-                for p in &s.spec.ports {
-                    answers.push(self.rec(
-                        qname,
-                        RData::Srv {
-                            priority: 0,
-                            weight: 100,
-                            port: p.port as u16,
-                            target: target.clone(),
-                        },
-                    ));
+                let mut extra = Vec::new();
+                match s.cluster_ip() {
+                    Some(ip) => {
+                        let target = format!("{svc}.{ns}.svc.{}", self.zone);
+                        let weight = (100 / s.spec.ports.len().max(1)) as u16;
+                        for p in &s.spec.ports {
+                            answers.push(self.rec(
+                                qname,
+                                RData::Srv {
+                                    priority: 0,
+                                    weight,
+                                    port: p.port as u16,
+                                    target: target.clone(),
+                                },
+                            ));
+                        }
+                        extra.push(self.rec(&target, RData::A(ip)));
+                    }
+                    None => {
+                        let eps = self.ready_endpoints(s);
+                        let n = (eps.len() * s.spec.ports.len()).max(1);
+                        let weight = (100 / n) as u16;
+                        for (ip, epname) in &eps {
+                            let target = format!("{epname}.{svc}.{ns}.svc.{}", self.zone);
+                            for p in &s.spec.ports {
+                                let port = p.name.as_deref().and_then(|pn| self.endpoint_port(s, pn)).unwrap_or(p.port) as u16;
+                                answers.push(self.rec(
+                                    qname,
+                                    RData::Srv {
+                                        priority: 0,
+                                        weight,
+                                        port,
+                                        target: target.clone(),
+                                    },
+                                ));
+                            }
+                            extra.push(self.rec(&target, RData::A(*ip)));
+                        }
+                    }
+                }
+                if answers.is_empty() {
+                    return Response::nodata(Some(self.soa()));
                 }
                 let mut r = Response::answer(answers);
-                if let Some(ip) = s.cluster_ip() {
-                    r.additional.push(self.rec(&target, RData::A(ip)));
-                }
+                r.additional = extra;
                 r
             }
             _ => Response::nodata(Some(self.soa())),

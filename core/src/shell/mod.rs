@@ -6,6 +6,7 @@
 //! the text filters grep, head, tail, wc); each command runs against the cluster and returns
 //! its output and exit status. Nothing here panics on any input.
 
+mod dnstools;
 mod kubectl;
 mod node;
 mod pod;

@@ -4,7 +4,6 @@
 
 use crate::apps;
 use crate::cluster::Cluster;
-use crate::dns::RType;
 use crate::model::*;
 use crate::netpath::{ConnError, Origin};
 
@@ -67,6 +66,10 @@ impl Shell {
             "curl" => self.curl(c, &pod, &argv[1..]),
             "apt-get" | "apt" => self.apt(c, &pod, &argv[1..]),
             "nslookup" => self.nslookup(c, &pod, &argv[1..]),
+            "dig" => self.dig(c, &pod, &argv[1..]),
+            "host" => self.host(c, &pod, &argv[1..]),
+            "getent" => self.getent(c, &pod, &argv[1..]),
+            "ping" => self.ping(c, &pod, &argv[1..]),
             other => Outcome::err(format!("sdplay: `{other}` is not simulated yet in this container\n"), 1),
         }
     }
@@ -289,43 +292,6 @@ impl Shell {
                 Outcome::ok(out)
             }
             _ => Outcome::err("E: Invalid operation\n", 100),
-        }
-    }
-
-    /// bind9's nslookup (Debian/Ubuntu/dnsutils images) or busybox's (musl images).
-    fn nslookup(&mut self, c: &mut Cluster, pod: &Pod, args: &[String]) -> Outcome {
-        let Some(name) = args.iter().find(|a| !a.starts_with('-')).cloned() else {
-            return Outcome::err("sdplay: interactive nslookup is not simulated; pass a name\n", 1);
-        };
-        let rc = c.resolv_conf(pod);
-        let server = rc.nameservers.first().cloned().unwrap_or_default();
-        let musl = Self::musl(pod);
-        match c.resolve_in_pod(pod, &name, musl) {
-            Err(_) => Outcome::err(";; connection timed out; no servers could be reached\n\n".to_string(), 1),
-            Ok(res) => {
-                let mut out = if musl {
-                    format!("Server:\t\t{server}\nAddress:\t{server}:53\n\n")
-                } else {
-                    format!("Server:\t\t{server}\nAddress:\t{server}#53\n\n")
-                };
-                match res.answer {
-                    Some((fq, addrs)) => {
-                        for a in addrs {
-                            out.push_str(&format!("Name:\t{}\nAddress: {a}\n", fq.trim_end_matches('.')));
-                        }
-                        if musl {
-                            out.push('\n');
-                        }
-                        Outcome::ok(out)
-                    }
-                    None => {
-                        let last = res.attempts.last().map(|a| a.response.rcode).unwrap_or(crate::dns::Rcode::NxDomain);
-                        let _ = RType::A;
-                        out.push_str(&format!("** server can't find {name}: {last}\n\n"));
-                        Outcome::err(out, 1)
-                    }
-                }
-            }
         }
     }
 }
