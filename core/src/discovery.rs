@@ -29,9 +29,10 @@ impl Cluster {
         resolver::pod_resolv_conf(pod, dns, &self.config.cluster_domain)
     }
 
-    /// The SOA serial CoreDNS would report (seconds of simulated time, as a Unix-like stamp).
+    /// The SOA serial CoreDNS would report: a Unix timestamp on the simulated clock (which
+    /// starts at 2026-11-07T09:00:00Z, as `SimTime::rfc3339`).
     pub fn dns_serial(&self) -> u32 {
-        1_762_506_000u32.wrapping_add((self.now.0 / 1000) as u32)
+        1_794_042_000u32.wrapping_add((self.now.0 / 1000) as u32)
     }
 
     /// Ask the cluster DNS directly (no network path), as CoreDNS would answer.

@@ -8,8 +8,10 @@
 //!
 //! The walk (glibc `res_nsearch`): a trailing dot means the name as-is only. With fewer dots than
 //! `ndots`, each search domain is tried in order, then the name as-is; with at least `ndots`
-//! dots the name as-is goes first. glibc moves on after NXDOMAIN *and* NODATA; musl (Alpine,
-//! busybox) stops at the first answer that is not NXDOMAIN, and tries as-is first.
+//! dots the name as-is goes first, and glibc (`res_nsearch`) then still walks the search list.
+//! glibc moves on after NXDOMAIN, NODATA and SERVFAIL; musl (`name_from_dns_search` in
+//! lookup_name.c: Alpine, busybox) moves on only after NXDOMAIN, and with at least `ndots` dots
+//! (or a trailing dot) clears the search list: the name as-is only.
 
 use std::net::Ipv4Addr;
 
@@ -112,8 +114,13 @@ pub fn pod_resolv_conf(pod: &Pod, cluster_dns: Ipv4Addr, zone: &str) -> ResolvCo
             }
         }
     }
+    // kubelet's limits (pkg/kubelet/network/dns: MaxDNSNameservers 3, MaxDNSSearchPaths 32,
+    // MaxDNSSearchListChars 2048): the excess is dropped (kubelet records an event).
     rc.nameservers.truncate(3);
     rc.search.truncate(32);
+    while rc.search.join(" ").len() > 2048 {
+        rc.search.pop();
+    }
     rc
 }
 
@@ -233,6 +240,111 @@ mod tests {
         assert_eq!(c[0], "a.b.c.");
         assert_eq!(c.len(), 4);
         assert_eq!(candidates("a.b.c", &r, Flavor::Musl), ["a.b.c."]);
+    }
+
+    fn servfail(n: &str, _t: RType) -> Response {
+        if n == "x.dev.svc.cluster.local." {
+            Response {
+                rcode: Rcode::ServFail,
+                aa: false,
+                answers: vec![],
+                authority: vec![],
+                additional: vec![],
+            }
+        } else if n == "x." {
+            Response::answer(vec![crate::dns::Record {
+                name: n.into(),
+                ttl: 30,
+                data: crate::dns::RData::A(Ipv4Addr::new(1, 2, 3, 4)),
+            }])
+        } else {
+            Response::nxdomain(None)
+        }
+    }
+
+    /// glibc res_nsearch: SERVFAIL (TRY_AGAIN) is remembered and the walk goes on; musl's
+    /// name_from_dns returns EAI_AGAIN and the lookup fails.
+    #[test]
+    fn servfail_glibc_goes_on_musl_fails() {
+        let g = resolve("x", &rc(), Flavor::Glibc, RType::A, servfail);
+        assert_eq!(g.answer.map(|a| a.0), Some("x.".to_string()));
+        let m = resolve("x", &rc(), Flavor::Musl, RType::A, servfail);
+        assert!(m.answer.is_none());
+        assert_eq!(m.attempts.len(), 1);
+    }
+
+    /// musl: a trailing dot or at least ndots dots clears the search list.
+    #[test]
+    fn musl_trailing_dot_and_ndots() {
+        assert_eq!(candidates("a.", &rc(), Flavor::Musl), ["a."]);
+        assert_eq!(candidates("a.b.c.d.e.f", &rc(), Flavor::Musl), ["a.b.c.d.e.f."]);
+        assert_eq!(candidates("a", &rc(), Flavor::Musl).len(), 4);
+    }
+
+    /// glibc: at least ndots dots → as-is first, then the whole search list.
+    #[test]
+    fn glibc_as_is_then_search_list() {
+        assert_eq!(
+            candidates("a.b.c.d.e.f", &rc(), Flavor::Glibc),
+            [
+                "a.b.c.d.e.f.",
+                "a.b.c.d.e.f.dev.svc.cluster.local.",
+                "a.b.c.d.e.f.svc.cluster.local.",
+                "a.b.c.d.e.f.cluster.local."
+            ]
+        );
+    }
+
+    fn pod(policy: DnsPolicy, host_network: bool, cfg: Option<PodDnsConfig>) -> Pod {
+        let mut p = Pod {
+            meta: ObjectMeta::default(),
+            spec: PodSpec::default(),
+            status: PodStatus::default(),
+        };
+        p.meta.namespace = "dev".into();
+        p.spec.dns_policy = policy;
+        p.spec.host_network = host_network;
+        p.spec.dns_config = cfg;
+        p
+    }
+
+    /// kubelet dns.go: ClusterFirst → cluster DNS, the namespace's search list, ndots:5.
+    /// ClusterFirst with hostNetwork falls back to Default; ClusterFirstWithHostNet does not.
+    #[test]
+    fn kubelet_dns_policies() {
+        let dns = Ipv4Addr::new(10, 96, 0, 10);
+        let cf = pod_resolv_conf(&pod(DnsPolicy::ClusterFirst, false, None), dns, "cluster.local");
+        assert_eq!(
+            cf.render(),
+            "nameserver 10.96.0.10\nsearch dev.svc.cluster.local svc.cluster.local cluster.local\noptions ndots:5\n"
+        );
+        let hn = pod_resolv_conf(&pod(DnsPolicy::ClusterFirst, true, None), dns, "cluster.local");
+        assert_eq!(hn, node_resolv_conf());
+        let hn2 = pod_resolv_conf(&pod(DnsPolicy::ClusterFirstWithHostNet, true, None), dns, "cluster.local");
+        assert_eq!(hn2, cf);
+        let def = pod_resolv_conf(&pod(DnsPolicy::Default, false, None), dns, "cluster.local");
+        assert_eq!(def, node_resolv_conf());
+    }
+
+    /// dnsConfig is appended (duplicates dropped), its options override by name; None uses only
+    /// dnsConfig; at most 3 nameservers.
+    #[test]
+    fn dns_config_merge_and_limits() {
+        let dns = Ipv4Addr::new(10, 96, 0, 10);
+        let cfg = PodDnsConfig {
+            nameservers: vec!["1.1.1.1".into(), "10.96.0.10".into(), "8.8.8.8".into(), "9.9.9.9".into()],
+            searches: vec!["svc.cluster.local".into(), "corp.example".into()],
+            options: vec![("ndots".into(), Some("2".into())), ("edns0".into(), None)],
+        };
+        let rc = pod_resolv_conf(&pod(DnsPolicy::ClusterFirst, false, Some(cfg.clone())), dns, "cluster.local");
+        assert_eq!(rc.nameservers, ["10.96.0.10", "1.1.1.1", "8.8.8.8"]);
+        assert_eq!(rc.search.last().map(String::as_str), Some("corp.example"));
+        assert_eq!(rc.search.len(), 4);
+        assert_eq!(rc.ndots(), 2);
+        assert_eq!(rc.render().lines().last(), Some("options ndots:2 edns0"));
+        let none = pod_resolv_conf(&pod(DnsPolicy::None, false, Some(cfg)), dns, "cluster.local");
+        assert_eq!(none.nameservers, ["1.1.1.1", "10.96.0.10", "8.8.8.8"]);
+        assert_eq!(none.search, ["svc.cluster.local", "corp.example"]);
     }
 
     #[test]

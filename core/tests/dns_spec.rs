@@ -276,6 +276,22 @@ mod spec_2_3 {
         assert_eq!(r.additional.len(), 1);
     }
 
+    /// CoreDNS drops duplicate SRV records (same target and port) but keeps the weight it
+    /// computed over all of them: kube-dns's 53/UDP, 53/TCP and 9153/TCP give two records.
+    #[test]
+    fn srv_duplicates_dropped_weight_kept() {
+        let pg = cluster();
+        let r = ask(&pg, "kube-dns.kube-system.svc.cluster.local.", RType::Srv);
+        let got: Vec<String> = r.answers.iter().map(|a| a.data.to_string()).collect();
+        assert_eq!(
+            got,
+            [
+                "0 33 53 kube-dns.kube-system.svc.cluster.local.",
+                "0 33 9153 kube-dns.kube-system.svc.cluster.local."
+            ]
+        );
+    }
+
     /// 2.3.3: PTR for the ClusterIP.
     #[test]
     fn ptr_for_cluster_ip() {

@@ -192,15 +192,17 @@ impl<'a> Server<'a> {
                         let target = format!("{svc}.{ns}.svc.{}", self.zone);
                         let weight = (100 / s.spec.ports.len().max(1)) as u16;
                         for p in &s.spec.ports {
-                            answers.push(self.rec(
-                                qname,
-                                RData::Srv {
-                                    priority: 0,
-                                    weight,
-                                    port: p.port as u16,
-                                    target: target.clone(),
-                                },
-                            ));
+                            let rd = RData::Srv {
+                                priority: 0,
+                                weight,
+                                port: p.port as u16,
+                                target: target.clone(),
+                            };
+                            // backend_lookup.go drops duplicate (target, port) records after
+                            // computing the weight (53/UDP and 53/TCP give one record).
+                            if !answers.iter().any(|a: &Record| a.data == rd) {
+                                answers.push(self.rec(qname, rd));
+                            }
                         }
                         extra.push(self.rec(&target, RData::A(ip)));
                     }
@@ -212,15 +214,15 @@ impl<'a> Server<'a> {
                             let target = format!("{epname}.{svc}.{ns}.svc.{}", self.zone);
                             for p in &s.spec.ports {
                                 let port = p.name.as_deref().and_then(|pn| self.endpoint_port(s, pn)).unwrap_or(p.port) as u16;
-                                answers.push(self.rec(
-                                    qname,
-                                    RData::Srv {
-                                        priority: 0,
-                                        weight,
-                                        port,
-                                        target: target.clone(),
-                                    },
-                                ));
+                                let rd = RData::Srv {
+                                    priority: 0,
+                                    weight,
+                                    port,
+                                    target: target.clone(),
+                                };
+                                if !answers.iter().any(|a: &Record| a.data == rd) {
+                                    answers.push(self.rec(qname, rd));
+                                }
                             }
                             extra.push(self.rec(&target, RData::A(*ip)));
                         }
