@@ -68,8 +68,10 @@ impl Boot {
             nodes: q.nodes.unwrap_or(1),
             proxy_mode: q.proxy_mode.unwrap_or(ProxyMode::Ipvs),
         };
-        // The URL's state wins; otherwise the manifest the learner left here last time.
-        let files = if share.is_some() {
+        // The URL's state wins; otherwise the manifest the learner left here last time. An
+        // embedded page (in someone's docs) shows what its URL says and leaves the learner's
+        // saved manifest alone.
+        let files = if share.is_some() || q.embed {
             BTreeMap::new()
         } else {
             browser::load_files().unwrap_or_default()
@@ -80,7 +82,7 @@ impl Boot {
             share,
             embed: q.embed,
             tick: true,
-            persist: true,
+            persist: !q.embed,
         }
     }
 
@@ -152,6 +154,19 @@ pub fn App(props: &AppProps) -> Html {
             move || drop(interval)
         });
     }
+
+    // A share link pasted into this tab changes only the fragment: start over from it.
+    use_effect_with((), |_| {
+        let listener = web_sys::window().map(|w| {
+            gloo::events::EventListener::new(&w, "hashchange", |_| {
+                let (_, hash) = browser::location_parts();
+                if url_state::from_fragment(&hash).is_some() {
+                    browser::reload();
+                }
+            })
+        });
+        move || drop(listener)
+    });
 
     // Callbacks are made once (their captures never change), so the panes' props compare equal
     // across clock ticks and the panes skip re-rendering.

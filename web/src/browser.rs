@@ -82,3 +82,10 @@ pub fn post_height(height: i32) {
 pub fn now_ms() -> f64 {
     js_sys::Date::now()
 }
+
+/// Reload the page.
+pub fn reload() {
+    if let Some(w) = web_sys::window() {
+        let _ = w.location().reload();
+    }
+}
