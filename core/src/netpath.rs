@@ -81,6 +81,8 @@ impl Cluster {
             format!("{src_name} ({src_ip}) sends a TCP SYN to {dst}:{port}"),
             if is_service_ip {
                 "the app connects to the IP DNS gave it: a ClusterIP on the service network"
+            } else if Some(dst) == node_ip {
+                "a connection to the node's own address: a NodePort if kube-proxy opened one"
             } else {
                 "a direct connection"
             },
@@ -163,7 +165,7 @@ impl Cluster {
             self.emit(
                 Step::Discovery(Hop::Reply),
                 format!("the reply from {ip}:{port} is un-DNATed to come from {orig}:{orig_port}"),
-                "conntrack remembers the translation, so the client only ever talks to the ClusterIP",
+                "conntrack remembers the translation, so the client only ever talks to the address it dialled",
                 vec![],
             );
         }
@@ -187,7 +189,8 @@ impl Cluster {
         let now = self.now.0;
         match self.proxy.mode {
             ProxyMode::Ipvs => {
-                let bound = self.proxy.kube_ipvs0_addrs(node).contains(&dst) || self.store.node(node).map(|n| n.internal_ip) == Some(dst);
+                let node_addr = self.store.node(node).map(|n| n.internal_ip);
+                let bound = self.proxy.kube_ipvs0_addrs(node).contains(&dst) || node_addr == Some(dst);
                 if !bound {
                     self.emit(
                         Step::Discovery(Hop::KernelTrap),
@@ -204,8 +207,8 @@ impl Cluster {
                 let Some(vs) = table.services.get(&key) else {
                     self.emit(
                         Step::Discovery(Hop::KernelTrap),
-                        format!("{dst} is local on {node} (kube-ipvs0) but no IPVS virtual server has port {port}: RST"),
-                        "the ClusterIP exists, but the Service does not expose that port",
+                        format!("{dst} is local on {node} but no IPVS virtual server has port {port} and nothing listens: RST"),
+                        "the address is local to the node (on kube-ipvs0 or eth0), but no Service exposes that port on it",
                         vec![],
                     );
                     return Err(ConnError::Refused);
@@ -236,8 +239,16 @@ impl Cluster {
                 let svc = owner.map(|(ns, n)| ObjKey::new(Kind::Service, &ns, &n));
                 self.emit(
                     Step::Discovery(Hop::KernelTrap),
-                    format!("node {node}'s kernel: {dst} is bound to kube-ipvs0, so IPVS intercepts TCP {dst}:{port}"),
-                    "kube-proxy put every ClusterIP on the kube-ipvs0 dummy interface and made a virtual server for each port",
+                    if node_addr == Some(dst) {
+                        format!("node {node}'s kernel: {dst} is the node's own address and IPVS has a virtual server for TCP {dst}:{port} (a NodePort)")
+                    } else {
+                        format!("node {node}'s kernel: {dst} is bound to kube-ipvs0, so IPVS intercepts TCP {dst}:{port}")
+                    },
+                    if node_addr == Some(dst) {
+                        "kube-proxy made a virtual server for every NodePort on each node address"
+                    } else {
+                        "kube-proxy put every ClusterIP on the kube-ipvs0 dummy interface and made a virtual server for each port"
+                    },
                     svc.iter().cloned().collect(),
                 );
                 let Some(((ip, p), why)) = picked else {
@@ -267,21 +278,50 @@ impl Cluster {
                 Ok((ip, p))
             }
             mode => {
-                let Some(svc) = self
-                    .store
-                    .services(None)
-                    .find(|s| s.cluster_ip() == Some(dst) || s.load_balancer_ips.contains(&dst))
-                    .cloned()
-                else {
-                    return Err(ConnError::Timeout);
+                // A NodePort on the node's own address (KUBE-NODEPORTS / @service-nodeports).
+                let node_ip = self.store.node(node).map(|n| n.internal_ip);
+                let by_node_port = (node_ip == Some(dst))
+                    .then(|| {
+                        self.store.services(None).find_map(|s| {
+                            s.spec
+                                .ports
+                                .iter()
+                                .find(|p| p.node_port == Some(port as i64) && p.protocol == Protocol::Tcp)
+                                .map(|p| (s.clone(), p.clone()))
+                        })
+                    })
+                    .flatten();
+                let found = match by_node_port {
+                    Some((svc, sp)) => Some((svc, Some(sp))),
+                    None => self
+                        .store
+                        .services(None)
+                        .find(|s| s.cluster_ip() == Some(dst) || s.load_balancer_ips.contains(&dst) || s.spec.external_ips.contains(&dst))
+                        .cloned()
+                        .map(|svc| {
+                            let sp = svc
+                                .spec
+                                .ports
+                                .iter()
+                                .find(|p| p.port as u16 == port && p.protocol == Protocol::Tcp)
+                                .cloned();
+                            (svc, sp)
+                        }),
                 };
-                let Some(sp) = svc
-                    .spec
-                    .ports
-                    .iter()
-                    .find(|p| p.port as u16 == port && p.protocol == Protocol::Tcp)
-                    .cloned()
-                else {
+                let Some((svc, sp)) = found else {
+                    self.emit(
+                        Step::Discovery(Hop::KernelTrap),
+                        format!("no {mode} rule matches {dst}:{port} on node {node}"),
+                        "nothing listens there and no kube-proxy rule traps it",
+                        vec![],
+                    );
+                    return Err(if node_ip == Some(dst) {
+                        ConnError::Refused
+                    } else {
+                        ConnError::Timeout
+                    });
+                };
+                let Some(sp) = sp else {
                     self.emit(
                         Step::Discovery(Hop::KernelTrap),
                         format!("no {mode} rule matches {dst}:{port}"),
@@ -303,11 +343,25 @@ impl Cluster {
                 let skey = ObjKey::new(Kind::Service, &svc.meta.namespace, &svc.meta.name);
                 self.emit(
                     Step::Discovery(Hop::KernelTrap),
-                    format!(
-                        "node {node}'s kernel: {mode} KUBE-SERVICES matches {dst}:{port} for service {}",
-                        svc.meta.name
-                    ),
-                    "kube-proxy's rules in the nat table's PREROUTING/OUTPUT hooks catch the ClusterIP",
+                    match (mode, node_ip == Some(dst)) {
+                        (ProxyMode::Nftables, false) => format!(
+                            "node {node}'s kernel: nftables map @service-ips matches {dst} . tcp . {port} for service {}",
+                            svc.meta.name
+                        ),
+                        (ProxyMode::Nftables, true) => format!(
+                            "node {node}'s kernel: nftables map @service-nodeports matches tcp . {port} for service {}",
+                            svc.meta.name
+                        ),
+                        (_, true) => format!(
+                            "node {node}'s kernel: iptables KUBE-NODEPORTS matches {dst}:{port} for service {}",
+                            svc.meta.name
+                        ),
+                        _ => format!(
+                            "node {node}'s kernel: iptables KUBE-SERVICES matches {dst}:{port} for service {}",
+                            svc.meta.name
+                        ),
+                    },
+                    "kube-proxy's rules in the nat table's prerouting/output hooks catch Service traffic",
                     vec![skey.clone()],
                 );
                 if eps.is_empty() {
