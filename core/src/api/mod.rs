@@ -221,28 +221,15 @@ impl ApiError {
         }
     }
 
-    /// How kubectl prints this error when it is the only one (`cmdutil.CheckErr`).
-    /// `source` is the file and `verb` the operation (`creating`) when it came from `-f`.
-    pub fn kubectl_message(&self, source: Option<(&str, &str)>) -> String {
-        match self {
-            ApiError::Invalid { kind, name, errors } => {
-                let prefix = format!("The {} \"{}\" is invalid: ", kind.name(), name);
-                if errors.len() == 1 {
-                    format!("{prefix}{}", errors[0])
-                } else {
-                    let mut s = prefix;
-                    for e in errors {
-                        s.push_str(&format!("\n* {e}"));
-                    }
-                    s
-                }
-            }
-            _ => self.aggregate_line(source),
-        }
+    /// Whether this is an API status error (`apierrors.APIStatus`): those print as
+    /// `Error from server (<Reason>): …`; the others are client-side Go errors.
+    pub fn is_status(&self) -> bool {
+        !self.reason().is_empty()
     }
 
-    /// How kubectl prints this error as one line among several (`MultipleErrors`).
-    pub fn aggregate_line(&self, source: Option<(&str, &str)>) -> String {
+    /// `err.Error()` in Go after `cmdutil.AddSourceToErr(verb, file, err)` (status errors) or
+    /// after the resource builder wrapped it (client-side errors).
+    pub fn go_error(&self, source: Option<(&str, &str)>) -> String {
         match self {
             ApiError::NoMatch {
                 kind,
@@ -250,25 +237,123 @@ impl ApiError {
                 name,
                 namespace,
             } => {
-                let from = source.map(|(f, _)| format!(" from \"{f}\"")).unwrap_or_default();
+                let from = source.map(|(f, _)| f).unwrap_or("STDIN");
                 format!(
-                    "error: resource mapping not found for name: \"{name}\" namespace: \"{namespace}\"{from}: no matches for kind \"{kind}\" in version \"{version}\"\nensure CRDs are installed first"
+                    "resource mapping not found for name: \"{name}\" namespace: \"{namespace}\" from \"{from}\": no matches for kind \"{kind}\" in version \"{version}\"\nensure CRDs are installed first"
                 )
             }
             ApiError::NotSet(what) => {
                 let file = source.map(|(f, _)| f).unwrap_or("STDIN");
-                format!("error: error validating \"{file}\": error validating data: {what} not set; if you choose to ignore these errors, turn validation off with --validate=false")
+                format!("error validating \"{file}\": error validating data: {what} not set; if you choose to ignore these errors, turn validation off with --validate=false")
             }
-            ApiError::NamespaceMismatch { .. } => format!("error: {}", self.status_message()),
+            ApiError::NamespaceMismatch { .. } => self.status_message(),
+            _ => match source {
+                Some((file, verb)) => format!("error when {verb} \"{file}\": {}", self.status_message()),
+                None => self.status_message(),
+            },
+        }
+    }
+
+    /// How kubectl prints this error when it is the only one (`cmdutil.checkErr`): an Invalid
+    /// status as `The Kind "name" is invalid: ` + `MultilineError` over its causes (duplicates
+    /// dropped, as `statusCausesToAggrError` does), other statuses through
+    /// `StandardErrorMessage`, anything else with an `error: ` prefix.
+    pub fn kubectl_message(&self, source: Option<(&str, &str)>) -> String {
+        match self {
+            ApiError::Invalid { kind, name, errors } => {
+                let prefix = format!("The {} \"{}\" is invalid: ", kind.name(), name);
+                let mut causes: Vec<String> = Vec::new();
+                for e in errors {
+                    let m = e.to_string();
+                    if !causes.contains(&m) {
+                        causes.push(m);
+                    }
+                }
+                if causes.len() == 1 {
+                    format!("{prefix}{}", causes.join(""))
+                } else {
+                    let mut s = prefix;
+                    for c in causes {
+                        s.push_str(&format!("\n* {c}"));
+                    }
+                    s
+                }
+            }
+            _ if self.is_status() => self.aggregate_line(source),
             _ => {
-                let msg = match source {
-                    Some((file, verb)) => format!("error when {verb} \"{file}\": {}", self.status_message()),
-                    None => self.status_message(),
-                };
-                format!("Error from server ({}): {msg}", self.reason())
+                let m = self.go_error(source);
+                if m.starts_with("error: ") {
+                    m
+                } else {
+                    format!("error: {m}")
+                }
             }
         }
     }
+
+    /// How kubectl prints this error as one line among several (`MultipleErrors` →
+    /// `messageForError`): statuses through `StandardErrorMessage`, others bare.
+    pub fn aggregate_line(&self, source: Option<(&str, &str)>) -> String {
+        if self.is_status() {
+            format!("Error from server ({}): {}", self.reason(), self.go_error(source))
+        } else {
+            self.go_error(source)
+        }
+    }
+}
+
+/// What `kubectl apply -f` / `create -f` print for the errors they collected, as
+/// `cmdutil.checkErr` prints the error `Run` returned. `builder` are the resource builder's
+/// errors (decoding, mapping; in Go one error, an aggregate when several), `objects` those of
+/// the per-object requests, each with its file. Apply returns the builder's error first, then
+/// the objects' (`ApplyOptions.Run`); one error alone is unwrapped.
+pub fn render_errors(builder: &[(ApiError, String)], objects: &[(ApiError, String)], verb: &str) -> String {
+    let mut out = String::new();
+    let total = usize::from(!builder.is_empty()) + objects.len();
+    let line = |e: &ApiError, f: &String| e.aggregate_line(Some((f.as_str(), verb)));
+    if total == 1 && builder.len() <= 1 {
+        if let Some((e, f)) = builder.first().or(objects.first()) {
+            out.push_str(&e.kubectl_message(Some((f.as_str(), verb))));
+            out.push('\n');
+        }
+        return out;
+    }
+    if objects.is_empty() {
+        // The builder's aggregate alone: one line per error.
+        for (e, f) in builder {
+            out.push_str(&line(e, f));
+            out.push('\n');
+        }
+        return out;
+    }
+    match builder.len() {
+        0 => {}
+        1 => {
+            out.push_str(&line(&builder[0].0, &builder[0].1));
+            out.push('\n');
+        }
+        _ => {
+            // An aggregate inside the aggregate prints as its Error(): `[a, b]`, duplicates dropped.
+            let mut msgs: Vec<String> = Vec::new();
+            for (e, f) in builder {
+                let m = line(e, f);
+                if !msgs.contains(&m) {
+                    msgs.push(m);
+                }
+            }
+            if msgs.len() == 1 {
+                out.push_str(&msgs.join(""));
+            } else {
+                out.push_str(&format!("[{}]", msgs.join(", ")));
+            }
+            out.push('\n');
+        }
+    }
+    for (e, f) in objects {
+        out.push_str(&line(e, f));
+        out.push('\n');
+    }
+    out
 }
 
 impl fmt::Display for ApiError {

@@ -322,10 +322,25 @@ fn validate_service(s: &Service, errs: &mut Vec<FieldError>) {
                 errs.push(invalid(format!("{path}.nodePort"), np.to_string(), PORT_RANGE));
             }
         }
+    }
+    // After the per-port checks, as ValidateService does: duplicate nodePorts, then duplicate
+    // (protocol, port) pairs, reported with the key struct Go builds (only those two fields set).
+    let mut seen_node_ports: Vec<(i64, Protocol)> = Vec::new();
+    for (i, p) in spec.ports.iter().enumerate() {
+        let Some(np) = p.node_port.filter(|n| *n != 0) else { continue };
+        if seen_node_ports.contains(&(np, p.protocol)) {
+            errs.push(FieldError {
+                field: format!("spec.ports[{i}].nodePort"),
+                kind: FieldErrorKind::Duplicate(np.to_string()),
+            });
+        }
+        seen_node_ports.push((np, p.protocol));
+    }
+    for (i, p) in spec.ports.iter().enumerate() {
         if seen_ports.contains(&(p.port, p.protocol)) {
             errs.push(FieldError {
-                field: path.to_string(),
-                kind: FieldErrorKind::Duplicate(format!("core.ServicePort{{Name:{:?}, Protocol:{:?}, AppProtocol:(*string)(nil), Port:{}, TargetPort:intstr.IntOrString{{Type:0, IntVal:0, StrVal:\"\"}}, NodePort:0}}", p.name.clone().unwrap_or_default(), p.protocol.as_str(), p.port)),
+                field: format!("spec.ports[{i}]"),
+                kind: FieldErrorKind::Duplicate(format!("core.ServicePort{{Name:\"\", Protocol:{:?}, AppProtocol:(*string)(nil), Port:{}, TargetPort:intstr.IntOrString{{Type:0, IntVal:0, StrVal:\"\"}}, NodePort:0}}", p.protocol.as_str(), p.port)),
             });
         }
         seen_ports.push((p.port, p.protocol));

@@ -147,18 +147,24 @@ pub(crate) fn run(sh: &mut Shell, c: &mut Cluster, files: &dyn Files, argv: &[St
     }
 }
 
+/// `kubectl apply -f` (and `create -f`): the resource builder decodes every file first
+/// (`ContinueOnError`: a bad object does not stop the others), then each object is sent; what
+/// succeeded is printed as it happens and the errors at the end (`ApplyOptions.Run`).
 fn apply(c: &mut Cluster, files: &dyn Files, args: &Args, ns: &str, create_only: bool) -> Outcome {
     let mut out = String::new();
-    let mut errors: Vec<(ApiError, String)> = Vec::new();
+    // The builder's errors and the objects it produced, in file order. For `create` the visit
+    // is one pass, so its errors stay in stream order among the objects' errors.
+    let mut builder: Vec<(ApiError, String)> = Vec::new();
+    let mut decoded: Vec<(Result<Object, ApiError>, String)> = Vec::new();
     for path in &args.files {
         let Some(text) = files.read(path) else {
-            return Outcome::err(format!("{out}error: the path \"{path}\" does not exist\n"), 1);
+            return Outcome::err(format!("error: the path \"{path}\" does not exist\n"), 1);
         };
         let items = match manifest::parse(&text) {
             Parsed::Syntax(e) => {
                 return Outcome::err(
                     format!(
-                        "{out}error: error parsing {path}: error converting YAML to JSON: yaml: line {}: {}\n",
+                        "error: error parsing {path}: error converting YAML to JSON: yaml: line {}: {}\n",
                         e.pos.line, e.message
                     ),
                     1,
@@ -166,81 +172,97 @@ fn apply(c: &mut Cluster, files: &dyn Files, args: &Args, ns: &str, create_only:
             }
             Parsed::Items(items) => items,
         };
-        if items.is_empty() {
-            return Outcome::err(format!("{out}error: no objects passed to apply\n"), 1);
-        }
         for item in items {
-            let obj = match item.result {
-                Ok(o) => o,
-                Err(e) => {
-                    let err = match e {
-                        manifest::DecodeError::KindNotSet => ApiError::NotSet("kind"),
-                        manifest::DecodeError::ApiVersionNotSet => ApiError::NotSet("apiVersion"),
-                        manifest::DecodeError::NoMatch { kind, version } => ApiError::NoMatch {
-                            kind,
-                            version,
-                            name: item.name.clone(),
-                            namespace: item.namespace.clone().unwrap_or_else(|| ns.to_string()),
-                        },
-                        manifest::DecodeError::UnknownFields(f) => {
-                            let list: Vec<String> = f.iter().map(|i| format!("unknown field \"{}\"", i.path)).collect();
-                            ApiError::BadRequest(format!(
-                                "{k} in version \"{v}\" cannot be handled as a {k}: strict decoding error: {}",
-                                list.join(", "),
-                                k = item.kind,
-                                v = item.api_version.rsplit('/').next().unwrap_or("v1")
-                            ))
-                        }
-                        manifest::DecodeError::WrongType(f) => ApiError::BadRequest(format!(
-                            "{k} in version \"{v}\" cannot be handled as a {k}: {}",
-                            f.detail,
-                            k = item.kind,
-                            v = item.api_version.rsplit('/').next().unwrap_or("v1")
-                        )),
-                        manifest::DecodeError::NotAnObject => ApiError::NotSet("kind"),
-                    };
-                    errors.push((err, path.clone()));
+            let err = match item.result {
+                Ok(o) => {
+                    decoded.push((Ok(o), path.clone()));
                     continue;
                 }
+                Err(e) => e,
             };
-            let key = obj.key();
-            if create_only
-                && c.store.contains(&ObjKey::new(
-                    key.kind,
-                    if key.namespace.is_empty() { ns } else { &key.namespace },
-                    &key.name,
-                ))
-            {
-                errors.push((
-                    ApiError::AlreadyExists {
-                        resource: crate::api::plural(key.kind).into(),
-                        name: key.name.clone(),
+            let version = item.api_version.rsplit('/').next().unwrap_or("v1").to_string();
+            let (err, client_side) = match err {
+                manifest::DecodeError::KindNotSet | manifest::DecodeError::NotAnObject => (ApiError::NotSet("kind"), true),
+                manifest::DecodeError::ApiVersionNotSet => (ApiError::NotSet("apiVersion"), true),
+                // The mapping error names the object's own namespace (`""` when it has none).
+                manifest::DecodeError::NoMatch { kind, version } => (
+                    ApiError::NoMatch {
+                        kind,
+                        version,
+                        name: item.name.clone(),
+                        namespace: item.namespace.clone().unwrap_or_default(),
                     },
-                    path.clone(),
-                ));
+                    true,
+                ),
+                // Server-side field validation (`--validate=strict`, the default): the API
+                // server rejects the create with 400.
+                manifest::DecodeError::UnknownFields(f) => {
+                    let list: Vec<String> = f.iter().map(|i| format!("unknown field \"{}\"", i.path)).collect();
+                    (
+                        ApiError::BadRequest(format!(
+                            "{k} in version \"{version}\" cannot be handled as a {k}: strict decoding error: {}",
+                            list.join(", "),
+                            k = item.kind,
+                        )),
+                        false,
+                    )
+                }
+                manifest::DecodeError::WrongType(f) => (
+                    ApiError::BadRequest(format!(
+                        "{k} in version \"{version}\" cannot be handled as a {k}: {}",
+                        f.detail,
+                        k = item.kind,
+                    )),
+                    false,
+                ),
+            };
+            if client_side && !create_only {
+                builder.push((err, path.clone()));
+            } else {
+                decoded.push((Err(err), path.clone()));
+            }
+        }
+    }
+    if decoded.is_empty() && builder.is_empty() {
+        let verb = if create_only { "create" } else { "apply" };
+        return Outcome::err(format!("error: no objects passed to {verb}\n"), 1);
+    }
+    let mut errors: Vec<(ApiError, String)> = Vec::new();
+    for (obj, path) in decoded {
+        let obj = match obj {
+            Ok(o) => o,
+            Err(e) => {
+                errors.push((e, path));
                 continue;
             }
-            match c.apply(obj, ns, args.namespace.is_some()) {
-                Ok(action) => {
-                    out.push_str(&format!("{}/{} {}\n", key.kind.resource(), key.name, action.as_str()));
-                    c.settle();
-                }
-                Err(e) => errors.push((e, path.clone())),
+        };
+        let key = obj.key();
+        if create_only
+            && c.store.contains(&ObjKey::new(
+                key.kind,
+                if key.namespace.is_empty() { ns } else { &key.namespace },
+                &key.name,
+            ))
+        {
+            errors.push((
+                ApiError::AlreadyExists {
+                    resource: crate::api::plural(key.kind).into(),
+                    name: key.name.clone(),
+                },
+                path,
+            ));
+            continue;
+        }
+        match c.apply(obj, ns, args.namespace.is_some()) {
+            Ok(action) => {
+                out.push_str(&format!("{}/{} {}\n", key.kind.resource(), key.name, action.as_str()));
+                c.settle();
             }
+            Err(e) => errors.push((e, path)),
         }
     }
-    let verb = "creating";
-    let status = if errors.is_empty() { 0 } else { 1 };
-    if errors.len() == 1 {
-        let (e, f) = &errors[0];
-        out.push_str(&e.kubectl_message(Some((f, verb))));
-        out.push('\n');
-    } else {
-        for (e, f) in &errors {
-            out.push_str(&e.aggregate_line(Some((f, verb))));
-            out.push('\n');
-        }
-    }
+    let status = if errors.is_empty() && builder.is_empty() { 0 } else { 1 };
+    out.push_str(&crate::api::render_errors(&builder, &errors, "creating"));
     Outcome { output: out, status }
 }
 
