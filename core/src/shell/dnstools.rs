@@ -247,6 +247,7 @@ impl Shell {
             return Outcome::err("sdplay: interactive nslookup is not simulated; pass a name\n", 1);
         };
         let mut qtype = RType::A;
+        let mut explicit_type = None;
         for a in args {
             if let Some(t) = a
                 .strip_prefix("-type=")
@@ -254,7 +255,10 @@ impl Shell {
                 .or_else(|| a.strip_prefix("-q="))
             {
                 match RType::parse(t) {
-                    Some(t) => qtype = t,
+                    Some(t) => {
+                        qtype = t;
+                        explicit_type = Some(t);
+                    }
                     None => return Outcome::err(format!("unknown query type: {t}\n"), 1),
                 }
             }
@@ -268,7 +272,7 @@ impl Shell {
             None => server_of(&rc),
         };
         if !bind {
-            return self.busybox_nslookup(c, pod, &name, server);
+            return self.busybox_nslookup(c, pod, &name, server, explicit_type);
         }
         let version = bind_of(pod);
         // An address is looked up as its PTR name (nslookup's reverse mode).
@@ -313,27 +317,79 @@ impl Shell {
         Outcome::ok(out)
     }
 
-    /// busybox 1.3x `nslookup` (networking/nslookup.c): `Address:\t<ip>:53`, a blank line after
-    /// the answers, the musl search walk.
-    fn busybox_nslookup(&mut self, c: &mut Cluster, pod: &Pod, name: &str, server: Ipv4Addr) -> Outcome {
-        let res = match c.resolve_in_pod(pod, name, true) {
-            Ok(res) => res,
-            Err(_) => return Outcome::err(";; connection timed out; no servers could be reached\n\n", 1),
+    /// busybox 1.3x `nslookup` (networking/nslookup.c). It does not use libc: a name with a dot
+    /// is asked as-is only (so `kubernetes.default` is NXDOMAIN); a name without one is asked
+    /// with *every* search domain appended (never bare), A then AAAA, all at once. Each reply
+    /// prints as it comes (`** server can't find …` for an error, nothing for NODATA), followed
+    /// by a blank line; any error makes the exit status 1.
+    fn busybox_nslookup(&mut self, c: &mut Cluster, pod: &Pod, name: &str, server: Ipv4Addr, qtype: Option<RType>) -> Outcome {
+        let rc = c.resolv_conf(pod);
+        let mut queries: Vec<(String, RType)> = Vec::new();
+        let with_search = |n: &str| -> Vec<String> {
+            if n.contains('.') || rc.search.is_empty() {
+                vec![n.to_string()]
+            } else {
+                rc.search.iter().map(|d| format!("{n}.{}", d.trim_end_matches('.'))).collect()
+            }
         };
-        let mut out = format!("Server:\t\t{server}\nAddress:\t{server}:53\n\n");
-        match res.answer {
-            Some((fq, addrs)) => {
-                for a in addrs {
-                    out.push_str(&format!("Name:\t{}\nAddress: {a}\n", nodot(&fq)));
+        match (name.parse::<Ipv4Addr>(), qtype) {
+            (Ok(ip), None) => queries.push((nodot(&reverse_name(ip)).to_string(), RType::Ptr)),
+            (_, None) => {
+                for t in [RType::A, RType::Aaaa] {
+                    queries.extend(with_search(name).into_iter().map(|n| (n, t)));
                 }
-                out.push('\n');
-                Outcome::ok(out)
             }
-            None => {
-                let last = res.attempts.last().map(|a| a.response.rcode).unwrap_or(Rcode::NxDomain);
-                out.push_str(&format!("** server can't find {name}: {last}\n\n"));
-                Outcome::err(out, 1)
+            (_, Some(t)) => queries.extend(with_search(name).into_iter().map(|n| (n, t))),
+        }
+        let mut out = String::new();
+        let mut failed = false;
+        for (q, t) in &queries {
+            let r = match c.dns_query_traced(server, &fqdn(q), *t) {
+                Ok(r) => r,
+                Err(_) => {
+                    c.advance_ms(TIMEOUT_MS);
+                    if out.is_empty() {
+                        return Outcome::err(";; connection timed out; no servers could be reached\n\n", 1);
+                    }
+                    out.push_str(&format!("*** Can't find {q}: No answer\n\n"));
+                    return Outcome::err(out, 1);
+                }
+            };
+            if out.is_empty() {
+                out.push_str(&format!("Server:\t\t{server}\nAddress:\t{server}:53\n\n"));
             }
+            if r.rcode != Rcode::NoError {
+                out.push_str(&format!("** server can't find {q}: {}\n", r.rcode));
+                failed = true;
+            } else {
+                if !r.aa {
+                    out.push_str("Non-authoritative answer:\n");
+                }
+                for rec in &r.answers {
+                    let owner = nodot(&rec.name);
+                    out.push_str(&match &rec.data {
+                        RData::A(ip) => format!("Name:\t{owner}\nAddress: {ip}\n"),
+                        RData::Cname(t) => format!("{owner}\tcanonical name = {}\n", nodot(t)),
+                        RData::Ptr(t) => format!("{owner}\tname = {}\n", nodot(t)),
+                        RData::Txt(v) => format!("{owner}\ttext = \"{v}\"\n"),
+                        RData::Srv {
+                            priority,
+                            weight,
+                            port,
+                            target,
+                        } => format!("{owner}\tservice = {priority} {weight} {port} {}\n", nodot(target)),
+                        RData::Ns(t) => format!("{owner}\tnameserver = {}\n", nodot(t)),
+                        RData::Aaaa(a) => format!("Name:\t{owner}\nAddress: {a}\n"),
+                        RData::Soa { .. } => format!("{owner}\n"),
+                    });
+                }
+            }
+            out.push('\n');
+        }
+        if failed {
+            Outcome::err(out, 1)
+        } else {
+            Outcome::ok(out)
         }
     }
 

@@ -1,0 +1,13 @@
+# busybox's own nslookup (networking/nslookup.c): no libc walk. A short name is asked with every search domain (never bare), A and AAAA, each reply printed; a dotted name is asked as-is only, so kubernetes.default is NXDOMAIN. In IPVS mode a ClusterIP answers ping (kube-ipvs0).
+kubectl apply -f dns-busybox.yml
+sleep 10
+kubectl exec -it bb -- sh
+cat /etc/resolv.conf
+nslookup kubernetes
+nslookup kubernetes.default
+nslookup kubernetes.default.svc.cluster.local
+nslookup 10.96.0.10
+nslookup example.com
+ping -c 2 kubernetes
+ping -c 1 nope
+exit
