@@ -373,18 +373,53 @@ impl Cluster {
                     );
                     return Err(ConnError::Refused);
                 }
-                let i = self.rng.below(eps.len() as u64) as usize;
-                let (ip, p) = eps[i];
-                self.emit(
-                    Step::Discovery(Hop::SchedulerPick),
-                    format!("random pick {ip}:{p} (1 of {})", eps.len()),
-                    if mode == ProxyMode::Iptables {
-                        "each KUBE-SEP rule matches with probability 1/(n−i): a uniform random choice"
-                    } else {
-                        "numgen random mod N indexes the endpoint map"
-                    },
-                    vec![skey],
-                );
+                // sessionAffinity ClientIP: `-m recent --rcheck --seconds T` (nftables: an
+                // affinity set with a timeout) sends a client seen within T to the same endpoint.
+                let spn = format!("{}/{}:{name}", svc.meta.namespace, svc.meta.name);
+                let affinity = (svc.spec.session_affinity == SessionAffinity::ClientIP)
+                    .then_some(svc.spec.affinity_timeout_seconds.max(0) as u64 * 1000);
+                let remembered = affinity.and_then(|t| {
+                    let np = self.proxy.nodes.get(node)?;
+                    let (ep, seen) = np.recent.get(&(client, spn.clone())).copied()?;
+                    (now < seen + t && eps.contains(&ep)).then_some(ep)
+                });
+                let (ip, p) = match remembered {
+                    Some(ep) => {
+                        self.emit(
+                            Step::Discovery(Hop::SchedulerPick),
+                            format!("{client} was seen recently: affinity keeps {}:{}", ep.0, ep.1),
+                            if mode == ProxyMode::Iptables {
+                                "sessionAffinity ClientIP: the KUBE-SVC chain's `-m recent --rcheck` rule for this endpoint matches first"
+                            } else {
+                                "sessionAffinity ClientIP: the client is in the endpoint's affinity set"
+                            },
+                            vec![skey],
+                        );
+                        ep
+                    }
+                    None => {
+                        let i = self.rng.below(eps.len() as u64) as usize;
+                        let Some(&(ip, p)) = eps.get(i) else {
+                            return Err(ConnError::Refused);
+                        };
+                        self.emit(
+                            Step::Discovery(Hop::SchedulerPick),
+                            format!("random pick {ip}:{p} (1 of {})", eps.len()),
+                            if mode == ProxyMode::Iptables {
+                                "each KUBE-SEP rule matches with probability 1/(n−i): a uniform random choice"
+                            } else {
+                                "numgen random mod N indexes the endpoint map"
+                            },
+                            vec![skey],
+                        );
+                        (ip, p)
+                    }
+                };
+                if affinity.is_some() {
+                    if let Some(np) = self.proxy.nodes.get_mut(node) {
+                        np.recent.insert((client, spn), ((ip, p), now));
+                    }
+                }
                 self.emit(
                     Step::Discovery(Hop::Dnat),
                     format!("DNAT {dst}:{port} → {ip}:{p}"),

@@ -71,6 +71,9 @@ pub struct Proxy {
 pub struct NodeProxy {
     pub node_ip: Option<Ipv4Addr>,
     pub ipvs: Table,
+    /// iptables/nftables sessionAffinity: the `-m recent` lists (nftables: the affinity sets),
+    /// (client IP, service port name) → (endpoint, last seen ms).
+    pub recent: BTreeMap<(Ipv4Addr, String), ((Ipv4Addr, u16), u64)>,
 }
 
 impl Proxy {
