@@ -85,7 +85,8 @@ spec:
     app: web
   ports:
   - name: http
-    port: 80
+    port: 8080
+    targetPort: 80
 ---
 apiVersion: v1
 kind: Service
@@ -346,7 +347,8 @@ mod spec_2_4 {
     }
 
     /// 2.4.2: N ready endpoints × M named ports SRV records, targets the endpoint names, their
-    /// A records in ADDITIONAL.
+    /// A records in ADDITIONAL. CoreDNS puts the endpoint's port (targetPort 80, not the
+    /// Service's 8080) in a headless SRV.
     #[test]
     fn srv_per_endpoint() {
         let pg = cluster();
@@ -360,6 +362,12 @@ mod spec_2_4 {
             assert_eq!(*port, 80);
             assert!(target.ends_with(".hl.spec.svc.cluster.local."), "{target}");
         }
+        let bare = ask(&pg, "hl.spec.svc.cluster.local.", RType::Srv);
+        assert_eq!(bare.answers.len(), 2);
+        assert!(bare
+            .answers
+            .iter()
+            .all(|a| matches!(a.data, RData::Srv { port: 80, weight: 50, .. })));
         let r = ask(&pg, "_http._tcp.pets.spec.svc.cluster.local.", RType::Srv);
         assert_eq!(r.answers[0].data.to_string(), "0 100 80 my-pet.pets.spec.svc.cluster.local.");
     }
@@ -372,6 +380,41 @@ mod spec_2_4 {
         let o = ip.octets();
         let r = ask(&pg, &format!("{}.{}.{}.{}.in-addr.arpa.", o[3], o[2], o[1], o[0]), RType::Ptr);
         assert_eq!(r.answers[0].data, RData::Ptr("my-pet.pets.spec.svc.cluster.local.".into()));
+    }
+}
+
+/// CoreDNS reverse.go: endpoints of a ClusterIP Service have PTRs too (dashed-IP names), one
+/// per Service they back; an address nobody owns falls through to the upstream (NXDOMAIN).
+mod coredns_reverse {
+    use super::*;
+
+    #[test]
+    fn ptr_for_endpoints_of_every_service() {
+        let pg = cluster();
+        let ip = pg
+            .cluster
+            .store
+            .pods(Some("spec"))
+            .find(|p| p.meta.labels.get("app").map(String::as_str) == Some("web"))
+            .and_then(|p| p.status.pod_ip)
+            .expect("a web Pod");
+        let o = ip.octets();
+        let dashed = ip.to_string().replace('.', "-");
+        let r = ask(&pg, &format!("{}.{}.{}.{}.in-addr.arpa.", o[3], o[2], o[1], o[0]), RType::Ptr);
+        let mut got: Vec<String> = r.answers.iter().map(|a| a.data.to_string()).collect();
+        got.sort();
+        assert_eq!(
+            got,
+            [
+                format!("{dashed}.hl.spec.svc.cluster.local."),
+                format!("{dashed}.plain.spec.svc.cluster.local."),
+                format!("{dashed}.web.spec.svc.cluster.local."),
+            ]
+        );
+        let r = ask(&pg, "7.7.7.10.in-addr.arpa.", RType::Ptr);
+        assert_eq!(r.rcode, Rcode::NxDomain);
+        let r = ask(&pg, "010.0.96.10.in-addr.arpa.", RType::Ptr);
+        assert_eq!(r.rcode, Rcode::NxDomain);
     }
 }
 

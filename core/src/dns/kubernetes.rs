@@ -213,7 +213,8 @@ impl<'a> Server<'a> {
                         for (ip, epname) in &eps {
                             let target = format!("{epname}.{svc}.{ns}.svc.{}", self.zone);
                             for p in &s.spec.ports {
-                                let port = p.name.as_deref().and_then(|pn| self.endpoint_port(s, pn)).unwrap_or(p.port) as u16;
+                                // Headless SRV carries the endpoint's port (the targetPort).
+                                let port = self.endpoint_port(s, p.name.as_deref()).unwrap_or(p.port) as u16;
                                 let rd = RData::Srv {
                                     priority: 0,
                                     weight,
@@ -316,7 +317,7 @@ impl<'a> Server<'a> {
             let mut extra = Vec::new();
             for (ip, n) in eps {
                 let target = format!("{n}.{svc}.{ns}.svc.{}", self.zone);
-                let port = self.endpoint_port(s, port).unwrap_or(p.port) as u16;
+                let port = self.endpoint_port(s, Some(port)).unwrap_or(p.port) as u16;
                 answers.push(self.rec(
                     qname,
                     RData::Srv {
@@ -334,12 +335,12 @@ impl<'a> Server<'a> {
         r
     }
 
-    fn endpoint_port(&self, s: &Service, name: &str) -> Option<i64> {
+    fn endpoint_port(&self, s: &Service, name: Option<&str>) -> Option<i64> {
         let e = self.store.endpoints(&s.meta.namespace, &s.meta.name)?;
         e.subsets
             .iter()
             .flat_map(|s| s.ports.iter())
-            .find(|p| p.name.as_deref() == Some(name))
+            .find(|p| p.name.as_deref() == name)
             .map(|p| p.port)
     }
 
@@ -349,23 +350,28 @@ impl<'a> Server<'a> {
             return None;
         }
         let ip: Ipv4Addr = format!("{}.{}.{}.{}", parts[3], parts[2], parts[1], parts[0]).parse().ok()?;
-        debug_assert_eq!(reverse_name(ip), fqdn(name));
-        for s in self.store.services(None) {
-            if s.cluster_ip() == Some(ip) {
-                let target = format!("{}.{}.svc.{}", s.meta.name, s.meta.namespace, self.zone);
-                return Some(match qtype {
-                    RType::Ptr | RType::Any => Response::answer(vec![self.rec(qname, RData::Ptr(target))]),
-                    _ => Response::nodata(Some(self.soa())),
-                });
-            }
-            if s.is_headless() {
-                if let Some((_, n)) = self.ready_endpoints(s).into_iter().find(|(a, _)| *a == ip) {
-                    let target = format!("{n}.{}.{}.svc.{}", s.meta.name, s.meta.namespace, self.zone);
-                    return Some(Response::answer(vec![self.rec(qname, RData::Ptr(target))]));
+        if reverse_name(ip) != fqdn(name) {
+            return None;
+        }
+        // reverse.go serviceRecordForIP: a ClusterIP first; otherwise every ready endpoint
+        // address of any Service (headless or not), one PTR per Service it backs.
+        let mut targets: Vec<String> = Vec::new();
+        if let Some(s) = self.store.services(None).find(|s| s.cluster_ip() == Some(ip)) {
+            targets.push(format!("{}.{}.svc.{}", s.meta.name, s.meta.namespace, self.zone));
+        } else {
+            for s in self.store.services(None) {
+                for (_, n) in self.ready_endpoints(s).into_iter().filter(|(a, _)| *a == ip) {
+                    targets.push(format!("{n}.{}.{}.svc.{}", s.meta.name, s.meta.namespace, self.zone));
                 }
             }
         }
-        None
+        if targets.is_empty() {
+            return None;
+        }
+        Some(match qtype {
+            RType::Ptr | RType::Any => Response::answer(targets.into_iter().map(|t| self.rec(qname, RData::Ptr(t))).collect()),
+            _ => Response::nodata(Some(self.soa())),
+        })
     }
 }
 
