@@ -100,12 +100,16 @@ fn nodot(n: &str) -> &str {
 struct Walk {
     name: String,
     response: Option<Response>,
+    /// Responses without the RA flag (CoreDNS's own authoritative answers): bind 9.11+'s
+    /// nslookup prints `;; Got recursion not available from <server>` for each.
+    no_ra: usize,
 }
 
 fn walk(c: &mut Cluster, server: Ipv4Addr, cands: &[String], qtype: RType) -> Walk {
     let mut last = Walk {
         name: cands.first().cloned().unwrap_or_default(),
         response: None,
+        no_ra: 0,
     };
     for cand in cands {
         match c.dns_query_traced(server, cand, qtype) {
@@ -113,6 +117,7 @@ fn walk(c: &mut Cluster, server: Ipv4Addr, cands: &[String], qtype: RType) -> Wa
                 let go_on = r.rcode == Rcode::NxDomain;
                 last = Walk {
                     name: cand.clone(),
+                    no_ra: last.no_ra + usize::from(r.aa),
                     response: Some(r),
                 };
                 if !go_on {
@@ -124,6 +129,7 @@ fn walk(c: &mut Cluster, server: Ipv4Addr, cands: &[String], qtype: RType) -> Wa
                 return Walk {
                     name: cand.clone(),
                     response: None,
+                    no_ra: last.no_ra,
                 };
             }
         }
@@ -280,25 +286,30 @@ impl Shell {
             Ok(ip) => (reverse_name(ip), RType::Ptr),
             Err(_) => (name, qtype),
         };
+        // 9.18: without -type, A is followed by AAAA ("default lookups") and only the A (or an
+        // explicit type's) reply prints the Server header; CoreDNS's answers lack RA, which
+        // check_ra reports once per reply.
+        let modern = version == Bind::V9_18;
+        let default_lookups = modern && explicit_type.is_none();
+        let no_ra = |n: usize| format!(";; Got recursion not available from {server}\n").repeat(if modern { n } else { 0 });
         let cands = bind_candidates(&name, &rc, true);
         let w = walk(c, server, &cands, qtype);
+        let mut out = no_ra(w.no_ra);
         let Some(r) = w.response else {
             return match version {
-                Bind::V9_18 => Outcome::err(format!("{};; no servers could be reached\n\n", comm_errors(server)), 1),
-                _ => Outcome::err(";; connection timed out; no servers could be reached\n\n", 1),
+                Bind::V9_18 => Outcome::err(format!("{out}{};; no servers could be reached\n\n", comm_errors(server)), 1),
+                _ => Outcome::err(format!("{out};; connection timed out; no servers could be reached\n\n"), 1),
             };
         };
-        let mut out = format!("Server:\t\t{server}\nAddress:\t{server}#53\n\n");
+        if !default_lookups || qtype == RType::A {
+            out.push_str(&format!("Server:\t\t{server}\nAddress:\t{server}#53\n\n"));
+        }
         if r.rcode != Rcode::NoError {
             out.push_str(&format!("** server can't find {}: {}\n\n", nodot(&w.name), r.rcode));
             return Outcome::err(out, 1);
         }
-        if !r.aa {
+        if !r.aa && (!default_lookups || qtype == RType::A) {
             out.push_str("Non-authoritative answer:\n");
-        }
-        if r.answers.is_empty() {
-            out.push_str(&format!("*** Can't find {name}: No answer\n\n"));
-            return Outcome::err(out, 1);
         }
         for rec in &r.answers {
             out.push_str(&match &rec.data {
@@ -310,7 +321,41 @@ impl Shell {
                 other => format!("{}\t{} = {other}\n", nodot(&rec.name), other.rtype().as_str().to_ascii_lowercase()),
             });
         }
-        if !r.aa && qtype != RType::A {
+        if default_lookups && qtype == RType::A {
+            // The AAAA lookup: the name the CNAME chain ends at, asked as-is (origin NULL).
+            let mut target = w.name.clone();
+            for rec in &r.answers {
+                if let RData::Cname(t) = &rec.data {
+                    target = t.clone();
+                }
+            }
+            match c.dns_query_traced(server, &target, RType::Aaaa) {
+                Ok(r6) => {
+                    out.push_str(&no_ra(usize::from(r6.aa)));
+                    if r6.rcode != Rcode::NoError {
+                        out.push_str(&format!("** server can't find {}: {}\n", nodot(&target), r6.rcode));
+                    } else if r6.answers.is_empty() && r.answers.is_empty() {
+                        out.push_str(&format!("*** Can't find {name}: No answer\n"));
+                    }
+                }
+                Err(_) => {
+                    c.advance_ms(TRIES * TIMEOUT_MS);
+                    out.push_str(&format!("{};; no servers could be reached\n", comm_errors(server)));
+                }
+            }
+            out.push('\n');
+            return if r.answers.is_empty() {
+                Outcome::err(out, 1)
+            } else {
+                Outcome::ok(out)
+            };
+        }
+        if r.answers.is_empty() {
+            out.push_str(&format!("*** Can't find {name}: No answer\n\n"));
+            return Outcome::err(out, 1);
+        }
+        if !r.aa && qtype != RType::A && qtype != RType::Aaaa {
+            // Followed by the AUTHORITY and ADDITIONAL records (none from the simulated upstream).
             out.push_str("\nAuthoritative answers can be found from:\n");
         }
         out.push('\n');
