@@ -74,6 +74,8 @@ pub struct Cluster {
     pub pod_ips: BTreeMap<String, HostLocal>,
     pub proxy: Proxy,
     pub trace: Trace,
+    /// Events recorded by controllers and the kubelet (`kubectl get events`, describe).
+    pub events: crate::events::EventLog,
     /// Images already pulled, per node (a second Pod with the same image starts faster).
     pub(crate) pulled: BTreeSet<(String, String)>,
     /// The manifest each object was last applied from (for `unchanged` / `configured`).
@@ -111,6 +113,7 @@ impl Cluster {
             pod_ips: BTreeMap::new(),
             proxy,
             trace: Trace::default(),
+            events: Default::default(),
             pulled: BTreeSet::new(),
             applied: BTreeMap::new(),
             timers: BTreeMap::new(),

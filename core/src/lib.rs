@@ -28,6 +28,7 @@ pub mod cluster;
 pub mod controllers;
 pub mod discovery;
 pub mod dns;
+pub mod events;
 pub mod ipam;
 pub mod manifest;
 pub mod model;

@@ -9,6 +9,7 @@
 //! chapter's images run as PID 1 without a SIGTERM handler and so wait it out.
 
 use crate::cluster::{Cluster, Timer};
+use crate::events::{go_duration_ms, image_size, pulls_always};
 use crate::model::*;
 use crate::trace::Step;
 
@@ -35,6 +36,13 @@ impl Cluster {
         let pick = self.rng.below(counts.len() as u64) as usize;
         let node = counts[pick].1.clone();
         pod.spec.node_name = Some(node.clone());
+        self.event(
+            &ObjKey::new(Kind::Pod, ns, name),
+            &pod.meta.uid,
+            "Scheduled",
+            format!("Successfully assigned {ns}/{name} to {node}"),
+            "default-scheduler",
+        );
         self.emit(
             Step::Controller("scheduler"),
             format!("pod {name} ({ns}) scheduled to node {node}"),
@@ -68,6 +76,18 @@ impl Cluster {
         } else {
             2_000 + self.rng.below(4_000)
         };
+        let done_key = (node.clone(), image.clone());
+        let in_flight = self.events.pull_done.get(&done_key).is_some_and(|t| *t > self.now);
+        if !cached {
+            let done = self.now.plus_ms(delay_ms);
+            self.events.pull_done.insert(done_key, done);
+        }
+        if pulls_always(&image) || !cached || in_flight {
+            let key = ObjKey::new(Kind::Pod, &pod.meta.namespace, &pod.meta.name);
+            self.event(&key, &pod.meta.uid, "Pulling", format!("Pulling image \"{image}\""), "kubelet");
+            let now = self.now;
+            self.events.pulls.insert(pod.meta.uid.clone(), now);
+        }
         self.pulled.insert((node.clone(), image));
         if let Some(ip) = pod.status.pod_ip {
             self.emit(
@@ -97,6 +117,7 @@ impl Cluster {
         if pod.meta.uid != uid || pod.is_terminating() {
             return;
         }
+        self.container_events(&pod);
         pod.status.phase = PodPhase::Running;
         pod.status.waiting_reason = None;
         pod.status.started = Some(self.now);
@@ -128,6 +149,39 @@ impl Cluster {
         self.write(Object::Pod(pod));
     }
 
+    /// The kubelet's events as each container starts: the image (pulled, or already present
+    /// under `IfNotPresent`), then `Created` and `Started` (kuberuntime_container.go).
+    fn container_events(&mut self, pod: &Pod) {
+        let key = ObjKey::new(Kind::Pod, &pod.meta.namespace, &pod.meta.name);
+        let uid = pod.meta.uid.clone();
+        let pull_start = self.events.pulls.remove(&uid);
+        for (i, c) in pod.spec.containers.iter().enumerate() {
+            let image = c.image.clone();
+            let pulled_ms = match (i, pull_start) {
+                (0, Some(start)) => Some(self.now.0.saturating_sub(start.0)),
+                (0, None) => None,
+                _ if pulls_always(&image) => {
+                    self.event(&key, &uid, "Pulling", format!("Pulling image \"{image}\""), "kubelet");
+                    Some(400 + u64::from(crate::rng::fnv32a(image.as_bytes()) % 600))
+                }
+                _ => None,
+            };
+            let msg = match pulled_ms {
+                Some(ms) => {
+                    let d = go_duration_ms(ms);
+                    format!(
+                        "Successfully pulled image \"{image}\" in {d} ({d} including waiting). Image size: {} bytes.",
+                        image_size(&image)
+                    )
+                }
+                None => format!("Container image \"{image}\" already present on machine"),
+            };
+            self.event(&key, &uid, "Pulled", msg, "kubelet");
+            self.event(&key, &uid, "Created", format!("Created container {}", c.name), "kubelet");
+            self.event(&key, &uid, "Started", format!("Started container {}", c.name), "kubelet");
+        }
+    }
+
     pub(crate) fn pod_ready(&mut self, ns: &str, name: &str, uid: &str) {
         let Some(mut pod) = self.store.pod(ns, name).cloned() else { return };
         if pod.meta.uid != uid || pod.is_terminating() || pod.status.ready {
@@ -154,6 +208,12 @@ impl Cluster {
         if pod.spec.node_name.is_none() {
             self.erase(&ObjKey::new(Kind::Pod, &ns, &name));
             return;
+        }
+        if pod.status.phase == PodPhase::Running {
+            let key = ObjKey::new(Kind::Pod, &ns, &name);
+            for c in &pod.spec.containers {
+                self.event(&key, &pod.meta.uid, "Killing", format!("Stopping container {}", c.name), "kubelet");
+            }
         }
         pod.meta.deletion = Some(self.now.plus_secs(grace));
         pod.status.ready = false;

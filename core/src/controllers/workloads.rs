@@ -74,6 +74,15 @@ impl Cluster {
                 vec![dep.meta_key(), ObjKey::new(Kind::ReplicaSet, ns, &rs_name)],
             );
             self.write(Object::ReplicaSet(rs.clone()));
+            if dep.replicas > 0 {
+                self.event(
+                    &dep.meta_key(),
+                    &dep.meta.uid,
+                    "ScalingReplicaSet",
+                    format!("Scaled up replica set {rs_name} to {}", dep.replicas),
+                    "deployment-controller",
+                );
+            }
             new_rs = Some(rs);
         } else if let Some(rs) = &new_rs {
             if rs.replicas != dep.replicas {
@@ -87,6 +96,18 @@ impl Cluster {
                     "the Deployment's replicas changed",
                     vec![dep.meta_key()],
                 );
+                self.event(
+                    &dep.meta_key(),
+                    &dep.meta.uid,
+                    "ScalingReplicaSet",
+                    format!(
+                        "Scaled {} replica set {rs_name} to {} from {}",
+                        if dep.replicas > rs.replicas { "up" } else { "down" },
+                        dep.replicas,
+                        rs.replicas
+                    ),
+                    "deployment-controller",
+                );
                 rs.replicas = dep.replicas;
                 self.write(Object::ReplicaSet(rs.clone()));
                 new_rs = Some(rs);
@@ -99,6 +120,13 @@ impl Cluster {
                 format!("deployment {name} scales old replicaset {} to 0", old.meta.name),
                 "the Pod template changed: the new ReplicaSet takes over",
                 vec![dep.meta_key()],
+            );
+            self.event(
+                &dep.meta_key(),
+                &dep.meta.uid,
+                "ScalingReplicaSet",
+                format!("Scaled down replica set {} to 0 from {}", old.meta.name, old.replicas),
+                "deployment-controller",
             );
             old.replicas = 0;
             self.write(Object::ReplicaSet(old));
@@ -153,6 +181,13 @@ impl Cluster {
                         format!("replicaset {name} deletes pod {n}"),
                         format!("it has more Pods than the {want} it wants"),
                         vec![ObjKey::new(Kind::Pod, ns, &n)],
+                    );
+                    self.event(
+                        &ObjKey::new(Kind::ReplicaSet, ns, name),
+                        &rs.meta.uid,
+                        "SuccessfulDelete",
+                        format!("Deleted pod: {n}"),
+                        "replicaset-controller",
                     );
                     self.terminate_pod(p);
                 }
@@ -218,6 +253,13 @@ impl Cluster {
             vec![ObjKey::new(Kind::Pod, &ns, &name)],
         );
         self.write(Object::Pod(pod));
+        self.event(
+            &ObjKey::new(Kind::ReplicaSet, &ns, &rs.meta.name),
+            &rs.meta.uid,
+            "SuccessfulCreate",
+            format!("Created pod: {name}"),
+            "replicaset-controller",
+        );
     }
 }
 

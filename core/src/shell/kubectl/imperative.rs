@@ -634,11 +634,22 @@ pub(super) fn describe(c: &mut Cluster, args: &Args, ns: &str) -> Outcome {
             format!("No resources found in {ns} namespace.\n")
         });
     }
-    // More than one object: kubectl turns events off.
-    let show_events = objs.len() == 1;
     let mut parts = Vec::new();
     for o in &objs {
-        let events: Vec<pd::EventLine> = Vec::new();
+        // `searchEvents`: the object's events by kind, namespace, name and uid.
+        let m = o.meta();
+        let events: Vec<pd::EventLine> = c
+            .events
+            .for_object(&o.key(), &m.uid, c.now)
+            .into_iter()
+            .map(|e| pd::EventLine {
+                type_: e.type_.to_string(),
+                reason: e.reason.clone(),
+                age: crate::events::describe_age(e, c.now),
+                from: e.source.to_string(),
+                message: e.message.clone(),
+            })
+            .collect();
         let text = match o {
             Object::Service(s) => pd::service(&c.store, s, &events),
             Object::Endpoints(e) => pd::endpoints(e, &events),
@@ -652,19 +663,11 @@ pub(super) fn describe(c: &mut Cluster, args: &Args, ns: &str) -> Outcome {
                 continue;
             }
         };
-        parts.push(if show_events { text } else { strip_events(&text) });
+        parts.push(text);
     }
     let status = if errs.is_empty() { 0 } else { 1 };
     Outcome {
         output: format!("{}{errs}", parts.join("\n\n")),
         status,
-    }
-}
-
-/// Without events (several objects), kubectl prints no `Events:` line at all.
-fn strip_events(text: &str) -> String {
-    match text.rfind("\nEvents:") {
-        Some(i) => text.get(..=i).unwrap_or(text).to_string(),
-        None => text.to_string(),
     }
 }

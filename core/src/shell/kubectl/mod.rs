@@ -347,6 +347,9 @@ fn get(c: &mut Cluster, args: &Args, ns: &str) -> Outcome {
         Ok(s) => s,
         Err(e) => return Outcome::err(e, 1),
     };
+    if matches!(first.as_str(), "ev" | "event" | "events" | "events.events.k8s.io") {
+        return get_events(c, args, ns, selector.is_some());
+    }
     // Resource list: `get all`, `get svc,ep`, `get pod/jump svc/ent`, `get pods jump`.
     let mut kinds: Vec<Kind> = Vec::new();
     let mut names: Vec<(Kind, String)> = Vec::new();
@@ -493,6 +496,48 @@ fn get(c: &mut Cluster, args: &Args, ns: &str) -> Outcome {
         output: format!("{}{missing}", blocks.join("\n")),
         status: if missing.is_empty() { 0 } else { 1 },
     }
+}
+
+/// `kubectl get events`: LAST SEEN, TYPE, REASON, OBJECT, MESSAGE (printers.go `printEvent`),
+/// in the order the server lists them (by name: grouped by object, then by time).
+fn get_events(c: &Cluster, args: &Args, ns: &str, has_selector: bool) -> Outcome {
+    let scope = if args.all_namespaces { None } else { Some(ns) };
+    let mut events = c.events.list(scope, c.now);
+    // Events carry no labels: any selector matches none of them.
+    if has_selector {
+        events.clear();
+    }
+    let names: Vec<&String> = args.pos.iter().skip(1).collect();
+    if !names.is_empty() {
+        let mut out = String::new();
+        let mut missing = String::new();
+        let picked: Vec<&crate::events::Event> = names
+            .iter()
+            .filter_map(|n| {
+                let hit = events.iter().find(|e| &&e.name == n).copied();
+                if hit.is_none() {
+                    missing.push_str(&format!("Error from server (NotFound): events \"{n}\" not found\n"));
+                }
+                hit
+            })
+            .collect();
+        if !picked.is_empty() {
+            out = table::render(&crate::events::table_rows(&picked, c.now, args.all_namespaces));
+        }
+        let status = if missing.is_empty() { 0 } else { 1 };
+        return Outcome {
+            output: format!("{out}{missing}"),
+            status,
+        };
+    }
+    if events.is_empty() {
+        return Outcome::ok(if args.all_namespaces {
+            "No resources found\n".to_string()
+        } else {
+            format!("No resources found in {ns} namespace.\n")
+        });
+    }
+    Outcome::ok(table::render(&crate::events::table_rows(&events, c.now, args.all_namespaces)))
 }
 
 fn exec(sh: &mut Shell, c: &mut Cluster, args: &Args, ns: &str, raw: &[String]) -> Outcome {

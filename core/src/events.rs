@@ -1,0 +1,281 @@
+//! Events: what controllers and the kubelet report about objects, as `kubectl get events` and
+//! the `Events:` section of `kubectl describe` show them.
+//!
+//! Reasons and messages are the upstream ones (kube-scheduler `Scheduled`; kubelet `Pulling`,
+//! `Pulled`, `Created`, `Started`, `Killing`; the deployment controller's `ScalingReplicaSet`;
+//! the ReplicaSet controller's `SuccessfulCreate` / `SuccessfulDelete`). As client-go's
+//! `EventCorrelator` does, a repeat of the same source, object, type, reason and message bumps
+//! `count` and `lastTimestamp` instead of adding an event. The API server drops events an hour
+//! after their last update (`--event-ttl=1h`), so the log forgets them too.
+//!
+//! Event names are `<object>.<hex nanoseconds>` as client-go makes them; the server lists by
+//! name, which is the order `kubectl get events` prints (grouped by object, not by time).
+
+use std::collections::BTreeMap;
+
+use crate::cluster::Cluster;
+use crate::model::ObjKey;
+use crate::time::{human_duration, SimTime};
+
+/// The API server's default `--event-ttl`.
+pub const EVENT_TTL_MS: u64 = 3_600_000;
+
+/// Unix seconds of the simulated cluster's creation (2026-11-07T09:00:00Z, as `time.rs`).
+const EPOCH_UNIX_SECS: u64 = 20_764 * 86_400 + 9 * 3600;
+
+/// One `core/v1` Event.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Event {
+    pub name: String,
+    pub involved: ObjKey,
+    pub involved_uid: String,
+    /// `Normal` or `Warning`.
+    pub type_: &'static str,
+    pub reason: String,
+    pub message: String,
+    /// `source.component` (or the reporting controller).
+    pub source: &'static str,
+    pub first: SimTime,
+    pub last: SimTime,
+    pub count: u32,
+}
+
+impl Event {
+    pub fn namespace(&self) -> &str {
+        &self.involved.namespace
+    }
+}
+
+/// Every event the cluster recorded, plus the kubelet's image pulls in flight.
+#[derive(Clone, Debug, Default)]
+pub struct EventLog {
+    events: Vec<Event>,
+    /// Pod uid → when the kubelet started pulling its first image.
+    pub(crate) pulls: BTreeMap<String, SimTime>,
+    /// (node, image) → when that node's first pull of the image completes: a Pod that asks for
+    /// the image before then waits on the same pull, so it reports `Pulling` / `Pulled` too.
+    pub(crate) pull_done: BTreeMap<(String, String), SimTime>,
+}
+
+impl EventLog {
+    /// Events still alive at `now`, in the server's list order (namespace, then name).
+    pub fn list(&self, namespace: Option<&str>, now: SimTime) -> Vec<&Event> {
+        let mut v: Vec<&Event> = self
+            .events
+            .iter()
+            .filter(|e| e.last.0.saturating_add(EVENT_TTL_MS) > now.0)
+            .filter(|e| namespace.is_none_or(|n| e.namespace() == n))
+            .collect();
+        v.sort_by(|a, b| (a.namespace(), a.name.as_str()).cmp(&(b.namespace(), b.name.as_str())));
+        v
+    }
+
+    /// The events `describe` shows for one object (matched by kind, namespace, name and uid),
+    /// sorted by last timestamp as `event.SortableEvents` (a stable sort).
+    pub fn for_object(&self, key: &ObjKey, uid: &str, now: SimTime) -> Vec<&Event> {
+        let mut v: Vec<&Event> = self
+            .list(Some(&key.namespace), now)
+            .into_iter()
+            .filter(|e| &e.involved == key && (uid.is_empty() || e.involved_uid == uid))
+            .collect();
+        v.sort_by_key(|e| e.last.0 / 1000);
+        v
+    }
+
+    pub fn len(&self) -> usize {
+        self.events.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.events.is_empty()
+    }
+
+    fn record(&mut self, now: SimTime, ev: NewEvent<'_>) {
+        // Expired events are gone from the server; forget them here too.
+        self.events.retain(|e| e.last.0.saturating_add(EVENT_TTL_MS) > now.0);
+        if let Some(e) = self.events.iter_mut().find(|e| {
+            e.involved == *ev.key
+                && e.involved_uid == ev.uid
+                && e.type_ == ev.type_
+                && e.reason == ev.reason
+                && e.message == ev.message
+                && e.source == ev.source
+        }) {
+            e.count += 1;
+            e.last = now;
+            return;
+        }
+        let nanos = (EPOCH_UNIX_SECS * 1000 + now.0) * 1_000_000;
+        self.events.push(Event {
+            name: format!("{}.{nanos:x}", ev.key.name),
+            involved: ev.key.clone(),
+            involved_uid: ev.uid.to_string(),
+            type_: ev.type_,
+            reason: ev.reason.to_string(),
+            message: ev.message,
+            source: ev.source,
+            first: now,
+            last: now,
+            count: 1,
+        });
+    }
+}
+
+struct NewEvent<'a> {
+    key: &'a ObjKey,
+    uid: &'a str,
+    type_: &'static str,
+    reason: &'a str,
+    message: String,
+    source: &'static str,
+}
+
+/// Go's `time.Duration.String()` for a whole number of milliseconds (`812ms`, `2.1s`, `1m5.25s`).
+pub fn go_duration_ms(ms: u64) -> String {
+    if ms == 0 {
+        return "0s".into();
+    }
+    if ms < 1000 {
+        return format!("{ms}ms");
+    }
+    let frac = |rem_ms: u64| -> String {
+        if rem_ms == 0 {
+            String::new()
+        } else {
+            format!(".{rem_ms:03}").trim_end_matches('0').to_string()
+        }
+    };
+    let (h, m, s, rem) = (ms / 3_600_000, ms / 60_000 % 60, ms / 1000 % 60, ms % 1000);
+    let secs = format!("{s}{}s", frac(rem));
+    if h > 0 {
+        format!("{h}h{m}m{secs}")
+    } else if m > 0 {
+        format!("{m}m{secs}")
+    } else {
+        secs
+    }
+}
+
+/// The kubelet's pull policy default: `Always` for `:latest` or no tag, else `IfNotPresent`.
+pub fn pulls_always(image: &str) -> bool {
+    if image.contains('@') {
+        return false;
+    }
+    let last = image.rsplit('/').next().unwrap_or(image);
+    match last.split_once(':') {
+        None => true,
+        Some((_, tag)) => tag == "latest",
+    }
+}
+
+/// A plausible compressed size for an image, stable per name (the registry is not simulated).
+pub fn image_size(image: &str) -> u64 {
+    let base = match crate::apps::image_name(image) {
+        "ubuntu" => 29_754_422,
+        "nginx" => 72_099_410,
+        "busybox" => 2_155_502,
+        "alpine" => 3_623_807,
+        _ => 20_000_000,
+    };
+    base + u64::from(crate::rng::fnv32a(image.as_bytes()) % 4096)
+}
+
+/// `kubectl get events`: rows for the table printer (with `NAMESPACE` first under `-A`).
+pub fn table_rows(events: &[&Event], now: SimTime, all_namespaces: bool) -> Vec<Vec<String>> {
+    let mut rows = Vec::new();
+    let mut header: Vec<String> = ["LAST SEEN", "TYPE", "REASON", "OBJECT", "MESSAGE"]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+    if all_namespaces {
+        header.insert(0, "NAMESPACE".into());
+    }
+    rows.push(header);
+    for e in events {
+        let mut r = vec![
+            human_duration(now.secs_since(e.last) as i64),
+            e.type_.to_string(),
+            e.reason.clone(),
+            format!("{}/{}", e.involved.kind.name().to_lowercase(), e.involved.name),
+            e.message.trim().to_string(),
+        ];
+        if all_namespaces {
+            r.insert(0, e.namespace().to_string());
+        }
+        rows.push(r);
+    }
+    rows
+}
+
+/// The AGE cell of describe's events table: `5s`, or `3s (x4 over 2m)` for a repeated event.
+pub fn describe_age(e: &Event, now: SimTime) -> String {
+    let first = human_duration(now.secs_since(e.first) as i64);
+    if e.count > 1 {
+        format!("{} (x{} over {first})", human_duration(now.secs_since(e.last) as i64), e.count)
+    } else {
+        first
+    }
+}
+
+impl Cluster {
+    /// Record a `Normal` event about an object.
+    pub(crate) fn event(&mut self, key: &ObjKey, uid: &str, reason: &str, message: String, source: &'static str) {
+        let now = self.now;
+        self.events.record(
+            now,
+            NewEvent {
+                key,
+                uid,
+                type_: "Normal",
+                reason,
+                message,
+                source,
+            },
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Kind;
+
+    #[test]
+    fn go_durations() {
+        assert_eq!(go_duration_ms(812), "812ms");
+        assert_eq!(go_duration_ms(2100), "2.1s");
+        assert_eq!(go_duration_ms(2000), "2s");
+        assert_eq!(go_duration_ms(2134), "2.134s");
+        assert_eq!(go_duration_ms(65_250), "1m5.25s");
+    }
+
+    #[test]
+    fn pull_policy_default() {
+        assert!(pulls_always("ubuntu"));
+        assert!(pulls_always("nginx:latest"));
+        assert!(pulls_always("localhost:5000/app"));
+        assert!(!pulls_always("nigelpoulton/k8sbook:text-dev"));
+    }
+
+    #[test]
+    fn repeats_aggregate_and_expire() {
+        let mut log = EventLog::default();
+        let key = ObjKey::new(Kind::Pod, "dev", "jump");
+        let ev = |m: &str| NewEvent {
+            key: &key,
+            uid: "u",
+            type_: "Normal",
+            reason: "Pulled",
+            message: m.to_string(),
+            source: "kubelet",
+        };
+        log.record(SimTime(1000), ev("a"));
+        log.record(SimTime(5000), ev("a"));
+        log.record(SimTime(6000), ev("b"));
+        let l = log.list(Some("dev"), SimTime(7000));
+        assert_eq!(l.len(), 2);
+        assert_eq!(l[0].count, 2);
+        assert_eq!(describe_age(l[0], SimTime(7000)), "2s (x2 over 6s)");
+        assert!(log.list(None, SimTime(6000 + EVENT_TTL_MS)).is_empty());
+    }
+}
