@@ -236,6 +236,12 @@ pub fn App(props: &AppProps) -> Html {
     let files_generation = s.files_generation;
     let clock = clock_label(s.elapsed_ms());
     let settings = s.settings.clone();
+    // The editor marks the source of the selected object, else of the selected event's first.
+    let source_of = (*selected).clone().or_else(|| {
+        cursor
+            .and_then(|c| s.pg.trace().get(c as usize))
+            .and_then(|e| e.objects.first().cloned())
+    });
     drop(s);
 
     html! {
@@ -272,7 +278,8 @@ pub fn App(props: &AppProps) -> Html {
             <main class="panes">
                 <section class="pane pane-editor" aria-label="Manifests">
                     <h2>{"Manifests"}</h2>
-                    <Editor session={session.clone()} {files_generation} on_apply={apply} on_change={files_changed} />
+                    <Editor session={session.clone()} {files_generation} {source_of} {version}
+                        on_apply={apply} on_change={files_changed} />
                 </section>
                 <section class="pane pane-terminal" aria-label="Terminal">
                     <h2>

@@ -1,14 +1,17 @@
 //! The Manifests pane: one tab per file, a `<textarea id="editor">` with a line-number gutter
-//! that marks the lines with problems, the live diagnostics from `manifest::diagnostics`
-//! (recomputed shortly after typing stops), and the Apply button (`#apply`), which runs
-//! `kubectl apply -f <file>` through the terminal.
+//! that marks the lines with problems and the source of the object selected elsewhere (diagram
+//! or timeline), the live diagnostics from `manifest::diagnostics` (recomputed shortly after
+//! typing stops), and the Apply button (`#apply`), which runs `kubectl apply -f <file>` through
+//! the terminal.
 
 use std::cell::RefCell;
 use std::collections::BTreeSet;
 use std::rc::Rc;
 
 use gloo::timers::callback::Timeout;
-use sdplay_core::manifest;
+use sdplay_core::manifest::{self, Parsed};
+use sdplay_core::model::{Kind, ObjKey, Object};
+use sdplay_core::Playground;
 use web_sys::{HtmlElement, HtmlTextAreaElement};
 use yew::prelude::*;
 
@@ -51,11 +54,56 @@ fn diagnose(file: &str, text: &str) -> Vec<Diag> {
         .collect()
 }
 
+/// The lines (first, last; 1-based) of the document in `text` that declares `key`, following
+/// a Pod to the Deployment, ReplicaSet or DaemonSet that made it, and Endpoints to their Service.
+pub fn source_lines(pg: &Playground, text: &str, key: &ObjKey) -> Option<(usize, usize)> {
+    let store = &pg.cluster.store;
+    let mut want = key.clone();
+    if want.kind == Kind::Endpoints {
+        want.kind = Kind::Service;
+    }
+    // Walk up the owners (Pod → ReplicaSet → Deployment) until one is in the file.
+    let Parsed::Items(items) = manifest::parse(text) else { return None };
+    for _ in 0..3 {
+        let found = items.iter().position(|it| {
+            it.kind == want.kind.name()
+                && it.name == want.name
+                && (!want.kind.namespaced() || it.namespace.as_deref().unwrap_or("default") == want.namespace)
+        });
+        if let Some(i) = found {
+            let first = items[i].pos.line;
+            let lines: Vec<&str> = text.lines().collect();
+            let mut last = items
+                .get(i + 1)
+                .map(|n| n.pos.line.saturating_sub(1))
+                .unwrap_or(lines.len())
+                .max(first);
+            while last > first && lines.get(last - 1).is_some_and(|l| l.trim().is_empty() || l.trim() == "---") {
+                last -= 1;
+            }
+            return Some((first, last));
+        }
+        let owner = store.get(&want).and_then(|o| o.meta().owner.clone())?;
+        want = ObjKey::new(owner.kind, &want.namespace, &owner.name);
+        if !matches!(
+            store.get(&want),
+            Some(Object::ReplicaSet(_) | Object::Deployment(_) | Object::DaemonSet(_))
+        ) {
+            return None;
+        }
+    }
+    None
+}
+
 #[derive(Properties, PartialEq)]
 pub struct EditorProps {
     pub session: SessionRef,
     /// Changes when the files were replaced or another tab was chosen.
     pub files_generation: u64,
+    /// The object whose source lines to mark (selected in the diagram or the timeline).
+    pub source_of: Option<ObjKey>,
+    /// Changes when the cluster changed (an object may now have an owner to follow).
+    pub version: u64,
     pub on_apply: Callback<()>,
     /// The files changed: `true` when tabs changed (the page re-renders), `false` for typing.
     pub on_change: Callback<bool>,
@@ -68,6 +116,26 @@ pub fn Editor(props: &EditorProps) -> Html {
     let diags = use_state(Vec::<Diag>::new);
     let lines = use_state(|| 1usize);
     let pending: Rc<RefCell<Option<Timeout>>> = use_mut_ref(|| None);
+    let source = props
+        .source_of
+        .as_ref()
+        .and_then(|k| props.session.get().and_then(|s| source_lines(&s.pg, s.active_text(), k)));
+
+    // Bring the marked source into view (without taking the focus).
+    {
+        let textarea = textarea.clone();
+        use_effect_with(source, move |source| {
+            let (Some((first, _)), Some(ta)) = (source, textarea.cast::<HtmlTextAreaElement>()) else {
+                return;
+            };
+            let total = line_count(&ta.value()) as i32;
+            let line_px = ta.scroll_height() / total.max(1);
+            let top = (*first as i32 - 1) * line_px;
+            if top < ta.scroll_top() || top > ta.scroll_top() + ta.client_height() - 2 * line_px {
+                ta.set_scroll_top((top - 3 * line_px).max(0));
+            }
+        });
+    }
 
     // Recompute when the file shown changes (load, tab switch, reset).
     {
@@ -195,10 +263,11 @@ pub fn Editor(props: &EditorProps) -> Html {
     let bad_lines: BTreeSet<usize> = diags.iter().map(|d| d.line).collect();
     let gutter_text: Html = (1..=*lines)
         .map(|n| {
-            if bad_lines.contains(&n) {
-                html! { <span class="bad">{n}{"\n"}</span> }
-            } else {
-                html! { <>{n}{"\n"}</> }
+            let src = source.is_some_and(|(a, b)| (a..=b).contains(&n));
+            match (bad_lines.contains(&n), src) {
+                (true, _) => html! { <span class="bad">{n}{"\n"}</span> },
+                (false, true) => html! { <span class="src">{n}{"\n"}</span> },
+                (false, false) => html! { <>{n}{"\n"}</> },
             }
         })
         .collect();

@@ -298,3 +298,27 @@ fn a_replay_applies_the_files_as_they_were() {
     let out = &replayed.entries.back().unwrap().output;
     assert_eq!(out.matches("enterprise-").count(), 3, "{out}");
 }
+
+#[wasm_bindgen_test]
+async fn selecting_a_pod_marks_its_deployment_in_the_editor() {
+    let page = Page::new(Boot::with_seed(7)).await;
+    page.click("#apply").await;
+    page.click(".pod[data-ns=\"prod\"]").await;
+    let marked: Vec<String> = {
+        let list = page.root.query_selector_all(".gutter .src").unwrap();
+        (0..list.length())
+            .filter_map(|i| list.item(i))
+            .filter_map(|n| n.text_content())
+            .map(|t| t.trim().to_string())
+            .collect()
+    };
+    // The prod Deployment is the second one in sd-example.yml.
+    let text = sdplay_core::SD_EXAMPLE;
+    let line = |n: &str| n.parse::<usize>().unwrap();
+    let first = line(&marked[0]);
+    let last = line(marked.last().unwrap());
+    let doc: Vec<&str> = text.lines().skip(first - 1).take(last - first + 1).collect();
+    assert!(doc.iter().any(|l| l.contains("namespace: prod")), "{doc:?}");
+    assert!(doc.iter().any(|l| l.contains("kind: Deployment")), "{doc:?}");
+    assert!(!doc.iter().any(|l| l.trim() == "---"), "{doc:?}");
+}
