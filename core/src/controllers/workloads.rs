@@ -4,7 +4,9 @@
 //! where the hash is FNV-32a of the template, printed in decimal and passed through
 //! `SafeEncodeString` (so it only uses `bcdf456789`). A ReplicaSet keeps `replicas` Pods named
 //! `<replicaset>-<5 random chars>`; terminating Pods do not count, so a deleted Pod is replaced at
-//! once. On a template change the new ReplicaSet is scaled up and old ones down to zero.
+//! once. On a template change the Deployment rolls (rolling.go): the new ReplicaSet grows within
+//! maxSurge, old ones shrink as new Pods become available within maxUnavailable (25% each), one
+//! step per sync, so the rollout advances as Pods become Ready in simulated time.
 
 use crate::cluster::Cluster;
 use crate::model::*;
@@ -38,98 +40,62 @@ impl Cluster {
                 _ => None,
             })
             .collect();
-        let mut new_rs = owned.iter().find(|r| r.meta.name == rs_name).cloned();
-        if new_rs.is_none() {
-            let mut labels = dep.template.labels.clone();
-            labels.insert("pod-template-hash".into(), hash.clone());
-            let mut selector = dep.selector.clone();
-            selector.match_labels.insert("pod-template-hash".into(), hash.clone());
-            let mut template = dep.template.clone();
-            template.labels = labels.clone();
-            let uid = self.new_uid();
-            let rs = ReplicaSet {
-                meta: ObjectMeta {
-                    name: rs_name.clone(),
-                    namespace: ns.into(),
-                    labels,
-                    uid,
-                    creation: self.now,
-                    generation: 1,
-                    owner: Some(OwnerRef {
-                        kind: Kind::Deployment,
-                        name: name.into(),
-                        uid: dep.meta.uid.clone(),
-                    }),
-                    ..Default::default()
-                },
-                replicas: dep.replicas,
-                selector,
-                template,
-                status: WorkloadStatus::default(),
-            };
-            self.emit(
-                Step::Controller("deployment controller"),
-                format!("deployment {name} creates replicaset {rs_name} with {} replicas", dep.replicas),
-                format!("a ReplicaSet per Pod template; {hash} is the pod-template-hash (FNV-32a of the template)"),
-                vec![dep.meta_key(), ObjKey::new(Kind::ReplicaSet, ns, &rs_name)],
-            );
-            self.write(Object::ReplicaSet(rs.clone()));
-            if dep.replicas > 0 {
-                self.event(
-                    &dep.meta_key(),
-                    &dep.meta.uid,
-                    "ScalingReplicaSet",
-                    format!("Scaled up replica set {rs_name} to {}", dep.replicas),
-                    "deployment-controller",
-                );
-            }
-            new_rs = Some(rs);
-        } else if let Some(rs) = &new_rs {
-            if rs.replicas != dep.replicas {
+        // Old ReplicaSets, oldest first (`controller.ReplicaSetsByCreationTimestamp`).
+        let mut olds: Vec<ReplicaSet> = owned.iter().filter(|r| r.meta.name != rs_name).cloned().collect();
+        olds.sort_by(|a, b| (a.meta.creation, &a.meta.name).cmp(&(b.meta.creation, &b.meta.name)));
+        let old_total: i64 = olds.iter().map(|r| r.replicas).sum();
+        let replicas = dep.replicas.max(0);
+        let (max_surge, max_unavailable) = rolling_fenceposts(replicas);
+        // `deployment.kubernetes.io/revision`: the new ReplicaSet's is one more than any old one's
+        // (a rollback to an old template renumbers that ReplicaSet).
+        let max_old_revision = olds.iter().map(revision).max().unwrap_or(0);
+        let mut new_revision = max_old_revision + 1;
+        if let Some(rs) = owned.iter().find(|r| r.meta.name == rs_name) {
+            if revision(rs) > max_old_revision {
+                new_revision = revision(rs);
+            } else {
                 let mut rs = rs.clone();
-                self.emit(
-                    Step::Controller("deployment controller"),
-                    format!(
-                        "deployment {name} scales replicaset {rs_name} from {} to {}",
-                        rs.replicas, dep.replicas
-                    ),
-                    "the Deployment's replicas changed",
-                    vec![dep.meta_key()],
-                );
-                self.event(
-                    &dep.meta_key(),
-                    &dep.meta.uid,
-                    "ScalingReplicaSet",
-                    format!(
-                        "Scaled {} replica set {rs_name} to {} from {}",
-                        if dep.replicas > rs.replicas { "up" } else { "down" },
-                        dep.replicas,
-                        rs.replicas
-                    ),
-                    "deployment-controller",
-                );
-                rs.replicas = dep.replicas;
-                self.write(Object::ReplicaSet(rs.clone()));
-                new_rs = Some(rs);
+                rs.meta.annotations.insert(REVISION.into(), new_revision.to_string());
+                self.store.put(Object::ReplicaSet(rs));
             }
         }
-        for old in owned.iter().filter(|r| r.meta.name != rs_name && r.replicas != 0) {
-            let mut old = old.clone();
-            self.emit(
-                Step::Controller("deployment controller"),
-                format!("deployment {name} scales old replicaset {} to 0", old.meta.name),
-                "the Pod template changed: the new ReplicaSet takes over",
-                vec![dep.meta_key()],
-            );
-            self.event(
-                &dep.meta_key(),
-                &dep.meta.uid,
-                "ScalingReplicaSet",
-                format!("Scaled down replica set {} to 0 from {}", old.meta.name, old.replicas),
-                "deployment-controller",
-            );
-            old.replicas = 0;
-            self.write(Object::ReplicaSet(old));
+        match owned.iter().find(|r| r.meta.name == rs_name).cloned() {
+            None => {
+                // `NewRSNewReplicas` with no new ReplicaSet yet: as many as the surge allows.
+                let max_total = replicas + max_surge;
+                let count = if old_total >= max_total {
+                    0
+                } else {
+                    (max_total - old_total).min(replicas)
+                };
+                self.create_replicaset(&dep, &rs_name, &hash, count, new_revision);
+            }
+            Some(new_rs) => {
+                // `reconcileNewReplicaSet`, then `reconcileOldReplicaSets` (rolling.go); each
+                // write re-queues this Deployment, so one step per pass, as the controller.
+                let scaled = if new_rs.replicas > replicas {
+                    self.scale_replicaset(&dep, new_rs.clone(), replicas, "the Deployment's replicas went down")
+                } else if new_rs.replicas < replicas {
+                    let current = old_total + new_rs.replicas;
+                    let max_total = replicas + max_surge;
+                    let count = if current >= max_total {
+                        new_rs.replicas
+                    } else {
+                        new_rs.replicas + (max_total - current).min(replicas - new_rs.replicas)
+                    };
+                    let why = if old_total > 0 {
+                        "rolling update: the new ReplicaSet grows within maxSurge (25%, rounded up)"
+                    } else {
+                        "the Deployment's replicas went up"
+                    };
+                    count != new_rs.replicas && self.scale_replicaset(&dep, new_rs.clone(), count, why)
+                } else {
+                    false
+                };
+                if !scaled && old_total > 0 {
+                    self.reconcile_old_replicasets(&dep, olds, &new_rs, max_unavailable);
+                }
+            }
         }
         // Status: sums over every owned ReplicaSet.
         let mut st = WorkloadStatus::default();
@@ -143,12 +109,136 @@ impl Cluster {
                 }
             }
         }
-        let _ = new_rs;
-        if st != dep.status {
+        let rev = new_revision.to_string();
+        if st != dep.status || dep.meta.annotations.get(REVISION) != Some(&rev) {
             let mut dep = dep;
             dep.status = st;
+            dep.meta.annotations.insert(REVISION.into(), rev);
             // Status writes do not re-trigger this controller's spec logic (same result).
             self.store.put(Object::Deployment(dep));
+        }
+    }
+
+    /// `reconcileOldReplicaSets`: scale old ReplicaSets down as far as maxUnavailable allows,
+    /// unhealthy replicas first (`cleanupUnhealthyReplicas`), then oldest first
+    /// (`scaleDownOldReplicaSetsForRollingUpdate`).
+    fn reconcile_old_replicasets(&mut self, dep: &Deployment, mut olds: Vec<ReplicaSet>, new_rs: &ReplicaSet, max_unavailable: i64) {
+        let replicas = dep.replicas.max(0);
+        let min_available = replicas - max_unavailable;
+        let old_total: i64 = olds.iter().map(|r| r.replicas).sum();
+        let all = old_total + new_rs.replicas;
+        let new_unavailable = new_rs.replicas - new_rs.status.available;
+        let max_scaled_down = all - min_available - new_unavailable;
+        if max_scaled_down <= 0 {
+            return;
+        }
+        let mut cleaned = 0;
+        for rs in olds.iter_mut() {
+            if cleaned >= max_scaled_down {
+                break;
+            }
+            if rs.replicas == 0 || rs.status.available >= rs.replicas {
+                continue;
+            }
+            let n = (max_scaled_down - cleaned).min(rs.replicas - rs.status.available);
+            let to = rs.replicas - n;
+            self.scale_replicaset(dep, rs.clone(), to, "rolling update: unavailable old Pods go first");
+            rs.replicas = to;
+            cleaned += n;
+        }
+        let available: i64 = olds.iter().map(|r| r.status.available).sum::<i64>() + new_rs.status.available;
+        if available <= min_available {
+            return;
+        }
+        let total = available - min_available;
+        let mut done = 0;
+        for rs in olds {
+            if done >= total {
+                break;
+            }
+            if rs.replicas == 0 {
+                continue;
+            }
+            let n = rs.replicas.min(total - done);
+            let to = rs.replicas - n;
+            self.scale_replicaset(
+                dep,
+                rs,
+                to,
+                "rolling update: old Pods go as new ones become available, within maxUnavailable (25%, rounded down)",
+            );
+            done += n;
+        }
+    }
+
+    /// `scaleReplicaSetAndRecordEvent`. Returns whether anything changed.
+    fn scale_replicaset(&mut self, dep: &Deployment, mut rs: ReplicaSet, to: i64, why: &str) -> bool {
+        if rs.replicas == to {
+            return false;
+        }
+        let op = if to > rs.replicas { "up" } else { "down" };
+        let msg = format!("Scaled {op} replica set {} to {to} from {}", rs.meta.name, rs.replicas);
+        self.emit(
+            Step::Controller("deployment controller"),
+            format!(
+                "deployment {} scales replicaset {} from {} to {to}",
+                dep.meta.name, rs.meta.name, rs.replicas
+            ),
+            why.to_string(),
+            vec![dep.meta_key(), ObjKey::new(Kind::ReplicaSet, &rs.meta.namespace, &rs.meta.name)],
+        );
+        self.event(&dep.meta_key(), &dep.meta.uid, "ScalingReplicaSet", msg, "deployment-controller");
+        rs.replicas = to;
+        self.write(Object::ReplicaSet(rs));
+        true
+    }
+
+    fn create_replicaset(&mut self, dep: &Deployment, rs_name: &str, hash: &str, count: i64, rev: i64) {
+        let ns = dep.meta.namespace.clone();
+        let name = dep.meta.name.clone();
+        let mut labels = dep.template.labels.clone();
+        labels.insert("pod-template-hash".into(), hash.to_string());
+        let mut selector = dep.selector.clone();
+        selector.match_labels.insert("pod-template-hash".into(), hash.to_string());
+        let mut template = dep.template.clone();
+        template.labels = labels.clone();
+        let uid = self.new_uid();
+        let rs = ReplicaSet {
+            meta: ObjectMeta {
+                name: rs_name.to_string(),
+                namespace: ns.clone(),
+                labels,
+                annotations: [(REVISION.to_string(), rev.to_string())].into_iter().collect(),
+                uid,
+                creation: self.now,
+                generation: 1,
+                owner: Some(OwnerRef {
+                    kind: Kind::Deployment,
+                    name: name.clone(),
+                    uid: dep.meta.uid.clone(),
+                }),
+                ..Default::default()
+            },
+            replicas: count,
+            selector,
+            template,
+            status: WorkloadStatus::default(),
+        };
+        self.emit(
+            Step::Controller("deployment controller"),
+            format!("deployment {name} creates replicaset {rs_name} with {count} replicas"),
+            format!("a ReplicaSet per Pod template; {hash} is the pod-template-hash (FNV-32a of the template)"),
+            vec![dep.meta_key(), ObjKey::new(Kind::ReplicaSet, &ns, rs_name)],
+        );
+        self.write(Object::ReplicaSet(rs));
+        if count > 0 {
+            self.event(
+                &dep.meta_key(),
+                &dep.meta.uid,
+                "ScalingReplicaSet",
+                format!("Scaled up replica set {rs_name} to {count}"),
+                "deployment-controller",
+            );
         }
     }
 
@@ -261,6 +351,23 @@ impl Cluster {
             "replicaset-controller",
         );
     }
+}
+
+const REVISION: &str = "deployment.kubernetes.io/revision";
+
+fn revision(rs: &ReplicaSet) -> i64 {
+    rs.meta.annotations.get(REVISION).and_then(|r| r.parse().ok()).unwrap_or(0)
+}
+
+/// `ResolveFenceposts` for the default 25% / 25%: surge rounds up, unavailable down, and both
+/// zero becomes one unavailable. Unavailable never exceeds replicas (`MaxUnavailable`).
+pub fn rolling_fenceposts(replicas: i64) -> (i64, i64) {
+    let surge = (replicas * 25 + 99) / 100;
+    let mut unavailable = replicas * 25 / 100;
+    if surge == 0 && unavailable == 0 {
+        unavailable = 1;
+    }
+    (surge, unavailable.min(replicas.max(0)))
 }
 
 trait MetaKey {
