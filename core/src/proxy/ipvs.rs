@@ -15,8 +15,8 @@
 //!   simulated time: curl's connections close at once and sit in TIME_WAIT for 120 s, counted
 //!   as inactive; persistence templates (`-p`) are entries in state NONE with client port 0.
 //!
-//! Not reproduced: mh (maglev) builds its lookup table with siphash permutations; sdplay uses
-//! sh's table for it and says so in the trace.
+//! - mh fills a 4093-entry Maglev lookup table from siphash permutations of each destination
+//!   and indexes it with the siphash of the source address ([`super::mh`]).
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -138,6 +138,8 @@ pub struct Dest {
     pub addr: Ipv4Addr,
     pub port: u16,
     pub weight: i32,
+    /// The latest non-zero weight (`last_weight`, kept by `__ip_vs_update_dest` for mh).
+    pub last_weight: i32,
     pub fwd: Fwd,
     /// Connections in ESTABLISHED (recounted from the connection table).
     pub active: u32,
@@ -154,6 +156,7 @@ impl Dest {
             addr,
             port,
             weight,
+            last_weight: weight,
             fwd: Fwd::Masq,
             active: 0,
             inactive: 0,
@@ -270,6 +273,9 @@ impl VirtualService {
         let Some(i) = self.dest_index(addr, port) else { return false };
         if let Some(d) = self.dests.get_mut(i) {
             d.weight = weight;
+            if weight != 0 {
+                d.last_weight = weight;
+            }
             d.fwd = fwd;
         }
         self.wrr_dest_changed();
@@ -347,7 +353,8 @@ impl VirtualService {
             Sched::Wlc => self.pick_weighted(false),
             Sched::Sed => self.pick_weighted(true),
             Sched::Nq => self.pick_nq(),
-            Sched::Sh | Sched::Mh => self.pick_sh(client),
+            Sched::Sh => self.pick_sh(client),
+            Sched::Mh => self.pick_mh(client),
             Sched::Dh => self.pick_dh(),
         }
     }
@@ -549,16 +556,43 @@ impl VirtualService {
         if d.weight <= 0 {
             return None;
         }
-        let note = if self.sched == Sched::Mh {
-            " (sdplay stands in sh's table for mh's maglev table)"
-        } else {
-            ""
-        };
         Some(Pick {
             index: i,
             why: format!(
-                "{}: source {client} hashes to bucket {bucket} of 256, which holds {}:{}{note}",
-                self.sched.as_str(),
+                "sh: source {client} hashes to bucket {bucket} of 256, which holds {}:{}",
+                d.addr, d.port
+            ),
+        })
+    }
+
+    /// `ip_vs_mh_reassign`: the Maglev lookup table ([`super::mh`]) over the destinations in
+    /// list order, by `last_weight`.
+    pub fn mh_table(&self) -> Vec<Option<usize>> {
+        let dests: Vec<super::mh::MhDest> = self
+            .dests
+            .iter()
+            .map(|d| super::mh::MhDest {
+                addr: d.addr,
+                port: d.port,
+                last_weight: d.last_weight,
+            })
+            .collect();
+        super::mh::lookup_table(&dests)
+    }
+
+    /// `ip_vs_mh_schedule` without the port and fallback flags (kube-proxy sets neither).
+    fn pick_mh(&mut self, client: Ipv4Addr) -> Option<Pick> {
+        let slot = super::mh::slot_of(client);
+        let i = self.mh_table().get(slot as usize).copied().flatten()?;
+        let d = self.dests.get(i)?;
+        if d.weight <= 0 {
+            return None;
+        }
+        Some(Pick {
+            index: i,
+            why: format!(
+                "mh: source {client} hashes (siphash) to slot {slot} of the {}-entry Maglev table, which holds {}:{}",
+                super::mh::TAB_SIZE,
                 d.addr,
                 d.port
             ),
@@ -993,6 +1027,24 @@ mod tests {
             let p = d.pick(Ipv4Addr::new(10, 244, 1, c)).unwrap();
             assert_eq!(p.index, b % 2);
         }
+    }
+
+    #[test]
+    fn mh_pins_a_source_and_draining_keeps_the_table() {
+        let mut v = vs(Sched::Mh);
+        v.add_dest(Dest::new(ip(2), 80, 1));
+        v.add_dest(Dest::new(ip(1), 80, 1));
+        let client = Ipv4Addr::new(10, 244, 0, 7);
+        let slot = super::super::mh::slot_of(client) as usize;
+        let want = v.mh_table()[slot].unwrap();
+        for _ in 0..3 {
+            assert_eq!(v.pick(client).unwrap().index, want);
+        }
+        let before = v.mh_table();
+        let d = v.dests[want].clone();
+        assert!(v.edit_dest(d.addr, d.port, 0, Fwd::Masq));
+        assert_eq!(v.mh_table(), before, "last_weight keeps the drained server's slots");
+        assert!(v.pick(client).is_none(), "no fallback: the slot's server is drained");
     }
 
     #[test]

@@ -13,6 +13,7 @@
 
 pub mod hash;
 pub mod ipvs;
+pub mod mh;
 pub mod rules;
 
 use std::collections::BTreeMap;
