@@ -178,6 +178,14 @@ pub fn App(props: &AppProps) -> Html {
             update.force_update();
         })
     };
+    let interrupt = {
+        let session = session.clone();
+        let update = update.clone();
+        use_callback((), move |line: String, _| {
+            session.with_mut(|s| s.interrupt(&line));
+            update.force_update();
+        })
+    };
     let apply = {
         let session = session.clone();
         let run = run.clone();
@@ -289,7 +297,7 @@ pub fn App(props: &AppProps) -> Html {
                             <button id="advance" onclick={advance} title="Advance the simulated clock by 10 seconds">{"+10s"}</button>
                         </span>
                     </h2>
-                    <Terminal session={session.clone()} {version} on_run={run} />
+                    <Terminal session={session.clone()} {version} on_run={run} on_interrupt={interrupt} />
                 </section>
                 <section class="pane pane-timeline" aria-label="Timeline">
                     <Timeline session={session.clone()} {version} cursor={*cursor} on_cursor={on_cursor} />

@@ -195,6 +195,22 @@ impl Session {
         }
     }
 
+    /// Ctrl+C at the prompt: the line is shown with `^C` and nothing runs (nor is recorded).
+    pub fn interrupt(&mut self, line: &str) {
+        self.entries.push_back(Entry {
+            id: self.next_entry,
+            prompt: self.prompt(),
+            command: format!("{line}^C"),
+            output: String::new(),
+            status: 130,
+        });
+        self.next_entry += 1;
+        while self.entries.len() > MAX_ENTRIES {
+            self.entries.pop_front();
+        }
+        self.version += 1;
+    }
+
     /// The editor changed the active file's text.
     pub fn set_active_text(&mut self, text: String) {
         let name = self.active_file.clone();

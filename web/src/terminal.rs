@@ -1,6 +1,7 @@
 //! The Terminal pane: the transcript (`<pre id="terminal-output">`, each command after its
 //! prompt, then its output) and the input line (`<input id="terminal-input">` after the current
-//! prompt). Enter runs the line, ArrowUp/ArrowDown walk the history, Ctrl+L clears the screen.
+//! prompt). Enter runs the line, ArrowUp/ArrowDown walk the history, Ctrl+L clears the screen, Ctrl+C
+//! abandons the line.
 //! The transcript scrolls to the bottom whenever something is printed.
 
 use std::cell::RefCell;
@@ -17,6 +18,8 @@ pub struct TerminalProps {
     pub version: u64,
     /// Run a command line (the page runs it in the session and re-renders).
     pub on_run: Callback<String>,
+    /// Ctrl+C: show the abandoned line, run nothing.
+    pub on_interrupt: Callback<String>,
 }
 
 /// Where ArrowUp/ArrowDown are in the history, and the line being typed before they moved.
@@ -32,10 +35,12 @@ pub fn Terminal(props: &TerminalProps) -> Html {
     let input = use_node_ref();
     let walk: Rc<RefCell<HistoryWalk>> = use_mut_ref(HistoryWalk::default);
 
-    // Follow the output.
+    // Follow the output: scroll to the bottom when something is printed (not when the cluster
+    // merely changed, so reading back through the transcript is not interrupted).
+    let printed = props.session.get().map(|s| (s.entries.len(), s.entries.back().map(|e| e.id)));
     {
         let screen = screen.clone();
-        use_effect_with(props.version, move |_| {
+        use_effect_with(printed, move |_| {
             if let Some(el) = screen.cast::<Element>() {
                 el.set_scroll_top(el.scroll_height());
             }
@@ -45,6 +50,7 @@ pub fn Terminal(props: &TerminalProps) -> Html {
     let onkeydown = {
         let session = props.session.clone();
         let on_run = props.on_run.clone();
+        let on_interrupt = props.on_interrupt.clone();
         let walk = walk.clone();
         Callback::from(move |e: KeyboardEvent| {
             let Some(el) = e.target_dyn_into::<HtmlInputElement>() else {
@@ -62,6 +68,14 @@ pub fn Terminal(props: &TerminalProps) -> Html {
                 "l" if e.ctrl_key() => {
                     e.prevent_default();
                     on_run.emit("clear".into());
+                }
+                "c" if e.ctrl_key() && el.selection_start().ok().flatten() == el.selection_end().ok().flatten() => {
+                    // As in bash: the line is abandoned (shown with ^C), nothing runs.
+                    e.prevent_default();
+                    let line = el.value();
+                    el.set_value("");
+                    *walk.borrow_mut() = HistoryWalk::default();
+                    on_interrupt.emit(line);
                 }
                 "ArrowUp" | "ArrowDown" => {
                     e.prevent_default();

@@ -58,13 +58,18 @@ pub fn Timeline(props: &TimelineProps) -> Html {
         controller: true,
     });
 
+    // Whether the list follows new events: until the learner scrolls up to read.
+    let follow = use_mut_ref(|| true);
+
     // Follow new events (when no event is selected), or bring the selected one into view.
     {
         let list = list.clone();
+        let follow = follow.clone();
         use_effect_with((props.version, props.cursor, *filter), move |(_, cursor, _)| {
             let Some(ol) = list.cast::<Element>() else { return };
             match cursor {
-                None => ol.set_scroll_top(ol.scroll_height()),
+                None if *follow.borrow() => ol.set_scroll_top(ol.scroll_height()),
+                None => {}
                 Some(seq) => {
                     if let Ok(Some(li)) = ol.query_selector(&format!("li[data-seq=\"{seq}\"]")) {
                         let opts = ScrollIntoViewOptions::new();
@@ -75,6 +80,14 @@ pub fn Timeline(props: &TimelineProps) -> Html {
             }
         });
     }
+    let onscroll = {
+        let follow = follow.clone();
+        Callback::from(move |e: Event| {
+            if let Some(ol) = e.target_dyn_into::<Element>() {
+                *follow.borrow_mut() = ol.scroll_top() + ol.client_height() >= ol.scroll_height() - 24;
+            }
+        })
+    };
 
     let Some(s) = props.session.get() else { return html! {} };
     let start_ms = s.start_ms();
@@ -144,7 +157,11 @@ pub fn Timeline(props: &TimelineProps) -> Html {
     };
     let live = {
         let on_cursor = props.on_cursor.clone();
-        Callback::from(move |_: MouseEvent| on_cursor.emit(None))
+        let follow = follow.clone();
+        Callback::from(move |_: MouseEvent| {
+            *follow.borrow_mut() = true;
+            on_cursor.emit(None);
+        })
     };
     let toggle = |which: fn(&mut Filter) -> &mut bool| {
         let filter = filter.clone();
@@ -168,7 +185,7 @@ pub fn Timeline(props: &TimelineProps) -> Html {
                     <span class="timeline-status">{status}</span>
                     <button id="step-back" onclick={step(-1)} title="Previous event">{"◀"}</button>
                     <button id="step-forward" onclick={step(1)} title="Next event">{"▶"}</button>
-                    <button class="quiet" onclick={live} disabled={props.cursor.is_none()} title="Follow new events">{"live"}</button>
+                    <button class="quiet" onclick={live} title="Deselect and follow new events">{"live"}</button>
                 </span>
             </h2>
             <div class="timeline-filters">
@@ -179,7 +196,7 @@ pub fn Timeline(props: &TimelineProps) -> Html {
                 <label class="controller"><input type="checkbox" checked={f.controller}
                     onchange={toggle(|f| &mut f.controller)} />{"controllers"}</label>
             </div>
-            <ol id="timeline" ref={list} {onclick}>
+            <ol id="timeline" ref={list} {onclick} {onscroll}>
                 if hidden_before > 0 {
                     <li class="event elided">{format!("{hidden_before} earlier events not shown")}</li>
                 }

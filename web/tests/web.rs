@@ -322,3 +322,32 @@ async fn selecting_a_pod_marks_its_deployment_in_the_editor() {
     assert!(doc.iter().any(|l| l.contains("kind: Deployment")), "{doc:?}");
     assert!(!doc.iter().any(|l| l.trim() == "---"), "{doc:?}");
 }
+
+#[wasm_bindgen_test]
+async fn history_and_ctrl_c() {
+    let page = Page::new(Boot::with_seed(7)).await;
+    page.run("kubectl get svc").await;
+    page.run("echo one").await;
+    let input: HtmlInputElement = page.find("#terminal-input").dyn_into().unwrap();
+    let key = |k: &str, ctrl: bool| {
+        let init = KeyboardEventInit::new();
+        init.set_key(k);
+        init.set_ctrl_key(ctrl);
+        init.set_bubbles(true);
+        init.set_cancelable(true);
+        input
+            .dispatch_event(&KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &init).unwrap())
+            .unwrap();
+    };
+    key("ArrowUp", false);
+    key("ArrowUp", false);
+    assert_eq!(input.value(), "kubectl get svc");
+    key("ArrowDown", false);
+    assert_eq!(input.value(), "echo one");
+    input.set_value("kubectl delete ns dev");
+    key("c", true);
+    page.settle().await;
+    assert_eq!(input.value(), "");
+    let out = page.text("#terminal-output");
+    assert!(out.ends_with("$ kubectl delete ns dev^C\n"), "{out}");
+}
