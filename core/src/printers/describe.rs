@@ -1,4 +1,4 @@
-//! `kubectl describe` for Services, Endpoints, Deployments and Pods, following
+//! `kubectl describe` for Services, Endpoints, Deployments, Pods and Nodes, following
 //! `kubectl/pkg/describe/describe.go` line for line: the same labels, the same `PrefixWriter`
 //! levels (two spaces each), and Go's `text/tabwriter` as `tabbedString` configures it
 //! (`minwidth 0, tabwidth 8, padding 2, ' '`), including its column blocks: consecutive lines
@@ -559,6 +559,179 @@ pub fn deployment(store: &Store, d: &Deployment, events: &[EventLine]) -> String
         let none = |v: Vec<String>| if v.is_empty() { "<none>".to_string() } else { v.join(", ") };
         b.push_str(&format!("OldReplicaSets:\t{}\nNewReplicaSet:\t{}\n", none(old), none(new)));
     }
+    finish(b, Some(events))
+}
+
+/// Requests and limits of minikube's system Pods (their manifests set them; sdplay's Pod model
+/// carries none), as `(cpu millicores, memory MiB)` requests and limits.
+fn system_pod_resources(p: &Pod) -> ((u64, u64), (u64, u64)) {
+    if p.meta.namespace != "kube-system" {
+        return ((0, 0), (0, 0));
+    }
+    let n = p.meta.name.as_str();
+    if n.starts_with("coredns-") {
+        ((100, 70), (0, 170))
+    } else if n.starts_with("etcd-") {
+        ((100, 100), (0, 0))
+    } else if n.starts_with("kube-apiserver-") {
+        ((250, 0), (0, 0))
+    } else if n.starts_with("kube-controller-manager-") {
+        ((200, 0), (0, 0))
+    } else if n.starts_with("kube-scheduler-") {
+        ((100, 0), (0, 0))
+    } else {
+        ((0, 0), (0, 0))
+    }
+}
+
+/// A node's allocatable CPU (millicores) and memory (bytes), as `get node -o yaml` reports.
+const NODE_CPU_MILLI: u64 = 8_000;
+const NODE_MEMORY_BYTES: u64 = 32_859_548 * 1024;
+
+/// `resource.Quantity.String()` for the few values used here.
+fn cpu_quantity(milli: u64) -> String {
+    match milli {
+        0 => "0".into(),
+        m if m % 1000 == 0 => (m / 1000).to_string(),
+        m => format!("{m}m"),
+    }
+}
+
+fn mem_quantity(mib: u64) -> String {
+    if mib == 0 {
+        "0".into()
+    } else {
+        format!("{mib}Mi")
+    }
+}
+
+fn pct(part: u64, whole: u64) -> u64 {
+    (part * 100).checked_div(whole).unwrap_or(0)
+}
+
+/// `describeNode` (describe.go), with the node's lease and its non-terminated Pods.
+pub fn node(store: &Store, n: &Node, now: SimTime, events: &[EventLine]) -> String {
+    let mut b = String::new();
+    b.push_str(&format!("Name:\t{}\n", n.meta.name));
+    b.push_str(&format!("Roles:\t{}\n", if n.control_plane { "control-plane" } else { "<none>" }));
+    labels_multiline(&mut b, "Labels", &n.meta.labels);
+    let mut ann = n.meta.annotations.clone();
+    for (k, v) in crate::printers::object::NODE_ANNOTATIONS {
+        ann.entry(k.to_string()).or_insert_with(|| v.to_string());
+    }
+    annotations_multiline(&mut b, "Annotations", &ann);
+    b.push_str(&format!("CreationTimestamp:\t{}\n", rfc1123z(n.meta.creation)));
+    b.push_str("Taints:\t<none>\nUnschedulable:\tfalse\n");
+    // The kubelet renews its Lease every 10s and posts status every 5 minutes when unchanged.
+    let renew = SimTime(now.0 - now.0 % 10_000);
+    let since = now.0.saturating_sub(n.meta.creation.0);
+    let heartbeat = SimTime(n.meta.creation.0 + since - since % 300_000);
+    b.push_str(&format!(
+        "Lease:\n  HolderIdentity:\t{}\n  AcquireTime:\t<unset>\n  RenewTime:\t{}\n",
+        n.meta.name,
+        rfc1123z(renew)
+    ));
+    b.push_str("Conditions:\n  Type\tStatus\tLastHeartbeatTime\tLastTransitionTime\tReason\tMessage\n");
+    b.push_str("  ----\t------\t-----------------\t------------------\t------\t-------\n");
+    let created = rfc1123z(n.meta.creation);
+    let ready_at = rfc1123z(n.meta.creation.plus_secs(12));
+    let hb = rfc1123z(heartbeat);
+    for (t, st, since, reason, msg) in [
+        (
+            "MemoryPressure",
+            "False",
+            &created,
+            "KubeletHasSufficientMemory",
+            "kubelet has sufficient memory available",
+        ),
+        (
+            "DiskPressure",
+            "False",
+            &created,
+            "KubeletHasNoDiskPressure",
+            "kubelet has no disk pressure",
+        ),
+        (
+            "PIDPressure",
+            "False",
+            &created,
+            "KubeletHasSufficientPID",
+            "kubelet has sufficient PID available",
+        ),
+        ("Ready", "True", &ready_at, "KubeletReady", "kubelet is posting ready status"),
+    ] {
+        b.push_str(&format!("  {t} \t{st} \t{hb} \t{since} \t{reason} \t{msg}\n"));
+    }
+    b.push_str(&format!(
+        "Addresses:\n  InternalIP:\t{}\n  Hostname:\t{}\n",
+        n.internal_ip, n.meta.name
+    ));
+    let resources =
+        "  cpu:\t8\n  ephemeral-storage:\t1055762868Ki\n  hugepages-1Gi:\t0\n  hugepages-2Mi:\t0\n  memory:\t32859548Ki\n  pods:\t110\n";
+    b.push_str("Capacity:\n");
+    b.push_str(resources);
+    b.push_str("Allocatable:\n");
+    b.push_str(resources);
+    let uid = &n.meta.uid;
+    let hex = crate::printers::object::hex64;
+    b.push_str("System Info:\n");
+    b.push_str(&format!("  Machine ID:\t{}\n", hex(uid, "machine").get(..32).unwrap_or("")));
+    b.push_str(&format!("  System UUID:\t{uid}\n"));
+    b.push_str(&format!("  Boot ID:\t{}\n", hex(uid, "boot").get(..32).unwrap_or("")));
+    b.push_str("  Kernel Version:\t6.8.0-48-generic\n  OS Image:\tUbuntu 22.04.4 LTS\n  Operating System:\tlinux\n");
+    b.push_str("  Architecture:\tamd64\n  Container Runtime Version:\tdocker://27.2.0\n");
+    b.push_str("  Kubelet Version:\tv1.31.0\n  Kube-Proxy Version:\t\n");
+    let cidr = format!("{}/{}", n.pod_cidr.0, n.pod_cidr.1);
+    b.push_str(&format!("PodCIDR:\t{cidr}\nPodCIDRs:\t{cidr}\n"));
+    // `status.phase!=Failed,status.phase!=Succeeded` on this node, in the server's order.
+    let pods: Vec<&Pod> = store
+        .pods(None)
+        .filter(|p| p.spec.node_name.as_deref() == Some(n.meta.name.as_str()))
+        .filter(|p| !matches!(p.status.phase, PodPhase::Succeeded | PodPhase::Failed))
+        .collect();
+    b.push_str(&format!("Non-terminated Pods:\t({} in total)\n", pods.len()));
+    b.push_str("  Namespace\tName\t\tCPU Requests\tCPU Limits\tMemory Requests\tMemory Limits\tAge\n");
+    b.push_str("  ---------\t----\t\t------------\t----------\t---------------\t-------------\t---\n");
+    let mem_pct = |mib: u64| pct(mib * 1024 * 1024, NODE_MEMORY_BYTES);
+    let (mut cpu_req, mut cpu_lim, mut mem_req, mut mem_lim) = (0, 0, 0, 0);
+    for p in &pods {
+        let ((cr, mr), (cl, ml)) = system_pod_resources(p);
+        cpu_req += cr;
+        cpu_lim += cl;
+        mem_req += mr;
+        mem_lim += ml;
+        b.push_str(&format!(
+            "  {}\t{}\t\t{} ({}%)\t{} ({}%)\t{} ({}%)\t{} ({}%)\t{}\n",
+            p.meta.namespace,
+            p.meta.name,
+            cpu_quantity(cr),
+            pct(cr, NODE_CPU_MILLI),
+            cpu_quantity(cl),
+            pct(cl, NODE_CPU_MILLI),
+            mem_quantity(mr),
+            mem_pct(mr),
+            mem_quantity(ml),
+            mem_pct(ml),
+            crate::time::human_duration(now.secs_since(p.meta.creation) as i64)
+        ));
+    }
+    b.push_str("Allocated resources:\n  (Total limits may be over 100 percent, i.e., overcommitted.)\n");
+    b.push_str("  Resource\tRequests\tLimits\n  --------\t--------\t------\n");
+    b.push_str(&format!(
+        "  cpu\t{} ({}%)\t{} ({}%)\n",
+        cpu_quantity(cpu_req),
+        pct(cpu_req, NODE_CPU_MILLI),
+        cpu_quantity(cpu_lim),
+        pct(cpu_lim, NODE_CPU_MILLI)
+    ));
+    b.push_str(&format!(
+        "  memory\t{} ({}%)\t{} ({}%)\n",
+        mem_quantity(mem_req),
+        mem_pct(mem_req),
+        mem_quantity(mem_lim),
+        mem_pct(mem_lim)
+    ));
+    b.push_str("  ephemeral-storage\t0 (0%)\t0 (0%)\n  hugepages-1Gi\t0 (0%)\t0 (0%)\n  hugepages-2Mi\t0 (0%)\t0 (0%)\n");
     finish(b, Some(events))
 }
 

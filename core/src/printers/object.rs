@@ -31,7 +31,7 @@ fn suffix(uid: &str, salt: &str, n: usize) -> String {
 }
 
 /// 64 hex digits from a uid (container IDs).
-fn hex64(uid: &str, salt: &str) -> String {
+pub(crate) fn hex64(uid: &str, salt: &str) -> String {
     let mut h = fnv32a(format!("{uid}{salt}").as_bytes());
     let mut s = String::new();
     for _ in 0..8 {
@@ -41,6 +41,13 @@ fn hex64(uid: &str, salt: &str) -> String {
     s
 }
 
+/// What kubeadm and the kubelet annotate a minikube (docker driver) node with.
+pub(crate) const NODE_ANNOTATIONS: [(&str, &str); 3] = [
+    ("kubeadm.alpha.kubernetes.io/cri-socket", "unix:///var/run/cri-dockerd.sock"),
+    ("node.alpha.kubernetes.io/ttl", "0"),
+    ("volumes.kubernetes.io/controller-managed-attach-detach", "true"),
+];
+
 fn metadata(obj: &Object) -> Value {
     let m = obj.meta();
     let mut md = Map::new();
@@ -49,6 +56,11 @@ fn metadata(obj: &Object) -> Value {
         Object::Deployment(d) => {
             ann.entry("deployment.kubernetes.io/revision".into()).or_insert_with(|| "1".into());
             let _ = d;
+        }
+        Object::Node(_) => {
+            for (k, v) in NODE_ANNOTATIONS {
+                ann.entry(k.to_string()).or_insert_with(|| v.to_string());
+            }
         }
         Object::ReplicaSet(rs) if rs.meta.owner.is_some() => {
             ann.entry("deployment.kubernetes.io/desired-replicas".into())

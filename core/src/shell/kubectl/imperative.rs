@@ -655,6 +655,7 @@ pub(super) fn describe(c: &mut Cluster, args: &Args, ns: &str) -> Outcome {
             Object::Endpoints(e) => pd::endpoints(e, &events),
             Object::Pod(p) => pd::pod(p, c.now, &events),
             Object::Deployment(d) => pd::deployment(&c.store, d, &events),
+            Object::Node(n) => pd::node(&c.store, n, c.now, &events),
             other => {
                 errs.push_str(&format!(
                     "sdplay: `kubectl describe {}` is not simulated yet\n",
