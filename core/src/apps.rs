@@ -6,31 +6,90 @@
 //! generic page naming its Pod on its declared container ports; anything else is refused.
 
 use crate::model::*;
+use crate::time::SimTime;
+
+/// Apache httpd's `htdocs/index.html` (45 bytes, mtime 2007-06-11 18:53:14).
+const HTTPD_INDEX: &str = "<html><body><h1>It works!</h1></body></html>\n";
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct HttpResponse {
+    /// The status line's protocol (`HTTP/1.1`; Go's TLS server answers plain HTTP in 1.0).
+    pub version: &'static str,
     pub status: u16,
     pub reason: &'static str,
+    /// `Content-Type`, empty when the server sends none.
     pub content_type: &'static str,
+    /// Every header in the order the server writes them (Content-Type and Content-Length
+    /// included where the server sends them).
+    pub headers: Vec<(&'static str, String)>,
     pub body: String,
 }
 
-fn ok(content_type: &'static str, body: String) -> HttpResponse {
+/// What a connection to a listening port gets back.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Answer {
+    Http(HttpResponse),
+    /// The server reads the request as something else and closes without a byte
+    /// (curl: `(52) Empty reply from server`) after `after_ms`.
+    Empty {
+        after_ms: u64,
+    },
+}
+
+/// The RFC 7231 `Date` (IMF-fixdate) of a simulated instant, as servers send it.
+pub fn http_date(t: SimTime) -> String {
+    // rfc3339 is "YYYY-MM-DDTHH:MM:SSZ".
+    let r = t.rfc3339();
+    let num = |a: usize, b: usize| r.get(a..b).and_then(|x| x.parse::<i64>().ok()).unwrap_or(0);
+    let (y, m, d) = (num(0, 4), num(5, 7), num(8, 10));
+    // Sakamoto's day of the week (0 = Sunday).
+    const T: [i64; 12] = [0, 3, 2, 5, 0, 3, 5, 1, 4, 6, 2, 4];
+    let yy = if m < 3 { y - 1 } else { y };
+    let dow = (yy + yy / 4 - yy / 100 + yy / 400 + T[((m - 1).clamp(0, 11)) as usize] + d).rem_euclid(7);
+    const DAYS: [&str; 7] = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
+    const MONTHS: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+    format!(
+        "{}, {d:02} {} {y} {} GMT",
+        DAYS[dow as usize],
+        MONTHS[((m - 1).clamp(0, 11)) as usize],
+        r.get(11..19).unwrap_or("00:00:00")
+    )
+}
+
+/// A response from a Go `net/http` server: handler headers sorted, then Date, Content-Length
+/// and the sniffed Content-Type (`chunkWriter.writeHeader`; none for an empty body).
+fn go_response(now: SimTime, status: u16, reason: &'static str, extra: &[(&'static str, &str)], body: String) -> HttpResponse {
+    let mut headers: Vec<(&'static str, String)> = extra.iter().map(|(k, v)| (*k, v.to_string())).collect();
+    headers.sort_by(|a, b| a.0.cmp(b.0));
+    headers.push(("Date", http_date(now)));
+    headers.push(("Content-Length", body.len().to_string()));
+    let content_type = if body.is_empty() {
+        ""
+    } else if body.trim_start().starts_with("<html") || body.trim_start().starts_with("<!DOCTYPE") {
+        "text/html; charset=utf-8"
+    } else {
+        "text/plain; charset=utf-8"
+    };
+    if !content_type.is_empty() {
+        headers.push(("Content-Type", content_type.to_string()));
+    }
     HttpResponse {
-        status: 200,
-        reason: "OK",
+        version: "HTTP/1.1",
+        status,
+        reason,
         content_type,
+        headers,
         body,
     }
 }
 
-fn not_found() -> HttpResponse {
-    HttpResponse {
-        status: 404,
-        reason: "Not Found",
-        content_type: "text/plain; charset=utf-8",
-        body: "404 page not found\n".into(),
-    }
+/// Go's `http.NotFound`: `404 page not found`, with `X-Content-Type-Options: nosniff`.
+fn go_not_found(now: SimTime) -> HttpResponse {
+    let mut r = go_response(now, 404, "Not Found", &[], "404 page not found\n".into());
+    r.headers.retain(|(k, _)| *k != "Content-Type");
+    r.headers.insert(0, ("Content-Type", "text/plain; charset=utf-8".into()));
+    r.headers.insert(1, ("X-Content-Type-Options", "nosniff".into()));
+    r
 }
 
 /// The image's repository without registry and tag (`nginx:1.27` → `nginx`).
@@ -41,10 +100,51 @@ pub fn image_name(image: &str) -> &str {
 }
 
 pub fn image_tag(image: &str) -> &str {
-    let last = image.rsplit('/').next().unwrap_or(image);
+    let no_digest = image.split('@').next().unwrap_or(image);
+    let last = no_digest.rsplit('/').next().unwrap_or(no_digest);
     last.split_once(':').map(|(_, t)| t).unwrap_or("latest")
 }
 
+/// The nginx version an image tag implies (docker-library's `nginx` tags: `latest` and
+/// `mainline` follow mainline, `stable` the stable branch; `1.25` is that branch's last
+/// release). The newest versions sdplay knows are the ones the nginxinc/docker-nginx
+/// Dockerfiles it read pin (`NGINX_VERSION 1.29.1`).
+pub fn nginx_version(tag: &str) -> String {
+    let base = tag.split('-').next().unwrap_or(tag);
+    let known = [
+        ("1.19", "1.19.10"),
+        ("1.20", "1.20.2"),
+        ("1.21", "1.21.6"),
+        ("1.22", "1.22.1"),
+        ("1.23", "1.23.4"),
+        ("1.24", "1.24.0"),
+        ("1.25", "1.25.5"),
+        ("1.26", "1.26.3"),
+        ("1.27", "1.27.5"),
+        ("1.28", "1.28.0"),
+        ("1.29", "1.29.1"),
+    ];
+    match base {
+        "" | "latest" | "mainline" | "alpine" | "alpine-slim" | "perl" | "bookworm" => "1.29.1".into(),
+        "stable" => "1.28.0".into(),
+        b if b.matches('.').count() == 2 && b.split('.').all(|p| p.parse::<u32>().is_ok()) => b.to_string(),
+        b => known
+            .iter()
+            .find(|(k, _)| *k == b)
+            .map(|(_, v)| v.to_string())
+            .unwrap_or_else(|| "1.29.1".into()),
+    }
+}
+
+/// The Apache httpd version an `httpd` tag implies (`2.4`, `2`, `latest` → the newest 2.4).
+pub fn httpd_version(tag: &str) -> String {
+    let base = tag.split('-').next().unwrap_or(tag);
+    if base.matches('.').count() == 2 && base.split('.').all(|p| p.parse::<u32>().is_ok()) {
+        base.to_string()
+    } else {
+        "2.4.65".into()
+    }
+}
 const NGINX_INDEX: &str = "<!DOCTYPE html>
 <html>
 <head>
@@ -96,11 +196,17 @@ pub fn tcp_ports(c: &Container) -> Vec<u16> {
                 Vec::new()
             }
         }
-        "http-echo" => vec![arg_value(c, "-listen")
-            .and_then(|l| l.trim_start_matches(':').parse().ok())
-            .unwrap_or(5678)],
+        // http-echo exits with "Missing -text option OR ENV var TEXT is empty!" without -text.
+        "http-echo" => match arg_value(c, "-text").or_else(|| arg_value(c, "--text")) {
+            Some(t) if !t.is_empty() => vec![arg_value(c, "-listen")
+                .or_else(|| arg_value(c, "--listen"))
+                .and_then(|l| l.rsplit(':').next().and_then(|p| p.parse().ok()))
+                .unwrap_or(5678)],
+            _ => Vec::new(),
+        },
         "coredns" => vec![53, 8080, 8181, 9153],
         "kube-apiserver" => vec![8443],
+        // busybox's default command is `sh`: its httpd applet only listens if started.
         "ubuntu"
         | "debian"
         | "busybox"
@@ -135,44 +241,279 @@ pub fn listener(pod: &Pod, port: u16) -> Option<&Container> {
     pod.spec.containers.iter().find(|c| tcp_ports(c).contains(&port))
 }
 
-/// Answer an HTTP GET to `pod`:`port` for `path` from `client` (ip:port as the app sees it).
-pub fn http_get(pod: &Pod, port: u16, path: &str, client: &str) -> Option<HttpResponse> {
+/// `%`-decoding and `+` → space, as Go's `url.ParseQuery` does for `FormValue`.
+fn query_value(query: &str, key: &str) -> Option<String> {
+    let raw = query.split('&').find_map(|kv| {
+        let (k, v) = kv.split_once('=').unwrap_or((kv, ""));
+        (k == key).then_some(v)
+    })?;
+    let bytes = raw.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes.get(i) {
+            Some(b'+') => out.push(b' '),
+            Some(b'%') => {
+                let hex = raw.get(i + 1..i + 3).and_then(|h| u8::from_str_radix(h, 16).ok());
+                match hex {
+                    Some(b) => {
+                        out.push(b);
+                        i += 2;
+                    }
+                    None => return Some(String::new()),
+                }
+            }
+            Some(b) => out.push(*b),
+            None => {}
+        }
+        i += 1;
+    }
+    Some(String::from_utf8_lossy(&out).into_owned())
+}
+
+/// Go's `time.Time.String()` of `time.Now()`: nanoseconds with trailing zeros dropped, and
+/// the monotonic reading `m=+<seconds since the process started>`.
+fn go_time_now(now: SimTime, started: SimTime) -> String {
+    let r = now.rfc3339();
+    let date = r.get(0..10).unwrap_or("2026-11-07");
+    let time = r.get(11..19).unwrap_or("00:00:00");
+    let ms = now.0 % 1000;
+    let frac = if ms == 0 {
+        String::new()
+    } else {
+        format!(".{:03}", ms).trim_end_matches('0').to_string()
+    };
+    let mono = now.0.saturating_sub(started.0);
+    format!("{date} {time}{frac} +0000 UTC m=+{}.{:03}000000", mono / 1000, mono % 1000)
+}
+
+fn plain(now: SimTime, server: Option<&str>, status: u16, reason: &'static str, ct: &'static str, body: String) -> HttpResponse {
+    let mut headers = Vec::new();
+    if let Some(s) = server {
+        headers.push(("Server", s.to_string()));
+    }
+    headers.push(("Date", http_date(now)));
+    headers.push(("Content-Type", ct.to_string()));
+    headers.push(("Content-Length", body.len().to_string()));
+    HttpResponse {
+        version: "HTTP/1.1",
+        status,
+        reason,
+        content_type: ct,
+        headers,
+        body,
+    }
+}
+
+/// Answer an HTTP GET to `pod`:`port` for `path` from `client` (ip:port as the app sees it)
+/// at simulated time `now`. `None`: nothing listens there (the kernel answers RST).
+pub fn answer(pod: &Pod, port: u16, path: &str, client: &str, now: SimTime) -> Option<Answer> {
     let c = listener(pod, port)?;
     let name = image_name(&c.image);
+    let tag = image_tag(&c.image);
     let (path, query) = path.split_once('?').unwrap_or((path, ""));
+    let hostname = pod.spec.hostname.clone().unwrap_or_else(|| pod.meta.name.clone());
     let r = match name {
         "k8sbook" => {
-            let tag = image_tag(&c.image);
             let env = tag.strip_prefix("text-").unwrap_or(tag).to_ascii_uppercase();
-            ok("text/plain; charset=utf-8", format!("Hello form the {env} Namespace!\nHostname: {}\n", pod.meta.name))
+            plain(
+                now,
+                None,
+                200,
+                "OK",
+                "text/plain; charset=utf-8",
+                format!("Hello form the {env} Namespace!\nHostname: {}\n", pod.meta.name),
+            )
         }
+        // nginx's default.conf: `root /usr/share/nginx/html; index index.html index.htm;`.
         "nginx" => {
+            let v = nginx_version(tag);
+            let server = format!("nginx/{v}");
             if path == "/" || path == "/index.html" {
-                ok("text/html", NGINX_INDEX.to_string())
+                let mut r = plain(now, Some(&server), 200, "OK", "text/html", NGINX_INDEX.to_string());
+                // The package's index.html mtime, as nginx's ETag "<mtime hex>-<size hex>".
+                // sdplay's stand-in for the file's mtime (the image's is not in any source read).
+                let mtime: u64 = 1_753_705_200;
+                r.headers.push(("Last-Modified", "Mon, 28 Jul 2025 12:20:00 GMT".into()));
+                r.headers.push(("Connection", "keep-alive".into()));
+                r.headers.push(("ETag", format!("\"{mtime:x}-{:x}\"", NGINX_INDEX.len())));
+                r.headers.push(("Accept-Ranges", "bytes".into()));
+                r
             } else {
-                HttpResponse { status: 404, reason: "Not Found", content_type: "text/html", body: "<html>\r\n<head><title>404 Not Found</title></head>\r\n<body>\r\n<center><h1>404 Not Found</h1></center>\r\n<hr><center>nginx/1.27.3</center>\r\n</body>\r\n</html>\r\n".into() }
+                let body = format!("<html>\r\n<head><title>404 Not Found</title></head>\r\n<body>\r\n<center><h1>404 Not Found</h1></center>\r\n<hr><center>{server}</center>\r\n</body>\r\n</html>\r\n");
+                let mut r = plain(now, Some(&server), 404, "Not Found", "text/html", body);
+                r.headers.push(("Connection", "keep-alive".into()));
+                r
             }
         }
-        "httpd" => ok("text/html", "<html><body><h1>It works!</h1></body></html>\n".into()),
-        "agnhost" => match path {
-            "/hostname" => ok("text/plain; charset=utf-8", pod.meta.name.clone()),
-            "/clientip" => ok("text/plain; charset=utf-8", client.to_string()),
-            "/echo" => {
-                let msg = query.split('&').find_map(|kv| kv.strip_prefix("msg=")).unwrap_or("");
-                ok("text/plain; charset=utf-8", msg.replace("%20", " ").replace('+', " "))
+        // httpd's htdocs/index.html, and core's 404 (ap_send_error_response).
+        "httpd" => {
+            let server = format!("Apache/{} (Unix)", httpd_version(tag));
+            if path == "/" || path == "/index.html" {
+                let body = HTTPD_INDEX.to_string();
+                let len = body.len();
+                HttpResponse {
+                    version: "HTTP/1.1",
+                    status: 200,
+                    reason: "OK",
+                    content_type: "text/html",
+                    headers: vec![
+                        ("Date", http_date(now)),
+                        ("Server", server),
+                        ("Last-Modified", "Mon, 11 Jun 2007 18:53:14 GMT".into()),
+                        ("ETag", "\"2d-432a5e4a73a80\"".into()),
+                        ("Accept-Ranges", "bytes".into()),
+                        ("Content-Length", len.to_string()),
+                        ("Content-Type", "text/html".into()),
+                    ],
+                    body,
+                }
+            } else {
+                let body = "<!DOCTYPE HTML PUBLIC \"-//IETF//DTD HTML 2.0//EN\">\n<html><head>\n<title>404 Not Found</title>\n</head><body>\n<h1>Not Found</h1>\n<p>The requested URL was not found on this server.</p>\n</body></html>\n".to_string();
+                HttpResponse {
+                    version: "HTTP/1.1",
+                    status: 404,
+                    reason: "Not Found",
+                    content_type: "text/html; charset=iso-8859-1",
+                    headers: vec![
+                        ("Date", http_date(now)),
+                        ("Server", server),
+                        ("Content-Length", body.len().to_string()),
+                        ("Content-Type", "text/html; charset=iso-8859-1".into()),
+                    ],
+                    body,
+                }
             }
-            "/" => ok("text/plain; charset=utf-8", format!("NOW: {}", "2026-11-25 00:00:00 +0000 UTC")),
-            _ => not_found(),
+        }
+        // agnhost netexec (test/images/agnhost/netexec/netexec.go): "/" is the catch-all.
+        "agnhost" => match path {
+            "/hostname" | "/hostName" => go_response(now, 200, "OK", &[], hostname),
+            "/clientip" => go_response(now, 200, "OK", &[], client.to_string()),
+            "/healthz" => go_response(now, 200, "OK", &[], String::new()),
+            "/echo" => {
+                let msg = query_value(query, "msg").unwrap_or_default();
+                match query_value(query, "code").filter(|c| !c.is_empty()) {
+                    None => go_response(now, 200, "OK", &[], msg),
+                    Some(code) => match code.parse::<u16>() {
+                        Ok(n) => {
+                            let reason = reason_phrase(n);
+                            go_response(now, n, reason, &[], msg)
+                        }
+                        Err(_) => go_response(
+                            now,
+                            200,
+                            "OK",
+                            &[],
+                            format!("argument 'code' must be an integer or empty, got {code:?}\n"),
+                        ),
+                    },
+                }
+            }
+            "/dial" | "/exit" | "/redirect" | "/shell" | "/shutdown" | "/upload" => go_response(
+                now,
+                501,
+                "Not Implemented",
+                &[],
+                format!("sdplay does not simulate agnhost netexec {path}\n"),
+            ),
+            _ => go_response(
+                now,
+                200,
+                "OK",
+                &[],
+                format!("NOW: {}", go_time_now(now, pod.status.started.unwrap_or(pod.meta.creation))),
+            ),
         },
-        "http-echo" => ok("text/plain; charset=utf-8", format!("{}\n", arg_value(c, "-text").unwrap_or_else(|| "hello-world".into()))),
+        // hashicorp/http-echo main.go: `fmt.Fprintln(w, text)` on "/", `{"status":"ok"}` on
+        // /health, with X-App-Name / X-App-Version from withAppHeaders.
+        "http-echo" => {
+            let text = arg_value(c, "-text").or_else(|| arg_value(c, "--text")).unwrap_or_default();
+            let version = if tag == "latest" || tag.starts_with('1') {
+                "1.0.0"
+            } else {
+                tag.trim_start_matches('v')
+            };
+            // withAppHeaders came with 1.0; 0.2.x answered without them.
+            let with_app = [("X-App-Name", "http-echo"), ("X-App-Version", version)];
+            let app: &[(&'static str, &str)] = if version.starts_with('0') { &[] } else { &with_app };
+            if path == "/health" {
+                go_response(now, 200, "OK", app, "{\"status\":\"ok\"}\n".into())
+            } else {
+                go_response(now, 200, "OK", app, format!("{text}\n"))
+            }
+        }
         "coredns" => match (port, path) {
-            (8080, "/health") | (8181, "/ready") => ok("text/plain; charset=utf-8", "OK".into()),
-            (9153, "/metrics") => ok("text/plain; version=0.0.4; charset=utf-8", "# HELP coredns_build_info A metric with a constant '1' value labeled by version, revision, and goversion from which CoreDNS was built.\n# TYPE coredns_build_info gauge\ncoredns_build_info{goversion=\"go1.20.7\",revision=\"ae2bbc2\",version=\"1.11.1\"} 1\n".into()),
-            _ => not_found(),
+            // dns.Server reads "GE" as a 2-byte length prefix (18245 bytes), waits
+            // ReadTimeout (2 s) for the rest and closes.
+            (53, _) => return Some(Answer::Empty { after_ms: 2_000 }),
+            (8080, "/health") | (8181, "/ready") => go_response(now, 200, "OK", &[], "OK".into()),
+            (9153, "/metrics") => {
+                let mut r = go_response(now, 200, "OK", &[], "# HELP coredns_build_info A metric with a constant '1' value labeled by version, revision, and goversion from which CoreDNS was built.\n# TYPE coredns_build_info gauge\ncoredns_build_info{goversion=\"go1.20.7\",revision=\"ae2bbc2\",version=\"1.11.1\"} 1\n".into());
+                for h in r.headers.iter_mut() {
+                    if h.0 == "Content-Type" {
+                        h.1 = "text/plain; version=0.0.4; charset=utf-8".into();
+                    }
+                }
+                r.content_type = "text/plain; version=0.0.4; charset=utf-8";
+                r
+            }
+            _ => go_not_found(now),
         },
-        _ => ok("text/html", format!("<html><body><h1>{}</h1><p>Served by Pod {} in namespace {}</p></body></html>\n", c.image, pod.meta.name, pod.meta.namespace)),
+        // Go's TLS server answering a plain-HTTP request (crypto/tls + net/http server.go).
+        "kube-apiserver" => HttpResponse {
+            version: "HTTP/1.0",
+            status: 400,
+            reason: "Bad Request",
+            content_type: "",
+            headers: Vec::new(),
+            body: "Client sent an HTTP request to an HTTPS server.\n".into(),
+        },
+        _ => plain(
+            now,
+            None,
+            200,
+            "OK",
+            "text/html",
+            format!(
+                "<html><body><h1>{}</h1><p>Served by Pod {} in namespace {}</p></body></html>\n",
+                c.image, pod.meta.name, pod.meta.namespace
+            ),
+        ),
     };
-    Some(r)
+    Some(Answer::Http(r))
+}
+
+/// Go's `http.StatusText` for the codes an `/echo?code=` is likely to ask for.
+fn reason_phrase(code: u16) -> &'static str {
+    match code {
+        200 => "OK",
+        201 => "Created",
+        204 => "No Content",
+        301 => "Moved Permanently",
+        302 => "Found",
+        304 => "Not Modified",
+        307 => "Temporary Redirect",
+        400 => "Bad Request",
+        401 => "Unauthorized",
+        403 => "Forbidden",
+        404 => "Not Found",
+        412 => "Precondition Failed",
+        417 => "Expectation Failed",
+        418 => "I'm a teapot",
+        500 => "Internal Server Error",
+        502 => "Bad Gateway",
+        503 => "Service Unavailable",
+        504 => "Gateway Timeout",
+        _ => "",
+    }
+}
+
+/// The body an HTTP GET gets, for callers that only want the page (old interface).
+pub fn http_get(pod: &Pod, port: u16, path: &str, client: &str) -> Option<HttpResponse> {
+    match answer(pod, port, path, client, SimTime::ZERO)? {
+        Answer::Http(r) => Some(r),
+        Answer::Empty { .. } => None,
+    }
 }
 
 /// Which stub resolver the image's libc provides, and which tools it ships.
@@ -263,6 +604,25 @@ pub fn image_info(image: &str) -> ImageInfo {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn http_date_is_imf_fixdate() {
+        // SimTime 0 is the cluster's creation; the weekday follows the date.
+        let d = http_date(SimTime::ZERO);
+        let r = SimTime::ZERO.rfc3339();
+        assert!(d.ends_with(" GMT") && d.len() == 29, "{d}");
+        assert!(d.contains(&r[11..19]));
+    }
+
+    #[test]
+    fn form_values_decode_like_go() {
+        assert_eq!(query_value("msg=hi%20there&code=", "msg").as_deref(), Some("hi there"));
+        assert_eq!(query_value("msg=a+b", "msg").as_deref(), Some("a b"));
+        assert_eq!(query_value("x=1", "msg"), None);
+        assert_eq!(query_value("msg=%zz", "msg").as_deref(), Some(""));
+        assert_eq!(nginx_version("1.27"), "1.27.5");
+        assert_eq!(nginx_version("1.25.3-alpine"), "1.25.3");
+    }
 
     #[test]
     fn image_names() {

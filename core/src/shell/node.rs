@@ -11,6 +11,10 @@ use crate::proxy::{rules, ProxyMode};
 
 use super::{Outcome, Shell};
 
+/// curl for Pods and nodes (shared with `pod.rs`).
+#[path = "curl.rs"]
+pub(super) mod curl;
+
 impl Shell {
     pub(crate) fn on_node(&mut self, c: &mut Cluster, node: &str, argv: &[String]) -> Outcome {
         match argv[0].as_str() {
@@ -44,58 +48,11 @@ fn proxy_mode(c: &mut Cluster, args: &[String]) -> Outcome {
     Outcome::ok(format!("kube-proxy restarted in {m} mode\n"))
 }
 
-/// `curl [-s] [http://]IP[:PORT][/PATH]` from the node itself: NodePorts on the node's IP,
-/// ClusterIPs (trapped by the node's own kernel), Pod IPs. The node has no cluster DNS.
+/// `curl` from the node itself: NodePorts on the node's IP, ClusterIPs (trapped by the node's
+/// own kernel), Pod IPs. The node does not use cluster DNS, so only addresses work.
 fn curl(c: &mut Cluster, node: &str, args: &[String]) -> Outcome {
-    let Some(url) = args.iter().find(|a| !a.starts_with('-')) else {
-        return Outcome::err("curl: try 'curl --help' or 'curl --manual' for more information\n", 2);
-    };
-    let rest = url.strip_prefix("http://").unwrap_or(url);
-    if url.starts_with("https://") {
-        return Outcome::err("sdplay: curl on a node only speaks http://\n", 1);
-    }
-    let (hostport, path) = match rest.find('/') {
-        Some(i) => (&rest[..i], &rest[i..]),
-        None => (rest, "/"),
-    };
-    let (host, port) = match hostport.rsplit_once(':') {
-        Some((h, p)) => match p.parse::<u16>() {
-            Ok(p) => (h, p),
-            Err(_) => {
-                return Outcome::err(
-                    "curl: (3) URL rejected: Port number was not a decimal number between 0 and 65535\n",
-                    3,
-                )
-            }
-        },
-        None => (hostport, 80),
-    };
-    let Ok(ip) = host.parse::<Ipv4Addr>() else {
-        return Outcome::err(format!("curl: (6) Could not resolve host: {host}\n"), 6);
-    };
     let from = crate::netpath::Origin::Node(node.to_string());
-    match c.connect(&from, ip, port) {
-        Ok(conn) => {
-            let Some(pod) = c.store.pod(&conn.namespace, &conn.pod).cloned() else {
-                return Outcome::err("curl: (56) Recv failure: Connection reset by peer\n", 56);
-            };
-            match crate::apps::http_get(&pod, conn.port, path, &conn.client) {
-                Some(r) => Outcome::ok(r.body),
-                None => Outcome::err(
-                    format!("curl: (7) Failed to connect to {host} port {port} after 0 ms: Couldn't connect to server\n"),
-                    7,
-                ),
-            }
-        }
-        Err(crate::netpath::ConnError::Refused) => Outcome::err(
-            format!("curl: (7) Failed to connect to {host} port {port} after 0 ms: Couldn't connect to server\n"),
-            7,
-        ),
-        Err(crate::netpath::ConnError::Timeout) => Outcome::err(
-            format!("curl: (28) Failed to connect to {host} port {port} after 134110 ms: Couldn't connect to server\n"),
-            28,
-        ),
-    }
+    curl::curl(c, &from, args, &mut |_, _| None)
 }
 
 const IPVS_HEADER: &str = "IP Virtual Server version 1.2.1 (size=4096)\n";

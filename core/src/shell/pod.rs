@@ -5,7 +5,7 @@
 use crate::apps;
 use crate::cluster::Cluster;
 use crate::model::*;
-use crate::netpath::{ConnError, Origin};
+use crate::netpath::Origin;
 
 use super::{Location, Outcome, Shell};
 
@@ -124,105 +124,17 @@ impl Shell {
     }
 
     fn curl(&mut self, c: &mut Cluster, pod: &Pod, args: &[String]) -> Outcome {
-        let mut url = None;
-        let mut include = false;
-        let mut silent = false;
-        let mut it = args.iter();
-        while let Some(a) = it.next() {
-            match a.as_str() {
-                "-i" | "--include" => include = true,
-                "-s" | "--silent" | "-sS" => silent = true,
-                "-m" | "--max-time" | "-H" | "-o" | "-w" | "--connect-timeout" => {
-                    it.next();
-                }
-                s if s.starts_with('-') => {}
-                s => url = Some(s.to_string()),
-            }
-        }
-        let Some(url) = url else {
-            return Outcome::err("curl: try 'curl --help' or 'curl --manual' for more information\n", 2);
-        };
-        let rest = url.strip_prefix("http://").unwrap_or(&url);
-        if url.starts_with("https://") {
-            return Outcome::err("curl: (60) SSL certificate problem: unable to get local issuer certificate\nMore details here: https://curl.se/docs/sslcerts.html\n\ncurl failed to verify the legitimacy of the server and therefore could not\nestablish a secure connection to it. To learn more about this situation and\nhow to fix it, please visit the web page mentioned above.\n", 60);
-        }
-        let (hostport, path) = match rest.find('/') {
-            Some(i) => (&rest[..i], &rest[i..]),
-            None => (rest, "/"),
-        };
-        let (host, port) = match hostport.rsplit_once(':') {
-            Some((h, p)) => match p.parse::<u16>() {
-                Ok(p) => (h.to_string(), p),
-                Err(_) => {
-                    return Outcome::err(
-                        "curl: (3) URL rejected: Port number was not a decimal number between 0 and 65535\n".to_string(),
-                        3,
-                    )
-                }
-            },
-            None => (hostport.to_string(), 80),
-        };
-        let ip = match host.parse::<std::net::Ipv4Addr>() {
-            Ok(ip) => ip,
-            Err(_) => match c.resolve_in_pod(pod, &host, Self::musl(pod)) {
-                Ok(res) => match res.answer.and_then(|(_, a)| a.first().copied()) {
-                    Some(ip) => ip,
-                    None => {
-                        return Outcome::err(
-                            if silent {
-                                String::new()
-                            } else {
-                                format!("curl: (6) Could not resolve host: {host}\n")
-                            },
-                            6,
-                        )
-                    }
-                },
-                Err(_) => return Outcome::err(format!("curl: (6) Could not resolve host: {host}\n"), 6),
-            },
-        };
         let origin = Origin::Pod {
             namespace: pod.meta.namespace.clone(),
             name: pod.meta.name.clone(),
         };
-        match c.connect(&origin, ip, port) {
-            Ok(conn) => {
-                let Some(target) = c.store.pod(&conn.namespace, &conn.pod).cloned() else {
-                    return Outcome::err("curl: (56) Recv failure: Connection reset by peer\n", 56);
-                };
-                match apps::http_get(&target, conn.port, path, &conn.client) {
-                    Some(r) => {
-                        let mut out = String::new();
-                        if include {
-                            out.push_str(&format!(
-                                "HTTP/1.1 {} {}\r\nContent-Type: {}\r\nContent-Length: {}\r\n\r\n",
-                                r.status,
-                                r.reason,
-                                r.content_type,
-                                r.body.len()
-                            ));
-                        }
-                        out.push_str(&r.body);
-                        Outcome::ok(out)
-                    }
-                    None => Outcome::err(
-                        format!("curl: (7) Failed to connect to {host} port {port} after 0 ms: Couldn't connect to server\n"),
-                        7,
-                    ),
-                }
-            }
-            Err(ConnError::Refused) => Outcome::err(
-                format!("curl: (7) Failed to connect to {host} port {port} after 0 ms: Couldn't connect to server\n"),
-                7,
-            ),
-            Err(ConnError::Timeout) => {
-                c.advance_ms(134_000);
-                Outcome::err(
-                    format!("curl: (28) Failed to connect to {host} port {port} after 134110 ms: Couldn't connect to server\n"),
-                    28,
-                )
-            }
-        }
+        let musl = Self::musl(pod);
+        super::node::curl::curl(c, &origin, args, &mut |c, host| {
+            c.resolve_in_pod(pod, host, musl)
+                .ok()
+                .and_then(|r| r.answer)
+                .and_then(|(_, a)| a.first().copied())
+        })
     }
 
     fn apt(&mut self, c: &mut Cluster, pod: &Pod, args: &[String]) -> Outcome {
