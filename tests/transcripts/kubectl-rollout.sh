@@ -6,6 +6,8 @@ sleep 10
 kubectl get deploy,rs
 kubectl apply -f rollout-web-1.28.yml
 kubectl get rs
+kubectl get deploy web
+kubectl describe deploy web
 sleep 1
 kubectl get rs
 sleep 2

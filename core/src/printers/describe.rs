@@ -511,7 +511,16 @@ pub fn deployment(store: &Store, d: &Deployment, events: &[EventLine]) -> String
     ann.entry("deployment.kubernetes.io/revision".into()).or_insert_with(|| "1".into());
     annotations_multiline(&mut b, "Annotations", &ann);
     b.push_str(&format!("Selector:\t{}\n", selector_string(&d.selector)));
-    let unavailable = (d.replicas - d.status.available).max(0);
+    // `calculateStatus`: unavailable counts against every owned ReplicaSet's spec replicas
+    // (during a surge that is more than the Deployment's).
+    let owned_spec: i64 = store
+        .list(Kind::ReplicaSet, Some(&d.meta.namespace))
+        .filter_map(|o| match o {
+            Object::ReplicaSet(rs) if rs.meta.owner.as_ref().is_some_and(|r| r.uid == d.meta.uid) => Some(rs.replicas),
+            _ => None,
+        })
+        .sum();
+    let unavailable = (owned_spec - d.status.available).max(0);
     b.push_str(&format!(
         "Replicas:\t{} desired | {} updated | {} total | {} available | {unavailable} unavailable\n",
         d.replicas, d.status.updated, d.status.replicas, d.status.available
@@ -527,7 +536,10 @@ pub fn deployment(store: &Store, d: &Deployment, events: &[EventLine]) -> String
         describe_container(&mut b, c, None, "  ");
     }
     b.push_str("  Volumes:\t<none>\n  Node-Selectors:\t<none>\n  Tolerations:\t<none>\n");
-    let available = d.status.available >= d.replicas;
+    // `Available` once availableReplicas >= replicas - maxUnavailable (sync.go).
+    let (_, max_unavailable) = crate::controllers::workloads::rolling_fenceposts(d.replicas.max(0));
+    let available = d.status.available >= d.replicas - max_unavailable;
+    let complete = d.status.updated == d.replicas && d.status.replicas == d.replicas && d.status.available == d.replicas;
     b.push_str("Conditions:\n  Type\tStatus\tReason\n  ----\t------\t------\n");
     b.push_str(&format!(
         "  Available \t{}\t{}\n",
@@ -538,7 +550,10 @@ pub fn deployment(store: &Store, d: &Deployment, events: &[EventLine]) -> String
             "MinimumReplicasUnavailable"
         }
     ));
-    b.push_str("  Progressing \tTrue\tNewReplicaSetAvailable\n");
+    b.push_str(&format!(
+        "  Progressing \tTrue\t{}\n",
+        if complete { "NewReplicaSetAvailable" } else { "ReplicaSetUpdated" }
+    ));
     let hash = crate::controllers::workloads::pod_template_hash(&d.template, d.collision_count);
     let new_name = format!("{}-{hash}", d.meta.name);
     let mut old = Vec::new();
