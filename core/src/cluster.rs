@@ -397,7 +397,8 @@ impl Cluster {
                             errors: vec![FieldError {
                                 field: "spec.clusterIPs[0]".into(),
                                 kind: FieldErrorKind::Invalid {
-                                    value: format!("\"{ip}\""),
+                                    // `validateUpgradeDowngradeClusterIPs` reports the whole `clusterIPs`.
+                                    value: format!("[]string{{\"{ip}\"}}"),
                                     detail: "may not change once set".into(),
                                 },
                             }],

@@ -15,5 +15,6 @@ kubectl apply -f val-web.yml
 kubectl apply -f val-web-v2.yml
 kubectl apply -f val-ips.yml
 kubectl apply -f val-ip-out-of-range.yml
+kubectl apply -f val-ip-changed.yml
 kubectl apply -f val-nodeports.yml
 kubectl get svc
