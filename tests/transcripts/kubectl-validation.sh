@@ -3,6 +3,7 @@
 # apply's created/configured/unchanged (kubectl pkg/cmd/apply).
 kubectl apply -f val-ent.yml
 kubectl apply -f val-two-errors.yml
+kubectl apply -f val-deploy-no-selector.yml
 kubectl apply -f val-mixed.yml
 kubectl apply -f val-many.yml
 kubectl get svc,cm

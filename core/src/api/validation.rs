@@ -207,9 +207,12 @@ fn validate_workload(sel: &LabelSelector, t: &PodTemplate, replicas: i64, errs: 
     if replicas < 0 {
         errs.push(invalid("spec.replicas", replicas.to_string(), "must be greater than or equal to 0"));
     }
+    // A missing selector is `Required`, and (as `labels.Nothing()`) matches no template either
+    // (ValidateDeploymentSpec, ValidatePodTemplateSpecForReplicaSet).
     if sel.is_empty() {
         errs.push(required("spec.selector", None));
-    } else if !sel.matches(&t.labels) {
+    }
+    if sel.is_empty() || !sel.matches(&t.labels) {
         let labels: Vec<String> = t.labels.iter().map(|(k, v)| format!("{k:?}:{v:?}")).collect();
         errs.push(invalid(
             "spec.template.metadata.labels",
