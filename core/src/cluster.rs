@@ -163,7 +163,8 @@ impl Cluster {
     /// Record a trace event at the current time.
     pub(crate) fn emit(&mut self, step: Step, summary: String, why: impl Into<String>, objects: Vec<ObjKey>) {
         let now = self.now;
-        self.trace.push(now, step, summary, why, objects);
+        let version = self.store.version();
+        self.trace.push(now, step, summary, why, objects, version);
     }
 
     /// Store an object (new or changed) and enqueue everything that depends on it.

@@ -82,26 +82,38 @@ impl Playground {
     /// Run one command line exactly as typed in the terminal.
     pub fn run(&mut self, line: &str, files: &dyn Files) -> CommandResult {
         let prompt = self.prompt();
-        let start = self.cluster.trace.len();
+        let start = self.cluster.trace.next_seq();
         let out = self.shell.run(&mut self.cluster, files, line);
         self.cluster.settle();
         CommandResult {
             prompt,
             output: out.output,
             status: out.status,
-            trace: self.cluster.trace.since(start).to_vec(),
+            trace: self.cluster.trace.since_seq(start).to_vec(),
         }
     }
 
     /// Advance simulated time (the page calls this with elapsed wall time).
     pub fn advance_ms(&mut self, ms: u64) -> Vec<TraceEvent> {
-        let start = self.cluster.trace.len();
+        let start = self.cluster.trace.next_seq();
         self.cluster.advance_ms(ms);
-        self.cluster.trace.since(start).to_vec()
+        self.cluster.trace.since_seq(start).to_vec()
     }
 
     pub fn trace(&self) -> &[TraceEvent] {
         self.cluster.trace.events()
+    }
+
+    /// The cluster's objects as they were when trace event `seq` happened (for stepping back
+    /// through the timeline), or `None` if that event or its state is no longer retained.
+    pub fn store_at(&self, seq: u64) -> Option<api::Store> {
+        let e = self.cluster.trace.get(seq)?;
+        self.cluster.store.state_at(e.store_version)
+    }
+
+    /// Tab completion for the current line (see [`shell::complete`]).
+    pub fn complete(&self, line: &str, files: &dyn Files) -> Vec<String> {
+        shell::complete::complete(&self.shell, &self.cluster, files, line)
     }
 }
 

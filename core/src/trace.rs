@@ -96,6 +96,9 @@ pub struct TraceEvent {
     /// Why it happens (the mechanism), one line.
     pub why: String,
     pub objects: Vec<ObjKey>,
+    /// The store's version when this happened: `Store::state_at(store_version)` is the cluster
+    /// as it was at this step.
+    pub store_version: u64,
 }
 
 impl fmt::Display for TraceEvent {
@@ -104,15 +107,20 @@ impl fmt::Display for TraceEvent {
     }
 }
 
-/// An append-only event log.
+/// An append-only event log that keeps the last [`Trace::CAP`] events (sequence numbers keep
+/// counting), so a long session cannot grow memory without bound.
 #[derive(Clone, Debug, Default)]
 pub struct Trace {
     events: Vec<TraceEvent>,
+    next_seq: u64,
 }
 
 impl Trace {
-    pub fn push(&mut self, time: SimTime, step: Step, summary: String, why: impl Into<String>, objects: Vec<ObjKey>) {
-        let seq = self.events.len() as u64;
+    pub const CAP: usize = 5000;
+
+    pub fn push(&mut self, time: SimTime, step: Step, summary: String, why: impl Into<String>, objects: Vec<ObjKey>, store_version: u64) {
+        let seq = self.next_seq;
+        self.next_seq += 1;
         self.events.push(TraceEvent {
             seq,
             time,
@@ -120,11 +128,35 @@ impl Trace {
             summary,
             why: why.into(),
             objects,
+            store_version,
         });
+        if self.events.len() > 2 * Self::CAP {
+            let drop = self.events.len() - Self::CAP;
+            self.events.drain(..drop);
+        }
     }
 
+    /// The retained events, oldest first.
     pub fn events(&self) -> &[TraceEvent] {
         &self.events
+    }
+
+    /// The sequence number the next event will get.
+    pub fn next_seq(&self) -> u64 {
+        self.next_seq
+    }
+
+    /// The event with sequence number `seq`, if still retained.
+    pub fn get(&self, seq: u64) -> Option<&TraceEvent> {
+        let first = self.events.first()?.seq;
+        self.events.get(usize::try_from(seq.checked_sub(first)?).ok()?)
+    }
+
+    /// Retained events with `seq >= from`.
+    pub fn since_seq(&self, from: u64) -> &[TraceEvent] {
+        let first = self.events.first().map_or(self.next_seq, |e| e.seq);
+        let skip = usize::try_from(from.saturating_sub(first)).unwrap_or(usize::MAX);
+        self.events.get(skip..).unwrap_or(&[])
     }
 
     pub fn len(&self) -> usize {
@@ -134,8 +166,23 @@ impl Trace {
     pub fn is_empty(&self) -> bool {
         self.events.is_empty()
     }
+}
 
-    pub fn since(&self, start: usize) -> &[TraceEvent] {
-        self.events.get(start..).unwrap_or(&[])
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cap_keeps_the_newest_and_seq_keeps_counting() {
+        let mut t = Trace::default();
+        for i in 0..(2 * Trace::CAP + 1) {
+            t.push(SimTime(i as u64), Step::Controller("x"), format!("e{i}"), "", vec![], 0);
+        }
+        assert_eq!(t.len(), Trace::CAP);
+        let last = (2 * Trace::CAP) as u64;
+        assert_eq!(t.get(last).map(|e| e.summary.as_str()), Some(format!("e{last}").as_str()));
+        assert!(t.get(0).is_none());
+        assert_eq!(t.since_seq(last).len(), 1);
+        assert_eq!(t.next_seq(), last + 1);
     }
 }

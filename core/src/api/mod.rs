@@ -14,10 +14,17 @@ use crate::model::*;
 use validation::FieldError;
 
 /// The object store: one ordered map, so listing a kind in a namespace is a sorted range scan.
+///
+/// Every write is also recorded in an undo log (the previous value of the key), so the page can
+/// show the cluster as it was at any trace event ([`Store::state_at`]) without snapshots. The
+/// log keeps the last [`Store::LOG_CAP`] changes; older states are no longer available.
 #[derive(Clone, Debug, Default)]
 pub struct Store {
     objects: BTreeMap<ObjKey, Object>,
     resource_version: u64,
+    log: Vec<(ObjKey, Option<Object>)>,
+    /// The version of `log[0]` (how many changes were dropped from the front).
+    log_base: u64,
 }
 
 impl Store {
@@ -37,11 +44,60 @@ impl Store {
     pub fn put(&mut self, mut obj: Object) -> Option<Object> {
         self.resource_version += 1;
         obj.meta_mut().resource_version = self.resource_version;
-        self.objects.insert(obj.key(), obj)
+        let key = obj.key();
+        let old = self.objects.insert(key.clone(), obj);
+        self.record(key, old.clone());
+        old
     }
 
     pub fn remove(&mut self, key: &ObjKey) -> Option<Object> {
-        self.objects.remove(key)
+        let old = self.objects.remove(key);
+        if old.is_some() {
+            self.record(key.clone(), old.clone());
+        }
+        old
+    }
+
+    /// Changes kept for [`Store::state_at`].
+    pub const LOG_CAP: usize = 8192;
+
+    fn record(&mut self, key: ObjKey, old: Option<Object>) {
+        self.log.push((key, old));
+        if self.log.len() > 2 * Self::LOG_CAP {
+            let drop = self.log.len() - Self::LOG_CAP;
+            self.log.drain(..drop);
+            self.log_base += drop as u64;
+        }
+    }
+
+    /// How many changes the store has seen (a trace event records this when it is emitted).
+    pub fn version(&self) -> u64 {
+        self.log_base + self.log.len() as u64
+    }
+
+    /// The objects as they were at `version`, or `None` if that is older than the undo log.
+    pub fn state_at(&self, version: u64) -> Option<Store> {
+        if version < self.log_base || version > self.version() {
+            return None;
+        }
+        let keep = (version - self.log_base) as usize;
+        let mut objects = self.objects.clone();
+        for (key, old) in self.log.iter().skip(keep).rev() {
+            match old {
+                Some(o) => {
+                    objects.insert(key.clone(), o.clone());
+                }
+                None => {
+                    objects.remove(key);
+                }
+            }
+        }
+        Some(Store {
+            objects,
+            resource_version: self.resource_version,
+            log: Vec::new(),
+            log_base: version,
+        })
     }
 
     /// Objects of one kind, in one namespace (`None`: all namespaces), sorted by namespace, name.
@@ -398,5 +454,34 @@ mod tests {
             two.aggregate_line(Some(("x.yml", "creating"))),
             "Error from server (Invalid): error when creating \"x.yml\": Service \"ent\" is invalid: [a: Required value, b: Required value]"
         );
+    }
+}
+
+#[cfg(test)]
+mod undo_tests {
+    use super::*;
+
+    fn ns(name: &str) -> Object {
+        Object::Namespace(Namespace {
+            meta: ObjectMeta {
+                name: name.into(),
+                ..Default::default()
+            },
+        })
+    }
+
+    #[test]
+    fn state_at_undoes_later_changes() {
+        let mut s = Store::default();
+        s.put(ns("a"));
+        let v1 = s.version();
+        s.put(ns("b"));
+        s.remove(&ObjKey::new(Kind::Namespace, "", "a"));
+        let then = s.state_at(v1).expect("retained");
+        assert!(then.namespace_exists("a"));
+        assert!(!then.namespace_exists("b"));
+        let now = s.state_at(s.version()).expect("current");
+        assert!(!now.namespace_exists("a") && now.namespace_exists("b"));
+        assert!(s.state_at(s.version() + 1).is_none());
     }
 }

@@ -7,6 +7,7 @@
 //! its output and exit status. Nothing here panics on any input.
 
 mod dnstools;
+pub mod complete;
 mod kubectl;
 mod node;
 mod pod;
