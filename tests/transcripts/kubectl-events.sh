@@ -7,6 +7,7 @@ sleep 8
 kubectl get events -n dev
 kubectl describe pod jump -n dev
 kubectl describe deploy enterprise -n dev
+kubectl describe rs -n dev
 kubectl scale deploy enterprise --replicas=3 -n dev
 sleep 5
 kubectl scale deploy enterprise --replicas=1 -n dev

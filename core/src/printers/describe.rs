@@ -526,16 +526,7 @@ pub fn deployment(store: &Store, d: &Deployment, events: &[EventLine]) -> String
         d.replicas, d.status.updated, d.status.replicas, d.status.available
     ));
     b.push_str("StrategyType:\tRollingUpdate\nMinReadySeconds:\t0\nRollingUpdateStrategy:\t25% max unavailable, 25% max surge\n");
-    b.push_str("Pod Template:\n");
-    labels_multiline(&mut b, "  Labels", &d.template.labels);
-    if !d.template.annotations.is_empty() {
-        annotations_multiline(&mut b, "  Annotations", &d.template.annotations);
-    }
-    b.push_str("  Containers:\n");
-    for c in &d.template.spec.containers {
-        describe_container(&mut b, c, None, "  ");
-    }
-    b.push_str("  Volumes:\t<none>\n  Node-Selectors:\t<none>\n  Tolerations:\t<none>\n");
+    pod_template(&mut b, &d.template);
     // `Available` once availableReplicas >= replicas - maxUnavailable (sync.go).
     let (_, max_unavailable) = crate::controllers::workloads::rolling_fenceposts(d.replicas.max(0));
     let available = d.status.available >= d.replicas - max_unavailable;
@@ -574,6 +565,68 @@ pub fn deployment(store: &Store, d: &Deployment, events: &[EventLine]) -> String
         let none = |v: Vec<String>| if v.is_empty() { "<none>".to_string() } else { v.join(", ") };
         b.push_str(&format!("OldReplicaSets:\t{}\nNewReplicaSet:\t{}\n", none(old), none(new)));
     }
+    finish(b, Some(events))
+}
+
+/// `DescribePodTemplate`.
+fn pod_template(b: &mut String, t: &PodTemplate) {
+    b.push_str("Pod Template:\n");
+    labels_multiline(b, "  Labels", &t.labels);
+    if !t.annotations.is_empty() {
+        annotations_multiline(b, "  Annotations", &t.annotations);
+    }
+    b.push_str("  Containers:\n");
+    for c in &t.spec.containers {
+        describe_container(b, c, None, "  ");
+    }
+    b.push_str("  Volumes:\t<none>\n  Node-Selectors:\t<none>\n  Tolerations:\t<none>\n");
+}
+
+/// `describeReplicaSet`: owner, replicas, the owned Pods by phase, the template, events.
+pub fn replicaset(store: &Store, rs: &ReplicaSet, events: &[EventLine]) -> String {
+    let mut b = String::new();
+    b.push_str(&format!(
+        "Name:\t{}\nNamespace:\t{}\nSelector:\t{}\n",
+        rs.meta.name,
+        rs.meta.namespace,
+        selector_string(&rs.selector)
+    ));
+    labels_multiline(&mut b, "Labels", &rs.meta.labels);
+    let mut ann = rs.meta.annotations.clone();
+    if let Some(owner) = rs.meta.owner.as_ref().filter(|o| o.kind == Kind::Deployment) {
+        // What the deployment controller annotates its ReplicaSets with.
+        let desired = match store.get(&ObjKey::new(Kind::Deployment, &rs.meta.namespace, &owner.name)) {
+            Some(Object::Deployment(d)) => d.replicas,
+            _ => rs.replicas,
+        };
+        let (surge, _) = crate::controllers::workloads::rolling_fenceposts(desired.max(0));
+        ann.entry("deployment.kubernetes.io/desired-replicas".into())
+            .or_insert_with(|| desired.to_string());
+        ann.entry("deployment.kubernetes.io/max-replicas".into())
+            .or_insert_with(|| (desired + surge).to_string());
+        ann.entry("deployment.kubernetes.io/revision".into()).or_insert_with(|| "1".into());
+    }
+    annotations_multiline(&mut b, "Annotations", &ann);
+    if let Some(o) = &rs.meta.owner {
+        b.push_str(&format!("Controlled By:\t{}/{}\n", o.kind.name(), o.name));
+    }
+    b.push_str(&format!("Replicas:\t{} current / {} desired\n", rs.status.replicas, rs.replicas));
+    let (mut running, mut waiting, mut succeeded, mut failed) = (0, 0, 0, 0);
+    for p in store.pods(Some(&rs.meta.namespace)) {
+        if p.meta.owner.as_ref().is_none_or(|o| o.uid != rs.meta.uid) {
+            continue;
+        }
+        match p.status.phase {
+            PodPhase::Running => running += 1,
+            PodPhase::Pending => waiting += 1,
+            PodPhase::Succeeded => succeeded += 1,
+            PodPhase::Failed => failed += 1,
+        }
+    }
+    b.push_str(&format!(
+        "Pods Status:\t{running} Running / {waiting} Waiting / {succeeded} Succeeded / {failed} Failed\n"
+    ));
+    pod_template(&mut b, &rs.template);
     finish(b, Some(events))
 }
 

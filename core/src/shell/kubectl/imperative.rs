@@ -656,6 +656,7 @@ pub(super) fn describe(c: &mut Cluster, args: &Args, ns: &str) -> Outcome {
             Object::Pod(p) => pd::pod(p, c.now, &events),
             Object::Deployment(d) => pd::deployment(&c.store, d, &events),
             Object::Node(n) => pd::node(&c.store, n, c.now, &events),
+            Object::ReplicaSet(r) => pd::replicaset(&c.store, r, &events),
             other => {
                 errs.push_str(&format!(
                     "sdplay: `kubectl describe {}` is not simulated yet\n",
