@@ -18,9 +18,19 @@ use crate::trace::{Hop, Step};
 /// Where a connection starts.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Origin {
-    Pod { namespace: String, name: String },
+    Pod {
+        namespace: String,
+        name: String,
+    },
     Node(String),
+    /// The learner's machine running minikube (docker driver on Linux): `192.168.49.1` on the
+    /// minikube network. It reaches node IPs directly, the service network only over the route
+    /// `minikube tunnel` adds, and Pod IPs not at all.
+    Host,
 }
+
+/// The host's address on minikube's docker network.
+pub const HOST_IP: Ipv4Addr = Ipv4Addr::new(192, 168, 49, 1);
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum ConnError {
@@ -49,7 +59,45 @@ impl Cluster {
                 Some((p.status.pod_ip?, p.spec.node_name.clone()?))
             }
             Origin::Node(n) => Some((self.store.node(n)?.internal_ip, n.clone())),
+            // The node whose kernel first sees the packet: the one dialled, or over the
+            // tunnel's route the minikube node.
+            Origin::Host => None,
         }
+    }
+
+    /// The host's routing table: the minikube network (node IPs) directly; the service
+    /// network via the minikube node only while `minikube tunnel` runs; nothing else here.
+    /// Returns the node (and its IP) the packet reaches, and the trace line saying why.
+    fn host_route(&self, dst: Ipv4Addr) -> (Option<(String, Ipv4Addr)>, String, &'static str) {
+        if let Some(n) = self.store.nodes().find(|n| n.internal_ip == dst) {
+            return (
+                Some((n.meta.name.clone(), n.internal_ip)),
+                format!("your machine reaches {dst} directly on the minikube network"),
+                "the nodes' addresses are on a network your machine is attached to",
+            );
+        }
+        let on_service_net = self.service_ips.contains(dst) || self.store.services(None).any(|s| s.load_balancer_ips.contains(&dst));
+        if on_service_net && self.proxy.tunnel {
+            if let Some(n) = self.store.nodes().next() {
+                return (
+                    Some((n.meta.name.clone(), n.internal_ip)),
+                    format!(
+                        "your machine routes {dst} via {} (node {}): minikube tunnel's route 10.96.0.0/12",
+                        n.internal_ip, n.meta.name
+                    ),
+                    "minikube tunnel adds a host route for the service network through the minikube node",
+                );
+            }
+        }
+        (
+            None,
+            format!("your machine has no route to {dst}: the SYN leaves by its default route and is lost"),
+            if on_service_net {
+                "ClusterIPs are only reachable from outside while `minikube tunnel` runs"
+            } else {
+                "Pod IPs are not routed outside the cluster"
+            },
+        )
     }
 
     fn pod_by_ip(&self, ip: Ipv4Addr) -> Option<&Pod> {
@@ -60,13 +108,20 @@ impl Cluster {
 
     /// Open a TCP connection from `from` to `dst:port`, tracing every hop.
     pub fn connect(&mut self, from: &Origin, dst: Ipv4Addr, port: u16) -> Result<Connection, ConnError> {
-        let Some((src_ip, node)) = self.origin_addr(from) else {
-            return Err(ConnError::Timeout);
+        let host_route = matches!(from, Origin::Host).then(|| self.host_route(dst));
+        let (src_ip, node) = match &host_route {
+            Some((Some((node, _)), _, _)) => (HOST_IP, node.clone()),
+            Some((None, _, _)) => (HOST_IP, String::new()),
+            _ => match self.origin_addr(from) {
+                Some(o) => o,
+                None => return Err(ConnError::Timeout),
+            },
         };
         let client_port = 40000 + self.rng.below(20000) as u16;
         let src_name = match from {
             Origin::Pod { name, .. } => format!("pod {name}"),
             Origin::Node(n) => format!("node {n}"),
+            Origin::Host => "your machine".to_string(),
         };
         let is_service_ip = self.service_ips.contains(dst)
             || self
@@ -79,7 +134,9 @@ impl Cluster {
         self.emit(
             Step::Discovery(Hop::PacketToServiceIp),
             format!("{src_name} ({src_ip}) sends a TCP SYN to {dst}:{port}"),
-            if is_service_ip {
+            if is_service_ip && matches!(from, Origin::Host) {
+                "the EXTERNAL-IP kubectl showed, which minikube tunnel made the Service's ClusterIP"
+            } else if is_service_ip {
                 "the app connects to the IP DNS gave it: a ClusterIP on the service network"
             } else if Some(dst) == node_ip {
                 "a connection to the node's own address: a NodePort if kube-proxy opened one"
@@ -88,6 +145,12 @@ impl Cluster {
             },
             vec![],
         );
+        if let Some((found, summary, why)) = host_route {
+            self.emit(Step::Discovery(Hop::DefaultGateway), summary, why, vec![]);
+            if found.is_none() {
+                return Err(ConnError::Timeout);
+            }
+        }
         let mut target = (dst, port);
         if is_service_ip || Some(dst) == node_ip {
             if from_pod {
@@ -103,6 +166,23 @@ impl Cluster {
             target = self.trap(&node, (src_ip, client_port), dst, port)?;
         }
         let (tip, tport) = target;
+        // Traffic from outside the cluster (externalTrafficPolicy: Cluster) is masqueraded:
+        // the Pod sees the node's address on the way to it, not the host's.
+        let src_ip = if matches!(from, Origin::Host) && (tip, tport) != (dst, port) {
+            let masq = match self.pod_by_ip(tip).and_then(|p| p.spec.node_name.clone()) {
+                Some(n) if n == node => gw.unwrap_or(src_ip),
+                _ => node_ip.unwrap_or(src_ip),
+            };
+            self.emit(
+                Step::Discovery(Hop::KernelTrap),
+                format!("traffic from outside the cluster is masqueraded: source {src_ip} becomes {masq}"),
+                "kube-proxy marks external traffic for SNAT so replies come back through this node",
+                vec![],
+            );
+            masq
+        } else {
+            src_ip
+        };
         let Some(pod) = self.pod_by_ip(tip).cloned() else {
             let host = self
                 .store

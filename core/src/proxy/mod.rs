@@ -15,6 +15,7 @@ pub mod hash;
 pub mod ipvs;
 pub mod mh;
 pub mod rules;
+pub mod tunnel;
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -65,6 +66,8 @@ pub struct Proxy {
     /// `--ipvs-scheduler` (kube-proxy's default is rr).
     pub scheduler: Sched,
     pub nodes: BTreeMap<String, NodeProxy>,
+    /// `minikube tunnel` is running: LoadBalancer Services get their ClusterIP as ingress.
+    pub tunnel: bool,
 }
 
 /// What kube-proxy programmed on one node.
@@ -83,6 +86,7 @@ impl Proxy {
             mode,
             scheduler: Sched::Rr,
             nodes: BTreeMap::new(),
+            tunnel: false,
         }
     }
 
@@ -134,6 +138,7 @@ impl Cluster {
 
     /// Bring every node's rules for one Service in line with the store.
     pub(crate) fn sync_proxy(&mut self, ns: &str, name: &str) {
+        self.tunnel_patch(ns, name);
         let svc = self.store.service(ns, name).cloned();
         let eps = self.store.endpoints(ns, name).cloned();
         let owner = (ns.to_string(), name.to_string());

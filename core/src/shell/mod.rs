@@ -6,8 +6,8 @@
 //! the text filters grep, head, tail, wc); each command runs against the cluster and returns
 //! its output and exit status. Nothing here panics on any input.
 
-mod dnstools;
 pub mod complete;
+mod dnstools;
 mod kubectl;
 mod node;
 mod pod;
@@ -199,6 +199,8 @@ impl Shell {
     fn workstation(&mut self, cluster: &mut Cluster, files: &dyn Files, argv: &[String]) -> Outcome {
         match argv[0].as_str() {
             "kubectl" | "k" => kubectl::run(self, cluster, files, &argv[1..]),
+            // Your machine: no cluster DNS; node IPs, and ClusterIPs over `minikube tunnel`.
+            "curl" => node::curl::curl(cluster, &crate::netpath::Origin::Host, &argv[1..], &mut |_, _| None),
             "minikube" => match argv.get(1).map(String::as_str) {
                 Some("ssh") => {
                     let mut node = "minikube".to_string();
@@ -220,7 +222,11 @@ impl Shell {
                     Outcome::ok("")
                 }
                 Some("ip") => Outcome::ok(format!("{}\n", crate::cluster::node_ip(0))),
-                _ => Outcome::err("sdplay: only `minikube ssh [-n NODE]` and `minikube ip` are simulated\n", 1),
+                Some("tunnel") => Outcome::ok(cluster.minikube_tunnel()),
+                _ => Outcome::err(
+                    "sdplay: only `minikube ssh [-n NODE]`, `minikube ip` and `minikube tunnel` are simulated\n",
+                    1,
+                ),
             },
             "ls" => {
                 let mut names = files.list();

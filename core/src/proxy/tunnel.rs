@@ -1,0 +1,64 @@
+//! `minikube tunnel`: the opt-in "cloud" of a minikube cluster. minikube's docs: it "creates a
+//! route to services deployed with type LoadBalancer and sets their Ingress to their
+//! ClusterIP". Until it runs, a LoadBalancer Service's EXTERNAL-IP stays `<pending>` (no cloud
+//! controller answers); while it runs, its load-balancer emulator patches every LoadBalancer
+//! Service's `status.loadBalancer.ingress` to the ClusterIP, kube-proxy then programs that
+//! address like any LoadBalancer IP, and the host reaches it over the route
+//! `<service CIDR> -> <minikube ip>`.
+//!
+//! The status block is minikube's `pkg/minikube/tunnel/reporter.go` (`simpleReporter`).
+//! sdplay keeps the tunnel running in the background once started; a real `minikube tunnel`
+//! holds its terminal until Ctrl-C, which is why the chapter runs it in a second terminal.
+
+use crate::cluster::Cluster;
+use crate::model::*;
+use crate::trace::Step;
+
+/// The pid sdplay reports for the tunnel process.
+const TUNNEL_PID: u32 = 41_827;
+
+impl Cluster {
+    /// Start the tunnel (idempotent) and return minikube's status report.
+    pub fn minikube_tunnel(&mut self) -> String {
+        self.proxy.tunnel = true;
+        let lbs: Vec<(String, String)> = self
+            .store
+            .services(None)
+            .filter(|s| s.spec.type_ == ServiceType::LoadBalancer)
+            .map(|s| (s.meta.namespace.clone(), s.meta.name.clone()))
+            .collect();
+        for (ns, name) in &lbs {
+            self.tunnel_patch(ns, name);
+        }
+        let names: Vec<&str> = lbs.iter().map(|(_, n)| n.as_str()).collect();
+        format!(
+            "Status:\t\n\tmachine: minikube\n\tpid: {TUNNEL_PID}\n\troute: 10.96.0.0/12 -> {}\n\tminikube: Running\n\tservices: [{}]\n    errors: \n\t\tminikube: no errors\n\t\trouter: no errors\n\t\tloadbalancer emulator: no errors\n",
+            crate::cluster::node_ip(0),
+            names.join(", ")
+        )
+    }
+
+    /// The load-balancer emulator for one Service: a LoadBalancer Service without an ingress
+    /// IP gets its ClusterIP. Returns whether it patched.
+    pub(crate) fn tunnel_patch(&mut self, ns: &str, name: &str) -> bool {
+        if !self.proxy.tunnel {
+            return false;
+        }
+        let Some(svc) = self.store.service(ns, name) else { return false };
+        if svc.spec.type_ != ServiceType::LoadBalancer || !svc.load_balancer_ips.is_empty() {
+            return false;
+        }
+        let Some(ip) = svc.cluster_ip() else { return false };
+        let mut svc = svc.clone();
+        svc.load_balancer_ips = vec![ip];
+        let key = Object::Service(svc.clone()).key();
+        self.write(Object::Service(svc));
+        self.emit(
+            Step::Controller("minikube tunnel"),
+            format!("minikube tunnel patched {ns}/{name}: LoadBalancer ingress {ip}"),
+            "minikube's load-balancer emulator sets a LoadBalancer Service's ingress IP to its ClusterIP",
+            vec![key],
+        );
+        true
+    }
+}
