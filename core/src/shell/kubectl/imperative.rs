@@ -28,8 +28,12 @@ fn create_obj(c: &mut Cluster, obj: Object, ns: &str) -> Result<(), Outcome> {
     if c.store.contains(&key) {
         return Err(already_exists(key.kind, &key.name));
     }
+    let stored = ObjKey::new(key.kind, if key.kind.namespaced() { ns } else { "" }, &key.name);
     match c.apply(obj, ns, false) {
         Ok(_) => {
+            // Imperative creation records no last-applied-configuration: a later
+            // `kubectl apply` warns about it and says `configured`.
+            c.applied.remove(&stored);
             c.settle();
             Ok(())
         }

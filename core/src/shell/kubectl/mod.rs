@@ -175,6 +175,20 @@ fn apply(c: &mut Cluster, files: &dyn Files, args: &Args, ns: &str, create_only:
         for item in items {
             let err = match item.result {
                 Ok(o) => {
+                    // The builder enforces `-n` (FilenameParam with enforceNamespace).
+                    let m = o.meta();
+                    if o.kind().namespaced() && args.namespace.is_some() && !m.namespace.is_empty() && m.namespace != ns {
+                        let mismatch = ApiError::NamespaceMismatch {
+                            object: m.namespace.clone(),
+                            flag: ns.to_string(),
+                        };
+                        if create_only {
+                            decoded.push((Err(mismatch), path.clone()));
+                        } else {
+                            builder.push((mismatch, path.clone()));
+                        }
+                        continue;
+                    }
                     decoded.push((Ok(o), path.clone()));
                     continue;
                 }
@@ -253,9 +267,30 @@ fn apply(c: &mut Cluster, files: &dyn Files, args: &Args, ns: &str, create_only:
             ));
             continue;
         }
+        let stored = ObjKey::new(
+            key.kind,
+            if key.kind.namespaced() && key.namespace.is_empty() {
+                ns
+            } else {
+                &key.namespace
+            },
+            &key.name,
+        );
+        if !create_only && c.store.contains(&stored) && !c.applied.contains_key(&stored) {
+            // Made by `kubectl create`, `run`, `expose`…: no last-applied-configuration yet.
+            out.push_str(&format!(
+                "Warning: resource {}/{} is missing the kubectl.kubernetes.io/last-applied-configuration annotation which is required by kubectl apply. kubectl apply should only be used on resources created declaratively by either kubectl create --save-config or kubectl apply. The missing annotation will be patched automatically.\n",
+                crate::api::plural(key.kind).split('.').next().unwrap_or(""),
+                key.name
+            ));
+        }
         match c.apply(obj, ns, args.namespace.is_some()) {
             Ok(action) => {
                 out.push_str(&format!("{}/{} {}\n", key.kind.resource(), key.name, action.as_str()));
+                if create_only {
+                    // `create -f` does not record last-applied-configuration (no --save-config).
+                    c.applied.remove(&stored);
+                }
                 c.settle();
             }
             Err(e) => errors.push((e, path)),
