@@ -511,3 +511,81 @@ impl Cluster {
         }
     }
 }
+
+/// What an ICMP echo request (`ping`) gets back.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Echo {
+    /// An echo reply with this TTL (64 from the same node, one less per routed hop).
+    Reply { ttl: u8 },
+    /// `Destination Port Unreachable` from `from` (a REJECT rule answered).
+    PortUnreachable { from: Ipv4Addr },
+    /// Nothing comes back.
+    Lost,
+}
+
+impl Cluster {
+    /// An ICMP echo request from a Pod or node to `dst`, as the node's kernel and
+    /// kube-proxy's rules (Kubernetes ≥ 1.27) treat it:
+    /// - a Pod IP or node IP answers (TTL 64 on the same node, 63 across nodes);
+    /// - IPVS: the ClusterIP is local (on `kube-ipvs0`), but `KUBE-IPVS-FILTER` REJECTs new
+    ///   traffic to it that is not a service port (ICMP never is), so the node answers
+    ///   port-unreachable from the ClusterIP itself (kubernetes/website#41002; before 1.27
+    ///   the ClusterIP answered the echo, as older write-ups show);
+    /// - iptables: no rule matches ICMP and the ClusterIP is nowhere local: lost;
+    /// - nftables: `cluster-ips-check` rejects it on the forward path, so port-unreachable
+    ///   comes from the node's address towards the Pod (its bridge).
+    pub fn icmp_echo(&mut self, from: &Origin, dst: Ipv4Addr) -> Echo {
+        let Some((src_ip, node)) = self.origin_addr(from) else {
+            return Echo::Lost;
+        };
+        let is_service_ip = self.service_ips.contains(dst)
+            || self
+                .store
+                .services(None)
+                .any(|s| s.load_balancer_ips.contains(&dst) || s.spec.external_ips.contains(&dst));
+        let gw = self.pod_ips.get(&node).map(|h| h.gateway());
+        let (echo, summary, why) = if let Some(n) = self.store.nodes().find(|n| n.internal_ip == dst) {
+            let ttl = if n.meta.name == node { 64 } else { 63 };
+            (
+                Echo::Reply { ttl },
+                format!("node {} answers the echo request from {src_ip}", n.meta.name),
+                "a node's own address answers ICMP like any host",
+            )
+        } else if let Some(p) = self.pod_by_ip(dst) {
+            let same = p.spec.node_name.as_deref() == Some(node.as_str());
+            (
+                Echo::Reply {
+                    ttl: if same { 64 } else { 63 },
+                },
+                format!("pod {} answers the echo request from {src_ip}", p.meta.name),
+                "Pod IPs are real interfaces on the flat Pod network",
+            )
+        } else if is_service_ip {
+            match self.proxy.mode {
+                ProxyMode::Ipvs => (
+                    Echo::PortUnreachable { from: dst },
+                    format!("{dst} is local on {node} (kube-ipvs0), but KUBE-IPVS-FILTER rejects the echo: port unreachable"),
+                    "IPVS only load-balances service ports; kube-proxy (since 1.27) REJECTs any other new traffic to its addresses",
+                ),
+                ProxyMode::Iptables => (
+                    Echo::Lost,
+                    format!("no rule matches ICMP to {dst}: {node} forwards it by its default route and it is lost"),
+                    "a ClusterIP is only a DNAT rule for its TCP/UDP ports; nothing owns the address",
+                ),
+                ProxyMode::Nftables => (
+                    Echo::PortUnreachable { from: gw.unwrap_or(dst) },
+                    format!("kube-proxy's cluster-ips-check rejects the echo to {dst}: port unreachable"),
+                    "nftables mode rejects traffic to a ClusterIP that matches no service port",
+                ),
+            }
+        } else {
+            (
+                Echo::Lost,
+                format!("nothing in the cluster has {dst}: the echo request leaves by the default route"),
+                "sdplay simulates no hosts outside the cluster",
+            )
+        };
+        self.emit(Step::Discovery(Hop::KernelTrap), summary, why, vec![]);
+        echo
+    }
+}
