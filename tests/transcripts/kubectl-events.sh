@@ -16,3 +16,4 @@ sleep 10
 kubectl get events -A
 sleep 3600
 kubectl get events -n dev
+kubectl get events -n dev --sort-by=.foo

@@ -37,6 +37,8 @@ pub(crate) struct Args {
     /// Everything after `--`.
     pub command: Option<Vec<String>>,
     pub unknown: Vec<String>,
+    /// `--sort-by` (a JSONPath such as `.lastTimestamp`).
+    pub sort_by: Option<String>,
 }
 
 fn parse_args(argv: &[String]) -> Args {
@@ -82,6 +84,7 @@ fn parse_args(argv: &[String]) -> Args {
             "--overwrite" => a.overwrite = true,
             "--labels" => a.labels = value(&mut i),
             "--restart" => a.restart = value(&mut i),
+            "--sort-by" => a.sort_by = value(&mut i),
             "--tcp" => {
                 if let Some(v) = value(&mut i) {
                     a.tcp.extend(v.split(',').map(String::from))
@@ -564,6 +567,25 @@ fn get_events(c: &Cluster, args: &Args, ns: &str, has_selector: bool) -> Outcome
             output: format!("{out}{missing}"),
             status,
         };
+    }
+    if let Some(path) = &args.sort_by {
+        // kubectl's RuntimeSort: a stable sort of the listed objects on one field
+        // (timestamps at the API's one-second precision).
+        let field = path.trim_start_matches('{').trim_end_matches('}');
+        match field {
+            ".lastTimestamp" => events.sort_by_key(|e| e.last.0 / 1000),
+            ".firstTimestamp" | ".metadata.creationTimestamp" => events.sort_by_key(|e| e.first.0 / 1000),
+            ".count" => events.sort_by_key(|e| e.count),
+            ".reason" => events.sort_by(|a, b| a.reason.cmp(&b.reason)),
+            ".metadata.name" => events.sort_by(|a, b| a.name.cmp(&b.name)),
+            _ if !events.is_empty() => {
+                return Outcome::err(
+                    format!("error: couldn't find any field with path \"{{{field}}}\" in the list of objects\n"),
+                    1,
+                )
+            }
+            _ => {}
+        }
     }
     if events.is_empty() {
         return Outcome::ok(if args.all_namespaces {
