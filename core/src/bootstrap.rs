@@ -15,7 +15,9 @@ use crate::model::*;
 pub const COREDNS_IMAGE: &str = "registry.k8s.io/coredns/coredns:v1.11.1";
 pub const KUBE_PROXY_IMAGE: &str = "registry.k8s.io/kube-proxy:v1.31.0";
 
-/// kubeadm's default Corefile (minikube adds the `hosts` block for host.minikube.internal).
+/// kubeadm's default Corefile as minikube leaves it: minikube's addCoreDNSEntry
+/// (pkg/minikube/node/start.go) inserts the `hosts` block for host.minikube.internal before
+/// `forward` and `log` before `errors`, so every query is logged (`kubectl logs` shows it).
 pub fn corefile(domain: &str, node_host_ip: Ipv4Addr) -> String {
     format!(
         ".:53 {{

@@ -76,6 +76,8 @@ pub struct Cluster {
     pub trace: Trace,
     /// Events recorded by controllers and the kubelet (`kubectl get events`, describe).
     pub events: crate::events::EventLog,
+    /// CoreDNS at run time: the Corefile history and the `log` plugin's query log.
+    pub coredns: crate::dns::querylog::CoreDns,
     /// Images already pulled, per node (a second Pod with the same image starts faster).
     pub(crate) pulled: BTreeSet<(String, String)>,
     /// The manifest each object was last applied from (for `unchanged` / `configured`).
@@ -114,6 +116,7 @@ impl Cluster {
             proxy,
             trace: Trace::default(),
             events: Default::default(),
+            coredns: crate::dns::querylog::CoreDns::new(config.seed),
             pulled: BTreeSet::new(),
             applied: BTreeMap::new(),
             timers: BTreeMap::new(),
@@ -230,6 +233,12 @@ impl Cluster {
                 self.enqueue(Work::Proxy(ns, name));
             }
             Object::Endpoints(_) => self.enqueue(Work::Proxy(ns, name)),
+            Object::ConfigMap(cm) if ns == "kube-system" && name == "coredns" => {
+                if let (Some(Object::ConfigMap(_)), Some(text)) = (new, cm.data.get("Corefile")) {
+                    let now = self.now;
+                    self.coredns.corefile_changed(now, text);
+                }
+            }
             _ => {}
         }
     }

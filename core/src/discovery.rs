@@ -6,6 +6,7 @@ use std::net::Ipv4Addr;
 
 use crate::cluster::Cluster;
 use crate::dns::kubernetes::{Server, Source};
+use crate::dns::querylog;
 use crate::dns::{RType, Rcode, Response};
 use crate::model::*;
 use crate::resolver::{self, Flavor, Resolution, ResolvConf};
@@ -16,6 +17,11 @@ use crate::trace::{Hop, Step};
 pub enum DnsFailure {
     /// No CoreDNS Pod is ready (or the nameserver is unreachable): the client times out.
     Timeout,
+}
+
+/// When a CoreDNS Pod read its Corefile: its container's start (its creation before that).
+fn pod_start(p: &Pod) -> crate::time::SimTime {
+    p.status.started.unwrap_or(p.meta.creation)
 }
 
 impl Cluster {
@@ -35,9 +41,64 @@ impl Cluster {
         1_794_042_000u32.wrapping_add((self.now.0 / 1000) as u32)
     }
 
-    /// Ask the cluster DNS directly (no network path), as CoreDNS would answer.
+    /// Ask the cluster DNS directly (no network path), as CoreDNS would answer: with the
+    /// Corefile settings the first ready CoreDNS Pod serves (the ConfigMap's when none is).
     pub fn dns_answer(&self, qname: &str, qtype: RType) -> (Response, Source) {
-        Server::new(&self.store, &self.config.cluster_domain, self.dns_serial()).query(qname, qtype)
+        self.dns_view().query(qname, qtype)
+    }
+
+    /// The cluster DNS as the first ready CoreDNS Pod serves it now (the ConfigMap's settings
+    /// when none is ready): `zone_records()` / `records_for_service()` on it are the page's
+    /// DNS view.
+    pub fn dns_view(&self) -> Server<'_> {
+        let settings = match self.coredns_pods().into_iter().find(|p| p.status.ready) {
+            Some(p) => self.coredns.settings(pod_start(p), self.now),
+            None => querylog::parse_corefile(&self.corefile()),
+        };
+        self.dns_server(&settings)
+    }
+
+    /// The cluster DNS view with a Corefile's settings: `Server::zone_records` and
+    /// `records_for_service` on it list the zone as CoreDNS serves it.
+    pub fn dns_server(&self, settings: &querylog::Settings) -> Server<'_> {
+        Server::new(&self.store, &self.config.cluster_domain, self.dns_serial()).with_settings(settings.ttl, settings.pods)
+    }
+
+    /// The Corefile in the `coredns` ConfigMap (empty when it is gone).
+    pub fn corefile(&self) -> String {
+        match self.store.get(&ObjKey::new(Kind::ConfigMap, "kube-system", "coredns")) {
+            Some(Object::ConfigMap(cm)) => cm.data.get("Corefile").cloned().unwrap_or_default(),
+            _ => String::new(),
+        }
+    }
+
+    fn coredns_pods(&self) -> Vec<&Pod> {
+        self.store
+            .pods(Some("kube-system"))
+            .filter(|p| p.meta.labels.get("k8s-app").map(String::as_str) == Some("kube-dns"))
+            .collect()
+    }
+
+    /// `kubectl logs` of a CoreDNS Pod: the startup lines, then reloads and (with `log`) one
+    /// line per query it answered, in time order.
+    pub fn coredns_log(&self, pod: &Pod) -> String {
+        self.coredns.pod_log(&pod.meta.name, pod_start(pod), self.now)
+    }
+
+    /// CoreDNS Pod `pod` answers one query: with the settings of the Corefile it serves now,
+    /// logged when that Corefile has `log`.
+    fn coredns_answer(&mut self, pod: Option<&str>, qname: &str, qtype: RType) -> Response {
+        let start = pod.and_then(|p| self.store.pod("kube-system", p)).map(pod_start);
+        let settings = match start {
+            Some(s) => self.coredns.settings(s, self.now),
+            None => querylog::parse_corefile(&self.corefile()),
+        };
+        let (r, src) = self.dns_server(&settings).query(qname, qtype);
+        if let (Some(p), true) = (pod, settings.log) {
+            let now = self.now;
+            self.coredns.record(p, now, qname, qtype, &r, src == Source::Forward);
+        }
+        r
     }
 
     /// Send one query to `server` from a Pod or node: via kube-proxy to a ready CoreDNS Pod when
@@ -71,7 +132,7 @@ impl Cluster {
                 let i = self.rng.below(ready.len() as u64) as usize;
                 ready.get(i).cloned()
             };
-            let (r, _) = self.dns_answer(qname, qtype);
+            let r = self.coredns_answer(pod.as_deref(), qname, qtype);
             return Ok((r, pod));
         }
         if server == Ipv4Addr::new(192, 168, 49, 1) {

@@ -11,6 +11,20 @@
 //!
 //! A name that exists without the asked type is NOERROR/NODATA with the SOA; an unknown name is
 //! NXDOMAIN with the SOA. Names outside the zone go to `hosts`, then `forward` (the upstream).
+//!
+//! The served Corefile's `ttl` and `pods insecure|verified|disabled` apply
+//! ([`Server::with_settings`]; `Cluster::dns_view` builds the server as the CoreDNS Pods serve).
+//!
+//! **The DNS view** (for the page): [`Server::zone_records`] lists every record of the zone as
+//! this server answers it — `dns-version` TXT; per Service (sorted by namespace, name): A for a
+//! ClusterIP, SRV `_<port>._<proto>` for each named port (weight 100 → the Service name), PTR of
+//! the ClusterIP; headless: one A per ready endpoint on the Service name, A per endpoint name
+//! (hostname or dashed IP), SRV per named port and endpoint (weight 100/n, the endpoint's port);
+//! ExternalName: CNAME; then PTR for every ready endpoint IP of every Service.
+//! [`Server::records_for_service`] is the subset belonging to one Service (its names, and PTRs
+//! pointing at them). Pod records (`a-b-c-d.<ns>.pod`) are not listed: with `pods insecure`
+//! any IP answers. For each listed (name, type), `query` answers exactly those records
+//! (core/tests/dns_view.rs checks this on random clusters).
 
 use std::net::Ipv4Addr;
 
@@ -18,7 +32,32 @@ use super::{fqdn, labels, reverse_name, upstream, RData, RType, Record, Response
 use crate::api::Store;
 use crate::model::*;
 
+/// The TTL kubeadm's Corefile sets (`ttl 30`); without a `ttl` line the plugin uses 5.
 pub const TTL: u32 = 30;
+/// The plugin's TTL when the Corefile's `kubernetes` block has no `ttl` line.
+pub const DEFAULT_TTL: u32 = 5;
+
+/// The `pods` option of the kubernetes plugin: whether `a-b-c-d.<ns>.pod.<zone>` answers.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PodsMode {
+    /// No pod records (the plugin's default): NXDOMAIN.
+    Disabled,
+    /// Any well-formed IP answers in an existing namespace (kube-dns compatible; kubeadm's).
+    Insecure,
+    /// Only the IP of a Pod that exists in that namespace answers.
+    Verified,
+}
+
+impl PodsMode {
+    pub fn parse(s: &str) -> Option<PodsMode> {
+        match s {
+            "disabled" => Some(PodsMode::Disabled),
+            "insecure" => Some(PodsMode::Insecure),
+            "verified" => Some(PodsMode::Verified),
+            _ => None,
+        }
+    }
+}
 
 /// Which plugin produced an answer (for the trace and `kubectl logs`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -35,6 +74,10 @@ pub struct Server<'a> {
     /// Serial for the SOA (CoreDNS uses the time of the last change).
     pub serial: u32,
     pub hosts: Vec<(String, Ipv4Addr)>,
+    /// The `ttl` of the served Corefile's kubernetes block.
+    pub ttl: u32,
+    /// The `pods` option of the served Corefile's kubernetes block.
+    pub pods: PodsMode,
 }
 
 impl<'a> Server<'a> {
@@ -44,13 +87,23 @@ impl<'a> Server<'a> {
             zone: fqdn(zone),
             serial,
             hosts: vec![("host.minikube.internal.".into(), Ipv4Addr::new(192, 168, 49, 1))],
+            ttl: TTL,
+            pods: PodsMode::Insecure,
         }
+    }
+
+    /// The same view with a Corefile's `ttl` and `pods` settings.
+    pub fn with_settings(mut self, ttl: u32, pods: PodsMode) -> Self {
+        self.ttl = ttl;
+        self.pods = pods;
+        self
     }
 
     pub fn soa(&self) -> Record {
         Record {
             name: self.zone.clone(),
-            ttl: TTL,
+            // backend_lookup.go SOA: the header TTL is min(ttl, 300), MINIMUM the plugin's ttl.
+            ttl: self.ttl.min(300),
             data: RData::Soa {
                 mname: format!("ns.dns.{}", self.zone),
                 rname: format!("hostmaster.{}", self.zone),
@@ -58,7 +111,7 @@ impl<'a> Server<'a> {
                 refresh: 7200,
                 retry: 1800,
                 expire: 86400,
-                minimum: TTL,
+                minimum: self.ttl,
             },
         }
     }
@@ -91,7 +144,7 @@ impl<'a> Server<'a> {
     fn rec(&self, name: &str, data: RData) -> Record {
         Record {
             name: name.to_string(),
-            ttl: TTL,
+            ttl: self.ttl,
             data,
         }
     }
@@ -130,6 +183,20 @@ impl<'a> Server<'a> {
                 };
                 if !self.store.namespace_exists(ns) {
                     return nx();
+                }
+                // findPods: disabled → errNoItems; verified → only an IP of a live Pod in ns.
+                match self.pods {
+                    PodsMode::Disabled => return nx(),
+                    PodsMode::Verified => {
+                        let exists = self
+                            .store
+                            .pods(Some(ns))
+                            .any(|p| p.status.pod_ip == Some(addr) && !p.is_terminating());
+                        if !exists {
+                            return nx();
+                        }
+                    }
+                    PodsMode::Insecure => {}
                 }
                 match qtype {
                     RType::A => Response::answer(vec![self.rec(qname, RData::A(addr))]),
@@ -375,6 +442,109 @@ impl<'a> Server<'a> {
     }
 }
 
+impl Server<'_> {
+    /// Every record of the cluster zone (and the reverse zone) as this server answers it, for
+    /// the page's DNS view. See the module doc for the list; each record is exactly what
+    /// [`Server::query`] puts in the answer section for its name and type.
+    pub fn zone_records(&self) -> Vec<Record> {
+        let mut out = vec![self.rec(&format!("dns-version.{}", self.zone), RData::Txt("1.1.0".into()))];
+        let mut svcs: Vec<&Service> = self.store.services(None).collect();
+        svcs.sort_by(|a, b| (&a.meta.namespace, &a.meta.name).cmp(&(&b.meta.namespace, &b.meta.name)));
+        for s in &svcs {
+            out.extend(self.service_records(s));
+        }
+        // Endpoint PTRs of every Service (reverse.go serviceRecordForIP), where the IP is no
+        // ClusterIP.
+        for s in &svcs {
+            for (ip, n) in self.ready_endpoints(s) {
+                if svcs.iter().any(|x| x.cluster_ip() == Some(ip)) {
+                    continue;
+                }
+                let target = format!("{n}.{}.{}.svc.{}", s.meta.name, s.meta.namespace, self.zone);
+                out.push(self.rec(&reverse_name(ip), RData::Ptr(target)));
+            }
+        }
+        out
+    }
+
+    /// The records of one Service: its name, endpoint names, SRV for named ports and the PTR
+    /// of its ClusterIP and endpoint IPs. Empty when the Service does not exist.
+    pub fn records_for_service(&self, ns: &str, name: &str) -> Vec<Record> {
+        let suffix = format!("{name}.{ns}.svc.{}", self.zone);
+        let mine = |n: &str| n == suffix || n.ends_with(&format!(".{suffix}"));
+        self.zone_records()
+            .into_iter()
+            .filter(|r| match &r.data {
+                RData::Ptr(t) => mine(t),
+                _ => mine(&r.name),
+            })
+            .collect()
+    }
+
+    fn service_records(&self, s: &Service) -> Vec<Record> {
+        let (svc, ns) = (&s.meta.name, &s.meta.namespace);
+        let name = format!("{svc}.{ns}.svc.{}", self.zone);
+        let mut out = Vec::new();
+        if s.spec.type_ == ServiceType::ExternalName {
+            let target = fqdn(s.spec.external_name.as_deref().unwrap_or(""));
+            out.push(self.rec(&name, RData::Cname(target)));
+            return out;
+        }
+        let named = s
+            .spec
+            .ports
+            .iter()
+            .filter_map(|p| p.name.as_deref().filter(|n| !n.is_empty()).map(|n| (n, p)));
+        match s.cluster_ip() {
+            Some(ip) => {
+                out.push(self.rec(&name, RData::A(ip)));
+                for (pn, p) in named {
+                    let srv = format!("_{pn}._{}.{name}", p.protocol.as_str().to_ascii_lowercase());
+                    out.push(self.rec(
+                        &srv,
+                        RData::Srv {
+                            priority: 0,
+                            weight: 100,
+                            port: p.port as u16,
+                            target: name.clone(),
+                        },
+                    ));
+                }
+                out.push(self.rec(&reverse_name(ip), RData::Ptr(name.clone())));
+            }
+            None => {
+                let eps = self.ready_endpoints(s);
+                if eps.is_empty() {
+                    return out;
+                }
+                for (ip, _) in &eps {
+                    out.push(self.rec(&name, RData::A(*ip)));
+                }
+                for (ip, n) in &eps {
+                    out.push(self.rec(&format!("{n}.{name}"), RData::A(*ip)));
+                }
+                let weight = (100 / eps.len()) as u16;
+                for (pn, p) in named {
+                    let srv = format!("_{pn}._{}.{name}", p.protocol.as_str().to_ascii_lowercase());
+                    let port = self.endpoint_port(s, Some(pn)).unwrap_or(p.port) as u16;
+                    for (_, n) in &eps {
+                        out.push(self.rec(
+                            &srv,
+                            RData::Srv {
+                                priority: 0,
+                                weight,
+                                port,
+                                target: format!("{n}.{name}"),
+                            },
+                        ));
+                    }
+                }
+            }
+        }
+        out
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -421,6 +591,34 @@ mod tests {
         assert_eq!(r.answers[0].data.to_string(), "0 100 53 kube-dns.kube-system.svc.cluster.local.");
         let (r, _) = s.query("dns-version.cluster.local.", RType::Txt);
         assert_eq!(r.answers[0].data.to_string(), "\"1.1.0\"");
+    }
+
+    #[test]
+    fn pods_modes_and_ttl() {
+        let c = cluster();
+        let pod = c
+            .store
+            .pods(Some("kube-system"))
+            .find_map(|p| p.status.pod_ip.filter(|ip| ip.octets()[0] == 10));
+        let ip = pod.expect("a CoreDNS Pod IP");
+        let own = format!("{}.kube-system.pod.cluster.local.", ip.to_string().replace('.', "-"));
+        let other = "10-244-9-9.kube-system.pod.cluster.local.";
+        let s = Server::new(&c.store, "cluster.local", 1);
+        assert_eq!(s.query(other, RType::A).0.addresses(), vec![Ipv4Addr::new(10, 244, 9, 9)]);
+        let v = Server::new(&c.store, "cluster.local", 1).with_settings(5, PodsMode::Verified);
+        assert_eq!(v.query(&own, RType::A).0.addresses(), vec![ip]);
+        assert_eq!(v.query(&own, RType::A).0.answers[0].ttl, 5);
+        assert_eq!(v.query(other, RType::A).0.rcode, Rcode::NxDomain);
+        // The Pod exists, but not in `default`.
+        let elsewhere = own.replace(".kube-system.", ".default.");
+        assert_eq!(v.query(&elsewhere, RType::A).0.rcode, Rcode::NxDomain);
+        let d = Server::new(&c.store, "cluster.local", 1).with_settings(30, PodsMode::Disabled);
+        assert_eq!(d.query(&own, RType::A).0.rcode, Rcode::NxDomain);
+        // SOA: header TTL min(ttl, 300), MINIMUM the ttl.
+        let long = Server::new(&c.store, "cluster.local", 1).with_settings(600, PodsMode::Insecure);
+        let soa = long.soa();
+        assert_eq!(soa.ttl, 300);
+        assert!(soa.data.to_string().ends_with(" 600"));
     }
 
     #[test]

@@ -1,11 +1,13 @@
 //! DNS as typed data: names, record types, records and responses (RFC 1035 terms), plus the
 //! cluster DNS server ([`kubernetes`]: CoreDNS's kubernetes plugin over the store) and the
-//! simulated upstream that `forward . /etc/resolv.conf` reaches ([`upstream`]).
+//! simulated upstream that `forward . /etc/resolv.conf` reaches ([`upstream`]), and CoreDNS at
+//! run time: the Corefile each Pod serves and its `log` plugin's query log ([`querylog`]).
 //!
 //! Names are kept fully qualified and lower-cased for comparison (DNS is case-insensitive);
 //! answers keep the case of the question, as CoreDNS does.
 
 pub mod kubernetes;
+pub mod querylog;
 pub mod upstream;
 
 use std::fmt;

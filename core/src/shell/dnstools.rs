@@ -441,6 +441,11 @@ impl Shell {
     /// bind9 `dig`: `@server`, a name, a type, `-t TYPE`, `-x ADDR`, `+short`, `+search`.
     pub(crate) fn dig(&mut self, c: &mut Cluster, pod: &Pod, args: &[String]) -> Outcome {
         let version = bind_of(pod);
+        // dig sends EDNS (and, from 9.11, a client COOKIE): CoreDNS logs the bigger query.
+        if let Some(cl) = c.coredns.client.as_mut() {
+            cl.edns = Some(version.udp());
+            cl.cookie = version == Bind::V9_18;
+        }
         let rc = c.resolv_conf(pod);
         let mut server = None;
         let mut name: Option<String> = None;

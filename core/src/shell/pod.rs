@@ -55,21 +55,31 @@ impl Shell {
         if !self.has_tool(&pod, cmd) {
             return not_found(&shell, cmd);
         }
+        // The queries this command sends come from the Pod's IP, without EDNS unless the tool
+        // says otherwise (dig); CoreDNS's `log` plugin prints them so.
+        let ip = pod.status.pod_ip.or(pod.status.host_ip).unwrap_or(std::net::Ipv4Addr::UNSPECIFIED);
+        c.coredns.client = Some(crate::dns::querylog::Client::plain(ip));
+        let out = self.run_in_pod(c, &pod, cmd, argv);
+        c.coredns.client = None;
+        out
+    }
+
+    fn run_in_pod(&mut self, c: &mut Cluster, pod: &Pod, cmd: &str, argv: &[String]) -> Outcome {
         match cmd {
-            "cat" => self.cat(c, &pod, &argv[1..]),
+            "cat" => self.cat(c, pod, &argv[1..]),
             "hostname" => Outcome::ok(format!("{}\n", pod.spec.hostname.clone().unwrap_or_else(|| pod.meta.name.clone()))),
             "echo" => Outcome::ok(format!("{}\n", argv[1..].join(" "))),
-            "env" => Outcome::ok(self.env(c, &pod)),
+            "env" => Outcome::ok(self.env(c, pod)),
             "ls" => {
                 Outcome::ok("bin   dev  home  lib64  mnt  proc  run   srv  tmp  var\nboot  etc  lib   media  opt  root  sbin  sys  usr\n")
             }
-            "curl" => self.curl(c, &pod, &argv[1..]),
-            "apt-get" | "apt" => self.apt(c, &pod, &argv[1..]),
-            "nslookup" => self.nslookup(c, &pod, &argv[1..]),
-            "dig" => self.dig(c, &pod, &argv[1..]),
-            "host" => self.host(c, &pod, &argv[1..]),
-            "getent" => self.getent(c, &pod, &argv[1..]),
-            "ping" => self.ping(c, &pod, &argv[1..]),
+            "curl" => self.curl(c, pod, &argv[1..]),
+            "apt-get" | "apt" => self.apt(c, pod, &argv[1..]),
+            "nslookup" => self.nslookup(c, pod, &argv[1..]),
+            "dig" => self.dig(c, pod, &argv[1..]),
+            "host" => self.host(c, pod, &argv[1..]),
+            "getent" => self.getent(c, pod, &argv[1..]),
+            "ping" => self.ping(c, pod, &argv[1..]),
             other => Outcome::err(format!("sdplay: `{other}` is not simulated yet in this container\n"), 1),
         }
     }

@@ -780,25 +780,8 @@ fn logs(c: &mut Cluster, args: &Args, ns: &str) -> Outcome {
         );
     }
     if crate::apps::image_name(&image) == "coredns" {
-        let corefile = c
-            .store
-            .get(&ObjKey::new(Kind::ConfigMap, "kube-system", "coredns"))
-            .and_then(|o| match o {
-                Object::ConfigMap(cm) => cm.data.get("Corefile").cloned(),
-                _ => None,
-            })
-            .unwrap_or_default();
-        // A stand-in digest (FNV-1a chained to 512 bits): CoreDNS prints the Corefile's SHA512,
-        // which changes when the Corefile does; this does too, without a hashing dependency.
-        let mut digest = String::new();
-        let mut h = crate::rng::fnv32a(corefile.as_bytes());
-        for _ in 0..16 {
-            h = crate::rng::fnv32a(&h.to_le_bytes());
-            digest.push_str(&format!("{h:08x}"));
-        }
-        return Outcome::ok(format!(
-            ".:53\n[INFO] plugin/reload: Running configuration SHA512 = {digest}\nCoreDNS-1.11.1\nlinux/amd64, go1.20.7, ae2bbc2\n"
-        ));
+        // Startup lines, reloads and the `log` plugin's query lines (crate::dns::querylog).
+        return Outcome::ok(c.coredns_log(pod));
     }
     Outcome::ok("")
 }

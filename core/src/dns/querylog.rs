@@ -1,0 +1,590 @@
+//! CoreDNS at run time: which Corefile each CoreDNS Pod serves, and what its `log` plugin prints.
+//!
+//! - **Loading and reloading.** A CoreDNS Pod reads the `coredns` ConfigMap's Corefile when it
+//!   starts. Afterwards the `reload` plugin checks the file every 30 s and, when its SHA512
+//!   changed, restarts the server with it, printing `[INFO] Reloading` …
+//!   `[INFO] Reloading complete` (the lines the Kubernetes "Customizing DNS Service" page shows).
+//!   sdplay keeps the Corefile's history ([`CoreDns::corefile_changed`], called when the
+//!   ConfigMap is written) and computes the reload ticks of each Pod from its start time, so
+//!   nothing runs on a timer. Only three settings change answers here ([`Settings`]): `log`,
+//!   the kubernetes block's `ttl` (default 5 when absent) and `pods` (default `disabled`).
+//!   Other edits reload (and change the digest) without changing answers; a Corefile CoreDNS
+//!   would reject is not detected.
+//! - **The query log.** With `log` in the served Corefile, every query a Pod answers is one line
+//!   in the plugin's default format (coredns `plugin/log/log.go` CommonLogFormat, values as
+//!   `plugin/pkg/replacer` renders them), after clog's `[INFO] ` prefix:
+//!   `[INFO] {remote}:{port} - {>id} "{type} {class} {name} {proto} {size} {>do} {>bufsize}"
+//!   {rcode} {>rflags} {rsize} {duration}`. The query id and source port come from this
+//!   module's own seeded RNG stream (so logging never shifts the cluster's other random
+//!   choices), the duration from a model (tens to hundreds of µs for the kubernetes plugin,
+//!   milliseconds for `forward`), never the wall clock. Sizes are wire sizes: CoreDNS does not
+//!   compress small replies, echoes an OPT record (11 bytes, cookies dropped) only to EDNS
+//!   clients, and a client without EDNS has a 512-byte buffer.
+//! - The `loop` plugin's startup probe (`HINFO IN <rand>.<rand>.`, forwarded, NXDOMAIN) is
+//!   logged after each (re)start whose Corefile has `log`, as real CoreDNS Pods show it.
+
+use std::net::Ipv4Addr;
+
+use super::kubernetes::{PodsMode, DEFAULT_TTL};
+use super::{upstream, RData, RType, Record, Response};
+use crate::rng::Rng;
+use crate::time::SimTime;
+
+/// The reload plugin's check interval (`reload` without arguments: 30 s).
+pub const RELOAD_INTERVAL_MS: u64 = 30_000;
+/// Query lines kept per cluster (the oldest go first), so a long session stays small.
+const MAX_ENTRIES: usize = 5_000;
+
+/// Who sends a query, as far as the log line can tell.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Client {
+    pub ip: Ipv4Addr,
+    /// The EDNS UDP buffer size advertised, or `None` for a plain (RFC 1035) query.
+    pub edns: Option<u16>,
+    /// Whether the OPT record carries a client COOKIE (dig 9.11+).
+    pub cookie: bool,
+}
+
+impl Client {
+    /// glibc, musl, busybox, bind's nslookup and host: no EDNS.
+    pub fn plain(ip: Ipv4Addr) -> Client {
+        Client {
+            ip,
+            edns: None,
+            cookie: false,
+        }
+    }
+
+    /// dig: EDNS with its buffer size, and a cookie from 9.11 on.
+    pub fn edns(ip: Ipv4Addr, bufsize: u16, cookie: bool) -> Client {
+        Client {
+            ip,
+            edns: Some(bufsize),
+            cookie,
+        }
+    }
+
+    /// `{size}`: the query's length on the wire.
+    pub fn query_size(&self, qname: &str) -> usize {
+        let opt = match self.edns {
+            Some(_) => 11 + if self.cookie { 12 } else { 0 },
+            None => 0,
+        };
+        12 + name_wire(qname) + 4 + opt
+    }
+
+    /// `{>bufsize}`: request.Size(): the EDNS size, or 512 without EDNS (UDP).
+    pub fn bufsize(&self) -> u16 {
+        self.edns.unwrap_or(512)
+    }
+}
+
+/// The Corefile settings that change what sdplay's CoreDNS does.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Settings {
+    /// `log` in the root server block.
+    pub log: bool,
+    /// `ttl` in the kubernetes block (5 when absent).
+    pub ttl: u32,
+    /// `pods` in the kubernetes block (`disabled` when absent).
+    pub pods: PodsMode,
+    /// The health plugin has `lameduck` (its shutdown prints a line on reload).
+    pub lameduck: bool,
+}
+
+/// Read the settings sdplay honours from a Corefile: `log` directly inside the root (`.`)
+/// server block; `ttl N` (0–3600) and `pods disabled|insecure|verified` inside its
+/// `kubernetes` block. Anything else is ignored; malformed values keep the default.
+pub fn parse_corefile(text: &str) -> Settings {
+    let mut s = Settings {
+        log: false,
+        ttl: DEFAULT_TTL,
+        pods: PodsMode::Disabled,
+        lameduck: false,
+    };
+    let mut depth = 0usize;
+    let mut root = false;
+    let mut plugin = String::new();
+    for line in text.lines() {
+        let line = line.split('#').next().unwrap_or("");
+        let toks: Vec<&str> = line.split_whitespace().collect();
+        let Some(first) = toks.first() else { continue };
+        let first = first.trim_end_matches('{');
+        let opens = toks.iter().filter(|t| t.ends_with('{')).count();
+        let closes = toks.iter().filter(|t| **t == "}").count();
+        match depth {
+            0 if opens > 0 => {
+                // A server block key: `.:53`, `.`, `dns://.:53`.
+                let key = first.trim_start_matches("dns://");
+                root = key == "." || key.starts_with(".:");
+            }
+            1 if root => {
+                plugin = first.to_string();
+                if first == "log" {
+                    s.log = true;
+                }
+            }
+            2 if root && plugin == "kubernetes" => match (first, toks.get(1)) {
+                ("ttl", Some(v)) => {
+                    if let Ok(n) = v.parse::<u32>() {
+                        if n <= 3600 {
+                            s.ttl = n;
+                        }
+                    }
+                }
+                ("pods", Some(v)) => {
+                    if let Some(m) = PodsMode::parse(v) {
+                        s.pods = m;
+                    }
+                }
+                _ => {}
+            },
+            2 if root && plugin == "health" && first == "lameduck" => s.lameduck = true,
+            _ => {}
+        }
+        depth = (depth + opens).saturating_sub(closes);
+    }
+    s
+}
+
+/// One logged query.
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct Entry {
+    pod: String,
+    at: SimTime,
+    line: String,
+}
+
+/// The Corefile history and the query log of the cluster's CoreDNS Pods.
+#[derive(Clone, Debug)]
+pub struct CoreDns {
+    rng: Rng,
+    /// The client of the queries being sent (set by the tool running in a Pod).
+    pub client: Option<Client>,
+    history: Vec<(SimTime, String)>,
+    entries: Vec<Entry>,
+}
+
+impl CoreDns {
+    pub fn new(seed: u64) -> CoreDns {
+        CoreDns {
+            // A stream of its own: logging queries must not shift pod names or ClusterIPs.
+            rng: Rng::new(seed ^ 0x636f_7265_646e_736c),
+            client: None,
+            history: Vec::new(),
+            entries: Vec::new(),
+        }
+    }
+
+    /// The `coredns` ConfigMap was written at `at` with this Corefile.
+    pub fn corefile_changed(&mut self, at: SimTime, corefile: &str) {
+        if self.history.last().map(|(_, c)| c.as_str()) != Some(corefile) {
+            self.history.push((at, corefile.to_string()));
+        }
+    }
+
+    fn corefile_at(&self, t: SimTime) -> Option<&str> {
+        self.history.iter().rev().find(|(at, _)| *at <= t).map(|(_, c)| c.as_str())
+    }
+
+    /// The Corefile a Pod started at `start` loaded, and its reloads up to `now`: (tick, text).
+    pub fn loads(&self, start: SimTime, now: SimTime) -> (String, Vec<(SimTime, String)>) {
+        let mut cur = self.corefile_at(start).unwrap_or("").to_string();
+        let mut reloads = Vec::new();
+        let mut last_tick = None;
+        for (at, _) in self.history.iter().filter(|(at, _)| *at > start) {
+            let since = at.0 - start.0;
+            let tick = SimTime(start.0 + since.div_ceil(RELOAD_INTERVAL_MS) * RELOAD_INTERVAL_MS);
+            if tick > now || last_tick == Some(tick) {
+                continue;
+            }
+            last_tick = Some(tick);
+            if let Some(c) = self.corefile_at(tick) {
+                if c != cur {
+                    cur = c.to_string();
+                    reloads.push((tick, cur.clone()));
+                }
+            }
+        }
+        (cur, reloads)
+    }
+
+    /// The settings a Pod started at `start` serves with at `now`.
+    pub fn settings(&self, start: SimTime, now: SimTime) -> Settings {
+        parse_corefile(&self.loads(start, now).0)
+    }
+
+    /// Log one answered query for `pod` (when its served Corefile has `log`).
+    pub fn record(&mut self, pod: &str, at: SimTime, qname: &str, qtype: RType, r: &Response, forwarded: bool) {
+        let client = self.client.unwrap_or(Client::plain(Ipv4Addr::new(10, 244, 0, 1)));
+        let port = 32768 + self.rng.below(28_232) as u16;
+        let id = self.rng.below(65_536) as u16;
+        let ns = if forwarded {
+            1_500_000 + self.rng.below(30_000_000)
+        } else {
+            45_000 + self.rng.below(260_000)
+        };
+        let line = log_line(&client, port, id, qtype.as_str(), qname, r, ns);
+        self.entries.push(Entry {
+            pod: pod.to_string(),
+            at,
+            line,
+        });
+        if self.entries.len() > MAX_ENTRIES {
+            let extra = self.entries.len() - MAX_ENTRIES;
+            self.entries.drain(..extra);
+        }
+    }
+
+    /// What `kubectl logs <pod>` prints for a CoreDNS Pod started at `start`.
+    pub fn pod_log(&self, pod: &str, start: SimTime, now: SimTime) -> String {
+        let (_, reloads) = self.loads(start, now);
+        let first = self.corefile_at(start).unwrap_or("").to_string();
+        let mut out = format!(
+            ".:53\n[INFO] plugin/reload: Running configuration SHA512 = {}\nCoreDNS-1.11.1\nlinux/amd64, go1.20.7, ae2bbc2\n",
+            sha512_hex(first.as_bytes())
+        );
+        if parse_corefile(&first).log {
+            out.push_str(&loop_probe(pod, start));
+            out.push('\n');
+        }
+        let mut prev = first;
+        let mut queries = self.entries.iter().filter(|e| e.pod == pod).peekable();
+        for (tick, text) in &reloads {
+            while let Some(e) = queries.next_if(|e| e.at < *tick) {
+                out.push_str(&e.line);
+                out.push('\n');
+            }
+            out.push_str("[INFO] Reloading\n");
+            if parse_corefile(&prev).lameduck {
+                out.push_str("[INFO] plugin/health: Going into lameduck mode for 5s\n");
+            }
+            if parse_corefile(text).log {
+                out.push_str(&loop_probe(pod, *tick));
+                out.push('\n');
+            }
+            out.push_str(&format!(
+                "[INFO] plugin/reload: Running configuration SHA512 = {}\n[INFO] Reloading complete\n",
+                sha512_hex(text.as_bytes())
+            ));
+            prev = text.clone();
+        }
+        for e in queries {
+            out.push_str(&e.line);
+            out.push('\n');
+        }
+        out
+    }
+}
+
+/// The loop plugin's probe after a (re)start: `HINFO <rand>.<rand>.` through `forward`,
+/// NXDOMAIN from the root. Drawn from a stream keyed by Pod and time, so rendering the log
+/// twice prints the same line and changes no state.
+fn loop_probe(pod: &str, at: SimTime) -> String {
+    let mut rng = Rng::new(crate::rng::fnv32a(pod.as_bytes()) as u64 ^ at.0.rotate_left(17));
+    let qname = format!("{}.{}.", rng.next_u64() >> 1, rng.next_u64() >> 1);
+    let client = Client::plain(Ipv4Addr::LOCALHOST);
+    let port = 32768 + rng.below(28_232) as u16;
+    let id = rng.below(65_536) as u16;
+    let r = upstream::answer(&qname, RType::Any);
+    log_line(&client, port, id, "HINFO", &qname, &r, 2_000_000 + rng.below(40_000_000))
+}
+
+/// One line of the log plugin's default format, with clog's `[INFO] ` prefix.
+pub fn log_line(client: &Client, port: u16, id: u16, qtype: &str, qname: &str, r: &Response, duration_ns: u64) -> String {
+    let flags = if r.aa { "qr,aa,rd" } else { "qr,rd,ra" };
+    let opt = if client.edns.is_some() { 11 } else { 0 };
+    format!(
+        "[INFO] {}:{port} - {id} \"{qtype} IN {qname} udp {} false {}\" {} {flags} {} {}",
+        client.ip,
+        client.query_size(qname),
+        client.bufsize(),
+        r.rcode,
+        response_size(qname, r) + opt,
+        go_seconds(duration_ns)
+    )
+}
+
+/// `{duration}`: Go's `strconv.FormatFloat(secs, 'f', -1, 64)` + `s` for a whole number of ns.
+pub fn go_seconds(ns: u64) -> String {
+    let whole = ns / 1_000_000_000;
+    let frac = ns % 1_000_000_000;
+    if frac == 0 {
+        return format!("{whole}s");
+    }
+    let f = format!("{frac:09}");
+    format!("{whole}.{}s", f.trim_end_matches('0'))
+}
+
+/// A name's uncompressed wire length.
+pub fn name_wire(n: &str) -> usize {
+    let t = n.trim_end_matches('.');
+    if t.is_empty() {
+        1
+    } else {
+        t.len() + 2
+    }
+}
+
+fn rdata_wire(d: &RData) -> usize {
+    match d {
+        RData::A(_) => 4,
+        RData::Aaaa(_) => 16,
+        RData::Cname(n) | RData::Ptr(n) | RData::Ns(n) => name_wire(n),
+        RData::Txt(s) => s.len() + 1,
+        RData::Srv { target, .. } => 6 + name_wire(target),
+        RData::Soa { mname, rname, .. } => name_wire(mname) + name_wire(rname) + 20,
+    }
+}
+
+/// The reply's length without an OPT record (CoreDNS leaves small replies uncompressed).
+pub fn response_size(qname: &str, r: &Response) -> usize {
+    let rr = |x: &Record| name_wire(&x.name) + 10 + rdata_wire(&x.data);
+    12 + name_wire(qname) + 4 + r.answers.iter().chain(&r.authority).chain(&r.additional).map(rr).sum::<usize>()
+}
+
+/// SHA-512 (FIPS 180-4), hex: the digest the reload plugin prints for the Corefile.
+pub fn sha512_hex(data: &[u8]) -> String {
+    const K: [u64; 80] = [
+        0x428a2f98d728ae22,
+        0x7137449123ef65cd,
+        0xb5c0fbcfec4d3b2f,
+        0xe9b5dba58189dbbc,
+        0x3956c25bf348b538,
+        0x59f111f1b605d019,
+        0x923f82a4af194f9b,
+        0xab1c5ed5da6d8118,
+        0xd807aa98a3030242,
+        0x12835b0145706fbe,
+        0x243185be4ee4b28c,
+        0x550c7dc3d5ffb4e2,
+        0x72be5d74f27b896f,
+        0x80deb1fe3b1696b1,
+        0x9bdc06a725c71235,
+        0xc19bf174cf692694,
+        0xe49b69c19ef14ad2,
+        0xefbe4786384f25e3,
+        0x0fc19dc68b8cd5b5,
+        0x240ca1cc77ac9c65,
+        0x2de92c6f592b0275,
+        0x4a7484aa6ea6e483,
+        0x5cb0a9dcbd41fbd4,
+        0x76f988da831153b5,
+        0x983e5152ee66dfab,
+        0xa831c66d2db43210,
+        0xb00327c898fb213f,
+        0xbf597fc7beef0ee4,
+        0xc6e00bf33da88fc2,
+        0xd5a79147930aa725,
+        0x06ca6351e003826f,
+        0x142929670a0e6e70,
+        0x27b70a8546d22ffc,
+        0x2e1b21385c26c926,
+        0x4d2c6dfc5ac42aed,
+        0x53380d139d95b3df,
+        0x650a73548baf63de,
+        0x766a0abb3c77b2a8,
+        0x81c2c92e47edaee6,
+        0x92722c851482353b,
+        0xa2bfe8a14cf10364,
+        0xa81a664bbc423001,
+        0xc24b8b70d0f89791,
+        0xc76c51a30654be30,
+        0xd192e819d6ef5218,
+        0xd69906245565a910,
+        0xf40e35855771202a,
+        0x106aa07032bbd1b8,
+        0x19a4c116b8d2d0c8,
+        0x1e376c085141ab53,
+        0x2748774cdf8eeb99,
+        0x34b0bcb5e19b48a8,
+        0x391c0cb3c5c95a63,
+        0x4ed8aa4ae3418acb,
+        0x5b9cca4f7763e373,
+        0x682e6ff3d6b2b8a3,
+        0x748f82ee5defb2fc,
+        0x78a5636f43172f60,
+        0x84c87814a1f0ab72,
+        0x8cc702081a6439ec,
+        0x90befffa23631e28,
+        0xa4506cebde82bde9,
+        0xbef9a3f7b2c67915,
+        0xc67178f2e372532b,
+        0xca273eceea26619c,
+        0xd186b8c721c0c207,
+        0xeada7dd6cde0eb1e,
+        0xf57d4f7fee6ed178,
+        0x06f067aa72176fba,
+        0x0a637dc5a2c898a6,
+        0x113f9804bef90dae,
+        0x1b710b35131c471b,
+        0x28db77f523047d84,
+        0x32caab7b40c72493,
+        0x3c9ebe0a15c9bebc,
+        0x431d67c49c100d4c,
+        0x4cc5d4becb3e42b6,
+        0x597f299cfc657e2a,
+        0x5fcb6fab3ad6faec,
+        0x6c44198c4a475817,
+    ];
+    let mut h: [u64; 8] = [
+        0x6a09e667f3bcc908,
+        0xbb67ae8584caa73b,
+        0x3c6ef372fe94f82b,
+        0xa54ff53a5f1d36f1,
+        0x510e527fade682d1,
+        0x9b05688c2b3e6c1f,
+        0x1f83d9abfb41bd6b,
+        0x5be0cd19137e2179,
+    ];
+    let mut msg = data.to_vec();
+    msg.push(0x80);
+    while msg.len() % 128 != 112 {
+        msg.push(0);
+    }
+    msg.extend_from_slice(&((data.len() as u128) * 8).to_be_bytes());
+    for block in msg.chunks_exact(128) {
+        let mut w = [0u64; 80];
+        for (i, c) in block.chunks_exact(8).enumerate() {
+            let mut b = [0u8; 8];
+            b.copy_from_slice(c);
+            w[i] = u64::from_be_bytes(b);
+        }
+        for i in 16..80 {
+            let s0 = w[i - 15].rotate_right(1) ^ w[i - 15].rotate_right(8) ^ (w[i - 15] >> 7);
+            let s1 = w[i - 2].rotate_right(19) ^ w[i - 2].rotate_right(61) ^ (w[i - 2] >> 6);
+            w[i] = w[i - 16].wrapping_add(s0).wrapping_add(w[i - 7]).wrapping_add(s1);
+        }
+        let [mut a, mut b, mut c, mut d, mut e, mut f, mut g, mut hh] = h;
+        for i in 0..80 {
+            let s1 = e.rotate_right(14) ^ e.rotate_right(18) ^ e.rotate_right(41);
+            let ch = (e & f) ^ (!e & g);
+            let t1 = hh.wrapping_add(s1).wrapping_add(ch).wrapping_add(K[i]).wrapping_add(w[i]);
+            let s0 = a.rotate_right(28) ^ a.rotate_right(34) ^ a.rotate_right(39);
+            let maj = (a & b) ^ (a & c) ^ (b & c);
+            let t2 = s0.wrapping_add(maj);
+            hh = g;
+            g = f;
+            f = e;
+            e = d.wrapping_add(t1);
+            d = c;
+            c = b;
+            b = a;
+            a = t1.wrapping_add(t2);
+        }
+        for (x, y) in h.iter_mut().zip([a, b, c, d, e, f, g, hh]) {
+            *x = x.wrapping_add(y);
+        }
+    }
+    h.iter().map(|x| format!("{x:016x}")).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::dns::Rcode;
+
+    #[test]
+    fn sha512_known_vectors() {
+        assert_eq!(
+            sha512_hex(b"abc"),
+            "ddaf35a193617abacc417349ae20413112e6fa4e89a97ea20a9eeee64b55d39a2192992a274fc1a836ba3c23a3feebbd454d4423643ce80e2a9ac94fa54ca49f"
+        );
+        assert_eq!(
+            sha512_hex(b""),
+            "cf83e1357eefb8bdf1542850d66d8007d620e4050b5715dc83f4a921d36ce9ce47d0d13c5d85f2b0ff8318d2877eec2f63b931bd47417a81a538327af927da3e"
+        );
+        // Two blocks.
+        let long = "abcdefghbcdefghicdefghijdefghijkefghijklfghijklmghijklmnhijklmnoijklmnopjklmnopqklmnopqrlmnopqrsmnopqrstnopqrstu";
+        assert!(sha512_hex(long.as_bytes()).starts_with("8e959b75dae313da8cf4f72814fc143f8f7779c6eb9f7fa17299aeadb6889018"));
+    }
+
+    #[test]
+    fn go_float_seconds() {
+        assert_eq!(go_seconds(181_379), "0.000181379s");
+        assert_eq!(go_seconds(180_000), "0.00018s");
+        assert_eq!(go_seconds(2_000_000_000), "2s");
+        assert_eq!(go_seconds(40_844_011), "0.040844011s");
+    }
+
+    #[test]
+    fn sizes_match_real_coredns_lines() {
+        // Kubernetes' "Debugging DNS Resolution" page: `"A IN kubernetes.default.svc.cluster.local.
+        // udp 54 false 512" NOERROR … 106`; the AAAA (NODATA + SOA) reply is 147 bytes.
+        let c = Client::plain(Ipv4Addr::new(10, 244, 0, 7));
+        let q = "kubernetes.default.svc.cluster.local.";
+        assert_eq!(c.query_size(q), 54);
+        let a = Response::answer(vec![Record {
+            name: q.into(),
+            ttl: 30,
+            data: RData::A(Ipv4Addr::new(10, 96, 0, 1)),
+        }]);
+        assert_eq!(response_size(q, &a), 106);
+        let soa = Record {
+            name: "cluster.local.".into(),
+            ttl: 30,
+            data: RData::Soa {
+                mname: "ns.dns.cluster.local.".into(),
+                rname: "hostmaster.cluster.local.".into(),
+                serial: 1,
+                refresh: 7200,
+                retry: 1800,
+                expire: 86400,
+                minimum: 30,
+            },
+        };
+        assert_eq!(response_size(q, &Response::nodata(Some(soa))), 147);
+        let line = log_line(&c, 49733, 44257, "A", q, &a, 181_379);
+        // The duration is the line's last field.
+        assert_eq!(
+            line,
+            "[INFO] 10.244.0.7:49733 - 44257 \"A IN kubernetes.default.svc.cluster.local. udp 54 false 512\" NOERROR qr,aa,rd 106 0.000181379s"
+        );
+        // dig 9.18: EDNS 1232 with a cookie in the query; the reply's OPT has no cookie.
+        let d = Client::edns(c.ip, 1232, true);
+        assert!(log_line(&d, 1, 2, "A", q, &a, 1).contains("udp 77 false 1232\" NOERROR qr,aa,rd 117 "));
+        // The loop probe: a 19+19-digit name is 57 bytes, NXDOMAIN with the root SOA 132.
+        let r = upstream::answer("2725412330393183468.6470370893985592807.", RType::Any);
+        assert_eq!(r.rcode, Rcode::NxDomain);
+        assert_eq!(response_size("2725412330393183468.6470370893985592807.", &r), 132);
+    }
+
+    #[test]
+    fn corefile_settings() {
+        let kubeadm = crate::bootstrap::corefile("cluster.local", Ipv4Addr::new(192, 168, 49, 1));
+        let s = parse_corefile(&kubeadm);
+        assert_eq!((s.log, s.ttl, s.pods, s.lameduck), (true, 30, PodsMode::Insecure, true));
+        let edited = kubeadm
+            .replace("    log\n", "")
+            .replace("ttl 30", "ttl 5")
+            .replace("pods insecure", "pods verified");
+        let s = parse_corefile(&edited);
+        assert_eq!((s.log, s.ttl, s.pods), (false, 5, PodsMode::Verified));
+        let bare = ".:53 {\n    kubernetes cluster.local\n    forward . /etc/resolv.conf\n}\n";
+        let s = parse_corefile(bare);
+        assert_eq!((s.log, s.ttl, s.pods), (false, DEFAULT_TTL, PodsMode::Disabled));
+        // `log` in another server block does not log the root block's queries.
+        let other = "example.org:53 {\n    log\n}\n.:53{\n  kubernetes cluster.local {\n  ttl 4000\n  }\n}\n";
+        let s = parse_corefile(other);
+        assert_eq!((s.log, s.ttl), (false, DEFAULT_TTL));
+    }
+
+    #[test]
+    fn reloads_on_the_next_tick_after_a_change() {
+        let mut d = CoreDns::new(1);
+        d.corefile_changed(SimTime(0), "a");
+        d.corefile_changed(SimTime(45_000), "b");
+        // A Pod started at 10 s checks at 40 s, 70 s…: b is seen at 70 s.
+        assert_eq!(d.loads(SimTime(10_000), SimTime(69_999)), ("a".into(), vec![]));
+        assert_eq!(
+            d.loads(SimTime(10_000), SimTime(70_000)),
+            ("b".into(), vec![(SimTime(70_000), "b".into())])
+        );
+        // A Pod started after the change loads b directly.
+        assert_eq!(d.loads(SimTime(50_000), SimTime(90_000)), ("b".into(), vec![]));
+        // Changed and changed back between two ticks: nothing to reload.
+        d.corefile_changed(SimTime(80_000), "c");
+        d.corefile_changed(SimTime(85_000), "b");
+        assert_eq!(d.loads(SimTime(10_000), SimTime(200_000)).1.len(), 1);
+    }
+}
