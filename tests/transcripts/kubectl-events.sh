@@ -5,6 +5,7 @@ kubectl get events
 kubectl apply -f static/presets/sd-example.yml
 sleep 8
 kubectl get events -n dev
+kubectl get events -n dev --sort-by=.foo
 kubectl describe pod jump -n dev
 kubectl describe deploy enterprise -n dev
 kubectl describe rs -n dev
@@ -16,4 +17,3 @@ sleep 10
 kubectl get events -A
 sleep 3600
 kubectl get events -n dev
-kubectl get events -n dev --sort-by=.foo
