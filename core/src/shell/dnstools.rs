@@ -20,7 +20,7 @@ use crate::apps;
 use crate::cluster::Cluster;
 use crate::dns::{fqdn, reverse_name, RData, RType, Rcode, Record, Response};
 use crate::model::*;
-use crate::proxy::ProxyMode;
+use crate::netpath::{Echo, Origin};
 use crate::resolver::ResolvConf;
 
 use super::{Outcome, Shell};
@@ -663,9 +663,10 @@ impl Shell {
         Outcome { output: out, status }
     }
 
-    /// `ping [-c N] HOST`: resolves through libc, then ICMP echo. A ClusterIP answers only in IPVS
-    /// mode (it is a local address on the node's kube-ipvs0 dummy interface); in iptables and
-    /// nftables mode nothing owns the address and every echo is lost.
+    /// `ping [-c N] HOST`: resolves through libc, then ICMP echo as `Cluster::icmp_echo` says the
+    /// node treats it. Since kube-proxy 1.27 a ClusterIP never answers an echo: IPVS mode rejects
+    /// it (port unreachable from the ClusterIP), nftables mode rejects it from the node, and in
+    /// iptables mode it is lost. Older write-ups showing a ClusterIP answering ping predate that.
     pub(crate) fn ping(&mut self, c: &mut Cluster, pod: &Pod, args: &[String]) -> Outcome {
         let info = apps::image_info(image(pod));
         let busybox = info.distro == "busybox" || info.distro == "alpine";
@@ -704,13 +705,16 @@ impl Shell {
                 Err(_) => return Outcome::err(format!("ping: {host}: Temporary failure in name resolution\n"), 2),
             },
         };
-        let is_cluster_ip = c.store.services(None).any(|s| s.cluster_ip() == Some(ip));
-        let replies = if is_cluster_ip {
-            c.config.proxy_mode == ProxyMode::Ipvs
+        // In-cluster addresses go through the node's kernel and kube-proxy's rules
+        // (`Cluster::icmp_echo`); the simulated Internet answers from a few hops away.
+        let origin = Origin::Pod {
+            namespace: pod.meta.namespace.clone(),
+            name: pod.meta.name.clone(),
+        };
+        let echo = if crate::dns::upstream::lookup_host(&host).is_some() {
+            Echo::Reply { ttl: 116 }
         } else {
-            c.store.pods(None).any(|p| p.status.pod_ip == Some(ip))
-                || crate::dns::upstream::lookup_host(&host).is_some()
-                || ip == Ipv4Addr::new(192, 168, 49, 1)
+            c.icmp_echo(&origin, ip)
         };
         let mut times = Vec::new();
         let mut body = String::new();
@@ -731,15 +735,24 @@ impl Shell {
         } else {
             ip.to_string()
         };
-        if replies {
-            for seq in 0..count {
-                let us = 40 + c.rng.below(60);
-                times.push(us);
-                if busybox {
-                    body.push_str(&format!("64 bytes from {ip}: seq={seq} ttl=64 time=0.{us:03} ms\n"));
-                } else {
-                    body.push_str(&format!("64 bytes from {from}: icmp_seq={} ttl=64 time=0.{us:03} ms\n", seq + 1));
+        let mut errors = 0u64;
+        for seq in 0..count {
+            match echo {
+                Echo::Reply { ttl } => {
+                    let us = 40 + c.rng.below(60);
+                    times.push(us);
+                    if busybox {
+                        body.push_str(&format!("64 bytes from {ip}: seq={seq} ttl={ttl} time=0.{us:03} ms\n"));
+                    } else {
+                        body.push_str(&format!("64 bytes from {from}: icmp_seq={} ttl={ttl} time=0.{us:03} ms\n", seq + 1));
+                    }
                 }
+                // iputils reports the ICMP error; busybox ping ignores it silently.
+                Echo::PortUnreachable { from: by } if !busybox => {
+                    errors += 1;
+                    body.push_str(&format!("From {by} icmp_seq={} Destination Port Unreachable\n", seq + 1));
+                }
+                _ => {}
             }
         }
         c.advance_ms(count * 1000);
@@ -749,7 +762,8 @@ impl Shell {
             format!("PING {host} ({ip}): 56 data bytes\n{body}\n--- {host} ping statistics ---\n{count} packets transmitted, {got} packets received, {loss}% packet loss\n")
         } else {
             format!(
-                "PING {canon} ({ip}) 56(84) bytes of data.\n{body}\n--- {canon} ping statistics ---\n{count} packets transmitted, {got} received, {loss}% packet loss, time {}ms\n",
+                "PING {canon} ({ip}) 56(84) bytes of data.\n{body}\n--- {canon} ping statistics ---\n{count} packets transmitted, {got} received, {}{loss}% packet loss, time {}ms\n",
+                if errors > 0 { format!("+{errors} errors, ") } else { String::new() },
                 (count - 1) * 1000 + c.rng.below(80)
             )
         };
