@@ -164,7 +164,10 @@ impl Cluster {
                     (rc, _) => format!("{qname}: {rc}"),
                 };
                 let why = match (r.rcode, r.answers.is_empty()) {
-                    (Rcode::NoError, false) => "the kubernetes plugin answers from the Services it watches (authoritative, TTL 30)",
+                    (Rcode::NoError, false) if r.aa => "the kubernetes plugin answers from the Services it watches (authoritative)",
+                    (Rcode::NoError, false) => {
+                        "outside the cluster zone: CoreDNS forwards the query upstream (forward . /etc/resolv.conf); not authoritative"
+                    }
                     (Rcode::NxDomain, _) => "no such name in the cluster zone (or upstream): the resolver moves on to the next candidate",
                     _ => "the name exists but has no record of this type",
                 };
@@ -221,7 +224,18 @@ impl Cluster {
             if timed_out {
                 return Response::nxdomain(None);
             }
-            match self.dns_query_traced(server, cand, qtype) {
+            // getaddrinfo(AF_UNSPEC) asks A and AAAA for each candidate (glibc and musl both
+            // send the pair); the candidate resolves if either has an answer. The cluster is
+            // IPv4-only, so the A answer decides, but the AAAA query is sent, traced and logged.
+            let pair = self.dns_query_traced(server, cand, qtype).and_then(|a| {
+                let aaaa = self.dns_query_traced(server, cand, RType::Aaaa)?;
+                Ok(if a.answers.is_empty() && a.rcode == Rcode::NxDomain {
+                    aaaa
+                } else {
+                    a
+                })
+            });
+            match pair {
                 Ok(r) => r,
                 Err(_) => {
                     timed_out = true;
