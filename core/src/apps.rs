@@ -516,6 +516,28 @@ pub fn http_get(pod: &Pod, port: u16, path: &str, client: &str) -> Option<HttpRe
     }
 }
 
+/// Seconds until the image's main process exits on SIGTERM, when it handles the signal;
+/// `None` when it runs as PID 1 without a handler (the kernel ignores SIGTERM for PID 1, so the
+/// kubelet's SIGKILL at the end of the grace period ends it).
+pub fn sigterm_exit_secs(image: &str) -> Option<u64> {
+    match image_name(image) {
+        // CoreDNS's health plugin `lameduck 5s` keeps answering for 5 s, then exits.
+        "coredns" => Some(5),
+        // nginx and httpd stop at once; Go servers (agnhost, http-echo, kube-*) exit on SIGTERM.
+        "nginx"
+        | "httpd"
+        | "agnhost"
+        | "http-echo"
+        | "kube-proxy"
+        | "kube-apiserver"
+        | "kube-scheduler"
+        | "kube-controller-manager"
+        | "etcd"
+        | "storage-provisioner" => Some(0),
+        _ => None,
+    }
+}
+
 /// Which stub resolver the image's libc provides, and which tools it ships.
 pub struct ImageInfo {
     pub musl: bool,

@@ -217,7 +217,17 @@ impl Cluster {
         }
         pod.meta.deletion = Some(self.now.plus_secs(grace));
         pod.status.ready = false;
-        let at = self.now.plus_secs(grace);
+        // The containers exit when their process handles SIGTERM (CoreDNS after its 5 s
+        // lameduck, nginx at once); a PID 1 without a handler waits out the grace period.
+        let exits_after = pod
+            .spec
+            .containers
+            .iter()
+            .map(|c| crate::apps::sigterm_exit_secs(&c.image).unwrap_or(grace))
+            .max()
+            .unwrap_or(0)
+            .min(grace);
+        let at = self.now.plus_secs(exits_after);
         self.schedule_timer(
             at,
             Timer::PodGone {
@@ -228,7 +238,7 @@ impl Cluster {
         );
         self.emit(
             Step::Controller("kubelet"),
-            format!("pod {name} ({ns}) is Terminating (grace period {grace}s)"),
+            format!("pod {name} ({ns}) is Terminating (grace period {grace}s, containers exit after {exits_after}s)"),
             "deletion sets a deletionTimestamp: the Pod leaves Service endpoints now and the kubelet sends SIGTERM",
             vec![ObjKey::new(Kind::Pod, &ns, &name)],
         );

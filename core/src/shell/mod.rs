@@ -82,6 +82,9 @@ pub struct Shell {
     /// Pods where `apt-get update` ran.
     pub apt_updated: BTreeSet<String>,
     pub history: Vec<String>,
+    /// Sessions opened by `kubectl run -it` (by Pod uid), and whether `--rm` was given: leaving
+    /// them prints kubectl attach's "Session ended" line and, with `--rm`, deletes the Pod.
+    pub attached: BTreeMap<String, bool>,
 }
 
 impl Default for Shell {
@@ -91,6 +94,7 @@ impl Default for Shell {
             installed: BTreeMap::new(),
             apt_updated: BTreeSet::new(),
             history: Vec::new(),
+            attached: BTreeMap::new(),
         }
     }
 }

@@ -44,10 +44,28 @@ impl Shell {
         if cmd == "exit" || cmd == "logout" {
             self.stack.pop();
             let code = argv.get(1).and_then(|s| s.parse::<i32>().ok()).unwrap_or(0);
-            if code != 0 {
-                return Outcome::err(format!("exit\ncommand terminated with exit code {code}\n"), code);
+            let mut out = String::from(if shell == "bash" { "exit\n" } else { "" });
+            // Leaving a `kubectl run -it` session: kubectl attach's goodbye (a tty and restart
+            // policy Always, as attach.go checks), then `--rm` deletes the Pod (run.go).
+            if let Some(rm) = self.attached.remove(&pod.meta.uid) {
+                let container = pod.spec.containers.first().map(|c| c.name.clone()).unwrap_or_default();
+                let tty = pod.spec.containers.first().is_some_and(|c| c.tty);
+                if tty && pod.spec.restart_policy == "Always" {
+                    out.push_str(&format!(
+                        "Session ended, resume using 'kubectl attach {name} -c {container} -i -t' command when the pod is running\n"
+                    ));
+                }
+                if rm && c.delete(&ObjKey::new(Kind::Pod, ns, name)).is_ok() {
+                    c.settle();
+                    out.push_str(&format!("pod \"{name}\" deleted\n"));
+                }
+                return Outcome { output: out, status: code };
             }
-            return Outcome::ok(if shell == "bash" { "exit\n" } else { "" });
+            if code != 0 {
+                out.push_str(&format!("command terminated with exit code {code}\n"));
+                return Outcome::err(out, code);
+            }
+            return Outcome::ok(out);
         }
         if matches!(cmd, "kubectl" | "minikube") {
             return not_found(&shell, cmd);

@@ -147,6 +147,7 @@ pub(super) fn run(sh: &mut Shell, c: &mut Cluster, args: &Args, ns: &str) -> Out
         uid: p.meta.uid.clone(),
         shell: flavor.into(),
     });
+    sh.attached.insert(p.meta.uid.clone(), args.rm);
     Outcome::ok("If you don't see a command prompt, try pressing enter.\n")
 }
 

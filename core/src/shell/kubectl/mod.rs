@@ -30,6 +30,8 @@ pub(crate) struct Args {
     pub name: Option<String>,
     pub container: Option<String>,
     pub rm: bool,
+    /// `--wait=false`: return as soon as deletion is accepted.
+    pub no_wait: bool,
     pub overwrite: bool,
     pub labels: Option<String>,
     pub restart: Option<String>,
@@ -90,7 +92,8 @@ fn parse_args(argv: &[String]) -> Args {
                     a.tcp.extend(v.split(',').map(String::from))
                 }
             }
-            "--grace-period" | "--force" | "--wait" | "--now" | "--validate" => {
+            "--wait" => a.no_wait = inline.as_deref() == Some("false"),
+            "--grace-period" | "--force" | "--now" | "--validate" => {
                 if inline.is_none() && flag == "--grace-period" {
                     i += 1;
                 }
@@ -742,9 +745,12 @@ fn delete(c: &mut Cluster, args: &Args, ns: &str) -> Outcome {
         return Outcome::err("error: You must provide one or more resources by argument or filename.\nExample resource specifications include:\n   '-f rsrc.yaml'\n   '--filename=rsrc.json'\n   '<resource> <name>'\n   '<resource>'\n", 1);
     }
     let mut status = 0;
+    let mut waiting: Vec<(ObjKey, String)> = Vec::new();
     for t in targets {
+        let uid = c.store.get(&t).map(|o| o.meta().uid.clone()).unwrap_or_default();
         match c.delete(&t) {
             Ok(()) => {
+                waiting.push((t.clone(), uid));
                 let res = t.kind.resource().split('.').next().unwrap_or("");
                 let res = if t.kind == Kind::Deployment || t.kind == Kind::ReplicaSet || t.kind == Kind::DaemonSet {
                     t.kind.resource()
@@ -758,6 +764,17 @@ fn delete(c: &mut Cluster, args: &Args, ns: &str) -> Outcome {
                 out.push_str(&format!("{}\n", e.aggregate_line(None)));
                 status = 1;
             }
+        }
+    }
+    // `--wait` (the default) blocks until the objects are really gone: for a Pod, until its
+    // containers exited or the grace period ran out. Simulated time passes meanwhile.
+    if !args.no_wait {
+        for _ in 0..6000 {
+            let gone = waiting.iter().all(|(k, uid)| c.store.get(k).is_none_or(|o| &o.meta().uid != uid));
+            if gone {
+                break;
+            }
+            c.advance_ms(100);
         }
     }
     Outcome { output: out, status }
