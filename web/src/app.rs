@@ -1,5 +1,5 @@
-//! The page: header, toolbar and the four panes (manifests, terminal, timeline, cluster),
-//! wired to one [`Session`]. Owns the wall-clock tick that feeds simulated time to the core,
+//! The page: header, toolbar and the four panes (manifests, terminal, timeline, and the
+//! cluster pane with its Cluster | DNS toggle), wired to one [`Session`]. Owns the wall-clock tick that feeds simulated time to the core,
 //! the share link, embed mode (compact chrome, height posted to the parent frame), and the
 //! view state shared between panes (the timeline cursor, the selected object).
 
@@ -14,7 +14,9 @@ use yew::prelude::*;
 
 use crate::browser;
 use crate::diagram::Diagram;
+use crate::dns::DnsView;
 use crate::editor::Editor;
+use crate::presets;
 use crate::session::{Session, SessionRef};
 use crate::terminal::Terminal;
 use crate::timeline::Timeline;
@@ -39,6 +41,8 @@ pub struct Boot {
     pub tick: bool,
     /// Save the editor's files to localStorage when they change.
     pub persist: bool,
+    /// Command lines to run once the page is up (`?run=`), after a shared session's replay.
+    pub run: Vec<String>,
 }
 
 impl Boot {
@@ -55,10 +59,11 @@ impl Boot {
             embed: false,
             tick: false,
             persist: false,
+            run: Vec::new(),
         }
     }
 
-    /// Read the page's URL (`?seed=&nodes=&proxy=&embed`, `#s=`) and localStorage.
+    /// Read the page's URL (`?seed=&nodes=&proxy=&embed&preset=&run=`, `#s=`) and localStorage.
     pub fn from_browser() -> Boot {
         let (search, hash) = browser::location_parts();
         let q = url_state::parse_query(&search);
@@ -68,10 +73,15 @@ impl Boot {
             nodes: q.nodes.unwrap_or(1),
             proxy_mode: q.proxy_mode.unwrap_or(ProxyMode::Ipvs),
         };
-        // The URL's state wins; otherwise the manifest the learner left here last time. An
-        // embedded page (in someone's docs) shows what its URL says and leaves the learner's
-        // saved manifest alone.
-        let files = if share.is_some() || q.embed {
+        // The URL's state wins (a share link, then a preset); otherwise the manifest the
+        // learner left here last time. An embedded page (in someone's docs) shows what its URL
+        // says and leaves the learner's saved manifest alone.
+        let preset = q.preset.as_deref().and_then(presets::find);
+        let files = if share.is_some() {
+            BTreeMap::new()
+        } else if let Some((name, text)) = preset {
+            BTreeMap::from([(name.to_string(), text.to_string())])
+        } else if q.embed {
             BTreeMap::new()
         } else {
             browser::load_files().unwrap_or_default()
@@ -83,14 +93,19 @@ impl Boot {
             embed: q.embed,
             tick: true,
             persist: !q.embed,
+            run: q.run,
         }
     }
 
     fn session(&self) -> Session {
-        match &self.share {
+        let mut s = match &self.share {
             Some(state) => Session::from_share(state),
             None => Session::new(self.settings.clone(), self.files.clone()),
+        };
+        for line in &self.run {
+            s.run(line);
         }
+        s
     }
 }
 
@@ -119,6 +134,7 @@ pub fn App(props: &AppProps) -> Html {
     let cursor = use_state(|| None::<u64>);
     let selected = use_state(|| None::<ObjKey>);
     let share_link = use_state(|| None::<String>);
+    let dns_view = use_state(|| false);
     let embed = props.boot.embed;
     let persist = props.boot.persist;
 
@@ -238,6 +254,14 @@ pub fn App(props: &AppProps) -> Html {
         let selected = selected.clone();
         use_callback((), move |k: Option<ObjKey>, _| selected.set(k))
     };
+    let changed = {
+        let update = update.clone();
+        use_callback((), move |(), _| update.force_update())
+    };
+    let show_view = |dns: bool| {
+        let dns_view = dns_view.clone();
+        Callback::from(move |_: MouseEvent| dns_view.set(dns))
+    };
 
     let Some(s) = session.get() else { return html! {} };
     let version = s.version;
@@ -247,7 +271,7 @@ pub fn App(props: &AppProps) -> Html {
     // The editor marks the source of the selected object, else of the selected event's first.
     let source_of = (*selected).clone().or_else(|| {
         cursor
-            .and_then(|c| s.pg.trace().get(c as usize))
+            .and_then(|c| s.pg.cluster.trace.get(c))
             .and_then(|e| e.objects.first().cloned())
     });
     drop(s);
@@ -297,14 +321,28 @@ pub fn App(props: &AppProps) -> Html {
                             <button id="advance" onclick={advance} title="Advance the simulated clock by 10 seconds">{"+10s"}</button>
                         </span>
                     </h2>
-                    <Terminal session={session.clone()} {version} on_run={run} on_interrupt={interrupt} />
+                    <Terminal session={session.clone()} {version} on_run={run} on_interrupt={interrupt} on_changed={changed} />
                 </section>
                 <section class="pane pane-timeline" aria-label="Timeline">
-                    <Timeline session={session.clone()} {version} cursor={*cursor} on_cursor={on_cursor} />
+                    <Timeline session={session.clone()} {version} cursor={*cursor} on_cursor={on_cursor.clone()} />
                 </section>
                 <section class="pane pane-diagram" aria-label="Cluster">
-                    <h2>{"Cluster"}</h2>
-                    <Diagram session={session.clone()} {version} cursor={*cursor} selected={(*selected).clone()} {on_select} />
+                    <h2 class="view-toggle" role="tablist">
+                        <button id="view-cluster" role="tab" aria-selected={(!*dns_view).to_string()}
+                            class={classes!("view", (!*dns_view).then_some("current"))} onclick={show_view(false)}
+                            title="The cluster's nodes, Services, Endpoints and Pods">{"Cluster"}</button>
+                        <span class="sep">{"|"}</span>
+                        <button id="view-dns" role="tab" aria-selected={dns_view.to_string()}
+                            class={classes!("view", dns_view.then_some("current"))} onclick={show_view(true)}
+                            title="Every record of the cluster DNS zone">{"DNS"}</button>
+                    </h2>
+                    if *dns_view {
+                        <DnsView session={session.clone()} {version} cursor={*cursor} selected={(*selected).clone()}
+                            {on_select} {on_cursor} />
+                    } else {
+                        <Diagram session={session.clone()} {version} cursor={*cursor} selected={(*selected).clone()}
+                            {on_select} {on_cursor} />
+                    }
                 </section>
             </main>
         </div>

@@ -1,4 +1,4 @@
-//! The Cluster pane: a live diagram drawn from the store as HTML boxes. Nodes (name, IP, Pod
+//! The Cluster pane: a diagram drawn from the store as HTML boxes. Nodes (name, IP, Pod
 //! CIDR, kube-proxy and its mode), then each namespace as an address space: its Services (name,
 //! type, ClusterIP, ports → Endpoints addresses), its workloads, and its Pods (IP, node, phase,
 //! labels). kube-dns (CoreDNS) sits in kube-system. Clicking a Service or Pod selects it: it
@@ -6,17 +6,22 @@
 //! (as the core's CoreDNS answers them) and IPVS rules. The objects of the timeline's selected
 //! event are highlighted too.
 //!
-//! Read-only: everything shown comes from `pg.cluster` (store, proxy tables, DNS answers).
+//! With a timeline event selected, the diagram shows the cluster as it was at that event
+//! (`Playground::store_at`, see [`crate::snapshot`]) under a banner leading back to live; proxy
+//! tables exist only for now, so they are left out then.
+//!
+//! Read-only: everything shown comes from `pg.cluster` (store, proxy tables, DNS records).
 
 use std::collections::BTreeSet;
 
-use sdplay_core::dns::RType;
+use sdplay_core::api::Store;
 use sdplay_core::model::{Kind, ObjKey, Object, Pod, Service};
 use sdplay_core::{Playground, ProxyMode};
 use web_sys::Element;
 use yew::prelude::*;
 
 use crate::session::SessionRef;
+use crate::snapshot;
 
 /// Pods drawn per namespace at most.
 const MAX_PODS: usize = 60;
@@ -33,6 +38,8 @@ pub struct DiagramProps {
     pub cursor: Option<u64>,
     pub selected: Option<ObjKey>,
     pub on_select: Callback<Option<ObjKey>>,
+    /// Move the timeline cursor (the banner's "back to live" sends `None`).
+    pub on_cursor: Callback<Option<u64>>,
 }
 
 /// Why a box is lit.
@@ -59,10 +66,9 @@ fn key(kind: Kind, ns: &str, name: &str) -> ObjKey {
 }
 
 /// The Pods a Service's Endpoints point at (ready or not).
-fn endpoint_pods(pg: &Playground, svc: &Service) -> Vec<ObjKey> {
+pub(crate) fn endpoint_pods(store: &Store, svc: &Service) -> Vec<ObjKey> {
     let ns = &svc.meta.namespace;
-    pg.cluster
-        .store
+    store
         .endpoints(ns, &svc.meta.name)
         .map(|e| {
             e.subsets
@@ -74,9 +80,9 @@ fn endpoint_pods(pg: &Playground, svc: &Service) -> Vec<ObjKey> {
         .unwrap_or_default()
 }
 
-fn marks(pg: &Playground, cursor: Option<u64>, selected: Option<&ObjKey>) -> Marks {
+fn marks(pg: &Playground, store: &Store, cursor: Option<u64>, selected: Option<&ObjKey>) -> Marks {
     let mut event = BTreeSet::new();
-    if let Some(e) = cursor.and_then(|c| pg.trace().get(c as usize)) {
+    if let Some(e) = cursor.and_then(|c| pg.cluster.trace.get(c)) {
         for k in &e.objects {
             event.insert(k.clone());
             match k.kind {
@@ -85,12 +91,7 @@ fn marks(pg: &Playground, cursor: Option<u64>, selected: Option<&ObjKey>) -> Mar
                     event.insert(key(Kind::Service, &k.namespace, &k.name));
                 }
                 Kind::EndpointSlice => {
-                    if let Some(svc) = pg
-                        .cluster
-                        .store
-                        .get(k)
-                        .and_then(|o| o.meta().labels.get("kubernetes.io/service-name"))
-                    {
+                    if let Some(svc) = store.get(k).and_then(|o| o.meta().labels.get("kubernetes.io/service-name")) {
                         event.insert(key(Kind::Service, &k.namespace, svc));
                         event.insert(key(Kind::Endpoints, &k.namespace, svc));
                     }
@@ -103,13 +104,13 @@ fn marks(pg: &Playground, cursor: Option<u64>, selected: Option<&ObjKey>) -> Mar
     if let Some(sel) = selected {
         match sel.kind {
             Kind::Service => {
-                if let Some(svc) = pg.cluster.store.service(&sel.namespace, &sel.name) {
-                    related.extend(endpoint_pods(pg, svc));
+                if let Some(svc) = store.service(&sel.namespace, &sel.name) {
+                    related.extend(endpoint_pods(store, svc));
                 }
             }
             Kind::Pod => {
-                for svc in pg.cluster.store.services(Some(&sel.namespace)) {
-                    if endpoint_pods(pg, svc).contains(sel) {
+                for svc in store.services(Some(&sel.namespace)) {
+                    if endpoint_pods(store, svc).contains(sel) {
                         related.insert(key(Kind::Service, &svc.meta.namespace, &svc.meta.name));
                     }
                 }
@@ -162,7 +163,7 @@ fn cluster_ip(svc: &Service) -> String {
 }
 
 /// Namespace order: the learner's first, then default, then the system ones.
-fn ns_rank(name: &str) -> (u8, String) {
+pub(crate) fn ns_rank(name: &str) -> (u8, String) {
     let r = match name {
         "default" => 1,
         "kube-system" => 2,
@@ -199,8 +200,10 @@ pub fn Diagram(props: &DiagramProps) -> Html {
 
     let Some(s) = props.session.get() else { return html! {} };
     let pg = &s.pg;
-    let store = &pg.cluster.store;
-    let m = marks(pg, props.cursor, props.selected.as_ref());
+    let shown = snapshot::shown(&s, props.cursor);
+    let store = shown.store(pg);
+    let live = shown.is_live();
+    let m = marks(pg, store, props.cursor, props.selected.as_ref());
     let mode = pg.cluster.proxy.mode;
 
     let nodes: Html = store
@@ -209,6 +212,7 @@ pub fn Diagram(props: &DiagramProps) -> Html {
             let k = key(Kind::Node, "", &n.meta.name);
             let vs = pg.cluster.proxy.nodes.get(&n.meta.name).map(|p| p.ipvs.services.len()).unwrap_or(0);
             let proxy_detail = match mode {
+                _ if !live => "rules: see live".to_string(),
                 ProxyMode::Ipvs => format!(
                     "{vs} virtual servers, {} addresses on kube-ipvs0",
                     pg.cluster.proxy.kube_ipvs0_addrs(&n.meta.name).len()
@@ -360,11 +364,13 @@ pub fn Diagram(props: &DiagramProps) -> Html {
         })
         .collect();
 
-    let details = props.selected.as_ref().map(|k| details(pg, k)).unwrap_or_default();
+    let details = props.selected.as_ref().map(|k| details(pg, store, live, k)).unwrap_or_default();
+    let banner = shown.banner(&props.on_cursor);
     drop(s);
 
     html! {
-        <div class="diagram" ref={root} {onclick}>
+        <div class={classes!("diagram", (!live).then_some("past"))} ref={root} {onclick}>
+            {banner}
             <div class="nodes">{nodes}</div>
             {details}
             <div class="namespaces">{ns_boxes}</div>
@@ -375,8 +381,7 @@ pub fn Diagram(props: &DiagramProps) -> Html {
 }
 
 /// The details box of the selected Service or Pod.
-fn details(pg: &Playground, k: &ObjKey) -> Html {
-    let store = &pg.cluster.store;
+fn details(pg: &Playground, store: &Store, live: bool, k: &ObjKey) -> Html {
     let domain = pg.cluster.domain();
     match k.kind {
         Kind::Service => {
@@ -384,24 +389,13 @@ fn details(pg: &Playground, k: &ObjKey) -> Html {
                 return html! { <div class="details">{format!("service/{} is gone", k.name)}</div> };
             };
             let fqdn = format!("{}.{}.svc.{domain}.", svc.meta.name, svc.meta.namespace);
-            let mut records: Vec<String> = Vec::new();
-            for rtype in [RType::A, RType::Cname] {
-                let (resp, _) = pg.cluster.dns_answer(&fqdn, rtype);
-                records.extend(resp.answers.iter().map(|r| format!("{} {} {}", r.name, r.data.rtype(), r.data)));
-            }
-            for p in svc
-                .spec
-                .ports
+            let records: Vec<String> = crate::dns::dns_server(pg, store)
+                .records_for_service(&k.namespace, &k.name)
                 .iter()
-                .filter_map(|p| p.name.as_ref().filter(|n| !n.is_empty()).map(|n| (n, p.protocol)))
-            {
-                let q = format!("_{}._{}.{fqdn}", p.0, p.1.as_str().to_lowercase());
-                let (resp, _) = pg.cluster.dns_answer(&q, RType::Srv);
-                records.extend(resp.answers.iter().map(|r| format!("{} SRV {}", r.name, r.data)));
-            }
-            records.dedup();
+                .map(|r| format!("{} {} {}", r.name, r.data.rtype(), r.data))
+                .collect();
             let mut ipvs: Vec<String> = Vec::new();
-            if pg.cluster.proxy.mode == ProxyMode::Ipvs {
+            if live && pg.cluster.proxy.mode == ProxyMode::Ipvs {
                 for (node, np) in &pg.cluster.proxy.nodes {
                     for vs in np.ipvs.services.values() {
                         if vs.owner.as_ref().is_some_and(|(ns, n)| *ns == k.namespace && *n == k.name) {
@@ -465,7 +459,7 @@ fn details(pg: &Playground, k: &ObjKey) -> Html {
                 .unwrap_or_else(|| "(none)".into());
             let services: Vec<String> = store
                 .services(Some(&k.namespace))
-                .filter(|svc| endpoint_pods(pg, svc).contains(k))
+                .filter(|svc| endpoint_pods(store, svc).contains(k))
                 .map(|svc| svc.meta.name.clone())
                 .collect();
             html! {

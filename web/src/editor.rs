@@ -1,4 +1,5 @@
-//! The Manifests pane: one tab per file, a `<textarea id="editor">` with a line-number gutter
+//! The Manifests pane: one tab per file, a preset dropdown (`#preset`, opening a preset from
+//! [`crate::presets`] in a tab of its own), a `<textarea id="editor">` with a line-number gutter
 //! that marks the lines with problems and the source of the object selected elsewhere (diagram
 //! or timeline), the live diagnostics from `manifest::diagnostics` (recomputed shortly after
 //! typing stops), and the Apply button (`#apply`), which runs `kubectl apply -f <file>` through
@@ -12,9 +13,10 @@ use gloo::timers::callback::Timeout;
 use sdplay_core::manifest::{self, Parsed};
 use sdplay_core::model::{Kind, ObjKey, Object};
 use sdplay_core::Playground;
-use web_sys::{HtmlElement, HtmlTextAreaElement};
+use web_sys::{HtmlElement, HtmlSelectElement, HtmlTextAreaElement};
 use yew::prelude::*;
 
+use crate::presets::PRESETS;
 use crate::session::SessionRef;
 
 /// Quiet time after the last keystroke before diagnostics are recomputed and files saved.
@@ -260,6 +262,21 @@ pub fn Editor(props: &EditorProps) -> Html {
             on_change.emit(true);
         })
     };
+    let on_preset = {
+        let session = props.session.clone();
+        let on_change = props.on_change.clone();
+        Callback::from(move |e: Event| {
+            let Some(sel) = e.target_dyn_into::<HtmlSelectElement>() else {
+                return;
+            };
+            let name = sel.value();
+            // Back to the placeholder, so choosing the same preset again reloads it.
+            sel.set_value("");
+            if session.with_mut(|s| s.load_preset(&name)) == Some(true) {
+                on_change.emit(true);
+            }
+        })
+    };
     let bad_lines: BTreeSet<usize> = diags.iter().map(|d| d.line).collect();
     let gutter_text: Html = (1..=*lines)
         .map(|n| {
@@ -278,6 +295,14 @@ pub fn Editor(props: &EditorProps) -> Html {
             <div class="tabs" role="tablist">
                 { for names.iter().map(tab) }
                 <button class="tab tab-tool" title="New file" onclick={structural(|s| s.new_file())}>{"+"}</button>
+                <span class="spacer" />
+                <select id="preset" class="preset" onchange={on_preset} aria-label="Open a preset"
+                    title="Open a preset manifest in a tab of its own (replacing that tab's text)">
+                    <option value="" selected=true>{"Presets…"}</option>
+                    { for PRESETS.iter().map(|(file, _, about)| html! {
+                        <option value={*file}>{format!("{file} — {about}")}</option>
+                    }) }
+                </select>
             </div>
             <div class="code">
                 <pre class="gutter" ref={gutter} aria-hidden="true">{gutter_text}</pre>

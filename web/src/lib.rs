@@ -6,8 +6,11 @@
 pub mod app;
 pub mod browser;
 pub mod diagram;
+pub mod dns;
 pub mod editor;
+pub mod presets;
 pub mod session;
+pub mod snapshot;
 pub mod terminal;
 pub mod timeline;
 pub mod url_state;

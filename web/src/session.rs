@@ -251,6 +251,42 @@ impl Session {
         }
     }
 
+    /// Open a preset (see [`crate::presets`]) in a tab of its own name, replacing that tab's
+    /// text if it is open already. `false` if there is no such preset.
+    pub fn load_preset(&mut self, name: &str) -> bool {
+        let Some((file, text)) = crate::presets::find(name) else {
+            return false;
+        };
+        self.files.insert(file.to_string(), text.to_string());
+        self.active_file = file.to_string();
+        self.files_generation += 1;
+        self.version += 1;
+        true
+    }
+
+    /// Tab completion at the prompt: what the core offers for `line` (whole lines, sorted).
+    pub fn complete(&self, line: &str) -> Vec<String> {
+        self.pg.complete(line, &self.files)
+    }
+
+    /// Show completion candidates under the line typed so far, as bash lists them on a double
+    /// Tab: the prompt and the line, then the candidates' last words in columns. Nothing runs
+    /// and nothing is recorded.
+    pub fn show_completions(&mut self, line: &str, candidates: &[String]) {
+        self.entries.push_back(Entry {
+            id: self.next_entry,
+            prompt: self.prompt(),
+            command: line.to_string(),
+            output: completion_columns(candidates),
+            status: 0,
+        });
+        self.next_entry += 1;
+        while self.entries.len() > MAX_ENTRIES {
+            self.entries.pop_front();
+        }
+        self.version += 1;
+    }
+
     /// Put the chapter's example back into the active file.
     pub fn reset_active_file(&mut self) {
         self.set_active_text(SD_EXAMPLE.to_string());
@@ -275,6 +311,48 @@ impl Session {
             elapsed_ms: self.elapsed_ms(),
         }
     }
+}
+
+/// The longest common prefix of whole-line candidates (on character boundaries).
+pub fn common_prefix(candidates: &[String]) -> String {
+    let Some(first) = candidates.first() else {
+        return String::new();
+    };
+    let mut len = first.len();
+    for c in &candidates[1..] {
+        len = first
+            .char_indices()
+            .zip(c.chars())
+            .take_while(|((_, a), b)| a == b)
+            .last()
+            .map_or(0, |((i, a), _)| i + a.len_utf8())
+            .min(len);
+    }
+    first[..len].to_string()
+}
+
+/// The words being completed (each candidate's last word), laid out in columns as bash lists
+/// them, at most 80 characters wide.
+pub fn completion_columns(candidates: &[String]) -> String {
+    const WIDTH: usize = 80;
+    let words: Vec<&str> = candidates
+        .iter()
+        .map(|c| c.trim_end().rsplit(char::is_whitespace).next().unwrap_or(""))
+        .collect();
+    let col = words.iter().map(|w| w.chars().count()).max().unwrap_or(0) + 2;
+    let per_line = (WIDTH / col).max(1);
+    let rows = words.len().div_ceil(per_line);
+    let mut out = String::new();
+    // Column-major, as bash fills them.
+    for r in 0..rows {
+        let mut line = String::new();
+        for w in words.iter().skip(r).step_by(rows.max(1)) {
+            line.push_str(&format!("{w:<col$}"));
+        }
+        out.push_str(line.trim_end());
+        out.push('\n');
+    }
+    out
 }
 
 pub fn default_files() -> BTreeMap<String, String> {

@@ -1,7 +1,8 @@
 //! The Terminal pane: the transcript (`<pre id="terminal-output">`, each command after its
 //! prompt, then its output) and the input line (`<input id="terminal-input">` after the current
 //! prompt). Enter runs the line, ArrowUp/ArrowDown walk the history, Ctrl+L clears the screen, Ctrl+C
-//! abandons the line.
+//! abandons the line, Tab completes it (the core's `Playground::complete`): one candidate
+//! replaces the line, several extend it to their common prefix and are listed below it.
 //! The transcript scrolls to the bottom whenever something is printed.
 
 use std::cell::RefCell;
@@ -20,6 +21,8 @@ pub struct TerminalProps {
     pub on_run: Callback<String>,
     /// Ctrl+C: show the abandoned line, run nothing.
     pub on_interrupt: Callback<String>,
+    /// The session changed outside a command (completions listed): re-render the page.
+    pub on_changed: Callback<()>,
 }
 
 /// Where ArrowUp/ArrowDown are in the history, and the line being typed before they moved.
@@ -51,6 +54,7 @@ pub fn Terminal(props: &TerminalProps) -> Html {
         let session = props.session.clone();
         let on_run = props.on_run.clone();
         let on_interrupt = props.on_interrupt.clone();
+        let on_changed = props.on_changed.clone();
         let walk = walk.clone();
         Callback::from(move |e: KeyboardEvent| {
             let Some(el) = e.target_dyn_into::<HtmlInputElement>() else {
@@ -64,6 +68,29 @@ pub fn Terminal(props: &TerminalProps) -> Html {
                     el.set_value("");
                     *walk.borrow_mut() = HistoryWalk::default();
                     on_run.emit(line);
+                }
+                "Tab" if !e.shift_key() && !e.ctrl_key() && !e.alt_key() && !e.meta_key() => {
+                    // Keep the focus here, as a shell does.
+                    e.prevent_default();
+                    let line = el.value();
+                    let Some(candidates) = session.get().map(|s| s.complete(&line)) else {
+                        return;
+                    };
+                    let next = match candidates.as_slice() {
+                        [] => return,
+                        [one] => one.clone(),
+                        many => {
+                            let prefix = crate::session::common_prefix(many);
+                            session.with_mut(|s| s.show_completions(&line, many));
+                            on_changed.emit(());
+                            prefix
+                        }
+                    };
+                    if next.len() > line.len() || candidates.len() == 1 {
+                        let len = next.encode_utf16().count() as u32;
+                        el.set_value(&next);
+                        let _ = el.set_selection_range(len, len);
+                    }
                 }
                 "l" if e.ctrl_key() => {
                     e.prevent_default();

@@ -1,5 +1,7 @@
 //! What the URL carries, and nothing else: the page settings in the query string
-//! (`?seed=N&nodes=N&proxy=ipvs|iptables|nftables&embed`) and the shared state in the fragment
+//! (`?seed=N&nodes=N&proxy=ipvs|iptables|nftables&embed`), deep links for docs authors
+//! (`&preset=<file>` loads a preset into the editor, `&run=<commands separated by ;>` runs
+//! them once the page is up; both URL-encoded), and the shared state in the fragment
 //! (`#s=<base64url of a small JSON document>`).
 //!
 //! Pure functions over strings (no DOM), so the round trip is testable anywhere. Decoding never
@@ -19,6 +21,9 @@ pub const MAX_FILES: usize = 16;
 pub const MAX_NODES: usize = 50;
 /// Thirty simulated days.
 pub const MAX_ELAPSED_MS: u64 = 30 * 86_400 * 1000;
+/// Commands a `?run=` link may pre-run, and the longest line it may carry.
+pub const MAX_RUN: usize = 50;
+pub const MAX_RUN_LINE: usize = 2_000;
 
 /// Settings fixed when the cluster is created.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -57,6 +62,10 @@ pub struct QueryParams {
     pub nodes: Option<usize>,
     pub proxy_mode: Option<ProxyMode>,
     pub embed: bool,
+    /// `preset=`: a preset's file name (decoded, not checked against the list).
+    pub preset: Option<String>,
+    /// `run=`: command lines to run after load (decoded, split at `;`, blank ones dropped).
+    pub run: Vec<String>,
 }
 
 /// Parse `location.search` (with or without the leading `?`).
@@ -69,10 +78,45 @@ pub fn parse_query(search: &str) -> QueryParams {
             "nodes" => q.nodes = v.parse().ok().filter(|n| (1..=MAX_NODES).contains(n)),
             "proxy" | "proxy-mode" | "mode" => q.proxy_mode = ProxyMode::parse(v),
             "embed" => q.embed = !matches!(v, "0" | "false"),
+            "preset" => q.preset = Some(percent_decode(v)).filter(|p| !p.trim().is_empty()),
+            "run" => {
+                q.run = percent_decode(v)
+                    .split(';')
+                    .map(str::trim)
+                    .filter(|l| !l.is_empty())
+                    .take(MAX_RUN)
+                    .map(|l| l.chars().take(MAX_RUN_LINE).collect())
+                    .collect()
+            }
             _ => {}
         }
     }
     q
+}
+
+/// Decode a query-string value: `%XX` escapes (UTF-8; a malformed escape stays as typed) and
+/// `+` as a space, as forms and `URLSearchParams` encode them.
+pub fn percent_decode(v: &str) -> String {
+    let b = v.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        let hex = |c: u8| (c as char).to_digit(16);
+        match b[i] {
+            b'%' if i + 2 < b.len() => match (hex(b[i + 1]), hex(b[i + 2])) {
+                (Some(h), Some(l)) => {
+                    out.push((h * 16 + l) as u8);
+                    i += 3;
+                    continue;
+                }
+                _ => out.push(b'%'),
+            },
+            b'+' => out.push(b' '),
+            c => out.push(c),
+        }
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
 }
 
 /// The share state's JSON text, base64url-encoded (no padding), ready for `#s=`.

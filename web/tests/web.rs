@@ -351,3 +351,190 @@ async fn history_and_ctrl_c() {
     let out = page.text("#terminal-output");
     assert!(out.ends_with("$ kubectl delete ns dev^C\n"), "{out}");
 }
+
+/// Dispatch a bubbling event of type `ty` (as the browser does for `input` and `change`).
+fn fire(target: &web_sys::EventTarget, ty: &str) {
+    let init = web_sys::EventInit::new();
+    init.set_bubbles(true);
+    target
+        .dispatch_event(&web_sys::Event::new_with_event_init_dict(ty, &init).unwrap())
+        .unwrap();
+}
+
+/// Press a key in the terminal's input line; `false` if the page prevented the default.
+fn press(input: &HtmlInputElement, key: &str) -> bool {
+    let init = KeyboardEventInit::new();
+    init.set_key(key);
+    init.set_bubbles(true);
+    init.set_cancelable(true);
+    input
+        .dispatch_event(&KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &init).unwrap())
+        .unwrap()
+}
+
+#[wasm_bindgen_test]
+async fn tab_completes_the_line() {
+    let page = Page::new(Boot::with_seed(7)).await;
+    let input: HtmlInputElement = page.find("#terminal-input").dyn_into().unwrap();
+    input.set_value("kubectl ge");
+    assert!(!press(&input, "Tab"), "Tab must not move the focus");
+    page.settle().await;
+    assert_eq!(input.value(), "kubectl get ");
+    // Several candidates: the common prefix stays, the candidates are listed under the line.
+    input.set_value("kubectl de");
+    press(&input, "Tab");
+    page.settle().await;
+    assert!(input.value().starts_with("kubectl de"), "{}", input.value());
+    let out = page.text("#terminal-output");
+    assert!(out.contains("$ kubectl de\n"), "{out}");
+    assert!(out.contains("delete") && out.contains("describe"), "{out}");
+    // Nothing ran: no history entry.
+    input.set_value("");
+    press(&input, "ArrowUp");
+    assert_eq!(input.value(), "");
+}
+
+#[wasm_bindgen_test]
+fn completion_helpers() {
+    use sdplay_web::session::{common_prefix, completion_columns};
+    let c = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+    assert_eq!(common_prefix(&c(&["kubectl delete ", "kubectl describe "])), "kubectl de");
+    assert_eq!(common_prefix(&c(&["ü1", "ü2"])), "ü");
+    assert_eq!(common_prefix(&c(&["abc "])), "abc ");
+    assert_eq!(common_prefix(&[]), "");
+    assert_eq!(
+        completion_columns(&c(&["kubectl delete ", "kubectl describe "])),
+        "delete    describe\n"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn an_early_timeline_event_shows_the_cluster_as_it_was() {
+    let page = Page::new(Boot::with_seed(7)).await;
+    page.click("#apply").await;
+    assert!(page.root.query_selector(".diagram .svc[data-name=\"ent\"]").unwrap().is_some());
+    // The apply's first event (the first one after the boot's).
+    let items = page.root.query_selector_all("#timeline li[data-seq]").unwrap();
+    let first = (0..items.length())
+        .filter_map(|i| items.item(i))
+        .filter_map(|n| n.dyn_into::<Element>().ok())
+        .find(|li| {
+            li.query_selector(".event-time")
+                .ok()
+                .flatten()
+                .and_then(|t| t.text_content())
+                .is_some_and(|t| t != "boot")
+        })
+        .expect("an event of the apply");
+    first.dyn_into::<HtmlElement>().unwrap().click();
+    page.settle().await;
+    let banner = page.text(".snapshot-banner");
+    assert!(banner.contains("showing the cluster at step"), "{banner}");
+    assert!(
+        page.root.query_selector(".diagram .svc[data-name=\"ent\"]").unwrap().is_none(),
+        "{}",
+        page.text(".diagram")
+    );
+    // The starting cluster is still drawn.
+    assert!(page.text(".diagram").contains("kube-dns"));
+    page.click(".snapshot-banner .back-to-live").await;
+    assert!(page.root.query_selector(".snapshot-banner").unwrap().is_none());
+    assert!(page.root.query_selector(".diagram .svc[data-name=\"ent\"]").unwrap().is_some());
+    assert!(page.root.query_selector("#timeline li.current").unwrap().is_none());
+}
+
+#[wasm_bindgen_test]
+async fn the_dns_tab_lists_the_zone() {
+    let page = Page::new(Boot::with_seed(7)).await;
+    page.click("#view-dns").await;
+    let dns = page.text(".dns-view");
+    assert!(dns.contains("kube-dns.kube-system.svc.cluster.local."), "{dns}");
+    assert!(dns.contains("10.96.0.10"), "{dns}");
+    assert!(dns.contains("dns-version.cluster.local."), "{dns}");
+    // The A record as dig prints it: name, TTL, IN, type, data.
+    let rows = page.root.query_selector_all(".dns-svc[data-name=\"kube-dns\"] tr").unwrap();
+    let cells: Vec<String> = (0..rows.length())
+        .filter_map(|i| rows.item(i))
+        .map(|r| {
+            let tds = r.dyn_into::<Element>().unwrap().query_selector_all("td").unwrap();
+            (0..tds.length())
+                .filter_map(|i| tds.item(i))
+                .filter_map(|t| t.text_content())
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
+        .collect();
+    assert!(
+        cells
+            .iter()
+            .any(|c| c == "kube-dns.kube-system.svc.cluster.local. 30 IN A 10.96.0.10"),
+        "{cells:?}"
+    );
+    // Filtering.
+    let filter: HtmlInputElement = page.find("#dns-filter").dyn_into().unwrap();
+    filter.set_value("kubernetes.default");
+    fire(&filter, "input");
+    page.settle().await;
+    let dns = page.text(".dns-view");
+    assert!(dns.contains("kubernetes.default.svc.cluster.local."), "{dns}");
+    assert!(!dns.contains("kube-dns.kube-system.svc.cluster.local."), "{dns}");
+    filter.set_value("");
+    fire(&filter, "input");
+    page.settle().await;
+    // Selecting a Service highlights its records (in both views).
+    page.click(".dns-svc[data-name=\"kube-dns\"] .title").await;
+    let lit = page.text(".dns-view tr.sel");
+    assert!(lit.contains("kube-dns.kube-system.svc.cluster.local."), "{lit}");
+    assert!(!page.text(".dns-svc[data-name=\"kubernetes\"]").is_empty());
+    assert!(page
+        .root
+        .query_selector(".dns-svc[data-name=\"kubernetes\"] tr.sel")
+        .unwrap()
+        .is_none());
+    page.click("#view-cluster").await;
+    assert!(page
+        .root
+        .query_selector(".diagram .svc.sel[data-name=\"kube-dns\"]")
+        .unwrap()
+        .is_some());
+}
+
+#[wasm_bindgen_test]
+fn preset_and_run_query_params() {
+    let q = url_state::parse_query("?preset=headless.yml&run=kubectl%20apply%20-f%20headless.yml%3B+kubectl+get+svc+-n+db;;");
+    assert_eq!(q.preset.as_deref(), Some("headless.yml"));
+    assert_eq!(q.run, vec!["kubectl apply -f headless.yml", "kubectl get svc -n db"]);
+    let q = url_state::parse_query("?preset=&run=%ZZ%2");
+    assert_eq!((q.preset, q.run), (None, vec!["%ZZ%2".to_string()]));
+    assert_eq!(url_state::percent_decode("%E2%9C%93%20ok"), "✓ ok");
+    assert_eq!(sdplay_web::presets::find("headless").map(|p| p.0), Some("headless.yml"));
+    assert_eq!(sdplay_web::presets::find("named-ports.yml").map(|p| p.0), Some("named-ports.yml"));
+    assert_eq!(sdplay_web::presets::find("../etc/passwd"), None);
+    for (name, text, _) in sdplay_web::presets::PRESETS {
+        let problems = sdplay_core::manifest::diagnostics(name, text);
+        assert!(problems.is_empty(), "{name}: {problems:?}");
+    }
+}
+
+#[wasm_bindgen_test]
+async fn a_preset_link_loads_and_runs() {
+    let mut boot = Boot::with_seed(7);
+    let (name, text) = sdplay_web::presets::find("headless").unwrap();
+    boot.files = BTreeMap::from([(name.to_string(), text.to_string())]);
+    boot.run = vec!["kubectl apply -f headless.yml".into()];
+    let page = Page::new(boot).await;
+    let editor: HtmlTextAreaElement = page.find("#editor").dyn_into().unwrap();
+    assert!(editor.value().contains("clusterIP: None"));
+    let out = page.text("#terminal-output");
+    assert!(out.contains("$ kubectl apply -f headless.yml\n"), "{out}");
+    assert!(out.contains("service/peers created"), "{out}");
+    // The dropdown opens another preset in a tab of its own.
+    let select: web_sys::HtmlSelectElement = page.find("#preset").dyn_into().unwrap();
+    select.set_value("named-ports.yml");
+    fire(&select, "change");
+    page.settle().await;
+    let editor: HtmlTextAreaElement = page.find("#editor").dyn_into().unwrap();
+    assert!(editor.value().contains("targetPort: web"), "{}", editor.value());
+    let tabs = page.text(".tabs");
+    assert!(tabs.contains("headless.yml") && tabs.contains("named-ports.yml"), "{tabs}");
+}
