@@ -386,7 +386,7 @@ fn details(pg: &Playground, store: &Store, live: bool, k: &ObjKey) -> Html {
     match k.kind {
         Kind::Service => {
             let Some(svc) = store.service(&k.namespace, &k.name) else {
-                return html! { <div class="details">{format!("service/{} is gone", k.name)}</div> };
+                return html! { <div class="details">{gone("service", &k.name, live)}</div> };
             };
             let fqdn = format!("{}.{}.svc.{domain}.", svc.meta.name, svc.meta.namespace);
             let records: Vec<String> = crate::dns::dns_server(pg, store)
@@ -442,7 +442,7 @@ fn details(pg: &Playground, store: &Store, live: bool, k: &ObjKey) -> Html {
         }
         Kind::Pod => {
             let Some(p) = store.pod(&k.namespace, &k.name) else {
-                return html! { <div class="details">{format!("pod/{} is gone", k.name)}</div> };
+                return html! { <div class="details">{gone("pod", &k.name, live)}</div> };
             };
             let images = p
                 .spec
@@ -481,6 +481,15 @@ fn details(pg: &Playground, store: &Store, live: bool, k: &ObjKey) -> Html {
             }
         }
         _ => html! {},
+    }
+}
+
+/// What the details box says when the selected object is not in the cluster shown.
+fn gone(kind: &str, name: &str, live: bool) -> String {
+    if live {
+        format!("{kind}/{name} is gone")
+    } else {
+        format!("{kind}/{name} is not in the cluster at this step")
     }
 }
 

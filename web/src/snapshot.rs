@@ -1,7 +1,8 @@
 //! Which cluster the Cluster and DNS views draw: the live one, or (when the timeline has an
 //! event selected) the store as it was at that event, rebuilt by `Playground::store_at` from
 //! the store's undo log. A banner says which, with a button back to live; an event too old for
-//! the undo log is said to be so, and the live cluster is drawn instead.
+//! the undo log is said to be so, and the live cluster is drawn instead. "Step N" is the
+//! event's `seq + 1` (the Nth event since the cluster booted), as the timeline's status says.
 
 use sdplay_core::api::Store;
 use sdplay_core::Playground;
@@ -79,12 +80,12 @@ impl Shown {
             Shown::Live => html! {},
             Shown::At { seq, when, summary, .. } => html! {
                 <div class="snapshot-banner" role="status" title={summary.clone()}>
-                    {format!("showing the cluster at step {seq} ({when}) — ")}{button}
+                    {format!("showing the cluster at step {} ({when}) — ", seq + 1)}{button}
                 </div>
             },
             Shown::Gone { seq, when } => html! {
                 <div class="snapshot-banner gone" role="status">
-                    {format!("step {seq} ({when}) is too old to rebuild (only recent changes are kept); showing the live cluster — ")}
+                    {format!("step {} ({when}) is too old to rebuild (only recent changes are kept); showing the live cluster — ", seq + 1)}
                     {button}
                 </div>
             },
