@@ -316,7 +316,11 @@ pub fn Editor(props: &EditorProps) -> Html {
                 </button>
                 <span class="hint">{format!("kubectl apply -f {active}")}</span>
                 <span class="spacer" />
-                <button class="quiet" title="Put the chapter's sd-example.yml back into this file"
+                <button class="quiet" title={if crate::presets::find(&active).is_some() {
+                        format!("Put the preset {active} back into this file")
+                    } else {
+                        "Put the chapter's sd-example.yml back into this file".to_string()
+                    }}
                     onclick={structural(|s| s.reset_active_file())}>{"Reset"}</button>
                 if names.len() > 1 {
                     <button class="quiet" title="Close this file" onclick={structural(|s| s.close_active_file())}>{"Close file"}</button>

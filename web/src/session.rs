@@ -287,9 +287,11 @@ impl Session {
         self.version += 1;
     }
 
-    /// Put the chapter's example back into the active file.
+    /// Put the preset of the active file's name back into it (the chapter's example for any
+    /// other file).
     pub fn reset_active_file(&mut self) {
-        self.set_active_text(SD_EXAMPLE.to_string());
+        let text = crate::presets::find(&self.active_file).map_or(SD_EXAMPLE, |(_, text)| text);
+        self.set_active_text(text.to_string());
         self.files_generation += 1;
         self.version += 1;
     }

@@ -538,3 +538,20 @@ async fn a_preset_link_loads_and_runs() {
     let tabs = page.text(".tabs");
     assert!(tabs.contains("headless.yml") && tabs.contains("named-ports.yml"), "{tabs}");
 }
+
+#[wasm_bindgen_test]
+fn reset_puts_the_preset_of_the_tab_back() {
+    let settings = Settings {
+        seed: 1,
+        nodes: 1,
+        proxy_mode: ProxyMode::Ipvs,
+    };
+    let mut s = Session::new(settings, BTreeMap::new());
+    assert!(s.load_preset("named-ports"));
+    assert_eq!(s.active_file, "named-ports.yml");
+    s.set_active_text("kind: Nonsense\n".into());
+    s.reset_active_file();
+    assert!(s.active_text().contains("targetPort: web"));
+    assert!(!s.load_preset("nope"));
+    assert_eq!(s.files.len(), 2);
+}
