@@ -80,7 +80,13 @@ impl Boot {
         let files = if share.is_some() {
             BTreeMap::new()
         } else if let Some((name, text)) = preset {
-            BTreeMap::from([(name.to_string(), text.to_string())])
+            let mut files = BTreeMap::from([(name.to_string(), text.to_string())]);
+            // A preset link must not cost the learner the manifest they saved here: it opens
+            // beside it (what is saved next includes both).
+            if !q.embed {
+                keep_saved(&mut files, browser::load_files().unwrap_or_default());
+            }
+            files
         } else if q.embed {
             BTreeMap::new()
         } else {
@@ -99,13 +105,43 @@ impl Boot {
 
     fn session(&self) -> Session {
         let mut s = match &self.share {
-            Some(state) => Session::from_share(state),
+            Some(state) => {
+                let mut s = Session::from_share(state);
+                // The shared files replay the sharer's session; the learner's own saved files
+                // stay available beside them (and are not overwritten by the next save).
+                if self.persist {
+                    let mut files = s.files.clone();
+                    keep_saved(&mut files, browser::load_files().unwrap_or_default());
+                    s.files = files;
+                }
+                s
+            }
             None => Session::new(self.settings.clone(), self.files.clone()),
         };
         for line in &self.run {
             s.run(line);
         }
         s
+    }
+}
+
+/// Add the learner's saved files to `files`: a saved file whose name is taken by different text
+/// is kept as `<stem>.mine.<ext>` (or `<name>.mine`), so opening a link never loses a manifest.
+pub fn keep_saved(files: &mut BTreeMap<String, String>, saved: BTreeMap<String, String>) {
+    for (name, text) in saved {
+        match files.get(&name) {
+            None => {
+                files.insert(name, text);
+            }
+            Some(existing) if *existing == text => {}
+            Some(_) => {
+                let mine = match name.rsplit_once('.') {
+                    Some((stem, ext)) => format!("{stem}.mine.{ext}"),
+                    None => format!("{name}.mine"),
+                };
+                files.entry(mine).or_insert(text);
+            }
+        }
     }
 }
 

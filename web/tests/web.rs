@@ -555,3 +555,17 @@ fn reset_puts_the_preset_of_the_tab_back() {
     assert!(!s.load_preset("nope"));
     assert_eq!(s.files.len(), 2);
 }
+
+#[wasm_bindgen_test]
+fn opening_a_link_keeps_the_learners_saved_manifest() {
+    use std::collections::BTreeMap;
+    let mut files = BTreeMap::from([("sd-example.yml".to_string(), "preset".to_string())]);
+    let saved = BTreeMap::from([
+        ("sd-example.yml".to_string(), "my edits".to_string()),
+        ("other.yml".to_string(), "x".to_string()),
+    ]);
+    sdplay_web::app::keep_saved(&mut files, saved);
+    assert_eq!(files.get("sd-example.yml").map(String::as_str), Some("preset"));
+    assert_eq!(files.get("sd-example.mine.yml").map(String::as_str), Some("my edits"));
+    assert_eq!(files.get("other.yml").map(String::as_str), Some("x"));
+}
