@@ -436,7 +436,14 @@ impl Cluster {
             (Object::Pod(cur), Object::Pod(new)) => {
                 let mut spec = new.spec.clone();
                 spec.node_name = cur.spec.node_name.clone();
-                if spec != cur.spec {
+                // Container images are the one field a learner's manifest may change in place.
+                let mut same_but_images = spec.clone();
+                if same_but_images.containers.len() == cur.spec.containers.len() {
+                    for (c, old) in same_but_images.containers.iter_mut().zip(&cur.spec.containers) {
+                        c.image = old.image.clone();
+                    }
+                }
+                if same_but_images != cur.spec {
                     return Err(ApiError::Invalid {
                         kind: Kind::Pod,
                         name: key.name.clone(),
@@ -448,6 +455,10 @@ impl Cluster {
                 }
                 let mut p = cur.clone();
                 p.meta = merge_meta(&cur.meta, new.meta);
+                if spec != cur.spec {
+                    p.spec = spec;
+                    self.restart_changed_containers(&cur, &mut p);
+                }
                 Object::Pod(p)
             }
             (cur, mut new) => {

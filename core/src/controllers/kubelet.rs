@@ -112,6 +112,49 @@ impl Cluster {
         );
     }
 
+    /// A Pod's container image changed (the one in-place Pod update): the kubelet kills the
+    /// container ("definition changed, will be restarted"), pulls the new image and starts it
+    /// again; RESTARTS counts it and the Pod is not Ready meanwhile. The Pod keeps its IP.
+    pub(crate) fn restart_changed_containers(&mut self, old: &Pod, pod: &mut Pod) {
+        let key = ObjKey::new(Kind::Pod, &pod.meta.namespace, &pod.meta.name);
+        let node = pod.spec.node_name.clone().unwrap_or_default();
+        let mut changed = 0;
+        for (c, before) in pod.spec.containers.iter().zip(&old.spec.containers) {
+            if c.image != before.image {
+                changed += 1;
+                let msg = format!("Container {} definition changed, will be restarted", c.name);
+                self.event(&key, &pod.meta.uid, "Killing", msg, "kubelet");
+                if self.pulled.insert((node.clone(), c.image.clone())) {
+                    let image = c.image.clone();
+                    self.event(&key, &pod.meta.uid, "Pulling", format!("Pulling image \"{image}\""), "kubelet");
+                    let now = self.now;
+                    self.events.pulls.insert(pod.meta.uid.clone(), now);
+                }
+            }
+        }
+        if changed == 0 || pod.is_terminating() || pod.spec.node_name.is_none() {
+            return;
+        }
+        pod.status.restarts += changed;
+        pod.status.ready = false;
+        let delay_ms = 2_000 + self.rng.below(4_000);
+        let at = self.now.plus_ms(delay_ms);
+        self.schedule_timer(
+            at,
+            Timer::ContainerStarted {
+                ns: pod.meta.namespace.clone(),
+                name: pod.meta.name.clone(),
+                uid: pod.meta.uid.clone(),
+            },
+        );
+        self.emit(
+            Step::Controller("kubelet"),
+            format!("pod {} ({}) restarts {changed} container(s) with a new image", pod.meta.name, pod.meta.namespace),
+            "a Pod's container image is the one field that can change in place: the kubelet kills the container and starts it from the new image; the Pod leaves its Services' endpoints until Ready again",
+            vec![key],
+        );
+    }
+
     pub(crate) fn container_started(&mut self, ns: &str, name: &str, uid: &str) {
         let Some(mut pod) = self.store.pod(ns, name).cloned() else { return };
         if pod.meta.uid != uid || pod.is_terminating() {
