@@ -243,6 +243,65 @@ fn server_of(rc: &ResolvConf) -> Ipv4Addr {
         .unwrap_or(Ipv4Addr::new(10, 96, 0, 10))
 }
 
+/// dig's display switches (`+[no]cmd`, `+[no]comments`, `+[no]question`, `+[no]answer`,
+/// `+[no]authority`, `+[no]additional`, `+[no]stats`, and `+[no]all` for all of them).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct DigShow {
+    cmd: bool,
+    comments: bool,
+    question: bool,
+    answer: bool,
+    authority: bool,
+    additional: bool,
+    stats: bool,
+}
+
+impl Default for DigShow {
+    fn default() -> Self {
+        DigShow {
+            cmd: true,
+            comments: true,
+            question: true,
+            answer: true,
+            authority: true,
+            additional: true,
+            stats: true,
+        }
+    }
+}
+
+impl DigShow {
+    /// Apply one `+flag`; false if it is not a display switch.
+    fn set(&mut self, flag: &str) -> bool {
+        let (on, name) = match flag.strip_prefix("no") {
+            Some(rest) => (false, rest),
+            None => (true, flag),
+        };
+        match name {
+            "all" => {
+                *self = DigShow {
+                    cmd: on,
+                    comments: on,
+                    question: on,
+                    answer: on,
+                    authority: on,
+                    additional: on,
+                    stats: on,
+                };
+            }
+            "cmd" => self.cmd = on,
+            "comments" => self.comments = on,
+            "question" => self.question = on,
+            "answer" => self.answer = on,
+            "authority" => self.authority = on,
+            "additional" => self.additional = on,
+            "stats" => self.stats = on,
+            _ => return false,
+        }
+        true
+    }
+}
+
 impl Shell {
     /// `nslookup`: bind9's in images with bind-tools/dnsutils, busybox's otherwise.
     pub(crate) fn nslookup(&mut self, c: &mut Cluster, pod: &Pod, args: &[String]) -> Outcome {
@@ -438,7 +497,8 @@ impl Shell {
         }
     }
 
-    /// bind9 `dig`: `@server`, a name, a type, `-t TYPE`, `-x ADDR`, `+short`, `+search`.
+    /// bind9 `dig`: `@server`, a name, a type, `-t TYPE`, `-x ADDR`, `+short`, `+search`, and the
+    /// display switches (`+noall +answer`, …).
     pub(crate) fn dig(&mut self, c: &mut Cluster, pod: &Pod, args: &[String]) -> Outcome {
         let version = bind_of(pod);
         // dig sends EDNS (and, from 9.11, a client COOKIE): CoreDNS logs the bigger query.
@@ -452,6 +512,7 @@ impl Shell {
         let mut qtype: Option<RType> = None;
         let mut short = false;
         let mut search = false;
+        let mut show = DigShow::default();
         let mut it = args.iter();
         while let Some(a) = it.next() {
             if let Some(s) = a.strip_prefix('@') {
@@ -461,6 +522,8 @@ impl Shell {
                 }
             } else if a == "+short" {
                 short = true;
+            } else if a.strip_prefix('+').is_some_and(|f| show.set(f)) {
+                // a display switch
             } else if a == "+search" {
                 search = true;
             } else if a == "+nosearch" {
@@ -490,16 +553,20 @@ impl Shell {
             None => (".".to_string(), RType::Ns),
         };
         let server = server.unwrap_or_else(|| server_of(&rc));
-        let cmdline = format!(
-            "\n; <<>> DiG {} <<>> {}\n{};; global options: +cmd\n",
-            version.version(),
-            args.join(" "),
-            if args.iter().any(|a| a.starts_with('@')) {
-                "; (1 server found)\n"
-            } else {
-                ""
-            }
-        );
+        let cmdline = if !show.cmd {
+            String::new()
+        } else {
+            format!(
+                "\n; <<>> DiG {} <<>> {}\n{};; global options: +cmd\n",
+                version.version(),
+                args.join(" "),
+                if args.iter().any(|a| a.starts_with('@')) {
+                    "; (1 server found)\n"
+                } else {
+                    ""
+                }
+            )
+        };
         let cands = bind_candidates(&name, &rc, search);
         let w = walk(c, server, &cands, qtype);
         let Some(r) = w.response else {
@@ -518,42 +585,63 @@ impl Shell {
         }
         let qname = w.name.clone();
         let mut out = cmdline;
-        out.push_str(";; Got answer:\n");
-        if version == Bind::V9_18 && (fqdn(&qname) == "local." || fqdn(&qname).ends_with(".local.")) {
-            out.push_str(";; WARNING: .local is reserved for Multicast DNS\n;; You are currently testing what happens when an mDNS query is leaked to DNS\n");
-        }
         let id = c.rng.below(65_536);
-        out.push_str(&format!(";; ->>HEADER<<- opcode: QUERY, status: {}, id: {id}\n", r.rcode));
-        let ra = !r.aa;
-        out.push_str(&format!(
-            ";; flags: qr{} rd{}; QUERY: 1, ANSWER: {}, AUTHORITY: {}, ADDITIONAL: {}\n",
-            if r.aa { " aa" } else { "" },
-            if ra { " ra" } else { "" },
-            r.answers.len(),
-            r.authority.len(),
-            r.additional.len() + 1
-        ));
-        if !ra {
-            out.push_str(";; WARNING: recursion requested but not available\n");
+        if show.comments {
+            out.push_str(";; Got answer:\n");
+            if version == Bind::V9_18 && (fqdn(&qname) == "local." || fqdn(&qname).ends_with(".local.")) {
+                out.push_str(";; WARNING: .local is reserved for Multicast DNS\n;; You are currently testing what happens when an mDNS query is leaked to DNS\n");
+            }
+            out.push_str(&format!(";; ->>HEADER<<- opcode: QUERY, status: {}, id: {id}\n", r.rcode));
         }
-        out.push_str(&format!(
-            "\n;; OPT PSEUDOSECTION:\n; EDNS: version: 0, flags:; udp: {}\n",
-            version.udp()
-        ));
-        out.push_str(";; QUESTION SECTION:\n");
-        out.push_str(&question_line(&qname, qtype));
-        out.push('\n');
-        for (title, recs) in [("ANSWER", &r.answers), ("AUTHORITY", &r.authority), ("ADDITIONAL", &r.additional)] {
-            if recs.is_empty() {
+        let ra = !r.aa;
+        if show.comments {
+            out.push_str(&format!(
+                ";; flags: qr{} rd{}; QUERY: 1, ANSWER: {}, AUTHORITY: {}, ADDITIONAL: {}\n",
+                if r.aa { " aa" } else { "" },
+                if ra { " ra" } else { "" },
+                r.answers.len(),
+                r.authority.len(),
+                r.additional.len() + 1
+            ));
+            if !ra {
+                out.push_str(";; WARNING: recursion requested but not available\n");
+            }
+            out.push_str(&format!(
+                "\n;; OPT PSEUDOSECTION:\n; EDNS: version: 0, flags:; udp: {}\n",
+                version.udp()
+            ));
+        }
+        if show.question {
+            if show.comments {
+                out.push_str(";; QUESTION SECTION:\n");
+            }
+            out.push_str(&question_line(&qname, qtype));
+            if show.comments {
+                out.push('\n');
+            }
+        }
+        for (title, recs, on) in [
+            ("ANSWER", &r.answers, show.answer),
+            ("AUTHORITY", &r.authority, show.authority),
+            ("ADDITIONAL", &r.additional, show.additional),
+        ] {
+            if recs.is_empty() || !on {
                 continue;
             }
-            out.push_str(&format!(";; {title} SECTION:\n"));
+            if show.comments {
+                out.push_str(&format!(";; {title} SECTION:\n"));
+            }
             for rec in recs {
                 out.push_str(&rr_line(rec));
             }
-            out.push('\n');
+            if show.comments {
+                out.push('\n');
+            }
         }
         let ms = if r.aa { c.rng.below(2) } else { 10 + c.rng.below(30) };
+        if !show.stats {
+            return Outcome::ok(out);
+        }
         out.push_str(&format!(";; Query time: {ms} msec\n"));
         match version {
             Bind::V9_18 => out.push_str(&format!(";; SERVER: {server}#53({server}) (UDP)\n")),
