@@ -3,7 +3,9 @@
 //!
 //! `cargo bench -p sdplay-core` (criterion). The figure that matters is
 //! `one_pod_change/1000` ÷ `one_pod_change/10`: close to 1 means the change touched only
-//! what depends on it.
+//! what depends on it. Measured on the development machine: 10x before the store's owner and
+//! label indexes and the Service selector index, 1.8x after (160 µs → 300 µs); what remains is
+//! the scheduler's per-node Pod count and kube-proxy's per-node stale-rule check.
 
 use std::collections::BTreeMap;
 

@@ -84,6 +84,9 @@ pub struct Cluster {
     pub(crate) applied: BTreeMap<ObjKey, Object>,
     pub(crate) timers: BTreeMap<(SimTime, u64), Timer>,
     timer_seq: u64,
+    /// (namespace, label key, value) → Services whose selector includes that pair (each Service
+    /// is filed under its selector's first pair): which Services a Pod change can concern.
+    selector_index: BTreeMap<(String, String, String), BTreeSet<String>>,
     queue: VecDeque<Work>,
     queued: BTreeSet<Work>,
     uid_counter: u64,
@@ -121,6 +124,7 @@ impl Cluster {
             applied: BTreeMap::new(),
             timers: BTreeMap::new(),
             timer_seq: 0,
+            selector_index: BTreeMap::new(),
             queue: VecDeque::new(),
             queued: BTreeSet::new(),
             uid_counter: 0,
@@ -211,16 +215,26 @@ impl Cluster {
                         self.enqueue(Work::Schedule(ns.clone(), name.clone()));
                     }
                 }
-                // Only Services whose selector matches the old or the new labels.
+                // Only Services whose selector matches the old or the new labels, found through
+                // the selector index (a Service is filed under one of its selector's pairs, so
+                // only Services sharing a label with the Pod are even looked at).
+                let mut candidates: BTreeSet<String> = BTreeSet::new();
+                for obj in [old, new].into_iter().flatten() {
+                    for (k, v) in &obj.meta().labels {
+                        if let Some(names) = self.selector_index.get(&(ns.clone(), k.clone(), v.clone())) {
+                            candidates.extend(names.iter().cloned());
+                        }
+                    }
+                }
                 let mut hits = Vec::new();
-                for svc in self.store.services(Some(&ns)) {
-                    if let Some(sel) = &svc.spec.selector {
+                for s in candidates {
+                    if let Some(sel) = self.store.service(&ns, &s).and_then(|svc| svc.spec.selector.as_ref()) {
                         let matches = |o: Option<&Object>| match o {
                             Some(Object::Pod(p)) => selector_matches(sel, &p.meta.labels),
                             _ => false,
                         };
                         if matches(old) || matches(new) {
-                            hits.push(svc.meta.name.clone());
+                            hits.push(s);
                         }
                     }
                 }
@@ -229,6 +243,21 @@ impl Cluster {
                 }
             }
             Object::Service(_) => {
+                for (obj, add) in [(old, false), (new, true)] {
+                    let Some(Object::Service(s)) = obj else { continue };
+                    let Some((k, v)) = s.spec.selector.as_ref().and_then(|sel| sel.iter().next()) else {
+                        continue;
+                    };
+                    let slot = (ns.clone(), k.clone(), v.clone());
+                    if add {
+                        self.selector_index.entry(slot).or_default().insert(name.clone());
+                    } else if let Some(set) = self.selector_index.get_mut(&slot) {
+                        set.remove(&name);
+                        if set.is_empty() {
+                            self.selector_index.remove(&slot);
+                        }
+                    }
+                }
                 self.enqueue(Work::Endpoints(ns.clone(), name.clone()));
                 self.enqueue(Work::Proxy(ns, name));
             }

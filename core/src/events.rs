@@ -49,7 +49,12 @@ impl Event {
 /// Every event the cluster recorded, plus the kubelet's image pulls in flight.
 #[derive(Clone, Debug, Default)]
 pub struct EventLog {
-    events: Vec<Event>,
+    /// Events per involved object (key, uid): recording one touches only its object's list, so
+    /// the cost does not grow with the cluster. Expired events are filtered when listed and
+    /// pruned when the log has doubled since the last prune.
+    events: BTreeMap<(ObjKey, String), Vec<Event>>,
+    total: usize,
+    pruned_at: usize,
     /// Pod uid → when the kubelet started pulling its first image.
     pub(crate) pulls: BTreeMap<String, SimTime>,
     /// (node, image) → when that node's first pull of the image completes: a Pod that asks for
@@ -62,7 +67,8 @@ impl EventLog {
     pub fn list(&self, namespace: Option<&str>, now: SimTime) -> Vec<&Event> {
         let mut v: Vec<&Event> = self
             .events
-            .iter()
+            .values()
+            .flatten()
             .filter(|e| e.last.0.saturating_add(EVENT_TTL_MS) > now.0)
             .filter(|e| namespace.is_none_or(|n| e.namespace() == n))
             .collect();
@@ -83,30 +89,42 @@ impl EventLog {
     }
 
     pub fn len(&self) -> usize {
-        self.events.len()
+        self.total
     }
 
     pub fn is_empty(&self) -> bool {
-        self.events.is_empty()
+        self.total == 0
+    }
+
+    fn prune(&mut self, now: SimTime) {
+        for list in self.events.values_mut() {
+            list.retain(|e| e.last.0.saturating_add(EVENT_TTL_MS) > now.0);
+        }
+        self.events.retain(|_, list| !list.is_empty());
+        self.total = self.events.values().map(Vec::len).sum();
+        self.pruned_at = self.total;
     }
 
     fn record(&mut self, now: SimTime, ev: NewEvent<'_>) {
         // Expired events are gone from the server; forget them here too.
-        self.events.retain(|e| e.last.0.saturating_add(EVENT_TTL_MS) > now.0);
-        if let Some(e) = self.events.iter_mut().find(|e| {
-            e.involved == *ev.key
-                && e.involved_uid == ev.uid
-                && e.type_ == ev.type_
-                && e.reason == ev.reason
-                && e.message == ev.message
-                && e.source == ev.source
-        }) {
+        if self.total > 2 * self.pruned_at.max(512) {
+            self.prune(now);
+        }
+        let list = self.events.entry((ev.key.clone(), ev.uid.to_string())).or_default();
+        let before = list.len();
+        list.retain(|e| e.last.0.saturating_add(EVENT_TTL_MS) > now.0);
+        self.total -= before - list.len();
+        if let Some(e) = list
+            .iter_mut()
+            .find(|e| e.type_ == ev.type_ && e.reason == ev.reason && e.message == ev.message && e.source == ev.source)
+        {
             e.count += 1;
             e.last = now;
             return;
         }
         let nanos = (EPOCH_UNIX_SECS * 1000 + now.0) * 1_000_000;
-        self.events.push(Event {
+        self.total += 1;
+        list.push(Event {
             name: format!("{}.{nanos:x}", ev.key.name),
             involved: ev.key.clone(),
             involved_uid: ev.uid.to_string(),

@@ -569,3 +569,29 @@ fn opening_a_link_keeps_the_learners_saved_manifest() {
     assert_eq!(files.get("sd-example.mine.yml").map(String::as_str), Some("my edits"));
     assert_eq!(files.get("other.yml").map(String::as_str), Some("x"));
 }
+
+/// The wasm figure beside criterion's native one (`cargo bench -p sdplay-core`): the chapter's
+/// flow in the browser, reported (not asserted: timings are not test outcomes).
+#[wasm_bindgen_test]
+fn wasm_figure_chapter_flow() {
+    let Some(perf) = web_sys::window().and_then(|w| w.performance()) else {
+        return;
+    };
+    let mut files = BTreeMap::new();
+    files.insert("sd-example.yml".to_string(), sdplay_core::SD_EXAMPLE.to_string());
+    let runs = 20;
+    let start = perf.now();
+    let mut last = String::new();
+    for _ in 0..runs {
+        let mut pg = sdplay_core::Playground::new(sdplay_core::Config::default());
+        pg.run("kubectl apply -f sd-example.yml", &files);
+        pg.advance_ms(10_000);
+        pg.run("kubectl exec -it jump -n dev -- bash", &files);
+        pg.run("apt-get update", &files);
+        pg.run("apt-get install -y curl", &files);
+        last = pg.run("curl ent:8080", &files).output;
+    }
+    let per_run = (perf.now() - start) / f64::from(runs);
+    assert!(last.contains("Hello form the DEV Namespace!"), "{last}");
+    console_log!("wasm figure: apply_sd_example_and_curl {per_run:.2} ms per run (criterion's native figure: apply_sd_example_and_curl)");
+}

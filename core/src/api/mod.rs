@@ -25,6 +25,12 @@ pub struct Store {
     log: Vec<(ObjKey, Option<Object>)>,
     /// The version of `log[0]` (how many changes were dropped from the front).
     log_base: u64,
+    /// Owner uid → the objects it owns (the controllers' index by controller reference), so a
+    /// ReplicaSet finds its Pods without scanning its namespace.
+    owned: BTreeMap<String, std::collections::BTreeSet<ObjKey>>,
+    /// (namespace, label key, value) → names of the Pods carrying that label, so a selector
+    /// is answered from its rarest pair instead of a namespace scan.
+    pod_labels: BTreeMap<(String, String, String), std::collections::BTreeSet<String>>,
 }
 
 impl Store {
@@ -45,13 +51,94 @@ impl Store {
         self.resource_version += 1;
         obj.meta_mut().resource_version = self.resource_version;
         let key = obj.key();
+        if let Some(o) = &obj.meta().owner {
+            self.owned.entry(o.uid.clone()).or_default().insert(key.clone());
+        }
+        if let Object::Pod(p) = &obj {
+            for (k, v) in &p.meta.labels {
+                self.pod_labels
+                    .entry((key.namespace.clone(), k.clone(), v.clone()))
+                    .or_default()
+                    .insert(key.name.clone());
+            }
+        }
         let old = self.objects.insert(key.clone(), obj);
+        self.unindex_owner(&key, old.as_ref());
+        self.unindex_labels(&key, old.as_ref());
         self.record(key, old.clone());
         old
     }
 
+    /// Drop `key` from its previous owner's set if that owner is no longer its owner.
+    fn unindex_owner(&mut self, key: &ObjKey, old: Option<&Object>) {
+        let Some(prev) = old.and_then(|o| o.meta().owner.as_ref()) else {
+            return;
+        };
+        let still = self
+            .objects
+            .get(key)
+            .and_then(|o| o.meta().owner.as_ref())
+            .is_some_and(|o| o.uid == prev.uid);
+        if still {
+            return;
+        }
+        if let Some(set) = self.owned.get_mut(&prev.uid) {
+            set.remove(key);
+            if set.is_empty() {
+                self.owned.remove(&prev.uid);
+            }
+        }
+    }
+
+    /// Drop the old Pod's labels that the stored version no longer carries.
+    fn unindex_labels(&mut self, key: &ObjKey, old: Option<&Object>) {
+        let Some(Object::Pod(prev)) = old else { return };
+        let now = match self.objects.get(key) {
+            Some(Object::Pod(p)) => Some(&p.meta.labels),
+            _ => None,
+        };
+        for (k, v) in &prev.meta.labels {
+            if now.is_some_and(|l| l.get(k) == Some(v)) {
+                continue;
+            }
+            let slot = (key.namespace.clone(), k.clone(), v.clone());
+            if let Some(set) = self.pod_labels.get_mut(&slot) {
+                set.remove(&key.name);
+                if set.is_empty() {
+                    self.pod_labels.remove(&slot);
+                }
+            }
+        }
+    }
+
+    /// Pods in `ns` whose labels include every pair of `selector` (an empty selector selects
+    /// none, as a Service's does), looked up from the selector's rarest pair.
+    pub fn pods_selected(&self, ns: &str, selector: &Labels) -> Vec<&Pod> {
+        let mut best: Option<&std::collections::BTreeSet<String>> = None;
+        for (k, v) in selector {
+            match self.pod_labels.get(&(ns.to_string(), k.clone(), v.clone())) {
+                None => return Vec::new(),
+                Some(set) if best.is_none_or(|b| set.len() < b.len()) => best = Some(set),
+                Some(_) => {}
+            }
+        }
+        let Some(names) = best else { return Vec::new() };
+        names
+            .iter()
+            .filter_map(|n| self.pod(ns, n))
+            .filter(|p| selector_matches(selector, &p.meta.labels))
+            .collect()
+    }
+
+    /// The objects whose owner reference has `owner_uid`, sorted by key.
+    pub fn owned_by(&self, owner_uid: &str) -> impl Iterator<Item = &Object> {
+        self.owned.get(owner_uid).into_iter().flatten().filter_map(|k| self.objects.get(k))
+    }
+
     pub fn remove(&mut self, key: &ObjKey) -> Option<Object> {
         let old = self.objects.remove(key);
+        self.unindex_owner(key, old.as_ref());
+        self.unindex_labels(key, old.as_ref());
         if old.is_some() {
             self.record(key.clone(), old.clone());
         }
@@ -92,11 +179,28 @@ impl Store {
                 }
             }
         }
+        let mut owned: BTreeMap<String, std::collections::BTreeSet<ObjKey>> = BTreeMap::new();
+        let mut pod_labels: BTreeMap<(String, String, String), std::collections::BTreeSet<String>> = BTreeMap::new();
+        for (k, o) in &objects {
+            if let Some(r) = &o.meta().owner {
+                owned.entry(r.uid.clone()).or_default().insert(k.clone());
+            }
+            if let Object::Pod(p) = o {
+                for (lk, lv) in &p.meta.labels {
+                    pod_labels
+                        .entry((k.namespace.clone(), lk.clone(), lv.clone()))
+                        .or_default()
+                        .insert(k.name.clone());
+                }
+            }
+        }
         Some(Store {
             objects,
             resource_version: self.resource_version,
             log: Vec::new(),
             log_base: version,
+            owned,
+            pod_labels,
         })
     }
 
@@ -483,5 +587,46 @@ mod undo_tests {
         let now = s.state_at(s.version()).expect("current");
         assert!(!now.namespace_exists("a") && now.namespace_exists("b"));
         assert!(s.state_at(s.version() + 1).is_none());
+    }
+}
+
+#[cfg(test)]
+mod index_tests {
+    use super::*;
+
+    fn pod(name: &str, labels: &[(&str, &str)]) -> Object {
+        let labels = labels.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        Object::Pod(Pod {
+            meta: ObjectMeta {
+                name: name.into(),
+                namespace: "dev".into(),
+                labels,
+                ..Default::default()
+            },
+            spec: PodSpec::default(),
+            status: PodStatus::default(),
+        })
+    }
+
+    fn names(s: &Store, sel: &[(&str, &str)]) -> Vec<String> {
+        let sel: Labels = sel.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        s.pods_selected("dev", &sel).into_iter().map(|p| p.meta.name.clone()).collect()
+    }
+
+    #[test]
+    fn label_index_follows_relabels_and_deletes() {
+        let mut s = Store::default();
+        s.put(pod("a", &[("app", "web"), ("tier", "fe")]));
+        s.put(pod("b", &[("app", "web")]));
+        assert_eq!(names(&s, &[("app", "web")]), ["a", "b"]);
+        assert_eq!(names(&s, &[("app", "web"), ("tier", "fe")]), ["a"]);
+        s.put(pod("a", &[("app", "db")]));
+        assert_eq!(names(&s, &[("app", "web")]), ["b"]);
+        assert_eq!(names(&s, &[("app", "db")]), ["a"]);
+        s.remove(&ObjKey::new(Kind::Pod, "dev", "b"));
+        assert!(names(&s, &[("app", "web")]).is_empty());
+        assert!(names(&s, &[]).is_empty(), "an empty selector selects nothing");
+        let then = s.state_at(2).expect("retained");
+        assert_eq!(names(&then, &[("app", "web")]), ["a", "b"]);
     }
 }

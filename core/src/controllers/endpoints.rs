@@ -62,8 +62,9 @@ impl Cluster {
         }
         let pods: Vec<Pod> = self
             .store
-            .pods(Some(ns))
-            .filter(|p| selector_matches(&selector, &p.meta.labels) && p.status.pod_ip.is_some())
+            .pods_selected(ns, &selector)
+            .into_iter()
+            .filter(|p| p.status.pod_ip.is_some())
             .filter(|p| !matches!(p.status.phase, PodPhase::Succeeded | PodPhase::Failed))
             .cloned()
             .collect();

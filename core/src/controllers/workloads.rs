@@ -22,8 +22,9 @@ pub fn pod_template_hash(t: &PodTemplate, collision_count: u32) -> String {
     safe_encode_string(&fnv32a(text.as_bytes()).to_string())
 }
 
-fn owned_by<'a>(it: impl Iterator<Item = &'a Object>, uid: &str) -> Vec<&'a Object> {
-    it.filter(|o| o.meta().owner.as_ref().is_some_and(|r| r.uid == uid)).collect()
+/// Objects of `kind` owned by `uid`, through the store's owner index (no namespace scan).
+fn owned_by<'a>(store: &'a crate::api::Store, kind: Kind, uid: &str) -> Vec<&'a Object> {
+    store.owned_by(uid).filter(|o| o.kind() == kind).collect()
 }
 
 impl Cluster {
@@ -33,7 +34,7 @@ impl Cluster {
         };
         let hash = pod_template_hash(&dep.template, dep.collision_count);
         let rs_name = format!("{name}-{hash}");
-        let owned: Vec<ReplicaSet> = owned_by(self.store.list(Kind::ReplicaSet, Some(ns)), &dep.meta.uid)
+        let owned: Vec<ReplicaSet> = owned_by(&self.store, Kind::ReplicaSet, &dep.meta.uid)
             .into_iter()
             .filter_map(|o| match o {
                 Object::ReplicaSet(r) => Some(r.clone()),
@@ -99,7 +100,7 @@ impl Cluster {
         }
         // Status: sums over every owned ReplicaSet.
         let mut st = WorkloadStatus::default();
-        for o in owned_by(self.store.list(Kind::ReplicaSet, Some(ns)), &dep.meta.uid) {
+        for o in owned_by(&self.store, Kind::ReplicaSet, &dep.meta.uid) {
             if let Object::ReplicaSet(r) = o {
                 st.replicas += r.status.replicas;
                 st.ready += r.status.ready;
@@ -246,7 +247,7 @@ impl Cluster {
         let Some(Object::ReplicaSet(rs)) = self.store.get(&ObjKey::new(Kind::ReplicaSet, ns, name)).cloned() else {
             return;
         };
-        let pods: Vec<Pod> = owned_by(self.store.list(Kind::Pod, Some(ns)), &rs.meta.uid)
+        let pods: Vec<Pod> = owned_by(&self.store, Kind::Pod, &rs.meta.uid)
             .into_iter()
             .filter_map(|o| match o {
                 Object::Pod(p) => Some(p.clone()),
@@ -283,7 +284,7 @@ impl Cluster {
                 }
             }
         }
-        let pods: Vec<Pod> = owned_by(self.store.list(Kind::Pod, Some(ns)), &rs.meta.uid)
+        let pods: Vec<Pod> = owned_by(&self.store, Kind::Pod, &rs.meta.uid)
             .into_iter()
             .filter_map(|o| match o {
                 Object::Pod(p) if !p.is_terminating() => Some(p.clone()),
