@@ -24,6 +24,8 @@ pub struct Config {
     pub seed: u64,
     pub nodes: usize,
     pub proxy_mode: ProxyMode,
+    /// kube-proxy's `--ipvs-scheduler` (its default, rr, when unset).
+    pub ipvs_scheduler: crate::proxy::ipvs::Sched,
     pub service_cidr: (Ipv4Addr, u8),
     pub cluster_domain: String,
     /// How long the cluster has been up when the session starts (AGE of system objects).
@@ -36,6 +38,7 @@ impl Default for Config {
             seed: 1,
             nodes: 1,
             proxy_mode: ProxyMode::Ipvs,
+            ipvs_scheduler: crate::proxy::ipvs::Sched::Rr,
             service_cidr: (Ipv4Addr::new(10, 96, 0, 0), 12),
             cluster_domain: "cluster.local".into(),
             uptime_secs: 18 * 86_400,
@@ -110,7 +113,8 @@ impl Cluster {
     /// A fresh minikube-like cluster, already running for `config.uptime_secs`.
     pub fn new(config: Config) -> Cluster {
         let (base, prefix) = config.service_cidr;
-        let proxy = Proxy::new(config.proxy_mode);
+        let mut proxy = Proxy::new(config.proxy_mode);
+        proxy.scheduler = config.ipvs_scheduler;
         let mut c = Cluster {
             rng: Rng::new(config.seed),
             service_ips: ServiceIpAllocator::new(base, prefix),

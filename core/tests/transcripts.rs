@@ -28,6 +28,12 @@ fn parse_flags(script: &str) -> (Config, bool) {
                 "--seed" => cfg.seed = it.next().and_then(|v| v.parse().ok()).expect("--seed N"),
                 "--nodes" => cfg.nodes = it.next().and_then(|v| v.parse().ok()).expect("--nodes N"),
                 "--proxy-mode" => cfg.proxy_mode = it.next().and_then(ProxyMode::parse).expect("--proxy-mode"),
+                "--ipvs-scheduler" => {
+                    cfg.ipvs_scheduler = it
+                        .next()
+                        .and_then(sdplay_core::proxy::ipvs::Sched::parse)
+                        .expect("--ipvs-scheduler S")
+                }
                 "--trace" => trace = true,
                 other => panic!("unknown flag {other} in transcript header"),
             }

@@ -3,7 +3,7 @@
 //! output (and, with `--trace`, the trace events it caused).
 //!
 //! ```text
-//! sdplay [--seed N] [--nodes N] [--proxy-mode ipvs|iptables|nftables] [--trace] [SCRIPT]
+//! sdplay [--seed N] [--nodes N] [--proxy-mode ipvs|iptables|nftables] [--ipvs-scheduler S] [--trace] [SCRIPT]
 //! ```
 //! `kubectl apply -f PATH` reads PATH from the filesystem: relative to the working directory,
 //! else to the script's directory. `sleep N` advances the simulated clock. Blank lines and `#`
@@ -47,7 +47,7 @@ impl Files for Disk {
     }
 }
 
-const USAGE: &str = "usage: sdplay [--seed N] [--nodes N] [--proxy-mode ipvs|iptables|nftables] [--trace] [SCRIPT]\n";
+const USAGE: &str = "usage: sdplay [--seed N] [--nodes N] [--proxy-mode ipvs|iptables|nftables] [--ipvs-scheduler S] [--trace] [SCRIPT]\n";
 
 fn main() -> ExitCode {
     let mut config = Config::default();
@@ -72,6 +72,10 @@ fn main() -> ExitCode {
             "--proxy-mode" => match value().as_deref().and_then(ProxyMode::parse) {
                 Some(m) => config.proxy_mode = m,
                 None => return usage("--proxy-mode is ipvs, iptables or nftables"),
+            },
+            "--ipvs-scheduler" => match value().as_deref().and_then(sdplay_core::proxy::ipvs::Sched::parse) {
+                Some(s) => config.ipvs_scheduler = s,
+                None => return usage("--ipvs-scheduler is rr, wrr, lc, wlc, sed, nq, sh, dh or mh"),
             },
             "--trace" => trace = true,
             "-h" | "--help" => {

@@ -35,17 +35,41 @@ impl Shell {
     }
 }
 
-/// `sdplay-proxy-mode [ipvs|iptables|nftables]`: sdplay's stand-in for editing the kube-proxy
-/// ConfigMap and restarting the DaemonSet; kube-proxy resyncs every Service in the new mode.
+/// `sdplay-proxy-mode [ipvs|iptables|nftables] [--ipvs-scheduler rr|wrr|lc|wlc|sed|nq|sh|dh|mh]`:
+/// sdplay's stand-in for editing the kube-proxy ConfigMap (`mode`, `ipvs.scheduler`) and
+/// restarting the DaemonSet; kube-proxy resyncs every Service with the new settings.
 fn proxy_mode(c: &mut Cluster, args: &[String]) -> Outcome {
-    let Some(a) = args.first() else {
-        return Outcome::ok(format!("{}\n", c.proxy.mode));
-    };
-    let Some(m) = ProxyMode::parse(a) else {
-        return Outcome::err("usage: sdplay-proxy-mode [ipvs|iptables|nftables]\n", 2);
-    };
-    c.set_proxy_mode(m);
-    Outcome::ok(format!("kube-proxy restarted in {m} mode\n"))
+    const USAGE: &str = "usage: sdplay-proxy-mode [ipvs|iptables|nftables] [--ipvs-scheduler rr|wrr|lc|wlc|sed|nq|sh|dh|mh]\n";
+    if args.is_empty() {
+        return Outcome::ok(format!("{} (ipvs scheduler {})\n", c.proxy.mode, c.proxy.scheduler.as_str()));
+    }
+    let mut mode = c.proxy.mode;
+    let mut sched = c.proxy.scheduler;
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        let (flag, inline) = match a.split_once('=') {
+            Some((f, v)) => (f, Some(v.to_string())),
+            None => (a.as_str(), None),
+        };
+        if flag == "--ipvs-scheduler" {
+            match inline.or_else(|| it.next().cloned()).as_deref().and_then(Sched::parse) {
+                Some(s) => sched = s,
+                None => return Outcome::err(USAGE, 2),
+            }
+        } else {
+            match ProxyMode::parse(a) {
+                Some(m) => mode = m,
+                None => return Outcome::err(USAGE, 2),
+            }
+        }
+    }
+    c.proxy.scheduler = sched;
+    c.set_proxy_mode(mode);
+    if mode == ProxyMode::Ipvs {
+        Outcome::ok(format!("kube-proxy restarted in ipvs mode (scheduler {})\n", sched.as_str()))
+    } else {
+        Outcome::ok(format!("kube-proxy restarted in {mode} mode\n"))
+    }
 }
 
 /// `curl` from the node itself: NodePorts on the node's IP, ClusterIPs (trapped by the node's
