@@ -18,6 +18,51 @@ use crate::trace::{Reg, Step};
 /// Pod IPs per EndpointSlice, as the controller's `maxEndpointsPerSlice` default.
 pub const MAX_ENDPOINTS_PER_SLICE: usize = 100;
 
+/// Addresses an Endpoints object may hold (`maxCapacity`); beyond it the controller truncates
+/// and says so in an annotation. EndpointSlices have no such cap.
+pub const MAX_ENDPOINTS_CAPACITY: usize = 1000;
+const OVER_CAPACITY: &str = "endpoints.kubernetes.io/over-capacity";
+
+/// The endpoints controller's `truncateEndpoints`: when ready + not-ready addresses exceed
+/// [`MAX_ENDPOINTS_CAPACITY`], keep ready ones first (dropping all not-ready ones if the ready
+/// alone overflow), each subset keeping its proportional share, rounded up, within what is left.
+fn truncate_endpoints(subsets: &mut [EndpointSubset]) -> bool {
+    let total_ready: usize = subsets.iter().map(|s| s.addresses.len()).sum();
+    let total_not_ready: usize = subsets.iter().map(|s| s.not_ready_addresses.len()).sum();
+    if total_ready + total_not_ready <= MAX_ENDPOINTS_CAPACITY {
+        return false;
+    }
+    let truncate_ready = total_ready > MAX_ENDPOINTS_CAPACITY;
+    let (max, num_total) = if truncate_ready {
+        (MAX_ENDPOINTS_CAPACITY, total_ready)
+    } else {
+        (MAX_ENDPOINTS_CAPACITY - total_ready, total_not_ready)
+    };
+    let mut can_be_added = max;
+    let last = subsets.len().saturating_sub(1);
+    for (i, s) in subsets.iter_mut().enumerate() {
+        let in_subset = if truncate_ready {
+            s.addresses.len()
+        } else {
+            s.not_ready_addresses.len()
+        };
+        let mut max_in_subset = (in_subset * max).div_ceil(num_total.max(1));
+        if i == last {
+            max_in_subset = can_be_added;
+        }
+        max_in_subset = max_in_subset.min(can_be_added);
+        if truncate_ready {
+            s.not_ready_addresses.clear();
+            s.addresses.truncate(max_in_subset);
+            can_be_added -= s.addresses.len();
+        } else {
+            s.not_ready_addresses.truncate(max_in_subset);
+            can_be_added -= s.not_ready_addresses.len();
+        }
+    }
+    true
+}
+
 fn resolve_port(pod: &Pod, target: &IntOrString, proto: Protocol) -> Option<i64> {
     match target {
         IntOrString::Int(i) => Some(*i),
@@ -106,6 +151,7 @@ impl Cluster {
             s.addresses.sort_by_key(|a| a.ip.to_string());
             s.not_ready_addresses.sort_by_key(|a| a.ip.to_string());
         }
+        let truncated = truncate_endpoints(&mut subsets);
         let mut labels = svc.meta.labels.clone();
         if svc.is_headless() {
             labels.insert("service.kubernetes.io/headless".into(), String::new());
@@ -114,14 +160,27 @@ impl Cluster {
             Some(Object::Endpoints(e)) => Some(e.clone()),
             _ => None,
         };
-        let changed = existing.as_ref().is_none_or(|e| e.subsets != subsets || e.meta.labels != labels);
+        let mut annotations = existing.as_ref().map(|e| e.meta.annotations.clone()).unwrap_or_default();
+        if truncated {
+            annotations.insert(OVER_CAPACITY.into(), "truncated".into());
+        } else {
+            annotations.remove(OVER_CAPACITY);
+        }
+        let changed = existing
+            .as_ref()
+            .is_none_or(|e| e.subsets != subsets || e.meta.labels != labels || e.meta.annotations != annotations);
         if changed {
             let meta = match &existing {
-                Some(e) => ObjectMeta { labels, ..e.meta.clone() },
+                Some(e) => ObjectMeta {
+                    labels,
+                    annotations,
+                    ..e.meta.clone()
+                },
                 None => ObjectMeta {
                     name: name.into(),
                     namespace: ns.into(),
                     labels,
+                    annotations,
                     uid: self.new_uid(),
                     creation: self.now,
                     owner: Some(OwnerRef {
@@ -274,5 +333,42 @@ impl Cluster {
         for extra in existing.iter().skip(desired.len()) {
             self.erase(&ObjKey::new(Kind::EndpointSlice, &ns, &extra.meta.name));
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn subset(ready: usize, not_ready: usize, base: u8) -> EndpointSubset {
+        let addr = |i: usize| EndpointAddress {
+            ip: Ipv4Addr::new(10, base, (i / 256) as u8, (i % 256) as u8),
+            hostname: None,
+            node_name: None,
+            target: None,
+        };
+        EndpointSubset {
+            addresses: (0..ready).map(addr).collect(),
+            not_ready_addresses: (ready..ready + not_ready).map(addr).collect(),
+            ports: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn truncation_keeps_ready_first_and_proportional() {
+        let mut s = vec![subset(600, 0, 1), subset(300, 200, 2)];
+        assert!(truncate_endpoints(&mut s));
+        let ready: usize = s.iter().map(|x| x.addresses.len()).sum();
+        let not_ready: usize = s.iter().map(|x| x.not_ready_addresses.len()).sum();
+        assert_eq!((ready, not_ready), (900, 100));
+
+        let mut s = vec![subset(900, 10, 1), subset(300, 0, 2)];
+        assert!(truncate_endpoints(&mut s));
+        assert_eq!(s[0].addresses.len(), 750); // ceil(900/1200 * 1000)
+        assert_eq!(s[1].addresses.len(), 250); // what is left
+        assert!(s[0].not_ready_addresses.is_empty());
+
+        let mut s = vec![subset(1000, 0, 1)];
+        assert!(!truncate_endpoints(&mut s));
     }
 }
