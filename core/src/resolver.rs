@@ -129,10 +129,17 @@ pub fn pod_resolv_conf(pod: &Pod, cluster_dns: Ipv4Addr, zone: &str) -> ResolvCo
 pub enum Flavor {
     Glibc,
     Musl,
+    /// Go's pure resolver (`net/dnsclient_unix.go`, used by static Go binaries such as many
+    /// Kubernetes images): the same order as glibc, plus RFC 7686 (`.onion` names are never
+    /// sent) and the 254-character name limit; it moves on after NXDOMAIN, NODATA and SERVFAIL.
+    Go,
 }
 
 /// The names a stub resolver will try, in order.
 pub fn candidates(name: &str, rc: &ResolvConf, flavor: Flavor) -> Vec<String> {
+    if flavor == Flavor::Go {
+        return go_name_list(name, rc);
+    }
     if name.ends_with('.') {
         return vec![name.to_string()];
     }
@@ -151,6 +158,35 @@ pub fn candidates(name: &str, rc: &ResolvConf, flavor: Flavor) -> Vec<String> {
         out.truncate(1);
     }
     out
+}
+
+/// Go's `dnsConfig.nameList`.
+fn go_name_list(name: &str, rc: &ResolvConf) -> Vec<String> {
+    let avoid = |n: &str| n.to_ascii_lowercase().ends_with(".onion.");
+    let l = name.len();
+    let rooted = name.ends_with('.');
+    if l > 254 || (l == 254 && !rooted) {
+        return Vec::new();
+    }
+    if rooted {
+        return if avoid(name) { Vec::new() } else { vec![name.to_string()] };
+    }
+    let has_ndots = name.matches('.').count() >= rc.ndots();
+    let name = format!("{name}.");
+    let mut names = Vec::new();
+    if has_ndots && !avoid(&name) {
+        names.push(name.clone());
+    }
+    for suffix in &rc.search {
+        let f = format!("{name}{}", fqdn(suffix));
+        if !avoid(&f) && f.len() <= 254 {
+            names.push(f);
+        }
+    }
+    if !has_ndots && !avoid(&name) {
+        names.push(name);
+    }
+    names
 }
 
 /// One attempt of the walk.
@@ -187,7 +223,7 @@ pub fn resolve(name: &str, rc: &ResolvConf, flavor: Flavor, qtype: RType, mut as
             };
         }
         let go_on = match flavor {
-            Flavor::Glibc => matches!(rcode, Rcode::NxDomain | Rcode::NoError | Rcode::ServFail),
+            Flavor::Glibc | Flavor::Go => matches!(rcode, Rcode::NxDomain | Rcode::NoError | Rcode::ServFail),
             Flavor::Musl => rcode == Rcode::NxDomain,
         };
         if !go_on {
@@ -367,5 +403,38 @@ mod tests {
         let m = resolve("x", &rc(), Flavor::Musl, RType::A, answer);
         assert!(m.answer.is_none());
         assert_eq!(m.attempts.len(), 2);
+    }
+
+    /// Go's own cases (`TestNameList`-style, from `dnsclient_unix.go`'s rules).
+    mod go {
+        use super::*;
+
+        #[test]
+        fn rooted_names_are_asked_as_is_unless_onion() {
+            assert_eq!(candidates("x.", &rc(), Flavor::Go), ["x."]);
+            assert!(candidates("hidden.onion.", &rc(), Flavor::Go).is_empty());
+        }
+
+        #[test]
+        fn short_names_search_first_and_long_names_go_first() {
+            let c = candidates("ent", &rc(), Flavor::Go);
+            assert_eq!(
+                c,
+                ["ent.dev.svc.cluster.local.", "ent.svc.cluster.local.", "ent.cluster.local.", "ent."]
+            );
+            let mut r = rc();
+            r.options = vec![("ndots".into(), Some("1".into()))];
+            assert_eq!(candidates("ent.prod", &r, Flavor::Go)[0], "ent.prod.");
+            assert_eq!(candidates("ent.prod", &r, Flavor::Go).len(), 4);
+        }
+
+        #[test]
+        fn onion_and_overlong_names_are_never_sent() {
+            assert!(candidates("x.onion", &rc(), Flavor::Go).iter().all(|n| !n.ends_with(".onion.")));
+            let long = "a".repeat(250);
+            let c = candidates(&long, &rc(), Flavor::Go);
+            assert_eq!(c, [format!("{long}.")], "suffixed names over 254 characters are dropped");
+            assert!(candidates(&"a".repeat(255), &rc(), Flavor::Go).is_empty());
+        }
     }
 }
