@@ -254,3 +254,35 @@ pub fn reverse_name(ip: Ipv4Addr) -> String {
     let o = ip.octets();
     format!("{}.{}.{}.{}.in-addr.arpa.", o[3], o[2], o[1], o[0])
 }
+
+// ---- wire sizes (CoreDNS does not compress small replies) ----
+
+/// A name's uncompressed wire length.
+pub fn name_wire(n: &str) -> usize {
+    let t = n.trim_end_matches('.');
+    if t.is_empty() {
+        1
+    } else {
+        t.len() + 2
+    }
+}
+
+impl RData {
+    /// RDATA length on the wire (names uncompressed).
+    pub fn wire_len(&self) -> usize {
+        match self {
+            RData::A(_) => 4,
+            RData::Aaaa(_) => 16,
+            RData::Cname(n) | RData::Ptr(n) | RData::Ns(n) => name_wire(n),
+            RData::Txt(s) => s.len() + 1,
+            RData::Srv { target, .. } => 6 + name_wire(target),
+            RData::Soa { mname, rname, .. } => name_wire(mname) + name_wire(rname) + 20,
+        }
+    }
+}
+
+/// The reply's length without an OPT record: header, question, and every record.
+pub fn response_size(qname: &str, r: &Response) -> usize {
+    let rr = |x: &Record| name_wire(&x.name) + 10 + x.data.wire_len();
+    12 + name_wire(qname) + 4 + r.answers.iter().chain(&r.authority).chain(&r.additional).map(rr).sum::<usize>()
+}

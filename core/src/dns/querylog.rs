@@ -26,7 +26,7 @@
 use std::net::Ipv4Addr;
 
 use super::kubernetes::{PodsMode, DEFAULT_TTL};
-use super::{upstream, RData, RType, Record, Response};
+use super::{name_wire, response_size, upstream, RType, Response};
 use crate::rng::Rng;
 use crate::time::SimTime;
 
@@ -316,33 +316,6 @@ pub fn go_seconds(ns: u64) -> String {
     format!("{whole}.{}s", f.trim_end_matches('0'))
 }
 
-/// A name's uncompressed wire length.
-pub fn name_wire(n: &str) -> usize {
-    let t = n.trim_end_matches('.');
-    if t.is_empty() {
-        1
-    } else {
-        t.len() + 2
-    }
-}
-
-fn rdata_wire(d: &RData) -> usize {
-    match d {
-        RData::A(_) => 4,
-        RData::Aaaa(_) => 16,
-        RData::Cname(n) | RData::Ptr(n) | RData::Ns(n) => name_wire(n),
-        RData::Txt(s) => s.len() + 1,
-        RData::Srv { target, .. } => 6 + name_wire(target),
-        RData::Soa { mname, rname, .. } => name_wire(mname) + name_wire(rname) + 20,
-    }
-}
-
-/// The reply's length without an OPT record (CoreDNS leaves small replies uncompressed).
-pub fn response_size(qname: &str, r: &Response) -> usize {
-    let rr = |x: &Record| name_wire(&x.name) + 10 + rdata_wire(&x.data);
-    12 + name_wire(qname) + 4 + r.answers.iter().chain(&r.authority).chain(&r.additional).map(rr).sum::<usize>()
-}
-
 /// SHA-512 (FIPS 180-4), hex: the digest the reload plugin prints for the Corefile.
 pub fn sha512_hex(data: &[u8]) -> String {
     const K: [u64; 80] = [
@@ -482,7 +455,7 @@ pub fn sha512_hex(data: &[u8]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::dns::Rcode;
+    use crate::dns::{RData, Rcode, Record};
 
     #[test]
     fn sha512_known_vectors() {

@@ -142,36 +142,9 @@ fn comm_errors(server: Ipv4Addr) -> String {
     format!(";; communications error to {server}#53: timed out\n").repeat(TRIES as usize)
 }
 
-// ---- wire sizes (CoreDNS does not compress unless the reply nears the limit) ----
-
-fn name_wire(n: &str) -> usize {
-    let t = n.trim_end_matches('.');
-    if t.is_empty() {
-        1
-    } else {
-        t.len() + 2
-    }
-}
-
-fn rdata_wire(d: &RData) -> usize {
-    match d {
-        RData::A(_) => 4,
-        RData::Aaaa(_) => 16,
-        RData::Cname(n) | RData::Ptr(n) | RData::Ns(n) => name_wire(n),
-        RData::Txt(s) => s.len() + 1,
-        RData::Srv { target, .. } => 6 + name_wire(target),
-        RData::Soa { mname, rname, .. } => name_wire(mname) + name_wire(rname) + 20,
-    }
-}
-
+/// dig's `MSG SIZE  rcvd`: the reply plus the 11-byte OPT record dig asked for.
 fn msg_size(qname: &str, r: &Response) -> usize {
-    let rr = |x: &Record| name_wire(&x.name) + 10 + rdata_wire(&x.data);
-    12 + name_wire(qname)
-        + 4
-        + r.answers.iter().map(rr).sum::<usize>()
-        + r.authority.iter().map(rr).sum::<usize>()
-        + r.additional.iter().map(rr).sum::<usize>()
-        + 11
+    crate::dns::response_size(qname, r) + 11
 }
 
 // ---- masterdump.c's columns: ttl 24, class 32, type 40, rdata 48, tab width 8 ----
