@@ -189,21 +189,18 @@ pub fn bootstrap(c: &mut Cluster) {
             labels(&[("component", "apiserver"), ("provider", "kubernetes")]),
         ),
         spec: ServiceSpec {
-            type_: ServiceType::ClusterIP,
-            selector: None,
-            ports: vec![ServicePort {
-                name: Some("https".into()),
-                protocol: Protocol::Tcp,
-                port: 443,
-                target_port: IntOrString::Int(8443),
-                node_port: None,
-            }],
             cluster_ip: ClusterIp::Ip(kubernetes_ip),
-            external_name: None,
-            external_ips: Vec::new(),
-            session_affinity: SessionAffinity::None,
-            affinity_timeout_seconds: 10800,
-            publish_not_ready_addresses: false,
+            ..ServiceSpec::new(
+                ServiceType::ClusterIP,
+                None,
+                vec![ServicePort {
+                    name: Some("https".into()),
+                    protocol: Protocol::Tcp,
+                    port: 443,
+                    target_port: IntOrString::Int(8443),
+                    node_port: None,
+                }],
+            )
         },
         load_balancer_ips: Vec::new(),
     };
@@ -311,19 +308,16 @@ pub fn bootstrap(c: &mut Cluster) {
         Object::Service(Service {
             meta: meta("kube-dns", "kube-system", svc_labels),
             spec: ServiceSpec {
-                type_: ServiceType::ClusterIP,
-                selector: Some(dns_labels),
-                ports: vec![
-                    port("dns", 53, Protocol::Udp, "dns"),
-                    port("dns-tcp", 53, Protocol::Tcp, "dns-tcp"),
-                    port("metrics", 9153, Protocol::Tcp, "metrics"),
-                ],
                 cluster_ip: ClusterIp::Ip(dns_ip),
-                external_name: None,
-                external_ips: Vec::new(),
-                session_affinity: SessionAffinity::None,
-                affinity_timeout_seconds: 10800,
-                publish_not_ready_addresses: false,
+                ..ServiceSpec::new(
+                    ServiceType::ClusterIP,
+                    Some(dns_labels),
+                    vec![
+                        port("dns", 53, Protocol::Udp, "dns"),
+                        port("dns-tcp", 53, Protocol::Tcp, "dns-tcp"),
+                        port("metrics", 9153, Protocol::Tcp, "metrics"),
+                    ],
+                )
             },
             load_balancer_ips: Vec::new(),
         }),

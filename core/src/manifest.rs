@@ -827,17 +827,7 @@ const SERVICE_SPEC_FIELDS: &[&str] = &[
 ];
 
 fn decode_service_spec(d: &mut Dec, node: &Node) -> ServiceSpec {
-    let mut spec = ServiceSpec {
-        type_: ServiceType::ClusterIP,
-        selector: None,
-        ports: Vec::new(),
-        cluster_ip: ClusterIp::Unset,
-        external_name: None,
-        external_ips: Vec::new(),
-        session_affinity: SessionAffinity::None,
-        affinity_timeout_seconds: 10800,
-        publish_not_ready_addresses: false,
-    };
+    let mut spec = ServiceSpec::new(ServiceType::ClusterIP, None, Vec::new());
     for (k, v) in d.fields(node, "spec", "ServiceSpec", SERVICE_SPEC_FIELDS) {
         let p = join("spec", k);
         match k {

@@ -190,6 +190,33 @@ impl LabelSelector {
     }
 }
 
+impl fmt::Display for LabelSelector {
+    /// `metav1.FormatLabelSelector`: requirements sorted by key (matchLabels as `k=v`,
+    /// `k in (a,b)`, `k notin (a,b)`, `k`, `!k`), comma-joined; `<none>` when empty.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut reqs: Vec<(&str, String)> = self.match_labels.iter().map(|(k, v)| (k.as_str(), format!("{k}={v}"))).collect();
+        for r in &self.match_expressions {
+            let mut values = r.values.clone();
+            values.sort();
+            let text = match r.op {
+                SelectorOp::In => format!("{} in ({})", r.key, values.join(",")),
+                SelectorOp::NotIn => format!("{} notin ({})", r.key, values.join(",")),
+                SelectorOp::Exists => r.key.clone(),
+                SelectorOp::DoesNotExist => format!("!{}", r.key),
+                SelectorOp::Equals => format!("{}={}", r.key, values.join(",")),
+                SelectorOp::NotEquals => format!("{}!={}", r.key, values.join(",")),
+            };
+            reqs.push((r.key.as_str(), text));
+        }
+        reqs.sort_by(|a, b| a.0.cmp(b.0));
+        if reqs.is_empty() {
+            return f.write_str("<none>");
+        }
+        let parts: Vec<String> = reqs.into_iter().map(|(_, t)| t).collect();
+        f.write_str(&parts.join(","))
+    }
+}
+
 /// `true` when every key=value of `selector` is in `labels` (a Service's map selector).
 pub fn selector_matches(selector: &Labels, labels: &Labels) -> bool {
     selector.iter().all(|(k, v)| labels.get(k) == Some(v))
@@ -475,6 +502,24 @@ pub struct ServiceSpec {
     pub session_affinity: SessionAffinity,
     pub affinity_timeout_seconds: i64,
     pub publish_not_ready_addresses: bool,
+}
+
+impl ServiceSpec {
+    /// A spec with the API server's defaults (no ClusterIP yet, no affinity — 10800 s if it is
+    /// turned on — no external IPs, not-ready addresses unpublished).
+    pub fn new(type_: ServiceType, selector: Option<Labels>, ports: Vec<ServicePort>) -> ServiceSpec {
+        ServiceSpec {
+            type_,
+            selector,
+            ports,
+            cluster_ip: ClusterIp::Unset,
+            external_name: None,
+            external_ips: Vec::new(),
+            session_affinity: SessionAffinity::None,
+            affinity_timeout_seconds: 10800,
+            publish_not_ready_addresses: false,
+        }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq)]

@@ -482,22 +482,6 @@ pub fn pod(p: &Pod, now: SimTime, events: &[EventLine]) -> String {
     finish(b, Some(events))
 }
 
-fn selector_string(s: &LabelSelector) -> String {
-    let mut parts: Vec<String> = s.match_labels.iter().map(|(k, v)| format!("{k}={v}")).collect();
-    for r in &s.match_expressions {
-        parts.push(match r.op {
-            SelectorOp::In => format!("{} in ({})", r.key, r.values.join(",")),
-            SelectorOp::NotIn => format!("{} notin ({})", r.key, r.values.join(",")),
-            SelectorOp::Exists => r.key.clone(),
-            SelectorOp::DoesNotExist => format!("!{}", r.key),
-            SelectorOp::Equals => format!("{}={}", r.key, r.values.join(",")),
-            SelectorOp::NotEquals => format!("{}!={}", r.key, r.values.join(",")),
-        });
-    }
-    parts.sort();
-    parts.join(",")
-}
-
 pub fn deployment(store: &Store, d: &Deployment, events: &[EventLine]) -> String {
     let mut b = String::new();
     b.push_str(&format!(
@@ -510,7 +494,7 @@ pub fn deployment(store: &Store, d: &Deployment, events: &[EventLine]) -> String
     let mut ann = d.meta.annotations.clone();
     ann.entry("deployment.kubernetes.io/revision".into()).or_insert_with(|| "1".into());
     annotations_multiline(&mut b, "Annotations", &ann);
-    b.push_str(&format!("Selector:\t{}\n", selector_string(&d.selector)));
+    b.push_str(&format!("Selector:\t{}\n", d.selector));
     // `calculateStatus`: unavailable counts against every owned ReplicaSet's spec replicas
     // (during a surge that is more than the Deployment's).
     let owned_spec: i64 = store
@@ -587,9 +571,7 @@ pub fn replicaset(store: &Store, rs: &ReplicaSet, events: &[EventLine]) -> Strin
     let mut b = String::new();
     b.push_str(&format!(
         "Name:\t{}\nNamespace:\t{}\nSelector:\t{}\n",
-        rs.meta.name,
-        rs.meta.namespace,
-        selector_string(&rs.selector)
+        rs.meta.name, rs.meta.namespace, rs.selector
     ));
     labels_multiline(&mut b, "Labels", &rs.meta.labels);
     let mut ann = rs.meta.annotations.clone();

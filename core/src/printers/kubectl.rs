@@ -59,25 +59,6 @@ fn labels_str(l: &Labels) -> String {
     l.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join(",")
 }
 
-fn selector_str(s: &LabelSelector) -> String {
-    let mut parts: Vec<String> = s.match_labels.iter().map(|(k, v)| format!("{k}={v}")).collect();
-    for r in &s.match_expressions {
-        parts.push(match r.op {
-            SelectorOp::In => format!("{} in ({})", r.key, r.values.join(",")),
-            SelectorOp::NotIn => format!("{} notin ({})", r.key, r.values.join(",")),
-            SelectorOp::Exists => r.key.clone(),
-            SelectorOp::DoesNotExist => format!("!{}", r.key),
-            SelectorOp::Equals => format!("{}={}", r.key, r.values.join(",")),
-            SelectorOp::NotEquals => format!("{}!={}", r.key, r.values.join(",")),
-        });
-    }
-    if parts.is_empty() {
-        "<none>".into()
-    } else {
-        parts.join(",")
-    }
-}
-
 /// kubectl's pod STATUS column.
 pub fn pod_status(p: &Pod) -> String {
     if p.is_terminating() {
@@ -220,7 +201,7 @@ pub fn row(obj: &Object, name: &str, now: SimTime, o: Opts) -> Vec<String> {
             ];
             if o.wide {
                 let (c, i) = containers_images(&d.template.spec);
-                r.extend([c, i, selector_str(&d.selector)]);
+                r.extend([c, i, d.selector.to_string()]);
             }
             r
         }
@@ -234,7 +215,7 @@ pub fn row(obj: &Object, name: &str, now: SimTime, o: Opts) -> Vec<String> {
             ];
             if o.wide {
                 let (c, i) = containers_images(&rs.template.spec);
-                r.extend([c, i, selector_str(&rs.selector)]);
+                r.extend([c, i, rs.selector.to_string()]);
             }
             r
         }
@@ -252,7 +233,7 @@ pub fn row(obj: &Object, name: &str, now: SimTime, o: Opts) -> Vec<String> {
             ];
             if o.wide {
                 let (c, i) = containers_images(&ds.template.spec);
-                r.extend([c, i, selector_str(&ds.selector)]);
+                r.extend([c, i, ds.selector.to_string()]);
             }
             r
         }

@@ -280,17 +280,7 @@ pub(super) fn create(c: &mut Cluster, args: &Args, ns: &str) -> Outcome {
                     labels: sel.clone(),
                     ..Default::default()
                 },
-                spec: ServiceSpec {
-                    type_,
-                    selector: Some(sel),
-                    ports,
-                    cluster_ip: ClusterIp::Unset,
-                    external_name: None,
-                    external_ips: Vec::new(),
-                    session_affinity: SessionAffinity::None,
-                    affinity_timeout_seconds: 10800,
-                    publish_not_ready_addresses: false,
-                },
+                spec: ServiceSpec::new(type_, Some(sel), ports),
                 load_balancer_ips: Vec::new(),
             };
             match create_obj(c, Object::Service(svc), ns) {
@@ -411,17 +401,7 @@ pub(super) fn expose(c: &mut Cluster, args: &Args, ns: &str) -> Outcome {
             labels,
             ..Default::default()
         },
-        spec: ServiceSpec {
-            type_,
-            selector: Some(selector),
-            ports,
-            cluster_ip: ClusterIp::Unset,
-            external_name: None,
-            external_ips: Vec::new(),
-            session_affinity: SessionAffinity::None,
-            affinity_timeout_seconds: 10800,
-            publish_not_ready_addresses: false,
-        },
+        spec: ServiceSpec::new(type_, Some(selector), ports),
         load_balancer_ips: Vec::new(),
     };
     match create_obj(c, Object::Service(svc), ns) {
