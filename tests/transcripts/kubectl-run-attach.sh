@@ -1,4 +1,4 @@
-# kubectl run -it attaches to a new Pod's shell; leaving it prints attach's "Session ended" line (tty + restart Always). With --rm the Pod is deleted on exit; with --restart=Never there is no resume hint.
+# kubectl run -it attaches to the new Pod's main process (here its shell): leaving it prints attach's "Session ended" hint (tty + restart Always) and the kubelet restarts the exited container (RESTARTS 1). With --rm the Pod is deleted on exit; with --restart=Never there is no resume hint and the Pod would be Completed.
 kubectl run -it toolbox --image=busybox
 hostname
 exit
@@ -10,4 +10,7 @@ kubectl get pods
 kubectl run -it --rm tmp --image=busybox
 exit
 sleep 31
+kubectl get pods
+kubectl run -it once --image=busybox --restart=Never
+exit
 kubectl get pods

@@ -155,6 +155,60 @@ impl Cluster {
         );
     }
 
+    /// The container's main process exited with `code` (the shell a `kubectl run -it` session
+    /// was attached to). restartPolicy decides: Always (and OnFailure after a failure) restarts
+    /// it at once — the first restart has no back-off — and counts a restart; otherwise the Pod
+    /// is done: Succeeded (STATUS Completed) on 0, Failed (Error) otherwise, and leaves its
+    /// Services' endpoints.
+    pub(crate) fn main_process_exited(&mut self, ns: &str, name: &str, code: i32) {
+        let Some(mut pod) = self.store.pod(ns, name).cloned() else { return };
+        if pod.is_terminating() || pod.status.phase != PodPhase::Running {
+            return;
+        }
+        let key = ObjKey::new(Kind::Pod, ns, name);
+        let restart = match pod.spec.restart_policy.as_str() {
+            "Never" => false,
+            "OnFailure" => code != 0,
+            _ => true,
+        };
+        if restart {
+            pod.status.restarts += 1;
+            pod.status.started = Some(self.now);
+            for c in pod.spec.containers.clone() {
+                let uid = pod.meta.uid.clone();
+                let msg = format!("Container image \"{}\" already present on machine", c.image);
+                self.event(&key, &uid, "Pulled", msg, "kubelet");
+                self.event(&key, &uid, "Created", format!("Created container {}", c.name), "kubelet");
+                self.event(&key, &uid, "Started", format!("Started container {}", c.name), "kubelet");
+            }
+            self.emit(
+                Step::Controller("kubelet"),
+                format!("pod {name} ({ns}): its main process exited ({code}); the kubelet restarts the container"),
+                format!(
+                    "restartPolicy {}: a container that exits is started again (RESTARTS counts it)",
+                    pod.spec.restart_policy
+                ),
+                vec![key],
+            );
+        } else {
+            pod.status.phase = if code == 0 { PodPhase::Succeeded } else { PodPhase::Failed };
+            pod.status.ready = false;
+            self.emit(
+                Step::Controller("kubelet"),
+                format!(
+                    "pod {name} ({ns}) is {}: its main process exited ({code})",
+                    if code == 0 { "Completed" } else { "Error" }
+                ),
+                format!(
+                    "restartPolicy {}: the container is not restarted; a finished Pod receives no Service traffic",
+                    pod.spec.restart_policy
+                ),
+                vec![key],
+            );
+        }
+        self.write(Object::Pod(pod));
+    }
+
     pub(crate) fn container_started(&mut self, ns: &str, name: &str, uid: &str) {
         let Some(mut pod) = self.store.pod(ns, name).cloned() else { return };
         if pod.meta.uid != uid || pod.is_terminating() {
@@ -270,6 +324,12 @@ impl Cluster {
             .max()
             .unwrap_or(0)
             .min(grace);
+        // A finished Pod has no process left to stop.
+        let exits_after = if matches!(pod.status.phase, PodPhase::Succeeded | PodPhase::Failed) {
+            0
+        } else {
+            exits_after
+        };
         let at = self.now.plus_secs(exits_after);
         self.schedule_timer(
             at,

@@ -67,7 +67,12 @@ pub fn pod_status(p: &Pod) -> String {
     if let Some(r) = &p.status.waiting_reason {
         return r.clone();
     }
-    p.status.phase.as_str().into()
+    // A terminated container's reason: exit 0 is "Completed", anything else "Error".
+    match p.status.phase {
+        PodPhase::Succeeded => "Completed".into(),
+        PodPhase::Failed => "Error".into(),
+        phase => phase.as_str().into(),
+    }
 }
 
 /// `formatEndpoints`: ready `ip:port` pairs, at most 3, then ` + N more...`.

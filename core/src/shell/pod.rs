@@ -55,8 +55,11 @@ impl Shell {
                         "Session ended, resume using 'kubectl attach {name} -c {container} -i -t' command when the pod is running\n"
                     ));
                 }
+                // The shell was the container's main process: it exited with the session.
+                c.main_process_exited(ns, name, code);
                 if rm && c.delete(&ObjKey::new(Kind::Pod, ns, name)).is_ok() {
-                    c.settle();
+                    // A finished Pod goes at once (its removal is due now).
+                    c.advance_ms(0);
                     out.push_str(&format!("pod \"{name}\" deleted\n"));
                 }
                 return Outcome { output: out, status: code };
