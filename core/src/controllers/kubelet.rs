@@ -101,6 +101,11 @@ impl Cluster {
                 vec![ObjKey::new(Kind::Pod, &pod.meta.namespace, &pod.meta.name)],
             );
         }
+        self.start_containers_after(pod, delay_ms);
+    }
+
+    /// Containers of `pod` start after `delay_ms` (image pull and container start).
+    fn start_containers_after(&mut self, pod: &Pod, delay_ms: u64) {
         let at = self.now.plus_ms(delay_ms);
         self.schedule_timer(
             at,
@@ -138,15 +143,7 @@ impl Cluster {
         pod.status.restarts += changed;
         pod.status.ready = false;
         let delay_ms = 2_000 + self.rng.below(4_000);
-        let at = self.now.plus_ms(delay_ms);
-        self.schedule_timer(
-            at,
-            Timer::ContainerStarted {
-                ns: pod.meta.namespace.clone(),
-                name: pod.meta.name.clone(),
-                uid: pod.meta.uid.clone(),
-            },
-        );
+        self.start_containers_after(pod, delay_ms);
         self.emit(
             Step::Controller("kubelet"),
             format!("pod {} ({}) restarts {changed} container(s) with a new image", pod.meta.name, pod.meta.namespace),
@@ -172,15 +169,12 @@ impl Cluster {
             _ => true,
         };
         if restart {
+            // Not Ready until the kubelet has started it again (Pulled/Created/Started follow
+            // from `container_started`, the image being on the node already).
             pod.status.restarts += 1;
-            pod.status.started = Some(self.now);
-            for c in pod.spec.containers.clone() {
-                let uid = pod.meta.uid.clone();
-                let msg = format!("Container image \"{}\" already present on machine", c.image);
-                self.event(&key, &uid, "Pulled", msg, "kubelet");
-                self.event(&key, &uid, "Created", format!("Created container {}", c.name), "kubelet");
-                self.event(&key, &uid, "Started", format!("Started container {}", c.name), "kubelet");
-            }
+            pod.status.ready = false;
+            let delay_ms = 600 + self.rng.below(800);
+            self.start_containers_after(&pod, delay_ms);
             self.emit(
                 Step::Controller("kubelet"),
                 format!("pod {name} ({ns}): its main process exited ({code}); the kubelet restarts the container"),
