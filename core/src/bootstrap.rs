@@ -229,6 +229,7 @@ pub fn bootstrap(c: &mut Cluster) {
     must(c, Object::Endpoints(ep));
     let slice = EndpointSlice {
         meta: meta("kubernetes", "default", labels(&[("kubernetes.io/service-name", "kubernetes")])),
+        address_type: AddressType::IPv4,
         ports: vec![EndpointPort {
             name: Some("https".into()),
             port: 8443,
@@ -236,11 +237,10 @@ pub fn bootstrap(c: &mut Cluster) {
         }],
         endpoints: vec![SliceEndpoint {
             addresses: vec![cp_ip],
-            ready: true,
-            serving: true,
-            terminating: false,
+            conditions: EndpointConditions::set(true, true, false),
             hostname: None,
             node_name: None,
+            zone: None,
             target: None,
         }],
     };

@@ -450,6 +450,7 @@ fn decode_kind(d: &mut Dec, kind: Kind, node: &Node) -> Object {
     let mut subsets = Vec::new();
     let mut slice_ports = Vec::new();
     let mut slice_eps = Vec::new();
+    let mut address_type = AddressType::Other(String::new());
     for (k, v) in fields {
         match k {
             "metadata" => meta = decode_meta(d, v),
@@ -458,6 +459,7 @@ fn decode_kind(d: &mut Dec, kind: Kind, node: &Node) -> Object {
             "subsets" => subsets = decode_subsets(d, v),
             "ports" => slice_ports = decode_endpoint_ports(d, v, "ports"),
             "endpoints" => slice_eps = decode_slice_endpoints(d, v),
+            "addressType" => address_type = AddressType::parse(&d.string(v, "addressType", go)),
             _ => {}
         }
     }
@@ -482,6 +484,7 @@ fn decode_kind(d: &mut Dec, kind: Kind, node: &Node) -> Object {
         Kind::Endpoints => Object::Endpoints(Endpoints { meta, subsets }),
         Kind::EndpointSlice => Object::EndpointSlice(EndpointSlice {
             meta,
+            address_type,
             ports: slice_ports,
             endpoints: slice_eps,
         }),
@@ -994,11 +997,10 @@ fn decode_slice_endpoints(d: &mut Dec, node: &Node) -> Vec<SliceEndpoint> {
     for (ep, en) in d.seq(node, "endpoints", "EndpointSlice", "v1.Endpoint") {
         let mut e = SliceEndpoint {
             addresses: Vec::new(),
-            ready: true,
-            serving: true,
-            terminating: false,
+            conditions: EndpointConditions::default(),
             hostname: None,
             node_name: None,
+            zone: None,
             target: None,
         };
         for (k, v) in d.fields(
@@ -1012,13 +1014,14 @@ fn decode_slice_endpoints(d: &mut Dec, node: &Node) -> Vec<SliceEndpoint> {
                 "addresses" => e.addresses = d.strings(v, &q, "Endpoint").iter().filter_map(|s| s.parse().ok()).collect(),
                 "hostname" => e.hostname = Some(d.string(v, &q, "Endpoint")),
                 "nodeName" => e.node_name = Some(d.string(v, &q, "Endpoint")),
+                "zone" => e.zone = Some(d.string(v, &q, "Endpoint")),
                 "conditions" => {
                     for (k, c) in d.fields(v, &q, "EndpointConditions", &["ready", "serving", "terminating"]) {
                         let b = d.boolean(c, &join(&q, k), "EndpointConditions");
                         match k {
-                            "ready" => e.ready = b,
-                            "serving" => e.serving = b,
-                            _ => e.terminating = b,
+                            "ready" => e.conditions.ready = Some(b),
+                            "serving" => e.conditions.serving = Some(b),
+                            _ => e.conditions.terminating = Some(b),
                         }
                     }
                 }

@@ -572,23 +572,102 @@ pub struct Endpoints {
     pub subsets: Vec<EndpointSubset>,
 }
 
+/// `discovery.k8s.io/v1` EndpointConditions. Each is a pointer upstream: unset unless written,
+/// and consumers read an unset one as kube-proxy's `endpointslicecache` does (ready and serving
+/// when unset, terminating only when set).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct EndpointConditions {
+    pub ready: Option<bool>,
+    pub serving: Option<bool>,
+    pub terminating: Option<bool>,
+}
+
+impl EndpointConditions {
+    /// All three set, as the EndpointSlice controller writes them.
+    pub fn set(ready: bool, serving: bool, terminating: bool) -> EndpointConditions {
+        EndpointConditions {
+            ready: Some(ready),
+            serving: Some(serving),
+            terminating: Some(terminating),
+        }
+    }
+    /// `ready == nil || *ready`.
+    pub fn is_ready(&self) -> bool {
+        self.ready != Some(false)
+    }
+    /// `serving == nil || *serving`.
+    pub fn is_serving(&self) -> bool {
+        self.serving != Some(false)
+    }
+    /// `terminating != nil && *terminating`.
+    pub fn is_terminating(&self) -> bool {
+        self.terminating == Some(true)
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SliceEndpoint {
     pub addresses: Vec<Ipv4Addr>,
-    pub ready: bool,
-    pub serving: bool,
-    pub terminating: bool,
+    pub conditions: EndpointConditions,
     pub hostname: Option<String>,
     pub node_name: Option<String>,
+    pub zone: Option<String>,
+    /// The Pod behind this endpoint (`targetRef`), if any.
     pub target: Option<String>,
+}
+
+/// The address family of a slice. Only IPv4 slices carry traffic here (the simulated cluster is
+/// single-stack IPv4); kube-proxy and CoreDNS skip the others as a v4 cluster's do.
+/// A value the API does not support is kept as written (`Other`, empty when missing) so
+/// validation can refuse it with its own words.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub enum AddressType {
+    #[default]
+    IPv4,
+    IPv6,
+    Fqdn,
+    Other(String),
+}
+
+impl AddressType {
+    pub fn as_str(&self) -> &str {
+        match self {
+            AddressType::IPv4 => "IPv4",
+            AddressType::IPv6 => "IPv6",
+            AddressType::Fqdn => "FQDN",
+            AddressType::Other(s) => s,
+        }
+    }
+    pub fn parse(s: &str) -> AddressType {
+        match s {
+            "IPv4" => AddressType::IPv4,
+            "IPv6" => AddressType::IPv6,
+            "FQDN" => AddressType::Fqdn,
+            other => AddressType::Other(other.to_string()),
+        }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct EndpointSlice {
     pub meta: ObjectMeta,
+    pub address_type: AddressType,
     pub ports: Vec<EndpointPort>,
     pub endpoints: Vec<SliceEndpoint>,
 }
+
+impl EndpointSlice {
+    /// The Service this slice belongs to (`kubernetes.io/service-name`), as kube-proxy and
+    /// CoreDNS find a slice's Service.
+    pub fn service_name(&self) -> Option<&str> {
+        self.meta.labels.get(SERVICE_NAME_LABEL).map(String::as_str)
+    }
+}
+
+/// The label that ties an EndpointSlice to its Service.
+pub const SERVICE_NAME_LABEL: &str = "kubernetes.io/service-name";
+/// The label that names the controller managing a slice.
+pub const MANAGED_BY_LABEL: &str = "endpointslice.kubernetes.io/managed-by";
 
 // ---------------------------------------------------------------------------------------------
 

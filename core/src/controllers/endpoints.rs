@@ -245,11 +245,14 @@ impl Cluster {
             let terminating = pod.is_terminating();
             by_ports.entry(ports).or_default().push(SliceEndpoint {
                 addresses: vec![ip],
-                ready: pod.status.ready && !terminating || svc.spec.publish_not_ready_addresses,
-                serving: pod.status.ready,
-                terminating,
+                conditions: EndpointConditions::set(
+                    pod.status.ready && !terminating || svc.spec.publish_not_ready_addresses,
+                    pod.status.ready,
+                    terminating,
+                ),
                 hostname: addr_of(pod, ip, svc).hostname,
                 node_name: pod.spec.node_name.clone(),
+                zone: None,
                 target: Some(pod.meta.name.clone()),
             });
         }
@@ -324,6 +327,7 @@ impl Cluster {
                     };
                     self.write(Object::EndpointSlice(EndpointSlice {
                         meta,
+                        address_type: AddressType::IPv4,
                         ports: ports.clone(),
                         endpoints: eps.clone(),
                     }));

@@ -192,7 +192,7 @@ fn ready_slice_endpoints(store: &Store, svc: &Service, port_name: Option<&str>) 
                 if list.len() == max {
                     more = true;
                 }
-                if !e.ready {
+                if !e.conditions.is_ready() {
                     continue;
                 }
                 if !more {
@@ -212,7 +212,7 @@ fn ready_slice_endpoints(store: &Store, svc: &Service, port_name: Option<&str>) 
                 if list.len() == max {
                     more = true;
                 }
-                if !e.ready {
+                if !e.conditions.is_ready() {
                     continue;
                 }
                 if !more {

@@ -655,7 +655,7 @@ pub fn to_value(obj: &Object, store: &Store) -> Value {
             }
         }
         Object::EndpointSlice(s) => {
-            m.insert("addressType".into(), json!("IPv4"));
+            m.insert("addressType".into(), json!(s.address_type.as_str()));
             let ns = &s.meta.namespace;
             let eps: Vec<Value> = s
                 .endpoints
@@ -664,10 +664,14 @@ pub fn to_value(obj: &Object, store: &Store) -> Value {
                     let mut em = Map::new();
                     let addrs: Vec<String> = e.addresses.iter().map(|a| a.to_string()).collect();
                     em.insert("addresses".into(), json!(addrs));
-                    em.insert(
-                        "conditions".into(),
-                        json!({"ready": e.ready, "serving": e.serving, "terminating": e.terminating}),
-                    );
+                    let mut cond = Map::new();
+                    let c = e.conditions;
+                    for (k, v) in [("ready", c.ready), ("serving", c.serving), ("terminating", c.terminating)] {
+                        if let Some(v) = v {
+                            cond.insert(k.into(), json!(v));
+                        }
+                    }
+                    em.insert("conditions".into(), Value::Object(cond));
                     if let Some(h) = &e.hostname {
                         em.insert("hostname".into(), json!(h));
                     }
@@ -676,6 +680,9 @@ pub fn to_value(obj: &Object, store: &Store) -> Value {
                     }
                     if let Some(t) = &e.target {
                         em.insert("targetRef".into(), target_ref(store, ns, t));
+                    }
+                    if let Some(z) = &e.zone {
+                        em.insert("zone".into(), json!(z));
                     }
                     Value::Object(em)
                 })
