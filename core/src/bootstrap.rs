@@ -352,7 +352,7 @@ pub fn bootstrap(c: &mut Cluster) {
         },
     }));
     for i in 0..n {
-        let name = format!("kube-proxy-{}", c.rng.string(5));
+        let name = format!("kube-proxy-{}", c.rng.names.string(5));
         let mut m = meta(&name, "kube-system", kp_labels.clone());
         m.owner = Some(OwnerRef {
             kind: Kind::DaemonSet,

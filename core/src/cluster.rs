@@ -14,7 +14,7 @@ use crate::api::{plural, ApiError, ApplyAction, Store};
 use crate::ipam::{AllocError, HostLocal, NodePortAllocator, ServiceIpAllocator};
 use crate::model::*;
 use crate::proxy::{Proxy, ProxyMode};
-use crate::rng::Rng;
+use crate::rng::Streams;
 use crate::time::SimTime;
 use crate::trace::{Reg, Step, Trace};
 
@@ -71,7 +71,8 @@ pub struct Cluster {
     pub config: Config,
     pub now: SimTime,
     pub store: Store,
-    pub rng: Rng,
+    /// One random stream per component (see [`crate::rng::Streams`]).
+    pub rng: Streams,
     pub service_ips: ServiceIpAllocator,
     pub node_ports: NodePortAllocator,
     pub pod_ips: BTreeMap<String, HostLocal>,
@@ -116,7 +117,7 @@ impl Cluster {
         let mut proxy = Proxy::new(config.proxy_mode);
         proxy.scheduler = config.ipvs_scheduler;
         let mut c = Cluster {
-            rng: Rng::new(config.seed),
+            rng: Streams::new(config.seed),
             service_ips: ServiceIpAllocator::new(base, prefix),
             node_ports: NodePortAllocator::default(),
             pod_ips: BTreeMap::new(),
@@ -148,8 +149,8 @@ impl Cluster {
 
     pub(crate) fn new_uid(&mut self) -> String {
         self.uid_counter += 1;
-        let a = self.rng.next_u64();
-        let b = self.rng.next_u64();
+        let a = self.rng.uids.next_u64();
+        let b = self.rng.uids.next_u64();
         format!(
             "{:08x}-{:04x}-4{:03x}-{:04x}-{:012x}",
             (a >> 32) as u32,
@@ -549,7 +550,7 @@ impl Cluster {
                         ))
                     }
                 },
-                ClusterIp::Unset => match self.service_ips.allocate_next(&mut self.rng) {
+                ClusterIp::Unset => match self.service_ips.allocate_next(&mut self.rng.cluster_ips) {
                     Ok(ip) => svc.spec.cluster_ip = ClusterIp::Ip(ip),
                     Err(_) => {
                         return Err(ApiError::InternalError("failed to allocate a serviceIP: range is full".into()));
@@ -604,7 +605,7 @@ impl Cluster {
                         ))
                     }
                 },
-                (None, None) => match self.node_ports.allocate_next(&mut self.rng) {
+                (None, None) => match self.node_ports.allocate_next(&mut self.rng.node_ports) {
                     Ok(p) => svc.spec.ports[i].node_port = Some(p as i64),
                     Err(_) => return Err(ApiError::InternalError("failed to allocate a nodePort: range is full".into())),
                 },

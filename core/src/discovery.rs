@@ -129,7 +129,7 @@ impl Cluster {
                     .find(|p| p.status.pod_ip == Some(server))
                     .map(|p| p.meta.name.clone())
             } else {
-                let i = self.rng.below(ready.len() as u64) as usize;
+                let i = self.rng.dns_client.below(ready.len() as u64) as usize;
                 ready.get(i).cloned()
             };
             let r = self.coredns_answer(pod.as_deref(), qname, qtype);

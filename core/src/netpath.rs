@@ -13,6 +13,7 @@ use crate::cluster::Cluster;
 use crate::model::*;
 use crate::proxy::ipvs::VsKey;
 use crate::proxy::ProxyMode;
+use crate::rng::NodeComponent;
 use crate::trace::{Hop, Step};
 
 /// Where a connection starts.
@@ -117,7 +118,7 @@ impl Cluster {
                 None => return Err(ConnError::Timeout),
             },
         };
-        let client_port = 40000 + self.rng.below(20000) as u16;
+        let client_port = 40000 + self.rng.node(NodeComponent::Kernel, &node).below(20000) as u16;
         let src_name = match from {
             Origin::Pod { name, .. } => format!("pod {name}"),
             Origin::Node(n) => format!("node {n}"),
@@ -478,7 +479,7 @@ impl Cluster {
                         ep
                     }
                     None => {
-                        let i = self.rng.below(eps.len() as u64) as usize;
+                        let i = self.rng.node(NodeComponent::Kernel, node).below(eps.len() as u64) as usize;
                         let Some(&(ip, p)) = eps.get(i) else {
                             return Err(ConnError::Refused);
                         };

@@ -1,8 +1,11 @@
-//! The one source of randomness: a seeded SplitMix64 generator.
+//! Randomness: a seeded SplitMix64 generator, split into one stream per component.
 //!
 //! Every random choice in the cluster (pod name suffixes, ClusterIPs, NodePorts, the order in
-//! which kube-proxy inserts IPVS destinations) draws from here, in a fixed order, so the same seed
-//! and the same commands give the same transcript. A dozen lines do not justify a dependency.
+//! which kube-proxy inserts IPVS destinations, iptables' random picks, ephemeral ports, DNS ids)
+//! draws from a stream derived from the one seed and the name of the component that makes it
+//! ([`Rng::stream`]). In a cluster these are separate processes, so work in one (five curls in a
+//! Pod) never shifts another's choices (the next Service's ClusterIP). The same seed and the
+//! same commands give the same transcript. A dozen lines do not justify a dependency.
 
 #[derive(Clone, Debug)]
 pub struct Rng {
@@ -15,6 +18,18 @@ pub const ALPHANUMS: &str = "bcdfghjklmnpqrstvwxz2456789";
 impl Rng {
     pub fn new(seed: u64) -> Rng {
         Rng { state: seed }
+    }
+
+    /// The stream of the component `name` (`"apiserver/names"`, `"kube-proxy/minikube"`):
+    /// independent of every other stream drawn from the same seed.
+    pub fn stream(seed: u64, name: &str) -> Rng {
+        let mut h: u64 = 0xcbf2_9ce4_8422_2325; // FNV-1a 64
+        for b in name.as_bytes() {
+            h ^= *b as u64;
+            h = h.wrapping_mul(0x0000_0100_0000_01b3);
+        }
+        let mut mix = Rng::new(seed ^ h);
+        Rng::new(mix.next_u64())
     }
 
     pub fn next_u64(&mut self) -> u64 {
@@ -66,9 +81,91 @@ pub fn fnv32a(data: &[u8]) -> u32 {
     h
 }
 
+/// The streams of a cluster's components, each drawn from the one seed. Per-node components
+/// (each node's kubelet, kube-proxy and kernel) get a stream per node, made on first use.
+#[derive(Clone, Debug)]
+pub struct Streams {
+    seed: u64,
+    /// The API server's `generateName` suffixes (Pods of a ReplicaSet, EndpointSlices).
+    pub names: Rng,
+    /// The API server's object UIDs.
+    pub uids: Rng,
+    /// The ClusterIP allocator.
+    pub cluster_ips: Rng,
+    /// The NodePort allocator.
+    pub node_ports: Rng,
+    /// kube-scheduler's pick among equally scored nodes.
+    pub scheduler: Rng,
+    /// The tools a learner runs (dig's query ids and timings).
+    pub tools: Rng,
+    /// The Pod resolver's path to kube-dns (which CoreDNS replica a query reaches).
+    pub dns_client: Rng,
+    per_node: std::collections::BTreeMap<(NodeComponent, String), Rng>,
+}
+
+/// A component that runs once per node.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum NodeComponent {
+    /// Image pull and container start times.
+    Kubelet,
+    /// The order kube-proxy adds IPVS destinations in (Go map order).
+    KubeProxy,
+    /// The node's kernel: ephemeral ports, iptables `statistic` and nftables `numgen` picks.
+    Kernel,
+}
+
+impl NodeComponent {
+    fn as_str(self) -> &'static str {
+        match self {
+            NodeComponent::Kubelet => "kubelet",
+            NodeComponent::KubeProxy => "kube-proxy",
+            NodeComponent::Kernel => "kernel",
+        }
+    }
+}
+
+impl Streams {
+    pub fn new(seed: u64) -> Streams {
+        Streams {
+            seed,
+            names: Rng::stream(seed, "apiserver/names"),
+            uids: Rng::stream(seed, "apiserver/uids"),
+            cluster_ips: Rng::stream(seed, "apiserver/cluster-ips"),
+            node_ports: Rng::stream(seed, "apiserver/node-ports"),
+            scheduler: Rng::stream(seed, "scheduler"),
+            tools: Rng::stream(seed, "tools"),
+            dns_client: Rng::stream(seed, "dns-client"),
+            per_node: Default::default(),
+        }
+    }
+
+    /// The stream of `component` on `node`.
+    pub fn node(&mut self, component: NodeComponent, node: &str) -> &mut Rng {
+        let seed = self.seed;
+        self.per_node
+            .entry((component, node.to_string()))
+            .or_insert_with(|| Rng::stream(seed, &format!("{}/{node}", component.as_str())))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn streams_are_independent() {
+        let mut a = Streams::new(1);
+        let mut b = Streams::new(1);
+        for _ in 0..10 {
+            a.node(NodeComponent::Kernel, "minikube").next_u64();
+        }
+        assert_eq!(a.names.string(5), b.names.string(5));
+        assert_ne!(Rng::stream(1, "a").next_u64(), Rng::stream(1, "b").next_u64());
+        assert_ne!(
+            b.node(NodeComponent::Kernel, "minikube").next_u64(),
+            b.node(NodeComponent::Kernel, "minikube-m02").next_u64()
+        );
+    }
 
     #[test]
     fn same_seed_same_stream() {

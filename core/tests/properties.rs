@@ -226,3 +226,48 @@ proptest! {
         prop_assert_eq!(session(seed), session(seed));
     }
 }
+
+/// The ClusterIP of Service `web` and the names of its Pods, after `web.yml` is applied.
+fn web_names_and_ip(pg: &Playground) -> (Option<Ipv4Addr>, BTreeSet<String>, BTreeSet<Option<Ipv4Addr>>) {
+    let ip = pg.cluster.store.service("default", "web").and_then(|s| s.cluster_ip());
+    let pods = pg.cluster.store.pods(Some("default")).filter(|p| p.meta.name.starts_with("web-"));
+    let (names, ips) = pods.map(|p| (p.meta.name.clone(), p.status.pod_ip)).unzip();
+    (ip, names, ips)
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 24, ..ProptestConfig::default() })]
+
+    /// Each component draws from its own stream: curls in a Pod (ephemeral ports, kube-proxy's
+    /// picks, DNS ids) between two applies leave the names, ClusterIP and Pod IPs that the API
+    /// server and kubelet give the second apply's objects unchanged.
+    #[test]
+    fn curls_between_applies_leave_later_names_and_ips_unchanged(
+        seed in 0u64..10_000,
+        curls in 1usize..6,
+        mode in prop_oneof![Just("ipvs"), Just("iptables"), Just("nftables")],
+    ) {
+        let f = files();
+        let session = |curls: usize| {
+            let proxy_mode = sdplay_core::ProxyMode::parse(mode).unwrap();
+            let mut pg = Playground::new(Config { seed, proxy_mode, ..Config::default() });
+            pg.run("kubectl apply -f sd-example.yml", &f);
+            pg.advance_ms(10_000);
+            pg.run("kubectl exec -it jump -n dev -- bash", &f);
+            pg.run("apt-get update", &f);
+            pg.run("apt-get install -y curl", &f);
+            for _ in 0..curls {
+                let r = pg.run("curl ent:8080", &f);
+                assert_eq!(r.status, 0, "{}", r.output);
+                pg.run("dig ent.prod.svc.cluster.local", &f);
+            }
+            pg.run("exit", &f);
+            pg.run("kubectl apply -f web.yml", &f);
+            pg.advance_ms(10_000);
+            web_names_and_ip(&pg)
+        };
+        let quiet = session(0);
+        prop_assert!(quiet.0.is_some() && quiet.1.len() == 3);
+        prop_assert_eq!(session(curls), quiet);
+    }
+}

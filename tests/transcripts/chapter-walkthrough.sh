@@ -26,4 +26,4 @@ minikube ssh
 ipvsadm -Ln
 ip addr show kube-ipvs0
 exit
-kubectl logs coredns-57b4fdb7d8-86sc2 -n kube-system
+kubectl logs coredns-57b4fdb7d8-29n9s -n kube-system

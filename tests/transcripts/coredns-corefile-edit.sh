@@ -4,6 +4,6 @@ sleep 10
 kubectl exec dnsutils -- dig +noall +answer kube-dns.kube-system.svc.cluster.local
 kubectl apply -f coredns-custom.yml
 sleep 40
-kubectl logs coredns-57b4fdb7d8-86sc2 -n kube-system
+kubectl logs coredns-57b4fdb7d8-29n9s -n kube-system
 kubectl exec dnsutils -- dig +noall +answer kube-dns.kube-system.svc.cluster.local
-kubectl logs coredns-57b4fdb7d8-86sc2 -n kube-system | tail -n 2
+kubectl logs coredns-57b4fdb7d8-29n9s -n kube-system | tail -n 2

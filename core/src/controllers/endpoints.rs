@@ -307,7 +307,7 @@ impl Cluster {
                 }
                 None => {
                     let name = loop {
-                        let n = format!("{}-{}", svc.meta.name, self.rng.string(5));
+                        let n = format!("{}-{}", svc.meta.name, self.rng.names.string(5));
                         if !self.store.contains(&ObjKey::new(Kind::EndpointSlice, &ns, &n)) {
                             break n;
                         }

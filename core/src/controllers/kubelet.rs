@@ -11,6 +11,7 @@
 use crate::cluster::{Cluster, Timer};
 use crate::events::{go_duration_ms, image_size, pulls_always};
 use crate::model::*;
+use crate::rng::NodeComponent;
 use crate::trace::Step;
 
 impl Cluster {
@@ -33,7 +34,7 @@ impl Cluster {
             .collect();
         let Some(min) = counts.iter().map(|(c, _)| *c).min() else { return };
         counts.retain(|(c, _)| *c == min);
-        let pick = self.rng.below(counts.len() as u64) as usize;
+        let pick = self.rng.scheduler.below(counts.len() as u64) as usize;
         let node = counts[pick].1.clone();
         pod.spec.node_name = Some(node.clone());
         self.event(
@@ -71,11 +72,8 @@ impl Cluster {
         }
         let image = pod.spec.containers.first().map(|c| c.image.clone()).unwrap_or_default();
         let cached = self.pulled.contains(&(node.clone(), image.clone()));
-        let delay_ms = if cached {
-            600 + self.rng.below(800)
-        } else {
-            2_000 + self.rng.below(4_000)
-        };
+        let rng = self.rng.node(NodeComponent::Kubelet, &node);
+        let delay_ms = if cached { 600 + rng.below(800) } else { 2_000 + rng.below(4_000) };
         let done_key = (node.clone(), image.clone());
         let in_flight = self.events.pull_done.get(&done_key).is_some_and(|t| *t > self.now);
         if !cached {
@@ -142,7 +140,8 @@ impl Cluster {
         }
         pod.status.restarts += changed;
         pod.status.ready = false;
-        let delay_ms = 2_000 + self.rng.below(4_000);
+        let node = pod.spec.node_name.clone().unwrap_or_default();
+        let delay_ms = 2_000 + self.rng.node(NodeComponent::Kubelet, &node).below(4_000);
         self.start_containers_after(pod, delay_ms);
         self.emit(
             Step::Controller("kubelet"),
@@ -173,7 +172,8 @@ impl Cluster {
             // from `container_started`, the image being on the node already).
             pod.status.restarts += 1;
             pod.status.ready = false;
-            let delay_ms = 600 + self.rng.below(800);
+            let node = pod.spec.node_name.clone().unwrap_or_default();
+            let delay_ms = 600 + self.rng.node(NodeComponent::Kubelet, &node).below(800);
             self.start_containers_after(&pod, delay_ms);
             self.emit(
                 Step::Controller("kubelet"),

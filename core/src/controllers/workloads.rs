@@ -313,7 +313,7 @@ impl Cluster {
         let ns = rs.meta.namespace.clone();
         let mut name;
         loop {
-            name = format!("{}-{}", rs.meta.name, self.rng.string(5));
+            name = format!("{}-{}", rs.meta.name, self.rng.names.string(5));
             if !self.store.contains(&ObjKey::new(Kind::Pod, &ns, &name)) {
                 break;
             }

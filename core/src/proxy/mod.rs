@@ -183,7 +183,7 @@ impl Cluster {
                 let Some(vs) = np.ipvs.services.get_mut(&w.key) else { continue };
                 // Add new ones in Go map order (random).
                 let mut new: Vec<(Ipv4Addr, u16)> = w.dests.iter().copied().filter(|(a, p)| !vs.has_dest(*a, *p)).collect();
-                self.rng.shuffle(&mut new);
+                self.rng.node(crate::rng::NodeComponent::KubeProxy, node).shuffle(&mut new);
                 for (a, p) in new {
                     vs.add_dest(Dest::new(a, p, 1));
                 }

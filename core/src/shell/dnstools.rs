@@ -558,7 +558,7 @@ impl Shell {
         }
         let qname = w.name.clone();
         let mut out = cmdline;
-        let id = c.rng.below(65_536);
+        let id = c.rng.tools.below(65_536);
         if show.comments {
             out.push_str(";; Got answer:\n");
             if version == Bind::V9_18 && (fqdn(&qname) == "local." || fqdn(&qname).ends_with(".local.")) {
@@ -611,7 +611,7 @@ impl Shell {
                 out.push('\n');
             }
         }
-        let ms = if r.aa { c.rng.below(2) } else { 10 + c.rng.below(30) };
+        let ms = if r.aa { c.rng.tools.below(2) } else { 10 + c.rng.tools.below(30) };
         if !show.stats {
             return Outcome::ok(out);
         }
@@ -800,7 +800,7 @@ impl Shell {
         for seq in 0..count {
             match echo {
                 Echo::Reply { ttl } => {
-                    let us = 40 + c.rng.below(60);
+                    let us = 40 + c.rng.tools.below(60);
                     times.push(us);
                     if busybox {
                         body.push_str(&format!("64 bytes from {ip}: seq={seq} ttl={ttl} time=0.{us:03} ms\n"));
@@ -825,7 +825,7 @@ impl Shell {
             format!(
                 "PING {canon} ({ip}) 56(84) bytes of data.\n{body}\n--- {canon} ping statistics ---\n{count} packets transmitted, {got} received, {}{loss}% packet loss, time {}ms\n",
                 if errors > 0 { format!("+{errors} errors, ") } else { String::new() },
-                (count - 1) * 1000 + c.rng.below(80)
+                (count - 1) * 1000 + c.rng.tools.below(80)
             )
         };
         if let (Some(min), Some(max)) = (times.iter().min(), times.iter().max()) {
