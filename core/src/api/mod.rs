@@ -7,8 +7,9 @@
 
 pub mod validation;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
+use std::net::Ipv4Addr;
 
 use crate::model::*;
 use validation::FieldError;
@@ -18,6 +19,9 @@ use validation::FieldError;
 /// Every write is also recorded in an undo log (the previous value of the key), so the page can
 /// show the cluster as it was at any trace event ([`Store::state_at`]) without snapshots. The
 /// log keeps the last [`Store::LOG_CAP`] changes; older states are no longer available.
+///
+/// Beside the objects it keeps the indexes the controllers' informers keep ([`Indexes`]), so no
+/// reader scans a namespace or the cluster to find what one change concerns.
 #[derive(Clone, Debug, Default)]
 pub struct Store {
     objects: BTreeMap<ObjKey, Object>,
@@ -25,21 +29,86 @@ pub struct Store {
     log: Vec<(ObjKey, Option<Object>)>,
     /// The version of `log[0]` (how many changes were dropped from the front).
     log_base: u64,
+    idx: Indexes,
+}
+
+/// Secondary indexes of a [`Store`], kept in step with every write.
+#[derive(Clone, Debug, Default)]
+struct Indexes {
     /// Owner uid → the objects it owns (the controllers' index by controller reference), so a
     /// ReplicaSet finds its Pods without scanning its namespace.
-    owned: BTreeMap<String, std::collections::BTreeSet<ObjKey>>,
+    owned: BTreeMap<String, BTreeSet<ObjKey>>,
     /// (namespace, label key, value) → names of the Pods carrying that label, so a selector
     /// is answered from its rarest pair instead of a namespace scan.
-    pod_labels: BTreeMap<(String, String, String), std::collections::BTreeSet<String>>,
+    pod_labels: BTreeMap<(String, String, String), BTreeSet<String>>,
+    /// (namespace, `kubernetes.io/service-name`) → the EndpointSlices of that Service, as
+    /// kube-proxy's and CoreDNS's informers group them.
+    slices: BTreeMap<(String, String), BTreeSet<String>>,
+    /// An address → the Services that use it as ClusterIP, external IP or load-balancer IP
+    /// (reverse lookups, the packet path).
+    service_ips: BTreeMap<Ipv4Addr, BTreeSet<(String, String)>>,
+    /// A Pod IP → the Pods that carry it (hostNetwork Pods share their node's).
+    pod_ips: BTreeMap<Ipv4Addr, BTreeSet<(String, String)>>,
+}
+
+fn set_edit<K: Ord, V: Ord>(map: &mut BTreeMap<K, BTreeSet<V>>, k: K, v: V, add: bool) {
+    if add {
+        map.entry(k).or_default().insert(v);
+    } else if let Some(set) = map.get_mut(&k) {
+        set.remove(&v);
+        if set.is_empty() {
+            map.remove(&k);
+        }
+    }
+}
+
+impl Indexes {
+    fn edit(&mut self, key: &ObjKey, obj: &Object, add: bool) {
+        if let Some(o) = &obj.meta().owner {
+            set_edit(&mut self.owned, o.uid.clone(), key.clone(), add);
+        }
+        let ns = || key.namespace.clone();
+        let name = || key.name.clone();
+        match obj {
+            Object::Pod(p) => {
+                for (k, v) in &p.meta.labels {
+                    set_edit(&mut self.pod_labels, (ns(), k.clone(), v.clone()), name(), add);
+                }
+                if let Some(ip) = p.status.pod_ip {
+                    set_edit(&mut self.pod_ips, ip, (ns(), name()), add);
+                }
+            }
+            Object::EndpointSlice(s) => {
+                if let Some(svc) = s.service_name() {
+                    set_edit(&mut self.slices, (ns(), svc.to_string()), name(), add);
+                }
+            }
+            Object::Service(s) => {
+                let ips = s
+                    .cluster_ip()
+                    .into_iter()
+                    .chain(s.spec.external_ips.iter().copied())
+                    .chain(s.load_balancer_ips.iter().copied());
+                for ip in ips {
+                    set_edit(&mut self.service_ips, ip, (ns(), name()), add);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn build<'a>(objects: impl Iterator<Item = (&'a ObjKey, &'a Object)>) -> Indexes {
+        let mut idx = Indexes::default();
+        for (k, o) in objects {
+            idx.edit(k, o, true);
+        }
+        idx
+    }
 }
 
 impl Store {
     pub fn get(&self, key: &ObjKey) -> Option<&Object> {
         self.objects.get(key)
-    }
-
-    pub fn get_mut(&mut self, key: &ObjKey) -> Option<&mut Object> {
-        self.objects.get_mut(key)
     }
 
     pub fn contains(&self, key: &ObjKey) -> bool {
@@ -51,72 +120,21 @@ impl Store {
         self.resource_version += 1;
         obj.meta_mut().resource_version = self.resource_version;
         let key = obj.key();
-        if let Some(o) = &obj.meta().owner {
-            self.owned.entry(o.uid.clone()).or_default().insert(key.clone());
+        if let Some(old) = self.objects.get(&key) {
+            self.idx.edit(&key, old, false);
         }
-        if let Object::Pod(p) = &obj {
-            for (k, v) in &p.meta.labels {
-                self.pod_labels
-                    .entry((key.namespace.clone(), k.clone(), v.clone()))
-                    .or_default()
-                    .insert(key.name.clone());
-            }
-        }
+        self.idx.edit(&key, &obj, true);
         let old = self.objects.insert(key.clone(), obj);
-        self.unindex_owner(&key, old.as_ref());
-        self.unindex_labels(&key, old.as_ref());
         self.record(key, old.clone());
         old
-    }
-
-    /// Drop `key` from its previous owner's set if that owner is no longer its owner.
-    fn unindex_owner(&mut self, key: &ObjKey, old: Option<&Object>) {
-        let Some(prev) = old.and_then(|o| o.meta().owner.as_ref()) else {
-            return;
-        };
-        let still = self
-            .objects
-            .get(key)
-            .and_then(|o| o.meta().owner.as_ref())
-            .is_some_and(|o| o.uid == prev.uid);
-        if still {
-            return;
-        }
-        if let Some(set) = self.owned.get_mut(&prev.uid) {
-            set.remove(key);
-            if set.is_empty() {
-                self.owned.remove(&prev.uid);
-            }
-        }
-    }
-
-    /// Drop the old Pod's labels that the stored version no longer carries.
-    fn unindex_labels(&mut self, key: &ObjKey, old: Option<&Object>) {
-        let Some(Object::Pod(prev)) = old else { return };
-        let now = match self.objects.get(key) {
-            Some(Object::Pod(p)) => Some(&p.meta.labels),
-            _ => None,
-        };
-        for (k, v) in &prev.meta.labels {
-            if now.is_some_and(|l| l.get(k) == Some(v)) {
-                continue;
-            }
-            let slot = (key.namespace.clone(), k.clone(), v.clone());
-            if let Some(set) = self.pod_labels.get_mut(&slot) {
-                set.remove(&key.name);
-                if set.is_empty() {
-                    self.pod_labels.remove(&slot);
-                }
-            }
-        }
     }
 
     /// Pods in `ns` whose labels include every pair of `selector` (an empty selector selects
     /// none, as a Service's does), looked up from the selector's rarest pair.
     pub fn pods_selected(&self, ns: &str, selector: &Labels) -> Vec<&Pod> {
-        let mut best: Option<&std::collections::BTreeSet<String>> = None;
+        let mut best: Option<&BTreeSet<String>> = None;
         for (k, v) in selector {
-            match self.pod_labels.get(&(ns.to_string(), k.clone(), v.clone())) {
+            match self.idx.pod_labels.get(&(ns.to_string(), k.clone(), v.clone())) {
                 None => return Vec::new(),
                 Some(set) if best.is_none_or(|b| set.len() < b.len()) => best = Some(set),
                 Some(_) => {}
@@ -132,14 +150,52 @@ impl Store {
 
     /// The objects whose owner reference has `owner_uid`, sorted by key.
     pub fn owned_by(&self, owner_uid: &str) -> impl Iterator<Item = &Object> {
-        self.owned.get(owner_uid).into_iter().flatten().filter_map(|k| self.objects.get(k))
+        self.idx
+            .owned
+            .get(owner_uid)
+            .into_iter()
+            .flatten()
+            .filter_map(|k| self.objects.get(k))
+    }
+
+    /// The EndpointSlices labelled `kubernetes.io/service-name: <service>` in `ns`, by name.
+    pub fn slices_of(&self, ns: &str, service: &str) -> impl Iterator<Item = &EndpointSlice> {
+        let ns_owned = ns.to_string();
+        self.idx
+            .slices
+            .get(&(ns.to_string(), service.to_string()))
+            .into_iter()
+            .flatten()
+            .filter_map(move |n| match self.objects.get(&ObjKey::new(Kind::EndpointSlice, &ns_owned, n)) {
+                Some(Object::EndpointSlice(s)) => Some(s),
+                _ => None,
+            })
+    }
+
+    /// The Services using `ip` as ClusterIP, external IP or load-balancer IP.
+    pub fn services_at(&self, ip: Ipv4Addr) -> impl Iterator<Item = &Service> {
+        self.idx
+            .service_ips
+            .get(&ip)
+            .into_iter()
+            .flatten()
+            .filter_map(|(ns, n)| self.service(ns, n))
+    }
+
+    /// The Pods whose `status.podIP` is `ip`.
+    pub fn pods_at(&self, ip: Ipv4Addr) -> impl Iterator<Item = &Pod> {
+        self.idx
+            .pod_ips
+            .get(&ip)
+            .into_iter()
+            .flatten()
+            .filter_map(|(ns, n)| self.pod(ns, n))
     }
 
     pub fn remove(&mut self, key: &ObjKey) -> Option<Object> {
         let old = self.objects.remove(key);
-        self.unindex_owner(key, old.as_ref());
-        self.unindex_labels(key, old.as_ref());
-        if old.is_some() {
+        if let Some(o) = &old {
+            self.idx.edit(key, o, false);
             self.record(key.clone(), old.clone());
         }
         old
@@ -179,28 +235,13 @@ impl Store {
                 }
             }
         }
-        let mut owned: BTreeMap<String, std::collections::BTreeSet<ObjKey>> = BTreeMap::new();
-        let mut pod_labels: BTreeMap<(String, String, String), std::collections::BTreeSet<String>> = BTreeMap::new();
-        for (k, o) in &objects {
-            if let Some(r) = &o.meta().owner {
-                owned.entry(r.uid.clone()).or_default().insert(k.clone());
-            }
-            if let Object::Pod(p) = o {
-                for (lk, lv) in &p.meta.labels {
-                    pod_labels
-                        .entry((k.namespace.clone(), lk.clone(), lv.clone()))
-                        .or_default()
-                        .insert(k.name.clone());
-                }
-            }
-        }
+        let idx = Indexes::build(objects.iter());
         Some(Store {
             objects,
             resource_version: self.resource_version,
             log: Vec::new(),
             log_base: version,
-            owned,
-            pod_labels,
+            idx,
         })
     }
 
