@@ -876,6 +876,17 @@ fn decode_service_spec(d: &mut Dec, node: &Node) -> ServiceSpec {
                 }
             }
             "publishNotReadyAddresses" => spec.publish_not_ready_addresses = d.boolean(v, &p, "ServiceSpec"),
+            "externalTrafficPolicy" | "internalTrafficPolicy" => {
+                let policy = match d.string(v, &p, "ServiceSpec").as_str() {
+                    "Local" => TrafficPolicy::Local,
+                    _ => TrafficPolicy::Cluster,
+                };
+                if k == "externalTrafficPolicy" {
+                    spec.external_traffic_policy = policy;
+                } else {
+                    spec.internal_traffic_policy = policy;
+                }
+            }
             "ports" => {
                 for (pp, pn) in d.seq(v, &p, "ServiceSpec", "v1.ServicePort") {
                     let mut port = ServicePort {

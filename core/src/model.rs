@@ -502,6 +502,27 @@ pub struct ServiceSpec {
     pub session_affinity: SessionAffinity,
     pub affinity_timeout_seconds: i64,
     pub publish_not_ready_addresses: bool,
+    /// Which endpoints NodePort, external and load-balancer traffic may reach.
+    pub external_traffic_policy: TrafficPolicy,
+    /// Which endpoints ClusterIP traffic may reach.
+    pub internal_traffic_policy: TrafficPolicy,
+}
+
+/// `Cluster` (any ready endpoint) or `Local` (only endpoints on the node the packet is on).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum TrafficPolicy {
+    #[default]
+    Cluster,
+    Local,
+}
+
+impl TrafficPolicy {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TrafficPolicy::Cluster => "Cluster",
+            TrafficPolicy::Local => "Local",
+        }
+    }
 }
 
 impl ServiceSpec {
@@ -518,6 +539,8 @@ impl ServiceSpec {
             session_affinity: SessionAffinity::None,
             affinity_timeout_seconds: 10800,
             publish_not_ready_addresses: false,
+            external_traffic_policy: TrafficPolicy::Cluster,
+            internal_traffic_policy: TrafficPolicy::Cluster,
         }
     }
 }

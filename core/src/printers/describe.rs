@@ -296,10 +296,10 @@ pub fn service(store: &Store, s: &Service, events: &[EventLine]) -> String {
     };
     b.push_str(&format!("Session Affinity:\t{aff}\n"));
     if matches!(s.spec.type_, ServiceType::NodePort | ServiceType::LoadBalancer) {
-        b.push_str("External Traffic Policy:\tCluster\n");
+        b.push_str(&format!("External Traffic Policy:\t{}\n", s.spec.external_traffic_policy.as_str()));
     }
     if !external_name {
-        b.push_str("Internal Traffic Policy:\tCluster\n");
+        b.push_str(&format!("Internal Traffic Policy:\t{}\n", s.spec.internal_traffic_policy.as_str()));
     }
     finish(b, Some(events))
 }

@@ -405,10 +405,10 @@ fn service_spec_value(s: &Service) -> Value {
         m.insert("externalName".into(), json!(en));
     }
     if matches!(sp.type_, ServiceType::NodePort | ServiceType::LoadBalancer) {
-        m.insert("externalTrafficPolicy".into(), json!("Cluster"));
+        m.insert("externalTrafficPolicy".into(), json!(sp.external_traffic_policy.as_str()));
     }
     if sp.type_ != ServiceType::ExternalName {
-        m.insert("internalTrafficPolicy".into(), json!("Cluster"));
+        m.insert("internalTrafficPolicy".into(), json!(sp.internal_traffic_policy.as_str()));
         m.insert("ipFamilies".into(), json!(["IPv4"]));
         m.insert("ipFamilyPolicy".into(), json!("SingleStack"));
     }
