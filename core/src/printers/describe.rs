@@ -1,9 +1,9 @@
-//! `kubectl describe` for Services, Endpoints, Deployments, Pods and Nodes, following
-//! `kubectl/pkg/describe/describe.go` line for line: the same labels, the same `PrefixWriter`
-//! levels (two spaces each), and Go's `text/tabwriter` as `tabbedString` configures it
-//! (`minwidth 0, tabwidth 8, padding 2, ' '`), including its column blocks: consecutive lines
-//! that have a cell in column i are aligned together, a line without it ends the block.
-//! `DescribeEvents` flushes the writer, so the Events table aligns on its own.
+//! `kubectl describe` for Services, Endpoints, EndpointSlices, Deployments, ReplicaSets, Pods
+//! and Nodes, following `kubectl/pkg/describe/describe.go` line for line: the same labels, the
+//! same `PrefixWriter` levels (two spaces each), and Go's `text/tabwriter` as `tabbedString`
+//! configures it (`minwidth 0, tabwidth 8, padding 2, ' '`), including its column blocks:
+//! consecutive lines that have a cell in column i are aligned together, a line without it ends
+//! the block. `DescribeEvents` flushes the writer, so the Events table aligns on its own.
 
 use crate::api::Store;
 use crate::model::*;
@@ -328,6 +328,48 @@ pub fn endpoints(e: &Endpoints, events: &[EventLine]) -> String {
             }
         }
         b.push('\n');
+    }
+    finish(b, Some(events))
+}
+
+/// `describeEndpointSliceV1`: the address type, the ports (`<unset>` for a nil or empty name),
+/// then each endpoint's addresses, its Ready condition (`<unset>` when nil; Serving and
+/// Terminating are not printed), hostname, target, node and zone. `Ports: <unset>` and
+/// `Endpoints: <none>` carry no tab, so they end the tabwriter's column blocks as upstream.
+pub fn endpoint_slice(s: &EndpointSlice, events: &[EventLine]) -> String {
+    let mut b = String::new();
+    b.push_str(&format!("Name:\t{}\nNamespace:\t{}\n", s.meta.name, s.meta.namespace));
+    labels_multiline(&mut b, "Labels", &s.meta.labels);
+    annotations_multiline(&mut b, "Annotations", &s.meta.annotations);
+    b.push_str(&format!("AddressType:\t{}\n", s.address_type.as_str()));
+    if s.ports.is_empty() {
+        b.push_str("Ports: <unset>\n");
+    } else {
+        b.push_str("Ports:\n  Name\tPort\tProtocol\n  ----\t----\t--------\n");
+        for p in &s.ports {
+            let name = p.name.as_deref().filter(|n| !n.is_empty()).unwrap_or("<unset>");
+            b.push_str(&format!("  {name}\t{}\t{}\n", p.port, p.protocol.as_str()));
+        }
+    }
+    if s.endpoints.is_empty() {
+        b.push_str("Endpoints: <none>\n");
+    } else {
+        b.push_str("Endpoints:\n");
+        let unset = |v: Option<&str>| v.unwrap_or("<unset>").to_string();
+        for e in &s.endpoints {
+            let addresses = e.addresses.iter().map(|a| a.to_string()).collect::<Vec<_>>().join(", ");
+            let addresses = if addresses.is_empty() { "<none>".to_string() } else { addresses };
+            b.push_str(&format!("  - Addresses:\t{addresses}\n"));
+            b.push_str("    Conditions:\n");
+            let ready = e.conditions.ready.map(|r| r.to_string());
+            b.push_str(&format!("      Ready:\t{}\n", unset(ready.as_deref())));
+            b.push_str(&format!("    Hostname:\t{}\n", unset(e.hostname.as_deref())));
+            if let Some(t) = &e.target {
+                b.push_str(&format!("    TargetRef:\tPod/{t}\n"));
+            }
+            b.push_str(&format!("    NodeName:\t{}\n", unset(e.node_name.as_deref())));
+            b.push_str(&format!("    Zone:\t{}\n", unset(e.zone.as_deref())));
+        }
     }
     finish(b, Some(events))
 }

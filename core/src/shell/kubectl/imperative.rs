@@ -638,6 +638,7 @@ pub(super) fn describe(c: &mut Cluster, args: &Args, ns: &str) -> Outcome {
         let text = match o {
             Object::Service(s) => pd::service(&c.store, s, &events),
             Object::Endpoints(e) => pd::endpoints(e, &events),
+            Object::EndpointSlice(s) => pd::endpoint_slice(s, &events),
             Object::Pod(p) => pd::pod(p, c.now, &events),
             Object::Deployment(d) => pd::deployment(&c.store, d, &events),
             Object::Node(n) => pd::node(&c.store, n, c.now, &events),
