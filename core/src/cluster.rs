@@ -13,7 +13,7 @@ use crate::api::validation::{self, FieldError, FieldErrorKind};
 use crate::api::{plural, ApiError, ApplyAction, Store};
 use crate::ipam::{AllocError, HostLocal, NodePortAllocator, ServiceIpAllocator};
 use crate::model::*;
-use crate::proxy::{Proxy, ProxyMode};
+use crate::proxy::{Cleaned, KubeProxy, ProxyMode, ServiceInput};
 use crate::rng::Streams;
 use crate::time::SimTime;
 use crate::trace::{Reg, Step, Trace};
@@ -26,6 +26,9 @@ pub struct Config {
     pub proxy_mode: ProxyMode,
     /// kube-proxy's `--ipvs-scheduler` (its default, rr, when unset).
     pub ipvs_scheduler: crate::proxy::ipvs::Sched,
+    /// kube-proxy's `--ipvs-exclude-cidrs`: hand-made IPVS virtual servers on these
+    /// addresses survive its syncs.
+    pub ipvs_exclude_cidrs: Vec<(Ipv4Addr, u8)>,
     pub service_cidr: (Ipv4Addr, u8),
     pub cluster_domain: String,
     /// How long the cluster has been up when the session starts (AGE of system objects).
@@ -39,6 +42,7 @@ impl Default for Config {
             nodes: 1,
             proxy_mode: ProxyMode::Ipvs,
             ipvs_scheduler: crate::proxy::ipvs::Sched::Rr,
+            ipvs_exclude_cidrs: Vec::new(),
             service_cidr: (Ipv4Addr::new(10, 96, 0, 0), 12),
             cluster_domain: "cluster.local".into(),
             uptime_secs: 18 * 86_400,
@@ -53,6 +57,8 @@ pub(crate) enum Work {
     ReplicaSet(String, String),
     Schedule(String, String),
     Endpoints(String, String),
+    /// The EndpointSlice mirroring controller, for one Service.
+    Mirror(String, String),
     Proxy(String, String),
 }
 
@@ -65,6 +71,10 @@ pub(crate) enum Timer {
     PodReady { ns: String, name: String, uid: String },
     /// The grace period is over: the Pod object goes away.
     PodGone { ns: String, name: String, uid: String },
+    /// kube-proxy's periodic sync on a node with hand-made IPVS state.
+    ProxySync { node: String },
+    /// kube-proxy's graceful-termination check on a node with draining real servers.
+    GracefulCheck { node: String },
 }
 
 pub struct Cluster {
@@ -76,7 +86,10 @@ pub struct Cluster {
     pub service_ips: ServiceIpAllocator,
     pub node_ports: NodePortAllocator,
     pub pod_ips: BTreeMap<String, HostLocal>,
-    pub proxy: Proxy,
+    /// kube-proxy on every node: one shared model, what each node holds of its own.
+    pub proxy: KubeProxy,
+    /// `minikube tunnel` is running: LoadBalancer Services get their ClusterIP as ingress.
+    pub tunnel: bool,
     pub trace: Trace,
     /// Events recorded by controllers and the kubelet (`kubectl get events`, describe).
     pub events: crate::events::EventLog,
@@ -88,6 +101,8 @@ pub struct Cluster {
     pub(crate) applied: BTreeMap<ObjKey, Object>,
     pub(crate) timers: BTreeMap<(SimTime, u64), Timer>,
     timer_seq: u64,
+    /// kube-proxy timers already pending: (when, node, graceful check?).
+    proxy_timers: BTreeSet<(SimTime, String, bool)>,
     /// (namespace, label key, value) → Services whose selector includes that pair (each Service
     /// is filed under its selector's first pair): which Services a Pod change can concern.
     selector_index: BTreeMap<(String, String, String), BTreeSet<String>>,
@@ -114,14 +129,19 @@ impl Cluster {
     /// A fresh minikube-like cluster, already running for `config.uptime_secs`.
     pub fn new(config: Config) -> Cluster {
         let (base, prefix) = config.service_cidr;
-        let mut proxy = Proxy::new(config.proxy_mode);
-        proxy.scheduler = config.ipvs_scheduler;
+        let proxy = KubeProxy::new(
+            config.seed,
+            config.proxy_mode,
+            config.ipvs_scheduler,
+            config.ipvs_exclude_cidrs.clone(),
+        );
         let mut c = Cluster {
             rng: Streams::new(config.seed),
             service_ips: ServiceIpAllocator::new(base, prefix),
             node_ports: NodePortAllocator::default(),
             pod_ips: BTreeMap::new(),
             proxy,
+            tunnel: false,
             trace: Trace::default(),
             events: Default::default(),
             coredns: crate::dns::querylog::CoreDns::new(config.seed),
@@ -129,6 +149,7 @@ impl Cluster {
             applied: BTreeMap::new(),
             timers: BTreeMap::new(),
             timer_seq: 0,
+            proxy_timers: BTreeSet::new(),
             selector_index: BTreeMap::new(),
             queue: VecDeque::new(),
             queued: BTreeSet::new(),
@@ -264,9 +285,28 @@ impl Cluster {
                     }
                 }
                 self.enqueue(Work::Endpoints(ns.clone(), name.clone()));
+                self.enqueue(Work::Mirror(ns.clone(), name.clone()));
                 self.enqueue(Work::Proxy(ns, name));
             }
-            Object::Endpoints(_) => self.enqueue(Work::Proxy(ns, name)),
+            Object::Endpoints(_) => self.enqueue(Work::Mirror(ns, name)),
+            Object::EndpointSlice(_) => {
+                // kube-proxy's and CoreDNS's informers group slices by their Service label.
+                for obj in [old, new].into_iter().flatten() {
+                    if let Object::EndpointSlice(s) = obj {
+                        if let Some(svc) = s.service_name() {
+                            self.enqueue(Work::Proxy(ns.clone(), svc.to_string()));
+                        }
+                    }
+                }
+                if let Some(Object::EndpointSlice(s)) = old.or(new) {
+                    if s.meta.labels.get(MANAGED_BY_LABEL).map(String::as_str) == Some(crate::controllers::MIRRORING_CONTROLLER) {
+                        if let Some(svc) = s.service_name() {
+                            self.enqueue(Work::Mirror(ns.clone(), svc.to_string()));
+                        }
+                    }
+                }
+            }
+            Object::Node(n) if new.is_some() => self.proxy.add_node(&n.meta.name, n.internal_ip),
             Object::ConfigMap(cm) if ns == "kube-system" && name == "coredns" => {
                 if let (Some(Object::ConfigMap(_)), Some(text)) = (new, cm.data.get("Corefile")) {
                     let now = self.now;
@@ -292,6 +332,7 @@ impl Cluster {
                 Work::ReplicaSet(ns, n) => self.reconcile_replicaset(&ns, &n),
                 Work::Schedule(ns, n) => self.schedule_pod(&ns, &n),
                 Work::Endpoints(ns, n) => self.reconcile_endpoints(&ns, &n),
+                Work::Mirror(ns, n) => self.reconcile_mirroring(&ns, &n),
                 Work::Proxy(ns, n) => self.sync_proxy(&ns, &n),
             }
         }
@@ -741,7 +782,151 @@ impl Cluster {
             Timer::ContainerStarted { ns, name, uid } => self.container_started(&ns, &name, &uid),
             Timer::PodReady { ns, name, uid } => self.pod_ready(&ns, &name, &uid),
             Timer::PodGone { ns, name, uid } => self.pod_gone(&ns, &name, &uid),
+            Timer::ProxySync { node } => {
+                self.proxy_timers.remove(&(self.now, node.clone(), false));
+                let now = self.now.0;
+                let cleaned = self.proxy.periodic_sync(&node, now);
+                self.emit_cleaned(&cleaned, "its periodic sync (every 30 s)");
+            }
+            Timer::GracefulCheck { node } => {
+                self.proxy_timers.remove(&(self.now, node.clone(), true));
+                let now = self.now.0;
+                let (gone, more) = self.proxy.graceful_check(&node, now);
+                for (vs, a, p) in gone {
+                    self.emit(
+                        Step::Controller("kube-proxy"),
+                        format!("kube-proxy on {node} deletes real server {a}:{p} of {vs}: its last connection has expired"),
+                        "graceful termination: a removed endpoint stays at weight 0 while connections use it, and goes at the next check (every minute) after they end",
+                        vec![],
+                    );
+                }
+                if more {
+                    self.schedule_graceful_check(&node);
+                }
+            }
         }
+    }
+}
+
+impl Cluster {
+    /// Registration step 5: kube-proxy's informers saw the Service or one of its slices
+    /// change; every node's rules follow (one shared model, see [`crate::proxy`]).
+    pub(crate) fn sync_proxy(&mut self, ns: &str, name: &str) {
+        self.tunnel_patch(ns, name);
+        let now = self.now.0;
+        let input = ServiceInput {
+            service: self.store.service(ns, name),
+            slices: self.store.slices_of(ns, name).collect(),
+        };
+        let existed = self.proxy.service_ports(ns, name).next().is_some();
+        let exists = input.service.is_some();
+        let report = self.proxy.sync_service(ns, name, input, now);
+        let nodes = self.proxy.nodes().count();
+        let key = ObjKey::new(Kind::Service, ns, name);
+        let mode = self.proxy.default_mode();
+        if exists || existed {
+            let summary = match (exists, mode) {
+                (true, ProxyMode::Ipvs) if report.virtual_servers.is_empty() => {
+                    format!("kube-proxy on {nodes} node(s): no virtual server for service/{name} (no ClusterIP)")
+                }
+                (true, ProxyMode::Ipvs) => {
+                    let vs: Vec<String> = report
+                        .virtual_servers
+                        .iter()
+                        .map(|(k, n)| format!("{k} → {n} real server{}", if *n == 1 { "" } else { "s" }))
+                        .collect();
+                    format!("kube-proxy on {nodes} node(s) programs IPVS: {}", vs.join("; "))
+                }
+                (true, mode) => format!("kube-proxy on {nodes} node(s) rewrites {mode} rules for service/{name}"),
+                (false, _) => format!("kube-proxy on {nodes} node(s) removes the rules of service/{name}"),
+            };
+            let why = match mode {
+                ProxyMode::Ipvs => "every node must trap traffic to the ClusterIP: the IP goes on kube-ipvs0 and an IPVS virtual server balances over the ready endpoints",
+                ProxyMode::Iptables => "every node must trap traffic to the ClusterIP: KUBE-SERVICES jumps to a KUBE-SVC chain that DNATs to a random KUBE-SEP",
+                ProxyMode::Nftables => "every node must trap traffic to the ClusterIP: a verdict map sends it to a chain that DNATs with numgen random",
+            };
+            self.emit(Step::Registration(Reg::ProxyRules), summary, why, vec![key.clone()]);
+        }
+        let mut drain_nodes: BTreeSet<String> = BTreeSet::new();
+        for (node, vs, a, p) in &report.draining {
+            self.emit(
+                Step::Controller("kube-proxy"),
+                format!("kube-proxy on {node} sets real server {a}:{p} of {vs} to weight 0: connections to it are still open"),
+                "graceful termination: new connections no longer go there, existing ones finish; it is deleted once they have expired",
+                vec![key.clone()],
+            );
+            drain_nodes.insert(node.clone());
+        }
+        for n in drain_nodes {
+            self.schedule_graceful_check(&n);
+        }
+        self.emit_cleaned(&report.cleaned, "its sync after this change");
+    }
+
+    /// The trace of hand-made IPVS state that a kube-proxy sync removed or restored.
+    fn emit_cleaned(&mut self, cleaned: &[(String, Cleaned)], when: &str) {
+        for (node, c) in cleaned {
+            let (summary, why) = match c {
+                Cleaned::VirtualServer(k) => (
+                    format!("kube-proxy on {node} deletes virtual server {k}: it is not one of its Services"),
+                    format!("kube-proxy owns IPVS on the node: {when} deletes every virtual server it did not create (cleanLegacyService), unless its address is in --ipvs-exclude-cidrs"),
+                ),
+                Cleaned::Excluded(k) => (
+                    format!("kube-proxy on {node} keeps virtual server {k}: its address is in --ipvs-exclude-cidrs"),
+                    format!("{when} leaves hand-made virtual servers in the excluded ranges alone"),
+                ),
+                Cleaned::Address(a) => (
+                    format!("kube-proxy on {node} removes {a} from kube-ipvs0: it binds only its Services' addresses"),
+                    format!("{when} unbinds superfluous addresses from the dummy interface"),
+                ),
+                Cleaned::Restored => (
+                    format!("kube-proxy on {node} puts its virtual servers and kube-ipvs0 addresses back"),
+                    format!("{when} recreates whatever it owns that was deleted by hand"),
+                ),
+            };
+            self.emit(Step::Controller("kube-proxy"), summary, why, vec![]);
+        }
+    }
+
+    /// After a hand edit of a node's IPVS state: kube-proxy's next periodic sync will revert it.
+    pub(crate) fn schedule_proxy_sync(&mut self, node: &str) {
+        let at = SimTime(self.proxy.next_periodic_sync(self.now.0));
+        if self.proxy_timers.insert((at, node.to_string(), false)) {
+            self.schedule_timer(at, Timer::ProxySync { node: node.to_string() });
+        }
+    }
+
+    fn schedule_graceful_check(&mut self, node: &str) {
+        let period = crate::proxy::GRACEFUL_CHECK_MS;
+        let at = SimTime((self.now.0 / period + 1) * period);
+        if self.proxy_timers.insert((at, node.to_string(), true)) {
+            self.schedule_timer(at, Timer::GracefulCheck { node: node.to_string() });
+        }
+    }
+
+    /// Restart kube-proxy on `node` with another mode or scheduler: a full sync of every
+    /// Service port on that node.
+    pub fn restart_kube_proxy(&mut self, node: &str, mode: ProxyMode, sched: crate::proxy::ipvs::Sched) {
+        self.proxy.restart_node(node, mode, sched);
+        let ports = self.proxy.ports().count();
+        let what = match mode {
+            ProxyMode::Ipvs => format!("IPVS virtual servers (scheduler {})", sched.as_str()),
+            ProxyMode::Iptables => "iptables rules".to_string(),
+            ProxyMode::Nftables => "nftables rules".to_string(),
+        };
+        self.emit(
+            Step::Registration(Reg::ProxyRules),
+            format!("kube-proxy on {node} restarts in {mode} mode and programs {what} for all {ports} Service ports"),
+            "a restarted kube-proxy lists every Service and EndpointSlice and rebuilds the node's rules from them (one full sync)",
+            vec![ObjKey::new(Kind::Node, "", node)],
+        );
+    }
+
+    /// Restart kube-proxy on every node in another mode (as editing its ConfigMap and
+    /// restarting the DaemonSet would).
+    pub fn set_proxy_mode(&mut self, mode: ProxyMode) {
+        let sched = self.proxy.default_sched();
+        self.proxy.restart_all(mode, sched);
     }
 }
 

@@ -11,8 +11,7 @@ use std::net::Ipv4Addr;
 
 use crate::cluster::Cluster;
 use crate::model::*;
-use crate::proxy::ipvs::VsKey;
-use crate::proxy::ProxyMode;
+use crate::proxy::{Front, Packet, PortKey, ProxyMode, Verdict};
 use crate::rng::NodeComponent;
 use crate::trace::{Hop, Step};
 
@@ -77,8 +76,8 @@ impl Cluster {
                 "the nodes' addresses are on a network your machine is attached to",
             );
         }
-        let on_service_net = self.service_ips.contains(dst) || self.store.services(None).any(|s| s.load_balancer_ips.contains(&dst));
-        if on_service_net && self.proxy.tunnel {
+        let on_service_net = self.service_ips.contains(dst) || self.proxy.is_service_address(dst);
+        if on_service_net && self.tunnel {
             if let Some(n) = self.store.nodes().next() {
                 return (
                     Some((n.meta.name.clone(), n.internal_ip)),
@@ -103,8 +102,8 @@ impl Cluster {
 
     fn pod_by_ip(&self, ip: Ipv4Addr) -> Option<&Pod> {
         self.store
-            .pods(None)
-            .find(|p| p.status.pod_ip == Some(ip) && !p.spec.host_network && p.status.phase == PodPhase::Running)
+            .pods_at(ip)
+            .find(|p| !p.spec.host_network && p.status.phase == PodPhase::Running)
     }
 
     /// Open a TCP connection from `from` to `dst:port`, tracing every hop.
@@ -124,12 +123,9 @@ impl Cluster {
             Origin::Node(n) => format!("node {n}"),
             Origin::Host => "your machine".to_string(),
         };
-        let is_service_ip = self.service_ips.contains(dst)
-            || self
-                .store
-                .services(None)
-                .any(|s| s.load_balancer_ips.contains(&dst) || s.spec.external_ips.contains(&dst));
+        let is_service_ip = self.service_ips.contains(dst) || self.proxy.is_service_address(dst);
         let node_ip = self.store.node(&node).map(|n| n.internal_ip);
+        let local_out = matches!(from, Origin::Node(_));
         let gw = self.pod_ips.get(&node).map(|h| h.gateway());
         let from_pod = matches!(from, Origin::Pod { .. });
         self.emit(
@@ -153,7 +149,7 @@ impl Cluster {
             }
         }
         let mut target = (dst, port);
-        if is_service_ip || Some(dst) == node_ip {
+        if is_service_ip || Some(dst) == node_ip || self.proxy.intercepts(&node, dst, port, local_out) {
             if from_pod {
                 if let Some(gw) = gw {
                     self.emit(
@@ -164,7 +160,7 @@ impl Cluster {
                     );
                 }
             }
-            target = self.trap(&node, (src_ip, client_port), dst, port)?;
+            target = self.trap(&node, (src_ip, client_port), dst, port, local_out)?;
         }
         let (tip, tport) = target;
         // Traffic from outside the cluster (externalTrafficPolicy: Cluster) is masqueraded:
@@ -185,11 +181,7 @@ impl Cluster {
             src_ip
         };
         let Some(pod) = self.pod_by_ip(tip).cloned() else {
-            let host = self
-                .store
-                .pods(None)
-                .find(|p| p.spec.host_network && p.status.pod_ip == Some(tip))
-                .cloned();
+            let host = self.store.pods_at(tip).find(|p| p.spec.host_network).cloned();
             if let Some(h) = host {
                 return self.deliver(&h, tip, tport, src_ip, client_port, &node, dst, port);
             }
@@ -259,80 +251,75 @@ impl Cluster {
         })
     }
 
-    /// The node kernel: kube-proxy's rules decide where `dst:port` really goes.
-    fn trap(&mut self, node: &str, from: (Ipv4Addr, u16), dst: Ipv4Addr, port: u16) -> Result<(Ipv4Addr, u16), ConnError> {
-        let (client, client_port) = from;
-        let key = VsKey {
-            proto: Protocol::Tcp,
-            addr: dst,
-            port,
-        };
+    /// The node kernel: kube-proxy's rules decide where `dst:port` really goes. `local_out`: the
+    /// client is a process on the node itself.
+    fn trap(&mut self, node: &str, from: (Ipv4Addr, u16), dst: Ipv4Addr, port: u16, local_out: bool) -> Result<(Ipv4Addr, u16), ConnError> {
         let now = self.now.0;
-        match self.proxy.mode {
-            ProxyMode::Ipvs => {
-                let node_addr = self.store.node(node).map(|n| n.internal_ip);
-                let bound = self.proxy.kube_ipvs0_addrs(node).contains(&dst) || node_addr == Some(dst);
-                if !bound {
-                    self.emit(
-                        Step::Discovery(Hop::KernelTrap),
-                        format!("{dst} is not a local address on {node}: no rule traps it"),
-                        "only addresses kube-proxy binds are trapped",
-                        vec![],
-                    );
-                    return Err(ConnError::Timeout);
-                }
-                let np = self.proxy.nodes.get_mut(node);
-                let Some(table) = np.map(|n| &mut n.ipvs) else {
-                    return Err(ConnError::Timeout);
-                };
-                let Some(vs) = table.services.get(&key) else {
-                    self.emit(
-                        Step::Discovery(Hop::KernelTrap),
-                        format!("{dst} is local on {node} but no IPVS virtual server has port {port} and nothing listens: RST"),
-                        "the address is local to the node (on kube-ipvs0 or eth0), but no Service exposes that port on it",
-                        vec![],
-                    );
-                    return Err(ConnError::Refused);
-                };
-                let owner = vs.owner.clone();
-                let sched = vs.sched;
-                let n = vs.dests.len();
-                // Which real servers have something listening (a short HTTP exchange) and which
-                // answer the SYN with RST.
-                let listening: Vec<(Ipv4Addr, u16)> = vs
-                    .dests
-                    .iter()
-                    .map(|d| (d.addr, d.port))
-                    .filter(|(a, p)| {
-                        self.store.pods(None).any(|pod| {
-                            pod.status.pod_ip == Some(*a)
-                                && pod.status.phase == PodPhase::Running
-                                && crate::apps::listener(pod, *p).is_some()
-                        })
-                    })
-                    .collect();
-                let Some(table) = self.proxy.nodes.get_mut(node).map(|n| &mut n.ipvs) else {
-                    return Err(ConnError::Timeout);
-                };
-                let picked = table
-                    .connect(&key, (client, client_port), now, |d| listening.contains(&d).then_some((78, 160)))
-                    .map(|s| (s.dest, s.why));
-                let svc = owner.map(|(ns, n)| ObjKey::new(Kind::Service, &ns, &n));
+        let mode = self.proxy.mode(node);
+        let node_ip = self.proxy.node(node).map(|n| n.ip);
+        let verdict = {
+            let (proxy, rng, store) = (&mut self.proxy, &mut self.rng, &self.store);
+            let listening = |d: (Ipv4Addr, u16)| {
+                store
+                    .pods_at(d.0)
+                    .any(|pod| pod.status.phase == PodPhase::Running && crate::apps::listener(pod, d.1).is_some())
+            };
+            let kernel = rng.node(NodeComponent::Kernel, node);
+            let pkt = Packet {
+                client: from,
+                dst,
+                port,
+                local_out,
+            };
+            proxy.lookup(node, pkt, now, kernel, &listening)
+        };
+        let client = from.0;
+        match (mode, verdict) {
+            (ProxyMode::Ipvs, Verdict::NotTrapped) => {
                 self.emit(
                     Step::Discovery(Hop::KernelTrap),
-                    if node_addr == Some(dst) {
-                        format!("node {node}'s kernel: {dst} is the node's own address and IPVS has a virtual server for TCP {dst}:{port} (a NodePort)")
-                    } else {
-                        format!("node {node}'s kernel: {dst} is bound to kube-ipvs0, so IPVS intercepts TCP {dst}:{port}")
-                    },
-                    if node_addr == Some(dst) {
-                        "kube-proxy made a virtual server for every NodePort on each node address"
-                    } else {
-                        "kube-proxy put every ClusterIP on the kube-ipvs0 dummy interface and made a virtual server for each port"
-                    },
-                    svc.iter().cloned().collect(),
+                    format!("{dst} is not a local address on {node}: no rule traps it"),
+                    "only addresses kube-proxy binds are trapped",
+                    vec![],
                 );
-                let Some(((ip, p), why)) = picked else {
+                Err(ConnError::Timeout)
+            }
+            (ProxyMode::Ipvs, Verdict::NoService) => {
+                self.emit(
+                    Step::Discovery(Hop::KernelTrap),
+                    format!("{dst} is local on {node} but no IPVS virtual server has port {port} and nothing listens: RST"),
+                    "the address is local to the node (on kube-ipvs0 or eth0), but no Service exposes that port on it",
+                    vec![],
+                );
+                Err(ConnError::Refused)
+            }
+            (_, Verdict::Ipvs(v)) => {
+                let svc: Vec<ObjKey> = v.port.iter().map(PortKey::service_key).collect();
+                let key = v.key;
+                let (summary, why) = if v.local_out && !self.proxy.kube_ipvs0_addrs(node).contains(&dst) && node_ip != Some(dst) {
+                    (
+                        format!("node {node}'s kernel: a local process connects to {dst}:{port}; IPVS sees it at LOCAL_OUT and has a virtual server for it"),
+                        "packets a node sends itself enter IPVS on the way out (ip_vs_local_request4), so a virtual server matches even if its address is on no interface",
+                    )
+                } else if node_ip == Some(dst) {
+                    (
+                        format!("node {node}'s kernel: {dst} is the node's own address and IPVS has a virtual server for TCP {dst}:{port} (a NodePort)"),
+                        "kube-proxy made a virtual server for every NodePort on each node address",
+                    )
+                } else if v.port.is_none() {
+                    (
+                        format!("node {node}'s kernel: {dst} is bound to kube-ipvs0, so IPVS intercepts TCP {dst}:{port}"),
+                        "a virtual server built by hand: IPVS takes packets for it once its address is local",
+                    )
+                } else {
+                    (
+                        format!("node {node}'s kernel: {dst} is bound to kube-ipvs0, so IPVS intercepts TCP {dst}:{port}"),
+                        "kube-proxy put every ClusterIP on the kube-ipvs0 dummy interface and made a virtual server for each port",
+                    )
+                };
+                self.emit(Step::Discovery(Hop::KernelTrap), summary, why, svc.clone());
+                let Some(((ip, p), why)) = v.pick else {
+                    let n = v.real_servers;
                     self.emit(
                         Step::Discovery(Hop::SchedulerPick),
                         format!(
@@ -340,15 +327,15 @@ impl Cluster {
                             if n == 1 { "" } else { "s" }
                         ),
                         "a Service with no ready endpoints keeps its virtual server but has no real servers",
-                        svc.into_iter().collect(),
+                        svc,
                     );
                     return Err(ConnError::Refused);
                 };
                 self.emit(
                     Step::Discovery(Hop::SchedulerPick),
-                    format!("IPVS ({}) picks {ip}:{p}", sched.as_str()),
+                    format!("IPVS ({}) picks {ip}:{p}", v.sched.as_str()),
                     why,
-                    svc.iter().cloned().collect(),
+                    svc,
                 );
                 self.emit(
                     Step::Discovery(Hop::Dnat),
@@ -358,94 +345,47 @@ impl Cluster {
                 );
                 Ok((ip, p))
             }
-            mode => {
-                // A NodePort on the node's own address (KUBE-NODEPORTS / @service-nodeports).
-                let node_ip = self.store.node(node).map(|n| n.internal_ip);
-                let by_node_port = (node_ip == Some(dst))
-                    .then(|| {
-                        self.store.services(None).find_map(|s| {
-                            s.spec
-                                .ports
-                                .iter()
-                                .find(|p| p.node_port == Some(port as i64) && p.protocol == Protocol::Tcp)
-                                .map(|p| (s.clone(), p.clone()))
-                        })
-                    })
-                    .flatten();
-                let found = match by_node_port {
-                    Some((svc, sp)) => Some((svc, Some(sp))),
-                    None => self
-                        .store
-                        .services(None)
-                        .find(|s| s.cluster_ip() == Some(dst) || s.load_balancer_ips.contains(&dst) || s.spec.external_ips.contains(&dst))
-                        .cloned()
-                        .map(|svc| {
-                            let sp = svc
-                                .spec
-                                .ports
-                                .iter()
-                                .find(|p| p.port as u16 == port && p.protocol == Protocol::Tcp)
-                                .cloned();
-                            (svc, sp)
-                        }),
-                };
-                let Some((svc, sp)) = found else {
-                    self.emit(
-                        Step::Discovery(Hop::KernelTrap),
-                        format!("no {mode} rule matches {dst}:{port} on node {node}"),
-                        "nothing listens there and no kube-proxy rule traps it",
-                        vec![],
-                    );
-                    return Err(if node_ip == Some(dst) {
-                        ConnError::Refused
-                    } else {
-                        ConnError::Timeout
-                    });
-                };
-                let Some(sp) = sp else {
-                    self.emit(
-                        Step::Discovery(Hop::KernelTrap),
-                        format!("no {mode} rule matches {dst}:{port}"),
-                        "the Service does not expose that port; the packet is dropped",
-                        vec![],
-                    );
-                    return Err(ConnError::Timeout);
-                };
-                let name = sp.name.clone().unwrap_or_default();
-                let mut eps: Vec<(Ipv4Addr, u16)> = Vec::new();
-                if let Some(e) = self.store.endpoints(&svc.meta.namespace, &svc.meta.name) {
-                    for s in &e.subsets {
-                        if let Some(p) = s.ports.iter().find(|p| p.name.clone().unwrap_or_default() == name) {
-                            eps.extend(s.addresses.iter().map(|a| (a.ip, p.port as u16)));
-                        }
-                    }
-                }
-                eps.sort_by_key(|(ip, p)| format!("{ip}:{p}"));
-                let skey = ObjKey::new(Kind::Service, &svc.meta.namespace, &svc.meta.name);
+            (mode, Verdict::NotTrapped) | (mode, Verdict::NoService) if node_ip == Some(dst) || !self.proxy.is_service_address(dst) => {
                 self.emit(
                     Step::Discovery(Hop::KernelTrap),
-                    match (mode, node_ip == Some(dst)) {
-                        (ProxyMode::Nftables, false) => format!(
-                            "node {node}'s kernel: nftables map @service-ips matches {dst} . tcp . {port} for service {}",
-                            svc.meta.name
-                        ),
-                        (ProxyMode::Nftables, true) => format!(
-                            "node {node}'s kernel: nftables map @service-nodeports matches tcp . {port} for service {}",
-                            svc.meta.name
-                        ),
-                        (_, true) => format!(
-                            "node {node}'s kernel: iptables KUBE-NODEPORTS matches {dst}:{port} for service {}",
-                            svc.meta.name
-                        ),
-                        _ => format!(
-                            "node {node}'s kernel: iptables KUBE-SERVICES matches {dst}:{port} for service {}",
-                            svc.meta.name
-                        ),
+                    format!("no {mode} rule matches {dst}:{port} on node {node}"),
+                    "nothing listens there and no kube-proxy rule traps it",
+                    vec![],
+                );
+                Err(if node_ip == Some(dst) {
+                    ConnError::Refused
+                } else {
+                    ConnError::Timeout
+                })
+            }
+            (ProxyMode::Nftables, _no_port) if !matches!(_no_port, Verdict::Rule(_)) => {
+                self.emit(
+                    Step::Discovery(Hop::KernelTrap),
+                    format!("no nftables rule matches {dst}:{port}: kube-proxy's cluster-ips-check rejects it"),
+                    "nftables mode rejects traffic to a ClusterIP on a port the Service does not expose",
+                    vec![],
+                );
+                Err(ConnError::Refused)
+            }
+            (mode, Verdict::Rule(r)) => {
+                let skey = r.port.service_key();
+                let svc_name = r.port.service.clone();
+                self.emit(
+                    Step::Discovery(Hop::KernelTrap),
+                    match (mode, r.front == Front::NodePort) {
+                        (ProxyMode::Nftables, false) => {
+                            format!("node {node}'s kernel: nftables map @service-ips matches {dst} . tcp . {port} for service {svc_name}")
+                        }
+                        (ProxyMode::Nftables, true) => {
+                            format!("node {node}'s kernel: nftables map @service-nodeports matches tcp . {port} for service {svc_name}")
+                        }
+                        (_, true) => format!("node {node}'s kernel: iptables KUBE-NODEPORTS matches {dst}:{port} for service {svc_name}"),
+                        _ => format!("node {node}'s kernel: iptables KUBE-SERVICES matches {dst}:{port} for service {svc_name}"),
                     },
                     "kube-proxy's rules in the nat table's prerouting/output hooks catch Service traffic",
                     vec![skey.clone()],
                 );
-                if eps.is_empty() {
+                let Some((ip, p)) = r.dest else {
                     self.emit(
                         Step::Discovery(Hop::SchedulerPick),
                         "no endpoints: the REJECT rule answers ICMP port unreachable".into(),
@@ -453,53 +393,29 @@ impl Cluster {
                         vec![skey],
                     );
                     return Err(ConnError::Refused);
-                }
-                // sessionAffinity ClientIP: `-m recent --rcheck --seconds T` (nftables: an
-                // affinity set with a timeout) sends a client seen within T to the same endpoint.
-                let spn = format!("{}/{}:{name}", svc.meta.namespace, svc.meta.name);
-                let affinity = (svc.spec.session_affinity == SessionAffinity::ClientIP)
-                    .then_some(svc.spec.affinity_timeout_seconds.max(0) as u64 * 1000);
-                let remembered = affinity.and_then(|t| {
-                    let np = self.proxy.nodes.get(node)?;
-                    let (ep, seen) = np.recent.get(&(client, spn.clone())).copied()?;
-                    (now < seen + t && eps.contains(&ep)).then_some(ep)
-                });
-                let (ip, p) = match remembered {
-                    Some(ep) => {
-                        self.emit(
-                            Step::Discovery(Hop::SchedulerPick),
-                            format!("{client} was seen recently: affinity keeps {}:{}", ep.0, ep.1),
-                            if mode == ProxyMode::Iptables {
-                                "sessionAffinity ClientIP: the KUBE-SVC chain's `-m recent --rcheck` rule for this endpoint matches first"
-                            } else {
-                                "sessionAffinity ClientIP: the client is in the endpoint's affinity set"
-                            },
-                            vec![skey],
-                        );
-                        ep
-                    }
-                    None => {
-                        let i = self.rng.node(NodeComponent::Kernel, node).below(eps.len() as u64) as usize;
-                        let Some(&(ip, p)) = eps.get(i) else {
-                            return Err(ConnError::Refused);
-                        };
-                        self.emit(
-                            Step::Discovery(Hop::SchedulerPick),
-                            format!("random pick {ip}:{p} (1 of {})", eps.len()),
-                            if mode == ProxyMode::Iptables {
-                                "each KUBE-SEP rule matches with probability 1/(n−i): a uniform random choice"
-                            } else {
-                                "numgen random mod N indexes the endpoint map"
-                            },
-                            vec![skey],
-                        );
-                        (ip, p)
-                    }
                 };
-                if affinity.is_some() {
-                    if let Some(np) = self.proxy.nodes.get_mut(node) {
-                        np.recent.insert((client, spn), ((ip, p), now));
-                    }
+                if r.affinity_hit == Some(true) {
+                    self.emit(
+                        Step::Discovery(Hop::SchedulerPick),
+                        format!("{client} was seen recently: affinity keeps {ip}:{p}"),
+                        if mode == ProxyMode::Iptables {
+                            "sessionAffinity ClientIP: the KUBE-SVC chain's `-m recent --rcheck` rule for this endpoint matches first"
+                        } else {
+                            "sessionAffinity ClientIP: the client is in the endpoint's affinity set"
+                        },
+                        vec![skey],
+                    );
+                } else {
+                    self.emit(
+                        Step::Discovery(Hop::SchedulerPick),
+                        format!("random pick {ip}:{p} (1 of {})", r.endpoints),
+                        if mode == ProxyMode::Iptables {
+                            "each KUBE-SEP rule matches with probability 1/(n−i): a uniform random choice"
+                        } else {
+                            "numgen random mod N indexes the endpoint map"
+                        },
+                        vec![skey],
+                    );
                 }
                 self.emit(
                     Step::Discovery(Hop::Dnat),
@@ -508,6 +424,15 @@ impl Cluster {
                     vec![],
                 );
                 Ok((ip, p))
+            }
+            (mode, _) => {
+                self.emit(
+                    Step::Discovery(Hop::KernelTrap),
+                    format!("no {mode} rule matches {dst}:{port}"),
+                    "the Service does not expose that port; the packet is dropped",
+                    vec![],
+                );
+                Err(ConnError::Timeout)
             }
         }
     }
@@ -539,11 +464,7 @@ impl Cluster {
         let Some((src_ip, node)) = self.origin_addr(from) else {
             return Echo::Lost;
         };
-        let is_service_ip = self.service_ips.contains(dst)
-            || self
-                .store
-                .services(None)
-                .any(|s| s.load_balancer_ips.contains(&dst) || s.spec.external_ips.contains(&dst));
+        let is_service_ip = self.service_ips.contains(dst) || self.proxy.is_service_address(dst);
         let gw = self.pod_ips.get(&node).map(|h| h.gateway());
         let (echo, summary, why) = if let Some(n) = self.store.nodes().find(|n| n.internal_ip == dst) {
             let ttl = if n.meta.name == node { 64 } else { 63 };
@@ -562,7 +483,7 @@ impl Cluster {
                 "Pod IPs are real interfaces on the flat Pod network",
             )
         } else if is_service_ip {
-            match self.proxy.mode {
+            match self.proxy.mode(&node) {
                 ProxyMode::Ipvs => (
                     Echo::PortUnreachable { from: dst },
                     format!("{dst} is local on {node} (kube-ipvs0), but KUBE-IPVS-FILTER rejects the echo: port unreachable"),

@@ -204,13 +204,13 @@ pub fn Diagram(props: &DiagramProps) -> Html {
     let store = shown.store(pg);
     let live = shown.is_live();
     let m = marks(pg, store, props.cursor, props.selected.as_ref());
-    let mode = pg.cluster.proxy.mode;
 
     let nodes: Html = store
         .nodes()
         .map(|n| {
             let k = key(Kind::Node, "", &n.meta.name);
-            let vs = pg.cluster.proxy.nodes.get(&n.meta.name).map(|p| p.ipvs.services.len()).unwrap_or(0);
+            let vs = pg.cluster.proxy.virtual_server_count(&n.meta.name);
+            let mode = pg.cluster.proxy.mode(&n.meta.name);
             let proxy_detail = match mode {
                 _ if !live => "rules: see live".to_string(),
                 ProxyMode::Ipvs => format!(
@@ -395,10 +395,11 @@ fn details(pg: &Playground, store: &Store, live: bool, k: &ObjKey) -> Html {
                 .map(|r| format!("{} {} {}", r.name, r.data.rtype(), r.data))
                 .collect();
             let mut ipvs: Vec<String> = Vec::new();
-            if live && pg.cluster.proxy.mode == ProxyMode::Ipvs {
-                for (node, np) in &pg.cluster.proxy.nodes {
-                    for vs in np.ipvs.services.values() {
-                        if vs.owner.as_ref().is_some_and(|(ns, n)| *ns == k.namespace && *n == k.name) {
+            if live {
+                for np in pg.cluster.proxy.nodes() {
+                    let node = &np.name;
+                    for vs in pg.cluster.proxy.service_virtual_servers(node, &k.namespace, &k.name) {
+                        {
                             let dests = if vs.dests.is_empty() {
                                 "no real servers (connections refused)".to_string()
                             } else {

@@ -6,7 +6,10 @@
 //! at once; EndpointSlices keep them with `ready: false, terminating: true`. Named targetPorts
 //! are resolved per Pod, so Pods that name the port differently land in different subsets.
 //! Addresses are sorted as strings, as `RepackSubsets` does. Services without a selector are
-//! left alone: their Endpoints are the user's.
+//! left alone: their Endpoints are the user's (and `mirroring` copies them into slices).
+//!
+//! Work per reconcile: the Pods the selector matches (from the store's label index), each read
+//! once; the Service's own slices come from the owner index.
 
 use std::collections::BTreeMap;
 use std::net::Ipv4Addr;
@@ -89,11 +92,23 @@ fn addr_of(pod: &Pod, ip: Ipv4Addr, svc: &Service) -> EndpointAddress {
     }
 }
 
+/// What the controllers need of one selected Pod, read once from the store (no Pod clones).
+struct Selected {
+    name: String,
+    ip: Ipv4Addr,
+    ready: bool,
+    terminating: bool,
+    node: Option<String>,
+    hostname: Option<String>,
+    /// The Service's ports resolved against this Pod: (port name, number, protocol).
+    ports: Vec<(String, i64, Protocol)>,
+}
+
 impl Cluster {
     pub(crate) fn reconcile_endpoints(&mut self, ns: &str, name: &str) {
         let svc_key = ObjKey::new(Kind::Service, ns, name);
         let ep_key = ObjKey::new(Kind::Endpoints, ns, name);
-        let Some(svc) = self.store.service(ns, name).cloned() else {
+        let Some(svc) = self.store.service(ns, name) else {
             if self.store.get(&ep_key).is_some_and(|o| o.meta().owner.is_some()) {
                 self.erase(&ep_key);
             }
@@ -105,72 +120,87 @@ impl Cluster {
         if svc.spec.type_ == ServiceType::ExternalName {
             return;
         }
-        let pods: Vec<Pod> = self
+        let svc = svc.clone();
+        let mut pods: Vec<Selected> = self
             .store
             .pods_selected(ns, &selector)
             .into_iter()
-            .filter(|p| p.status.pod_ip.is_some())
             .filter(|p| !matches!(p.status.phase, PodPhase::Succeeded | PodPhase::Failed))
-            .cloned()
+            .filter_map(|p| {
+                let ip = p.status.pod_ip?;
+                Some(Selected {
+                    name: p.meta.name.clone(),
+                    ip,
+                    ready: p.status.ready,
+                    terminating: p.is_terminating(),
+                    node: p.spec.node_name.clone(),
+                    hostname: addr_of(p, ip, &svc).hostname,
+                    ports: svc
+                        .spec
+                        .ports
+                        .iter()
+                        .filter_map(|sp| {
+                            resolve_port(p, &sp.target_port, sp.protocol).map(|n| (sp.name.clone().unwrap_or_default(), n, sp.protocol))
+                        })
+                        .collect(),
+                })
+            })
             .collect();
+        // `RepackSubsets` and the slice controller order addresses as IP strings.
+        pods.sort_by(|a, b| crate::proxy::cmp_ip_strings(a.ip, b.ip));
 
         // Endpoints: group (address, ready) by resolved port set.
         let mut groups: BTreeMap<Vec<(String, i64, Protocol)>, EndpointSubset> = BTreeMap::new();
         for pod in &pods {
-            if pod.is_terminating() && !svc.spec.publish_not_ready_addresses {
+            if pod.terminating && !svc.spec.publish_not_ready_addresses {
                 continue;
             }
-            let Some(ip) = pod.status.pod_ip else { continue };
-            let mut ports = Vec::new();
-            for sp in &svc.spec.ports {
-                if let Some(p) = resolve_port(pod, &sp.target_port, sp.protocol) {
-                    ports.push((sp.name.clone().unwrap_or_default(), p, sp.protocol));
-                }
-            }
-            if ports.is_empty() && !svc.spec.ports.is_empty() {
+            if pod.ports.is_empty() && !svc.spec.ports.is_empty() {
                 continue;
             }
-            let subset = groups.entry(ports.clone()).or_default();
-            subset.ports = ports
-                .iter()
-                .map(|(n, p, proto)| EndpointPort {
-                    name: (!n.is_empty()).then(|| n.clone()),
-                    port: *p,
-                    protocol: *proto,
-                })
-                .collect();
-            let a = addr_of(pod, ip, &svc);
-            if pod.status.ready || svc.spec.publish_not_ready_addresses {
+            let subset = groups.entry(pod.ports.clone()).or_default();
+            if subset.ports.is_empty() {
+                subset.ports = pod
+                    .ports
+                    .iter()
+                    .map(|(n, p, proto)| EndpointPort {
+                        name: (!n.is_empty()).then(|| n.clone()),
+                        port: *p,
+                        protocol: *proto,
+                    })
+                    .collect();
+            }
+            let a = EndpointAddress {
+                ip: pod.ip,
+                hostname: pod.hostname.clone(),
+                node_name: pod.node.clone(),
+                target: Some(pod.name.clone()),
+            };
+            if pod.ready || svc.spec.publish_not_ready_addresses {
                 subset.addresses.push(a);
             } else {
                 subset.not_ready_addresses.push(a);
             }
         }
         let mut subsets: Vec<EndpointSubset> = groups.into_values().collect();
-        for s in &mut subsets {
-            s.addresses.sort_by_key(|a| a.ip.to_string());
-            s.not_ready_addresses.sort_by_key(|a| a.ip.to_string());
-        }
         let truncated = truncate_endpoints(&mut subsets);
         let mut labels = svc.meta.labels.clone();
         if svc.is_headless() {
             labels.insert("service.kubernetes.io/headless".into(), String::new());
         }
         let existing = match self.store.get(&ep_key) {
-            Some(Object::Endpoints(e)) => Some(e.clone()),
+            Some(Object::Endpoints(e)) => Some(e),
             _ => None,
         };
-        let mut annotations = existing.as_ref().map(|e| e.meta.annotations.clone()).unwrap_or_default();
+        let mut annotations = existing.map(|e| e.meta.annotations.clone()).unwrap_or_default();
         if truncated {
             annotations.insert(OVER_CAPACITY.into(), "truncated".into());
         } else {
             annotations.remove(OVER_CAPACITY);
         }
-        let changed = existing
-            .as_ref()
-            .is_none_or(|e| e.subsets != subsets || e.meta.labels != labels || e.meta.annotations != annotations);
+        let changed = existing.is_none_or(|e| e.subsets != subsets || e.meta.labels != labels || e.meta.annotations != annotations);
         if changed {
-            let meta = match &existing {
+            let meta = match existing {
                 Some(e) => ObjectMeta {
                     labels,
                     annotations,
@@ -227,33 +257,21 @@ impl Cluster {
         self.reconcile_slices(&svc, &pods);
     }
 
-    fn reconcile_slices(&mut self, svc: &Service, pods: &[Pod]) {
+    fn reconcile_slices(&mut self, svc: &Service, pods: &[Selected]) {
         let ns = svc.meta.namespace.clone();
         let mut by_ports: BTreeMap<Vec<(String, i64, Protocol)>, Vec<SliceEndpoint>> = BTreeMap::new();
-        let mut sorted: Vec<&Pod> = pods.iter().collect();
-        sorted.sort_by_key(|p| p.status.pod_ip.map(|i| i.to_string()));
-        for pod in sorted {
-            let Some(ip) = pod.status.pod_ip else { continue };
-            let ports: Vec<(String, i64, Protocol)> = svc
-                .spec
-                .ports
-                .iter()
-                .filter_map(|sp| {
-                    resolve_port(pod, &sp.target_port, sp.protocol).map(|p| (sp.name.clone().unwrap_or_default(), p, sp.protocol))
-                })
-                .collect();
-            let terminating = pod.is_terminating();
-            by_ports.entry(ports).or_default().push(SliceEndpoint {
-                addresses: vec![ip],
+        for pod in pods {
+            by_ports.entry(pod.ports.clone()).or_default().push(SliceEndpoint {
+                addresses: vec![pod.ip],
                 conditions: EndpointConditions::set(
-                    pod.status.ready && !terminating || svc.spec.publish_not_ready_addresses,
-                    pod.status.ready,
-                    terminating,
+                    pod.ready && !pod.terminating || svc.spec.publish_not_ready_addresses,
+                    pod.ready,
+                    pod.terminating,
                 ),
-                hostname: addr_of(pod, ip, svc).hostname,
-                node_name: pod.spec.node_name.clone(),
+                hostname: pod.hostname.clone(),
+                node_name: pod.node.clone(),
                 zone: None,
-                target: Some(pod.meta.name.clone()),
+                target: Some(pod.name.clone()),
             });
         }
         if by_ports.is_empty() {
@@ -280,25 +298,34 @@ impl Cluster {
                 desired.push((ports.clone(), chunk.to_vec()));
             }
         }
-        let mut existing: Vec<EndpointSlice> = self
+        // The slices this Service owns, from the owner index (not a namespace scan).
+        let mut existing: Vec<&EndpointSlice> = self
             .store
-            .list(Kind::EndpointSlice, Some(&ns))
+            .owned_by(&svc.meta.uid)
             .filter_map(|o| match o {
-                Object::EndpointSlice(s) if s.meta.owner.as_ref().is_some_and(|r| r.uid == svc.meta.uid) => Some(s.clone()),
+                Object::EndpointSlice(s) => Some(s),
                 _ => None,
             })
             .collect();
         existing.sort_by_key(|s| s.meta.creation);
-        let mut labels = svc.meta.labels.clone();
-        labels.insert("kubernetes.io/service-name".into(), svc.meta.name.clone());
-        labels.insert(
-            "endpointslice.kubernetes.io/managed-by".into(),
-            "endpointslice-controller.k8s.io".into(),
-        );
+        let existing: Vec<(String, bool)> = existing
+            .iter()
+            .enumerate()
+            .map(|(i, s)| {
+                let same = desired
+                    .get(i)
+                    .is_some_and(|(p, e)| &s.ports == p && &s.endpoints == e && s.meta.labels == slice_labels(svc, CONTROLLER));
+                (s.meta.name.clone(), same)
+            })
+            .collect();
+        let labels = slice_labels(svc, CONTROLLER);
         for (i, (ports, eps)) in desired.iter().enumerate() {
             match existing.get(i) {
-                Some(s) if &s.ports == ports && &s.endpoints == eps && s.meta.labels == labels => {}
-                Some(s) => {
+                Some((_, true)) => {}
+                Some((name, false)) => {
+                    let Some(Object::EndpointSlice(s)) = self.store.get(&ObjKey::new(Kind::EndpointSlice, &ns, name)) else {
+                        continue;
+                    };
                     let mut s = s.clone();
                     s.ports = ports.clone();
                     s.endpoints = eps.clone();
@@ -306,25 +333,7 @@ impl Cluster {
                     self.write(Object::EndpointSlice(s));
                 }
                 None => {
-                    let name = loop {
-                        let n = format!("{}-{}", svc.meta.name, self.rng.names.string(5));
-                        if !self.store.contains(&ObjKey::new(Kind::EndpointSlice, &ns, &n)) {
-                            break n;
-                        }
-                    };
-                    let meta = ObjectMeta {
-                        name,
-                        namespace: ns.clone(),
-                        labels: labels.clone(),
-                        uid: self.new_uid(),
-                        creation: self.now,
-                        owner: Some(OwnerRef {
-                            kind: Kind::Service,
-                            name: svc.meta.name.clone(),
-                            uid: svc.meta.uid.clone(),
-                        }),
-                        ..Default::default()
-                    };
+                    let meta = self.new_slice_meta(&ns, &svc.meta.name, labels.clone(), Kind::Service, &svc.meta.name, &svc.meta.uid);
                     self.write(Object::EndpointSlice(EndpointSlice {
                         meta,
                         address_type: AddressType::IPv4,
@@ -334,10 +343,53 @@ impl Cluster {
                 }
             }
         }
-        for extra in existing.iter().skip(desired.len()) {
-            self.erase(&ObjKey::new(Kind::EndpointSlice, &ns, &extra.meta.name));
+        for (extra, _) in existing.iter().skip(desired.len()) {
+            self.erase(&ObjKey::new(Kind::EndpointSlice, &ns, extra));
         }
     }
+
+    /// A new slice's metadata: `generateName: <service>-` (the API server's 5 random
+    /// characters), owned by `owner`.
+    pub(super) fn new_slice_meta(
+        &mut self,
+        ns: &str,
+        service: &str,
+        labels: Labels,
+        owner_kind: Kind,
+        owner: &str,
+        owner_uid: &str,
+    ) -> ObjectMeta {
+        let name = loop {
+            let n = format!("{service}-{}", self.rng.names.string(5));
+            if !self.store.contains(&ObjKey::new(Kind::EndpointSlice, ns, &n)) {
+                break n;
+            }
+        };
+        ObjectMeta {
+            name,
+            namespace: ns.to_string(),
+            labels,
+            uid: self.new_uid(),
+            creation: self.now,
+            owner: Some(OwnerRef {
+                kind: owner_kind,
+                name: owner.to_string(),
+                uid: owner_uid.to_string(),
+            }),
+            ..Default::default()
+        }
+    }
+}
+
+/// The EndpointSlice controller's name in `endpointslice.kubernetes.io/managed-by`.
+pub const CONTROLLER: &str = "endpointslice-controller.k8s.io";
+
+/// A slice's labels: the Service's own, the Service name, and who manages it.
+fn slice_labels(svc: &Service, managed_by: &str) -> Labels {
+    let mut labels = svc.meta.labels.clone();
+    labels.insert(SERVICE_NAME_LABEL.into(), svc.meta.name.clone());
+    labels.insert(MANAGED_BY_LABEL.into(), managed_by.into());
+    labels
 }
 
 #[cfg(test)]

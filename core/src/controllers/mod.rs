@@ -5,11 +5,17 @@
 //! - `kubelet`: the scheduler's node pick, Pod IPs from the node's CIDR, container start,
 //!   readiness, and termination with the grace period.
 //! - `endpoints`: Endpoints and EndpointSlices from a Service's selector (registration step 4).
+//! - `mirroring`: EndpointSlices mirrored from the hand-written Endpoints of a Service without
+//!   a selector.
 //!
 //! Each reconcile reads the store and writes only what differs, so running one twice is a no-op.
 
 mod endpoints;
 mod kubelet;
+mod mirroring;
 pub mod workloads;
+
+pub use endpoints::CONTROLLER as ENDPOINTSLICE_CONTROLLER;
+pub use mirroring::MIRRORING_CONTROLLER;
 
 pub use workloads::pod_template_hash;

@@ -9,14 +9,19 @@
 //! ipset-matching rules. nftables mode follows `pkg/proxy/nftables/proxier.go`: one
 //! `service-ips` verdict map and `numgen random mod N` per service.
 //!
+//! Rendered from kube-proxy's one model ([`KubeProxy`]): the same Service ports and endpoints
+//! the packet path looks up.
+//!
 //! Simplified: rules are grouped per Service in name order (kube-proxy writes them in Go map
-//! order), and the node's own Docker chains are left out.
+//! order), `Local` traffic policies are not given their own KUBE-SVL/KUBE-EXT chains (the
+//! endpoints are the node's), and the node's own Docker chains are left out.
 
 use std::net::Ipv4Addr;
 
 use super::hash::{base32, ext_chain, sep_chain, sha256, svc_chain};
-use crate::cluster::Cluster;
+use super::{Front, KubeProxy};
 use crate::model::*;
+use crate::time::SimTime;
 
 /// The cluster CIDR kube-proxy is started with on minikube (`--cluster-cidr`).
 pub const CLUSTER_CIDR: &str = "10.244.0.0/16";
@@ -39,63 +44,37 @@ struct SvcPort {
     endpoints: Vec<String>,
 }
 
-fn svc_ports(c: &Cluster) -> Vec<SvcPort> {
-    let mut out = Vec::new();
-    let mut svcs: Vec<&Service> = c.store.services(None).collect();
-    svcs.sort_by(|a, b| (&a.meta.namespace, &a.meta.name).cmp(&(&b.meta.namespace, &b.meta.name)));
-    for s in svcs {
-        if s.spec.type_ == ServiceType::ExternalName {
-            continue;
-        }
-        let Some(cip) = s.cluster_ip() else { continue };
-        let eps = c.store.endpoints(&s.meta.namespace, &s.meta.name);
-        for sp in &s.spec.ports {
-            let port_name = sp.name.clone().unwrap_or_default();
-            let mut endpoints: Vec<String> = Vec::new();
-            if let Some(e) = eps {
-                for sub in &e.subsets {
-                    let Some(p) = sub
-                        .ports
-                        .iter()
-                        .find(|p| p.name.clone().unwrap_or_default() == port_name && p.protocol == sp.protocol)
-                    else {
-                        continue;
-                    };
-                    for a in &sub.addresses {
-                        let ep = format!("{}:{}", a.ip, p.port);
-                        if !endpoints.contains(&ep) {
-                            endpoints.push(ep);
-                        }
-                    }
-                }
-            }
+/// The Service ports of the shared kube-proxy model, Services in name order and each
+/// Service's ports in spec order, with the endpoints ClusterIP traffic on `node` may reach.
+fn svc_ports(p: &KubeProxy, node: &str) -> Vec<SvcPort> {
+    p.ports_in_service_order()
+        .map(|sp| {
+            let mut endpoints: Vec<String> = sp
+                .endpoints_for(Front::ClusterIp, node)
+                .iter()
+                .map(|e| format!("{}:{}", e.ip, e.port))
+                .collect();
             endpoints.sort();
-            let spn = if port_name.is_empty() {
-                format!("{}/{}", s.meta.namespace, s.meta.name)
-            } else {
-                format!("{}/{}:{port_name}", s.meta.namespace, s.meta.name)
-            };
-            out.push(SvcPort {
-                spn,
-                ns: s.meta.namespace.clone(),
-                name: s.meta.name.clone(),
-                port_name,
-                proto: match sp.protocol {
+            SvcPort {
+                spn: sp.key.to_string(),
+                ns: sp.key.namespace.clone(),
+                name: sp.key.service.clone(),
+                port_name: sp.key.port_name.clone(),
+                proto: match sp.key.protocol {
                     Protocol::Tcp => "tcp",
                     Protocol::Udp => "udp",
                     Protocol::Sctp => "sctp",
                 },
-                cluster_ip: cip,
-                port: sp.port,
-                node_port: sp.node_port,
-                lb_ips: s.load_balancer_ips.clone(),
-                external_ips: s.spec.external_ips.clone(),
-                affinity: (s.spec.session_affinity == SessionAffinity::ClientIP).then_some(s.spec.affinity_timeout_seconds),
+                cluster_ip: sp.cluster_ip,
+                port: sp.port as i64,
+                node_port: sp.node_port.map(i64::from),
+                lb_ips: sp.lb_ips.clone(),
+                external_ips: sp.external_ips.clone(),
+                affinity: sp.affinity.map(i64::from),
                 endpoints,
-            });
-        }
-    }
-    out
+            }
+        })
+        .collect()
 }
 
 /// kube-proxy's `%0.10f` of 1/n, read back as iptables stores it (a fraction of 2^31) and
@@ -108,8 +87,8 @@ pub fn iptables_probability(n: usize) -> String {
 }
 
 /// `ctime`-style date for the iptables-save header.
-fn ctime(c: &Cluster) -> String {
-    let rfc = c.now.rfc3339(); // 2026-11-25T18:46:28Z
+fn ctime(now: SimTime) -> String {
+    let rfc = now.rfc3339(); // 2026-11-25T18:46:28Z
     let (date, time) = rfc.split_once('T').unwrap_or((&rfc, ""));
     let time = time.trim_end_matches('Z');
     let mut it = date.split('-').map(|x| x.parse::<i64>().unwrap_or(1));
@@ -130,8 +109,7 @@ fn ctime(c: &Cluster) -> String {
 }
 
 /// `iptables-save -t nat` on `node` in iptables mode.
-pub fn iptables_save_nat(c: &Cluster, node: &str) -> String {
-    let node_ip = c.store.node(node).map(|n| n.internal_ip);
+pub fn iptables_save_nat(p: &KubeProxy, node: &str, now: SimTime) -> String {
     let mut chains: Vec<String> = vec![
         "KUBE-KUBELET-CANARY".into(),
         "KUBE-MARK-MASQ".into(),
@@ -144,7 +122,7 @@ pub fn iptables_save_nat(c: &Cluster, node: &str) -> String {
     let mut rules: Vec<(String, String)> = Vec::new();
     let mut services: Vec<String> = Vec::new();
     let mut nodeports: Vec<String> = Vec::new();
-    for sp in svc_ports(c) {
+    for sp in svc_ports(p, node) {
         if sp.endpoints.is_empty() {
             continue; // REJECT rules live in the filter table
         }
@@ -244,7 +222,6 @@ pub fn iptables_save_nat(c: &Cluster, node: &str) -> String {
             ));
         }
     }
-    let _ = node_ip;
     for r in services {
         rules.push(("KUBE-SERVICES".into(), r));
     }
@@ -259,7 +236,7 @@ pub fn iptables_save_nat(c: &Cluster, node: &str) -> String {
     postrouting(&mut rules);
     chains.sort();
     chains.dedup();
-    render_nat(c, &chains, &rules)
+    render_nat(now, &chains, &rules)
 }
 
 fn postrouting(rules: &mut Vec<(String, String)>) {
@@ -271,8 +248,8 @@ fn postrouting(rules: &mut Vec<(String, String)>) {
     ));
 }
 
-fn render_nat(c: &Cluster, chains: &[String], rules: &[(String, String)]) -> String {
-    let when = ctime(c);
+fn render_nat(now: SimTime, chains: &[String], rules: &[(String, String)]) -> String {
+    let when = ctime(now);
     let mut out = format!("# Generated by iptables-save v1.8.9 on {when}\n*nat\n");
     for b in ["PREROUTING", "INPUT", "OUTPUT", "POSTROUTING"] {
         out.push_str(&format!(":{b} ACCEPT [0:0]\n"));
@@ -296,8 +273,8 @@ fn render_nat(c: &Cluster, chains: &[String], rules: &[(String, String)]) -> Str
 
 /// `iptables-save -t nat` on `node` in IPVS mode: kube-proxy matches ipsets instead of
 /// writing a chain per Service.
-pub fn iptables_save_nat_ipvs(c: &Cluster) -> String {
-    let ports = svc_ports(c);
+pub fn iptables_save_nat_ipvs(p: &KubeProxy, node: &str, now: SimTime) -> String {
+    let ports = svc_ports(p, node);
     let chains: Vec<String> = [
         "KUBE-KUBELET-CANARY",
         "KUBE-LOAD-BALANCER",
@@ -331,7 +308,7 @@ pub fn iptables_save_nat_ipvs(c: &Cluster) -> String {
         "KUBE-SERVICES".into(),
         "-m set --match-set KUBE-CLUSTER-IP dst,dst -j ACCEPT".into(),
     ));
-    render_nat(c, &chains, &rules)
+    render_nat(now, &chains, &rules)
 }
 
 /// The nftables proxier's `hashAndTruncate`: 8 base32 characters of the SHA-256, a dash, the
@@ -348,9 +325,9 @@ pub fn hash_and_truncate(name: &str) -> String {
 }
 
 /// `nft list ruleset` on a node in nftables mode (the kube-proxy table only).
-pub fn nft_ruleset(c: &Cluster, node: &str) -> String {
-    let ports = svc_ports(c);
-    let node_ip = c.store.node(node).map(|n| n.internal_ip.to_string()).unwrap_or_default();
+pub fn nft_ruleset(p: &KubeProxy, node: &str) -> String {
+    let ports = svc_ports(p, node);
+    let node_ip = p.node(node).map(|n| n.ip.to_string()).unwrap_or_default();
     let base = |sp: &SvcPort| format!("{}/{}/{}/{}", sp.ns, sp.name, sp.proto, sp.port_name);
     let mut out = String::from("table ip kube-proxy {\n\tcomment \"rules for kube-proxy\"\n");
     let mut cips: Vec<Ipv4Addr> = ports.iter().map(|p| p.cluster_ip).collect();

@@ -20,7 +20,7 @@ const TUNNEL_PID: u32 = 41_827;
 impl Cluster {
     /// Start the tunnel (idempotent) and return minikube's status report.
     pub fn minikube_tunnel(&mut self) -> String {
-        self.proxy.tunnel = true;
+        self.tunnel = true;
         let lbs: Vec<(String, String)> = self
             .store
             .services(None)
@@ -41,7 +41,7 @@ impl Cluster {
     /// The load-balancer emulator for one Service: a LoadBalancer Service without an ingress
     /// IP gets its ClusterIP. Returns whether it patched.
     pub(crate) fn tunnel_patch(&mut self, ns: &str, name: &str) -> bool {
-        if !self.proxy.tunnel {
+        if !self.tunnel {
             return false;
         }
         let Some(svc) = self.store.service(ns, name) else { return false };

@@ -7,7 +7,7 @@ use std::net::Ipv4Addr;
 use crate::cluster::Cluster;
 use crate::model::Protocol;
 use crate::proxy::ipvs::{ipvsadm_sort, proto_number, Dest, Fwd, Sched, VirtualService, VsKey};
-use crate::proxy::{rules, ProxyMode};
+use crate::proxy::{rules, AddrError, ProxyMode};
 
 use super::{Outcome, Shell};
 
@@ -28,7 +28,7 @@ impl Shell {
             "ip" => ip(c, node, &argv[1..]),
             "iptables-save" => iptables_save(c, node, &argv[1..]),
             "nft" => nft(c, node, &argv[1..]),
-            "sdplay-proxy-mode" => proxy_mode(c, &argv[1..]),
+            "sdplay-proxy-mode" => proxy_mode(c, node, &argv[1..]),
             "curl" => curl(c, node, &argv[1..]),
             other => Outcome::err(format!("-bash: {other}: command not found\n"), 127),
         }
@@ -36,15 +36,20 @@ impl Shell {
 }
 
 /// `sdplay-proxy-mode [ipvs|iptables|nftables] [--ipvs-scheduler rr|wrr|lc|wlc|sed|nq|sh|dh|mh]`:
-/// sdplay's stand-in for editing the kube-proxy ConfigMap (`mode`, `ipvs.scheduler`) and
-/// restarting the DaemonSet; kube-proxy resyncs every Service with the new settings.
-fn proxy_mode(c: &mut Cluster, args: &[String]) -> Outcome {
+/// sdplay's stand-in for giving this node's kube-proxy another configuration (`mode`,
+/// `ipvs.scheduler`) and restarting it; it rebuilds the node's rules from the shared state.
+/// Other nodes keep theirs.
+fn proxy_mode(c: &mut Cluster, node: &str, args: &[String]) -> Outcome {
     const USAGE: &str = "usage: sdplay-proxy-mode [ipvs|iptables|nftables] [--ipvs-scheduler rr|wrr|lc|wlc|sed|nq|sh|dh|mh]\n";
     if args.is_empty() {
-        return Outcome::ok(format!("{} (ipvs scheduler {})\n", c.proxy.mode, c.proxy.scheduler.as_str()));
+        return Outcome::ok(format!(
+            "{} (ipvs scheduler {})\n",
+            c.proxy.mode(node),
+            c.proxy.scheduler(node).as_str()
+        ));
     }
-    let mut mode = c.proxy.mode;
-    let mut sched = c.proxy.scheduler;
+    let mut mode = c.proxy.mode(node);
+    let mut sched = c.proxy.scheduler(node);
     let mut it = args.iter();
     while let Some(a) = it.next() {
         let (flag, inline) = match a.split_once('=') {
@@ -63,8 +68,7 @@ fn proxy_mode(c: &mut Cluster, args: &[String]) -> Outcome {
             }
         }
     }
-    c.proxy.scheduler = sched;
-    c.set_proxy_mode(mode);
+    c.restart_kube_proxy(node, mode, sched);
     if mode == ProxyMode::Ipvs {
         Outcome::ok(format!("kube-proxy restarted in ipvs mode (scheduler {})\n", sched.as_str()))
     } else {
@@ -235,13 +239,15 @@ fn ipvsadm(c: &mut Cluster, node: &str, args: &[String]) -> Outcome {
         Err(e) => return Outcome::err(e, 2),
     };
     let now = c.now.0;
-    let Some(np) = c.proxy.nodes.get_mut(node) else {
+    if c.proxy.node(node).is_none() {
         return Outcome::err("Can't initialize ipvs: Protocol not available\n", 1);
-    };
-    let table = &mut np.ipvs;
-    table.expire(now);
+    }
     let cmd = o.cmd.unwrap_or('L');
-    if cmd == 'L' {
+    if cmd == 'L' || cmd == 'S' {
+        let table = c.proxy.ipvs_table(node, now);
+        if cmd == 'S' {
+            return Outcome::ok(save(&table, o.numeric));
+        }
         // `list_service`: one service, title without the version line.
         if let Some((proto, svc)) = &o.service {
             let Some((addr, port)) = parse_addr_port(svc, None) else {
@@ -258,14 +264,15 @@ fn ipvsadm(c: &mut Cluster, node: &str, args: &[String]) -> Outcome {
             let all = list(&one, &o, now);
             return Outcome::ok(all.strip_prefix(IPVS_HEADER).unwrap_or(&all).to_string());
         }
-        return Outcome::ok(list(table, &o, now));
-    }
-    if cmd == 'S' {
-        return Outcome::ok(save(table, o.numeric));
+        return Outcome::ok(list(&table, &o, now));
     }
     if cmd == 'C' {
-        table.services.clear();
-        table.conns.clear();
+        if let Some(table) = c.proxy.kernel_for_edit(node, None) {
+            table.services.clear();
+            table.conns.clear();
+        }
+        c.proxy.note_deleted(node, None);
+        c.schedule_proxy_sync(node);
         return Outcome::ok("");
     }
     let need = |what: &str| {
@@ -281,46 +288,79 @@ fn ipvsadm(c: &mut Cluster, node: &str, args: &[String]) -> Outcome {
         return Outcome::err("illegal virtual server address[:port] specified\n", 2);
     };
     let key = VsKey { proto, addr, port };
+    let out = edit_table(c, node, key, cmd, &o);
+    if c.proxy.has_hand_edits(node) {
+        c.schedule_proxy_sync(node);
+    }
+    out
+}
+
+/// One `ipvsadm` edit of the node's kernel table (kube-proxy's next sync reverts it).
+fn edit_table(c: &mut Cluster, node: &str, key: VsKey, cmd: char, o: &IpvsArgs) -> Outcome {
     let fail = |m: &str| Outcome::err(format!("{m}\n"), 255);
-    match cmd {
-        'A' | 'E' => {
-            // ipvsadm fills in DEF_SCHED (wlc) when -s is not given, for -E too.
-            let sched_name = o.sched.clone().unwrap_or_else(|| "wlc".into());
-            let Some(sched) = Sched::parse(&sched_name) else {
-                return fail("Scheduler not found");
-            };
-            if cmd == 'A' {
-                if table.services.contains_key(&key) {
-                    return fail("Service already exists");
-                }
-                let mut vs = VirtualService::new(key, sched);
-                vs.persistent = o.persistent;
-                table.services.insert(key, vs);
-            } else {
-                let Some(vs) = table.services.get_mut(&key) else {
-                    return fail("No such service");
-                };
-                vs.set_sched(sched);
-                vs.persistent = o.persistent;
+    // Validate before touching anything, so a refused command changes nothing.
+    let sched = if matches!(cmd, 'A' | 'E') {
+        // ipvsadm fills in DEF_SCHED (wlc) when -s is not given, for -E too.
+        match Sched::parse(o.sched.as_deref().unwrap_or("wlc")) {
+            Some(s) => Some(s),
+            None => return fail("Scheduler not found"),
+        }
+    } else {
+        None
+    };
+    let real = if matches!(cmd, 'a' | 'e' | 'd') {
+        let Some(real) = o.real.clone() else {
+            return Outcome::err(
+                format!(
+                    "You need to supply the 'real-server' option for the '--{}' command\n",
+                    cmd_name(cmd)
+                ),
+                2,
+            );
+        };
+        let Some((raddr, rport)) = parse_addr_port(&real, Some(key.port)) else {
+            return Outcome::err("illegal real server address[:port] specified\n", 2);
+        };
+        let weight = match o.weight.as_deref().map(str::parse::<i32>) {
+            None => 1,
+            Some(Ok(w)) if (0..=65535).contains(&w) => w,
+            Some(_) => return Outcome::err("illegal weight specified\n", 2),
+        };
+        Some((raddr, rport, weight))
+    } else {
+        None
+    };
+    let Some(table) = c.proxy.kernel_for_edit(node, Some(key)) else {
+        return Outcome::err("Can't initialize ipvs: Protocol not available\n", 1);
+    };
+    match (cmd, sched, real) {
+        ('A', Some(sched), _) => {
+            if table.services.contains_key(&key) {
+                return fail("Service already exists");
             }
+            let mut vs = VirtualService::new(key, sched);
+            vs.persistent = o.persistent;
+            table.services.insert(key, vs);
             Outcome::ok("")
         }
-        'D' => match table.remove_service(&key) {
-            Some(_) => Outcome::ok(""),
+        ('E', Some(sched), _) => {
+            let Some(vs) = table.services.get_mut(&key) else {
+                return fail("No such service");
+            };
+            vs.set_sched(sched);
+            vs.persistent = o.persistent;
+            Outcome::ok("")
+        }
+        ('D', _, _) => match table.remove_service(&key) {
+            Some(vs) => {
+                if vs.owner.is_some() {
+                    c.proxy.note_deleted(node, Some(key));
+                }
+                Outcome::ok("")
+            }
             None => fail("No such service"),
         },
-        _ => {
-            let Some(real) = o.real.clone() else {
-                return need("real-server");
-            };
-            let Some((raddr, rport)) = parse_addr_port(&real, Some(port)) else {
-                return Outcome::err("illegal real server address[:port] specified\n", 2);
-            };
-            let weight = match o.weight.as_deref().map(str::parse::<i32>) {
-                None => 1,
-                Some(Ok(w)) if (0..=65535).contains(&w) => w,
-                Some(_) => return Outcome::err("illegal weight specified\n", 2),
-            };
+        (_, _, Some((raddr, rport, weight))) => {
             let Some(vs) = table.services.get_mut(&key) else {
                 return fail("Service not defined");
             };
@@ -354,6 +394,7 @@ fn ipvsadm(c: &mut Cluster, node: &str, args: &[String]) -> Outcome {
                 }
             }
         }
+        _ => Outcome::ok(""),
     }
 }
 
@@ -532,12 +573,12 @@ fn iptables_save(c: &Cluster, node: &str, args: &[String]) -> Outcome {
     if table != "nat" {
         return Outcome::err(format!("sdplay: only `iptables-save -t nat` is simulated (not {table})\n"), 1);
     }
-    Outcome::ok(match c.proxy.mode {
-        ProxyMode::Iptables => rules::iptables_save_nat(c, node),
-        ProxyMode::Ipvs => rules::iptables_save_nat_ipvs(c),
+    Outcome::ok(match c.proxy.mode(node) {
+        ProxyMode::Iptables => rules::iptables_save_nat(&c.proxy, node, c.now),
+        ProxyMode::Ipvs => rules::iptables_save_nat_ipvs(&c.proxy, node, c.now),
         // kube-proxy in nftables mode writes no iptables rules; kubelet's canary remains.
         ProxyMode::Nftables => {
-            let mut s = rules::iptables_save_nat_ipvs(c);
+            let mut s = rules::iptables_save_nat_ipvs(&c.proxy, node, c.now);
             s = s
                 .lines()
                 .filter(|l| !l.contains("KUBE-") || l.contains("KUBELET-CANARY"))
@@ -552,8 +593,8 @@ fn nft(c: &Cluster, node: &str, args: &[String]) -> Outcome {
     let words: Vec<&str> = args.iter().map(String::as_str).collect();
     match words.as_slice() {
         ["list", "ruleset"] | ["list", "table", "ip", "kube-proxy"] => {
-            if c.proxy.mode == ProxyMode::Nftables {
-                Outcome::ok(rules::nft_ruleset(c, node))
+            if c.proxy.mode(node) == ProxyMode::Nftables {
+                Outcome::ok(rules::nft_ruleset(&c.proxy, node))
             } else {
                 // iptables-nft tables are not shown in sdplay; kube-proxy owns no nft table here.
                 Outcome::ok("")
@@ -563,11 +604,37 @@ fn nft(c: &Cluster, node: &str, args: &[String]) -> Outcome {
     }
 }
 
-fn ip(c: &Cluster, node: &str, args: &[String]) -> Outcome {
+fn ip(c: &mut Cluster, node: &str, args: &[String]) -> Outcome {
     let words: Vec<&str> = args.iter().map(String::as_str).collect();
     match words.as_slice() {
+        ["addr" | "a" | "address", verb @ ("add" | "del" | "delete"), addr, "dev", "kube-ipvs0"] => {
+            if c.proxy.mode(node) != ProxyMode::Ipvs {
+                return Outcome::err("Cannot find device \"kube-ipvs0\"\n", 1);
+            }
+            let (a, len) = addr.split_once('/').unwrap_or((addr, "32"));
+            let (Ok(ip), Ok(len)) = (a.parse::<Ipv4Addr>(), len.parse::<u8>()) else {
+                return Outcome::err(format!("Error: any valid prefix is expected rather than \"{addr}\".\n"), 1);
+            };
+            if len != 32 {
+                return Outcome::err(format!("sdplay: only /32 addresses on kube-ipvs0 are simulated (not /{len})\n"), 1);
+            }
+            let r = if *verb == "add" {
+                c.proxy.add_dummy_addr(node, ip)
+            } else {
+                c.proxy.del_dummy_addr(node, ip)
+            };
+            match r {
+                Ok(()) => {
+                    c.schedule_proxy_sync(node);
+                    Outcome::ok("")
+                }
+                Err(AddrError::NoDevice) => Outcome::err("Cannot find device \"kube-ipvs0\"\n", 1),
+                Err(AddrError::Exists) => Outcome::err("RTNETLINK answers: File exists\n", 2),
+                Err(AddrError::NotFound) => Outcome::err("RTNETLINK answers: Cannot assign requested address\n", 2),
+            }
+        }
         ["addr" | "a" | "address", "show" | "s", "kube-ipvs0"] | ["addr" | "a" | "address", "show" | "s", "dev", "kube-ipvs0"] => {
-            if c.proxy.mode != ProxyMode::Ipvs {
+            if c.proxy.mode(node) != ProxyMode::Ipvs {
                 return Outcome::err("Device \"kube-ipvs0\" does not exist.\n", 1);
             }
             let mut out = String::from("5: kube-ipvs0: <BROADCAST,NOARP> mtu 1500 qdisc noop state DOWN group default \n    link/ether 6e:2d:1f:9a:3c:41 brd ff:ff:ff:ff:ff:ff\n");
@@ -608,6 +675,6 @@ fn ip(c: &Cluster, node: &str, args: &[String]) -> Outcome {
             }
             Outcome::ok(out)
         }
-        _ => Outcome::err("sdplay: only `ip addr show kube-ipvs0` and `ip route` are simulated\n", 1),
+        _ => Outcome::err("sdplay: only `ip addr show|add|del … kube-ipvs0` and `ip route` are simulated\n", 1),
     }
 }
