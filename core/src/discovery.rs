@@ -91,7 +91,7 @@ impl Cluster {
         let start = pod.and_then(|p| self.store.pod("kube-system", p)).map(pod_start);
         let settings = match start {
             Some(s) => self.coredns.settings(s, self.now),
-            None => querylog::parse_corefile(&self.corefile()),
+            None => self.coredns.settings_of(&self.corefile()),
         };
         let (r, src) = self.dns_server(&settings).query(qname, qtype);
         if let (Some(p), true) = (pod, settings.log) {

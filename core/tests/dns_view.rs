@@ -1,6 +1,6 @@
 //! The DNS view (`Server::zone_records`, `records_for_service`): every listed record is exactly
-//! what the server answers for its name and type, on a fixed cluster with every kind of record
-//! and on random ones.
+//! what the server answers for its name and type, on a fixed cluster with every kind of record,
+//! on hand-written EndpointSlices of selector-less Services, and on random clusters.
 
 use std::collections::BTreeMap;
 
@@ -110,6 +110,23 @@ fn every_listed_record_is_what_coredns_answers() {
         .zone_records()
         .iter()
         .any(|r| key(r) == "dns-version.cluster.local. TXT \"1.1.0\""));
+}
+
+/// Hand-written EndpointSlices of selector-less Services (ready true, unset and false; a
+/// hostname) list exactly what they answer too.
+#[test]
+fn hand_written_slices_list_what_they_answer() {
+    let pg = cluster(include_str!("../../tests/transcripts/user-endpointslice.yml").to_string());
+    assert_consistent(&pg);
+    let view = pg.cluster.dns_view();
+    let db: Vec<String> = view.records_for_service("ext", "db").iter().map(key).collect();
+    // Two served addresses: two A on the name, two endpoint A, two SRV, two PTR.
+    assert_eq!(db.len(), 8, "{db:?}");
+    assert!(db.contains(&"primary.db.ext.svc.cluster.local. A 10.10.0.11".to_string()));
+    assert!(!db.iter().any(|k| k.contains("10.10.0.13") || k.contains("10-10-0-13")));
+    let api: Vec<String> = view.records_for_service("ext", "api").iter().map(key).collect();
+    // A, SRV, the ClusterIP's PTR, the two served endpoints' PTRs.
+    assert_eq!(api.len(), 5, "{api:?}");
 }
 
 proptest! {

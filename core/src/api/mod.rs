@@ -49,6 +49,9 @@ struct Indexes {
     service_ips: BTreeMap<Ipv4Addr, BTreeSet<(String, String)>>,
     /// A Pod IP → the Pods that carry it (hostNetwork Pods share their node's).
     pod_ips: BTreeMap<Ipv4Addr, BTreeSet<(String, String)>>,
+    /// An endpoint address → the EndpointSlices listing it, whatever its conditions (reverse
+    /// lookups, as CoreDNS's `epIPIndex`).
+    slice_ips: BTreeMap<Ipv4Addr, BTreeSet<(String, String)>>,
 }
 
 fn set_edit<K: Ord, V: Ord>(map: &mut BTreeMap<K, BTreeSet<V>>, k: K, v: V, add: bool) {
@@ -81,6 +84,9 @@ impl Indexes {
             Object::EndpointSlice(s) => {
                 if let Some(svc) = s.service_name() {
                     set_edit(&mut self.slices, (ns(), svc.to_string()), name(), add);
+                }
+                for ip in s.endpoints.iter().flat_map(|e| e.addresses.iter()) {
+                    set_edit(&mut self.slice_ips, *ip, (ns(), name()), add);
                 }
             }
             Object::Service(s) => {
@@ -180,6 +186,16 @@ impl Store {
             .into_iter()
             .flatten()
             .filter_map(|(ns, n)| self.service(ns, n))
+    }
+
+    /// The EndpointSlices with an endpoint at `ip` (ready or not), by namespace and name.
+    pub fn slices_at(&self, ip: Ipv4Addr) -> impl Iterator<Item = &EndpointSlice> {
+        self.idx.slice_ips.get(&ip).into_iter().flatten().filter_map(|(ns, n)| {
+            match self.objects.get(&ObjKey::new(Kind::EndpointSlice, ns, n)) {
+                Some(Object::EndpointSlice(s)) => Some(s),
+                _ => None,
+            }
+        })
     }
 
     /// The Pods whose `status.podIP` is `ip`.
@@ -669,5 +685,59 @@ mod index_tests {
         assert!(names(&s, &[]).is_empty(), "an empty selector selects nothing");
         let then = s.state_at(2).expect("retained");
         assert_eq!(names(&then, &[("app", "web")]), ["a", "b"]);
+    }
+}
+
+#[cfg(test)]
+mod slice_index_tests {
+    use super::*;
+
+    fn slice(name: &str, ips: &[[u8; 4]]) -> Object {
+        let mut labels = Labels::new();
+        labels.insert(SERVICE_NAME_LABEL.into(), "db".into());
+        Object::EndpointSlice(EndpointSlice {
+            meta: ObjectMeta {
+                name: name.into(),
+                namespace: "dev".into(),
+                labels,
+                ..Default::default()
+            },
+            address_type: AddressType::IPv4,
+            ports: Vec::new(),
+            endpoints: ips
+                .iter()
+                .map(|o| SliceEndpoint {
+                    addresses: vec![Ipv4Addr::from(*o)],
+                    conditions: EndpointConditions::default(),
+                    hostname: None,
+                    node_name: None,
+                    zone: None,
+                    target: None,
+                })
+                .collect(),
+        })
+    }
+
+    fn at(s: &Store, o: [u8; 4]) -> Vec<String> {
+        s.slices_at(Ipv4Addr::from(o)).map(|x| x.meta.name.clone()).collect()
+    }
+
+    #[test]
+    fn endpoint_ip_index_follows_updates_and_deletes() {
+        let mut s = Store::default();
+        s.put(slice("db-a", &[[10, 0, 0, 1], [10, 0, 0, 2]]));
+        s.put(slice("db-b", &[[10, 0, 0, 2]]));
+        assert_eq!(at(&s, [10, 0, 0, 1]), ["db-a"]);
+        assert_eq!(at(&s, [10, 0, 0, 2]), ["db-a", "db-b"]);
+        let v = s.version();
+        s.put(slice("db-a", &[[10, 0, 0, 3]]));
+        assert!(at(&s, [10, 0, 0, 1]).is_empty());
+        assert_eq!(at(&s, [10, 0, 0, 2]), ["db-b"]);
+        s.remove(&ObjKey::new(Kind::EndpointSlice, "dev", "db-b"));
+        assert!(at(&s, [10, 0, 0, 2]).is_empty());
+        assert_eq!(at(&s, [10, 0, 0, 3]), ["db-a"]);
+        let then = s.state_at(v).expect("retained");
+        assert_eq!(at(&then, [10, 0, 0, 2]), ["db-a", "db-b"]);
+        assert!(at(&then, [10, 0, 0, 3]).is_empty());
     }
 }

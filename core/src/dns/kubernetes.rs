@@ -1,13 +1,22 @@
 //! The cluster DNS server: CoreDNS (kubeadm's Corefile) with the `kubernetes` plugin answering
 //! from the store, per the Kubernetes DNS-Based Service Discovery spec 1.1.0.
 //!
+//! Endpoints come from EndpointSlices, as the plugin's informer reads them
+//! (`object.EndpointSliceToEndpoints`): a Service's slices are those labelled
+//! `kubernetes.io/service-name` with its name ([`Store::slices_of`]), hand-written ones
+//! included; an endpoint is served when `conditions.ready` is unset or true (`serving` and
+//! `terminating` do not matter to DNS), with its hostname and its slice's ports; only IPv4
+//! slices (the cluster is single-stack). See [`served`].
+//!
 //! Records served (zone `cluster.local.` by default, TTL 30, AA set):
 //! - `<svc>.<ns>.svc.<zone>` A → the ClusterIP (even with no endpoints); headless → one A per
-//!   ready endpoint (NXDOMAIN when none); ExternalName → CNAME.
-//! - `<hostname-or-dashed-ip>.<svc>.<ns>.svc.<zone>` A for headless endpoints.
-//! - `_<port>._<proto>.<svc>.<ns>.svc.<zone>` SRV for named ports.
+//!   served address (NXDOMAIN when none); ExternalName → CNAME.
+//! - `<hostname-or-dashed-ip>.<svc>.<ns>.svc.<zone>` A for served addresses.
+//! - `_<port>._<proto>.<svc>.<ns>.svc.<zone>` SRV for named ports (the Service's; a headless
+//!   Service's slices'), weight ⌊100/n⌋, one record per (target, port).
 //! - `<a-b-c-d>.<ns>.pod.<zone>` A (`pods insecure`), `dns-version.<zone>` TXT "1.1.0", and
-//!   PTR records for ClusterIPs and endpoint IPs in `in-addr.arpa`.
+//!   PTR records in `in-addr.arpa`: a ClusterIP's Service, else every slice's served endpoint
+//!   at that address (found through the store's indexes, not by scanning Services).
 //!
 //! A name that exists without the asked type is NOERROR/NODATA with the SOA; an unknown name is
 //! NXDOMAIN with the SOA. Names outside the zone go to `hosts`, then `forward` (the upstream).
@@ -18,14 +27,15 @@
 //! **The DNS view** (for the page): [`Server::zone_records`] lists every record of the zone as
 //! this server answers it — `dns-version` TXT; per Service (sorted by namespace, name): A for a
 //! ClusterIP, SRV `_<port>._<proto>` for each named port (weight 100 → the Service name), PTR of
-//! the ClusterIP; headless: one A per ready endpoint on the Service name, A per endpoint name
-//! (hostname or dashed IP), SRV per named port and endpoint (weight 100/n, the endpoint's port);
-//! ExternalName: CNAME; then PTR for every ready endpoint IP of every Service.
-//! [`Server::records_for_service`] is the subset belonging to one Service (its names, and PTRs
-//! pointing at them). Pod records (`a-b-c-d.<ns>.pod`) are not listed: with `pods insecure`
-//! any IP answers. For each listed (name, type), `query` answers exactly those records
-//! (core/tests/dns_view.rs checks this on random clusters).
+//! the ClusterIP; headless: one A per served address on the Service name, A per endpoint name
+//! (hostname or dashed IP), SRV per named slice port and endpoint name (weight 100/n, the
+//! slice's port); ExternalName: CNAME; then PTR for every served address of every slice that
+//! is no ClusterIP. [`Server::records_for_service`] is the subset belonging to one Service (its
+//! names, and PTRs pointing at them). Pod records (`a-b-c-d.<ns>.pod`) are not listed: with
+//! `pods insecure` any IP answers. For each listed (name, type), `query` answers exactly those
+//! records (core/tests/dns_view.rs checks this on random clusters).
 
+use std::collections::BTreeSet;
 use std::net::Ipv4Addr;
 
 use super::{fqdn, labels, reverse_name, upstream, RData, RType, Record, Response};
@@ -188,10 +198,8 @@ impl<'a> Server<'a> {
                 match self.pods {
                     PodsMode::Disabled => return nx(),
                     PodsMode::Verified => {
-                        let exists = self
-                            .store
-                            .pods(Some(ns))
-                            .any(|p| p.status.pod_ip == Some(addr) && !p.is_terminating());
+                        // PodIndex(ip): the Pods at that IP, in that namespace.
+                        let exists = self.store.pods_at(addr).any(|p| p.meta.namespace == *ns && !p.is_terminating());
                         if !exists {
                             return nx();
                         }
@@ -236,66 +244,18 @@ impl<'a> Server<'a> {
             }
             return Response::answer(answers);
         }
-        let addrs: Vec<Ipv4Addr> = match s.cluster_ip() {
-            Some(ip) => vec![ip],
-            None => {
-                let ready = self.ready_endpoints(s);
-                if ready.is_empty() {
-                    return Response::nxdomain(Some(self.soa()));
-                }
-                ready.into_iter().map(|(ip, _)| ip).collect()
-            }
-        };
+        let found = self.find(s, None, None, None);
+        if found.is_empty() {
+            return Response::nxdomain(Some(self.soa()));
+        }
         match qtype {
-            RType::A | RType::Any => Response::answer(addrs.into_iter().map(|ip| self.rec(qname, RData::A(ip))).collect()),
+            RType::A | RType::Any => Response::answer(self.a_records(qname, &found)),
             // SRV on the bare name: one record per port (named or not), weight 100/n (CoreDNS
             // handler_test.go "svc1.testns.svc.cluster.local." SRV). Headless: one per endpoint
-            // and port, targeting the endpoint's name, with its A record in ADDITIONAL.
+            // and port of its slice, targeting the endpoint's name (once per target and port:
+            // endpoints sharing a hostname give one record), its A records in ADDITIONAL.
             RType::Srv => {
-                let mut answers = Vec::new();
-                let mut extra = Vec::new();
-                match s.cluster_ip() {
-                    Some(ip) => {
-                        let target = format!("{svc}.{ns}.svc.{}", self.zone);
-                        let weight = (100 / s.spec.ports.len().max(1)) as u16;
-                        for p in &s.spec.ports {
-                            let rd = RData::Srv {
-                                priority: 0,
-                                weight,
-                                port: p.port as u16,
-                                target: target.clone(),
-                            };
-                            // backend_lookup.go drops duplicate (target, port) records after
-                            // computing the weight (53/UDP and 53/TCP give one record).
-                            if !answers.iter().any(|a: &Record| a.data == rd) {
-                                answers.push(self.rec(qname, rd));
-                            }
-                        }
-                        extra.push(self.rec(&target, RData::A(ip)));
-                    }
-                    None => {
-                        let eps = self.ready_endpoints(s);
-                        let n = (eps.len() * s.spec.ports.len()).max(1);
-                        let weight = (100 / n) as u16;
-                        for (ip, epname) in &eps {
-                            let target = format!("{epname}.{svc}.{ns}.svc.{}", self.zone);
-                            for p in &s.spec.ports {
-                                // Headless SRV carries the endpoint's port (the targetPort).
-                                let port = self.endpoint_port(s, p.name.as_deref()).unwrap_or(p.port) as u16;
-                                let rd = RData::Srv {
-                                    priority: 0,
-                                    weight,
-                                    port,
-                                    target: target.clone(),
-                                };
-                                if !answers.iter().any(|a: &Record| a.data == rd) {
-                                    answers.push(self.rec(qname, rd));
-                                }
-                            }
-                            extra.push(self.rec(&target, RData::A(*ip)));
-                        }
-                    }
-                }
+                let (answers, extra) = self.srv_records(qname, &found);
                 if answers.is_empty() {
                     return Response::nodata(Some(self.soa()));
                 }
@@ -307,108 +267,152 @@ impl<'a> Server<'a> {
         }
     }
 
-    /// Ready endpoint addresses of a Service, with their DNS names (hostname or dashed IP).
-    pub fn ready_endpoints(&self, s: &Service) -> Vec<(Ipv4Addr, String)> {
-        let mut out: Vec<(Ipv4Addr, String)> = Vec::new();
-        if let Some(e) = self.store.endpoints(&s.meta.namespace, &s.meta.name) {
-            for sub in &e.subsets {
-                let mut addrs: Vec<&EndpointAddress> = sub.addresses.iter().collect();
-                if s.spec.publish_not_ready_addresses {
-                    addrs.extend(sub.not_ready_addresses.iter());
+    /// The addresses CoreDNS serves for a Service: those of its EndpointSlices (grouped by the
+    /// `kubernetes.io/service-name` label), in slice-name order, as [`served`] keeps them.
+    pub fn addresses(&self, ns: &str, svc: &str) -> Vec<Served<'a>> {
+        self.store.slices_of(ns, svc).flat_map(served).collect()
+    }
+
+    /// `findServices`: what a name under a (non-ExternalName) Service stands for. A ClusterIP
+    /// Service's own name (and its SRV names) is its ClusterIP × each port matching
+    /// `port`/`proto`; a headless Service's name, and any endpoint name (`endpoint`), is each
+    /// served address (of that name) × each port of its slice that matches. Empty: NXDOMAIN.
+    fn find(&self, s: &Service, endpoint: Option<&str>, port: Option<&str>, proto: Option<&str>) -> Vec<Backend> {
+        let matches = |name: &str, protocol: &str| {
+            port.is_none_or(|p| p.eq_ignore_ascii_case(name)) && proto.is_none_or(|p| p.eq_ignore_ascii_case(protocol))
+        };
+        let mut out = Vec::new();
+        if let (Some(ip), None) = (s.cluster_ip(), endpoint) {
+            let target = format!("{}.{}.svc.{}", s.meta.name, s.meta.namespace, self.zone);
+            for p in &s.spec.ports {
+                let (name, protocol) = (p.name.as_deref().unwrap_or(""), p.protocol.as_str());
+                if matches(name, protocol) {
+                    out.push(Backend {
+                        target: target.clone(),
+                        ip,
+                        port: p.port,
+                        port_name: name.to_string(),
+                        protocol,
+                    });
                 }
-                for a in addrs {
-                    if !out.iter().any(|(ip, _)| *ip == a.ip) {
-                        let name = a.hostname.clone().unwrap_or_else(|| a.ip.to_string().replace('.', "-"));
-                        out.push((a.ip, name));
-                    }
+            }
+            return out;
+        }
+        for a in self.addresses(&s.meta.namespace, &s.meta.name) {
+            let name = a.name();
+            if endpoint.is_some_and(|e| !e.eq_ignore_ascii_case(&name)) {
+                continue;
+            }
+            let target = format!("{name}.{}.{}.svc.{}", s.meta.name, s.meta.namespace, self.zone);
+            for (pname, port, protocol) in slice_ports(a.slice) {
+                if matches(pname, protocol) {
+                    out.push(Backend {
+                        target: target.clone(),
+                        ip: a.ip,
+                        port,
+                        port_name: pname.to_string(),
+                        protocol,
+                    });
                 }
             }
         }
         out
     }
 
-    fn endpoint(&self, qname: &str, ep: &str, svc: &str, ns: &str, qtype: RType) -> Response {
-        let Some(s) = self.store.service(ns, svc) else {
-            return Response::nxdomain(Some(self.soa()));
-        };
-        let hits: Vec<Ipv4Addr> = self
-            .ready_endpoints(s)
-            .into_iter()
-            .filter(|(_, n)| n == ep)
-            .map(|(ip, _)| ip)
-            .collect();
-        if hits.is_empty() {
-            return Response::nxdomain(Some(self.soa()));
-        }
-        match qtype {
-            RType::A | RType::Any => Response::answer(hits.into_iter().map(|ip| self.rec(qname, RData::A(ip))).collect()),
-            _ => Response::nodata(Some(self.soa())),
-        }
+    /// backend_lookup.go `A`: one record per distinct address.
+    fn a_records(&self, qname: &str, found: &[Backend]) -> Vec<Record> {
+        let mut seen = BTreeSet::new();
+        found
+            .iter()
+            .filter(|b| seen.insert(b.ip))
+            .map(|b| self.rec(qname, RData::A(b.ip)))
+            .collect()
     }
 
-    fn srv(&self, qname: &str, port: &str, proto: &str, svc: &str, ns: &str, qtype: RType) -> Response {
-        let Some(s) = self.store.service(ns, svc) else {
-            return Response::nxdomain(Some(self.soa()));
-        };
-        let Some(p) = s
-            .spec
-            .ports
-            .iter()
-            .find(|p| p.name.as_deref() == Some(port) && p.protocol.as_str().eq_ignore_ascii_case(proto))
-        else {
-            return Response::nxdomain(Some(self.soa()));
-        };
-        if qtype != RType::Srv && qtype != RType::Any {
-            return Response::nodata(Some(self.soa()));
-        }
-        let mut r;
-        if let Some(ip) = s.cluster_ip() {
-            let target = format!("{svc}.{ns}.svc.{}", self.zone);
-            r = Response::answer(vec![self.rec(
-                qname,
-                RData::Srv {
-                    priority: 0,
-                    weight: 100,
-                    port: p.port as u16,
-                    target: target.clone(),
-                },
-            )]);
-            r.additional.push(self.rec(&target, RData::A(ip)));
-        } else {
-            let eps = self.ready_endpoints(s);
-            if eps.is_empty() {
-                return Response::nxdomain(Some(self.soa()));
+    /// backend_lookup.go `SRV`: weight ⌊100/n⌋ (at least 1) over all n found, including the
+    /// port-less ones it then skips; a record per distinct (target, port), an ADDITIONAL A per
+    /// distinct (target, address).
+    fn srv_records(&self, qname: &str, found: &[Backend]) -> (Vec<Record>, Vec<Record>) {
+        let weight = (100 / found.len().max(1)).max(1) as u16;
+        let (mut answers, mut extra) = (Vec::new(), Vec::new());
+        let (mut srvs, mut addrs) = (BTreeSet::new(), BTreeSet::new());
+        for b in found {
+            if b.port == NO_PORT {
+                continue;
             }
-            let weight = (100 / eps.len()) as u16;
-            let mut answers = Vec::new();
-            let mut extra = Vec::new();
-            for (ip, n) in eps {
-                let target = format!("{n}.{svc}.{ns}.svc.{}", self.zone);
-                let port = self.endpoint_port(s, Some(port)).unwrap_or(p.port) as u16;
+            if srvs.insert((&b.target, b.port)) {
                 answers.push(self.rec(
                     qname,
                     RData::Srv {
                         priority: 0,
                         weight,
-                        port,
-                        target: target.clone(),
+                        port: b.port as u16,
+                        target: b.target.clone(),
                     },
                 ));
-                extra.push(self.rec(&target, RData::A(ip)));
             }
-            r = Response::answer(answers);
-            r.additional = extra;
+            if addrs.insert((&b.target, b.ip)) {
+                extra.push(self.rec(&b.target, RData::A(b.ip)));
+            }
         }
+        (answers, extra)
+    }
+
+    fn endpoint(&self, qname: &str, ep: &str, svc: &str, ns: &str, qtype: RType) -> Response {
+        let Some(s) = self.store.service(ns, svc).filter(|s| s.spec.type_ != ServiceType::ExternalName) else {
+            return Response::nxdomain(Some(self.soa()));
+        };
+        let found = self.find(s, Some(ep), None, None);
+        if found.is_empty() {
+            return Response::nxdomain(Some(self.soa()));
+        }
+        match qtype {
+            RType::A | RType::Any => Response::answer(self.a_records(qname, &found)),
+            _ => Response::nodata(Some(self.soa())),
+        }
+    }
+
+    fn srv(&self, qname: &str, port: &str, proto: &str, svc: &str, ns: &str, qtype: RType) -> Response {
+        let Some(s) = self.store.service(ns, svc).filter(|s| s.spec.type_ != ServiceType::ExternalName) else {
+            return Response::nxdomain(Some(self.soa()));
+        };
+        let found = self.find(s, None, Some(port), Some(proto));
+        if found.is_empty() {
+            return Response::nxdomain(Some(self.soa()));
+        }
+        if qtype != RType::Srv && qtype != RType::Any {
+            return Response::nodata(Some(self.soa()));
+        }
+        let (answers, extra) = self.srv_records(qname, &found);
+        let mut r = Response::answer(answers);
+        r.additional = extra;
         r
     }
 
-    fn endpoint_port(&self, s: &Service, name: Option<&str>) -> Option<i64> {
-        let e = self.store.endpoints(&s.meta.namespace, &s.meta.name)?;
-        e.subsets
-            .iter()
-            .flat_map(|s| s.ports.iter())
-            .find(|p| p.name.as_deref() == name)
-            .map(|p| p.port)
+    /// Whether `ip` is some Service's ClusterIP (`svcIPIndex`: ClusterIPs only).
+    fn is_cluster_ip(&self, ip: Ipv4Addr) -> bool {
+        self.store.services_at(ip).any(|s| s.cluster_ip() == Some(ip))
+    }
+
+    /// reverse.go `serviceRecordForIP`: the first Service with that ClusterIP; otherwise, for
+    /// every slice listing the address (`epIPIndex`), `<endpoint name>.<service-name
+    /// label>.<ns>.svc.<zone>` per served endpoint at it — the Service object itself is not
+    /// consulted — without duplicates (backend_lookup.go `PTR`).
+    fn ptr_targets(&self, ip: Ipv4Addr) -> Vec<String> {
+        if let Some(s) = self.store.services_at(ip).find(|s| s.cluster_ip() == Some(ip)) {
+            return vec![format!("{}.{}.svc.{}", s.meta.name, s.meta.namespace, self.zone)];
+        }
+        let mut targets: Vec<String> = Vec::new();
+        for slice in self.store.slices_at(ip) {
+            let Some(svc) = slice.service_name() else { continue };
+            for a in served(slice).filter(|a| a.ip == ip) {
+                let t = format!("{}.{svc}.{}.svc.{}", a.name(), slice.meta.namespace, self.zone);
+                if !targets.contains(&t) {
+                    targets.push(t);
+                }
+            }
+        }
+        targets
     }
 
     fn reverse(&self, qname: &str, name: &str, qtype: RType) -> Option<Response> {
@@ -420,18 +424,7 @@ impl<'a> Server<'a> {
         if reverse_name(ip) != fqdn(name) {
             return None;
         }
-        // reverse.go serviceRecordForIP: a ClusterIP first; otherwise every ready endpoint
-        // address of any Service (headless or not), one PTR per Service it backs.
-        let mut targets: Vec<String> = Vec::new();
-        if let Some(s) = self.store.services(None).find(|s| s.cluster_ip() == Some(ip)) {
-            targets.push(format!("{}.{}.svc.{}", s.meta.name, s.meta.namespace, self.zone));
-        } else {
-            for s in self.store.services(None) {
-                for (_, n) in self.ready_endpoints(s).into_iter().filter(|(a, _)| *a == ip) {
-                    targets.push(format!("{n}.{}.{}.svc.{}", s.meta.name, s.meta.namespace, self.zone));
-                }
-            }
-        }
+        let targets = self.ptr_targets(ip);
         if targets.is_empty() {
             return None;
         }
@@ -442,43 +435,112 @@ impl<'a> Server<'a> {
     }
 }
 
+/// The port of a slice without ports (CoreDNS's sentinel): its addresses answer A, not SRV.
+const NO_PORT: i64 = -1;
+
+/// One `msg.Service` of the plugin's answer: an address, the port (or [`NO_PORT`]) and the name
+/// an SRV record targets (the Service's, or the endpoint's under it).
+#[derive(Clone, Debug)]
+struct Backend {
+    target: String,
+    ip: Ipv4Addr,
+    port: i64,
+    port_name: String,
+    protocol: &'static str,
+}
+
+/// One address CoreDNS serves from an EndpointSlice, as `object.EndpointSliceToEndpoints`
+/// keeps it: an address of an endpoint whose `conditions.ready` is unset or true
+/// (`endpointsliceReady`); `serving` and `terminating` do not matter to DNS.
+#[derive(Clone, Copy, Debug)]
+pub struct Served<'a> {
+    pub ip: Ipv4Addr,
+    /// The endpoint it belongs to (its hostname, nodeName, targetRef and conditions).
+    pub endpoint: &'a SliceEndpoint,
+    /// The slice it is in: its ports are this address's ports.
+    pub slice: &'a EndpointSlice,
+}
+
+impl Served<'_> {
+    /// `endpointHostname`: the endpoint's hostname when set, otherwise the dashed IP.
+    pub fn name(&self) -> String {
+        match self.endpoint.hostname.as_deref() {
+            Some(h) if !h.is_empty() => h.to_string(),
+            _ => self.ip.to_string().replace('.', "-"),
+        }
+    }
+}
+
+/// The addresses CoreDNS serves from one slice: its ready (or unset) endpoints' addresses.
+/// Only IPv4 slices: the simulated cluster is single-stack IPv4.
+pub fn served(slice: &EndpointSlice) -> impl Iterator<Item = Served<'_>> {
+    let v4 = slice.address_type == AddressType::IPv4;
+    slice
+        .endpoints
+        .iter()
+        .filter(move |e| v4 && e.conditions.is_ready())
+        .flat_map(move |e| e.addresses.iter().map(move |&ip| Served { ip, endpoint: e, slice }))
+}
+
+/// A slice's ports as CoreDNS keeps them: (name, port, protocol), the sentinel [`NO_PORT`] alone
+/// when it has none.
+fn slice_ports(slice: &EndpointSlice) -> Vec<(&str, i64, &'static str)> {
+    if slice.ports.is_empty() {
+        return vec![("", NO_PORT, "")];
+    }
+    slice
+        .ports
+        .iter()
+        .map(|p| (p.name.as_deref().unwrap_or(""), p.port, p.protocol.as_str()))
+        .collect()
+}
+
 impl Server<'_> {
     /// Every record of the cluster zone (and the reverse zone) as this server answers it, for
     /// the page's DNS view. See the module doc for the list; each record is exactly what
     /// [`Server::query`] puts in the answer section for its name and type.
     pub fn zone_records(&self) -> Vec<Record> {
         let mut out = vec![self.rec(&format!("dns-version.{}", self.zone), RData::Txt("1.1.0".into()))];
-        let mut svcs: Vec<&Service> = self.store.services(None).collect();
-        svcs.sort_by(|a, b| (&a.meta.namespace, &a.meta.name).cmp(&(&b.meta.namespace, &b.meta.name)));
-        for s in &svcs {
+        for s in self.store.services(None) {
             out.extend(self.service_records(s));
         }
-        // Endpoint PTRs of every Service (reverse.go serviceRecordForIP), where the IP is no
-        // ClusterIP.
-        for s in &svcs {
-            for (ip, n) in self.ready_endpoints(s) {
-                if svcs.iter().any(|x| x.cluster_ip() == Some(ip)) {
-                    continue;
-                }
-                let target = format!("{n}.{}.{}.svc.{}", s.meta.name, s.meta.namespace, self.zone);
-                out.push(self.rec(&reverse_name(ip), RData::Ptr(target)));
-            }
-        }
+        let slices = self.store.list(Kind::EndpointSlice, None).filter_map(|o| match o {
+            Object::EndpointSlice(s) => Some(s),
+            _ => None,
+        });
+        out.extend(self.endpoint_ptrs(slices));
         out
     }
 
     /// The records of one Service: its name, endpoint names, SRV for named ports and the PTR
     /// of its ClusterIP and endpoint IPs. Empty when the Service does not exist.
     pub fn records_for_service(&self, ns: &str, name: &str) -> Vec<Record> {
-        let suffix = format!("{name}.{ns}.svc.{}", self.zone);
-        let mine = |n: &str| n == suffix || n.ends_with(&format!(".{suffix}"));
-        self.zone_records()
-            .into_iter()
-            .filter(|r| match &r.data {
-                RData::Ptr(t) => mine(t),
-                _ => mine(&r.name),
-            })
-            .collect()
+        let Some(s) = self.store.service(ns, name) else {
+            return Vec::new();
+        };
+        let mut out = self.service_records(s);
+        out.extend(self.endpoint_ptrs(self.store.slices_of(ns, name)));
+        out
+    }
+
+    /// The PTR records of the served addresses of `slices` (reverse.go): for addresses that
+    /// are no ClusterIP, one per distinct target.
+    fn endpoint_ptrs<'s>(&self, slices: impl Iterator<Item = &'s EndpointSlice>) -> Vec<Record> {
+        let mut seen = BTreeSet::new();
+        let mut out = Vec::new();
+        for slice in slices {
+            let Some(svc) = slice.service_name() else { continue };
+            for a in served(slice) {
+                if self.is_cluster_ip(a.ip) {
+                    continue;
+                }
+                let target = format!("{}.{svc}.{}.svc.{}", a.name(), slice.meta.namespace, self.zone);
+                if seen.insert((a.ip, target.clone())) {
+                    out.push(self.rec(&reverse_name(a.ip), RData::Ptr(target)));
+                }
+            }
+        }
+        out
     }
 
     fn service_records(&self, s: &Service) -> Vec<Record> {
@@ -490,56 +552,43 @@ impl Server<'_> {
             out.push(self.rec(&name, RData::Cname(target)));
             return out;
         }
-        let named = s
-            .spec
-            .ports
-            .iter()
-            .filter_map(|p| p.name.as_deref().filter(|n| !n.is_empty()).map(|n| (n, p)));
+        let all = self.find(s, None, None, None);
+        if all.is_empty() {
+            return out;
+        }
+        out.extend(self.a_records(&name, &all));
+        // The named ports `_<port>._<proto>` answer for: the Service's (ClusterIP), its slices'
+        // (headless), in order.
+        let mut named: Vec<(&str, &str)> = Vec::new();
         match s.cluster_ip() {
-            Some(ip) => {
-                out.push(self.rec(&name, RData::A(ip)));
-                for (pn, p) in named {
-                    let srv = format!("_{pn}._{}.{name}", p.protocol.as_str().to_ascii_lowercase());
-                    out.push(self.rec(
-                        &srv,
-                        RData::Srv {
-                            priority: 0,
-                            weight: 100,
-                            port: p.port as u16,
-                            target: name.clone(),
-                        },
-                    ));
-                }
-                out.push(self.rec(&reverse_name(ip), RData::Ptr(name.clone())));
-            }
-            None => {
-                let eps = self.ready_endpoints(s);
-                if eps.is_empty() {
-                    return out;
-                }
-                for (ip, _) in &eps {
-                    out.push(self.rec(&name, RData::A(*ip)));
-                }
-                for (ip, n) in &eps {
-                    out.push(self.rec(&format!("{n}.{name}"), RData::A(*ip)));
-                }
-                let weight = (100 / eps.len()) as u16;
-                for (pn, p) in named {
-                    let srv = format!("_{pn}._{}.{name}", p.protocol.as_str().to_ascii_lowercase());
-                    let port = self.endpoint_port(s, Some(pn)).unwrap_or(p.port) as u16;
-                    for (_, n) in &eps {
-                        out.push(self.rec(
-                            &srv,
-                            RData::Srv {
-                                priority: 0,
-                                weight,
-                                port,
-                                target: format!("{n}.{name}"),
-                            },
-                        ));
+            Some(_) => {
+                for p in &s.spec.ports {
+                    if let Some(n) = p.name.as_deref().filter(|n| !n.is_empty()) {
+                        named.push((n, p.protocol.as_str()));
                     }
                 }
             }
+            None => {
+                let mut seen = BTreeSet::new();
+                for b in &all {
+                    if seen.insert((&b.target, b.ip)) {
+                        out.push(self.rec(&b.target, RData::A(b.ip)));
+                    }
+                }
+                for b in &all {
+                    if !b.port_name.is_empty() && !named.contains(&(b.port_name.as_str(), b.protocol)) {
+                        named.push((&b.port_name, b.protocol));
+                    }
+                }
+            }
+        }
+        for (pn, proto) in named {
+            let srv = format!("_{pn}._{}.{name}", proto.to_ascii_lowercase());
+            let (answers, _) = self.srv_records(&srv, &self.find(s, None, Some(pn), Some(proto)));
+            out.extend(answers);
+        }
+        if let Some(ip) = s.cluster_ip() {
+            out.push(self.rec(&reverse_name(ip), RData::Ptr(name.clone())));
         }
         out
     }
@@ -627,5 +676,249 @@ mod tests {
         let s = Server::new(&c.store, "cluster.local", 1);
         let (r, _) = s.query("10.0.96.10.in-addr.arpa.", RType::Ptr);
         assert_eq!(r.answers[0].data.to_string(), "kube-dns.kube-system.svc.cluster.local.");
+    }
+
+    // ---- answers from hand-written EndpointSlices, on a bare store ----
+
+    fn meta(ns: &str, name: &str) -> ObjectMeta {
+        ObjectMeta {
+            name: name.into(),
+            namespace: ns.into(),
+            ..Default::default()
+        }
+    }
+
+    fn service(name: &str, ip: ClusterIp, ports: &[(&str, i64)]) -> Object {
+        let ports = ports
+            .iter()
+            .map(|(n, p)| ServicePort {
+                name: (!n.is_empty()).then(|| n.to_string()),
+                protocol: Protocol::Tcp,
+                port: *p,
+                target_port: IntOrString::Int(*p),
+                node_port: None,
+            })
+            .collect();
+        let mut spec = ServiceSpec::new(ServiceType::ClusterIP, None, ports);
+        spec.cluster_ip = ip;
+        Object::Service(Service {
+            meta: meta("db", name),
+            spec,
+            load_balancer_ips: Vec::new(),
+        })
+    }
+
+    fn endpoint(ip: [u8; 4], ready: Option<bool>, hostname: Option<&str>) -> SliceEndpoint {
+        SliceEndpoint {
+            addresses: vec![Ipv4Addr::from(ip)],
+            conditions: EndpointConditions {
+                ready,
+                serving: None,
+                terminating: None,
+            },
+            hostname: hostname.map(str::to_string),
+            node_name: Some("minikube".into()),
+            zone: None,
+            target: None,
+        }
+    }
+
+    fn slice(name: &str, svc: &str, ports: &[(&str, i64)], endpoints: Vec<SliceEndpoint>) -> Object {
+        let mut m = meta("db", name);
+        m.labels.insert(SERVICE_NAME_LABEL.into(), svc.into());
+        Object::EndpointSlice(EndpointSlice {
+            meta: m,
+            address_type: AddressType::IPv4,
+            ports: ports
+                .iter()
+                .map(|(n, p)| EndpointPort {
+                    name: Some(n.to_string()),
+                    port: *p,
+                    protocol: Protocol::Tcp,
+                })
+                .collect(),
+            endpoints,
+        })
+    }
+
+    /// Namespace `db`; headless `hl` (Service port `http` 80) and ClusterIP `vip` 10.96.5.5,
+    /// both selector-less, with hand-written slices.
+    fn store() -> Store {
+        let mut st = Store::default();
+        st.put(Object::Namespace(Namespace { meta: meta("", "db") }));
+        st.put(service("hl", ClusterIp::None, &[("http", 80)]));
+        st.put(service("vip", ClusterIp::Ip(Ipv4Addr::new(10, 96, 5, 5)), &[("http", 80)]));
+        let terminating = SliceEndpoint {
+            conditions: EndpointConditions::set(true, false, true),
+            ..endpoint([10, 1, 0, 4], None, None)
+        };
+        st.put(slice(
+            "hl-1",
+            "hl",
+            // The slice's port is what headless SRV carries, not the Service's 80.
+            &[("http", 8080)],
+            vec![
+                endpoint([10, 1, 0, 1], Some(true), Some("primary")),
+                endpoint([10, 1, 0, 2], None, None),
+                endpoint([10, 1, 0, 3], Some(false), Some("down")),
+                terminating,
+            ],
+        ));
+        st.put(slice(
+            "vip-1",
+            "vip",
+            &[("http", 8080)],
+            vec![endpoint([10, 1, 0, 9], None, Some("back"))],
+        ));
+        st
+    }
+
+    fn ask(st: &Store, name: &str, t: RType) -> Response {
+        Server::new(st, "cluster.local", 1).query(name, t).0
+    }
+
+    fn data(r: &Response) -> Vec<String> {
+        r.answers.iter().map(|a| a.data.to_string()).collect()
+    }
+
+    #[test]
+    fn headless_a_per_ready_or_unset_endpoint() {
+        let st = store();
+        let r = ask(&st, "hl.db.svc.cluster.local.", RType::A);
+        // ready:true, ready unset, and a ready terminating one (serving:false): served;
+        // ready:false is not.
+        assert_eq!(data(&r), ["10.1.0.1", "10.1.0.2", "10.1.0.4"]);
+        let r = ask(&st, "down.hl.db.svc.cluster.local.", RType::A);
+        assert_eq!(r.rcode, Rcode::NxDomain);
+        let r = ask(&st, "10-1-0-3.hl.db.svc.cluster.local.", RType::A);
+        assert_eq!(r.rcode, Rcode::NxDomain);
+    }
+
+    #[test]
+    fn hostname_and_dashed_ip_records() {
+        let st = store();
+        assert_eq!(data(&ask(&st, "primary.hl.db.svc.cluster.local.", RType::A)), ["10.1.0.1"]);
+        assert_eq!(data(&ask(&st, "10-1-0-2.hl.db.svc.cluster.local.", RType::A)), ["10.1.0.2"]);
+        // An endpoint with a hostname is not also named by its dashed IP.
+        assert_eq!(ask(&st, "10-1-0-1.hl.db.svc.cluster.local.", RType::A).rcode, Rcode::NxDomain);
+        // Endpoint names of a ClusterIP Service answer too (findServices: r.endpoint != "").
+        assert_eq!(data(&ask(&st, "back.vip.db.svc.cluster.local.", RType::A)), ["10.1.0.9"]);
+        // The ClusterIP Service's own name is its ClusterIP, not its endpoints.
+        assert_eq!(data(&ask(&st, "vip.db.svc.cluster.local.", RType::A)), ["10.96.5.5"]);
+    }
+
+    #[test]
+    fn srv_port_comes_from_the_slice() {
+        let st = store();
+        let r = ask(&st, "_http._tcp.hl.db.svc.cluster.local.", RType::Srv);
+        assert_eq!(
+            data(&r),
+            [
+                "0 33 8080 primary.hl.db.svc.cluster.local.",
+                "0 33 8080 10-1-0-2.hl.db.svc.cluster.local.",
+                "0 33 8080 10-1-0-4.hl.db.svc.cluster.local.",
+            ]
+        );
+        assert_eq!(r.additional.len(), 3);
+        assert_eq!(r.additional[0].name, "primary.hl.db.svc.cluster.local.");
+        // A ClusterIP Service's SRV is the Service's port on the Service's name.
+        let r = ask(&st, "_http._tcp.vip.db.svc.cluster.local.", RType::Srv);
+        assert_eq!(data(&r), ["0 100 80 vip.db.svc.cluster.local."]);
+        // A port name no slice has: NXDOMAIN.
+        let r = ask(&st, "_grpc._tcp.hl.db.svc.cluster.local.", RType::Srv);
+        assert_eq!(r.rcode, Rcode::NxDomain);
+    }
+
+    #[test]
+    fn ptr_of_endpoint_ips() {
+        let st = store();
+        let r = ask(&st, "1.0.1.10.in-addr.arpa.", RType::Ptr);
+        assert_eq!(data(&r), ["primary.hl.db.svc.cluster.local."]);
+        let r = ask(&st, "9.0.1.10.in-addr.arpa.", RType::Ptr);
+        assert_eq!(data(&r), ["back.vip.db.svc.cluster.local."]);
+        assert_eq!(
+            data(&ask(&st, "5.5.96.10.in-addr.arpa.", RType::Ptr)),
+            ["vip.db.svc.cluster.local."]
+        );
+        // ready:false has no PTR: the upstream answers NXDOMAIN.
+        let (r, src) = Server::new(&st, "cluster.local", 1).query("3.0.1.10.in-addr.arpa.", RType::Ptr);
+        assert_eq!((r.rcode, src), (Rcode::NxDomain, Source::Forward));
+    }
+
+    #[test]
+    fn duplicate_hostnames_portless_slices_and_other_families() {
+        let mut st = store();
+        // handler_test.go "dup-name": two endpoints with one hostname are one SRV record,
+        // weight over both, and both addresses in ADDITIONAL.
+        st.put(slice(
+            "hl-2",
+            "hl",
+            &[("http", 8080)],
+            vec![
+                endpoint([10, 1, 1, 1], None, Some("dup")),
+                endpoint([10, 1, 1, 2], None, Some("dup")),
+            ],
+        ));
+        let r = ask(&st, "_http._tcp.hl.db.svc.cluster.local.", RType::Srv);
+        assert_eq!(r.answers.len(), 4);
+        assert!(data(&r).iter().all(|d| d.starts_with("0 20 8080 ")));
+        assert_eq!(data(&r)[3], "0 20 8080 dup.hl.db.svc.cluster.local.");
+        assert_eq!(r.additional.len(), 5);
+        assert_eq!(data(&ask(&st, "dup.hl.db.svc.cluster.local.", RType::A)), ["10.1.1.1", "10.1.1.2"]);
+        // A slice without ports: its addresses answer A (the -1 sentinel), never SRV.
+        st.put(service("bare", ClusterIp::None, &[]));
+        st.put(slice("bare-1", "bare", &[], vec![endpoint([10, 1, 2, 1], None, None)]));
+        assert_eq!(data(&ask(&st, "bare.db.svc.cluster.local.", RType::A)), ["10.1.2.1"]);
+        let r = ask(&st, "bare.db.svc.cluster.local.", RType::Srv);
+        assert!(r.is_nodata(), "{r:?}");
+        // Only IPv4 slices are read.
+        let Object::EndpointSlice(mut v6) = slice("bare-2", "bare", &[], vec![endpoint([10, 1, 2, 2], None, None)]) else {
+            unreachable!()
+        };
+        v6.address_type = AddressType::IPv6;
+        st.put(Object::EndpointSlice(v6));
+        assert_eq!(data(&ask(&st, "bare.db.svc.cluster.local.", RType::A)), ["10.1.2.1"]);
+        // reverse.go names the slice's service-name label: no Service object is consulted.
+        st.put(slice("ghost-1", "ghost", &[], vec![endpoint([10, 1, 3, 1], None, None)]));
+        assert_eq!(
+            data(&ask(&st, "1.3.1.10.in-addr.arpa.", RType::Ptr)),
+            ["10-1-3-1.ghost.db.svc.cluster.local."]
+        );
+        assert_eq!(ask(&st, "ghost.db.svc.cluster.local.", RType::A).rcode, Rcode::NxDomain);
+    }
+
+    #[test]
+    fn view_lists_slice_records() {
+        let st = store();
+        let s = Server::new(&st, "cluster.local", 1);
+        let keys: Vec<String> = s
+            .records_for_service("db", "hl")
+            .iter()
+            .map(|r| format!("{} {} {}", r.name, r.data.rtype(), r.data))
+            .collect();
+        assert_eq!(
+            keys,
+            [
+                "hl.db.svc.cluster.local. A 10.1.0.1",
+                "hl.db.svc.cluster.local. A 10.1.0.2",
+                "hl.db.svc.cluster.local. A 10.1.0.4",
+                "primary.hl.db.svc.cluster.local. A 10.1.0.1",
+                "10-1-0-2.hl.db.svc.cluster.local. A 10.1.0.2",
+                "10-1-0-4.hl.db.svc.cluster.local. A 10.1.0.4",
+                "_http._tcp.hl.db.svc.cluster.local. SRV 0 33 8080 primary.hl.db.svc.cluster.local.",
+                "_http._tcp.hl.db.svc.cluster.local. SRV 0 33 8080 10-1-0-2.hl.db.svc.cluster.local.",
+                "_http._tcp.hl.db.svc.cluster.local. SRV 0 33 8080 10-1-0-4.hl.db.svc.cluster.local.",
+                "1.0.1.10.in-addr.arpa. PTR primary.hl.db.svc.cluster.local.",
+                "2.0.1.10.in-addr.arpa. PTR 10-1-0-2.hl.db.svc.cluster.local.",
+                "4.0.1.10.in-addr.arpa. PTR 10-1-0-4.hl.db.svc.cluster.local.",
+            ]
+        );
+        let vip = s.records_for_service("db", "vip");
+        assert_eq!(vip.len(), 4, "{vip:?}"); // A, SRV, the ClusterIP's PTR, the endpoint's PTR
+        let zone = s.zone_records();
+        for r in &zone {
+            let got = s.query(&r.name, r.data.rtype()).0;
+            assert!(got.answers.contains(r), "{r:?} not in {got:?}");
+        }
     }
 }

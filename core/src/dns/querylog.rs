@@ -6,7 +6,9 @@
 //!   `[INFO] Reloading complete` (the lines the Kubernetes "Customizing DNS Service" page shows).
 //!   sdplay keeps the Corefile's history ([`CoreDns::corefile_changed`], called when the
 //!   ConfigMap is written) and computes the reload ticks of each Pod from its start time, so
-//!   nothing runs on a timer. Only three settings change answers here ([`Settings`]): `log`,
+//!   nothing runs on a timer. Each Corefile is parsed once, when it is written; a query finds
+//!   the one its Pod serves (the one held at the Pod's last 30 s check) by binary search
+//!   ([`CoreDns::settings`]). Only three settings change answers here ([`Settings`]): `log`,
 //!   the kubernetes block's `ttl` (default 5 when absent) and `pods` (default `disabled`).
 //!   Other edits reload (and change the digest) without changing answers; a Corefile CoreDNS
 //!   would reject is not detected.
@@ -80,7 +82,7 @@ impl Client {
 }
 
 /// The Corefile settings that change what sdplay's CoreDNS does.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Settings {
     /// `log` in the root server block.
     pub log: bool,
@@ -92,16 +94,36 @@ pub struct Settings {
     pub lameduck: bool,
 }
 
-/// Read the settings sdplay honours from a Corefile: `log` directly inside the root (`.`)
-/// server block; `ttl N` (0–3600) and `pods disabled|insecure|verified` inside its
-/// `kubernetes` block. Anything else is ignored; malformed values keep the default.
-pub fn parse_corefile(text: &str) -> Settings {
-    let mut s = Settings {
+impl Settings {
+    /// What an empty (or missing) Corefile gives: every default.
+    pub const DEFAULT: Settings = Settings {
         log: false,
         ttl: DEFAULT_TTL,
         pods: PodsMode::Disabled,
         lameduck: false,
     };
+}
+
+#[cfg(test)]
+thread_local! {
+    /// How many times this thread ran [`parse_corefile`] (tests check queries do not).
+    static PARSES: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+}
+
+/// How many Corefiles this thread has parsed.
+#[cfg(test)]
+pub(crate) fn parses() -> usize {
+    PARSES.with(|c| c.get())
+}
+
+/// Read the settings sdplay honours from a Corefile: `log` directly inside the root (`.`)
+/// server block; `ttl N` (0–3600) and `pods disabled|insecure|verified` inside its
+/// `kubernetes` block. Anything else is ignored; malformed values keep the default.
+/// [`CoreDns`] parses each Corefile once, when the ConfigMap is written; queries read that.
+pub fn parse_corefile(text: &str) -> Settings {
+    #[cfg(test)]
+    PARSES.with(|c| c.set(c.get() + 1));
+    let mut s = Settings::DEFAULT;
     let mut depth = 0usize;
     let mut root = false;
     let mut plugin = String::new();
@@ -155,13 +177,22 @@ struct Entry {
     line: String,
 }
 
+/// One Corefile the `coredns` ConfigMap held from `at` on, parsed once when it was written.
+#[derive(Clone, Debug)]
+struct Loaded {
+    at: SimTime,
+    text: String,
+    settings: Settings,
+}
+
 /// The Corefile history and the query log of the cluster's CoreDNS Pods.
 #[derive(Clone, Debug)]
 pub struct CoreDns {
     rng: Rng,
     /// The client of the queries being sent (set by the tool running in a Pod).
     pub client: Option<Client>,
-    history: Vec<(SimTime, String)>,
+    /// In time order (writes happen at the cluster's clock, which never goes back).
+    history: Vec<Loaded>,
     entries: Vec<Entry>,
 }
 
@@ -176,42 +207,78 @@ impl CoreDns {
         }
     }
 
-    /// The `coredns` ConfigMap was written at `at` with this Corefile.
+    /// The `coredns` ConfigMap was written at `at` with this Corefile (parsed here, once).
     pub fn corefile_changed(&mut self, at: SimTime, corefile: &str) {
-        if self.history.last().map(|(_, c)| c.as_str()) != Some(corefile) {
-            self.history.push((at, corefile.to_string()));
+        if self.history.last().map(|l| l.text.as_str()) != Some(corefile) {
+            self.history.push(Loaded {
+                at,
+                text: corefile.to_string(),
+                settings: parse_corefile(corefile),
+            });
         }
     }
 
-    fn corefile_at(&self, t: SimTime) -> Option<&str> {
-        self.history.iter().rev().find(|(at, _)| *at <= t).map(|(_, c)| c.as_str())
+    /// The Corefile the ConfigMap held at `t` (a binary search of the history).
+    fn loaded_at(&self, t: SimTime) -> Option<&Loaded> {
+        let i = self.history.partition_point(|l| l.at <= t);
+        i.checked_sub(1).map(|i| &self.history[i])
+    }
+
+    /// The Corefile a Pod started at `start` loaded, and the reloads it did up to `now`: the
+    /// reload plugin checks at `start` + k × 30 s and restarts when the file changed.
+    fn reloads(&self, start: SimTime, now: SimTime) -> (Option<&Loaded>, Vec<(SimTime, &Loaded)>) {
+        let first = self.loaded_at(start);
+        let mut cur = first;
+        let mut reloads = Vec::new();
+        let mut last_tick = None;
+        let after = self.history.partition_point(|l| l.at <= start);
+        for l in &self.history[after..] {
+            let since = l.at.0 - start.0;
+            let tick = SimTime(start.0 + since.div_ceil(RELOAD_INTERVAL_MS) * RELOAD_INTERVAL_MS);
+            if tick > now {
+                break;
+            }
+            if last_tick == Some(tick) {
+                continue;
+            }
+            last_tick = Some(tick);
+            if let Some(c) = self.loaded_at(tick) {
+                if cur.map_or("", |x| x.text.as_str()) != c.text {
+                    cur = Some(c);
+                    reloads.push((tick, c));
+                }
+            }
+        }
+        (first, reloads)
     }
 
     /// The Corefile a Pod started at `start` loaded, and its reloads up to `now`: (tick, text).
     pub fn loads(&self, start: SimTime, now: SimTime) -> (String, Vec<(SimTime, String)>) {
-        let mut cur = self.corefile_at(start).unwrap_or("").to_string();
-        let mut reloads = Vec::new();
-        let mut last_tick = None;
-        for (at, _) in self.history.iter().filter(|(at, _)| *at > start) {
-            let since = at.0 - start.0;
-            let tick = SimTime(start.0 + since.div_ceil(RELOAD_INTERVAL_MS) * RELOAD_INTERVAL_MS);
-            if tick > now || last_tick == Some(tick) {
-                continue;
-            }
-            last_tick = Some(tick);
-            if let Some(c) = self.corefile_at(tick) {
-                if c != cur {
-                    cur = c.to_string();
-                    reloads.push((tick, cur.clone()));
-                }
-            }
-        }
-        (cur, reloads)
+        let (first, reloads) = self.reloads(start, now);
+        let cur = reloads.last().map(|(_, l)| *l).or(first);
+        (
+            cur.map(|l| l.text.clone()).unwrap_or_default(),
+            reloads.into_iter().map(|(t, l)| (t, l.text.clone())).collect(),
+        )
     }
 
-    /// The settings a Pod started at `start` serves with at `now`.
+    /// The settings a Pod started at `start` serves with at `now`: those of the Corefile the
+    /// ConfigMap held at its last reload check (every change before that check was seen by
+    /// it), parsed when it was written. Two binary searches, no parsing.
     pub fn settings(&self, start: SimTime, now: SimTime) -> Settings {
-        parse_corefile(&self.loads(start, now).0)
+        let checks = now.0.saturating_sub(start.0) / RELOAD_INTERVAL_MS;
+        let last_check = SimTime(start.0 + checks * RELOAD_INTERVAL_MS);
+        self.loaded_at(last_check).map_or(Settings::DEFAULT, |l| l.settings)
+    }
+
+    /// The settings of `corefile`, the ConfigMap's current one: the parse kept from when it
+    /// was written (the latest in the history), else (the ConfigMap is gone) parsed.
+    pub fn settings_of(&self, corefile: &str) -> Settings {
+        match self.history.last() {
+            Some(l) if l.text == corefile => l.settings,
+            _ if corefile.is_empty() => Settings::DEFAULT,
+            _ => parse_corefile(corefile),
+        }
     }
 
     /// Log one answered query for `pod` (when its served Corefile has `log`).
@@ -238,36 +305,37 @@ impl CoreDns {
 
     /// What `kubectl logs <pod>` prints for a CoreDNS Pod started at `start`.
     pub fn pod_log(&self, pod: &str, start: SimTime, now: SimTime) -> String {
-        let (_, reloads) = self.loads(start, now);
-        let first = self.corefile_at(start).unwrap_or("").to_string();
+        let (first, reloads) = self.reloads(start, now);
+        let text = |l: Option<&Loaded>| l.map_or("", |l| l.text.as_str()).to_string();
+        let settings = |l: Option<&Loaded>| l.map_or(Settings::DEFAULT, |l| l.settings);
         let mut out = format!(
             ".:53\n[INFO] plugin/reload: Running configuration SHA512 = {}\nCoreDNS-1.11.1\nlinux/amd64, go1.20.7, ae2bbc2\n",
-            sha512_hex(first.as_bytes())
+            sha512_hex(text(first).as_bytes())
         );
-        if parse_corefile(&first).log {
+        if settings(first).log {
             out.push_str(&loop_probe(pod, start));
             out.push('\n');
         }
         let mut prev = first;
         let mut queries = self.entries.iter().filter(|e| e.pod == pod).peekable();
-        for (tick, text) in &reloads {
-            while let Some(e) = queries.next_if(|e| e.at < *tick) {
+        for &(tick, l) in &reloads {
+            while let Some(e) = queries.next_if(|e| e.at < tick) {
                 out.push_str(&e.line);
                 out.push('\n');
             }
             out.push_str("[INFO] Reloading\n");
-            if parse_corefile(&prev).lameduck {
+            if settings(prev).lameduck {
                 out.push_str("[INFO] plugin/health: Going into lameduck mode for 5s\n");
             }
-            if parse_corefile(text).log {
-                out.push_str(&loop_probe(pod, *tick));
+            if l.settings.log {
+                out.push_str(&loop_probe(pod, tick));
                 out.push('\n');
             }
             out.push_str(&format!(
                 "[INFO] plugin/reload: Running configuration SHA512 = {}\n[INFO] Reloading complete\n",
-                sha512_hex(text.as_bytes())
+                sha512_hex(l.text.as_bytes())
             ));
-            prev = text.clone();
+            prev = Some(l);
         }
         for e in queries {
             out.push_str(&e.line);
@@ -559,5 +627,77 @@ mod tests {
         d.corefile_changed(SimTime(80_000), "c");
         d.corefile_changed(SimTime(85_000), "b");
         assert_eq!(d.loads(SimTime(10_000), SimTime(200_000)).1.len(), 1);
+    }
+
+    #[test]
+    fn settings_are_those_of_the_loaded_corefile_without_parsing() {
+        let texts = [
+            ".:53 {\n    log\n    kubernetes cluster.local {\n      ttl 7\n    }\n}\n",
+            ".:53 {\n    kubernetes cluster.local {\n      pods verified\n    }\n}\n",
+            "",
+            ".:53 {\n    log\n}\n",
+        ];
+        let mut d = CoreDns::new(1);
+        // Writes at 0, 12 s, 40 s, 41 s, 95 s, 100 s, 160 s, cycling through the texts.
+        for (i, at) in [0u64, 12, 40, 41, 95, 100, 160].into_iter().enumerate() {
+            d.corefile_changed(SimTime(at * 1000), texts[i % texts.len()]);
+        }
+        let before = parses();
+        let mut got = Vec::new();
+        for start in (0..200_000).step_by(7_000) {
+            for now in (start..260_000).step_by(9_000) {
+                got.push(((start, now), d.settings(SimTime(start), SimTime(now))));
+            }
+        }
+        assert_eq!(parses(), before, "settings() parsed a Corefile");
+        // The same as parsing what the reload walk says the Pod serves.
+        for ((start, now), s) in got {
+            let (served, _) = d.loads(SimTime(start), SimTime(now));
+            assert_eq!(s, parse_corefile(&served), "start {start} now {now}");
+        }
+        // Before any write: the defaults. The ConfigMap's current text: the kept parse.
+        assert_eq!(CoreDns::new(1).settings(SimTime(0), SimTime(90_000)), Settings::DEFAULT);
+        let before = parses();
+        assert_eq!(d.settings_of(texts[2]), Settings::DEFAULT);
+        let last = texts[6 % texts.len()];
+        assert_eq!(d.settings_of(last), parse_corefile(last));
+        assert_eq!(parses(), before + 1, "only the comparison parse above");
+    }
+
+    /// A query on a cluster with 2,000 Services reads the Corefile parse kept at the last
+    /// reload: it parses nothing (the criterion-free part of the benchmarks).
+    #[test]
+    fn a_query_among_2000_services_parses_no_corefile() {
+        use crate::cluster::{Cluster, Config};
+        use crate::model::*;
+        let mut c = Cluster::new(Config::default());
+        for i in 0..2000u32 {
+            let port = ServicePort {
+                name: None,
+                protocol: Protocol::Tcp,
+                port: 80,
+                target_port: IntOrString::Int(80),
+                node_port: None,
+            };
+            let mut spec = ServiceSpec::new(ServiceType::ClusterIP, None, vec![port]);
+            spec.cluster_ip = ClusterIp::Ip(Ipv4Addr::new(10, 97, (i / 256) as u8, (i % 256) as u8));
+            c.store.put(Object::Service(Service {
+                meta: ObjectMeta {
+                    name: format!("svc-{i}"),
+                    namespace: "default".into(),
+                    ..Default::default()
+                },
+                spec,
+                load_balancer_ips: Vec::new(),
+            }));
+        }
+        let dns = Ipv4Addr::new(10, 96, 0, 10);
+        let before = parses();
+        let (r, pod) = c.dns_query(dns, "svc-1999.default.svc.cluster.local.", RType::A).expect("answered");
+        assert!(pod.is_some(), "answered by a CoreDNS Pod");
+        assert_eq!(r.addresses(), vec![Ipv4Addr::new(10, 97, 7, 207)]);
+        let (r, _) = c.dns_query(dns, "207.7.97.10.in-addr.arpa.", RType::Ptr).expect("answered");
+        assert_eq!(r.answers[0].data.to_string(), "svc-1999.default.svc.cluster.local.");
+        assert_eq!(parses(), before, "a query parsed the Corefile");
     }
 }
