@@ -1,7 +1,8 @@
 //! Transcript tests: every `tests/transcripts/*.sh` script is run through the same function the
 //! `sdplay` CLI uses, and its transcript must equal the `.out` file beside it byte for byte.
 //!
-//! A script's first line may carry CLI flags: `#! --seed 7 --nodes 2 --proxy-mode iptables --trace`.
+//! A script's first line may carry CLI flags: `#! --seed 7 --nodes 2 --proxy-mode iptables
+//! --ipvs-exclude-cidrs 10.0.0.0/24 --trace`.
 //! Files named by `kubectl apply -f` are read relative to the script's directory (and the repo
 //! root, for `static/presets/...`). To accept new output after reviewing it against the real
 //! tools: `SDPLAY_BLESS=1 cargo test -p sdplay-core --test transcripts`.
@@ -33,6 +34,12 @@ fn parse_flags(script: &str) -> (Config, bool) {
                         .next()
                         .and_then(sdplay_core::proxy::ipvs::Sched::parse)
                         .expect("--ipvs-scheduler S")
+                }
+                "--ipvs-exclude-cidrs" => {
+                    cfg.ipvs_exclude_cidrs = it
+                        .next()
+                        .and_then(sdplay_core::proxy::parse_cidrs)
+                        .expect("--ipvs-exclude-cidrs CIDR,...")
                 }
                 "--trace" => trace = true,
                 other => panic!("unknown flag {other} in transcript header"),

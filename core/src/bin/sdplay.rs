@@ -3,7 +3,8 @@
 //! output (and, with `--trace`, the trace events it caused).
 //!
 //! ```text
-//! sdplay [--seed N] [--nodes N] [--proxy-mode ipvs|iptables|nftables] [--ipvs-scheduler S] [--trace] [SCRIPT]
+//! sdplay [--seed N] [--nodes N] [--proxy-mode ipvs|iptables|nftables] [--ipvs-scheduler S]
+//!        [--ipvs-exclude-cidrs CIDR,...] [--trace] [SCRIPT]
 //! ```
 //! `kubectl apply -f PATH` reads PATH from the filesystem: relative to the working directory,
 //! else to the script's directory. `sleep N` advances the simulated clock. Blank lines and `#`
@@ -47,7 +48,7 @@ impl Files for Disk {
     }
 }
 
-const USAGE: &str = "usage: sdplay [--seed N] [--nodes N] [--proxy-mode ipvs|iptables|nftables] [--ipvs-scheduler S] [--trace] [SCRIPT]\n";
+const USAGE: &str = "usage: sdplay [--seed N] [--nodes N] [--proxy-mode ipvs|iptables|nftables] [--ipvs-scheduler S] [--ipvs-exclude-cidrs CIDR,...] [--trace] [SCRIPT]\n";
 
 fn main() -> ExitCode {
     let mut config = Config::default();
@@ -76,6 +77,10 @@ fn main() -> ExitCode {
             "--ipvs-scheduler" => match value().as_deref().and_then(sdplay_core::proxy::ipvs::Sched::parse) {
                 Some(s) => config.ipvs_scheduler = s,
                 None => return usage("--ipvs-scheduler is rr, wrr, lc, wlc, sed, nq, sh, dh or mh"),
+            },
+            "--ipvs-exclude-cidrs" => match value().as_deref().and_then(sdplay_core::proxy::parse_cidrs) {
+                Some(c) => config.ipvs_exclude_cidrs = c,
+                None => return usage("--ipvs-exclude-cidrs is a comma-separated list of A.B.C.D/N"),
             },
             "--trace" => trace = true,
             "-h" | "--help" => {
