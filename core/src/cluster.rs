@@ -809,6 +809,22 @@ impl Cluster {
 }
 
 impl Cluster {
+    /// Record a `Normal` event about an object (`kubectl get events`, describe's Events).
+    pub(crate) fn event(&mut self, key: &ObjKey, uid: &str, reason: &str, message: String, source: &'static str) {
+        let now = self.now;
+        self.events.record(
+            now,
+            crate::events::NewEvent {
+                key,
+                uid,
+                type_: "Normal",
+                reason,
+                message,
+                source,
+            },
+        );
+    }
+
     /// Registration step 5: kube-proxy's informers saw the Service or one of its slices
     /// change; every node's rules follow (one shared model, see [`crate::proxy`]).
     pub(crate) fn sync_proxy(&mut self, ns: &str, name: &str) {

@@ -101,37 +101,31 @@ impl Cluster {
         r
     }
 
-    /// Send one query to `server` from a Pod or node: via kube-proxy to a ready CoreDNS Pod when
-    /// `server` is the kube-dns ClusterIP; straight upstream for the node's resolver.
+    /// Send one query to `server` from a Pod or node: to a CoreDNS Pod directly, or via
+    /// kube-proxy's endpoints of the Service at `server:53/UDP` (the kube-dns ClusterIP) to one
+    /// of them; straight upstream for the node's resolver. (Which replica answers is drawn from
+    /// the resolver's stream, not the client node's IPVS rr state.)
     pub fn dns_query(&mut self, server: Ipv4Addr, qname: &str, qtype: RType) -> Result<(Response, Option<String>), DnsFailure> {
-        let kube_dns = self.store.service("kube-system", "kube-dns").cloned();
-        let is_cluster_dns = kube_dns.as_ref().and_then(|s| s.cluster_ip()) == Some(server);
-        let is_coredns_pod = self.store.pods(Some("kube-system")).any(|p| {
-            p.status.pod_ip == Some(server) && p.meta.labels.get("k8s-app").map(String::as_str) == Some("kube-dns") && p.status.ready
-        });
-        if is_cluster_dns || is_coredns_pod {
-            let ready: Vec<String> = self
-                .store
-                .endpoints("kube-system", "kube-dns")
-                .map(|e| {
-                    e.subsets
-                        .iter()
-                        .flat_map(|s| s.addresses.iter().filter_map(|a| a.target.clone()))
-                        .collect()
-                })
-                .unwrap_or_default();
-            if ready.is_empty() && !is_coredns_pod {
+        let is_coredns = |p: &Pod| p.meta.labels.get("k8s-app").map(String::as_str) == Some("kube-dns") && p.status.ready;
+        // A CoreDNS Pod asked directly.
+        if let Some(pod) = self.store.pods_at(server).find(|p| is_coredns(p)).map(|p| p.meta.name.clone()) {
+            let r = self.coredns_answer(Some(&pod), qname, qtype);
+            return Ok((r, Some(pod)));
+        }
+        // A Service address on port 53/UDP: kube-proxy's endpoints for it (EndpointSlices).
+        let vs = crate::proxy::ipvs::VsKey {
+            proto: Protocol::Udp,
+            addr: server,
+            port: 53,
+        };
+        if let Some((port, front)) = self.proxy.port_at(&vs) {
+            let ready: Vec<Ipv4Addr> = port.endpoints_for(front, "").iter().map(|e| e.ip).collect();
+            if ready.is_empty() {
                 return Err(DnsFailure::Timeout);
             }
-            let pod = if is_coredns_pod {
-                self.store
-                    .pods(Some("kube-system"))
-                    .find(|p| p.status.pod_ip == Some(server))
-                    .map(|p| p.meta.name.clone())
-            } else {
-                let i = self.rng.dns_client.below(ready.len() as u64) as usize;
-                ready.get(i).cloned()
-            };
+            let i = self.rng.dns_client.below(ready.len() as u64) as usize;
+            let ip = ready[i.min(ready.len() - 1)];
+            let pod = self.store.pods_at(ip).find(|p| is_coredns(p)).map(|p| p.meta.name.clone());
             let r = self.coredns_answer(pod.as_deref(), qname, qtype);
             return Ok((r, pod));
         }

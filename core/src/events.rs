@@ -13,7 +13,6 @@
 
 use std::collections::BTreeMap;
 
-use crate::cluster::Cluster;
 use crate::model::ObjKey;
 use crate::time::{human_duration, SimTime};
 
@@ -105,7 +104,7 @@ impl EventLog {
         self.pruned_at = self.total;
     }
 
-    fn record(&mut self, now: SimTime, ev: NewEvent<'_>) {
+    pub(crate) fn record(&mut self, now: SimTime, ev: NewEvent<'_>) {
         // Expired events are gone from the server; forget them here too.
         if self.total > 2 * self.pruned_at.max(512) {
             self.prune(now);
@@ -139,13 +138,14 @@ impl EventLog {
     }
 }
 
-struct NewEvent<'a> {
-    key: &'a ObjKey,
-    uid: &'a str,
-    type_: &'static str,
-    reason: &'a str,
-    message: String,
-    source: &'static str,
+/// What a recorder reports (client-go's `EventRecorder.Event` arguments).
+pub(crate) struct NewEvent<'a> {
+    pub key: &'a ObjKey,
+    pub uid: &'a str,
+    pub type_: &'static str,
+    pub reason: &'a str,
+    pub message: String,
+    pub source: &'static str,
 }
 
 /// Go's `time.Duration.String()` for a whole number of milliseconds (`812ms`, `2.1s`, `1m5.25s`).
@@ -232,24 +232,6 @@ pub fn describe_age(e: &Event, now: SimTime) -> String {
         format!("{} (x{} over {first})", human_duration(now.secs_since(e.last) as i64), e.count)
     } else {
         first
-    }
-}
-
-impl Cluster {
-    /// Record a `Normal` event about an object.
-    pub(crate) fn event(&mut self, key: &ObjKey, uid: &str, reason: &str, message: String, source: &'static str) {
-        let now = self.now;
-        self.events.record(
-            now,
-            NewEvent {
-                key,
-                uid,
-                type_: "Normal",
-                reason,
-                message,
-                source,
-            },
-        );
     }
 }
 

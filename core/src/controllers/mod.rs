@@ -5,6 +5,7 @@
 //! - `kubelet`: the scheduler's node pick, Pod IPs from the node's CIDR, container start,
 //!   readiness, and termination with the grace period.
 //! - `endpoints`: Endpoints and EndpointSlices from a Service's selector (registration step 4).
+//! - `tunnel`: `minikube tunnel`'s load-balancer emulator (LoadBalancer ingress IPs).
 //! - `mirroring`: EndpointSlices mirrored from the hand-written Endpoints of a Service without
 //!   a selector.
 //!
@@ -13,6 +14,7 @@
 mod endpoints;
 mod kubelet;
 mod mirroring;
+mod tunnel;
 pub mod workloads;
 
 pub use endpoints::CONTROLLER as ENDPOINTSLICE_CONTROLLER;

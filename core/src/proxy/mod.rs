@@ -32,7 +32,6 @@ pub mod hash;
 pub mod ipvs;
 pub mod mh;
 pub mod rules;
-pub mod tunnel;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
