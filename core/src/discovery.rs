@@ -108,7 +108,8 @@ impl Cluster {
     pub fn dns_query(&mut self, server: Ipv4Addr, qname: &str, qtype: RType) -> Result<(Response, Option<String>), DnsFailure> {
         let is_coredns = |p: &Pod| p.meta.labels.get("k8s-app").map(String::as_str) == Some("kube-dns") && p.status.ready;
         // A CoreDNS Pod asked directly.
-        if let Some(pod) = self.store.pods_at(server).find(|p| is_coredns(p)).map(|p| p.meta.name.clone()) {
+        let direct = self.store.pods_at(server).find(|p| is_coredns(p)).map(|p| p.meta.name.clone());
+        if let Some(pod) = direct {
             let r = self.coredns_answer(Some(&pod), qname, qtype);
             return Ok((r, Some(pod)));
         }
