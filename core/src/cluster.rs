@@ -1,7 +1,7 @@
 //! The simulated cluster: the store, the clock, the seeded RNG, the allocators, kube-proxy on
 //! every node, and the work queue that drives controllers until the cluster is quiet.
 //!
-//! Sans-I/O: nothing here reads a clock or a file. [`Cluster::advance`] moves simulated time and
+//! Sans-I/O: nothing here reads a clock or a file. [`Cluster::advance_to`] moves simulated time and
 //! fires due timers (containers starting, grace periods ending); every mutation enqueues only the
 //! work that depends on it (a Pod → its owner and the Services selecting it; a Service → its
 //! Endpoints and proxy rules), so no change ever triggers a full resync.
@@ -299,7 +299,7 @@ impl Cluster {
                     }
                 }
                 if let Some(Object::EndpointSlice(s)) = old.or(new) {
-                    if s.meta.labels.get(MANAGED_BY_LABEL).map(String::as_str) == Some(crate::controllers::MIRRORING_CONTROLLER) {
+                    if s.meta.labels.get(MANAGED_BY_LABEL).map(String::as_str) == Some(MIRRORING_CONTROLLER) {
                         if let Some(svc) = s.service_name() {
                             self.enqueue(Work::Mirror(ns.clone(), svc.to_string()));
                         }

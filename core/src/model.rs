@@ -691,6 +691,10 @@ impl EndpointSlice {
 pub const SERVICE_NAME_LABEL: &str = "kubernetes.io/service-name";
 /// The label that names the controller managing a slice.
 pub const MANAGED_BY_LABEL: &str = "endpointslice.kubernetes.io/managed-by";
+/// [`MANAGED_BY_LABEL`] of the slices the EndpointSlice controller writes.
+pub const ENDPOINTSLICE_CONTROLLER: &str = "endpointslice-controller.k8s.io";
+/// [`MANAGED_BY_LABEL`] of the slices the mirroring controller writes.
+pub const MIRRORING_CONTROLLER: &str = "endpointslicemirroring-controller.k8s.io";
 
 // ---------------------------------------------------------------------------------------------
 

@@ -16,6 +16,7 @@ use crate::browser;
 use crate::diagram::Diagram;
 use crate::dns::DnsView;
 use crate::editor::Editor;
+use crate::format::clock_label;
 use crate::presets;
 use crate::session::{Session, SessionRef};
 use crate::terminal::Terminal;
@@ -148,18 +149,6 @@ pub fn keep_saved(files: &mut BTreeMap<String, String>, saved: BTreeMap<String, 
 #[derive(Properties, Clone, PartialEq)]
 pub struct AppProps {
     pub boot: Boot,
-}
-
-/// Simulated time as the clock shows it: `+1m05s`.
-pub fn clock_label(ms: u64) -> String {
-    let s = ms / 1000;
-    if s < 60 {
-        format!("+{s}s")
-    } else if s < 3600 {
-        format!("+{}m{:02}s", s / 60, s % 60)
-    } else {
-        format!("+{}h{:02}m{:02}s", s / 3600, s / 60 % 60, s % 60)
-    }
 }
 
 #[component]

@@ -20,6 +20,7 @@ use sdplay_core::{Playground, ProxyMode};
 use web_sys::Element;
 use yew::prelude::*;
 
+use crate::format::ns_rank;
 use crate::session::SessionRef;
 use crate::snapshot;
 
@@ -160,17 +161,6 @@ fn cluster_ip(svc: &Service) -> String {
         (None, None) if svc.is_headless() => "None (headless)".into(),
         _ => "<pending>".into(),
     }
-}
-
-/// Namespace order: the learner's first, then default, then the system ones.
-pub(crate) fn ns_rank(name: &str) -> (u8, String) {
-    let r = match name {
-        "default" => 1,
-        "kube-system" => 2,
-        n if n.starts_with("kube-") => 3,
-        _ => 0,
-    };
-    (r, name.to_string())
 }
 
 #[component]

@@ -15,7 +15,7 @@ use sdplay_core::Playground;
 use web_sys::{Element, HtmlInputElement};
 use yew::prelude::*;
 
-use crate::diagram::ns_rank;
+use crate::format::ns_rank;
 use crate::session::SessionRef;
 use crate::snapshot;
 

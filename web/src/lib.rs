@@ -8,6 +8,7 @@ pub mod browser;
 pub mod diagram;
 pub mod dns;
 pub mod editor;
+pub mod format;
 pub mod presets;
 pub mod session;
 pub mod snapshot;

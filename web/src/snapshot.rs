@@ -8,7 +8,7 @@ use sdplay_core::api::Store;
 use sdplay_core::Playground;
 use yew::prelude::*;
 
-use crate::app::clock_label;
+use crate::format::clock_label;
 use crate::session::Session;
 
 /// The cluster a view shows.

@@ -7,7 +7,7 @@ use sdplay_core::{Step, TraceEvent};
 use web_sys::{Element, ScrollIntoViewOptions, ScrollLogicalPosition};
 use yew::prelude::*;
 
-use crate::app::clock_label;
+use crate::format::clock_label;
 use crate::session::SessionRef;
 
 /// Events rendered at most (older ones stay in the core's trace).

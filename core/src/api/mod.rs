@@ -20,7 +20,7 @@ use validation::FieldError;
 /// show the cluster as it was at any trace event ([`Store::state_at`]) without snapshots. The
 /// log keeps the last [`Store::LOG_CAP`] changes; older states are no longer available.
 ///
-/// Beside the objects it keeps the indexes the controllers' informers keep ([`Indexes`]), so no
+/// Beside the objects it keeps the indexes the controllers' informers keep (`Indexes`), so no
 /// reader scans a namespace or the cluster to find what one change concerns.
 #[derive(Clone, Debug, Default)]
 pub struct Store {

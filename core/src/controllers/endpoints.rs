@@ -312,13 +312,13 @@ impl Cluster {
             .iter()
             .enumerate()
             .map(|(i, s)| {
-                let same = desired
-                    .get(i)
-                    .is_some_and(|(p, e)| &s.ports == p && &s.endpoints == e && s.meta.labels == slice_labels(svc, CONTROLLER));
+                let same = desired.get(i).is_some_and(|(p, e)| {
+                    &s.ports == p && &s.endpoints == e && s.meta.labels == slice_labels(svc, ENDPOINTSLICE_CONTROLLER)
+                });
                 (s.meta.name.clone(), same)
             })
             .collect();
-        let labels = slice_labels(svc, CONTROLLER);
+        let labels = slice_labels(svc, ENDPOINTSLICE_CONTROLLER);
         for (i, (ports, eps)) in desired.iter().enumerate() {
             match existing.get(i) {
                 Some((_, true)) => {}
@@ -380,9 +380,6 @@ impl Cluster {
         }
     }
 }
-
-/// The EndpointSlice controller's name in `endpointslice.kubernetes.io/managed-by`.
-pub const CONTROLLER: &str = "endpointslice-controller.k8s.io";
 
 /// A slice's labels: the Service's own, the Service name, and who manages it.
 fn slice_labels(svc: &Service, managed_by: &str) -> Labels {

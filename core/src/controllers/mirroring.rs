@@ -18,9 +18,6 @@ use crate::cluster::Cluster;
 use crate::model::*;
 use crate::trace::Step;
 
-/// The mirroring controller's name in `endpointslice.kubernetes.io/managed-by`.
-pub const MIRRORING_CONTROLLER: &str = "endpointslicemirroring-controller.k8s.io";
-
 /// `endpointslice.kubernetes.io/skip-mirror`.
 const SKIP_MIRROR: &str = "endpointslice.kubernetes.io/skip-mirror";
 

@@ -17,7 +17,4 @@ mod mirroring;
 mod tunnel;
 pub mod workloads;
 
-pub use endpoints::CONTROLLER as ENDPOINTSLICE_CONTROLLER;
-pub use mirroring::MIRRORING_CONTROLLER;
-
 pub use workloads::pod_template_hash;

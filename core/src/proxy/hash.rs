@@ -99,7 +99,7 @@ pub fn ext_chain(service_port_name: &str, protocol: &str) -> String {
     format!("KUBE-EXT-{}", port_proto_hash(service_port_name, protocol))
 }
 
-/// `servicePortEndpointChainName`: `KUBE-SEP-` + base32(sha256(name + protocol + endpoint))[:16].
+/// `servicePortEndpointChainName`: `KUBE-SEP-` + `base32(sha256(name + protocol + endpoint))[:16]`.
 pub fn sep_chain(service_port_name: &str, protocol: &str, endpoint: &str) -> String {
     let h = base32(&sha256(format!("{service_port_name}{protocol}{endpoint}").as_bytes()));
     format!("KUBE-SEP-{}", h.chars().take(16).collect::<String>())

@@ -1,11 +1,11 @@
 //! What kube-proxy writes into netfilter, rendered as `iptables-save -t nat` and
 //! `nft list ruleset` print it on a node, for each proxy mode.
 //!
-//! iptables mode follows `pkg/proxy/iptables/proxier.go`: KUBE-SERVICES → KUBE-SVC-<hash> →
-//! KUBE-SEP-<hash> with `portProtoHash` names, `--probability` 1/(n−i) over endpoints sorted as
+//! iptables mode follows `pkg/proxy/iptables/proxier.go`: KUBE-SERVICES → `KUBE-SVC-<hash>` →
+//! `KUBE-SEP-<hash>` with `portProtoHash` names, `--probability` 1/(n−i) over endpoints sorted as
 //! strings (kube-proxy writes `%0.10f`; iptables stores it as a fraction of 2^31 and
 //! `iptables-save` prints it back with `%.11f`, hence 0.33333333349), KUBE-NODEPORTS →
-//! KUBE-EXT-<hash>, the masquerade mark 0x4000. In IPVS mode the nat table holds only the
+//! `KUBE-EXT-<hash>`, the masquerade mark 0x4000. In IPVS mode the nat table holds only the
 //! ipset-matching rules. nftables mode follows `pkg/proxy/nftables/proxier.go`: one
 //! `service-ips` verdict map and `numgen random mod N` per service.
 //!
