@@ -66,19 +66,14 @@ fn key(kind: Kind, ns: &str, name: &str) -> ObjKey {
     ObjKey::new(kind, ns, name)
 }
 
-/// The Pods a Service's Endpoints point at (ready or not).
+/// The Pods a Service's EndpointSlices point at (ready or not).
 pub(crate) fn endpoint_pods(store: &Store, svc: &Service) -> Vec<ObjKey> {
     let ns = &svc.meta.namespace;
     store
-        .endpoints(ns, &svc.meta.name)
-        .map(|e| {
-            e.subsets
-                .iter()
-                .flat_map(|s| s.addresses.iter().chain(&s.not_ready_addresses))
-                .filter_map(|a| a.target.as_ref().map(|t| key(Kind::Pod, ns, t)))
-                .collect()
-        })
-        .unwrap_or_default()
+        .slices_of(ns, &svc.meta.name)
+        .flat_map(|s| s.endpoints.iter())
+        .filter_map(|e| e.target.as_ref().map(|t| key(Kind::Pod, ns, t)))
+        .collect()
 }
 
 fn marks(pg: &Playground, store: &Store, cursor: Option<u64>, selected: Option<&ObjKey>) -> Marks {
@@ -258,25 +253,20 @@ pub fn Diagram(props: &DiagramProps) -> Html {
                 .map(|svc| {
                     let k = key(Kind::Service, ns, &svc.meta.name);
                     let ek = key(Kind::Endpoints, ns, &svc.meta.name);
+                    // What kube-proxy and CoreDNS read: the Service's EndpointSlices.
                     let addrs: Vec<(String, bool)> = store
-                        .endpoints(ns, &svc.meta.name)
-                        .map(|e| {
-                            e.subsets
-                                .iter()
-                                .flat_map(|sub| {
-                                    let port = sub.ports.first().map(|p| format!(":{}", p.port)).unwrap_or_default();
-                                    sub.addresses
-                                        .iter()
-                                        .map(move |a| (a, true))
-                                        .chain(sub.not_ready_addresses.iter().map(|a| (a, false)))
-                                        .map(move |(a, ready)| (format!("{}{port}", a.ip), ready))
-                                })
-                                .collect()
+                        .slices_of(ns, &svc.meta.name)
+                        .flat_map(|sl| {
+                            let port = sl.ports.first().map(|p| format!(":{}", p.port)).unwrap_or_default();
+                            sl.endpoints.iter().filter_map(move |e| {
+                                let ip = e.addresses.first()?;
+                                Some((format!("{ip}{port}"), e.conditions.is_ready()))
+                            })
                         })
-                        .unwrap_or_default();
+                        .collect();
                     let dns = ns == "kube-system" && svc.meta.name == "kube-dns";
                     let eps: Html = if svc.spec.selector.is_none() && addrs.is_empty() {
-                        html! { <span class="dim">{"no selector: Endpoints are managed by hand"}</span> }
+                        html! { <span class="dim">{"no selector: EndpointSlices (or Endpoints, mirrored) are written by hand"}</span> }
                     } else if addrs.is_empty() {
                         html! { <span class="warn">{"<none>: no ready Pod matches the selector"}</span> }
                     } else {
