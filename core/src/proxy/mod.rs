@@ -25,8 +25,8 @@
 //! server holds nothing for it: its table is computed from the shared state when printed, in
 //! the order the kernel would hold it. kube-proxy adds new real servers in Go map order
 //! (random) and the kernel puts each at the head of its list; the order is drawn per node,
-//! virtual server and sync from the node's seeded stream, so it is the same whenever it is
-//! computed.
+//! virtual server, sync and real server from the seed, so it is the same whenever it is
+//! computed (a property test holds a kept table against a computed one).
 
 pub mod hash;
 pub mod ipvs;
@@ -423,6 +423,8 @@ pub struct KubeProxy {
     vips: BTreeMap<VsKey, (PortKey, Front)>,
     /// How many virtual servers use each service address (the addresses on kube-ipvs0).
     addr_refs: BTreeMap<Ipv4Addr, u32>,
+    /// Virtual servers per node that kube-proxy programs (service addresses and NodePorts).
+    vs_per_node: usize,
     node_ports: BTreeMap<(Protocol, u16), PortKey>,
     nodes: BTreeMap<String, NodeProxy>,
     /// Nodes whose kernel holds state for a port (so a change updates only those).
@@ -450,6 +452,7 @@ impl KubeProxy {
             by_service: BTreeMap::new(),
             vips: BTreeMap::new(),
             addr_refs: BTreeMap::new(),
+            vs_per_node: 0,
             node_ports: BTreeMap::new(),
             nodes: BTreeMap::new(),
             touched: BTreeMap::new(),
@@ -601,6 +604,7 @@ impl KubeProxy {
     }
 
     fn index(&mut self, p: &ServicePortState) {
+        self.vs_per_node += p.vips().len() + usize::from(p.node_port.is_some());
         for (vs, front) in p.vips() {
             if self.vips.insert(vs, (p.key.clone(), front)).is_none() {
                 *self.addr_refs.entry(vs.addr).or_default() += 1;
@@ -612,6 +616,7 @@ impl KubeProxy {
     }
 
     fn unindex(&mut self, p: &ServicePortState) {
+        self.vs_per_node -= (p.vips().len() + usize::from(p.node_port.is_some())).min(self.vs_per_node);
         for (vs, _) in p.vips() {
             if self.vips.get(&vs).is_some_and(|(k, _)| *k == p.key) {
                 self.vips.remove(&vs);
@@ -669,8 +674,11 @@ impl KubeProxy {
             batches.entry(since).or_default().push(d);
         }
         for (gen, mut batch) in batches {
-            let mut rng = Rng::stream(self.seed, &format!("kube-proxy/{}/{}/{gen}", node.name, vs.key));
-            rng.shuffle(&mut batch);
+            // Go's map order, drawn per real server (a key from the node's stream for this
+            // virtual server, sync and address), so any subset of a batch keeps its relative
+            // order: a table kept since the sync and one computed later agree.
+            let prefix = format!("kube-proxy/{}/{}/{gen}/", node.name, vs.key);
+            batch.sort_by_cached_key(|(a, p)| Rng::stream(self.seed, &format!("{prefix}{a}:{p}")).next_u64());
             for (a, p) in batch {
                 vs.add_dest(Dest::new(a, p, 1));
             }
@@ -1008,11 +1016,7 @@ impl KubeProxy {
         if n.hand.cleared {
             return n.kernel.services.len();
         }
-        let ours: usize = self
-            .ports
-            .values()
-            .map(|p| p.vips().len() + usize::from(p.node_port.is_some()))
-            .sum();
+        let ours = self.vs_per_node;
         ours - n.hand.deleted.len().min(ours) + n.foreign().count()
     }
 
@@ -1343,6 +1347,100 @@ mod tests {
         for (x, y) in [("1.2.3.4", "1.2.3.40"), ("192.168.0.1", "10.0.0.1"), ("0.0.0.0", "255.255.255.255")] {
             let (x, y): (Ipv4Addr, Ipv4Addr) = (x.parse().unwrap(), y.parse().unwrap());
             assert_eq!(cmp_ip_strings(x, y), x.to_string().cmp(&y.to_string()));
+        }
+    }
+
+    fn service() -> Service {
+        let mut spec = ServiceSpec::new(
+            ServiceType::ClusterIP,
+            None,
+            vec![ServicePort {
+                name: None,
+                protocol: Protocol::Tcp,
+                port: 80,
+                target_port: IntOrString::Int(8080),
+                node_port: None,
+            }],
+        );
+        spec.cluster_ip = ClusterIp::Ip(Ipv4Addr::new(10, 96, 0, 50));
+        Service {
+            meta: ObjectMeta {
+                name: "web".into(),
+                namespace: "default".into(),
+                ..Default::default()
+            },
+            spec,
+            load_balancer_ips: Vec::new(),
+        }
+    }
+
+    fn slice(ips: &[u8]) -> EndpointSlice {
+        let mut labels = Labels::new();
+        labels.insert(SERVICE_NAME_LABEL.into(), "web".into());
+        EndpointSlice {
+            meta: ObjectMeta {
+                name: "web-1".into(),
+                namespace: "default".into(),
+                labels,
+                ..Default::default()
+            },
+            address_type: AddressType::IPv4,
+            ports: vec![EndpointPort {
+                name: Some(String::new()),
+                port: 8080,
+                protocol: Protocol::Tcp,
+            }],
+            endpoints: ips
+                .iter()
+                .map(|i| SliceEndpoint {
+                    addresses: vec![Ipv4Addr::new(10, 244, 0, *i)],
+                    conditions: EndpointConditions::set(true, true, false),
+                    hostname: None,
+                    node_name: Some("minikube".into()),
+                    zone: None,
+                    target: None,
+                })
+                .collect(),
+        }
+    }
+
+    fn dest_order(p: &KubeProxy) -> Vec<Ipv4Addr> {
+        let key = VsKey {
+            proto: Protocol::Tcp,
+            addr: Ipv4Addr::new(10, 96, 0, 50),
+            port: 80,
+        };
+        p.ipvs_table("minikube", 0)
+            .services
+            .get(&key)
+            .map(|v| v.dests.iter().map(|d| d.addr).collect())
+            .unwrap_or_default()
+    }
+
+    proptest::proptest! {
+        /// A node whose kernel holds a virtual server from the first sync on (it follows every
+        /// change) and a node that never saw a packet (its table computed when printed) list
+        /// the same real servers in the same kernel order.
+        #[test]
+        fn kept_and_computed_tables_agree(steps in proptest::collection::vec(proptest::collection::btree_set(1u8..12, 0..6), 1..8), touch_at in 0usize..8) {
+            let svc = service();
+            let key = VsKey { proto: Protocol::Tcp, addr: Ipv4Addr::new(10, 96, 0, 50), port: 80 };
+            let mut kept = KubeProxy::new(7, ProxyMode::Ipvs, Sched::Rr, Vec::new());
+            let mut computed = KubeProxy::new(7, ProxyMode::Ipvs, Sched::Rr, Vec::new());
+            for p in [&mut kept, &mut computed] {
+                p.add_node("minikube", Ipv4Addr::new(192, 168, 49, 2));
+            }
+            for (i, ips) in steps.iter().enumerate() {
+                let ips: Vec<u8> = ips.iter().copied().collect();
+                let sl = slice(&ips);
+                for p in [&mut kept, &mut computed] {
+                    p.sync_service("default", "web", ServiceInput { service: Some(&svc), slices: vec![&sl] }, i as u64);
+                }
+                if i == touch_at.min(steps.len() - 1) {
+                    kept.materialize("minikube", key);
+                }
+                proptest::prop_assert_eq!(dest_order(&kept), dest_order(&computed));
+            }
         }
     }
 
