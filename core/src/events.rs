@@ -1,9 +1,11 @@
 //! Events: what controllers and the kubelet report about objects, as `kubectl get events` and
 //! the `Events:` section of `kubectl describe` show them.
 //!
-//! Reasons and messages are the upstream ones (kube-scheduler `Scheduled`; kubelet `Pulling`,
-//! `Pulled`, `Created`, `Started`, `Killing`; the deployment controller's `ScalingReplicaSet`;
-//! the ReplicaSet controller's `SuccessfulCreate` / `SuccessfulDelete`). As client-go's
+//! Reasons and messages are the upstream ones (kube-scheduler `Scheduled` and the Warning
+//! `FailedScheduling`; kubelet `Pulling`, `Pulled`, `Created`, `Started`, `Killing` and the
+//! Warning `FailedCreatePodSandBox`; the deployment controller's `ScalingReplicaSet`; the
+//! ReplicaSet controller's `SuccessfulCreate` / `SuccessfulDelete`; the node-ipam controller's
+//! `CIDRNotAvailable`). Events about cluster-scoped objects (Nodes) live in `default`. As client-go's
 //! `EventCorrelator` does, a repeat of the same source, object, type, reason and message bumps
 //! `count` and `lastTimestamp` instead of adding an event. The API server drops events an hour
 //! after their last update (`--event-ttl=1h`), so the log forgets them too.
@@ -41,8 +43,14 @@ pub struct Event {
 }
 
 impl Event {
+    /// The Event's own namespace: its object's, or `default` for cluster-scoped objects (Nodes),
+    /// as client-go's recorder files them.
     pub fn namespace(&self) -> &str {
-        &self.involved.namespace
+        if self.involved.namespace.is_empty() {
+            "default"
+        } else {
+            &self.involved.namespace
+        }
     }
 }
 
@@ -79,8 +87,9 @@ impl EventLog {
     /// The events `describe` shows for one object (matched by kind, namespace, name and uid),
     /// sorted by last timestamp as `event.SortableEvents` (a stable sort).
     pub fn for_object(&self, key: &ObjKey, uid: &str, now: SimTime) -> Vec<&Event> {
+        let ns = if key.namespace.is_empty() { "default" } else { &key.namespace };
         let mut v: Vec<&Event> = self
-            .list(Some(&key.namespace), now)
+            .list(Some(ns), now)
             .into_iter()
             .filter(|e| &e.involved == key && (uid.is_empty() || e.involved_uid == uid))
             .collect();
@@ -136,6 +145,22 @@ impl EventLog {
             last: now,
             count: 1,
         });
+    }
+}
+
+impl EventLog {
+    /// The last event about `key` with `reason` happened `times` more times, the last at `at`:
+    /// for a controller that repeats an event on a schedule while the cluster was up before the
+    /// session (the node-ipam controller's `CIDRNotAvailable` every 5 minutes for 18 days).
+    pub(crate) fn repeated(&mut self, key: &ObjKey, uid: &str, reason: &str, times: u32, at: SimTime) {
+        if let Some(e) = self
+            .events
+            .get_mut(&(key.clone(), uid.to_string()))
+            .and_then(|l| l.iter_mut().rev().find(|e| e.reason == reason))
+        {
+            e.count = e.count.saturating_add(times);
+            e.last = e.last.max(at);
+        }
     }
 }
 
@@ -238,13 +263,22 @@ pub fn describe_age(e: &Event, now: SimTime) -> String {
 impl Cluster {
     /// Record a `Normal` event about an object.
     pub(crate) fn event(&mut self, key: &ObjKey, uid: &str, reason: &str, message: String, source: &'static str) {
+        self.record_event("Normal", key, uid, reason, message, source);
+    }
+
+    /// Record a `Warning` event about an object.
+    pub(crate) fn warning(&mut self, key: &ObjKey, uid: &str, reason: &str, message: String, source: &'static str) {
+        self.record_event("Warning", key, uid, reason, message, source);
+    }
+
+    fn record_event(&mut self, type_: &'static str, key: &ObjKey, uid: &str, reason: &str, message: String, source: &'static str) {
         let now = self.now;
         self.events.record(
             now,
             NewEvent {
                 key,
                 uid,
-                type_: "Normal",
+                type_,
                 reason,
                 message,
                 source,
