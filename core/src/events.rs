@@ -63,6 +63,9 @@ impl Event {
     }
 }
 
+/// client-go's aggregate key: object, uid, type, reason, source.
+type AggregateKey = (ObjKey, String, &'static str, String, &'static str);
+
 /// Every event the cluster recorded, plus the kubelet's image pulls in flight.
 #[derive(Clone, Debug, Default)]
 pub struct EventLog {
@@ -75,7 +78,7 @@ pub struct EventLog {
     /// client-go's aggregation records: (object, uid, type, reason, source) → the distinct
     /// messages seen and when the last came. Made only once an object has a second distinct
     /// message for a reason, so the common case (one message per reason) costs nothing.
-    similar: BTreeMap<(ObjKey, String, &'static str, String, &'static str), (std::collections::BTreeSet<String>, SimTime)>,
+    similar: BTreeMap<AggregateKey, (std::collections::BTreeSet<String>, SimTime)>,
     /// Pod uid → when the kubelet started pulling its first image.
     pub(crate) pulls: BTreeMap<String, SimTime>,
     /// (node, image) → when that node's first pull of the image completes: a Pod that asks for
