@@ -1,5 +1,7 @@
 //! The starting cluster, as minikube (docker driver, Kubernetes v1.31) gives it: nodes
-//! `minikube`, `minikube-m02`… at 192.168.49.2+, Pod CIDRs 10.244.N.0/24, the four system
+//! `minikube`, `minikube-m02`… at 192.168.49.2+ (see `cluster::node_ip` past 253 nodes), Pod
+//! CIDRs cut in order from the cluster CIDR (10.244.N.0/24 by default; a node past the last one
+//! gets none and `CIDRNotAvailable`), the four system
 //! namespaces, Service `kubernetes` at the first IP of the range (→ the API server on the
 //! control-plane node's IP:8443), Service `kube-dns` at `.10` (53/UDP, 53/TCP, 9153/TCP) in front
 //! of Deployment `coredns`, kube-proxy as a DaemonSet, the control-plane static Pods, and the
@@ -8,8 +10,7 @@
 use std::collections::BTreeMap;
 use std::net::Ipv4Addr;
 
-use crate::cluster::{node_ip, node_name, Cluster};
-use crate::ipam::HostLocal;
+use crate::cluster::{node_ip, node_name, Cluster, MAX_NODES};
 use crate::model::*;
 
 pub const COREDNS_IMAGE: &str = "registry.k8s.io/coredns/coredns:v1.11.1";
@@ -103,7 +104,7 @@ pub fn bootstrap(c: &mut Cluster) {
         l.insert("kubernetes.io/metadata.name".into(), ns.into());
         must(c, Object::Namespace(Namespace { meta: meta(ns, "", l) }));
     }
-    let n = c.config.nodes.clamp(1, 50);
+    let n = c.config.nodes.clamp(1, MAX_NODES);
     for i in 0..n {
         let name = node_name(i);
         let mut l = labels(&[
@@ -118,17 +119,19 @@ pub fn bootstrap(c: &mut Cluster) {
             l.insert("node-role.kubernetes.io/control-plane".into(), String::new());
             l.insert("minikube.k8s.io/primary".into(), "true".into());
         }
-        let subnet = Ipv4Addr::new(10, 244, i as u8, 0);
-        c.pod_ips.insert(name.clone(), HostLocal::new(subnet, 24));
+        let pod_cidr = c.allocate_node_cidr(&name);
         must(
             c,
             Object::Node(Node {
                 meta: meta(&name, "", l),
                 internal_ip: node_ip(i),
-                pod_cidr: (subnet, 24),
+                pod_cidr,
                 control_plane: i == 0,
             }),
         );
+        if pod_cidr.is_none() {
+            c.node_cidr_not_available(&name);
+        }
     }
     let cp_ip = node_ip(0);
 

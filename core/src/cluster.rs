@@ -11,7 +11,7 @@ use std::net::Ipv4Addr;
 
 use crate::api::validation::{self, FieldError, FieldErrorKind};
 use crate::api::{plural, ApiError, ApplyAction, Store};
-use crate::ipam::{AllocError, HostLocal, NodePortAllocator, ServiceIpAllocator};
+use crate::ipam::{AllocError, HostLocal, NodeCidrAllocator, NodePortAllocator, ServiceIpAllocator};
 use crate::model::*;
 use crate::proxy::{Cleaned, KubeProxy, ProxyMode, ServiceInput};
 use crate::rng::Streams;
@@ -30,6 +30,10 @@ pub struct Config {
     /// addresses survive its syncs.
     pub ipvs_exclude_cidrs: Vec<(Ipv4Addr, u8)>,
     pub service_cidr: (Ipv4Addr, u8),
+    /// kube-controller-manager's `--cluster-cidr`: each node's Pod CIDR is cut from it.
+    pub cluster_cidr: (Ipv4Addr, u8),
+    /// kube-controller-manager's `--node-cidr-mask-size` (24 for IPv4 by default).
+    pub node_cidr_mask_size: u8,
     pub cluster_domain: String,
     /// How long the cluster has been up when the session starts (AGE of system objects).
     pub uptime_secs: u64,
@@ -44,9 +48,54 @@ impl Default for Config {
             ipvs_scheduler: crate::proxy::ipvs::Sched::Rr,
             ipvs_exclude_cidrs: Vec::new(),
             service_cidr: (Ipv4Addr::new(10, 96, 0, 0), 12),
+            cluster_cidr: (Ipv4Addr::new(10, 244, 0, 0), 16),
+            node_cidr_mask_size: 24,
             cluster_domain: "cluster.local".into(),
             uptime_secs: 18 * 86_400,
         }
+    }
+}
+
+impl Config {
+    /// What kube-controller-manager would refuse to start with, in the CLI's words: `None` if
+    /// the settings are usable. [`Cluster::new`] falls back to the defaults for a refused pair.
+    pub fn problem(&self) -> Option<String> {
+        if self.nodes == 0 || self.nodes > MAX_NODES {
+            return Some(format!("--nodes must be from 1 to {MAX_NODES}"));
+        }
+        let (ip, prefix) = self.cluster_cidr;
+        if prefix > 32 || u32::from(ip) & !netmask(prefix) != 0 {
+            return Some(format!("--cluster-cidr {ip}/{prefix} is not a network address"));
+        }
+        match NodeCidrAllocator::new(self.cluster_cidr, self.node_cidr_mask_size, self.service_cidr) {
+            Ok(_) => None,
+            Err(crate::ipam::CidrConfigError::MaskShorterThanCluster) => Some(format!(
+                "--node-cidr-mask-size {} is shorter than the cluster CIDR's /{prefix}",
+                self.node_cidr_mask_size
+            )),
+            Err(crate::ipam::CidrConfigError::TooManySubnets) => Some(format!(
+                "--node-cidr-mask-size {}: more than 16 bits beyond the cluster CIDR's /{prefix} (kube-controller-manager: the node CIDR size is too big)",
+                self.node_cidr_mask_size
+            )),
+            Err(crate::ipam::CidrConfigError::NodeSubnetTooSmall) => {
+                Some("--node-cidr-mask-size must be at most 30 (host-local needs two addresses)".into())
+            }
+        }
+    }
+}
+
+/// `a.b.c.d/prefix` (the CLI's `--cluster-cidr`).
+pub fn parse_cidr(s: &str) -> Option<(Ipv4Addr, u8)> {
+    let (ip, prefix) = s.split_once('/')?;
+    let prefix: u8 = prefix.parse().ok().filter(|p| *p <= 32)?;
+    Some((ip.parse().ok()?, prefix))
+}
+
+fn netmask(prefix: u8) -> u32 {
+    if prefix == 0 {
+        0
+    } else {
+        u32::MAX << (32 - u32::from(prefix.min(32)))
     }
 }
 
@@ -75,6 +124,10 @@ pub(crate) enum Timer {
     ProxySync { node: String },
     /// kube-proxy's graceful-termination check on a node with draining real servers.
     GracefulCheck { node: String },
+    /// The kubelet's pod worker tries the failed sandbox again (its back-off is over).
+    SandboxRetry { ns: String, name: String, uid: String },
+    /// The node-ipam controller syncs a node still without a Pod CIDR (every status update).
+    NodeCidrRetry { node: String },
 }
 
 pub struct Cluster {
@@ -86,6 +139,10 @@ pub struct Cluster {
     pub service_ips: ServiceIpAllocator,
     pub node_ports: NodePortAllocator,
     pub pod_ips: BTreeMap<String, HostLocal>,
+    /// The node-ipam controller's cut of the cluster CIDR into node Pod CIDRs.
+    pub node_cidrs: NodeCidrAllocator,
+    /// kube-scheduler's cache (Pods per node) and queue of Pods waiting for room.
+    pub scheduler: crate::controllers::scheduler::Scheduler,
     /// kube-proxy on every node: one shared model, what each node holds of its own.
     pub proxy: KubeProxy,
     /// `minikube tunnel` is running: LoadBalancer Services get their ClusterIP as ingress.
@@ -111,9 +168,29 @@ pub struct Cluster {
     uid_counter: u64,
 }
 
-/// The IP of node `i` (0-based), as minikube's docker driver hands them out.
+/// The most nodes a cluster may have: Kubernetes' tested scale envelope (5,000 nodes, 150,000
+/// Pods, 10,000 Services).
+pub const MAX_NODES: usize = 5_000;
+
+/// The IP of node `i` (0-based). The first 253 are where minikube's docker driver puts them: its
+/// network 192.168.49.0/24, gateway `.1`, nodes from `.2` to `.254`. Beyond that sdplay widens the
+/// node network to 192.168.0.0/16 and goes on from 192.168.50.1, one /24 after another, skipping
+/// the `.0` and `.255` addresses so that no node address looks like a network or broadcast one:
+/// node 253 is 192.168.50.1, node 507 192.168.51.1, node 4,999 192.168.68.175. `None` past
+/// 192.168.255.254 (far beyond [`MAX_NODES`]).
+pub fn node_ip_checked(i: usize) -> Option<Ipv4Addr> {
+    let i = u32::try_from(i).ok()?;
+    if i < 253 {
+        return Some(Ipv4Addr::new(192, 168, 49, u8::try_from(2 + i).ok()?));
+    }
+    let k = i - 253;
+    let third = u8::try_from(50 + k / 254).ok()?;
+    Some(Ipv4Addr::new(192, 168, third, u8::try_from(1 + k % 254).ok()?))
+}
+
+/// [`node_ip_checked`] for the nodes a cluster can have (`0.0.0.0` past the node network).
 pub fn node_ip(i: usize) -> Ipv4Addr {
-    Ipv4Addr::new(192, 168, 49, 2 + i as u8)
+    node_ip_checked(i).unwrap_or(Ipv4Addr::UNSPECIFIED)
 }
 
 /// The name of node `i`: `minikube`, `minikube-m02`, …
@@ -127,7 +204,19 @@ pub fn node_name(i: usize) -> String {
 
 impl Cluster {
     /// A fresh minikube-like cluster, already running for `config.uptime_secs`.
-    pub fn new(config: Config) -> Cluster {
+    pub fn new(mut config: Config) -> Cluster {
+        config.nodes = config.nodes.clamp(1, MAX_NODES);
+        if config.problem().is_some() {
+            let d = Config::default();
+            config.cluster_cidr = d.cluster_cidr;
+            config.node_cidr_mask_size = d.node_cidr_mask_size;
+        }
+        let node_cidrs = NodeCidrAllocator::new(config.cluster_cidr, config.node_cidr_mask_size, config.service_cidr)
+            .or_else(|_| {
+                let d = Config::default();
+                NodeCidrAllocator::new(d.cluster_cidr, d.node_cidr_mask_size, d.service_cidr)
+            })
+            .unwrap_or_else(|_| unreachable!("the default cluster CIDR is valid"));
         let (base, prefix) = config.service_cidr;
         let proxy = KubeProxy::new(
             config.seed,
@@ -140,6 +229,8 @@ impl Cluster {
             service_ips: ServiceIpAllocator::new(base, prefix),
             node_ports: NodePortAllocator::default(),
             pod_ips: BTreeMap::new(),
+            node_cidrs,
+            scheduler: Default::default(),
             proxy,
             tunnel: false,
             trace: Trace::default(),
@@ -226,7 +317,17 @@ impl Cluster {
                     self.enqueue(Work::Deployment(ns, o.name.clone()));
                 }
             }
+            Object::Node(n) => {
+                self.scheduler.node_changed(as_node(old), as_node(new));
+                if new.is_some() {
+                    self.proxy.add_node(&n.meta.name, n.internal_ip);
+                }
+            }
             Object::Pod(_) => {
+                // kube-scheduler's cache: binds, Terminating, finished and deleted Pods.
+                if self.scheduler.pod_changed(as_pod(old), as_pod(new)) {
+                    self.retry_unschedulable();
+                }
                 for obj in [old, new].into_iter().flatten() {
                     if let Object::Pod(p) = obj {
                         if let Some(o) = &p.meta.owner {
@@ -306,7 +407,6 @@ impl Cluster {
                     }
                 }
             }
-            Object::Node(n) if new.is_some() => self.proxy.add_node(&n.meta.name, n.internal_ip),
             Object::ConfigMap(cm) if ns == "kube-system" && name == "coredns" => {
                 if let (Some(Object::ConfigMap(_)), Some(text)) = (new, cm.data.get("Corefile")) {
                     let now = self.now;
@@ -804,6 +904,8 @@ impl Cluster {
                     self.schedule_graceful_check(&node);
                 }
             }
+            Timer::SandboxRetry { ns, name, uid } => self.retry_sandbox(&ns, &name, &uid),
+            Timer::NodeCidrRetry { node } => self.retry_node_cidr(&node),
         }
     }
 }
@@ -811,13 +913,22 @@ impl Cluster {
 impl Cluster {
     /// Record a `Normal` event about an object (`kubectl get events`, describe's Events).
     pub(crate) fn event(&mut self, key: &ObjKey, uid: &str, reason: &str, message: String, source: &'static str) {
+        self.record_event("Normal", key, uid, reason, message, source);
+    }
+
+    /// Record a `Warning` event about an object.
+    pub(crate) fn warning(&mut self, key: &ObjKey, uid: &str, reason: &str, message: String, source: &'static str) {
+        self.record_event("Warning", key, uid, reason, message, source);
+    }
+
+    fn record_event(&mut self, type_: &'static str, key: &ObjKey, uid: &str, reason: &str, message: String, source: &'static str) {
         let now = self.now;
         self.events.record(
             now,
             crate::events::NewEvent {
                 key,
                 uid,
-                type_: "Normal",
+                type_,
                 reason,
                 message,
                 source,
@@ -943,6 +1054,20 @@ impl Cluster {
     pub fn set_proxy_mode(&mut self, mode: ProxyMode) {
         let sched = self.proxy.default_sched();
         self.proxy.restart_all(mode, sched);
+    }
+}
+
+fn as_pod(o: Option<&Object>) -> Option<&Pod> {
+    match o {
+        Some(Object::Pod(p)) => Some(p),
+        _ => None,
+    }
+}
+
+fn as_node(o: Option<&Object>) -> Option<&Node> {
+    match o {
+        Some(Object::Node(n)) => Some(n),
+        _ => None,
     }
 }
 

@@ -1,11 +1,16 @@
 //! Events: what controllers and the kubelet report about objects, as `kubectl get events` and
 //! the `Events:` section of `kubectl describe` show them.
 //!
-//! Reasons and messages are the upstream ones (kube-scheduler `Scheduled`; kubelet `Pulling`,
-//! `Pulled`, `Created`, `Started`, `Killing`; the deployment controller's `ScalingReplicaSet`;
-//! the ReplicaSet controller's `SuccessfulCreate` / `SuccessfulDelete`). As client-go's
+//! Reasons and messages are the upstream ones (kube-scheduler `Scheduled` and the Warning
+//! `FailedScheduling`; kubelet `Pulling`, `Pulled`, `Created`, `Started`, `Killing` and the
+//! Warning `FailedCreatePodSandBox`; the deployment controller's `ScalingReplicaSet`; the
+//! ReplicaSet controller's `SuccessfulCreate` / `SuccessfulDelete`; the node-ipam controller's
+//! `CIDRNotAvailable`). Events about cluster-scoped objects (Nodes) live in `default`. As client-go's
 //! `EventCorrelator` does, a repeat of the same source, object, type, reason and message bumps
-//! `count` and `lastTimestamp` instead of adding an event. The API server drops events an hour
+//! `count` and `lastTimestamp` instead of adding an event, and its `EventAggregator` folds the
+//! tenth and later *different* messages of the same source, object, type and reason within ten
+//! minutes into one event `(combined from similar events): <latest message>` (the kubelet's
+//! sandbox retries, each naming a new sandbox ID). The API server drops events an hour
 //! after their last update (`--event-ttl=1h`), so the log forgets them too.
 //!
 //! Event names are `<object>.<hex nanoseconds>` as client-go makes them; the server lists by
@@ -15,6 +20,12 @@ use std::collections::BTreeMap;
 
 use crate::model::ObjKey;
 use crate::time::{human_duration, SimTime};
+
+/// client-go's `EventAggregator`: `maxEvents` distinct messages before combining, within
+/// `maxIntervalInSeconds`, and the combined message's prefix.
+const AGGREGATE_MAX_EVENTS: usize = 10;
+const AGGREGATE_INTERVAL_MS: u64 = 600_000;
+const COMBINED: &str = "(combined from similar events): ";
 
 /// The API server's default `--event-ttl`.
 pub const EVENT_TTL_MS: u64 = 3_600_000;
@@ -40,10 +51,19 @@ pub struct Event {
 }
 
 impl Event {
+    /// The Event's own namespace: its object's, or `default` for cluster-scoped objects (Nodes),
+    /// as client-go's recorder files them.
     pub fn namespace(&self) -> &str {
-        &self.involved.namespace
+        if self.involved.namespace.is_empty() {
+            "default"
+        } else {
+            &self.involved.namespace
+        }
     }
 }
+
+/// client-go's aggregate key: object, uid, type, reason, source.
+type AggregateKey = (ObjKey, String, &'static str, String, &'static str);
 
 /// Every event the cluster recorded, plus the kubelet's image pulls in flight.
 #[derive(Clone, Debug, Default)]
@@ -54,6 +74,10 @@ pub struct EventLog {
     events: BTreeMap<(ObjKey, String), Vec<Event>>,
     total: usize,
     pruned_at: usize,
+    /// client-go's aggregation records: (object, uid, type, reason, source) → the distinct
+    /// messages seen and when the last came. Made only once an object has a second distinct
+    /// message for a reason, so the common case (one message per reason) costs nothing.
+    similar: BTreeMap<AggregateKey, (std::collections::BTreeSet<String>, SimTime)>,
     /// Pod uid → when the kubelet started pulling its first image.
     pub(crate) pulls: BTreeMap<String, SimTime>,
     /// (node, image) → when that node's first pull of the image completes: a Pod that asks for
@@ -78,8 +102,9 @@ impl EventLog {
     /// The events `describe` shows for one object (matched by kind, namespace, name and uid),
     /// sorted by last timestamp as `event.SortableEvents` (a stable sort).
     pub fn for_object(&self, key: &ObjKey, uid: &str, now: SimTime) -> Vec<&Event> {
+        let ns = if key.namespace.is_empty() { "default" } else { &key.namespace };
         let mut v: Vec<&Event> = self
-            .list(Some(&key.namespace), now)
+            .list(Some(ns), now)
             .into_iter()
             .filter(|e| &e.involved == key && (uid.is_empty() || e.involved_uid == uid))
             .collect();
@@ -100,6 +125,8 @@ impl EventLog {
             list.retain(|e| e.last.0.saturating_add(EVENT_TTL_MS) > now.0);
         }
         self.events.retain(|_, list| !list.is_empty());
+        self.similar
+            .retain(|_, (_, last)| last.0.saturating_add(AGGREGATE_INTERVAL_MS) >= now.0);
         self.total = self.events.values().map(Vec::len).sum();
         self.pruned_at = self.total;
     }
@@ -113,10 +140,43 @@ impl EventLog {
         let before = list.len();
         list.retain(|e| e.last.0.saturating_add(EVENT_TTL_MS) > now.0);
         self.total -= before - list.len();
-        if let Some(e) = list
-            .iter_mut()
-            .find(|e| e.type_ == ev.type_ && e.reason == ev.reason && e.message == ev.message && e.source == ev.source)
-        {
+        let similar = |e: &Event| e.type_ == ev.type_ && e.reason == ev.reason && e.source == ev.source;
+        let mut message = ev.message;
+        let mut combined = false;
+        let distinct = list.iter().any(|e| similar(e) && e.message != message);
+        let agg = (ev.key.clone(), ev.uid.to_string(), ev.type_, ev.reason.to_string(), ev.source);
+        if distinct || self.similar.contains_key(&agg) {
+            let record = self.similar.entry(agg).or_insert_with(|| {
+                let seen = list
+                    .iter()
+                    .filter(|e| similar(e) && !e.message.starts_with(COMBINED))
+                    .filter(|e| e.last.0.saturating_add(AGGREGATE_INTERVAL_MS) >= now.0)
+                    .map(|e| e.message.clone())
+                    .collect();
+                (seen, now)
+            });
+            if record.1 .0.saturating_add(AGGREGATE_INTERVAL_MS) < now.0 {
+                record.0.clear();
+            }
+            record.0.insert(message.clone());
+            record.1 = now;
+            if record.0.len() >= AGGREGATE_MAX_EVENTS {
+                // `localKeys.PopAny()`: keep the set below the threshold.
+                if let Some(other) = record.0.iter().find(|m| **m != message).cloned() {
+                    record.0.remove(&other);
+                }
+                combined = true;
+                message = format!("{COMBINED}{message}");
+            }
+        }
+        if combined {
+            if let Some(e) = list.iter_mut().find(|e| similar(e) && e.message.starts_with(COMBINED)) {
+                e.count += 1;
+                e.last = now;
+                e.message = message;
+                return;
+            }
+        } else if let Some(e) = list.iter_mut().find(|e| similar(e) && e.message == message) {
             e.count += 1;
             e.last = now;
             return;
@@ -129,12 +189,28 @@ impl EventLog {
             involved_uid: ev.uid.to_string(),
             type_: ev.type_,
             reason: ev.reason.to_string(),
-            message: ev.message,
+            message,
             source: ev.source,
             first: now,
             last: now,
             count: 1,
         });
+    }
+}
+
+impl EventLog {
+    /// The last event about `key` with `reason` happened `times` more times, the last at `at`:
+    /// for a controller that repeats an event on a schedule while the cluster was up before the
+    /// session (the node-ipam controller's `CIDRNotAvailable` every 5 minutes for 18 days).
+    pub(crate) fn repeated(&mut self, key: &ObjKey, uid: &str, reason: &str, times: u32, at: SimTime) {
+        if let Some(e) = self
+            .events
+            .get_mut(&(key.clone(), uid.to_string()))
+            .and_then(|l| l.iter_mut().rev().find(|e| e.reason == reason))
+        {
+            e.count = e.count.saturating_add(times);
+            e.last = e.last.max(at);
+        }
     }
 }
 
@@ -255,6 +331,29 @@ mod tests {
         assert!(pulls_always("nginx:latest"));
         assert!(pulls_always("localhost:5000/app"));
         assert!(!pulls_always("nigelpoulton/k8sbook:text-dev"));
+    }
+
+    #[test]
+    fn the_tenth_distinct_message_is_combined() {
+        let mut log = EventLog::default();
+        let key = ObjKey::new(Kind::Pod, "d", "p");
+        for i in 0..12u64 {
+            log.record(
+                SimTime(i * 10_000),
+                NewEvent {
+                    key: &key,
+                    uid: "u",
+                    type_: "Warning",
+                    reason: "FailedCreatePodSandBox",
+                    message: format!("sandbox {i}"),
+                    source: "kubelet",
+                },
+            );
+        }
+        let l = log.list(Some("d"), SimTime(120_000));
+        assert_eq!(l.len(), 10);
+        let c = l.iter().find(|e| e.message.starts_with(COMBINED)).unwrap();
+        assert_eq!((c.count, c.message.as_str()), (3, "(combined from similar events): sandbox 11"));
     }
 
     #[test]

@@ -1,5 +1,6 @@
-//! Address allocation: ClusterIPs (KEP-3070 bands), NodePorts (KEP-3668 bands) and Pod IPs
-//! (the CNI host-local plugin, one /24 per node).
+//! Address allocation: ClusterIPs (KEP-3070 bands), NodePorts (KEP-3668 bands), node Pod CIDRs
+//! (kube-controller-manager's node-ipam range allocator: one `--node-cidr-mask-size` subnet of
+//! `--cluster-cidr` per node) and Pod IPs (the CNI host-local plugin over the node's Pod CIDR).
 //!
 //! Guarantees: an address is handed out at most once until released; dynamic picks draw from the
 //! seeded [`Rng`] and prefer the upper band, so explicitly chosen addresses in the lower band
@@ -170,8 +171,102 @@ impl NodePortAllocator {
     }
 }
 
+/// kube-controller-manager's node-ipam range allocator (`cidrset`): the cluster CIDR cut into
+/// subnets of `node_mask` bits, handed to nodes in order from the first (`AllocateNext` walks a
+/// bitmap from the last allocation), skipping the subnets that overlap the Service CIDR
+/// (`filterOutServiceRange`). When none is left the node gets no podCIDR (`CIDRNotAvailable`).
+#[derive(Clone, Debug)]
+pub struct NodeCidrAllocator {
+    base: u32,
+    node_mask: u8,
+    /// Subnets in the cluster CIDR (`2^(node_mask - cluster prefix)`).
+    count: u32,
+    next: u32,
+    used: BTreeSet<u32>,
+}
+
+/// Why a cluster CIDR / node mask pair is refused (kube-controller-manager refuses to start).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum CidrConfigError {
+    /// The node mask is shorter than the cluster CIDR's prefix.
+    MaskShorterThanCluster,
+    /// `cidrset`: more than 16 bits between the two (`the node CIDR size is too big`).
+    TooManySubnets,
+    /// host-local needs at least two addresses besides network and broadcast (`/30` at most).
+    NodeSubnetTooSmall,
+}
+
+impl NodeCidrAllocator {
+    pub fn new(cluster: (Ipv4Addr, u8), node_mask: u8, service: (Ipv4Addr, u8)) -> Result<Self, CidrConfigError> {
+        let (base, prefix) = cluster;
+        if node_mask < prefix {
+            return Err(CidrConfigError::MaskShorterThanCluster);
+        }
+        if node_mask - prefix > 16 {
+            return Err(CidrConfigError::TooManySubnets);
+        }
+        if node_mask > 30 {
+            return Err(CidrConfigError::NodeSubnetTooSmall);
+        }
+        let base = u32::from(base) & prefix_mask(prefix);
+        let count = 1u32 << (node_mask - prefix);
+        let mut a = NodeCidrAllocator {
+            base,
+            node_mask,
+            count,
+            next: 0,
+            used: BTreeSet::new(),
+        };
+        // filterOutServiceRange: occupy every node subnet that overlaps the Service CIDR.
+        let (svc, svc_prefix) = service;
+        let svc_lo = u32::from(svc) & prefix_mask(svc_prefix);
+        let svc_hi = svc_lo | !prefix_mask(svc_prefix);
+        let step = 1u64 << (32 - node_mask);
+        let lo = u64::from(base);
+        let hi = lo + step * u64::from(count) - 1;
+        if u64::from(svc_lo) <= hi && u64::from(svc_hi) >= lo {
+            let first = (u64::from(svc_lo).max(lo) - lo) / step;
+            let last = (u64::from(svc_hi).min(hi) - lo) / step;
+            for i in first..=last {
+                a.used.insert(i as u32);
+            }
+        }
+        Ok(a)
+    }
+
+    /// The next free subnet, or `None` when the cluster CIDR is used up.
+    pub fn allocate_next(&mut self) -> Option<(Ipv4Addr, u8)> {
+        for i in 0..self.count {
+            let candidate = (self.next + i) % self.count;
+            if self.used.insert(candidate) {
+                self.next = (candidate + 1) % self.count;
+                let step = 1u64 << (32 - self.node_mask);
+                let ip = u64::from(self.base) + u64::from(candidate) * step;
+                return Some((Ipv4Addr::from(u32::try_from(ip).ok()?), self.node_mask));
+            }
+        }
+        None
+    }
+
+    /// How many node subnets the cluster CIDR holds (Service-range ones included).
+    pub fn capacity(&self) -> u32 {
+        self.count
+    }
+}
+
+/// The netmask of a prefix length (`0` → `0.0.0.0`).
+fn prefix_mask(prefix: u8) -> u32 {
+    if prefix == 0 {
+        0
+    } else {
+        u32::MAX << (32 - u32::from(prefix.min(32)))
+    }
+}
+
 /// CNI host-local IPAM for one node's Pod CIDR: sequential from `.2`, continuing after the last
-/// address handed out (so a deleted Pod's IP is not reused at once), wrapping at the end.
+/// address handed out (so a deleted Pod's IP is not reused at once), wrapping at the end. The
+/// range is `.1` to the last address before broadcast (`Range.Canonicalize`); `.1` is the
+/// bridge's gateway, which the iterator skips.
 #[derive(Clone, Debug)]
 pub struct HostLocal {
     pub subnet: Ipv4Addr,
@@ -184,43 +279,63 @@ impl HostLocal {
     pub fn new(subnet: Ipv4Addr, prefix: u8) -> Self {
         HostLocal {
             subnet,
-            prefix,
+            prefix: prefix.min(32),
             last: 1,
             used: BTreeMap::new(),
         }
     }
 
+    /// Addresses in the subnet, network and broadcast included (`2^(32-prefix)`).
+    fn size(&self) -> u64 {
+        1u64 << (32 - u32::from(self.prefix))
+    }
+
+    fn at(&self, off: u64) -> Ipv4Addr {
+        Ipv4Addr::from(u32::try_from(u64::from(u32::from(self.subnet)) + off).unwrap_or(u32::MAX))
+    }
+
     /// The bridge address, the Pods' default gateway (`.1`).
     pub fn gateway(&self) -> Ipv4Addr {
-        Ipv4Addr::from(u32::from(self.subnet) + 1)
+        self.at(1)
+    }
+
+    /// How many Pods the range can hold (network, gateway and broadcast excluded).
+    pub fn capacity(&self) -> u32 {
+        u32::try_from(self.size().saturating_sub(3)).unwrap_or(u32::MAX)
+    }
+
+    /// Addresses handed out now.
+    pub fn in_use(&self) -> usize {
+        self.used.len()
+    }
+
+    /// The range set as host-local prints it in its errors: `10.244.0.1-10.244.0.254`.
+    pub fn range_set(&self) -> String {
+        format!("{}-{}", self.at(1), self.at(self.size().saturating_sub(2)))
     }
 
     pub fn allocate(&mut self, owner: &str) -> Option<Ipv4Addr> {
-        let size = 1u32 << (32 - self.prefix as u32);
-        let count = size.saturating_sub(3); // network, gateway, broadcast
+        let count = u64::from(self.capacity());
         for i in 1..=count {
-            let off = 2 + (self.last - 1 + i - 1) % count;
-            if let std::collections::btree_map::Entry::Vacant(e) = self.used.entry(off) {
+            let off = 2 + (u64::from(self.last) - 1 + i - 1) % count;
+            let off32 = u32::try_from(off).ok()?;
+            if let std::collections::btree_map::Entry::Vacant(e) = self.used.entry(off32) {
                 e.insert(owner.to_string());
-                self.last = off;
-                return Some(Ipv4Addr::from(u32::from(self.subnet) + off));
+                self.last = off32;
+                return Some(self.at(off));
             }
         }
         None
     }
 
     pub fn release(&mut self, ip: Ipv4Addr) {
-        let off = u32::from(ip).wrapping_sub(u32::from(self.subnet));
-        self.used.remove(&off);
+        if let Some(off) = u32::from(ip).checked_sub(u32::from(self.subnet)) {
+            self.used.remove(&off);
+        }
     }
 
     pub fn contains(&self, ip: Ipv4Addr) -> bool {
-        let mask = if self.prefix == 0 {
-            0
-        } else {
-            u32::MAX << (32 - self.prefix as u32)
-        };
-        u32::from(ip) & mask == u32::from(self.subnet)
+        u32::from(ip) & prefix_mask(self.prefix) == u32::from(self.subnet)
     }
 }
 
@@ -272,5 +387,39 @@ mod tests {
         assert_eq!(h.allocate("b"), Some(Ipv4Addr::new(10, 244, 0, 3)));
         h.release(Ipv4Addr::new(10, 244, 0, 2));
         assert_eq!(h.allocate("c"), Some(Ipv4Addr::new(10, 244, 0, 4)));
+    }
+
+    #[test]
+    fn host_local_exhausts_and_names_its_range() {
+        let mut h = HostLocal::new(Ipv4Addr::new(10, 244, 0, 0), 29);
+        assert_eq!(h.capacity(), 5);
+        assert_eq!(h.range_set(), "10.244.0.1-10.244.0.6");
+        for i in 0..5 {
+            assert_eq!(h.allocate(&i.to_string()), Some(Ipv4Addr::new(10, 244, 0, 2 + i)));
+        }
+        assert_eq!(h.allocate("x"), None);
+        assert_eq!(
+            HostLocal::new(Ipv4Addr::new(10, 244, 3, 0), 24).range_set(),
+            "10.244.3.1-10.244.3.254"
+        );
+    }
+
+    #[test]
+    fn node_cidrs_in_order_then_none() {
+        let svc = (Ipv4Addr::new(10, 96, 0, 0), 12);
+        let mut a = NodeCidrAllocator::new((Ipv4Addr::new(10, 244, 0, 0), 23), 24, svc).unwrap();
+        assert_eq!(a.allocate_next(), Some((Ipv4Addr::new(10, 244, 0, 0), 24)));
+        assert_eq!(a.allocate_next(), Some((Ipv4Addr::new(10, 244, 1, 0), 24)));
+        assert_eq!(a.allocate_next(), None);
+        // The Service CIDR's subnets are never handed out.
+        let mut b = NodeCidrAllocator::new((Ipv4Addr::new(10, 96, 0, 0), 11), 12, svc).unwrap();
+        assert_eq!(b.allocate_next(), Some((Ipv4Addr::new(10, 112, 0, 0), 12)));
+        assert_eq!(b.allocate_next(), None);
+        let wide = NodeCidrAllocator::new((Ipv4Addr::new(10, 0, 0, 0), 8), 24, svc).unwrap();
+        assert_eq!(wide.capacity(), 65_536);
+        assert_eq!(
+            NodeCidrAllocator::new((Ipv4Addr::new(10, 0, 0, 0), 7), 24, svc).err(),
+            Some(CidrConfigError::TooManySubnets)
+        );
     }
 }

@@ -268,8 +268,29 @@ pub struct Namespace {
 pub struct Node {
     pub meta: ObjectMeta,
     pub internal_ip: Ipv4Addr,
-    pub pod_cidr: (Ipv4Addr, u8),
+    /// `spec.podCIDR`: `None` when the node-ipam controller had none left (`CIDRNotAvailable`).
+    pub pod_cidr: Option<(Ipv4Addr, u8)>,
     pub control_plane: bool,
+}
+
+/// The kubelet's `--max-pods` default: Node `status.capacity.pods` and `allocatable.pods`.
+pub const MAX_PODS_PER_NODE: u32 = 110;
+
+/// The taint the node lifecycle controller puts on a NotReady node (`TaintNodeNotReady`).
+pub const TAINT_NOT_READY: &str = "node.kubernetes.io/not-ready";
+
+impl Node {
+    /// Whether the container runtime's network is ready: the bridge CNI's config is written from
+    /// the node's Pod CIDR, so a node without one reports `NetworkReady=false` and is NotReady
+    /// (tainted `node.kubernetes.io/not-ready:NoSchedule`).
+    pub fn network_ready(&self) -> bool {
+        self.pod_cidr.is_some()
+    }
+
+    /// `spec.podCIDR` as printed (`10.244.0.0/24`).
+    pub fn pod_cidr_string(&self) -> Option<String> {
+        self.pod_cidr.map(|(ip, p)| format!("{ip}/{p}"))
+    }
 }
 
 #[derive(Clone, Debug, PartialEq)]

@@ -1,8 +1,8 @@
 //! Transcript tests: every `tests/transcripts/*.sh` script is run through the same function the
 //! `sdplay` CLI uses, and its transcript must equal the `.out` file beside it byte for byte.
 //!
-//! A script's first line may carry CLI flags: `#! --seed 7 --nodes 2 --proxy-mode iptables
-//! --ipvs-exclude-cidrs 10.0.0.0/24 --trace`.
+//! A script's first line may carry CLI flags: `#! --seed 7 --nodes 2 --proxy-mode iptables --trace`
+//! (also `--cluster-cidr CIDR`, `--node-cidr-mask-size N` and `--ipvs-exclude-cidrs CIDR,...`).
 //! Files named by `kubectl apply -f` are read relative to the script's directory (and the repo
 //! root, for `static/presets/...`). To accept new output after reviewing it against the real
 //! tools: `SDPLAY_BLESS=1 cargo test -p sdplay-core --test transcripts`.
@@ -28,6 +28,10 @@ fn parse_flags(script: &str) -> (Config, bool) {
             match f {
                 "--seed" => cfg.seed = it.next().and_then(|v| v.parse().ok()).expect("--seed N"),
                 "--nodes" => cfg.nodes = it.next().and_then(|v| v.parse().ok()).expect("--nodes N"),
+                "--cluster-cidr" => cfg.cluster_cidr = it.next().and_then(sdplay_core::cluster::parse_cidr).expect("--cluster-cidr CIDR"),
+                "--node-cidr-mask-size" => {
+                    cfg.node_cidr_mask_size = it.next().and_then(|v| v.parse().ok()).expect("--node-cidr-mask-size N")
+                }
                 "--proxy-mode" => cfg.proxy_mode = it.next().and_then(ProxyMode::parse).expect("--proxy-mode"),
                 "--ipvs-scheduler" => {
                     cfg.ipvs_scheduler = it
@@ -46,6 +50,7 @@ fn parse_flags(script: &str) -> (Config, bool) {
             }
         }
     }
+    assert_eq!(cfg.problem(), None, "transcript header flags");
     (cfg, trace)
 }
 

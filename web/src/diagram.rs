@@ -210,7 +210,7 @@ pub fn Diagram(props: &DiagramProps) -> Html {
                         <span class="kind">{"node"}</span>{&n.meta.name}
                         if n.control_plane { <span class="badge">{"control-plane"}</span> }
                     </div>
-                    <div class="mono">{format!("{} · pods {}/{}", n.internal_ip, n.pod_cidr.0, n.pod_cidr.1)}</div>
+                    <div class="mono">{format!("{} · pods {}", n.internal_ip, n.pod_cidr_string().unwrap_or_else(|| "none (NotReady)".into()))}</div>
                     <div class="proxy" title="kube-proxy runs on every node and programs the Service rules in its kernel">
                         {"kube-proxy · "}<b>{mode.as_str()}</b>{" · "}{proxy_detail}
                     </div>

@@ -3,9 +3,13 @@
 //! output (and, with `--trace`, the trace events it caused).
 //!
 //! ```text
-//! sdplay [--seed N] [--nodes N] [--proxy-mode ipvs|iptables|nftables] [--ipvs-scheduler S]
+//! sdplay [--seed N] [--nodes N] [--cluster-cidr CIDR] [--node-cidr-mask-size N]
+//!        [--proxy-mode ipvs|iptables|nftables] [--ipvs-scheduler S]
 //!        [--ipvs-exclude-cidrs CIDR,...] [--trace] [SCRIPT]
 //! ```
+//! `--nodes` goes up to 5,000 (Kubernetes' scale envelope); `--cluster-cidr` (default
+//! 10.244.0.0/16) and `--node-cidr-mask-size` (default 24) are kube-controller-manager's: each
+//! node gets the next subnet, and nodes past the last one get none (`CIDRNotAvailable`).
 //! `kubectl apply -f PATH` reads PATH from the filesystem: relative to the working directory,
 //! else to the script's directory. `sleep N` advances the simulated clock. Blank lines and `#`
 //! comments are skipped. The exit status is 0 unless the CLI itself could not run.
@@ -48,7 +52,7 @@ impl Files for Disk {
     }
 }
 
-const USAGE: &str = "usage: sdplay [--seed N] [--nodes N] [--proxy-mode ipvs|iptables|nftables] [--ipvs-scheduler S] [--ipvs-exclude-cidrs CIDR,...] [--trace] [SCRIPT]\n";
+const USAGE: &str = "usage: sdplay [--seed N] [--nodes N] [--cluster-cidr CIDR] [--node-cidr-mask-size N] [--proxy-mode ipvs|iptables|nftables] [--ipvs-scheduler S] [--ipvs-exclude-cidrs CIDR,...] [--trace] [SCRIPT]\n";
 
 fn main() -> ExitCode {
     let mut config = Config::default();
@@ -66,9 +70,20 @@ fn main() -> ExitCode {
                 Some(s) => config.seed = s,
                 None => return usage("--seed needs a number"),
             },
-            "--nodes" => match value().and_then(|v| v.parse::<usize>().ok()).filter(|n| (1..=50).contains(n)) {
+            "--nodes" => match value()
+                .and_then(|v| v.parse::<usize>().ok())
+                .filter(|n| (1..=sdplay_core::cluster::MAX_NODES).contains(n))
+            {
                 Some(n) => config.nodes = n,
-                None => return usage("--nodes needs a number from 1 to 50"),
+                None => return usage("--nodes needs a number from 1 to 5000"),
+            },
+            "--cluster-cidr" => match value().as_deref().and_then(sdplay_core::cluster::parse_cidr) {
+                Some(c) => config.cluster_cidr = c,
+                None => return usage("--cluster-cidr needs an IPv4 CIDR such as 10.244.0.0/16"),
+            },
+            "--node-cidr-mask-size" => match value().and_then(|v| v.parse::<u8>().ok()).filter(|m| *m <= 32) {
+                Some(m) => config.node_cidr_mask_size = m,
+                None => return usage("--node-cidr-mask-size needs a prefix length such as 24"),
             },
             "--proxy-mode" => match value().as_deref().and_then(ProxyMode::parse) {
                 Some(m) => config.proxy_mode = m,
@@ -90,6 +105,9 @@ fn main() -> ExitCode {
             s if s.starts_with('-') && s != "-" => return usage(&format!("unknown flag {s}")),
             _ => script = Some(a),
         }
+    }
+    if let Some(problem) = config.problem() {
+        return usage(&problem);
     }
     let (text, base) = match script.as_deref() {
         None | Some("-") => {

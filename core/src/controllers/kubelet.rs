@@ -1,10 +1,12 @@
-//! The scheduler and the kubelet, in simulated time.
+//! The kubelet, in simulated time, once the scheduler (`scheduler.rs`) has bound a Pod.
 //!
-//! Scheduling picks the node with the fewest Pods (ties broken by the seeded RNG, as
-//! kube-scheduler's `selectHost` samples among equal scores). The kubelet then sets up the
-//! sandbox — the Pod gets the next address of the node's CIDR from host-local IPAM (or the node's
-//! IP with `hostNetwork`) — pulls the image (a few seconds the first time on a node, about one
-//! second after) and starts the containers. Readiness follows the probe's initial delay.
+//! The kubelet sets up the sandbox — the Pod gets the next address of the node's CIDR from
+//! host-local IPAM through the bridge CNI (or the node's IP with `hostNetwork`) — pulls the image
+//! (a few seconds the first time on a node, about one second after) and starts the containers.
+//! A sandbox that fails (the node's range is used up, or the node has no Pod CIDR and so no
+//! network) leaves the Pod ContainerCreating with a Warning event; the pod worker tries again
+//! after its back-off (10 s, jittered up to 15 s), and never runs a Pod without an IP.
+//! Readiness follows the probe's initial delay.
 //! Deletion sets `deletionTimestamp`; the object goes after the grace period, because the
 //! chapter's images run as PID 1 without a SIGTERM handler and so wait it out.
 
@@ -12,53 +14,12 @@ use crate::cluster::{Cluster, Timer};
 use crate::events::{go_duration_ms, image_size, pulls_always};
 use crate::model::*;
 use crate::rng::NodeComponent;
+use crate::rng::Rng;
 use crate::trace::Step;
 
 impl Cluster {
-    pub(crate) fn schedule_pod(&mut self, ns: &str, name: &str) {
-        let Some(mut pod) = self.store.pod(ns, name).cloned() else { return };
-        if pod.spec.node_name.is_some() || pod.is_terminating() {
-            return;
-        }
-        let mut counts: Vec<(usize, String)> = self
-            .store
-            .nodes()
-            .map(|n| {
-                let c = self
-                    .store
-                    .pods(None)
-                    .filter(|p| p.spec.node_name.as_deref() == Some(&n.meta.name) && !p.is_terminating())
-                    .count();
-                (c, n.meta.name.clone())
-            })
-            .collect();
-        let Some(min) = counts.iter().map(|(c, _)| *c).min() else { return };
-        counts.retain(|(c, _)| *c == min);
-        let pick = self.rng.scheduler.below(counts.len() as u64) as usize;
-        let node = counts[pick].1.clone();
-        pod.spec.node_name = Some(node.clone());
-        self.event(
-            &ObjKey::new(Kind::Pod, ns, name),
-            &pod.meta.uid,
-            "Scheduled",
-            format!("Successfully assigned {ns}/{name} to {node}"),
-            "default-scheduler",
-        );
-        self.emit(
-            Step::Controller("scheduler"),
-            format!("pod {name} ({ns}) scheduled to node {node}"),
-            if counts.len() > 1 {
-                "nodes with equal scores: kube-scheduler picks one at random"
-            } else {
-                "the least-loaded node that fits"
-            },
-            vec![ObjKey::new(Kind::Pod, ns, name)],
-        );
-        self.start_pod_sandbox(&mut pod);
-        self.write(Object::Pod(pod));
-    }
-
-    /// Kubelet: network sandbox (Pod IP), then an image pull timer.
+    /// Kubelet: network sandbox (Pod IP), then an image pull timer; a sandbox that cannot get
+    /// its network is retried later.
     pub(crate) fn start_pod_sandbox(&mut self, pod: &mut Pod) {
         let node = pod.spec.node_name.clone().unwrap_or_default();
         let node_ip = self.store.node(&node).map(|n| n.internal_ip);
@@ -67,8 +28,22 @@ impl Cluster {
         pod.status.waiting_reason = Some("ContainerCreating".into());
         if pod.spec.host_network {
             pod.status.pod_ip = node_ip;
-        } else if let Some(ipam) = self.pod_ips.get_mut(&node) {
-            pod.status.pod_ip = ipam.allocate(&format!("{}/{}", pod.meta.namespace, pod.meta.name));
+        } else {
+            let owner = format!("{}/{}", pod.meta.namespace, pod.meta.name);
+            let failure = match self.pod_ips.get_mut(&node) {
+                None => Some(SandboxFailure::NetworkNotReady),
+                Some(ipam) => match ipam.allocate(&owner) {
+                    Some(ip) => {
+                        pod.status.pod_ip = Some(ip);
+                        None
+                    }
+                    None => Some(SandboxFailure::NoAddresses(ipam.range_set())),
+                },
+            };
+            if let Some(f) = failure {
+                self.sandbox_failed(pod, &node, f);
+                return;
+            }
         }
         let image = pod.spec.containers.first().map(|c| c.image.clone()).unwrap_or_default();
         let cached = self.pulled.contains(&(node.clone(), image.clone()));
@@ -100,6 +75,64 @@ impl Cluster {
             );
         }
         self.start_containers_after(pod, delay_ms);
+    }
+
+    /// The sandbox could not be set up: a Warning event, and the pod worker's retry after its
+    /// back-off. The Pod stays Pending (ContainerCreating) with no IP.
+    fn sandbox_failed(&mut self, pod: &Pod, node: &str, failure: SandboxFailure) {
+        let key = ObjKey::new(Kind::Pod, &pod.meta.namespace, &pod.meta.name);
+        let rng = self.rng.node(NodeComponent::Kubelet, node);
+        let (reason, message, summary) = match failure {
+            SandboxFailure::NoAddresses(range) => {
+                let id = sandbox_id(rng);
+                let name = &pod.meta.name;
+                (
+                    "FailedCreatePodSandBox",
+                    format!(
+                        "Failed to create pod sandbox: rpc error: code = Unknown desc = failed to set up sandbox container \"{id}\" network for pod \"{name}\": networkPlugin cni failed to set up pod \"{name}_{}\" network: plugin type=\"bridge\" failed (add): failed to allocate for range 0: no IP addresses available in range set: {range}",
+                        pod.meta.namespace
+                    ),
+                    format!("kubelet on {node} cannot give pod {name} an IP: {range} is used up"),
+                )
+            }
+            SandboxFailure::NetworkNotReady => (
+                "NetworkNotReady",
+                format!("network is not ready: {NETWORK_NOT_READY}"),
+                format!(
+                    "kubelet on {node} cannot start pod {}: the node's network is not ready",
+                    pod.meta.name
+                ),
+            ),
+        };
+        let backoff_ms = 10_000 + rng.below(5_000);
+        self.warning(&key, &pod.meta.uid, reason, message, "kubelet");
+        self.emit(
+            Step::Controller("kubelet"),
+            summary,
+            "the CNI plugin's host-local IPAM hands out the node's Pod CIDR one address per sandbox; when none is left (or the node has no Pod CIDR) the sandbox fails and the kubelet retries after a back-off, leaving the Pod ContainerCreating without an IP",
+            vec![key],
+        );
+        let at = self.now.plus_ms(backoff_ms);
+        self.schedule_timer(
+            at,
+            Timer::SandboxRetry {
+                ns: pod.meta.namespace.clone(),
+                name: pod.meta.name.clone(),
+                uid: pod.meta.uid.clone(),
+            },
+        );
+    }
+
+    /// The pod worker syncs a Pod whose sandbox failed: try again.
+    pub(crate) fn retry_sandbox(&mut self, ns: &str, name: &str, uid: &str) {
+        let Some(mut pod) = self.store.pod(ns, name).cloned() else { return };
+        if pod.meta.uid != uid || pod.is_terminating() || pod.spec.node_name.is_none() || pod.status.pod_ip.is_some() {
+            return;
+        }
+        self.start_pod_sandbox(&mut pod);
+        if pod.status.pod_ip.is_some() {
+            self.write(Object::Pod(pod));
+        }
     }
 
     /// Containers of `pod` start after `delay_ms` (image pull and container start).
@@ -361,4 +394,21 @@ impl Cluster {
             }
         }
     }
+}
+
+/// Why a sandbox's network could not be set up.
+enum SandboxFailure {
+    /// host-local's range set is used up (its text, `10.244.0.1-10.244.0.254`).
+    NoAddresses(String),
+    /// The node has no Pod CIDR, so the CNI has no config: only host-network Pods start.
+    NetworkNotReady,
+}
+
+/// The runtime's network status on a node without CNI config (cri-dockerd), as the kubelet
+/// reports it in the Node's Ready condition and in `NetworkNotReady` events.
+pub const NETWORK_NOT_READY: &str = "container runtime network not ready: NetworkReady=false reason:NetworkPluginNotReady message:docker: network plugin is not ready: cni config uninitialized";
+
+/// A sandbox container's ID: 64 hex digits.
+fn sandbox_id(rng: &mut Rng) -> String {
+    (0..4).map(|_| format!("{:016x}", rng.next_u64())).collect()
 }

@@ -713,7 +713,12 @@ pub fn node(store: &Store, n: &Node, now: SimTime, events: &[EventLine]) -> Stri
     }
     annotations_multiline(&mut b, "Annotations", &ann);
     b.push_str(&format!("CreationTimestamp:\t{}\n", rfc1123z(n.meta.creation)));
-    b.push_str("Taints:\t<none>\nUnschedulable:\tfalse\n");
+    if n.network_ready() {
+        b.push_str("Taints:\t<none>\n");
+    } else {
+        b.push_str(&format!("Taints:\t{TAINT_NOT_READY}:NoSchedule\n\t{TAINT_NOT_READY}:NoExecute\n"));
+    }
+    b.push_str("Unschedulable:\tfalse\n");
     // The kubelet renews its Lease every 10s and posts status every 5 minutes when unchanged.
     let renew = SimTime(now.0 - now.0 % 10_000);
     let since = now.0.saturating_sub(n.meta.creation.0);
@@ -728,6 +733,11 @@ pub fn node(store: &Store, n: &Node, now: SimTime, events: &[EventLine]) -> Stri
     let created = rfc1123z(n.meta.creation);
     let ready_at = rfc1123z(n.meta.creation.plus_secs(12));
     let hb = rfc1123z(heartbeat);
+    let ready = if n.network_ready() {
+        ("Ready", "True", &ready_at, "KubeletReady", "kubelet is posting ready status")
+    } else {
+        ("Ready", "False", &created, "KubeletNotReady", crate::controllers::NETWORK_NOT_READY)
+    };
     for (t, st, since, reason, msg) in [
         (
             "MemoryPressure",
@@ -750,7 +760,7 @@ pub fn node(store: &Store, n: &Node, now: SimTime, events: &[EventLine]) -> Stri
             "KubeletHasSufficientPID",
             "kubelet has sufficient PID available",
         ),
-        ("Ready", "True", &ready_at, "KubeletReady", "kubelet is posting ready status"),
+        ready,
     ] {
         b.push_str(&format!("  {t} \t{st} \t{hb} \t{since} \t{reason} \t{msg}\n"));
     }
@@ -758,12 +768,13 @@ pub fn node(store: &Store, n: &Node, now: SimTime, events: &[EventLine]) -> Stri
         "Addresses:\n  InternalIP:\t{}\n  Hostname:\t{}\n",
         n.internal_ip, n.meta.name
     ));
-    let resources =
-        "  cpu:\t8\n  ephemeral-storage:\t1055762868Ki\n  hugepages-1Gi:\t0\n  hugepages-2Mi:\t0\n  memory:\t32859548Ki\n  pods:\t110\n";
+    let resources = format!(
+        "  cpu:\t8\n  ephemeral-storage:\t1055762868Ki\n  hugepages-1Gi:\t0\n  hugepages-2Mi:\t0\n  memory:\t32859548Ki\n  pods:\t{MAX_PODS_PER_NODE}\n"
+    );
     b.push_str("Capacity:\n");
-    b.push_str(resources);
+    b.push_str(&resources);
     b.push_str("Allocatable:\n");
-    b.push_str(resources);
+    b.push_str(&resources);
     let uid = &n.meta.uid;
     let hex = crate::printers::object::hex64;
     b.push_str("System Info:\n");
@@ -773,8 +784,10 @@ pub fn node(store: &Store, n: &Node, now: SimTime, events: &[EventLine]) -> Stri
     b.push_str("  Kernel Version:\t6.8.0-48-generic\n  OS Image:\tUbuntu 22.04.4 LTS\n  Operating System:\tlinux\n");
     b.push_str("  Architecture:\tamd64\n  Container Runtime Version:\tdocker://27.2.0\n");
     b.push_str("  Kubelet Version:\tv1.31.0\n  Kube-Proxy Version:\t\n");
-    let cidr = format!("{}/{}", n.pod_cidr.0, n.pod_cidr.1);
-    b.push_str(&format!("PodCIDR:\t{cidr}\nPodCIDRs:\t{cidr}\n"));
+    // describeNode prints PodCIDR and PodCIDRs only when set.
+    if let Some(cidr) = n.pod_cidr_string() {
+        b.push_str(&format!("PodCIDR:\t{cidr}\nPodCIDRs:\t{cidr}\n"));
+    }
     // `status.phase!=Failed,status.phase!=Succeeded` on this node, in the server's order.
     let pods: Vec<&Pod> = store
         .pods(None)

@@ -266,7 +266,8 @@ pub fn row(obj: &Object, name: &str, now: SimTime, o: Opts) -> Vec<String> {
         ],
         Object::Node(n) => {
             let roles = if n.control_plane { "control-plane" } else { "<none>" };
-            let mut r = vec![name.into(), "Ready".into(), roles.into(), a, "v1.31.0".into()];
+            let status = if n.network_ready() { "Ready" } else { "NotReady" };
+            let mut r = vec![name.into(), status.into(), roles.into(), a, "v1.31.0".into()];
             if o.wide {
                 r.extend([
                     n.internal_ip.to_string(),

@@ -509,17 +509,23 @@ pub fn to_value(obj: &Object, store: &Store) -> Value {
             m.insert("status".into(), json!({"phase": phase}));
         }
         Object::Node(n) => {
-            let cidr = format!("{}/{}", n.pod_cidr.0, n.pod_cidr.1);
-            m.insert("spec".into(), json!({"podCIDR": cidr, "podCIDRs": [cidr]}));
+            let spec = match n.pod_cidr_string() {
+                Some(cidr) => json!({"podCIDR": cidr, "podCIDRs": [cidr]}),
+                None => json!({"taints": [
+                    {"effect": "NoSchedule", "key": crate::model::TAINT_NOT_READY},
+                    {"effect": "NoExecute", "key": crate::model::TAINT_NOT_READY},
+                ]}),
+            };
+            m.insert("spec".into(), spec);
             m.insert(
                 "status".into(),
                 json!({
                     "addresses": [{"address": n.internal_ip.to_string(), "type": "InternalIP"},
                                   {"address": n.meta.name, "type": "Hostname"}],
                     "allocatable": {"cpu": "8", "ephemeral-storage": "1055762868Ki", "hugepages-1Gi": "0",
-                                    "hugepages-2Mi": "0", "memory": "32859548Ki", "pods": "110"},
+                                    "hugepages-2Mi": "0", "memory": "32859548Ki", "pods": crate::model::MAX_PODS_PER_NODE.to_string()},
                     "capacity": {"cpu": "8", "ephemeral-storage": "1055762868Ki", "hugepages-1Gi": "0",
-                                 "hugepages-2Mi": "0", "memory": "32859548Ki", "pods": "110"},
+                                 "hugepages-2Mi": "0", "memory": "32859548Ki", "pods": crate::model::MAX_PODS_PER_NODE.to_string()},
                     "daemonEndpoints": {"kubeletEndpoint": {"Port": 10250}},
                     "nodeInfo": {"architecture": "amd64", "bootID": hex64(&n.meta.uid, "boot")[..32],
                                  "containerRuntimeVersion": "docker://27.2.0", "kernelVersion": "6.8.0-48-generic",
