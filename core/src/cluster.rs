@@ -273,12 +273,6 @@ impl Cluster {
         )
     }
 
-    pub(crate) fn enqueue(&mut self, w: Work) {
-        if self.queued.insert(w.clone()) {
-            self.queue.push_back(w);
-        }
-    }
-
     pub(crate) fn schedule_timer(&mut self, at: SimTime, t: Timer) {
         self.timer_seq += 1;
         self.timers.insert((at, self.timer_seq), t);
@@ -291,130 +285,43 @@ impl Cluster {
         self.trace.push(now, step, summary, why, objects, version);
     }
 
-    /// Store an object (new or changed) and enqueue everything that depends on it.
+    /// Store an object (new or changed) and enqueue everything that depends on it. The object
+    /// is moved, never copied: the watch event is read back from the store.
     pub(crate) fn write(&mut self, obj: Object) {
-        let old = self.store.put(obj.clone());
-        self.on_change(old.as_ref(), Some(&obj));
+        self.store.put(obj);
+        self.dispatch_last_change();
     }
 
-    /// Remove an object and enqueue its dependants.
-    pub(crate) fn erase(&mut self, key: &ObjKey) -> Option<Object> {
-        let old = self.store.remove(key)?;
-        self.applied.remove(key);
-        self.on_change(Some(&old), None);
-        Some(old)
-    }
-
-    fn on_change(&mut self, old: Option<&Object>, new: Option<&Object>) {
-        let Some(any) = new.or(old) else { return };
-        let ns = any.meta().namespace.clone();
-        let name = any.meta().name.clone();
-        match any {
-            Object::Deployment(_) => self.enqueue(Work::Deployment(ns, name)),
-            Object::ReplicaSet(rs) => {
-                self.enqueue(Work::ReplicaSet(ns.clone(), name));
-                if let Some(o) = &rs.meta.owner {
-                    self.enqueue(Work::Deployment(ns, o.name.clone()));
-                }
-            }
-            Object::Node(n) => {
-                self.scheduler.node_changed(as_node(old), as_node(new));
-                if new.is_some() {
-                    self.proxy.add_node(&n.meta.name, n.internal_ip);
-                }
-            }
-            Object::Pod(_) => {
-                // kube-scheduler's cache: binds, Terminating, finished and deleted Pods.
-                if self.scheduler.pod_changed(as_pod(old), as_pod(new)) {
-                    self.retry_unschedulable();
-                }
-                for obj in [old, new].into_iter().flatten() {
-                    if let Object::Pod(p) = obj {
-                        if let Some(o) = &p.meta.owner {
-                            if o.kind == Kind::ReplicaSet {
-                                self.enqueue(Work::ReplicaSet(ns.clone(), o.name.clone()));
-                            }
-                        }
-                    }
-                }
-                if let Some(Object::Pod(p)) = new {
-                    if p.spec.node_name.is_none() && !p.is_terminating() {
-                        self.enqueue(Work::Schedule(ns.clone(), name.clone()));
-                    }
-                }
-                // Only Services whose selector matches the old or the new labels, found through
-                // the selector index (a Service is filed under one of its selector's pairs, so
-                // only Services sharing a label with the Pod are even looked at).
-                let mut candidates: BTreeSet<String> = BTreeSet::new();
-                for obj in [old, new].into_iter().flatten() {
-                    for (k, v) in &obj.meta().labels {
-                        if let Some(names) = self.selector_index.get(&(ns.clone(), k.clone(), v.clone())) {
-                            candidates.extend(names.iter().cloned());
-                        }
-                    }
-                }
-                let mut hits = Vec::new();
-                for s in candidates {
-                    if let Some(sel) = self.store.service(&ns, &s).and_then(|svc| svc.spec.selector.as_ref()) {
-                        let matches = |o: Option<&Object>| match o {
-                            Some(Object::Pod(p)) => selector_matches(sel, &p.meta.labels),
-                            _ => false,
-                        };
-                        if matches(old) || matches(new) {
-                            hits.push(s);
-                        }
-                    }
-                }
-                for s in hits {
-                    self.enqueue(Work::Endpoints(ns.clone(), s));
-                }
-            }
-            Object::Service(_) => {
-                for (obj, add) in [(old, false), (new, true)] {
-                    let Some(Object::Service(s)) = obj else { continue };
-                    let Some((k, v)) = s.spec.selector.as_ref().and_then(|sel| sel.iter().next()) else {
-                        continue;
-                    };
-                    let slot = (ns.clone(), k.clone(), v.clone());
-                    if add {
-                        self.selector_index.entry(slot).or_default().insert(name.clone());
-                    } else if let Some(set) = self.selector_index.get_mut(&slot) {
-                        set.remove(&name);
-                        if set.is_empty() {
-                            self.selector_index.remove(&slot);
-                        }
-                    }
-                }
-                self.enqueue(Work::Endpoints(ns.clone(), name.clone()));
-                self.enqueue(Work::Mirror(ns.clone(), name.clone()));
-                self.enqueue(Work::Proxy(ns, name));
-            }
-            Object::Endpoints(_) => self.enqueue(Work::Mirror(ns, name)),
-            Object::EndpointSlice(_) => {
-                // kube-proxy's and CoreDNS's informers group slices by their Service label.
-                for obj in [old, new].into_iter().flatten() {
-                    if let Object::EndpointSlice(s) = obj {
-                        if let Some(svc) = s.service_name() {
-                            self.enqueue(Work::Proxy(ns.clone(), svc.to_string()));
-                        }
-                    }
-                }
-                if let Some(Object::EndpointSlice(s)) = old.or(new) {
-                    if s.meta.labels.get(MANAGED_BY_LABEL).map(String::as_str) == Some(MIRRORING_CONTROLLER) {
-                        if let Some(svc) = s.service_name() {
-                            self.enqueue(Work::Mirror(ns.clone(), svc.to_string()));
-                        }
-                    }
-                }
-            }
-            Object::ConfigMap(cm) if ns == "kube-system" && name == "coredns" => {
-                if let (Some(Object::ConfigMap(_)), Some(text)) = (new, cm.data.get("Corefile")) {
-                    let now = self.now;
-                    self.coredns.corefile_changed(now, text);
-                }
-            }
-            _ => {}
+    /// Remove an object and enqueue its dependants. Whether it was there.
+    pub(crate) fn erase(&mut self, key: &ObjKey) -> bool {
+        if !self.store.remove(key) {
+            return false;
         }
+        self.applied.remove(key);
+        self.dispatch_last_change();
+        true
+    }
+
+    /// The watch event of the latest store change, to every informer that cares: the work
+    /// queue, the scheduler's cache, kube-proxy's node list, CoreDNS's Corefile history.
+    fn dispatch_last_change(&mut self) {
+        let Some((old, new)) = self.store.last_change() else { return };
+        let mut w = Watchers {
+            queue: &mut self.queue,
+            queued: &mut self.queued,
+            selector_index: &mut self.selector_index,
+            scheduler: &mut self.scheduler,
+            proxy: &mut self.proxy,
+            coredns: &mut self.coredns,
+            now: self.now,
+        };
+        if w.dispatch(&self.store, old, new) {
+            self.retry_unschedulable();
+        }
+    }
+
+    pub(crate) fn enqueue(&mut self, w: Work) {
+        enqueue(&mut self.queue, &mut self.queued, w);
     }
 
     /// Run controllers until there is no more work.
@@ -865,11 +772,12 @@ impl Cluster {
         }
     }
 
+    /// The garbage collector: delete what `owner_uid` owns of `kind` (from the owner index).
     pub(crate) fn delete_owned(&mut self, kind: Kind, ns: &str, owner_uid: &str) {
         let keys: Vec<ObjKey> = self
             .store
-            .list(kind, Some(ns))
-            .filter(|o| o.meta().owner.as_ref().is_some_and(|r| r.uid == owner_uid))
+            .owned_by(owner_uid)
+            .filter(|o| o.kind() == kind && o.meta().namespace == ns)
             .map(Object::key)
             .collect();
         for k in keys {
@@ -1054,6 +962,138 @@ impl Cluster {
     pub fn set_proxy_mode(&mut self, mode: ProxyMode) {
         let sched = self.proxy.default_sched();
         self.proxy.restart_all(mode, sched);
+    }
+}
+
+fn enqueue(queue: &mut VecDeque<Work>, queued: &mut BTreeSet<Work>, w: Work) {
+    if queued.insert(w.clone()) {
+        queue.push_back(w);
+    }
+}
+
+/// The informers a watch event goes to: each a different field of the [`Cluster`], borrowed
+/// beside the store that holds the event's two versions.
+struct Watchers<'a> {
+    queue: &'a mut VecDeque<Work>,
+    queued: &'a mut BTreeSet<Work>,
+    selector_index: &'a mut BTreeMap<(String, String, String), BTreeSet<String>>,
+    scheduler: &'a mut crate::controllers::scheduler::Scheduler,
+    proxy: &'a mut KubeProxy,
+    coredns: &'a mut crate::dns::querylog::CoreDns,
+    now: SimTime,
+}
+
+impl Watchers<'_> {
+    fn enqueue(&mut self, w: Work) {
+        enqueue(self.queue, self.queued, w);
+    }
+
+    /// Enqueue what depends on the change from `old` to `new`. Returns whether the scheduler
+    /// has room again for the Pods waiting for it.
+    fn dispatch(&mut self, store: &Store, old: Option<&Object>, new: Option<&Object>) -> bool {
+        let Some(any) = new.or(old) else { return false };
+        let ns = any.meta().namespace.clone();
+        let name = any.meta().name.clone();
+        let mut retry = false;
+        match any {
+            Object::Deployment(_) => self.enqueue(Work::Deployment(ns, name)),
+            Object::ReplicaSet(rs) => {
+                self.enqueue(Work::ReplicaSet(ns.clone(), name));
+                if let Some(o) = &rs.meta.owner {
+                    self.enqueue(Work::Deployment(ns, o.name.clone()));
+                }
+            }
+            Object::Node(n) => {
+                self.scheduler.node_changed(as_node(old), as_node(new));
+                if new.is_some() {
+                    self.proxy.add_node(&n.meta.name, n.internal_ip);
+                }
+            }
+            Object::Pod(_) => {
+                // kube-scheduler's cache: binds, Terminating, finished and deleted Pods.
+                retry = self.scheduler.pod_changed(as_pod(old), as_pod(new));
+                for p in [old, new].into_iter().filter_map(as_pod) {
+                    if let Some(o) = p.meta.owner.as_ref().filter(|o| o.kind == Kind::ReplicaSet) {
+                        self.enqueue(Work::ReplicaSet(ns.clone(), o.name.clone()));
+                    }
+                }
+                if let Some(p) = as_pod(new) {
+                    if p.spec.node_name.is_none() && !p.is_terminating() {
+                        self.enqueue(Work::Schedule(ns.clone(), name.clone()));
+                    }
+                }
+                // Only Services whose selector matches the old or the new labels, found through
+                // the selector index (a Service is filed under one of its selector's pairs, so
+                // only Services sharing a label with the Pod are even looked at).
+                let (op, np) = (as_pod(old), as_pod(new));
+                let labels_same = op.zip(np).is_some_and(|(a, b)| a.meta.labels == b.meta.labels);
+                let mut candidates: BTreeSet<&String> = BTreeSet::new();
+                for p in [op, np].into_iter().flatten().take(if labels_same { 1 } else { 2 }) {
+                    for (k, v) in &p.meta.labels {
+                        if let Some(names) = self.selector_index.get(&(ns.clone(), k.clone(), v.clone())) {
+                            candidates.extend(names.iter());
+                        }
+                    }
+                }
+                let mut hits = Vec::new();
+                for s in candidates {
+                    if let Some(sel) = store.service(&ns, s).and_then(|svc| svc.spec.selector.as_ref()) {
+                        let matches = |p: Option<&Pod>| p.is_some_and(|p| selector_matches(sel, &p.meta.labels));
+                        if matches(op) || matches(np) {
+                            hits.push(s.clone());
+                        }
+                    }
+                }
+                for s in hits {
+                    self.enqueue(Work::Endpoints(ns.clone(), s));
+                }
+            }
+            Object::Service(_) => {
+                for (obj, add) in [(old, false), (new, true)] {
+                    let Some(Object::Service(s)) = obj else { continue };
+                    let Some((k, v)) = s.spec.selector.as_ref().and_then(|sel| sel.iter().next()) else {
+                        continue;
+                    };
+                    let slot = (ns.clone(), k.clone(), v.clone());
+                    if add {
+                        self.selector_index.entry(slot).or_default().insert(name.clone());
+                    } else if let Some(set) = self.selector_index.get_mut(&slot) {
+                        set.remove(&name);
+                        if set.is_empty() {
+                            self.selector_index.remove(&slot);
+                        }
+                    }
+                }
+                self.enqueue(Work::Endpoints(ns.clone(), name.clone()));
+                self.enqueue(Work::Mirror(ns.clone(), name.clone()));
+                self.enqueue(Work::Proxy(ns, name));
+            }
+            Object::Endpoints(_) => self.enqueue(Work::Mirror(ns, name)),
+            Object::EndpointSlice(_) => {
+                // kube-proxy's and CoreDNS's informers group slices by their Service label.
+                for obj in [old, new].into_iter().flatten() {
+                    if let Object::EndpointSlice(s) = obj {
+                        if let Some(svc) = s.service_name() {
+                            self.enqueue(Work::Proxy(ns.clone(), svc.to_string()));
+                        }
+                    }
+                }
+                if let Some(Object::EndpointSlice(s)) = old.or(new) {
+                    if s.meta.labels.get(MANAGED_BY_LABEL).map(String::as_str) == Some(MIRRORING_CONTROLLER) {
+                        if let Some(svc) = s.service_name() {
+                            self.enqueue(Work::Mirror(ns.clone(), svc.to_string()));
+                        }
+                    }
+                }
+            }
+            Object::ConfigMap(cm) if ns == "kube-system" && name == "coredns" => {
+                if let (Some(Object::ConfigMap(_)), Some(text)) = (new, cm.data.get("Corefile")) {
+                    self.coredns.corefile_changed(self.now, text);
+                }
+            }
+            _ => {}
+        }
+        retry
     }
 }
 

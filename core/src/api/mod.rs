@@ -67,39 +67,111 @@ fn set_edit<K: Ord, V: Ord>(map: &mut BTreeMap<K, BTreeSet<V>>, k: K, v: V, add:
 
 impl Indexes {
     fn edit(&mut self, key: &ObjKey, obj: &Object, add: bool) {
-        if let Some(o) = &obj.meta().owner {
-            set_edit(&mut self.owned, o.uid.clone(), key.clone(), add);
+        if add {
+            self.reindex(key, None, Some(obj));
+        } else {
+            self.reindex(key, Some(obj), None);
+        }
+    }
+
+    /// Move `key`'s entries from what `old` put in the indexes to what `new` needs, touching
+    /// only what differs (a status write of a Pod changes no label entry).
+    fn reindex(&mut self, key: &ObjKey, old: Option<&Object>, new: Option<&Object>) {
+        let owner = |o: Option<&Object>| o.and_then(|o| o.meta().owner.as_ref()).map(|r| r.uid.clone());
+        let (was, is) = (owner(old), owner(new));
+        if was != is {
+            if let Some(u) = was {
+                set_edit(&mut self.owned, u, key.clone(), false);
+            }
+            if let Some(u) = is {
+                set_edit(&mut self.owned, u, key.clone(), true);
+            }
         }
         let ns = || key.namespace.clone();
         let name = || key.name.clone();
-        match obj {
-            Object::Pod(p) => {
-                for (k, v) in &p.meta.labels {
-                    set_edit(&mut self.pod_labels, (ns(), k.clone(), v.clone()), name(), add);
+        fn pod(o: Option<&Object>) -> Option<&Pod> {
+            match o {
+                Some(Object::Pod(p)) => Some(p),
+                _ => None,
+            }
+        }
+        let (op, np) = (pod(old), pod(new));
+        if op.is_some() || np.is_some() {
+            let empty = Labels::new();
+            let ol = op.map(|p| &p.meta.labels).unwrap_or(&empty);
+            let nl = np.map(|p| &p.meta.labels).unwrap_or(&empty);
+            if ol != nl {
+                for (k, v) in ol {
+                    if nl.get(k) != Some(v) {
+                        set_edit(&mut self.pod_labels, (ns(), k.clone(), v.clone()), name(), false);
+                    }
                 }
-                if let Some(ip) = p.status.pod_ip {
-                    set_edit(&mut self.pod_ips, ip, (ns(), name()), add);
+                for (k, v) in nl {
+                    if ol.get(k) != Some(v) {
+                        set_edit(&mut self.pod_labels, (ns(), k.clone(), v.clone()), name(), true);
+                    }
                 }
             }
-            Object::EndpointSlice(s) => {
-                if let Some(svc) = s.service_name() {
-                    set_edit(&mut self.slices, (ns(), svc.to_string()), name(), add);
+            let (oi, ni) = (op.and_then(|p| p.status.pod_ip), np.and_then(|p| p.status.pod_ip));
+            if oi != ni {
+                if let Some(ip) = oi {
+                    set_edit(&mut self.pod_ips, ip, (ns(), name()), false);
                 }
-                for ip in s.endpoints.iter().flat_map(|e| e.addresses.iter()) {
-                    set_edit(&mut self.slice_ips, *ip, (ns(), name()), add);
+                if let Some(ip) = ni {
+                    set_edit(&mut self.pod_ips, ip, (ns(), name()), true);
                 }
             }
-            Object::Service(s) => {
-                let ips = s
+        }
+        fn slice(o: Option<&Object>) -> Option<&EndpointSlice> {
+            match o {
+                Some(Object::EndpointSlice(s)) => Some(s),
+                _ => None,
+            }
+        }
+        let (os, nsl) = (slice(old), slice(new));
+        if os.is_some() || nsl.is_some() {
+            let (osvc, nsvc) = (os.and_then(|s| s.service_name()), nsl.and_then(|s| s.service_name()));
+            if osvc != nsvc {
+                if let Some(svc) = osvc {
+                    set_edit(&mut self.slices, (ns(), svc.to_string()), name(), false);
+                }
+                if let Some(svc) = nsvc {
+                    set_edit(&mut self.slices, (ns(), svc.to_string()), name(), true);
+                }
+            }
+            let ips = |s: Option<&EndpointSlice>| -> Vec<Ipv4Addr> {
+                s.map(|s| s.endpoints.iter().flat_map(|e| e.addresses.iter().copied()).collect())
+                    .unwrap_or_default()
+            };
+            let (oips, nips) = (ips(os), ips(nsl));
+            if oips != nips {
+                for ip in oips {
+                    set_edit(&mut self.slice_ips, ip, (ns(), name()), false);
+                }
+                for ip in nips {
+                    set_edit(&mut self.slice_ips, ip, (ns(), name()), true);
+                }
+            }
+        }
+        let svc_ips = |o: Option<&Object>| -> Vec<Ipv4Addr> {
+            match o {
+                Some(Object::Service(s)) => s
                     .cluster_ip()
                     .into_iter()
                     .chain(s.spec.external_ips.iter().copied())
-                    .chain(s.load_balancer_ips.iter().copied());
-                for ip in ips {
-                    set_edit(&mut self.service_ips, ip, (ns(), name()), add);
-                }
+                    .chain(s.load_balancer_ips.iter().copied())
+                    .collect(),
+                _ => Vec::new(),
             }
-            _ => {}
+        };
+        let (oips, nips) = (svc_ips(old), svc_ips(new));
+        if oips != nips {
+            for ip in oips {
+                set_edit(&mut self.service_ips, ip, (ns(), name()), false);
+            }
+            for ip in nips {
+                set_edit(&mut self.service_ips, ip, (ns(), name()), true);
+            }
         }
     }
 
@@ -122,17 +194,22 @@ impl Store {
     }
 
     /// Insert or replace, bumping `resourceVersion`. Returns the previous object.
-    pub fn put(&mut self, mut obj: Object) -> Option<Object> {
+    /// The previous object moves into the undo log (no copy); [`Store::last_change`] shows
+    /// both versions to whoever dispatches the watch event.
+    pub fn put(&mut self, mut obj: Object) {
         self.resource_version += 1;
         obj.meta_mut().resource_version = self.resource_version;
         let key = obj.key();
-        if let Some(old) = self.objects.get(&key) {
-            self.idx.edit(&key, old, false);
-        }
-        self.idx.edit(&key, &obj, true);
+        self.idx.reindex(&key, self.objects.get(&key), Some(&obj));
         let old = self.objects.insert(key.clone(), obj);
-        self.record(key, old.clone());
-        old
+        self.record(key, old);
+    }
+
+    /// The latest write or removal as a watch event: (previous, current) versions of its
+    /// object, read from the undo log and the store without copying either.
+    pub fn last_change(&self) -> Option<(Option<&Object>, Option<&Object>)> {
+        let (key, old) = self.log.last()?;
+        Some((old.as_ref(), self.objects.get(key)))
     }
 
     /// Pods in `ns` whose labels include every pair of `selector` (an empty selector selects
@@ -208,13 +285,12 @@ impl Store {
             .filter_map(|(ns, n)| self.pod(ns, n))
     }
 
-    pub fn remove(&mut self, key: &ObjKey) -> Option<Object> {
-        let old = self.objects.remove(key);
-        if let Some(o) = &old {
-            self.idx.edit(key, o, false);
-            self.record(key.clone(), old.clone());
-        }
-        old
+    /// Remove `key` (its object moves into the undo log); whether it was there.
+    pub fn remove(&mut self, key: &ObjKey) -> bool {
+        let Some(old) = self.objects.remove(key) else { return false };
+        self.idx.reindex(key, Some(&old), None);
+        self.record(key.clone(), Some(old));
+        true
     }
 
     /// Changes kept for [`Store::state_at`].
