@@ -184,7 +184,7 @@ pub fn bootstrap(c: &mut Cluster) {
     }
 
     // Service `kubernetes` → the API server; its Endpoints are written by the API server itself.
-    let kubernetes_ip = c.service_ips.nth(1);
+    let kubernetes_ip = c.api.nth_service_ip(1);
     let svc = Service {
         meta: meta(
             "kubernetes",
@@ -302,7 +302,7 @@ pub fn bootstrap(c: &mut Cluster) {
         target_port: IntOrString::Str(target.into()),
         node_port: None,
     };
-    let dns_ip = c.service_ips.nth(10);
+    let dns_ip = c.api.nth_service_ip(10);
     let mut svc_labels = dns_labels.clone();
     svc_labels.insert("kubernetes.io/cluster-service".into(), "true".into());
     svc_labels.insert("kubernetes.io/name".into(), "CoreDNS".into());
@@ -340,7 +340,7 @@ pub fn bootstrap(c: &mut Cluster) {
     let ds_uid = c.new_uid();
     let mut ds_meta = meta("kube-proxy", "kube-system", kp_labels.clone());
     ds_meta.uid = ds_uid.clone();
-    c.store.put(Object::DaemonSet(DaemonSet {
+    c.api.put(Object::DaemonSet(DaemonSet {
         meta: ds_meta,
         selector: LabelSelector {
             match_labels: kp_labels.clone(),
@@ -355,7 +355,7 @@ pub fn bootstrap(c: &mut Cluster) {
         },
     }));
     for i in 0..n {
-        let name = format!("kube-proxy-{}", c.rng.names.string(5));
+        let name = c.api.generate_name(Kind::Pod, "kube-system", "kube-proxy-");
         let mut m = meta(&name, "kube-system", kp_labels.clone());
         m.owner = Some(OwnerRef {
             kind: Kind::DaemonSet,

@@ -10,8 +10,8 @@ use std::collections::{BTreeMap, BTreeSet, VecDeque};
 use std::net::Ipv4Addr;
 
 use crate::api::validation::{self, FieldError, FieldErrorKind};
-use crate::api::{plural, ApiError, ApplyAction, Store};
-use crate::ipam::{AllocError, HostLocal, NodeCidrAllocator, NodePortAllocator, ServiceIpAllocator};
+use crate::api::{plural, ApiError, ApiServer, ApplyAction, Store};
+use crate::ipam::{HostLocal, NodeCidrAllocator};
 use crate::model::*;
 use crate::proxy::{Cleaned, KubeProxy, ProxyMode, ServiceInput};
 use crate::rng::Streams;
@@ -133,11 +133,10 @@ pub(crate) enum Timer {
 pub struct Cluster {
     pub config: Config,
     pub now: SimTime,
-    pub store: Store,
+    /// The API server: store, allocators, names and UIDs, last-applied manifests.
+    pub api: ApiServer,
     /// One random stream per component (see [`crate::rng::Streams`]).
     pub rng: Streams,
-    pub service_ips: ServiceIpAllocator,
-    pub node_ports: NodePortAllocator,
     pub pod_ips: BTreeMap<String, HostLocal>,
     /// The node-ipam controller's cut of the cluster CIDR into node Pod CIDRs.
     pub node_cidrs: NodeCidrAllocator,
@@ -154,8 +153,6 @@ pub struct Cluster {
     pub coredns: crate::dns::querylog::CoreDns,
     /// Images already pulled, per node (a second Pod with the same image starts faster).
     pub(crate) pulled: BTreeSet<(String, String)>,
-    /// The manifest each object was last applied from (for `unchanged` / `configured`).
-    pub(crate) applied: BTreeMap<ObjKey, Object>,
     pub(crate) timers: BTreeMap<(SimTime, u64), Timer>,
     timer_seq: u64,
     /// kube-proxy timers already pending: (when, node, graceful check?).
@@ -165,7 +162,6 @@ pub struct Cluster {
     selector_index: BTreeMap<(String, String, String), BTreeSet<String>>,
     queue: VecDeque<Work>,
     queued: BTreeSet<Work>,
-    uid_counter: u64,
 }
 
 /// The most nodes a cluster may have: Kubernetes' tested scale envelope (5,000 nodes, 150,000
@@ -217,7 +213,6 @@ impl Cluster {
                 NodeCidrAllocator::new(d.cluster_cidr, d.node_cidr_mask_size, d.service_cidr)
             })
             .unwrap_or_else(|_| unreachable!("the default cluster CIDR is valid"));
-        let (base, prefix) = config.service_cidr;
         let proxy = KubeProxy::new(
             config.seed,
             config.proxy_mode,
@@ -226,8 +221,7 @@ impl Cluster {
         );
         let mut c = Cluster {
             rng: Streams::new(config.seed),
-            service_ips: ServiceIpAllocator::new(base, prefix),
-            node_ports: NodePortAllocator::default(),
+            api: ApiServer::new(config.seed, config.service_cidr),
             pod_ips: BTreeMap::new(),
             node_cidrs,
             scheduler: Default::default(),
@@ -237,16 +231,13 @@ impl Cluster {
             events: Default::default(),
             coredns: crate::dns::querylog::CoreDns::new(config.seed),
             pulled: BTreeSet::new(),
-            applied: BTreeMap::new(),
             timers: BTreeMap::new(),
             timer_seq: 0,
             proxy_timers: BTreeSet::new(),
             selector_index: BTreeMap::new(),
             queue: VecDeque::new(),
             queued: BTreeSet::new(),
-            uid_counter: 0,
             now: SimTime::ZERO,
-            store: Store::default(),
             config,
         };
         crate::bootstrap::bootstrap(&mut c);
@@ -259,18 +250,13 @@ impl Cluster {
         &self.config.cluster_domain
     }
 
+    /// The objects, as the API server stores them.
+    pub fn store(&self) -> &Store {
+        self.api.store()
+    }
+
     pub(crate) fn new_uid(&mut self) -> String {
-        self.uid_counter += 1;
-        let a = self.rng.uids.next_u64();
-        let b = self.rng.uids.next_u64();
-        format!(
-            "{:08x}-{:04x}-4{:03x}-{:04x}-{:012x}",
-            (a >> 32) as u32,
-            (a >> 16) as u16,
-            (a & 0xfff) as u16,
-            ((b >> 48) as u16 & 0x3fff) | 0x8000,
-            b & 0xffff_ffff_ffff
-        )
+        self.api.new_uid()
     }
 
     pub(crate) fn schedule_timer(&mut self, at: SimTime, t: Timer) {
@@ -281,23 +267,22 @@ impl Cluster {
     /// Record a trace event at the current time.
     pub(crate) fn emit(&mut self, step: Step, summary: String, why: impl Into<String>, objects: Vec<ObjKey>) {
         let now = self.now;
-        let version = self.store.version();
+        let version = self.api.store().version();
         self.trace.push(now, step, summary, why, objects, version);
     }
 
     /// Store an object (new or changed) and enqueue everything that depends on it. The object
     /// is moved, never copied: the watch event is read back from the store.
     pub(crate) fn write(&mut self, obj: Object) {
-        self.store.put(obj);
+        self.api.put(obj);
         self.dispatch_last_change();
     }
 
     /// Remove an object and enqueue its dependants. Whether it was there.
     pub(crate) fn erase(&mut self, key: &ObjKey) -> bool {
-        if !self.store.remove(key) {
+        if !self.api.remove(key) {
             return false;
         }
-        self.applied.remove(key);
         self.dispatch_last_change();
         true
     }
@@ -305,7 +290,7 @@ impl Cluster {
     /// The watch event of the latest store change, to every informer that cares: the work
     /// queue, the scheduler's cache, kube-proxy's node list, CoreDNS's Corefile history.
     fn dispatch_last_change(&mut self) {
-        let Some((old, new)) = self.store.last_change() else { return };
+        let Some((old, new)) = self.api.store().last_change() else { return };
         let mut w = Watchers {
             queue: &mut self.queue,
             queued: &mut self.queued,
@@ -315,7 +300,7 @@ impl Cluster {
             coredns: &mut self.coredns,
             now: self.now,
         };
-        if w.dispatch(&self.store, old, new) {
+        if w.dispatch(self.api.store(), old, new) {
             self.retry_unschedulable();
         }
     }
@@ -410,13 +395,13 @@ impl Cluster {
         if !errors.is_empty() {
             return Err(ApiError::Invalid { kind, name, errors });
         }
-        if kind.namespaced() && !self.store.namespace_exists(&ns) {
+        if kind.namespaced() && !self.api.store().namespace_exists(&ns) {
             return Err(ApiError::NotFound {
                 resource: "namespaces".into(),
                 name: ns,
             });
         }
-        if let Some(ns_obj) = self.store.get(&ObjKey::new(Kind::Namespace, "", &ns)) {
+        if let Some(ns_obj) = self.api.store().get(&ObjKey::new(Kind::Namespace, "", &ns)) {
             if ns_obj.meta().deletion.is_some() {
                 return Err(ApiError::Forbidden(format!(
                     "{} \"{name}\" is forbidden: unable to create new content in namespace {ns} because it is being terminated",
@@ -433,19 +418,19 @@ impl Cluster {
             "the API server checks who you are, whether you may do this, and runs admission plugins and validation before storing anything",
             vec![key.clone()],
         );
-        let existing = self.store.get(&key).cloned();
+        let existing = self.api.store().get(&key).cloned();
         match existing {
             None => {
                 self.create(obj.clone())?;
-                self.applied.insert(key, obj);
+                self.api.record_applied(key, obj);
                 Ok(ApplyAction::Created)
             }
             Some(current) => {
-                if self.applied.get(&key) == Some(&obj) {
+                if self.api.applied(&key) == Some(&obj) {
                     return Ok(ApplyAction::Unchanged);
                 }
                 self.update(current, obj.clone())?;
-                self.applied.insert(key, obj);
+                self.api.record_applied(key, obj);
                 Ok(ApplyAction::Configured)
             }
         }
@@ -557,114 +542,28 @@ impl Cluster {
         Ok(())
     }
 
-    /// Registration step 3: ClusterIP (unless headless or ExternalName) and NodePorts.
+    /// Registration step 3: ClusterIP (unless headless or ExternalName) and NodePorts, by
+    /// the API server's allocators.
     fn allocate_service(&mut self, svc: &mut Service, current: Option<&Service>) -> Result<(), ApiError> {
-        let name = svc.meta.name.clone();
-        let key = ObjKey::new(Kind::Service, &svc.meta.namespace, &name);
-        let invalid = |field: String, value: String, detail: String| ApiError::Invalid {
-            kind: Kind::Service,
-            name: name.clone(),
-            errors: vec![FieldError {
-                field,
-                kind: FieldErrorKind::Invalid { value, detail },
-            }],
-        };
-        if svc.spec.type_ == ServiceType::ExternalName {
-            svc.spec.cluster_ip = ClusterIp::Unset;
-        } else if let Some(cur) = current.filter(|c| c.spec.cluster_ip != ClusterIp::Unset) {
-            if svc.spec.cluster_ip == ClusterIp::Unset {
-                svc.spec.cluster_ip = cur.spec.cluster_ip.clone();
-            }
-        } else {
-            match svc.spec.cluster_ip.clone() {
-                ClusterIp::None => {}
-                ClusterIp::Ip(ip) => match self.service_ips.allocate(ip) {
-                    Ok(()) => {}
-                    Err(AllocError::NotInRange) => {
-                        return Err(invalid(
-                            "spec.clusterIPs".into(),
-                            format!("[]string{{\"{ip}\"}}"),
-                            format!(
-                            "failed to allocate IP {ip}: the provided IP ({ip}) is not in the valid range. The range of valid IPs is {}",
-                            self.service_ips.cidr()
-                        ),
-                        ))
-                    }
-                    Err(_) => {
-                        return Err(invalid(
-                            "spec.clusterIPs".into(),
-                            format!("[]string{{\"{ip}\"}}"),
-                            format!("failed to allocate IP {ip}: provided IP is already allocated"),
-                        ))
-                    }
-                },
-                ClusterIp::Unset => match self.service_ips.allocate_next(&mut self.rng.cluster_ips) {
-                    Ok(ip) => svc.spec.cluster_ip = ClusterIp::Ip(ip),
-                    Err(_) => {
-                        return Err(ApiError::InternalError("failed to allocate a serviceIP: range is full".into()));
-                    }
-                },
-            }
-            if let ClusterIp::Ip(ip) = svc.spec.cluster_ip {
-                self.emit(
-                    Step::Registration(Reg::ClusterIp),
-                    format!("service/{name} gets ClusterIP {ip}",),
-                    format!(
-                        "a stable virtual IP from the service CIDR {}: no interface owns it until kube-proxy claims it on every node",
-                        self.service_ips.cidr()
-                    ),
-                    vec![key.clone()],
-                );
-            }
-        }
-        let wants_node_ports = matches!(svc.spec.type_, ServiceType::NodePort | ServiceType::LoadBalancer);
-        for i in 0..svc.spec.ports.len() {
-            let previous = current.and_then(|c| {
-                c.spec
-                    .ports
-                    .iter()
-                    .find(|p| p.port == svc.spec.ports[i].port && p.protocol == svc.spec.ports[i].protocol)
-                    .and_then(|p| p.node_port)
-            });
-            if !wants_node_ports {
-                svc.spec.ports[i].node_port = None;
-                continue;
-            }
-            match (svc.spec.ports[i].node_port, previous) {
-                (None, Some(prev)) => svc.spec.ports[i].node_port = Some(prev),
-                (Some(want), Some(prev)) if want == prev => {}
-                (Some(want), _) => match self.node_ports.allocate(want) {
-                    Ok(()) => {}
-                    Err(AllocError::NotInRange) => {
-                        return Err(invalid(
-                            format!("spec.ports[{i}].nodePort"),
-                            want.to_string(),
-                            format!(
-                                "provided port is not in the valid range. The range of valid ports is {}-{}",
-                                self.node_ports.first, self.node_ports.last
-                            ),
-                        ))
-                    }
-                    Err(_) => {
-                        return Err(invalid(
-                            format!("spec.ports[{i}].nodePort"),
-                            want.to_string(),
-                            "provided port is already allocated".into(),
-                        ))
-                    }
-                },
-                (None, None) => match self.node_ports.allocate_next(&mut self.rng.node_ports) {
-                    Ok(p) => svc.spec.ports[i].node_port = Some(p as i64),
-                    Err(_) => return Err(ApiError::InternalError("failed to allocate a nodePort: range is full".into())),
-                },
-            }
+        let got = self.api.allocate_service(svc, current)?;
+        if let Some(ip) = got.cluster_ip {
+            let key = ObjKey::new(Kind::Service, &svc.meta.namespace, &svc.meta.name);
+            self.emit(
+                Step::Registration(Reg::ClusterIp),
+                format!("service/{} gets ClusterIP {ip}", svc.meta.name),
+                format!(
+                    "a stable virtual IP from the service CIDR {}: no interface owns it until kube-proxy claims it on every node",
+                    self.api.service_cidr()
+                ),
+                vec![key],
+            );
         }
         Ok(())
     }
 
     /// Registration step 6, as CoreDNS's informer sees the Service.
     fn emit_dns_registration(&mut self, key: &ObjKey) {
-        let Some(svc) = self.store.service(&key.namespace, &key.name).cloned() else {
+        let Some(svc) = self.api.store().service(&key.namespace, &key.name).cloned() else {
             return;
         };
         let fqdn = format!("{}.{}.svc.{}.", svc.meta.name, svc.meta.namespace, self.domain());
@@ -702,7 +601,7 @@ impl Cluster {
     /// `kubectl delete`: Pods get a grace period, everything else goes at once (with cascading
     /// deletion of owned objects, as the garbage collector does).
     pub fn delete(&mut self, key: &ObjKey) -> Result<(), ApiError> {
-        let Some(obj) = self.store.get(key).cloned() else {
+        let Some(obj) = self.api.store().get(key).cloned() else {
             return Err(ApiError::NotFound {
                 resource: plural(key.kind).into(),
                 name: key.name.clone(),
@@ -714,14 +613,7 @@ impl Cluster {
                 Ok(())
             }
             Object::Service(s) => {
-                if let Some(ip) = s.cluster_ip() {
-                    self.service_ips.release(ip);
-                }
-                for p in &s.spec.ports {
-                    if let Some(np) = p.node_port {
-                        self.node_ports.release(np);
-                    }
-                }
+                self.api.release_service(&s);
                 self.erase(key);
                 let ek = ObjKey::new(Kind::Endpoints, &key.namespace, &key.name);
                 self.erase(&ek);
@@ -736,22 +628,21 @@ impl Cluster {
                     )));
                 }
                 let keys: Vec<ObjKey> = self
-                    .store
+                    .api
+                    .store()
                     .iter()
                     .filter(|o| o.kind().namespaced() && o.meta().namespace == name)
                     .map(Object::key)
                     .collect();
                 for k in keys {
                     if k.kind == Kind::Pod {
-                        if let Some(Object::Pod(p)) = self.store.get(&k).cloned() {
+                        if let Some(Object::Pod(p)) = self.api.store().get(&k).cloned() {
                             self.release_pod(&p);
                         }
                     }
                     if k.kind == Kind::Service {
-                        if let Some(Object::Service(s)) = self.store.get(&k).cloned() {
-                            if let Some(ip) = s.cluster_ip() {
-                                self.service_ips.release(ip);
-                            }
+                        if let Some(Object::Service(s)) = self.api.store().get(&k).cloned() {
+                            self.api.release_service(&s);
                         }
                     }
                     self.erase(&k);
@@ -775,7 +666,8 @@ impl Cluster {
     /// The garbage collector: delete what `owner_uid` owns of `kind` (from the owner index).
     pub(crate) fn delete_owned(&mut self, kind: Kind, ns: &str, owner_uid: &str) {
         let keys: Vec<ObjKey> = self
-            .store
+            .api
+            .store()
             .owned_by(owner_uid)
             .filter(|o| o.kind() == kind && o.meta().namespace == ns)
             .map(Object::key)
@@ -850,8 +742,8 @@ impl Cluster {
         self.tunnel_patch(ns, name);
         let now = self.now.0;
         let input = ServiceInput {
-            service: self.store.service(ns, name),
-            slices: self.store.slices_of(ns, name).collect(),
+            service: self.api.store().service(ns, name),
+            slices: self.api.store().slices_of(ns, name).collect(),
         };
         let existed = self.proxy.service_ports(ns, name).next().is_some();
         let exists = input.service.is_some();

@@ -28,7 +28,8 @@ impl Cluster {
     /// The resolv.conf kubelet wrote for a Pod.
     pub fn resolv_conf(&self, pod: &Pod) -> ResolvConf {
         let dns = self
-            .store
+            .api
+            .store()
             .service("kube-system", "kube-dns")
             .and_then(|s| s.cluster_ip())
             .unwrap_or(Ipv4Addr::new(10, 96, 0, 10));
@@ -61,19 +62,20 @@ impl Cluster {
     /// The cluster DNS view with a Corefile's settings: `Server::zone_records` and
     /// `records_for_service` on it list the zone as CoreDNS serves it.
     pub fn dns_server(&self, settings: &querylog::Settings) -> Server<'_> {
-        Server::new(&self.store, &self.config.cluster_domain, self.dns_serial()).with_settings(settings.ttl, settings.pods)
+        Server::new(self.api.store(), &self.config.cluster_domain, self.dns_serial()).with_settings(settings.ttl, settings.pods)
     }
 
     /// The Corefile in the `coredns` ConfigMap (empty when it is gone).
     pub fn corefile(&self) -> String {
-        match self.store.get(&ObjKey::new(Kind::ConfigMap, "kube-system", "coredns")) {
+        match self.api.store().get(&ObjKey::new(Kind::ConfigMap, "kube-system", "coredns")) {
             Some(Object::ConfigMap(cm)) => cm.data.get("Corefile").cloned().unwrap_or_default(),
             _ => String::new(),
         }
     }
 
     fn coredns_pods(&self) -> Vec<&Pod> {
-        self.store
+        self.api
+            .store()
             .pods(Some("kube-system"))
             .filter(|p| p.meta.labels.get("k8s-app").map(String::as_str) == Some("kube-dns"))
             .collect()
@@ -88,7 +90,7 @@ impl Cluster {
     /// CoreDNS Pod `pod` answers one query: with the settings of the Corefile it serves now,
     /// logged when that Corefile has `log`.
     fn coredns_answer(&mut self, pod: Option<&str>, qname: &str, qtype: RType) -> Response {
-        let start = pod.and_then(|p| self.store.pod("kube-system", p)).map(pod_start);
+        let start = pod.and_then(|p| self.api.store().pod("kube-system", p)).map(pod_start);
         let settings = match start {
             Some(s) => self.coredns.settings(s, self.now),
             None => self.coredns.settings_of(&self.corefile()),
@@ -108,7 +110,12 @@ impl Cluster {
     pub fn dns_query(&mut self, server: Ipv4Addr, qname: &str, qtype: RType) -> Result<(Response, Option<String>), DnsFailure> {
         let is_coredns = |p: &Pod| p.meta.labels.get("k8s-app").map(String::as_str) == Some("kube-dns") && p.status.ready;
         // A CoreDNS Pod asked directly.
-        let direct = self.store.pods_at(server).find(|p| is_coredns(p)).map(|p| p.meta.name.clone());
+        let direct = self
+            .api
+            .store()
+            .pods_at(server)
+            .find(|p| is_coredns(p))
+            .map(|p| p.meta.name.clone());
         if let Some(pod) = direct {
             let r = self.coredns_answer(Some(&pod), qname, qtype);
             return Ok((r, Some(pod)));
@@ -126,7 +133,7 @@ impl Cluster {
             }
             let i = self.rng.dns_client.below(ready.len() as u64) as usize;
             let ip = ready[i.min(ready.len() - 1)];
-            let pod = self.store.pods_at(ip).find(|p| is_coredns(p)).map(|p| p.meta.name.clone());
+            let pod = self.api.store().pods_at(ip).find(|p| is_coredns(p)).map(|p| p.meta.name.clone());
             let r = self.coredns_answer(pod.as_deref(), qname, qtype);
             return Ok((r, pod));
         }

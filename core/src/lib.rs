@@ -108,7 +108,7 @@ impl Playground {
     /// through the timeline), or `None` if that event or its state is no longer retained.
     pub fn store_at(&self, seq: u64) -> Option<api::Store> {
         let e = self.cluster.trace.get(seq)?;
-        self.cluster.store.state_at(e.store_version)
+        self.cluster.api.store().state_at(e.store_version)
     }
 
     /// Tab completion for the current line (see [`shell::complete`]).

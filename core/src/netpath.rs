@@ -55,10 +55,10 @@ impl Cluster {
     fn origin_addr(&self, from: &Origin) -> Option<(Ipv4Addr, String)> {
         match from {
             Origin::Pod { namespace, name } => {
-                let p = self.store.pod(namespace, name)?;
+                let p = self.api.store().pod(namespace, name)?;
                 Some((p.status.pod_ip?, p.spec.node_name.clone()?))
             }
-            Origin::Node(n) => Some((self.store.node(n)?.internal_ip, n.clone())),
+            Origin::Node(n) => Some((self.api.store().node(n)?.internal_ip, n.clone())),
             // The node whose kernel first sees the packet: the one dialled, or over the
             // tunnel's route the minikube node.
             Origin::Host => None,
@@ -69,16 +69,16 @@ impl Cluster {
     /// network via the minikube node only while `minikube tunnel` runs; nothing else here.
     /// Returns the node (and its IP) the packet reaches, and the trace line saying why.
     fn host_route(&self, dst: Ipv4Addr) -> (Option<(String, Ipv4Addr)>, String, &'static str) {
-        if let Some(n) = self.store.nodes().find(|n| n.internal_ip == dst) {
+        if let Some(n) = self.api.store().nodes().find(|n| n.internal_ip == dst) {
             return (
                 Some((n.meta.name.clone(), n.internal_ip)),
                 format!("your machine reaches {dst} directly on the minikube network"),
                 "the nodes' addresses are on a network your machine is attached to",
             );
         }
-        let on_service_net = self.service_ips.contains(dst) || self.proxy.is_service_address(dst);
+        let on_service_net = self.api.in_service_cidr(dst) || self.proxy.is_service_address(dst);
         if on_service_net && self.tunnel {
-            if let Some(n) = self.store.nodes().next() {
+            if let Some(n) = self.api.store().nodes().next() {
                 return (
                     Some((n.meta.name.clone(), n.internal_ip)),
                     format!(
@@ -101,7 +101,8 @@ impl Cluster {
     }
 
     fn pod_by_ip(&self, ip: Ipv4Addr) -> Option<&Pod> {
-        self.store
+        self.api
+            .store()
             .pods_at(ip)
             .find(|p| !p.spec.host_network && p.status.phase == PodPhase::Running)
     }
@@ -123,8 +124,8 @@ impl Cluster {
             Origin::Node(n) => format!("node {n}"),
             Origin::Host => "your machine".to_string(),
         };
-        let is_service_ip = self.service_ips.contains(dst) || self.proxy.is_service_address(dst);
-        let node_ip = self.store.node(&node).map(|n| n.internal_ip);
+        let is_service_ip = self.api.in_service_cidr(dst) || self.proxy.is_service_address(dst);
+        let node_ip = self.api.store().node(&node).map(|n| n.internal_ip);
         let local_out = matches!(from, Origin::Node(_));
         let gw = self.pod_ips.get(&node).map(|h| h.gateway());
         let from_pod = matches!(from, Origin::Pod { .. });
@@ -181,7 +182,7 @@ impl Cluster {
             src_ip
         };
         let Some(pod) = self.pod_by_ip(tip).cloned() else {
-            let host = self.store.pods_at(tip).find(|p| p.spec.host_network).cloned();
+            let host = self.api.store().pods_at(tip).find(|p| p.spec.host_network).cloned();
             if let Some(h) = host {
                 return self.deliver(&h, tip, tport, src_ip, client_port, &node, dst, port);
             }
@@ -206,7 +207,12 @@ impl Cluster {
         let how = if pod_node == from_node {
             format!("across node {pod_node}'s bridge")
         } else {
-            let nip = self.store.node(&pod_node).map(|n| n.internal_ip.to_string()).unwrap_or_default();
+            let nip = self
+                .api
+                .store()
+                .node(&pod_node)
+                .map(|n| n.internal_ip.to_string())
+                .unwrap_or_default();
             let cidr = self
                 .pod_ips
                 .get(&pod_node)
@@ -258,7 +264,7 @@ impl Cluster {
         let mode = self.proxy.mode(node);
         let node_ip = self.proxy.node(node).map(|n| n.ip);
         let verdict = {
-            let (proxy, rng, store) = (&mut self.proxy, &mut self.rng, &self.store);
+            let (proxy, rng, store) = (&mut self.proxy, &mut self.rng, self.api.store());
             let listening = |d: (Ipv4Addr, u16)| {
                 store
                     .pods_at(d.0)
@@ -464,9 +470,9 @@ impl Cluster {
         let Some((src_ip, node)) = self.origin_addr(from) else {
             return Echo::Lost;
         };
-        let is_service_ip = self.service_ips.contains(dst) || self.proxy.is_service_address(dst);
+        let is_service_ip = self.api.in_service_cidr(dst) || self.proxy.is_service_address(dst);
         let gw = self.pod_ips.get(&node).map(|h| h.gateway());
-        let (echo, summary, why) = if let Some(n) = self.store.nodes().find(|n| n.internal_ip == dst) {
+        let (echo, summary, why) = if let Some(n) = self.api.store().nodes().find(|n| n.internal_ip == dst) {
             let ttl = if n.meta.name == node { 64 } else { 63 };
             (
                 Echo::Reply { ttl },

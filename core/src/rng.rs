@@ -81,19 +81,13 @@ pub fn fnv32a(data: &[u8]) -> u32 {
     h
 }
 
-/// The streams of a cluster's components, each drawn from the one seed. Per-node components
-/// (each node's kubelet, kube-proxy and kernel) get a stream per node, made on first use.
+/// The streams of the cluster's smaller components, each drawn from the one seed. Per-node
+/// components (each node's kubelet, kube-proxy and kernel) get a stream per node, made on first
+/// use. The API server ([`crate::api::ApiServer`]: names, UIDs, ClusterIPs, NodePorts) and
+/// CoreDNS hold their own streams.
 #[derive(Clone, Debug)]
 pub struct Streams {
     seed: u64,
-    /// The API server's `generateName` suffixes (Pods of a ReplicaSet, EndpointSlices).
-    pub names: Rng,
-    /// The API server's object UIDs.
-    pub uids: Rng,
-    /// The ClusterIP allocator.
-    pub cluster_ips: Rng,
-    /// The NodePort allocator.
-    pub node_ports: Rng,
     /// kube-scheduler's pick among equally scored nodes.
     pub scheduler: Rng,
     /// The tools a learner runs (dig's query ids and timings).
@@ -128,10 +122,6 @@ impl Streams {
     pub fn new(seed: u64) -> Streams {
         Streams {
             seed,
-            names: Rng::stream(seed, "apiserver/names"),
-            uids: Rng::stream(seed, "apiserver/uids"),
-            cluster_ips: Rng::stream(seed, "apiserver/cluster-ips"),
-            node_ports: Rng::stream(seed, "apiserver/node-ports"),
             scheduler: Rng::stream(seed, "scheduler"),
             tools: Rng::stream(seed, "tools"),
             dns_client: Rng::stream(seed, "dns-client"),
@@ -159,7 +149,7 @@ mod tests {
         for _ in 0..10 {
             a.node(NodeComponent::Kernel, "minikube").next_u64();
         }
-        assert_eq!(a.names.string(5), b.names.string(5));
+        assert_eq!(a.tools.string(5), b.tools.string(5));
         assert_ne!(Rng::stream(1, "a").next_u64(), Rng::stream(1, "b").next_u64());
         assert_ne!(
             b.node(NodeComponent::Kernel, "minikube").next_u64(),

@@ -311,7 +311,8 @@ mod spec_2_4 {
     fn pod_ips(pg: &Playground, app: &str) -> Vec<Ipv4Addr> {
         let mut v: Vec<Ipv4Addr> = pg
             .cluster
-            .store
+            .api
+            .store()
             .pods(Some("spec"))
             .filter(|p| p.meta.labels.get("app").map(String::as_str) == Some(app))
             .filter_map(|p| p.status.pod_ip)
@@ -393,7 +394,8 @@ mod coredns_reverse {
         let pg = cluster();
         let ip = pg
             .cluster
-            .store
+            .api
+            .store()
             .pods(Some("spec"))
             .find(|p| p.meta.labels.get("app").map(String::as_str) == Some("web"))
             .and_then(|p| p.status.pod_ip)

@@ -57,7 +57,7 @@ impl Shown {
     pub fn store<'a>(&'a self, pg: &'a Playground) -> &'a Store {
         match self {
             Shown::At { store, .. } => store,
-            _ => &pg.cluster.store,
+            _ => pg.cluster.api.store(),
         }
     }
 

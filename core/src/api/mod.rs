@@ -5,7 +5,10 @@
 //! admission including validation (step 2), and ClusterIP/NodePort allocation (step 3).
 //! Everything after that is a controller reacting to the stored object (see `controllers`).
 
+pub mod server;
 pub mod validation;
+
+pub use server::ApiServer;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;

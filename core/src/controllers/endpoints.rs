@@ -108,8 +108,8 @@ impl Cluster {
     pub(crate) fn reconcile_endpoints(&mut self, ns: &str, name: &str) {
         let svc_key = ObjKey::new(Kind::Service, ns, name);
         let ep_key = ObjKey::new(Kind::Endpoints, ns, name);
-        let Some(svc) = self.store.service(ns, name) else {
-            if self.store.get(&ep_key).is_some_and(|o| o.meta().owner.is_some()) {
+        let Some(svc) = self.api.store().service(ns, name) else {
+            if self.api.store().get(&ep_key).is_some_and(|o| o.meta().owner.is_some()) {
                 self.erase(&ep_key);
             }
             return;
@@ -122,7 +122,8 @@ impl Cluster {
         }
         let svc = svc.clone();
         let mut pods: Vec<Selected> = self
-            .store
+            .api
+            .store()
             .pods_selected(ns, &selector)
             .into_iter()
             .filter(|p| !matches!(p.status.phase, PodPhase::Succeeded | PodPhase::Failed))
@@ -188,7 +189,7 @@ impl Cluster {
         if svc.is_headless() {
             labels.insert("service.kubernetes.io/headless".into(), String::new());
         }
-        let existing = match self.store.get(&ep_key) {
+        let existing = match self.api.store().get(&ep_key) {
             Some(Object::Endpoints(e)) => Some(e),
             _ => None,
         };
@@ -300,7 +301,8 @@ impl Cluster {
         }
         // The slices this Service owns, from the owner index (not a namespace scan).
         let mut existing: Vec<&EndpointSlice> = self
-            .store
+            .api
+            .store()
             .owned_by(&svc.meta.uid)
             .filter_map(|o| match o {
                 Object::EndpointSlice(s) => Some(s),
@@ -323,7 +325,7 @@ impl Cluster {
             match existing.get(i) {
                 Some((_, true)) => {}
                 Some((name, false)) => {
-                    let Some(Object::EndpointSlice(s)) = self.store.get(&ObjKey::new(Kind::EndpointSlice, &ns, name)) else {
+                    let Some(Object::EndpointSlice(s)) = self.api.store().get(&ObjKey::new(Kind::EndpointSlice, &ns, name)) else {
                         continue;
                     };
                     let mut s = s.clone();
@@ -359,12 +361,7 @@ impl Cluster {
         owner: &str,
         owner_uid: &str,
     ) -> ObjectMeta {
-        let name = loop {
-            let n = format!("{service}-{}", self.rng.names.string(5));
-            if !self.store.contains(&ObjKey::new(Kind::EndpointSlice, ns, &n)) {
-                break n;
-            }
-        };
+        let name = self.api.generate_name(Kind::EndpointSlice, ns, &format!("{service}-"));
         ObjectMeta {
             name,
             namespace: ns.to_string(),

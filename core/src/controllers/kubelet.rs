@@ -22,7 +22,7 @@ impl Cluster {
     /// its network is retried later.
     pub(crate) fn start_pod_sandbox(&mut self, pod: &mut Pod) {
         let node = pod.spec.node_name.clone().unwrap_or_default();
-        let node_ip = self.store.node(&node).map(|n| n.internal_ip);
+        let node_ip = self.api.store().node(&node).map(|n| n.internal_ip);
         pod.status.host_ip = node_ip;
         pod.status.phase = PodPhase::Pending;
         pod.status.waiting_reason = Some("ContainerCreating".into());
@@ -125,7 +125,9 @@ impl Cluster {
 
     /// The pod worker syncs a Pod whose sandbox failed: try again.
     pub(crate) fn retry_sandbox(&mut self, ns: &str, name: &str, uid: &str) {
-        let Some(mut pod) = self.store.pod(ns, name).cloned() else { return };
+        let Some(mut pod) = self.api.store().pod(ns, name).cloned() else {
+            return;
+        };
         if pod.meta.uid != uid || pod.is_terminating() || pod.spec.node_name.is_none() || pod.status.pod_ip.is_some() {
             return;
         }
@@ -190,7 +192,9 @@ impl Cluster {
     /// is done: Succeeded (STATUS Completed) on 0, Failed (Error) otherwise, and leaves its
     /// Services' endpoints.
     pub(crate) fn main_process_exited(&mut self, ns: &str, name: &str, code: i32) {
-        let Some(mut pod) = self.store.pod(ns, name).cloned() else { return };
+        let Some(mut pod) = self.api.store().pod(ns, name).cloned() else {
+            return;
+        };
         if pod.is_terminating() || pod.status.phase != PodPhase::Running {
             return;
         }
@@ -237,7 +241,9 @@ impl Cluster {
     }
 
     pub(crate) fn container_started(&mut self, ns: &str, name: &str, uid: &str) {
-        let Some(mut pod) = self.store.pod(ns, name).cloned() else { return };
+        let Some(mut pod) = self.api.store().pod(ns, name).cloned() else {
+            return;
+        };
         if pod.meta.uid != uid || pod.is_terminating() {
             return;
         }
@@ -307,7 +313,9 @@ impl Cluster {
     }
 
     pub(crate) fn pod_ready(&mut self, ns: &str, name: &str, uid: &str) {
-        let Some(mut pod) = self.store.pod(ns, name).cloned() else { return };
+        let Some(mut pod) = self.api.store().pod(ns, name).cloned() else {
+            return;
+        };
         if pod.meta.uid != uid || pod.is_terminating() || pod.status.ready {
             return;
         }
@@ -376,7 +384,9 @@ impl Cluster {
     }
 
     pub(crate) fn pod_gone(&mut self, ns: &str, name: &str, uid: &str) {
-        let Some(pod) = self.store.pod(ns, name).cloned() else { return };
+        let Some(pod) = self.api.store().pod(ns, name).cloned() else {
+            return;
+        };
         if pod.meta.uid != uid {
             return;
         }

@@ -29,8 +29,8 @@ impl Cluster {
     /// that should no longer exist.
     pub(crate) fn reconcile_mirroring(&mut self, ns: &str, name: &str) {
         let ep_key = ObjKey::new(Kind::Endpoints, ns, name);
-        let svc = self.store.service(ns, name);
-        let eps = match self.store.get(&ep_key) {
+        let svc = self.api.store().service(ns, name);
+        let eps = match self.api.store().get(&ep_key) {
             Some(Object::Endpoints(e)) => Some(e),
             _ => None,
         };
@@ -42,7 +42,8 @@ impl Cluster {
         };
         // The mirrored slices of this Service, whoever they are owned by now.
         let mut existing: Vec<EndpointSlice> = self
-            .store
+            .api
+            .store()
             .slices_of(ns, name)
             .filter(|s| s.meta.labels.get(MANAGED_BY_LABEL).map(String::as_str) == Some(MIRRORING_CONTROLLER))
             .cloned()

@@ -33,7 +33,7 @@ impl Cluster {
     pub(crate) fn node_cidr_not_available(&mut self, name: &str) {
         self.record_cidr_not_available(name);
         let key = ObjKey::new(Kind::Node, "", name);
-        let uid = self.store.get(&key).map(|n| n.meta().uid.clone()).unwrap_or_default();
+        let uid = self.api.store().get(&key).map(|n| n.meta().uid.clone()).unwrap_or_default();
         let up_ms = self.config.uptime_secs.saturating_mul(1000);
         let repeats = up_ms / NODE_STATUS_REPORT_MS;
         if repeats > 0 {
@@ -53,7 +53,7 @@ impl Cluster {
 
     fn record_cidr_not_available(&mut self, name: &str) {
         let key = ObjKey::new(Kind::Node, "", name);
-        let uid = self.store.get(&key).map(|n| n.meta().uid.clone()).unwrap_or_default();
+        let uid = self.api.store().get(&key).map(|n| n.meta().uid.clone()).unwrap_or_default();
         self.event(
             &key,
             &uid,
@@ -65,7 +65,7 @@ impl Cluster {
 
     /// A sync of a node still without a Pod CIDR (nothing frees one: nodes are never removed).
     pub(crate) fn retry_node_cidr(&mut self, name: &str) {
-        let Some(node) = self.store.node(name) else { return };
+        let Some(node) = self.api.store().node(name) else { return };
         if node.pod_cidr.is_some() {
             return;
         }

@@ -30,7 +30,9 @@ impl Cluster {
     /// One scheduling cycle for a Pod: bind it to the node picked, or leave it Pending with
     /// `FailedScheduling` and keep it waiting for room.
     pub(crate) fn schedule_pod(&mut self, ns: &str, name: &str) {
-        let Some(mut pod) = self.store.pod(ns, name).cloned() else { return };
+        let Some(mut pod) = self.api.store().pod(ns, name).cloned() else {
+            return;
+        };
         if pod.spec.node_name.is_some() || pod.is_terminating() {
             return;
         }

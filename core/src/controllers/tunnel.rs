@@ -22,7 +22,8 @@ impl Cluster {
     pub fn minikube_tunnel(&mut self) -> String {
         self.tunnel = true;
         let lbs: Vec<(String, String)> = self
-            .store
+            .api
+            .store()
             .services(None)
             .filter(|s| s.spec.type_ == ServiceType::LoadBalancer)
             .map(|s| (s.meta.namespace.clone(), s.meta.name.clone()))
@@ -44,7 +45,9 @@ impl Cluster {
         if !self.tunnel {
             return false;
         }
-        let Some(svc) = self.store.service(ns, name) else { return false };
+        let Some(svc) = self.api.store().service(ns, name) else {
+            return false;
+        };
         if svc.spec.type_ != ServiceType::LoadBalancer || !svc.load_balancer_ips.is_empty() {
             return false;
         }

@@ -29,12 +29,12 @@ fn owned_by<'a>(store: &'a crate::api::Store, kind: Kind, uid: &str) -> Vec<&'a 
 
 impl Cluster {
     pub(crate) fn reconcile_deployment(&mut self, ns: &str, name: &str) {
-        let Some(Object::Deployment(dep)) = self.store.get(&ObjKey::new(Kind::Deployment, ns, name)).cloned() else {
+        let Some(Object::Deployment(dep)) = self.api.store().get(&ObjKey::new(Kind::Deployment, ns, name)).cloned() else {
             return;
         };
         let hash = pod_template_hash(&dep.template, dep.collision_count);
         let rs_name = format!("{name}-{hash}");
-        let owned: Vec<ReplicaSet> = owned_by(&self.store, Kind::ReplicaSet, &dep.meta.uid)
+        let owned: Vec<ReplicaSet> = owned_by(self.api.store(), Kind::ReplicaSet, &dep.meta.uid)
             .into_iter()
             .filter_map(|o| match o {
                 Object::ReplicaSet(r) => Some(r.clone()),
@@ -57,7 +57,7 @@ impl Cluster {
             } else {
                 let mut rs = rs.clone();
                 rs.meta.annotations.insert(REVISION.into(), new_revision.to_string());
-                self.store.put(Object::ReplicaSet(rs));
+                self.api.put(Object::ReplicaSet(rs));
             }
         }
         match owned.iter().find(|r| r.meta.name == rs_name).cloned() {
@@ -100,7 +100,7 @@ impl Cluster {
         }
         // Status: sums over every owned ReplicaSet.
         let mut st = WorkloadStatus::default();
-        for o in owned_by(&self.store, Kind::ReplicaSet, &dep.meta.uid) {
+        for o in owned_by(self.api.store(), Kind::ReplicaSet, &dep.meta.uid) {
             if let Object::ReplicaSet(r) = o {
                 st.replicas += r.status.replicas;
                 st.ready += r.status.ready;
@@ -116,7 +116,7 @@ impl Cluster {
             dep.status = st;
             dep.meta.annotations.insert(REVISION.into(), rev);
             // Status writes do not re-trigger this controller's spec logic (same result).
-            self.store.put(Object::Deployment(dep));
+            self.api.put(Object::Deployment(dep));
         }
     }
 
@@ -244,10 +244,10 @@ impl Cluster {
     }
 
     pub(crate) fn reconcile_replicaset(&mut self, ns: &str, name: &str) {
-        let Some(Object::ReplicaSet(rs)) = self.store.get(&ObjKey::new(Kind::ReplicaSet, ns, name)).cloned() else {
+        let Some(Object::ReplicaSet(rs)) = self.api.store().get(&ObjKey::new(Kind::ReplicaSet, ns, name)).cloned() else {
             return;
         };
-        let pods: Vec<Pod> = owned_by(&self.store, Kind::Pod, &rs.meta.uid)
+        let pods: Vec<Pod> = owned_by(self.api.store(), Kind::Pod, &rs.meta.uid)
             .into_iter()
             .filter_map(|o| match o {
                 Object::Pod(p) => Some(p.clone()),
@@ -266,7 +266,7 @@ impl Cluster {
             victims.sort_by_key(|p| (p.spec.node_name.is_some(), p.status.ready, std::cmp::Reverse(p.meta.creation)));
             let names: Vec<String> = victims.iter().take(active.len() - want).map(|p| p.meta.name.clone()).collect();
             for n in names {
-                if let Some(p) = self.store.pod(ns, &n).cloned() {
+                if let Some(p) = self.api.store().pod(ns, &n).cloned() {
                     self.emit(
                         Step::Controller("replicaset controller"),
                         format!("replicaset {name} deletes pod {n}"),
@@ -284,7 +284,7 @@ impl Cluster {
                 }
             }
         }
-        let pods: Vec<Pod> = owned_by(&self.store, Kind::Pod, &rs.meta.uid)
+        let pods: Vec<Pod> = owned_by(self.api.store(), Kind::Pod, &rs.meta.uid)
             .into_iter()
             .filter_map(|o| match o {
                 Object::Pod(p) if !p.is_terminating() => Some(p.clone()),
@@ -302,7 +302,7 @@ impl Cluster {
             let mut rs = rs;
             rs.status = st;
             let owner = rs.meta.owner.clone();
-            self.store.put(Object::ReplicaSet(rs));
+            self.api.put(Object::ReplicaSet(rs));
             if let Some(o) = owner {
                 self.enqueue(crate::cluster::Work::Deployment(ns.into(), o.name));
             }
@@ -311,13 +311,7 @@ impl Cluster {
 
     fn create_pod_for(&mut self, rs: &ReplicaSet) {
         let ns = rs.meta.namespace.clone();
-        let mut name;
-        loop {
-            name = format!("{}-{}", rs.meta.name, self.rng.names.string(5));
-            if !self.store.contains(&ObjKey::new(Kind::Pod, &ns, &name)) {
-                break;
-            }
-        }
+        let name = self.api.generate_name(Kind::Pod, &ns, &format!("{}-", rs.meta.name));
         let uid = self.new_uid();
         let pod = Pod {
             meta: ObjectMeta {

@@ -607,7 +607,7 @@ mod tests {
     #[test]
     fn kubernetes_service_a_record() {
         let c = cluster();
-        let s = Server::new(&c.store, "cluster.local", 1);
+        let s = Server::new(c.api.store(), "cluster.local", 1);
         let (r, src) = s.query("kubernetes.default.svc.cluster.local.", RType::A);
         assert_eq!(src, Source::Kubernetes);
         assert_eq!(r.addresses(), vec![Ipv4Addr::new(10, 96, 0, 1)]);
@@ -618,7 +618,7 @@ mod tests {
     #[test]
     fn case_insensitive_and_nodata_vs_nxdomain() {
         let c = cluster();
-        let s = Server::new(&c.store, "cluster.local", 1);
+        let s = Server::new(c.api.store(), "cluster.local", 1);
         let (r, _) = s.query("KUBE-DNS.kube-system.SVC.cluster.local.", RType::A);
         assert_eq!(r.addresses(), vec![Ipv4Addr::new(10, 96, 0, 10)]);
         let (r, _) = s.query("kube-dns.kube-system.svc.cluster.local.", RType::Aaaa);
@@ -634,7 +634,7 @@ mod tests {
     #[test]
     fn srv_for_named_ports_and_dns_version() {
         let c = cluster();
-        let s = Server::new(&c.store, "cluster.local", 1);
+        let s = Server::new(c.api.store(), "cluster.local", 1);
         let (r, _) = s.query("_dns._udp.kube-dns.kube-system.svc.cluster.local.", RType::Srv);
         assert_eq!(r.answers.len(), 1);
         assert_eq!(r.answers[0].data.to_string(), "0 100 53 kube-dns.kube-system.svc.cluster.local.");
@@ -646,25 +646,25 @@ mod tests {
     fn pods_modes_and_ttl() {
         let c = cluster();
         let pod = c
-            .store
+            .store()
             .pods(Some("kube-system"))
             .find_map(|p| p.status.pod_ip.filter(|ip| ip.octets()[0] == 10));
         let ip = pod.expect("a CoreDNS Pod IP");
         let own = format!("{}.kube-system.pod.cluster.local.", ip.to_string().replace('.', "-"));
         let other = "10-244-9-9.kube-system.pod.cluster.local.";
-        let s = Server::new(&c.store, "cluster.local", 1);
+        let s = Server::new(c.api.store(), "cluster.local", 1);
         assert_eq!(s.query(other, RType::A).0.addresses(), vec![Ipv4Addr::new(10, 244, 9, 9)]);
-        let v = Server::new(&c.store, "cluster.local", 1).with_settings(5, PodsMode::Verified);
+        let v = Server::new(c.api.store(), "cluster.local", 1).with_settings(5, PodsMode::Verified);
         assert_eq!(v.query(&own, RType::A).0.addresses(), vec![ip]);
         assert_eq!(v.query(&own, RType::A).0.answers[0].ttl, 5);
         assert_eq!(v.query(other, RType::A).0.rcode, Rcode::NxDomain);
         // The Pod exists, but not in `default`.
         let elsewhere = own.replace(".kube-system.", ".default.");
         assert_eq!(v.query(&elsewhere, RType::A).0.rcode, Rcode::NxDomain);
-        let d = Server::new(&c.store, "cluster.local", 1).with_settings(30, PodsMode::Disabled);
+        let d = Server::new(c.api.store(), "cluster.local", 1).with_settings(30, PodsMode::Disabled);
         assert_eq!(d.query(&own, RType::A).0.rcode, Rcode::NxDomain);
         // SOA: header TTL min(ttl, 300), MINIMUM the ttl.
-        let long = Server::new(&c.store, "cluster.local", 1).with_settings(600, PodsMode::Insecure);
+        let long = Server::new(c.api.store(), "cluster.local", 1).with_settings(600, PodsMode::Insecure);
         let soa = long.soa();
         assert_eq!(soa.ttl, 300);
         assert!(soa.data.to_string().ends_with(" 600"));
@@ -673,7 +673,7 @@ mod tests {
     #[test]
     fn ptr_for_cluster_ip() {
         let c = cluster();
-        let s = Server::new(&c.store, "cluster.local", 1);
+        let s = Server::new(c.api.store(), "cluster.local", 1);
         let (r, _) = s.query("10.0.96.10.in-addr.arpa.", RType::Ptr);
         assert_eq!(r.answers[0].data.to_string(), "kube-dns.kube-system.svc.cluster.local.");
     }

@@ -681,7 +681,7 @@ mod tests {
             };
             let mut spec = ServiceSpec::new(ServiceType::ClusterIP, None, vec![port]);
             spec.cluster_ip = ClusterIp::Ip(Ipv4Addr::new(10, 97, (i / 256) as u8, (i % 256) as u8));
-            c.store.put(Object::Service(Service {
+            c.api.put(Object::Service(Service {
                 meta: ObjectMeta {
                     name: format!("svc-{i}"),
                     namespace: "default".into(),

@@ -85,7 +85,8 @@ pub fn complete(shell: &Shell, cluster: &Cluster, files: &dyn Files, line: &str)
         Location::Pod { namespace, name, uid, .. } => {
             if done.is_empty() {
                 let mut tools: Vec<String> = cluster
-                    .store
+                    .api
+                    .store()
                     .pod(namespace, name)
                     .map(|p| {
                         apps::image_info(p.spec.containers.first().map(|c| c.image.as_str()).unwrap_or(""))
@@ -100,7 +101,7 @@ pub fn complete(shell: &Shell, cluster: &Cluster, files: &dyn Files, line: &str)
             } else if done[0] == "cat" {
                 POD_FILES.iter().map(|s| s.to_string()).collect()
             } else {
-                cluster.store.services(Some(namespace)).map(|s| s.meta.name.clone()).collect()
+                cluster.api.store().services(Some(namespace)).map(|s| s.meta.name.clone()).collect()
             }
         }
         Location::Node(_) => {
@@ -136,7 +137,12 @@ fn workstation(cluster: &Cluster, files: &dyn Files, done: &[&str]) -> Vec<Strin
     }
     let last = done.last().copied().unwrap_or("");
     if matches!(last, "-n" | "--namespace") {
-        return cluster.store.list(Kind::Namespace, None).map(|o| o.meta().name.clone()).collect();
+        return cluster
+            .api
+            .store()
+            .list(Kind::Namespace, None)
+            .map(|o| o.meta().name.clone())
+            .collect();
     }
     if matches!(last, "-f" | "--filename") {
         return files.list();
@@ -157,7 +163,7 @@ fn workstation(cluster: &Cluster, files: &dyn Files, done: &[&str]) -> Vec<Strin
     let ns = flag_value(done, &["-n", "--namespace"]).unwrap_or("default");
     let names = |kind: Kind| -> Vec<String> {
         let scope = kind.namespaced().then_some(ns);
-        cluster.store.list(kind, scope).map(|o| o.meta().name.clone()).collect()
+        cluster.api.store().list(kind, scope).map(|o| o.meta().name.clone()).collect()
     };
     match args.as_slice() {
         [] => strs(VERBS),

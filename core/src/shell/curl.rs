@@ -215,7 +215,8 @@ pub(crate) fn curl(
         ));
     }
     let answer = c
-        .store
+        .api
+        .store()
         .pod(&conn.namespace, &conn.pod)
         .and_then(|p| apps::answer(p, conn.port, &path, &conn.client, c.now));
     let r = match answer {

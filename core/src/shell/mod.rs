@@ -124,7 +124,7 @@ impl Shell {
         }
         // If the Pod we are in went away, the session ends as kubectl's does.
         if let Location::Pod { namespace, name, uid, .. } = self.location().clone() {
-            if cluster.store.pod(&namespace, &name).is_none_or(|p| p.meta.uid != uid) {
+            if cluster.api.store().pod(&namespace, &name).is_none_or(|p| p.meta.uid != uid) {
                 self.stack.pop();
                 return Outcome::err("command terminated with exit code 137\n", 137);
             }
@@ -216,7 +216,7 @@ impl Shell {
                             node = v.to_string();
                         }
                     }
-                    if cluster.store.node(&node).is_none() {
+                    if cluster.api.store().node(&node).is_none() {
                         return Outcome::err(
                             format!("\n❌  Exiting due to GUEST_NODE_RETRIEVE: retrieving node: Could not find node {node}\n\n"),
                             80,

@@ -646,7 +646,7 @@ fn ip(c: &mut Cluster, node: &str, args: &[String]) -> Outcome {
             Outcome::ok(out)
         }
         ["route"] | ["r"] | ["route", "show"] | ["r", "s"] => {
-            let node_ip = c.store.node(node).map(|n| n.internal_ip).unwrap_or(Ipv4Addr::UNSPECIFIED);
+            let node_ip = c.api.store().node(node).map(|n| n.internal_ip).unwrap_or(Ipv4Addr::UNSPECIFIED);
             let mut lines: Vec<(u32, String)> = Vec::new();
             for (name, h) in &c.pod_ips {
                 let cidr = format!("{}/{}", h.subnet, h.prefix);
@@ -655,7 +655,7 @@ fn ip(c: &mut Cluster, node: &str, args: &[String]) -> Outcome {
                         u32::from(h.subnet),
                         format!("{cidr} dev bridge proto kernel scope link src {} ", h.gateway()),
                     ));
-                } else if let Some(other) = c.store.node(name) {
+                } else if let Some(other) = c.api.store().node(name) {
                     lines.push((u32::from(h.subnet), format!("{cidr} via {} dev eth0 ", other.internal_ip)));
                 }
             }

@@ -33,7 +33,7 @@ impl Shell {
     }
 
     pub(crate) fn in_pod(&mut self, c: &mut Cluster, ns: &str, name: &str, argv: &[String]) -> Outcome {
-        let Some(pod) = c.store.pod(ns, name).cloned() else {
+        let Some(pod) = c.api.store().pod(ns, name).cloned() else {
             return Outcome::err("command terminated with exit code 137\n", 137);
         };
         let shell = match self.location() {
@@ -111,7 +111,7 @@ impl Shell {
             pod.meta.name
         );
         // Service links: every Service in the Pod's namespace that existed when it started.
-        for s in c.store.services(Some(&pod.meta.namespace)) {
+        for s in c.api.store().services(Some(&pod.meta.namespace)) {
             if s.meta.creation > pod.meta.creation {
                 continue;
             }

@@ -25,7 +25,7 @@ fn already_exists(kind: Kind, name: &str) -> Outcome {
 /// Admit and store a new object; `Ok` when created.
 fn create_obj(c: &mut Cluster, obj: Object, ns: &str) -> Result<(), Outcome> {
     let key = ObjKey::new(obj.kind(), ns, &obj.meta().name);
-    if c.store.contains(&key) {
+    if c.api.store().contains(&key) {
         return Err(already_exists(key.kind, &key.name));
     }
     let stored = ObjKey::new(key.kind, if key.kind.namespaced() { ns } else { "" }, &key.name);
@@ -33,7 +33,7 @@ fn create_obj(c: &mut Cluster, obj: Object, ns: &str) -> Result<(), Outcome> {
         Ok(_) => {
             // Imperative creation records no last-applied-configuration: a later
             // `kubectl apply` warns about it and says `configured`.
-            c.applied.remove(&stored);
+            c.api.forget_applied(&stored);
             c.settle();
             Ok(())
         }
@@ -117,13 +117,13 @@ pub(super) fn run(sh: &mut Shell, c: &mut Cluster, args: &Args, ns: &str) -> Out
     }
     // Attach: wait (in simulated time) until the container runs, then enter its shell.
     for _ in 0..600 {
-        match c.store.pod(ns, &name) {
+        match c.api.store().pod(ns, &name) {
             Some(p) if p.status.phase == PodPhase::Running => break,
             Some(_) => c.advance_ms(100),
             None => break,
         }
     }
-    let Some(p) = c.store.pod(ns, &name).cloned() else {
+    let Some(p) = c.api.store().pod(ns, &name).cloned() else {
         return Outcome::err(format!("Error from server (NotFound): pods \"{name}\" not found\n"), 1);
     };
     if p.status.phase != PodPhase::Running {
@@ -307,7 +307,7 @@ pub(super) fn expose(c: &mut Cluster, args: &Args, ns: &str) -> Outcome {
     let Some((kind, name, _)) = target(args) else {
         return Outcome::err("error: You must provide one or more resources by argument or filename.\nExample resource specifications include:\n   '-f rsrc.yaml'\n   '--filename=rsrc.json'\n   '<resource> <name>'\n   '<resource>'\n", 1);
     };
-    let Some(obj) = c.store.get(&ObjKey::new(kind, ns, &name)).cloned() else {
+    let Some(obj) = c.api.store().get(&ObjKey::new(kind, ns, &name)).cloned() else {
         return Outcome::err(
             format!("Error from server (NotFound): {} \"{name}\" not found\n", crate::api::plural(kind)),
             1,
@@ -423,7 +423,7 @@ pub(super) fn label(c: &mut Cluster, args: &Args, ns: &str) -> Outcome {
         );
     }
     let key = ObjKey::new(kind, ns, &name);
-    let Some(mut obj) = c.store.get(&key).cloned() else {
+    let Some(mut obj) = c.api.store().get(&key).cloned() else {
         return Outcome::err(
             format!("Error from server (NotFound): {} \"{name}\" not found\n", crate::api::plural(kind)),
             1,
@@ -581,12 +581,13 @@ pub(super) fn describe(c: &mut Cluster, args: &Args, ns: &str) -> Outcome {
     for (k, n) in &wanted {
         let scope = if k.namespaced() && !args.all_namespaces { Some(ns) } else { None };
         match n {
-            Some(n) => match c.store.get(&ObjKey::new(*k, ns, n)) {
+            Some(n) => match c.api.store().get(&ObjKey::new(*k, ns, n)) {
                 Some(o) => objs.push(o.clone()),
                 None => {
                     // `kubectl describe pods enterprise`: every object whose name starts so.
                     let prefixed: Vec<Object> = if wanted.len() == 1 {
-                        c.store
+                        c.api
+                            .store()
                             .list(*k, scope)
                             .filter(|o| o.meta().name.starts_with(n.as_str()))
                             .cloned()
@@ -604,7 +605,8 @@ pub(super) fn describe(c: &mut Cluster, args: &Args, ns: &str) -> Outcome {
                 }
             },
             None => objs.extend(
-                c.store
+                c.api
+                    .store()
                     .list(*k, scope)
                     .filter(|o| selector.as_ref().is_none_or(|s| s.iter().all(|r| r.matches(&o.meta().labels))))
                     .cloned(),
@@ -636,13 +638,13 @@ pub(super) fn describe(c: &mut Cluster, args: &Args, ns: &str) -> Outcome {
             })
             .collect();
         let text = match o {
-            Object::Service(s) => pd::service(&c.store, s, &events),
+            Object::Service(s) => pd::service(c.api.store(), s, &events),
             Object::Endpoints(e) => pd::endpoints(e, &events),
             Object::EndpointSlice(s) => pd::endpoint_slice(s, &events),
             Object::Pod(p) => pd::pod(p, c.now, &events),
-            Object::Deployment(d) => pd::deployment(&c.store, d, &events),
-            Object::Node(n) => pd::node(&c.store, n, c.now, &events),
-            Object::ReplicaSet(r) => pd::replicaset(&c.store, r, &events),
+            Object::Deployment(d) => pd::deployment(c.api.store(), d, &events),
+            Object::Node(n) => pd::node(c.api.store(), n, c.now, &events),
+            Object::ReplicaSet(r) => pd::replicaset(c.api.store(), r, &events),
             other => {
                 errs.push_str(&format!(
                     "sdplay: `kubectl describe {}` is not simulated yet\n",

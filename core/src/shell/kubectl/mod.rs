@@ -258,7 +258,7 @@ fn apply(c: &mut Cluster, files: &dyn Files, args: &Args, ns: &str, create_only:
         };
         let key = obj.key();
         if create_only
-            && c.store.contains(&ObjKey::new(
+            && c.api.store().contains(&ObjKey::new(
                 key.kind,
                 if key.namespace.is_empty() { ns } else { &key.namespace },
                 &key.name,
@@ -282,7 +282,7 @@ fn apply(c: &mut Cluster, files: &dyn Files, args: &Args, ns: &str, create_only:
             },
             &key.name,
         );
-        if !create_only && c.store.contains(&stored) && !c.applied.contains_key(&stored) {
+        if !create_only && c.api.store().contains(&stored) && c.api.applied(&stored).is_none() {
             // Made by `kubectl create`, `run`, `expose`…: no last-applied-configuration yet.
             out.push_str(&format!(
                 "Warning: resource {}/{} is missing the kubectl.kubernetes.io/last-applied-configuration annotation which is required by kubectl apply. kubectl apply should only be used on resources created declaratively by either kubectl create --save-config or kubectl apply. The missing annotation will be patched automatically.\n",
@@ -295,7 +295,7 @@ fn apply(c: &mut Cluster, files: &dyn Files, args: &Args, ns: &str, create_only:
                 out.push_str(&format!("{}/{} {}\n", key.kind.resource(), key.name, action.as_str()));
                 if create_only {
                     // `create -f` does not record last-applied-configuration (no --save-config).
-                    c.applied.remove(&stored);
+                    c.api.forget_applied(&stored);
                 }
                 c.settle();
             }
@@ -442,7 +442,8 @@ fn get(c: &mut Cluster, args: &Args, ns: &str) -> Outcome {
         let wanted: Vec<&String> = names.iter().filter(|(k, _)| k == kind).map(|(_, n)| n).collect();
         let scope = if kind.namespaced() && !all_ns { Some(ns) } else { None };
         let mut objs: Vec<&Object> = c
-            .store
+            .api
+            .store()
             .list(*kind, scope)
             .filter(|o| selector.as_ref().is_none_or(|s| s.iter().all(|r| r.matches(&o.meta().labels))))
             .collect();
@@ -464,7 +465,7 @@ fn get(c: &mut Cluster, args: &Args, ns: &str) -> Outcome {
         }
         found_any = true;
         if structured {
-            values.extend(objs.iter().map(|o| crate::printers::object::to_value(o, &c.store)));
+            values.extend(objs.iter().map(|o| crate::printers::object::to_value(o, c.api.store())));
             continue;
         }
         if args.output.as_deref() == Some("name") {
@@ -617,7 +618,7 @@ fn exec(sh: &mut Shell, c: &mut Cluster, args: &Args, ns: &str, raw: &[String]) 
         }
         _ => return Outcome::err("error: you must specify at least one command for the container\n", 1),
     };
-    let Some(pod) = c.store.pod(ns, &pod_name).cloned() else {
+    let Some(pod) = c.api.store().pod(ns, &pod_name).cloned() else {
         return Outcome::err(format!("Error from server (NotFound): pods \"{pod_name}\" not found\n"), 1);
     };
     let container = pod.spec.containers.first().map(|c| c.name.clone()).unwrap_or_default();
@@ -710,7 +711,8 @@ fn delete(c: &mut Cluster, args: &Args, ns: &str) -> Outcome {
             };
             let scope = if k.namespaced() { Some(ns) } else { None };
             targets.extend(
-                c.store
+                c.api
+                    .store()
                     .list(k, scope)
                     .filter(|o| reqs.iter().all(|r| r.matches(&o.meta().labels)))
                     .map(Object::key),
@@ -747,7 +749,7 @@ fn delete(c: &mut Cluster, args: &Args, ns: &str) -> Outcome {
     let mut status = 0;
     let mut waiting: Vec<(ObjKey, String)> = Vec::new();
     for t in targets {
-        let uid = c.store.get(&t).map(|o| o.meta().uid.clone()).unwrap_or_default();
+        let uid = c.api.store().get(&t).map(|o| o.meta().uid.clone()).unwrap_or_default();
         match c.delete(&t) {
             Ok(()) => {
                 waiting.push((t.clone(), uid));
@@ -770,7 +772,9 @@ fn delete(c: &mut Cluster, args: &Args, ns: &str) -> Outcome {
     // containers exited or the grace period ran out. Simulated time passes meanwhile.
     if !args.no_wait {
         for _ in 0..6000 {
-            let gone = waiting.iter().all(|(k, uid)| c.store.get(k).is_none_or(|o| &o.meta().uid != uid));
+            let gone = waiting
+                .iter()
+                .all(|(k, uid)| c.api.store().get(k).is_none_or(|o| &o.meta().uid != uid));
             if gone {
                 break;
             }
@@ -785,7 +789,7 @@ fn logs(c: &mut Cluster, args: &Args, ns: &str) -> Outcome {
         return Outcome::err("error: expected 'logs [-f] [-p] (POD | TYPE/NAME) [-c CONTAINER]'.\nPOD or TYPE/NAME is a required argument for the logs command\nSee 'kubectl logs -h' for help and examples\n", 1);
     };
     let name = name.strip_prefix("pod/").unwrap_or(name);
-    let Some(pod) = c.store.pod(ns, name) else {
+    let Some(pod) = c.api.store().pod(ns, name) else {
         return Outcome::err(format!("Error from server (NotFound): pods \"{name}\" not found\n"), 1);
     };
     let image = pod.spec.containers.first().map(|c| c.image.clone()).unwrap_or_default();
@@ -816,7 +820,7 @@ fn scale(c: &mut Cluster, args: &Args, ns: &str) -> Outcome {
         _ => return Outcome::err("error: resource(s) were provided, but no name was specified\n", 1),
     };
     let key = ObjKey::new(kind.unwrap_or(Kind::Deployment), ns, &name);
-    match c.store.get(&key).cloned() {
+    match c.api.store().get(&key).cloned() {
         Some(Object::Deployment(mut d)) => {
             d.replicas = n;
             d.meta.generation += 1;
