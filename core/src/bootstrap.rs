@@ -97,7 +97,16 @@ fn must(c: &mut Cluster, obj: Object) {
     }
 }
 
-pub fn bootstrap(c: &mut Cluster) {
+/// A fresh minikube-like cluster, already running for `config.uptime_secs`.
+pub fn minikube(config: crate::cluster::Config) -> Cluster {
+    let mut c = Cluster::empty(config);
+    bootstrap(&mut c);
+    let up = c.now.plus_secs(c.config.uptime_secs);
+    c.advance_to(up);
+    c
+}
+
+fn bootstrap(c: &mut Cluster) {
     let domain = c.config.cluster_domain.clone();
     for ns in ["default", "kube-node-lease", "kube-public", "kube-system"] {
         let mut l = Labels::new();

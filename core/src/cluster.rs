@@ -58,7 +58,7 @@ impl Default for Config {
 
 impl Config {
     /// What kube-controller-manager would refuse to start with, in the CLI's words: `None` if
-    /// the settings are usable. [`Cluster::new`] falls back to the defaults for a refused pair.
+    /// the settings are usable. [`Cluster::empty`] falls back to the defaults for a refused pair.
     pub fn problem(&self) -> Option<String> {
         if self.nodes == 0 || self.nodes > MAX_NODES {
             return Some(format!("--nodes must be from 1 to {MAX_NODES}"));
@@ -141,7 +141,7 @@ pub struct Cluster {
     /// The node-ipam controller's cut of the cluster CIDR into node Pod CIDRs.
     pub node_cidrs: NodeCidrAllocator,
     /// kube-scheduler's cache (Pods per node) and queue of Pods waiting for room.
-    pub scheduler: crate::controllers::scheduler::Scheduler,
+    pub scheduler: crate::scheduler::Scheduler,
     /// kube-proxy on every node: one shared model, what each node holds of its own.
     pub proxy: KubeProxy,
     /// `minikube tunnel` is running: LoadBalancer Services get their ClusterIP as ingress.
@@ -199,8 +199,9 @@ pub fn node_name(i: usize) -> String {
 }
 
 impl Cluster {
-    /// A fresh minikube-like cluster, already running for `config.uptime_secs`.
-    pub fn new(mut config: Config) -> Cluster {
+    /// A cluster with nothing in it yet: no nodes, no namespaces. [`crate::bootstrap::minikube`]
+    /// builds the starting cluster on it.
+    pub fn empty(mut config: Config) -> Cluster {
         config.nodes = config.nodes.clamp(1, MAX_NODES);
         if config.problem().is_some() {
             let d = Config::default();
@@ -219,7 +220,7 @@ impl Cluster {
             config.ipvs_scheduler,
             config.ipvs_exclude_cidrs.clone(),
         );
-        let mut c = Cluster {
+        Cluster {
             rng: Streams::new(config.seed),
             api: ApiServer::new(config.seed, config.service_cidr),
             pod_ips: BTreeMap::new(),
@@ -239,11 +240,7 @@ impl Cluster {
             queued: BTreeSet::new(),
             now: SimTime::ZERO,
             config,
-        };
-        crate::bootstrap::bootstrap(&mut c);
-        let up = c.now.plus_secs(c.config.uptime_secs);
-        c.advance_to(up);
-        c
+        }
     }
 
     pub fn domain(&self) -> &str {
@@ -869,7 +866,7 @@ struct Watchers<'a> {
     queue: &'a mut VecDeque<Work>,
     queued: &'a mut BTreeSet<Work>,
     selector_index: &'a mut BTreeMap<(String, String, String), BTreeSet<String>>,
-    scheduler: &'a mut crate::controllers::scheduler::Scheduler,
+    scheduler: &'a mut crate::scheduler::Scheduler,
     proxy: &'a mut KubeProxy,
     coredns: &'a mut crate::dns::querylog::CoreDns,
     now: SimTime,

@@ -23,7 +23,7 @@
 
 pub mod api;
 pub mod apps;
-mod bootstrap;
+pub mod bootstrap;
 pub mod cluster;
 pub mod controllers;
 pub mod discovery;
@@ -37,6 +37,7 @@ pub mod printers;
 pub mod proxy;
 pub mod resolver;
 pub mod rng;
+pub mod scheduler;
 pub mod shell;
 pub mod time;
 pub mod trace;
@@ -70,7 +71,7 @@ pub struct CommandResult {
 impl Playground {
     pub fn new(config: Config) -> Playground {
         Playground {
-            cluster: Cluster::new(config),
+            cluster: bootstrap::minikube(config),
             shell: shell::Shell::default(),
         }
     }

@@ -143,14 +143,16 @@ impl ApiServer {
                 ClusterIp::None => {}
                 ClusterIp::Ip(ip) => match self.service_ips.allocate(ip) {
                     Ok(()) => out.cluster_ip = Some(ip),
-                    Err(AllocError::NotInRange) => return Err(invalid(
-                        "spec.clusterIPs".into(),
-                        format!("[]string{{\"{ip}\"}}"),
-                        format!(
+                    Err(AllocError::NotInRange) => {
+                        return Err(invalid(
+                            "spec.clusterIPs".into(),
+                            format!("[]string{{\"{ip}\"}}"),
+                            format!(
                             "failed to allocate IP {ip}: the provided IP ({ip}) is not in the valid range. The range of valid IPs is {}",
                             self.service_ips.cidr()
                         ),
-                    )),
+                        ))
+                    }
                     Err(_) => {
                         return Err(invalid(
                             "spec.clusterIPs".into(),

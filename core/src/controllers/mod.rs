@@ -18,7 +18,7 @@ mod endpoints;
 mod kubelet;
 mod mirroring;
 mod nodeipam;
-pub mod scheduler;
+mod scheduling;
 mod tunnel;
 pub mod workloads;
 

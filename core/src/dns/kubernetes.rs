@@ -601,7 +601,7 @@ mod tests {
     use crate::dns::Rcode;
 
     fn cluster() -> Cluster {
-        Cluster::new(Config::default())
+        crate::bootstrap::minikube(Config::default())
     }
 
     #[test]

@@ -668,9 +668,9 @@ mod tests {
     /// reload: it parses nothing (the criterion-free part of the benchmarks).
     #[test]
     fn a_query_among_2000_services_parses_no_corefile() {
-        use crate::cluster::{Cluster, Config};
+        use crate::cluster::Config;
         use crate::model::*;
-        let mut c = Cluster::new(Config::default());
+        let mut c = crate::bootstrap::minikube(Config::default());
         for i in 0..2000u32 {
             let port = ServicePort {
                 name: None,

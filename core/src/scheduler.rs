@@ -1,6 +1,7 @@
-//! kube-scheduler's own state: how many Pods each node holds, which nodes can take one more, and
-//! the Pods waiting for room — kept up to date from the Pod and Node changes the cluster sees
-//! (`Cluster::on_change`), never recounted from the store.
+//! kube-scheduler as a component: how many Pods each node holds, which nodes can take one more,
+//! and the Pods waiting for room — kept up to date from the Pod and Node watch events the
+//! cluster dispatches to it, never recounted from the store. The scheduling cycle that binds a
+//! Pod (and records its events) is `controllers/scheduling.rs`.
 //!
 //! - **Filter** (as the default profile's TaintToleration and NodeResourcesFit): a node whose
 //!   network is not ready carries the `node.kubernetes.io/not-ready:NoSchedule` taint; a node
@@ -21,66 +22,8 @@
 
 use std::collections::BTreeMap;
 
-use crate::cluster::{Cluster, Work};
-use crate::model::{Kind, Node, ObjKey, Object, Pod, PodPhase, MAX_PODS_PER_NODE, TAINT_NOT_READY};
+use crate::model::{Node, Pod, PodPhase, MAX_PODS_PER_NODE, TAINT_NOT_READY};
 use crate::rng::Rng;
-use crate::trace::Step;
-
-impl Cluster {
-    /// One scheduling cycle for a Pod: bind it to the node picked, or leave it Pending with
-    /// `FailedScheduling` and keep it waiting for room.
-    pub(crate) fn schedule_pod(&mut self, ns: &str, name: &str) {
-        let Some(mut pod) = self.api.store().pod(ns, name).cloned() else {
-            return;
-        };
-        if pod.spec.node_name.is_some() || pod.is_terminating() {
-            return;
-        }
-        let key = ObjKey::new(Kind::Pod, ns, name);
-        let Some(pick) = self.scheduler.pick(&mut self.rng.scheduler) else {
-            let msg = self.scheduler.fit_error();
-            self.scheduler.wait(ns, name);
-            self.warning(&key, &pod.meta.uid, "FailedScheduling", msg.clone(), "default-scheduler");
-            self.emit(
-                Step::Controller("scheduler"),
-                format!("pod {name} ({ns}) stays Pending: {msg}"),
-                "no node passes the filters (a node holds at most 110 Pods; a NotReady node is tainted): the Pod waits in the scheduler's queue and is tried again when a Pod leaves a full node",
-                vec![key],
-            );
-            return;
-        };
-        let node = pick.node;
-        pod.spec.node_name = Some(node.clone());
-        self.event(
-            &key,
-            &pod.meta.uid,
-            "Scheduled",
-            format!("Successfully assigned {ns}/{name} to {node}"),
-            "default-scheduler",
-        );
-        self.emit(
-            Step::Controller("scheduler"),
-            format!("pod {name} ({ns}) scheduled to node {node}"),
-            if pick.ties > 1 {
-                "nodes with equal scores: kube-scheduler picks one at random"
-            } else {
-                "the least-loaded node that fits"
-            },
-            vec![key],
-        );
-        self.start_pod_sandbox(&mut pod);
-        self.write(Object::Pod(pod));
-    }
-
-    /// A node can take a Pod again: every waiting Pod gets a new scheduling cycle, in the order
-    /// they failed (those that still find no room record `FailedScheduling` once more).
-    pub(crate) fn retry_unschedulable(&mut self) {
-        let waiting: Vec<(String, String)> = self.scheduler.waiting().cloned().collect();
-        for (ns, name) in waiting {
-            self.enqueue(Work::Schedule(ns, name));
-        }
-    }
-}
 
 /// The score of a node that does not fit (filtered out).
 const UNFIT: u32 = u32::MAX;
