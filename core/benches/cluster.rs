@@ -1,16 +1,62 @@
-//! Benchmarks: the chapter's flow, and incrementality — the cost of one Pod change must not
-//! grow with the number of unrelated Services. Report ratios, never absolute times in tests.
+//! Benchmarks: the chapter's flow; apply + settle at growing scale up to Kubernetes' envelope
+//! (5,000 nodes, 150,000 Pods, 10,000 Services); one Pod change at 10,000 Services on 50 and on
+//! 5,000 nodes; the scheduler alone; and memory per object. Report ratios (10× Services → time
+//! ratio), never absolute times in tests.
 //!
-//! `cargo bench -p sdplay-core` (criterion). The figure that matters is
-//! `one_pod_change/1000` ÷ `one_pod_change/10`: close to 1 means the change touched only
-//! what depends on it. Measured on the development machine: 10x before the store's owner and
-//! label indexes and the Service selector index, 1.8x after (160 µs → 300 µs); what remains is
-//! the scheduler's per-node Pod count and kube-proxy's per-node stale-rule check.
+//! `cargo bench -p sdplay-core --bench cluster` runs the sizes that take seconds;
+//! `SDPLAY_BENCH_FULL=1` adds the 10,000-Service ones (minutes each, gigabytes of memory).
+//! The manifests are generated here: N Services, each selecting its own Deployment of R replicas
+//! (nginx), in namespace `bench`. Nodes grow with the Pods at the envelope's density (30 Pods
+//! per node: 150,000 / 5,000), on a cluster CIDR wide enough for a /24 each (10.128.0.0/9).
+//!
+//! Proxy mode: IPVS (the default, the chapter's). kube-proxy's model is shared by every node
+//! and a node holds kernel state only for what a packet touched, so neither mode's sync grows
+//! with the nodes or the other Services.
+//!
+//! A counting global allocator prints live bytes after each setup: bytes per Pod and per Service.
 
+use std::alloc::{GlobalAlloc, Layout, System};
 use std::collections::BTreeMap;
+use std::net::Ipv4Addr;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
-use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
-use sdplay_core::{Config, Playground, SD_EXAMPLE};
+use criterion::{criterion_group, criterion_main, BatchSize, BenchmarkId, Criterion};
+use sdplay_core::model::{Node, ObjectMeta, Pod, PodSpec, PodStatus};
+use sdplay_core::rng::Rng;
+use sdplay_core::scheduler::Scheduler;
+use sdplay_core::{Config, Playground, ProxyMode, SD_EXAMPLE};
+
+/// The system allocator, counting live bytes.
+struct Counting;
+
+static LIVE: AtomicUsize = AtomicUsize::new(0);
+
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, l: Layout) -> *mut u8 {
+        LIVE.fetch_add(l.size(), Ordering::Relaxed);
+        unsafe { System.alloc(l) }
+    }
+    unsafe fn dealloc(&self, p: *mut u8, l: Layout) {
+        LIVE.fetch_sub(l.size(), Ordering::Relaxed);
+        unsafe { System.dealloc(p, l) }
+    }
+    unsafe fn realloc(&self, p: *mut u8, l: Layout, new: usize) -> *mut u8 {
+        LIVE.fetch_add(new, Ordering::Relaxed);
+        LIVE.fetch_sub(l.size(), Ordering::Relaxed);
+        unsafe { System.realloc(p, l, new) }
+    }
+}
+
+#[global_allocator]
+static ALLOC: Counting = Counting;
+
+fn live() -> usize {
+    LIVE.load(Ordering::Relaxed)
+}
+
+fn full() -> bool {
+    std::env::var_os("SDPLAY_BENCH_FULL").is_some()
+}
 
 fn files() -> BTreeMap<String, String> {
     let mut f = BTreeMap::new();
@@ -33,35 +79,138 @@ fn chapter(c: &mut Criterion) {
     });
 }
 
-/// `n` Services, each with a one-replica Deployment, in namespace `bench`.
-fn big_cluster(n: usize) -> (Playground, BTreeMap<String, String>) {
+/// `n` Services, the first `with_pods` of them selecting a Deployment of `replicas` replicas.
+fn manifests(n: usize, with_pods: usize, replicas: usize) -> String {
     let mut yaml = String::from("apiVersion: v1\nkind: Namespace\nmetadata:\n  name: bench\n");
     for i in 0..n {
+        if i < with_pods {
+            yaml.push_str(&format!(
+                "---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: app{i}\n  namespace: bench\nspec:\n  replicas: {replicas}\n  selector:\n    matchLabels:\n      app: app{i}\n  template:\n    metadata:\n      labels:\n        app: app{i}\n    spec:\n      containers:\n      - name: web\n        image: nginx\n"
+            ));
+        }
         yaml.push_str(&format!(
-            "---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: app{i}\n  namespace: bench\nspec:\n  replicas: 1\n  selector:\n    matchLabels:\n      app: app{i}\n  template:\n    metadata:\n      labels:\n        app: app{i}\n    spec:\n      containers:\n      - name: web\n        image: nginx\n---\napiVersion: v1\nkind: Service\nmetadata:\n  name: svc{i}\n  namespace: bench\nspec:\n  selector:\n    app: app{i}\n  ports:\n  - port: 80\n"
+            "---\napiVersion: v1\nkind: Service\nmetadata:\n  name: svc{i}\n  namespace: bench\nspec:\n  selector:\n    app: app{i}\n  ports:\n  - port: 80\n"
         ));
     }
-    let mut f = files();
-    f.insert("big.yml".to_string(), yaml);
-    let mut pg = Playground::new(Config {
-        nodes: 3,
+    yaml
+}
+
+fn config(nodes: usize, mode: ProxyMode) -> Config {
+    Config {
+        nodes,
+        proxy_mode: mode,
+        cluster_cidr: (Ipv4Addr::new(10, 128, 0, 0), 9),
         ..Config::default()
-    });
+    }
+}
+
+/// Nodes for `pods` Pods at the envelope's density (30 per node), at least 3.
+fn nodes_for(pods: usize) -> usize {
+    pods.div_ceil(30).clamp(3, sdplay_core::cluster::MAX_NODES)
+}
+
+/// A cluster with the manifests applied and settled (containers started, Pods Ready).
+fn settled(cfg: Config, yaml: &str) -> (Playground, BTreeMap<String, String>) {
+    let mut f = files();
+    f.insert("big.yml".to_string(), yaml.to_string());
+    let mut pg = Playground::new(cfg);
     pg.run("kubectl apply -f big.yml", &f);
     pg.advance_ms(30_000);
     (pg, f)
 }
 
-fn incremental(c: &mut Criterion) {
+/// Live bytes a settled cluster holds beyond a freshly bootstrapped one of the same nodes.
+fn bytes_for(cfg: &Config, yaml: &str) -> usize {
+    let base = live();
+    let empty = Playground::new(cfg.clone());
+    let after_boot = live();
+    drop(empty);
+    let (pg, f) = settled(cfg.clone(), yaml);
+    let used = live().saturating_sub(base);
+    drop((pg, f));
+    used.saturating_sub(after_boot.saturating_sub(base))
+}
+
+/// Memory per object: Services alone, then with Pods; the difference is the Pods' share.
+fn memory_report(services: usize, replicas: usize, mode: ProxyMode) {
+    let pods = services * replicas;
+    let cfg = config(nodes_for(pods), mode);
+    let svc_only = bytes_for(&cfg, &manifests(services, 0, replicas));
+    let with_pods = bytes_for(&cfg, &manifests(services, services, replicas));
+    let per_svc = svc_only / services.max(1);
+    let per_pod = with_pods.saturating_sub(svc_only) / pods.max(1);
+    eprintln!(
+        "memory [{mode:?}, {} nodes]: {services} Services alone {svc_only} B ({per_svc} B/Service); with {pods} Pods {with_pods} B ({per_pod} B/Pod incl. its Deployment/ReplicaSet share, endpoints and proxy rules)",
+        cfg.nodes
+    );
+}
+
+fn apply_settle(c: &mut Criterion) {
+    let mut g = c.benchmark_group("apply_settle");
+    g.sample_size(10);
+    let mut cases: Vec<(ProxyMode, usize, usize)> = vec![(ProxyMode::Ipvs, 100, 3), (ProxyMode::Ipvs, 1_000, 3)];
+    if full() {
+        cases.push((ProxyMode::Ipvs, 10_000, 3));
+        cases.push((ProxyMode::Ipvs, 10_000, 15));
+    }
+    for (mode, n, replicas) in cases {
+        let pods = n * replicas;
+        let cfg = config(nodes_for(pods), mode);
+        let mut f = files();
+        f.insert("big.yml".to_string(), manifests(n, n, replicas));
+        let id = BenchmarkId::new(format!("{mode:?}/{replicas}_replicas/{}_nodes", cfg.nodes), n);
+        // Criterion calls the closure only for benchmarks its filter selects, and more than
+        // once: the memory report runs once, for selected ones.
+        let mut reported = false;
+        g.bench_function(id, |b| {
+            if !reported {
+                memory_report(n, replicas, mode);
+                reported = true;
+            }
+            b.iter_batched(
+                || Playground::new(cfg.clone()),
+                |mut pg| {
+                    pg.run("kubectl apply -f big.yml", &f);
+                    pg.advance_ms(30_000);
+                    pg
+                },
+                BatchSize::PerIteration,
+            )
+        });
+    }
+    g.finish();
+}
+
+/// One Pod deleted (its grace period waited out, the ReplicaSet's replacement Running) in a
+/// cluster of 10,000 Services — 2,000 of them with one Pod each — on 50 and on 5,000 nodes. A
+/// change is incremental if its cost does not follow the Services; kube-proxy on every node
+/// does see the change, so some growth with nodes is upstream's too.
+fn one_pod_change(c: &mut Criterion) {
     let mut g = c.benchmark_group("one_pod_change");
-    g.sample_size(20);
-    for n in [10usize, 100, 1000] {
-        let (mut pg, f) = big_cluster(n);
-        let mut replicas = 1;
-        g.bench_with_input(BenchmarkId::from_parameter(n), &n, |b, _| {
+    g.sample_size(10);
+    let mut cases: Vec<(ProxyMode, usize, usize)> = vec![(ProxyMode::Ipvs, 1_000, 50), (ProxyMode::Iptables, 1_000, 50)];
+    if full() {
+        cases.push((ProxyMode::Ipvs, 10_000, 50));
+        cases.push((ProxyMode::Ipvs, 10_000, 5_000));
+    }
+    for (mode, services, nodes) in cases {
+        let id = BenchmarkId::new(format!("{mode:?}/{services}_services"), nodes);
+        // Set up once, and only if the filter selects this benchmark.
+        let mut state: Option<(Playground, BTreeMap<String, String>)> = None;
+        g.bench_function(id, |b| {
+            let (pg, f) = state.get_or_insert_with(|| settled(config(nodes, mode), &manifests(services, 2_000.min(services), 1)));
             b.iter(|| {
-                replicas = 3 - replicas; // 1 ↔ 2: one Pod added or removed
-                pg.run(&format!("kubectl scale deploy app0 -n bench --replicas={replicas}"), &f);
+                // The one Pod of app0, whatever its current name.
+                let out = pg.run("kubectl get pods -n bench -l app=app0", f);
+                let name = out
+                    .output
+                    .lines()
+                    .nth(1)
+                    .and_then(|l| l.split_whitespace().next())
+                    .map(str::to_string);
+                if let Some(name) = name {
+                    pg.run(&format!("kubectl delete pod {name} -n bench --wait=false"), f);
+                }
                 pg.advance_ms(40_000);
             })
         });
@@ -69,5 +218,56 @@ fn incremental(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, chapter, incremental);
+/// The scheduler alone: 150,000 Pods placed on 5,000 nodes (pick, then bind), against 50 nodes
+/// with as many Pods as fit — per-Pod cost should grow with log(nodes) only.
+fn scheduler(c: &mut Criterion) {
+    let mut g = c.benchmark_group("scheduler_place_pods");
+    g.sample_size(10);
+    for (nodes, pods) in [(50usize, 5_000usize), (5_000, 150_000)] {
+        g.bench_with_input(BenchmarkId::new(format!("{pods}_pods"), nodes), &nodes, |b, &nodes| {
+            b.iter_batched(
+                || {
+                    let mut s = Scheduler::default();
+                    for i in 0..nodes {
+                        let n = Node {
+                            meta: ObjectMeta {
+                                name: sdplay_core::cluster::node_name(i),
+                                ..Default::default()
+                            },
+                            internal_ip: sdplay_core::cluster::node_ip(i),
+                            pod_cidr: Some((Ipv4Addr::new(10, 128, 0, 0), 24)),
+                            control_plane: i == 0,
+                        };
+                        s.node_changed(None, Some(&n));
+                    }
+                    s
+                },
+                |mut s| {
+                    let mut rng = Rng::new(1);
+                    for i in 0..pods {
+                        let Some(p) = s.pick(&mut rng) else { break };
+                        let pod = Pod {
+                            meta: ObjectMeta {
+                                name: format!("p{i}"),
+                                namespace: "bench".into(),
+                                ..Default::default()
+                            },
+                            spec: PodSpec {
+                                node_name: Some(p.node),
+                                ..Default::default()
+                            },
+                            status: PodStatus::default(),
+                        };
+                        s.pod_changed(None, Some(&pod));
+                    }
+                    s
+                },
+                BatchSize::PerIteration,
+            )
+        });
+    }
+    g.finish();
+}
+
+criterion_group!(benches, chapter, scheduler, apply_settle, one_pod_change);
 criterion_main!(benches);

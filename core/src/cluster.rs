@@ -745,7 +745,7 @@ impl Cluster {
         let existed = self.proxy.service_ports(ns, name).next().is_some();
         let exists = input.service.is_some();
         let report = self.proxy.sync_service(ns, name, input, now);
-        let nodes = self.proxy.nodes().count();
+        let nodes = self.proxy.node_count();
         let key = ObjKey::new(Kind::Service, ns, name);
         let mode = self.proxy.default_mode();
         if exists || existed {

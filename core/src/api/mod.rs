@@ -29,7 +29,7 @@ use validation::FieldError;
 pub struct Store {
     objects: BTreeMap<ObjKey, Object>,
     resource_version: u64,
-    log: Vec<(ObjKey, Option<Object>)>,
+    log: std::collections::VecDeque<(ObjKey, Option<Object>)>,
     /// The version of `log[0]` (how many changes were dropped from the front).
     log_base: u64,
     idx: Indexes,
@@ -211,7 +211,7 @@ impl Store {
     /// The latest write or removal as a watch event: (previous, current) versions of its
     /// object, read from the undo log and the store without copying either.
     pub fn last_change(&self) -> Option<(Option<&Object>, Option<&Object>)> {
-        let (key, old) = self.log.last()?;
+        let (key, old) = self.log.back()?;
         Some((old.as_ref(), self.objects.get(key)))
     }
 
@@ -300,11 +300,11 @@ impl Store {
     pub const LOG_CAP: usize = 8192;
 
     fn record(&mut self, key: ObjKey, old: Option<Object>) {
-        self.log.push((key, old));
-        if self.log.len() > 2 * Self::LOG_CAP {
-            let drop = self.log.len() - Self::LOG_CAP;
-            self.log.drain(..drop);
-            self.log_base += drop as u64;
+        self.log.push_back((key, old));
+        // One out for one in: every write costs the same, none pays for trimming a backlog.
+        if self.log.len() > Self::LOG_CAP {
+            self.log.pop_front();
+            self.log_base += 1;
         }
     }
 
@@ -334,7 +334,7 @@ impl Store {
         Some(Store {
             objects,
             resource_version: self.resource_version,
-            log: Vec::new(),
+            log: Default::default(),
             log_base: version,
             idx,
         })

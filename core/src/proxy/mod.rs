@@ -478,6 +478,11 @@ impl KubeProxy {
         self.nodes.values()
     }
 
+    /// How many nodes run kube-proxy.
+    pub fn node_count(&self) -> usize {
+        self.nodes.len()
+    }
+
     /// The mode kube-proxy runs in on `node` (the cluster default for unknown nodes).
     pub fn mode(&self, node: &str) -> ProxyMode {
         self.nodes.get(node).map(|n| n.mode).unwrap_or(self.default_mode)
