@@ -962,6 +962,7 @@ fn decode_addresses(d: &mut Dec, node: &Node, path: &str) -> Vec<EndpointAddress
                 "ip" => ip = Some((d.string(v, &q, "EndpointAddress"), v.pos)),
                 "hostname" => addr.hostname = Some(d.string(v, &q, "EndpointAddress")),
                 "nodeName" => addr.node_name = Some(d.string(v, &q, "EndpointAddress")),
+                "targetRef" => addr.target = decode_target_ref(d, v, &q),
                 _ => {}
             }
         }
@@ -1003,6 +1004,29 @@ fn decode_subsets(d: &mut Dec, node: &Node) -> Vec<EndpointSubset> {
     out
 }
 
+/// `targetRef` (a `v1.ObjectReference`): the Pod's name when it names a Pod (the only kind the
+/// simulation's endpoints point at).
+fn decode_target_ref(d: &mut Dec, v: &Node, path: &str) -> Option<String> {
+    let mut kind = String::new();
+    let mut name = None;
+    for (k, f) in d.fields(
+        v,
+        path,
+        "ObjectReference",
+        &["kind", "namespace", "name", "uid", "apiVersion", "resourceVersion", "fieldPath"],
+    ) {
+        let q = join(path, k);
+        match k {
+            "kind" => kind = d.string(f, &q, "ObjectReference"),
+            "name" => name = Some(d.string(f, &q, "ObjectReference")),
+            _ => {
+                d.string(f, &q, "ObjectReference");
+            }
+        }
+    }
+    name.filter(|_| kind.is_empty() || kind == "Pod")
+}
+
 fn decode_slice_endpoints(d: &mut Dec, node: &Node) -> Vec<SliceEndpoint> {
     let mut out = Vec::new();
     for (ep, en) in d.seq(node, "endpoints", "EndpointSlice", "v1.Endpoint") {
@@ -1026,6 +1050,7 @@ fn decode_slice_endpoints(d: &mut Dec, node: &Node) -> Vec<SliceEndpoint> {
                 "hostname" => e.hostname = Some(d.string(v, &q, "Endpoint")),
                 "nodeName" => e.node_name = Some(d.string(v, &q, "Endpoint")),
                 "zone" => e.zone = Some(d.string(v, &q, "Endpoint")),
+                "targetRef" => e.target = decode_target_ref(d, v, &q),
                 "conditions" => {
                     for (k, c) in d.fields(v, &q, "EndpointConditions", &["ready", "serving", "terminating"]) {
                         let b = d.boolean(c, &join(&q, k), "EndpointConditions");
