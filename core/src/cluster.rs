@@ -11,7 +11,7 @@ use std::net::Ipv4Addr;
 
 use crate::api::validation::{self, FieldError, FieldErrorKind};
 use crate::api::{plural, ApiError, ApiServer, ApplyAction, Store};
-use crate::ipam::{HostLocal, NodeCidrAllocator};
+use crate::ipam::NodeCidrAllocator;
 use crate::model::*;
 use crate::proxy::{Cleaned, KubeProxy, ProxyMode, ServiceInput};
 use crate::rng::Streams;
@@ -137,7 +137,8 @@ pub struct Cluster {
     pub api: ApiServer,
     /// One random stream per component (see [`crate::rng::Streams`]).
     pub rng: Streams,
-    pub pod_ips: BTreeMap<String, HostLocal>,
+    /// Each node's kubelet and CNI: Pod address ranges, images, pulls in flight.
+    pub nodes: crate::nodes::Nodes,
     /// The node-ipam controller's cut of the cluster CIDR into node Pod CIDRs.
     pub node_cidrs: NodeCidrAllocator,
     /// kube-scheduler's cache (Pods per node) and queue of Pods waiting for room.
@@ -151,8 +152,6 @@ pub struct Cluster {
     pub events: crate::events::EventLog,
     /// CoreDNS at run time: the Corefile history and the `log` plugin's query log.
     pub coredns: crate::dns::querylog::CoreDns,
-    /// Images already pulled, per node (a second Pod with the same image starts faster).
-    pub(crate) pulled: BTreeSet<(String, String)>,
     pub(crate) timers: BTreeMap<(SimTime, u64), Timer>,
     timer_seq: u64,
     /// kube-proxy timers already pending: (when, node, graceful check?).
@@ -223,7 +222,7 @@ impl Cluster {
         Cluster {
             rng: Streams::new(config.seed),
             api: ApiServer::new(config.seed, config.service_cidr),
-            pod_ips: BTreeMap::new(),
+            nodes: Default::default(),
             node_cidrs,
             scheduler: Default::default(),
             proxy,
@@ -231,7 +230,6 @@ impl Cluster {
             trace: Trace::default(),
             events: Default::default(),
             coredns: crate::dns::querylog::CoreDns::new(config.seed),
-            pulled: BTreeSet::new(),
             timers: BTreeMap::new(),
             timer_seq: 0,
             proxy_timers: BTreeSet::new(),

@@ -65,7 +65,7 @@ impl Event {
 /// client-go's aggregate key: object, uid, type, reason, source.
 type AggregateKey = (ObjKey, String, &'static str, String, &'static str);
 
-/// Every event the cluster recorded, plus the kubelet's image pulls in flight.
+/// Every event the cluster recorded.
 #[derive(Clone, Debug, Default)]
 pub struct EventLog {
     /// Events per involved object (key, uid): recording one touches only its object's list, so
@@ -78,11 +78,6 @@ pub struct EventLog {
     /// messages seen and when the last came. Made only once an object has a second distinct
     /// message for a reason, so the common case (one message per reason) costs nothing.
     similar: BTreeMap<AggregateKey, (std::collections::BTreeSet<String>, SimTime)>,
-    /// Pod uid → when the kubelet started pulling its first image.
-    pub(crate) pulls: BTreeMap<String, SimTime>,
-    /// (node, image) → when that node's first pull of the image completes: a Pod that asks for
-    /// the image before then waits on the same pull, so it reports `Pulling` / `Pulled` too.
-    pub(crate) pull_done: BTreeMap<(String, String), SimTime>,
 }
 
 impl EventLog {

@@ -33,6 +33,7 @@ pub mod ipam;
 pub mod manifest;
 pub mod model;
 pub mod netpath;
+pub mod nodes;
 pub mod printers;
 pub mod proxy;
 pub mod resolver;

@@ -127,7 +127,7 @@ impl Cluster {
         let is_service_ip = self.api.in_service_cidr(dst) || self.proxy.is_service_address(dst);
         let node_ip = self.api.store().node(&node).map(|n| n.internal_ip);
         let local_out = matches!(from, Origin::Node(_));
-        let gw = self.pod_ips.get(&node).map(|h| h.gateway());
+        let gw = self.nodes.gateway(&node);
         let from_pod = matches!(from, Origin::Pod { .. });
         self.emit(
             Step::Discovery(Hop::PacketToServiceIp),
@@ -214,8 +214,8 @@ impl Cluster {
                 .map(|n| n.internal_ip.to_string())
                 .unwrap_or_default();
             let cidr = self
-                .pod_ips
-                .get(&pod_node)
+                .nodes
+                .range(&pod_node)
                 .map(|h| format!("{}/{}", h.subnet, h.prefix))
                 .unwrap_or_default();
             format!("routed by {from_node}'s route {cidr} via {nip} to node {pod_node}, then its bridge")
@@ -471,7 +471,7 @@ impl Cluster {
             return Echo::Lost;
         };
         let is_service_ip = self.api.in_service_cidr(dst) || self.proxy.is_service_address(dst);
-        let gw = self.pod_ips.get(&node).map(|h| h.gateway());
+        let gw = self.nodes.gateway(&node);
         let (echo, summary, why) = if let Some(n) = self.api.store().nodes().find(|n| n.internal_ip == dst) {
             let ttl = if n.meta.name == node { 64 } else { 63 };
             (

@@ -30,7 +30,7 @@ impl Cluster {
             pod.status.pod_ip = node_ip;
         } else {
             let owner = format!("{}/{}", pod.meta.namespace, pod.meta.name);
-            let failure = match self.pod_ips.get_mut(&node) {
+            let failure = match self.nodes.range_mut(&node) {
                 None => Some(SandboxFailure::NetworkNotReady),
                 Some(ipam) => match ipam.allocate(&owner) {
                     Some(ip) => {
@@ -46,22 +46,21 @@ impl Cluster {
             }
         }
         let image = pod.spec.containers.first().map(|c| c.image.clone()).unwrap_or_default();
-        let cached = self.pulled.contains(&(node.clone(), image.clone()));
+        let cached = self.nodes.has_image(&node, &image);
         let rng = self.rng.node(NodeComponent::Kubelet, &node);
         let delay_ms = if cached { 600 + rng.below(800) } else { 2_000 + rng.below(4_000) };
-        let done_key = (node.clone(), image.clone());
-        let in_flight = self.events.pull_done.get(&done_key).is_some_and(|t| *t > self.now);
+        let in_flight = self.nodes.pull_done(&node, &image).is_some_and(|t| t > self.now);
         if !cached {
             let done = self.now.plus_ms(delay_ms);
-            self.events.pull_done.insert(done_key, done);
+            self.nodes.set_pull_done(&node, &image, done);
         }
         if pulls_always(&image) || !cached || in_flight {
             let key = ObjKey::new(Kind::Pod, &pod.meta.namespace, &pod.meta.name);
             self.event(&key, &pod.meta.uid, "Pulling", format!("Pulling image \"{image}\""), "kubelet");
             let now = self.now;
-            self.events.pulls.insert(pod.meta.uid.clone(), now);
+            self.nodes.start_pull(&pod.meta.uid, now);
         }
-        self.pulled.insert((node.clone(), image));
+        self.nodes.add_image(&node, &image);
         if let Some(ip) = pod.status.pod_ip {
             self.emit(
                 Step::Controller("kubelet"),
@@ -162,11 +161,11 @@ impl Cluster {
                 changed += 1;
                 let msg = format!("Container {} definition changed, will be restarted", c.name);
                 self.event(&key, &pod.meta.uid, "Killing", msg, "kubelet");
-                if self.pulled.insert((node.clone(), c.image.clone())) {
+                if self.nodes.add_image(&node, &c.image) {
                     let image = c.image.clone();
                     self.event(&key, &pod.meta.uid, "Pulling", format!("Pulling image \"{image}\""), "kubelet");
                     let now = self.now;
-                    self.events.pulls.insert(pod.meta.uid.clone(), now);
+                    self.nodes.start_pull(&pod.meta.uid, now);
                 }
             }
         }
@@ -284,7 +283,7 @@ impl Cluster {
     fn container_events(&mut self, pod: &Pod) {
         let key = ObjKey::new(Kind::Pod, &pod.meta.namespace, &pod.meta.name);
         let uid = pod.meta.uid.clone();
-        let pull_start = self.events.pulls.remove(&uid);
+        let pull_start = self.nodes.take_pull(&uid);
         for (i, c) in pod.spec.containers.iter().enumerate() {
             let image = c.image.clone();
             let pulled_ms = match (i, pull_start) {
@@ -399,9 +398,7 @@ impl Cluster {
             return;
         }
         if let (Some(node), Some(ip)) = (&pod.spec.node_name, pod.status.pod_ip) {
-            if let Some(ipam) = self.pod_ips.get_mut(node) {
-                ipam.release(ip);
-            }
+            self.nodes.release(node, ip);
         }
     }
 }

@@ -24,7 +24,7 @@ impl Cluster {
     /// CIDR is used up. Called before the Node is stored.
     pub(crate) fn allocate_node_cidr(&mut self, name: &str) -> Option<(Ipv4Addr, u8)> {
         let cidr = self.node_cidrs.allocate_next()?;
-        self.pod_ips.insert(name.to_string(), HostLocal::new(cidr.0, cidr.1));
+        self.nodes.set_range(name, HostLocal::new(cidr.0, cidr.1));
         Some(cidr)
     }
 
