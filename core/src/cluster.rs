@@ -131,27 +131,27 @@ pub(crate) enum Timer {
 }
 
 pub struct Cluster {
-    pub config: Config,
-    pub now: SimTime,
+    pub(crate) config: Config,
+    pub(crate) now: SimTime,
     /// The API server: store, allocators, names and UIDs, last-applied manifests.
-    pub api: ApiServer,
+    pub(crate) api: ApiServer,
     /// One random stream per component (see [`crate::rng::Streams`]).
-    pub rng: Streams,
+    pub(crate) rng: Streams,
     /// Each node's kubelet and CNI: Pod address ranges, images, pulls in flight.
-    pub nodes: crate::nodes::Nodes,
+    pub(crate) nodes: crate::nodes::Nodes,
     /// The node-ipam controller's cut of the cluster CIDR into node Pod CIDRs.
-    pub node_cidrs: NodeCidrAllocator,
+    pub(crate) node_cidrs: NodeCidrAllocator,
     /// kube-scheduler's cache (Pods per node) and queue of Pods waiting for room.
-    pub scheduler: crate::scheduler::Scheduler,
+    pub(crate) scheduler: crate::scheduler::Scheduler,
     /// kube-proxy on every node: one shared model, what each node holds of its own.
-    pub proxy: KubeProxy,
+    pub(crate) proxy: KubeProxy,
     /// `minikube tunnel` is running: LoadBalancer Services get their ClusterIP as ingress.
-    pub tunnel: bool,
-    pub trace: Trace,
+    pub(crate) tunnel: bool,
+    pub(crate) trace: Trace,
     /// Events recorded by controllers and the kubelet (`kubectl get events`, describe).
-    pub events: crate::events::EventLog,
+    pub(crate) events: crate::events::EventLog,
     /// CoreDNS at run time: the Corefile history and the `log` plugin's query log.
-    pub coredns: crate::dns::querylog::CoreDns,
+    pub(crate) coredns: crate::dns::querylog::CoreDns,
     pub(crate) timers: BTreeMap<(SimTime, u64), Timer>,
     timer_seq: u64,
     /// kube-proxy timers already pending: (when, node, graceful check?).
@@ -248,6 +248,36 @@ impl Cluster {
     /// The objects, as the API server stores them.
     pub fn store(&self) -> &Store {
         self.api.store()
+    }
+
+    /// The API server component.
+    pub fn api(&self) -> &ApiServer {
+        &self.api
+    }
+
+    /// kube-proxy on every node.
+    pub fn proxy(&self) -> &KubeProxy {
+        &self.proxy
+    }
+
+    /// The timeline.
+    pub fn trace(&self) -> &Trace {
+        &self.trace
+    }
+
+    /// The Event log (`kubectl get events`).
+    pub fn events(&self) -> &crate::events::EventLog {
+        &self.events
+    }
+
+    /// Simulated time.
+    pub fn now(&self) -> SimTime {
+        self.now
+    }
+
+    /// The settings the cluster was made with.
+    pub fn config(&self) -> &Config {
+        &self.config
     }
 
     pub(crate) fn new_uid(&mut self) -> String {

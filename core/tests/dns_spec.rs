@@ -311,7 +311,6 @@ mod spec_2_4 {
     fn pod_ips(pg: &Playground, app: &str) -> Vec<Ipv4Addr> {
         let mut v: Vec<Ipv4Addr> = pg
             .cluster
-            .api
             .store()
             .pods(Some("spec"))
             .filter(|p| p.meta.labels.get("app").map(String::as_str) == Some(app))
@@ -394,7 +393,6 @@ mod coredns_reverse {
         let pg = cluster();
         let ip = pg
             .cluster
-            .api
             .store()
             .pods(Some("spec"))
             .find(|p| p.meta.labels.get("app").map(String::as_str) == Some("web"))

@@ -35,7 +35,6 @@ fn ping_a_cluster_ip_in_each_mode() {
     assert!(matches!(c.icmp_echo(&jump(), dns), Echo::PortUnreachable { from } if from != dns));
     // Pods and nodes answer in every mode.
     let coredns = c
-        .api
         .store()
         .pods(Some("kube-system"))
         .find(|p| p.meta.name.starts_with("coredns"))
@@ -49,7 +48,7 @@ fn ping_a_cluster_ip_in_each_mode() {
 fn tunnel_gives_load_balancers_their_cluster_ip() {
     let mut pg = cluster();
     let files: BTreeMap<String, String> = BTreeMap::new();
-    let svc = |pg: &Playground| pg.cluster.api.store().service("dev", "manchester").cloned().expect("manchester");
+    let svc = |pg: &Playground| pg.cluster.store().service("dev", "manchester").cloned().expect("manchester");
     assert!(svc(&pg).load_balancer_ips.is_empty(), "pending until the tunnel runs");
     let r = pg.run("minikube tunnel", &files);
     assert!(r.output.starts_with("Status:\t\n\tmachine: minikube\n"), "{}", r.output);
@@ -60,6 +59,6 @@ fn tunnel_gives_load_balancers_their_cluster_ip() {
         "kubectl expose deployment enterprise -n dev --name=lb2 --type=LoadBalancer --port=80 --target-port=8080",
         &files,
     );
-    let lb2 = pg.cluster.api.store().service("dev", "lb2").cloned().expect("lb2 created");
+    let lb2 = pg.cluster.store().service("dev", "lb2").cloned().expect("lb2 created");
     assert_eq!(lb2.load_balancer_ips, vec![lb2.cluster_ip().expect("a ClusterIP")]);
 }

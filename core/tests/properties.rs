@@ -89,7 +89,6 @@ fn op() -> impl Strategy<Value = Op> {
 fn nth_pod(pg: &Playground, i: usize) -> Option<(String, String)> {
     let pods: Vec<(String, String)> = pg
         .cluster
-        .api
         .store()
         .pods(None)
         .filter(|p| p.meta.namespace != "kube-system")
@@ -124,7 +123,7 @@ fn run_op(pg: &mut Playground, f: &BTreeMap<String, String>, op: &Op) -> String 
 
 /// Every selector Service's Endpoints against the Pods it should select.
 fn check_endpoints(pg: &Playground) -> Result<(), String> {
-    let store = pg.cluster.api.store();
+    let store = pg.cluster.store();
     for svc in store.services(None) {
         let Some(sel) = svc.spec.selector.as_ref().filter(|s| !s.is_empty()) else {
             continue;
@@ -191,7 +190,6 @@ proptest! {
                 Op::DeletePod(i) => {
                     let owned: Vec<(String, String)> = pg
                         .cluster
-                        .api
                         .store()
                         .pods(None)
                         .filter(|p| p.meta.namespace != "kube-system" && p.meta.owner.is_some())
@@ -231,13 +229,8 @@ proptest! {
 
 /// The ClusterIP of Service `web` and the names of its Pods, after `web.yml` is applied.
 fn web_names_and_ip(pg: &Playground) -> (Option<Ipv4Addr>, BTreeSet<String>, BTreeSet<Option<Ipv4Addr>>) {
-    let ip = pg.cluster.api.store().service("default", "web").and_then(|s| s.cluster_ip());
-    let pods = pg
-        .cluster
-        .api
-        .store()
-        .pods(Some("default"))
-        .filter(|p| p.meta.name.starts_with("web-"));
+    let ip = pg.cluster.store().service("default", "web").and_then(|s| s.cluster_ip());
+    let pods = pg.cluster.store().pods(Some("default")).filter(|p| p.meta.name.starts_with("web-"));
     let (names, ips) = pods.map(|p| (p.meta.name.clone(), p.status.pod_ip)).unzip();
     (ip, names, ips)
 }

@@ -296,7 +296,7 @@ pub fn App(props: &AppProps) -> Html {
     // The editor marks the source of the selected object, else of the selected event's first.
     let source_of = (*selected).clone().or_else(|| {
         cursor
-            .and_then(|c| s.pg.cluster.trace.get(c))
+            .and_then(|c| s.pg.cluster.trace().get(c))
             .and_then(|e| e.objects.first().cloned())
     });
     drop(s);

@@ -78,7 +78,7 @@ pub(crate) fn endpoint_pods(store: &Store, svc: &Service) -> Vec<ObjKey> {
 
 fn marks(pg: &Playground, store: &Store, cursor: Option<u64>, selected: Option<&ObjKey>) -> Marks {
     let mut event = BTreeSet::new();
-    if let Some(e) = cursor.and_then(|c| pg.cluster.trace.get(c)) {
+    if let Some(e) = cursor.and_then(|c| pg.cluster.trace().get(c)) {
         for k in &e.objects {
             event.insert(k.clone());
             match k.kind {
@@ -194,13 +194,13 @@ pub fn Diagram(props: &DiagramProps) -> Html {
         .nodes()
         .map(|n| {
             let k = key(Kind::Node, "", &n.meta.name);
-            let vs = pg.cluster.proxy.virtual_server_count(&n.meta.name);
-            let mode = pg.cluster.proxy.mode(&n.meta.name);
+            let vs = pg.cluster.proxy().virtual_server_count(&n.meta.name);
+            let mode = pg.cluster.proxy().mode(&n.meta.name);
             let proxy_detail = match mode {
                 _ if !live => "rules: see live".to_string(),
                 ProxyMode::Ipvs => format!(
                     "{vs} virtual servers, {} addresses on kube-ipvs0",
-                    pg.cluster.proxy.kube_ipvs0_addrs(&n.meta.name).len()
+                    pg.cluster.proxy().kube_ipvs0_addrs(&n.meta.name).len()
                 ),
                 other => format!("{other} rules"),
             };
@@ -376,9 +376,9 @@ fn details(pg: &Playground, store: &Store, live: bool, k: &ObjKey) -> Html {
                 .collect();
             let mut ipvs: Vec<String> = Vec::new();
             if live {
-                for np in pg.cluster.proxy.nodes() {
+                for np in pg.cluster.proxy().nodes() {
                     let node = &np.name;
-                    for vs in pg.cluster.proxy.service_virtual_servers(node, &k.namespace, &k.name) {
+                    for vs in pg.cluster.proxy().service_virtual_servers(node, &k.namespace, &k.name) {
                         {
                             let dests = if vs.dests.is_empty() {
                                 "no real servers (connections refused)".to_string()

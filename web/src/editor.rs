@@ -59,7 +59,7 @@ fn diagnose(file: &str, text: &str) -> Vec<Diag> {
 /// The lines (first, last; 1-based) of the document in `text` that declares `key`, following
 /// a Pod to the Deployment, ReplicaSet or DaemonSet that made it, and Endpoints to their Service.
 pub fn source_lines(pg: &Playground, text: &str, key: &ObjKey) -> Option<(usize, usize)> {
-    let store = pg.cluster.api.store();
+    let store = pg.cluster.store();
     let mut want = key.clone();
     if want.kind == Kind::Endpoints {
         want.kind = Kind::Service;

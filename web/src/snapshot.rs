@@ -31,7 +31,7 @@ pub enum Shown {
 /// What to show for the timeline cursor.
 pub fn shown(s: &Session, cursor: Option<u64>) -> Shown {
     let Some(seq) = cursor else { return Shown::Live };
-    let event = s.pg.cluster.trace.get(seq);
+    let event = s.pg.cluster.trace().get(seq);
     let when = event
         .map(|e| {
             if e.time.0 < s.start_ms() {
@@ -57,7 +57,7 @@ impl Shown {
     pub fn store<'a>(&'a self, pg: &'a Playground) -> &'a Store {
         match self {
             Shown::At { store, .. } => store,
-            _ => pg.cluster.api.store(),
+            _ => pg.cluster.store(),
         }
     }
 
