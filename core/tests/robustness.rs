@@ -42,6 +42,19 @@ const COMMANDS: &[&str] = &[
     "exit",
     "minikube ssh",
     "ipvsadm -Ln",
+    "ipvsadm -A -t 10.0.0.100:80 -s wrr",
+    "ipvsadm -a -t 10.0.0.100:80 -r 10.244.0.3:8080 -m -w 3",
+    "ipvsadm -e -t 10.96.0.10:53 -r 10.244.0.2:53 -m -w 0",
+    "ipvsadm -D -t 10.96.0.1:443",
+    "ipvsadm -C",
+    "ipvsadm -E -t 10.0.0.100:80 -s sh",
+    "ip addr add 10.0.0.100/32 dev kube-ipvs0",
+    "ip addr del 10.96.0.10/32 dev kube-ipvs0",
+    "curl -s --max-time 1 10.0.0.100",
+    "curl -s --max-time 1 10.96.0.1:443",
+    "sdplay-proxy-mode iptables",
+    "sdplay-proxy-mode ipvs --ipvs-scheduler lc",
+    "sleep 31",
     "sleep 3",
     "kubectl apply -f sd-example.yml",
 ];
@@ -72,6 +85,21 @@ proptest! {
         let files = BTreeMap::new();
         let _ = pg.run(&line, &files);
         let _ = pg.run(&format!("kubectl {line}"), &files);
+    }
+
+    /// Arbitrary ipvsadm and ip command lines on a node, around a kube-proxy sync.
+    #[test]
+    fn node_commands_are_safe(lines in proptest::collection::vec(("(ipvsadm|ip addr|ip a|curl -s --max-time 1)", "[ -~]{0,40}"), 1..12)) {
+        let mut pg = Playground::new(Config::default());
+        let mut files = BTreeMap::new();
+        files.insert("sd-example.yml".to_string(), SD_EXAMPLE.to_string());
+        pg.run("kubectl apply -f sd-example.yml", &files);
+        pg.run("minikube ssh", &files);
+        for (cmd, args) in &lines {
+            let _ = pg.run(&format!("{cmd} {args}"), &files);
+        }
+        pg.advance_ms(61_000);
+        let _ = pg.run("ipvsadm -Ln", &files);
     }
 
     #[test]
