@@ -1449,6 +1449,202 @@ mod tests {
         }
     }
 
+    fn endpoint(i: u8, ready: bool, serving: bool, terminating: bool, node: &str) -> SliceEndpoint {
+        SliceEndpoint {
+            addresses: vec![Ipv4Addr::new(10, 244, 0, i)],
+            conditions: EndpointConditions::set(ready, serving, terminating),
+            hostname: None,
+            node_name: Some(node.into()),
+            zone: None,
+            target: None,
+        }
+    }
+
+    fn proxy_with(svc: &Service, slices: &[EndpointSlice]) -> KubeProxy {
+        let mut p = KubeProxy::new(7, ProxyMode::Ipvs, Sched::Rr, vec![(Ipv4Addr::new(10, 1, 0, 0), 16)]);
+        p.add_node("minikube", Ipv4Addr::new(192, 168, 49, 2));
+        p.add_node("minikube-m02", Ipv4Addr::new(192, 168, 49, 3));
+        p.sync_service(
+            "default",
+            "web",
+            ServiceInput {
+                service: Some(svc),
+                slices: slices.iter().collect(),
+            },
+            0,
+        );
+        p
+    }
+
+    fn vip() -> VsKey {
+        VsKey {
+            proto: Protocol::Tcp,
+            addr: Ipv4Addr::new(10, 96, 0, 50),
+            port: 80,
+        }
+    }
+
+    /// `CategorizeEndpoints`: ready endpoints; with none ready, the serving terminating ones;
+    /// never the not-serving ones.
+    #[test]
+    fn terminating_endpoints_are_the_fallback() {
+        let mut sl = slice(&[]);
+        sl.endpoints = vec![
+            endpoint(1, false, true, true, "minikube"),
+            endpoint(2, false, false, true, "minikube"),
+        ];
+        let p = proxy_with(&service(), &[sl.clone()]);
+        let port = p.port_at(&vip()).map(|(p, _)| p).unwrap();
+        let ips: Vec<Ipv4Addr> = port.endpoints_for(Front::ClusterIp, "minikube").iter().map(|e| e.ip).collect();
+        assert_eq!(ips, vec![Ipv4Addr::new(10, 244, 0, 1)]);
+        sl.endpoints.push(endpoint(3, true, true, false, "minikube"));
+        let p = proxy_with(&service(), &[sl]);
+        let port = p.port_at(&vip()).map(|(p, _)| p).unwrap();
+        let ips: Vec<Ipv4Addr> = port.endpoints_for(Front::ClusterIp, "minikube").iter().map(|e| e.ip).collect();
+        assert_eq!(ips, vec![Ipv4Addr::new(10, 244, 0, 3)]);
+    }
+
+    /// internalTrafficPolicy Local: each node gets only its own endpoints.
+    #[test]
+    fn local_policy_is_per_node() {
+        let mut svc = service();
+        svc.spec.internal_traffic_policy = TrafficPolicy::Local;
+        let mut sl = slice(&[]);
+        sl.endpoints = vec![
+            endpoint(1, true, true, false, "minikube"),
+            endpoint(2, true, true, false, "minikube-m02"),
+        ];
+        let p = proxy_with(&svc, &[sl]);
+        for (node, want) in [("minikube", 1u8), ("minikube-m02", 2)] {
+            let t = p.ipvs_table(node, 0);
+            let dests: Vec<Ipv4Addr> = t.services[&vip()].dests.iter().map(|d| d.addr).collect();
+            assert_eq!(dests, vec![Ipv4Addr::new(10, 244, 0, want)], "{node}");
+        }
+    }
+
+    /// Slices: IPv6 ones are not this family's; the same endpoint in two slices counts once;
+    /// a port with no name is the Service's unnamed port (the API defaults it to "").
+    #[test]
+    fn slices_are_read_as_the_endpointslice_cache_reads_them() {
+        let mut a = slice(&[1, 2]);
+        a.ports[0].name = None;
+        let mut b = slice(&[2, 3]);
+        b.meta.name = "web-2".into();
+        let mut v6 = slice(&[4]);
+        v6.meta.name = "web-3".into();
+        v6.address_type = AddressType::IPv6;
+        let p = proxy_with(&service(), &[a, b, v6]);
+        let port = p.port_at(&vip()).map(|(p, _)| p).unwrap();
+        let ips: Vec<u8> = port.endpoints.iter().map(|e| e.ip.octets()[3]).collect();
+        assert_eq!(ips, vec![1, 2, 3]);
+    }
+
+    /// A hand-made virtual server: a node-local client reaches it at LOCAL_OUT although its
+    /// address is on no interface; a Pod's packet is not trapped until the address is on
+    /// kube-ipvs0. The next sync deletes it unless --ipvs-exclude-cidrs covers it.
+    #[test]
+    fn hand_made_virtual_servers() {
+        let mut p = proxy_with(&service(), &[slice(&[1])]);
+        let key = VsKey {
+            proto: Protocol::Tcp,
+            addr: Ipv4Addr::new(10, 0, 0, 100),
+            port: 80,
+        };
+        let kept = VsKey {
+            addr: Ipv4Addr::new(10, 1, 0, 100),
+            ..key
+        };
+        for k in [key, kept] {
+            let t = p.kernel_for_edit("minikube", Some(k)).unwrap();
+            let mut vs = VirtualService::new(k, Sched::Rr);
+            vs.add_dest(Dest::new(Ipv4Addr::new(10, 244, 0, 9), 8080, 1));
+            t.services.insert(k, vs);
+        }
+        let mut rng = Rng::new(1);
+        let all = |_: (Ipv4Addr, u16)| true;
+        let pkt = |local_out| Packet {
+            client: (Ipv4Addr::new(10, 244, 0, 7), 40000),
+            dst: key.addr,
+            port: 80,
+            local_out,
+        };
+        assert_eq!(p.lookup("minikube", pkt(false), 0, &mut rng, &all), Verdict::NotTrapped);
+        assert!(matches!(p.lookup("minikube", pkt(true), 0, &mut rng, &all), Verdict::Ipvs(v) if v.pick.is_some()));
+        p.add_dummy_addr("minikube", key.addr).unwrap();
+        assert!(matches!(p.lookup("minikube", pkt(false), 0, &mut rng, &all), Verdict::Ipvs(_)));
+        let cleaned = p.periodic_sync("minikube", 30_000);
+        assert!(cleaned.contains(&("minikube".into(), Cleaned::VirtualServer(key))));
+        assert!(cleaned.contains(&("minikube".into(), Cleaned::Excluded(kept))));
+        assert!(cleaned.contains(&("minikube".into(), Cleaned::Address(key.addr))));
+        let t = p.ipvs_table("minikube", 30_000);
+        assert!(!t.services.contains_key(&key) && t.services.contains_key(&kept));
+        assert!(!p.kube_ipvs0_addrs("minikube").contains(&key.addr));
+    }
+
+    /// Graceful termination: an endpoint that goes away while a connection uses it stays at
+    /// weight 0; the check after the connection expired deletes it. A node without
+    /// connections just drops it.
+    #[test]
+    fn removed_real_servers_drain() {
+        let svc = service();
+        let mut p = proxy_with(&svc, &[slice(&[1, 2])]);
+        let mut rng = Rng::new(1);
+        let all = |_: (Ipv4Addr, u16)| true;
+        let pkt = Packet {
+            client: (Ipv4Addr::new(10, 244, 0, 7), 40000),
+            dst: vip().addr,
+            port: 80,
+            local_out: false,
+        };
+        let mut used = BTreeSet::new();
+        for i in 0..2 {
+            if let Verdict::Ipvs(v) = p.lookup(
+                "minikube",
+                Packet {
+                    client: (pkt.client.0, 40000 + i),
+                    ..pkt
+                },
+                1_000,
+                &mut rng,
+                &all,
+            ) {
+                used.insert(v.pick.unwrap().0);
+            }
+        }
+        assert_eq!(used.len(), 2, "rr used both");
+        let sl = slice(&[1]);
+        let r = p.sync_service(
+            "default",
+            "web",
+            ServiceInput {
+                service: Some(&svc),
+                slices: vec![&sl],
+            },
+            2_000,
+        );
+        assert_eq!(
+            r.draining,
+            vec![("minikube".to_string(), vip(), Ipv4Addr::new(10, 244, 0, 2), 8080)]
+        );
+        let weights = |p: &KubeProxy, node: &str, now| -> Vec<(u8, i32)> {
+            p.ipvs_table(node, now).services[&vip()]
+                .dests
+                .iter()
+                .map(|d| (d.addr.octets()[3], d.weight))
+                .collect()
+        };
+        let mut w = weights(&p, "minikube", 2_000);
+        w.sort();
+        assert_eq!(w, vec![(1, 1), (2, 0)]);
+        assert_eq!(weights(&p, "minikube-m02", 2_000), vec![(1, 1)]);
+        // curl's connections sit in TIME_WAIT for 120 s.
+        assert_eq!(p.graceful_check("minikube", 60_000), (vec![], true));
+        let (gone, more) = p.graceful_check("minikube", 180_000);
+        assert_eq!(gone, vec![(vip(), Ipv4Addr::new(10, 244, 0, 2), 8080)]);
+        assert!(!more);
+        assert_eq!(weights(&p, "minikube", 180_000), vec![(1, 1)]);
+    }
+
     #[test]
     fn cidrs() {
         let c = parse_cidrs("10.0.0.0/8,192.168.49.0/24").unwrap();
