@@ -106,11 +106,17 @@ impl Playground {
         self.cluster.trace.events()
     }
 
-    /// The cluster's objects as they were when trace event `seq` happened (for stepping back
-    /// through the timeline), or `None` if that event or its state is no longer retained.
+    /// The cluster's objects right after trace event `seq` (for stepping back through the
+    /// timeline): with every change the event stands for, and none of the next event's — so
+    /// "ClusterIP allocated" shows the Service with its ClusterIP. `None` if that event or its
+    /// state is no longer retained.
     pub fn store_at(&self, seq: u64) -> Option<api::Store> {
-        let e = self.cluster.trace.get(seq)?;
-        self.cluster.api.store().state_at(e.store_version)
+        self.cluster.trace.get(seq)?;
+        let after = match self.cluster.trace.get(seq + 1) {
+            Some(next) => next.store_version,
+            None => self.cluster.api.store().version(),
+        };
+        self.cluster.api.store().state_at(after)
     }
 
     /// Tab completion for the current line (see [`shell::complete`]).

@@ -1,8 +1,8 @@
 //! Which cluster the Cluster and DNS views draw: the live one, or (when the timeline has an
 //! event selected) the store as it was at that event, rebuilt by `Playground::store_at` from
-//! the store's undo log. A banner says which, with a button back to live; an event too old for
-//! the undo log is said to be so, and the live cluster is drawn instead. "Step N" is the
-//! event's `seq + 1` (the Nth event since the cluster booted), as the timeline's status says.
+//! the store's undo log: the cluster right after that event. A banner says which, naming the
+//! event by its `seq` and its step (as the timeline's status does), with a button back to live;
+//! an event too old for the undo log is said to be so, and the live cluster is drawn instead.
 
 use sdplay_core::api::Store;
 use sdplay_core::Playground;
@@ -18,6 +18,7 @@ pub enum Shown {
     At {
         seq: u64,
         when: String,
+        step: String,
         summary: String,
         store: Box<Store>,
     },
@@ -45,6 +46,7 @@ pub fn shown(s: &Session, cursor: Option<u64>) -> Shown {
         (Some(e), Some(store)) => Shown::At {
             seq,
             when,
+            step: e.step.to_string(),
             summary: e.summary.clone(),
             store: Box::new(store),
         },
@@ -78,14 +80,16 @@ impl Shown {
         };
         match self {
             Shown::Live => html! {},
-            Shown::At { seq, when, summary, .. } => html! {
+            Shown::At {
+                seq, when, step, summary, ..
+            } => html! {
                 <div class="snapshot-banner" role="status" title={summary.clone()}>
-                    {format!("showing the cluster at step {} ({when}) — ", seq + 1)}{button}
+                    {format!("showing the cluster right after event {seq} ({when}, {step}) — ")}{button}
                 </div>
             },
             Shown::Gone { seq, when } => html! {
                 <div class="snapshot-banner gone" role="status">
-                    {format!("step {} ({when}) is too old to rebuild (only recent changes are kept); showing the live cluster — ", seq + 1)}
+                    {format!("event {seq} ({when}) is too old to rebuild (only recent changes are kept); showing the live cluster — ")}
                     {button}
                 </div>
             },

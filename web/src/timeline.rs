@@ -173,8 +173,8 @@ pub fn Timeline(props: &TimelineProps) -> Html {
         })
     };
     let status = match position {
-        // "step N" is the event's seq + 1, as the Cluster and DNS views' banner names it.
-        Some(p) => format!("step {} · event {} of {}", seqs.get(p).map_or(0, |s| s + 1), p + 1, seqs.len()),
+        // An event is named by its seq, as the Cluster and DNS views' banner names it.
+        Some(p) => format!("event {} · {} of {}", seqs.get(p).copied().unwrap_or(0), p + 1, seqs.len()),
         None => format!("{} events · live", seqs.len() + hidden_before),
     };
 

@@ -429,7 +429,7 @@ async fn an_early_timeline_event_shows_the_cluster_as_it_was() {
     first.dyn_into::<HtmlElement>().unwrap().click();
     page.settle().await;
     let banner = page.text(".snapshot-banner");
-    assert!(banner.contains("showing the cluster at step"), "{banner}");
+    assert!(banner.contains("showing the cluster right after event"), "{banner}");
     assert!(
         page.root.query_selector(".diagram .svc[data-name=\"ent\"]").unwrap().is_none(),
         "{}",
