@@ -99,6 +99,18 @@ fn netmask(prefix: u8) -> u32 {
     }
 }
 
+/// The sender of DNS queries: its node, its address, and whether it is the node's own network
+/// namespace (hostNetwork: its packets enter IPVS at LOCAL_OUT).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DnsClient {
+    pub node: String,
+    pub ip: Ipv4Addr,
+    pub host_network: bool,
+    /// The resolver's socket for the queries being sent together (glibc and musl send a
+    /// candidate's A and AAAA from one socket); `None`: each query its own port.
+    pub socket: Option<u16>,
+}
+
 /// Work for the controllers, keyed so duplicates collapse.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub(crate) enum Work {
@@ -152,6 +164,9 @@ pub struct Cluster {
     pub(crate) events: crate::events::EventLog,
     /// CoreDNS at run time: the Corefile history and the `log` plugin's query log.
     pub(crate) coredns: crate::dns::querylog::CoreDns,
+    /// Who sends the DNS queries of the command running now (a Pod's resolver or tool), so
+    /// they go through that node's kube-proxy; `None` outside a Pod.
+    pub(crate) dns_client: Option<DnsClient>,
     pub(crate) timers: BTreeMap<(SimTime, u64), Timer>,
     timer_seq: u64,
     /// kube-proxy timers already pending: (when, node, graceful check?).
@@ -230,6 +245,7 @@ impl Cluster {
             trace: Trace::default(),
             events: Default::default(),
             coredns: crate::dns::querylog::CoreDns::new(config.seed),
+            dns_client: None,
             timers: BTreeMap::new(),
             timer_seq: 0,
             proxy_timers: BTreeSet::new(),

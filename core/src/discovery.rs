@@ -9,7 +9,9 @@ use crate::dns::kubernetes::{Server, Source};
 use crate::dns::querylog;
 use crate::dns::{RType, Rcode, Response};
 use crate::model::*;
+use crate::proxy::{Packet, Verdict};
 use crate::resolver::{self, Flavor, Resolution, ResolvConf};
+use crate::rng::NodeComponent;
 use crate::trace::{Hop, Step};
 
 /// Why a query got no response at all.
@@ -89,7 +91,7 @@ impl Cluster {
 
     /// CoreDNS Pod `pod` answers one query: with the settings of the Corefile it serves now,
     /// logged when that Corefile has `log`.
-    fn coredns_answer(&mut self, pod: Option<&str>, qname: &str, qtype: RType) -> Response {
+    fn coredns_answer(&mut self, pod: Option<&str>, qname: &str, qtype: RType, port: Option<u16>) -> Response {
         let start = pod.and_then(|p| self.api.store().pod("kube-system", p)).map(pod_start);
         let settings = match start {
             Some(s) => self.coredns.settings(s, self.now),
@@ -98,15 +100,16 @@ impl Cluster {
         let (r, src) = self.dns_server(&settings).query(qname, qtype);
         if let (Some(p), true) = (pod, settings.log) {
             let now = self.now;
-            self.coredns.record(p, now, qname, qtype, &r, src == Source::Forward);
+            self.coredns.record(p, now, qname, qtype, &r, src == Source::Forward, port);
         }
         r
     }
 
-    /// Send one query to `server` from a Pod or node: to a CoreDNS Pod directly, or via
-    /// kube-proxy's endpoints of the Service at `server:53/UDP` (the kube-dns ClusterIP) to one
-    /// of them; straight upstream for the node's resolver. (Which replica answers is drawn from
-    /// the resolver's stream, not the client node's IPVS rr state.)
+    /// Send one query to `server` from a Pod or node: to a CoreDNS Pod directly, or to the
+    /// Service at `server:53/UDP` (the kube-dns ClusterIP) through the client node's kube-proxy
+    /// — IPVS picks a CoreDNS Pod with its scheduler and keeps the flow in its connection table
+    /// for 5 minutes, as `ipvsadm -Lnc` shows — or straight upstream for the node's resolver.
+    /// Outside a Pod (no client node) the replica is drawn from the resolver's stream.
     pub fn dns_query(&mut self, server: Ipv4Addr, qname: &str, qtype: RType) -> Result<(Response, Option<String>), DnsFailure> {
         let is_coredns = |p: &Pod| p.meta.labels.get("k8s-app").map(String::as_str) == Some("kube-dns") && p.status.ready;
         // A CoreDNS Pod asked directly.
@@ -117,7 +120,7 @@ impl Cluster {
             .find(|p| is_coredns(p))
             .map(|p| p.meta.name.clone());
         if let Some(pod) = direct {
-            let r = self.coredns_answer(Some(&pod), qname, qtype);
+            let r = self.coredns_answer(Some(&pod), qname, qtype, None);
             return Ok((r, Some(pod)));
         }
         // A Service address on port 53/UDP: kube-proxy's endpoints for it (EndpointSlices).
@@ -128,13 +131,50 @@ impl Cluster {
         };
         if let Some((port, front)) = self.proxy.port_at(&vs) {
             let ready: Vec<Ipv4Addr> = port.endpoints_for(front, "").iter().map(|e| e.ip).collect();
-            if ready.is_empty() {
+            let (dest, client_port) = match self.dns_client.clone() {
+                Some(client) => {
+                    let now = self.now.0;
+                    let query = crate::dns::name_wire(qname) as u64 + 16;
+                    let (proxy, rng, store) = (&mut self.proxy, &mut self.rng, self.api.store());
+                    let kernel = rng.node(NodeComponent::Kernel, &client.node);
+                    let sport = match client.socket {
+                        Some(p) => p,
+                        None => 32768 + kernel.below(28_232) as u16,
+                    };
+                    let pkt = Packet {
+                        proto: Protocol::Udp,
+                        client: (client.ip, sport),
+                        dst: server,
+                        port: 53,
+                        local_out: client.host_network,
+                        payload: (query, 0),
+                    };
+                    let up = |d: (Ipv4Addr, u16)| store.pods_at(d.0).any(|p| p.status.phase == PodPhase::Running);
+                    let dest = match proxy.lookup(&client.node, pkt, now, kernel, &up) {
+                        Verdict::Ipvs(v) => v.pick.map(|(d, _)| d),
+                        Verdict::Rule(r) => r.dest,
+                        _ => None,
+                    };
+                    (dest, Some(sport))
+                }
+                None if ready.is_empty() => (None, None),
+                None => {
+                    let i = self.rng.dns_client.below(ready.len() as u64) as usize;
+                    (Some((ready[i.min(ready.len() - 1)], 53)), None)
+                }
+            };
+            let Some((ip, _)) = dest else {
+                return Err(DnsFailure::Timeout);
+            };
+            let pod = self.api.store().pods_at(ip).find(|p| is_coredns(p)).map(|p| p.meta.name.clone());
+            if pod.is_none() && self.dns_client.is_some() {
                 return Err(DnsFailure::Timeout);
             }
-            let i = self.rng.dns_client.below(ready.len() as u64) as usize;
-            let ip = ready[i.min(ready.len() - 1)];
-            let pod = self.api.store().pods_at(ip).find(|p| is_coredns(p)).map(|p| p.meta.name.clone());
-            let r = self.coredns_answer(pod.as_deref(), qname, qtype);
+            let r = self.coredns_answer(pod.as_deref(), qname, qtype, client_port);
+            if let (Some(client), Some(sport)) = (self.dns_client.clone(), client_port) {
+                let bytes = crate::dns::response_size(qname, &r) as u64;
+                self.proxy.account_reply(&client.node, vs, (client.ip, sport), bytes);
+            }
             return Ok((r, pod));
         }
         if server == Ipv4Addr::new(192, 168, 49, 1) {
@@ -227,8 +267,17 @@ impl Cluster {
                 return Response::nxdomain(None);
             }
             // getaddrinfo(AF_UNSPEC) asks A and AAAA for each candidate (glibc and musl both
-            // send the pair); the candidate resolves if either has an answer. The cluster is
-            // IPv4-only, so the A answer decides, but the AAAA query is sent, traced and logged.
+            // send the pair, from one socket: one source port, one IPVS connection entry); the
+            // candidate resolves if either has an answer. The cluster is IPv4-only, so the A
+            // answer decides, but the AAAA query is sent, traced and logged.
+            let socket = self
+                .dns_client
+                .as_ref()
+                .map(|c| c.node.clone())
+                .map(|node| 32768 + self.rng.node(NodeComponent::Kernel, &node).below(28_232) as u16);
+            if let Some(c) = self.dns_client.as_mut() {
+                c.socket = socket;
+            }
             let pair = self.dns_query_traced(server, cand, qtype).and_then(|a| {
                 let aaaa = self.dns_query_traced(server, cand, RType::Aaaa)?;
                 Ok(if a.answers.is_empty() && a.rcode == Rcode::NxDomain {
@@ -237,6 +286,9 @@ impl Cluster {
                     a
                 })
             });
+            if let Some(c) = self.dns_client.as_mut() {
+                c.socket = None;
+            }
             match pair {
                 Ok(r) => r,
                 Err(_) => {

@@ -272,10 +272,13 @@ impl Cluster {
             };
             let kernel = rng.node(NodeComponent::Kernel, node);
             let pkt = Packet {
+                proto: Protocol::Tcp,
                 client: from,
                 dst,
                 port,
                 local_out,
+                // curl's request and the app's short answer.
+                payload: (78, 160),
             };
             proxy.lookup(node, pkt, now, kernel, &listening)
         };

@@ -282,9 +282,12 @@ impl CoreDns {
     }
 
     /// Log one answered query for `pod` (when its served Corefile has `log`).
-    pub fn record(&mut self, pod: &str, at: SimTime, qname: &str, qtype: RType, r: &Response, forwarded: bool) {
+    /// `port` is the query's source port when the packet path chose it (the client's kernel);
+    /// otherwise one is drawn here.
+    pub fn record(&mut self, pod: &str, at: SimTime, qname: &str, qtype: RType, r: &Response, forwarded: bool, port: Option<u16>) {
         let client = self.client.unwrap_or(Client::plain(Ipv4Addr::new(10, 244, 0, 1)));
-        let port = 32768 + self.rng.below(28_232) as u16;
+        let drawn = 32768 + self.rng.below(28_232) as u16;
+        let port = port.unwrap_or(drawn);
         let id = self.rng.below(65_536) as u16;
         let ns = if forwarded {
             1_500_000 + self.rng.below(30_000_000)

@@ -32,6 +32,8 @@ const TAB_SIZE: usize = 1 << TAB_BITS;
 pub const TCP_TIME_WAIT_SECS: u64 = 2 * 60;
 /// `tcp_timeouts[IP_VS_TCP_S_CLOSE]`.
 pub const TCP_CLOSE_SECS: u64 = 10;
+/// `udp_timeouts[IP_VS_UDP_S_NORMAL]` of `ip_vs_proto_udp.c`: five minutes.
+pub const UDP_SECS: u64 = 5 * 60;
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum Sched {
@@ -627,6 +629,8 @@ pub enum ConnState {
     TimeWait,
     /// After an RST (10 s).
     Close,
+    /// A UDP "connection" (IPVS keeps one per client address and port; 5 minutes).
+    Udp,
 }
 
 impl ConnState {
@@ -636,6 +640,7 @@ impl ConnState {
             ConnState::Established => "ESTABLISHED",
             ConnState::TimeWait => "TIME_WAIT",
             ConnState::Close => "CLOSE",
+            ConnState::Udp => "UDP",
         }
     }
 }
@@ -698,7 +703,7 @@ impl Table {
             match c.state {
                 ConnState::None => d.persist += 1,
                 ConnState::Established => d.active += 1,
-                ConnState::TimeWait | ConnState::Close => d.inactive += 1,
+                ConnState::TimeWait | ConnState::Close | ConnState::Udp => d.inactive += 1,
             }
         }
     }
@@ -733,6 +738,40 @@ impl Table {
         exchange: impl Fn((Ipv4Addr, u16)) -> Option<(u64, u64)>,
     ) -> Option<Scheduled> {
         self.expire(now_ms);
+        // A packet of a flow IPVS already has an entry for (a UDP client's second query from the
+        // same socket) follows the entry: no scheduling, the timer starts over.
+        if let Some(c) = self
+            .conns
+            .iter_mut()
+            .find(|c| c.vs == *key && c.client == client && c.state == ConnState::Udp)
+        {
+            let dest = c.dest;
+            c.expires_ms = now_ms + UDP_SECS * 1000;
+            let vs = self.services.get_mut(key)?;
+            let (n, sched) = (vs.dests.len(), vs.sched);
+            if let Some((q, a)) = exchange(dest) {
+                let st = Stats {
+                    inpkts: 1,
+                    outpkts: u64::from(a > 0),
+                    inbytes: 28 + q,
+                    outbytes: if a > 0 { 28 + a } else { 0 },
+                    ..Stats::default()
+                };
+                vs.stats.add(&st);
+                if let Some(d) = vs.dest_index(dest.0, dest.1).and_then(|i| vs.dests.get_mut(i)) {
+                    d.stats.add(&st);
+                }
+            }
+            return Some(Scheduled {
+                dest,
+                why: format!(
+                    "an existing connection entry {}:{} → {}:{} carries it; the scheduler is not asked",
+                    client.0, client.1, dest.0, dest.1
+                ),
+                sched,
+                real_servers: n,
+            });
+        }
         let template_idx = self
             .conns
             .iter()
@@ -776,9 +815,25 @@ impl Table {
         let d = vs.dests.get_mut(i)?;
         let dest = (d.addr, d.port);
         let exchange = exchange(dest);
-        let st = match exchange {
-            Some((req, resp)) => http_exchange(req, resp),
-            None => Stats {
+        let udp = key.proto == Protocol::Udp;
+        let st = match (exchange, udp) {
+            // A UDP datagram in (IP + UDP headers, 28 bytes), and its answer when already known
+            // (otherwise counted by `account_reply` once it is made).
+            (Some((q, a)), true) => Stats {
+                conns: 1,
+                inpkts: 1,
+                outpkts: u64::from(a > 0),
+                inbytes: 28 + q,
+                outbytes: if a > 0 { 28 + a } else { 0 },
+            },
+            (None, true) => Stats {
+                conns: 1,
+                inpkts: 1,
+                inbytes: 28,
+                ..Stats::default()
+            },
+            (Some((req, resp)), false) => http_exchange(req, resp),
+            (None, false) => Stats {
                 conns: 1,
                 inpkts: 1,
                 outpkts: 1,
@@ -786,10 +841,10 @@ impl Table {
                 outbytes: 40,
             },
         };
-        let (state, secs) = if exchange.is_some() {
-            (ConnState::TimeWait, TCP_TIME_WAIT_SECS)
-        } else {
-            (ConnState::Close, TCP_CLOSE_SECS)
+        let (state, secs) = match (udp, exchange.is_some()) {
+            (true, _) => (ConnState::Udp, UDP_SECS),
+            (false, true) => (ConnState::TimeWait, TCP_TIME_WAIT_SECS),
+            (false, false) => (ConnState::Close, TCP_CLOSE_SECS),
         };
         d.stats.add(&st);
         vs.stats.add(&st);
@@ -807,6 +862,28 @@ impl Table {
             sched,
             real_servers: n,
         })
+    }
+}
+
+impl Table {
+    /// One more outgoing packet of `bytes` on the connection of `client` to `key` (a UDP
+    /// answer counted after it was made).
+    pub fn account_reply(&mut self, key: &VsKey, client: (Ipv4Addr, u16), bytes: u64) {
+        let Some(dest) = self.conns.iter().rev().find(|c| c.vs == *key && c.client == client).map(|c| c.dest) else {
+            return;
+        };
+        let Some(vs) = self.services.get_mut(key) else { return };
+        let out = Stats {
+            outpkts: 1,
+            outbytes: bytes,
+            ..Stats::default()
+        };
+        vs.stats.add(&out);
+        if let Some(i) = vs.dest_index(dest.0, dest.1) {
+            if let Some(d) = vs.dests.get_mut(i) {
+                d.stats.add(&out);
+            }
+        }
     }
 }
 

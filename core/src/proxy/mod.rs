@@ -400,15 +400,18 @@ pub enum AddrError {
     NotFound,
 }
 
-/// A new TCP connection as the node's kernel sees its first packet.
+/// A new connection (TCP) or datagram flow (UDP) as the node's kernel sees its first packet.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Packet {
+    pub proto: Protocol,
     pub client: (Ipv4Addr, u16),
     pub dst: Ipv4Addr,
     pub port: u16,
     /// The client is a process on the node itself (IPVS sees it at LOCAL_OUT, so any virtual
     /// server matches, bound or not).
     pub local_out: bool,
+    /// Bytes of the request and the response (curl's HTTP exchange, a DNS query and answer).
+    pub payload: (u64, u64),
 }
 
 /// The kube-proxy of every node.
@@ -1089,6 +1092,14 @@ impl KubeProxy {
         (gone, !n.draining.is_empty())
     }
 
+    /// The answer to a UDP flow `lookup` scheduled came back through the node: count its
+    /// datagram (IP and UDP headers included) on the real server and the virtual server.
+    pub fn account_reply(&mut self, node: &str, key: VsKey, client: (Ipv4Addr, u16), bytes: u64) {
+        if let Some(n) = self.nodes.get_mut(node) {
+            n.kernel.account_reply(&key, client, 28 + bytes);
+        }
+    }
+
     /// Whether `node`'s kernel would hand a packet to `dst:port` to kube-proxy's rules or IPVS
     /// rather than route it: a hand-made virtual server (at LOCAL_OUT, or on a bound address)
     /// or an address bound to kube-ipvs0.
@@ -1105,24 +1116,23 @@ impl KubeProxy {
         self.is_bound(n, dst) || local_out && n.kernel.services.contains_key(&key)
     }
 
-    /// Look up a new TCP connection entering `node`'s kernel. `listening` says which real
-    /// servers accept it (the others answer RST); `rng` is the node kernel's stream (iptables'
-    /// and nftables' random picks). IPVS mode schedules and records the connection.
+    /// Look up a new connection (or UDP flow) entering `node`'s kernel. `listening` says which
+    /// real servers accept it (the others answer RST, or nothing for UDP); `rng` is the node
+    /// kernel's stream (iptables' and nftables' random picks). IPVS mode schedules and records
+    /// the connection, with the packet's payload sizes in its counters.
     pub fn lookup(&mut self, node: &str, pkt: Packet, now_ms: u64, rng: &mut Rng, listening: &dyn Fn((Ipv4Addr, u16)) -> bool) -> Verdict {
         let Packet {
+            proto,
             client,
             dst,
             port,
             local_out,
+            payload,
         } = pkt;
         let Some(n) = self.nodes.get(node) else {
             return Verdict::NotTrapped;
         };
-        let key = VsKey {
-            proto: Protocol::Tcp,
-            addr: dst,
-            port,
-        };
+        let key = VsKey { proto, addr: dst, port };
         match n.mode {
             ProxyMode::Ipvs => {
                 let bound = self.is_bound(n, dst) || dst == n.ip;
@@ -1148,7 +1158,7 @@ impl KubeProxy {
                 let real_servers = vs.dests.len();
                 let picked = n
                     .kernel
-                    .connect(&key, client, now_ms, |d| listening(d).then_some((78, 160)))
+                    .connect(&key, client, now_ms, |d| listening(d).then_some(payload))
                     .map(|s| (s.dest, s.why));
                 Verdict::Ipvs(IpvsVerdict {
                     key,
@@ -1162,7 +1172,7 @@ impl KubeProxy {
             }
             ProxyMode::Iptables | ProxyMode::Nftables => {
                 let found = if dst == n.ip {
-                    self.node_port(Protocol::Tcp, port).map(|p| (p, Front::NodePort))
+                    self.node_port(proto, port).map(|p| (p, Front::NodePort))
                 } else {
                     self.port_at(&key)
                 };
@@ -1563,10 +1573,12 @@ mod tests {
         let mut rng = Rng::new(1);
         let all = |_: (Ipv4Addr, u16)| true;
         let pkt = |local_out| Packet {
+            proto: Protocol::Tcp,
             client: (Ipv4Addr::new(10, 244, 0, 7), 40000),
             dst: key.addr,
             port: 80,
             local_out,
+            payload: (78, 160),
         };
         assert_eq!(p.lookup("minikube", pkt(false), 0, &mut rng, &all), Verdict::NotTrapped);
         assert!(matches!(p.lookup("minikube", pkt(true), 0, &mut rng, &all), Verdict::Ipvs(v) if v.pick.is_some()));
@@ -1591,10 +1603,12 @@ mod tests {
         let mut rng = Rng::new(1);
         let all = |_: (Ipv4Addr, u16)| true;
         let pkt = Packet {
+            proto: Protocol::Tcp,
             client: (Ipv4Addr::new(10, 244, 0, 7), 40000),
             dst: vip().addr,
             port: 80,
             local_out: false,
+            payload: (78, 160),
         };
         let mut used = BTreeSet::new();
         for i in 0..2 {

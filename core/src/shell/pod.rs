@@ -80,8 +80,15 @@ impl Shell {
         // says otherwise (dig); CoreDNS's `log` plugin prints them so.
         let ip = pod.status.pod_ip.or(pod.status.host_ip).unwrap_or(std::net::Ipv4Addr::UNSPECIFIED);
         c.coredns.client = Some(crate::dns::querylog::Client::plain(ip));
+        c.dns_client = pod.spec.node_name.clone().map(|node| crate::cluster::DnsClient {
+            node,
+            ip,
+            host_network: pod.spec.host_network,
+            socket: None,
+        });
         let out = self.run_in_pod(c, &pod, cmd, argv);
         c.coredns.client = None;
+        c.dns_client = None;
         out
     }
 
