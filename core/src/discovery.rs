@@ -100,7 +100,8 @@ impl Cluster {
         let (r, src) = self.dns_server(&settings).query(qname, qtype);
         if let (Some(p), true) = (pod, settings.log) {
             let now = self.now;
-            self.coredns.record(p, now, qname, qtype, &r, src == Source::Forward, port);
+            let q = querylog::Query { name: qname, qtype };
+            self.coredns.record(p, now, q, &r, src == Source::Forward, port);
         }
         r
     }

@@ -37,6 +37,13 @@ pub const RELOAD_INTERVAL_MS: u64 = 30_000;
 /// Query lines kept per cluster (the oldest go first), so a long session stays small.
 const MAX_ENTRIES: usize = 5_000;
 
+/// The question of one query: its name and type.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Query<'a> {
+    pub name: &'a str,
+    pub qtype: RType,
+}
+
 /// Who sends a query, as far as the log line can tell.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Client {
@@ -284,7 +291,8 @@ impl CoreDns {
     /// Log one answered query for `pod` (when its served Corefile has `log`).
     /// `port` is the query's source port when the packet path chose it (the client's kernel);
     /// otherwise one is drawn here.
-    pub fn record(&mut self, pod: &str, at: SimTime, qname: &str, qtype: RType, r: &Response, forwarded: bool, port: Option<u16>) {
+    pub fn record(&mut self, pod: &str, at: SimTime, q: Query<'_>, r: &Response, forwarded: bool, port: Option<u16>) {
+        let Query { name: qname, qtype } = q;
         let client = self.client.unwrap_or(Client::plain(Ipv4Addr::new(10, 244, 0, 1)));
         let drawn = 32768 + self.rng.below(28_232) as u16;
         let port = port.unwrap_or(drawn);
