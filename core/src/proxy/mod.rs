@@ -1059,11 +1059,9 @@ impl KubeProxy {
 
     /// Whether `node` has hand edits a sync will revert.
     pub fn has_hand_edits(&self, node: &str) -> bool {
+        // Any edit counts: kube-proxy's sync also puts its own virtual servers' scheduler and
+        // real servers back after `ipvsadm -E/-a/-d` on them.
         self.hand_edited.contains(node)
-            && self
-                .nodes
-                .get(node)
-                .is_some_and(|n| !n.hand.is_empty() || n.foreign().next().is_some())
     }
 
     /// The graceful-termination check on `node` (every minute while real servers drain):
@@ -1591,6 +1589,27 @@ mod tests {
         let t = p.ipvs_table("minikube", 30_000);
         assert!(!t.services.contains_key(&key) && t.services.contains_key(&kept));
         assert!(!p.kube_ipvs0_addrs("minikube").contains(&key.addr));
+    }
+
+    /// `ipvsadm` on kube-proxy's own virtual server: its next sync puts the scheduler back
+    /// (UpdateVirtualServer) and removes a real server added by hand (syncEndpoint), but keeps
+    /// a weight changed by hand (only the first sync after a restart resets weights).
+    #[test]
+    fn a_sync_reverts_edits_of_its_own_virtual_servers() {
+        let mut p = proxy_with(&service(), &[slice(&[1, 2])]);
+        let t = p.kernel_for_edit("minikube", Some(vip())).unwrap();
+        let vs = t.services.get_mut(&vip()).unwrap();
+        vs.set_sched(Sched::Wrr);
+        vs.add_dest(Dest::new(Ipv4Addr::new(10, 244, 0, 9), 8080, 1));
+        vs.edit_dest(Ipv4Addr::new(10, 244, 0, 1), 8080, 5, ipvs::Fwd::Masq);
+        assert!(p.has_hand_edits("minikube"));
+        p.periodic_sync("minikube", 30_000);
+        let t = p.ipvs_table("minikube", 30_000);
+        let vs = &t.services[&vip()];
+        assert_eq!(vs.sched, Sched::Rr);
+        let mut w: Vec<(u8, i32)> = vs.dests.iter().map(|d| (d.addr.octets()[3], d.weight)).collect();
+        w.sort();
+        assert_eq!(w, vec![(1, 5), (2, 1)]);
     }
 
     /// Graceful termination: an endpoint that goes away while a connection uses it stays at
