@@ -298,12 +298,6 @@ struct HandEdits {
     deleted_addrs: BTreeSet<Ipv4Addr>,
 }
 
-impl HandEdits {
-    fn is_empty(&self) -> bool {
-        *self == HandEdits::default()
-    }
-}
-
 impl NodeProxy {
     fn new(name: &str, ip: Ipv4Addr, mode: ProxyMode, sched: Sched) -> NodeProxy {
         NodeProxy {
