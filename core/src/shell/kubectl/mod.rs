@@ -441,17 +441,24 @@ fn get(c: &mut Cluster, args: &Args, ns: &str) -> Outcome {
     for kind in &kinds {
         let wanted: Vec<&String> = names.iter().filter(|(k, _)| k == kind).map(|(_, n)| n).collect();
         let scope = if kind.namespaced() && !all_ns { Some(ns) } else { None };
-        let mut objs: Vec<&Object> = c
-            .api
-            .store()
-            .list(*kind, scope)
-            .filter(|o| selector.as_ref().is_none_or(|s| s.iter().all(|r| r.matches(&o.meta().labels))))
-            .collect();
+        let matches = |o: &&Object| selector.as_ref().is_none_or(|s| s.iter().all(|r| r.matches(&o.meta().labels)));
+        // Named objects are looked up by key, not found in a listing of their namespace.
+        let by_key = !wanted.is_empty() && (scope.is_some() || !kind.namespaced());
+        let mut objs: Vec<&Object> = if by_key {
+            Vec::new()
+        } else {
+            c.api.store().list(*kind, scope).filter(matches).collect()
+        };
         if !wanted.is_empty() {
             let mut picked = Vec::new();
             for w in &wanted {
-                match objs.iter().find(|o| &&o.meta().name == w) {
-                    Some(o) => picked.push(*o),
+                let found = if by_key {
+                    c.api.store().get(&ObjKey::new(*kind, scope.unwrap_or(""), w)).filter(matches)
+                } else {
+                    objs.iter().find(|o| &&o.meta().name == w).copied()
+                };
+                match found {
+                    Some(o) => picked.push(o),
                     None => missing.push_str(&format!(
                         "Error from server (NotFound): {} \"{w}\" not found\n",
                         crate::api::plural(*kind)
