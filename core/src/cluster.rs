@@ -951,7 +951,10 @@ impl Watchers<'_> {
                     }
                 }
                 if let Some(p) = as_pod(new) {
-                    if p.spec.node_name.is_none() && !p.is_terminating() {
+                    let unbound = p.spec.node_name.is_none();
+                    // A Pod written with its node already set still needs its kubelet to start it.
+                    let bound_new = old.is_none() && !unbound && p.status.waiting_reason.is_none() && p.status.pod_ip.is_none();
+                    if (unbound || bound_new) && !p.is_terminating() {
                         self.enqueue(Work::Schedule(ns.clone(), name.clone()));
                     }
                 }

@@ -3,7 +3,7 @@
 //! kubelet — or stays Pending with `FailedScheduling` and waits for room.
 
 use crate::cluster::{Cluster, Work};
-use crate::model::{Kind, ObjKey, Object};
+use crate::model::{Kind, ObjKey, Object, PodPhase};
 use crate::trace::Step;
 
 impl Cluster {
@@ -13,7 +13,17 @@ impl Cluster {
         let Some(mut pod) = self.api.store().pod(ns, name).cloned() else {
             return;
         };
-        if pod.spec.node_name.is_some() || pod.is_terminating() {
+        if pod.is_terminating() {
+            return;
+        }
+        if pod.spec.node_name.is_some() {
+            // Bound already (`spec.nodeName` in the manifest): the scheduler is bypassed and
+            // that node's kubelet starts it, once.
+            let fresh = pod.status.pod_ip.is_none() && pod.status.waiting_reason.is_none() && pod.status.started.is_none();
+            if fresh && pod.status.phase == PodPhase::Pending {
+                self.start_pod_sandbox(&mut pod);
+                self.write(Object::Pod(pod));
+            }
             return;
         }
         let key = ObjKey::new(Kind::Pod, ns, name);
