@@ -15,10 +15,8 @@
 //!
 //! A counting global allocator prints live bytes after each setup: bytes per Pod and per Service.
 
-use std::alloc::{GlobalAlloc, Layout, System};
 use std::collections::BTreeMap;
 use std::net::Ipv4Addr;
-use std::sync::atomic::{AtomicUsize, Ordering};
 
 use criterion::{criterion_group, criterion_main, BatchSize, BenchmarkId, Criterion};
 use sdplay_core::model::{Node, ObjectMeta, Pod, PodSpec, PodStatus};
@@ -26,33 +24,13 @@ use sdplay_core::rng::Rng;
 use sdplay_core::scheduler::Scheduler;
 use sdplay_core::{Config, Playground, ProxyMode, SD_EXAMPLE};
 
-/// The system allocator, counting live bytes.
-struct Counting;
+#[path = "support/mod.rs"]
+mod support;
 
-static LIVE: AtomicUsize = AtomicUsize::new(0);
-
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, l: Layout) -> *mut u8 {
-        LIVE.fetch_add(l.size(), Ordering::Relaxed);
-        unsafe { System.alloc(l) }
-    }
-    unsafe fn dealloc(&self, p: *mut u8, l: Layout) {
-        LIVE.fetch_sub(l.size(), Ordering::Relaxed);
-        unsafe { System.dealloc(p, l) }
-    }
-    unsafe fn realloc(&self, p: *mut u8, l: Layout, new: usize) -> *mut u8 {
-        LIVE.fetch_add(new, Ordering::Relaxed);
-        LIVE.fetch_sub(l.size(), Ordering::Relaxed);
-        unsafe { System.realloc(p, l, new) }
-    }
-}
+use support::{live, manifests, Counting};
 
 #[global_allocator]
 static ALLOC: Counting = Counting;
-
-fn live() -> usize {
-    LIVE.load(Ordering::Relaxed)
-}
 
 fn full() -> bool {
     std::env::var_os("SDPLAY_BENCH_FULL").is_some()
@@ -77,22 +55,6 @@ fn chapter(c: &mut Criterion) {
             pg.run("curl ent:8080", &f)
         })
     });
-}
-
-/// `n` Services, the first `with_pods` of them selecting a Deployment of `replicas` replicas.
-fn manifests(n: usize, with_pods: usize, replicas: usize) -> String {
-    let mut yaml = String::from("apiVersion: v1\nkind: Namespace\nmetadata:\n  name: bench\n");
-    for i in 0..n {
-        if i < with_pods {
-            yaml.push_str(&format!(
-                "---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: app{i}\n  namespace: bench\nspec:\n  replicas: {replicas}\n  selector:\n    matchLabels:\n      app: app{i}\n  template:\n    metadata:\n      labels:\n        app: app{i}\n    spec:\n      containers:\n      - name: web\n        image: nginx\n"
-            ));
-        }
-        yaml.push_str(&format!(
-            "---\napiVersion: v1\nkind: Service\nmetadata:\n  name: svc{i}\n  namespace: bench\nspec:\n  selector:\n    app: app{i}\n  ports:\n  - port: 80\n"
-        ));
-    }
-    yaml
 }
 
 fn config(nodes: usize, mode: ProxyMode) -> Config {

@@ -3,31 +3,17 @@
 //! benchmarks in `benches/cluster.rs` are the repeatable measurement; this is for a quick look
 //! at sizes too slow to sample: `cargo run --release -p sdplay-core --example scale_probe -- N R NODES`.
 
-use std::alloc::{GlobalAlloc, Layout, System};
 use std::collections::BTreeMap;
 use std::net::Ipv4Addr;
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Instant;
 
 use sdplay_core::{Config, Files, Playground};
 
-struct Counting;
-static LIVE: AtomicUsize = AtomicUsize::new(0);
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, l: Layout) -> *mut u8 {
-        LIVE.fetch_add(l.size(), Ordering::Relaxed);
-        unsafe { System.alloc(l) }
-    }
-    unsafe fn dealloc(&self, p: *mut u8, l: Layout) {
-        LIVE.fetch_sub(l.size(), Ordering::Relaxed);
-        unsafe { System.dealloc(p, l) }
-    }
-    unsafe fn realloc(&self, p: *mut u8, l: Layout, new: usize) -> *mut u8 {
-        LIVE.fetch_add(new, Ordering::Relaxed);
-        LIVE.fetch_sub(l.size(), Ordering::Relaxed);
-        unsafe { System.realloc(p, l, new) }
-    }
-}
+#[path = "../benches/support/mod.rs"]
+mod support;
+
+use support::{live, manifests, Counting};
+
 #[global_allocator]
 static ALLOC: Counting = Counting;
 
@@ -36,16 +22,6 @@ impl Files for F {
     fn read(&self, p: &str) -> Option<String> {
         self.0.get(p).cloned()
     }
-}
-
-fn manifests(n: usize, replicas: usize) -> String {
-    let mut yaml = String::from("apiVersion: v1\nkind: Namespace\nmetadata:\n  name: bench\n");
-    for i in 0..n {
-        yaml.push_str(&format!(
-            "---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: app{i}\n  namespace: bench\nspec:\n  replicas: {replicas}\n  selector:\n    matchLabels:\n      app: app{i}\n  template:\n    metadata:\n      labels:\n        app: app{i}\n    spec:\n      containers:\n      - name: web\n        image: nginx\n---\napiVersion: v1\nkind: Service\nmetadata:\n  name: svc{i}\n  namespace: bench\nspec:\n  selector:\n    app: app{i}\n  ports:\n  - port: 80\n"
-        ));
-    }
-    yaml
 }
 
 fn main() {
@@ -60,17 +36,17 @@ fn main() {
         cluster_cidr: (Ipv4Addr::new(10, 128, 0, 0), 9),
         ..Config::default()
     };
-    let before = LIVE.load(Ordering::Relaxed);
+    let before = live();
     let t = Instant::now();
     let mut pg = Playground::new(cfg);
     let boot = t.elapsed();
-    let booted = LIVE.load(Ordering::Relaxed);
-    let f = F([("big.yml".to_string(), manifests(n, r))].into_iter().collect());
+    let booted = live();
+    let f = F([("big.yml".to_string(), manifests(n, n, r))].into_iter().collect());
     let t = Instant::now();
     pg.run("kubectl apply -f big.yml", &f);
     pg.advance_ms(30_000);
     let apply = t.elapsed();
-    let settled = LIVE.load(Ordering::Relaxed);
+    let settled = live();
     let pod = pg
         .cluster
         .store()

@@ -131,7 +131,11 @@ impl Cluster {
             port: 53,
         };
         if let Some((port, front)) = self.proxy.port_at(&vs) {
-            let ready: Vec<Ipv4Addr> = port.endpoints_for(front, "").iter().map(|e| e.ip).collect();
+            // Outside a Pod there is no node to take the packet path from: any ready endpoint.
+            let ready: Vec<Ipv4Addr> = match self.dns_client {
+                Some(_) => Vec::new(),
+                None => port.endpoints_for(front, "").iter().map(|e| e.ip).collect(),
+            };
             let (dest, client_port) = match self.dns_client.clone() {
                 Some(client) => {
                     let now = self.now.0;

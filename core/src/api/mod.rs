@@ -68,6 +68,38 @@ fn set_edit<K: Ord, V: Ord>(map: &mut BTreeMap<K, BTreeSet<V>>, k: K, v: V, add:
     }
 }
 
+/// Move `value` from the sets of the `old` keys to those of the `new` ones, when they differ.
+fn move_entries<K: Ord, V: Ord + Clone, I: IntoIterator<Item = K> + PartialEq>(
+    map: &mut BTreeMap<K, BTreeSet<V>>,
+    old: I,
+    new: I,
+    value: &V,
+) {
+    if old == new {
+        return;
+    }
+    for k in old {
+        set_edit(map, k, value.clone(), false);
+    }
+    for k in new {
+        set_edit(map, k, value.clone(), true);
+    }
+}
+
+fn as_pod(o: Option<&Object>) -> Option<&Pod> {
+    match o {
+        Some(Object::Pod(p)) => Some(p),
+        _ => None,
+    }
+}
+
+fn as_slice(o: Option<&Object>) -> Option<&EndpointSlice> {
+    match o {
+        Some(Object::EndpointSlice(s)) => Some(s),
+        _ => None,
+    }
+}
+
 impl Indexes {
     fn edit(&mut self, key: &ObjKey, obj: &Object, add: bool) {
         if add {
@@ -80,81 +112,43 @@ impl Indexes {
     /// Move `key`'s entries from what `old` put in the indexes to what `new` needs, touching
     /// only what differs (a status write of a Pod changes no label entry).
     fn reindex(&mut self, key: &ObjKey, old: Option<&Object>, new: Option<&Object>) {
+        let entry = || (key.namespace.clone(), key.name.clone());
         let owner = |o: Option<&Object>| o.and_then(|o| o.meta().owner.as_ref()).map(|r| r.uid.clone());
-        let (was, is) = (owner(old), owner(new));
-        if was != is {
-            if let Some(u) = was {
-                set_edit(&mut self.owned, u, key.clone(), false);
-            }
-            if let Some(u) = is {
-                set_edit(&mut self.owned, u, key.clone(), true);
-            }
-        }
-        let ns = || key.namespace.clone();
-        let name = || key.name.clone();
-        fn pod(o: Option<&Object>) -> Option<&Pod> {
-            match o {
-                Some(Object::Pod(p)) => Some(p),
-                _ => None,
-            }
-        }
-        let (op, np) = (pod(old), pod(new));
+        move_entries(&mut self.owned, owner(old), owner(new), key);
+        let (op, np) = (as_pod(old), as_pod(new));
         if op.is_some() || np.is_some() {
             let empty = Labels::new();
             let ol = op.map(|p| &p.meta.labels).unwrap_or(&empty);
             let nl = np.map(|p| &p.meta.labels).unwrap_or(&empty);
-            if ol != nl {
-                for (k, v) in ol {
-                    if nl.get(k) != Some(v) {
-                        set_edit(&mut self.pod_labels, (ns(), k.clone(), v.clone()), name(), false);
-                    }
-                }
-                for (k, v) in nl {
-                    if ol.get(k) != Some(v) {
-                        set_edit(&mut self.pod_labels, (ns(), k.clone(), v.clone()), name(), true);
-                    }
-                }
+            // Labels move one pair at a time: a relabel touches only the pairs that changed.
+            for (k, v) in ol.iter().filter(|(k, v)| nl.get(*k) != Some(*v)) {
+                set_edit(
+                    &mut self.pod_labels,
+                    (key.namespace.clone(), k.clone(), v.clone()),
+                    key.name.clone(),
+                    false,
+                );
             }
-            let (oi, ni) = (op.and_then(|p| p.status.pod_ip), np.and_then(|p| p.status.pod_ip));
-            if oi != ni {
-                if let Some(ip) = oi {
-                    set_edit(&mut self.pod_ips, ip, (ns(), name()), false);
-                }
-                if let Some(ip) = ni {
-                    set_edit(&mut self.pod_ips, ip, (ns(), name()), true);
-                }
+            for (k, v) in nl.iter().filter(|(k, v)| ol.get(*k) != Some(*v)) {
+                set_edit(
+                    &mut self.pod_labels,
+                    (key.namespace.clone(), k.clone(), v.clone()),
+                    key.name.clone(),
+                    true,
+                );
             }
+            let ip = |p: Option<&Pod>| p.and_then(|p| p.status.pod_ip);
+            move_entries(&mut self.pod_ips, ip(op), ip(np), &entry());
         }
-        fn slice(o: Option<&Object>) -> Option<&EndpointSlice> {
-            match o {
-                Some(Object::EndpointSlice(s)) => Some(s),
-                _ => None,
-            }
-        }
-        let (os, nsl) = (slice(old), slice(new));
+        let (os, nsl) = (as_slice(old), as_slice(new));
         if os.is_some() || nsl.is_some() {
-            let (osvc, nsvc) = (os.and_then(|s| s.service_name()), nsl.and_then(|s| s.service_name()));
-            if osvc != nsvc {
-                if let Some(svc) = osvc {
-                    set_edit(&mut self.slices, (ns(), svc.to_string()), name(), false);
-                }
-                if let Some(svc) = nsvc {
-                    set_edit(&mut self.slices, (ns(), svc.to_string()), name(), true);
-                }
-            }
+            let svc = |s: Option<&EndpointSlice>| s.and_then(|s| s.service_name()).map(|n| (key.namespace.clone(), n.to_string()));
+            move_entries(&mut self.slices, svc(os), svc(nsl), &key.name);
             let ips = |s: Option<&EndpointSlice>| -> Vec<Ipv4Addr> {
                 s.map(|s| s.endpoints.iter().flat_map(|e| e.addresses.iter().copied()).collect())
                     .unwrap_or_default()
             };
-            let (oips, nips) = (ips(os), ips(nsl));
-            if oips != nips {
-                for ip in oips {
-                    set_edit(&mut self.slice_ips, ip, (ns(), name()), false);
-                }
-                for ip in nips {
-                    set_edit(&mut self.slice_ips, ip, (ns(), name()), true);
-                }
-            }
+            move_entries(&mut self.slice_ips, ips(os), ips(nsl), &entry());
         }
         let svc_ips = |o: Option<&Object>| -> Vec<Ipv4Addr> {
             match o {
@@ -167,15 +161,7 @@ impl Indexes {
                 _ => Vec::new(),
             }
         };
-        let (oips, nips) = (svc_ips(old), svc_ips(new));
-        if oips != nips {
-            for ip in oips {
-                set_edit(&mut self.service_ips, ip, (ns(), name()), false);
-            }
-            for ip in nips {
-                set_edit(&mut self.service_ips, ip, (ns(), name()), true);
-            }
-        }
+        move_entries(&mut self.service_ips, svc_ips(old), svc_ips(new), &entry());
     }
 
     fn build<'a>(objects: impl Iterator<Item = (&'a ObjKey, &'a Object)>) -> Indexes {

@@ -275,8 +275,6 @@ pub struct NodeProxy {
     /// The kernel's IPVS state: virtual servers that saw a packet or an `ipvsadm` edit, the
     /// learner's own, and the connection table.
     kernel: Table,
-    /// The sync each kube-proxy virtual server in `kernel` reflects.
-    synced: BTreeMap<VsKey, u64>,
     /// Real servers kube-proxy removed that still have connections (weight 0).
     draining: BTreeSet<(VsKey, Ipv4Addr, u16)>,
     /// What the learner changed by hand, undone by kube-proxy's next sync.
@@ -306,7 +304,6 @@ impl NodeProxy {
             mode,
             sched,
             kernel: Table::default(),
-            synced: BTreeMap::new(),
             draining: BTreeSet::new(),
             hand: HandEdits::default(),
             recent: BTreeMap::new(),
@@ -696,11 +693,9 @@ impl KubeProxy {
         }
         let Some((port, front)) = self.owner_of(n, key) else { return };
         let vs = self.fresh_vs(n, port, key, front);
-        let gen = port.generation;
         let pk = port.key.clone();
         if let Some(n) = self.nodes.get_mut(node) {
             n.kernel.services.insert(key, vs);
-            n.synced.insert(key, gen);
         }
         self.touched.entry(pk).or_default().insert(node.to_string());
     }
@@ -729,7 +724,6 @@ impl KubeProxy {
             None => {
                 for k in held {
                     n.kernel.remove_service(&k);
-                    n.synced.remove(&k);
                     n.draining.retain(|(v, _, _)| *v != k);
                 }
             }
@@ -737,7 +731,6 @@ impl KubeProxy {
                 let wanted: Vec<(VsKey, Front)> = self.node_vips(&n, port);
                 for k in held.iter().filter(|k| !wanted.iter().any(|(w, _)| w == *k)) {
                     n.kernel.remove_service(k);
-                    n.synced.remove(k);
                     n.draining.retain(|(v, _, _)| v != k);
                 }
                 for (k, front) in wanted {
@@ -786,7 +779,6 @@ impl KubeProxy {
                     let mut vs = n.kernel.services.remove(&k).unwrap_or_else(|| VirtualService::new(k, n.sched));
                     self.add_in_kernel_order(&n, &mut vs, port, new);
                     n.kernel.services.insert(k, vs);
-                    n.synced.insert(k, port.generation);
                 }
             }
         }
@@ -871,7 +863,6 @@ impl KubeProxy {
         if mode != ProxyMode::Ipvs || !was_ipvs {
             // kube-proxy in iptables or nftables mode cleans up IPVS (and kube-ipvs0).
             n.kernel = Table::default();
-            n.synced.clear();
         } else {
             // UpdateVirtualServer: the scheduler changes in place, real servers stay.
             for vs in n.kernel.services.values_mut() {
@@ -1040,11 +1031,9 @@ impl KubeProxy {
         match key {
             Some(k) => {
                 n.hand.deleted.insert(k);
-                n.synced.remove(&k);
             }
             None => {
                 n.hand.cleared = true;
-                n.synced.clear();
                 n.draining.clear();
             }
         }

@@ -1,0 +1,48 @@
+//! What the benchmarks and the scale probe share: a global allocator that counts live bytes,
+//! and the generated manifests (N Services in namespace `bench`, each selecting its own
+//! Deployment of nginx replicas). Included with `#[path]`; not a bench target of its own.
+
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+/// The system allocator, counting live bytes.
+pub struct Counting;
+
+static LIVE: AtomicUsize = AtomicUsize::new(0);
+
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, l: Layout) -> *mut u8 {
+        LIVE.fetch_add(l.size(), Ordering::Relaxed);
+        unsafe { System.alloc(l) }
+    }
+    unsafe fn dealloc(&self, p: *mut u8, l: Layout) {
+        LIVE.fetch_sub(l.size(), Ordering::Relaxed);
+        unsafe { System.dealloc(p, l) }
+    }
+    unsafe fn realloc(&self, p: *mut u8, l: Layout, new: usize) -> *mut u8 {
+        LIVE.fetch_add(new, Ordering::Relaxed);
+        LIVE.fetch_sub(l.size(), Ordering::Relaxed);
+        unsafe { System.realloc(p, l, new) }
+    }
+}
+
+/// Live heap bytes (with [`Counting`] as the global allocator).
+pub fn live() -> usize {
+    LIVE.load(Ordering::Relaxed)
+}
+
+/// `n` Services, the first `with_pods` of them selecting a Deployment of `replicas` replicas.
+pub fn manifests(n: usize, with_pods: usize, replicas: usize) -> String {
+    let mut yaml = String::from("apiVersion: v1\nkind: Namespace\nmetadata:\n  name: bench\n");
+    for i in 0..n {
+        if i < with_pods {
+            yaml.push_str(&format!(
+                "---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: app{i}\n  namespace: bench\nspec:\n  replicas: {replicas}\n  selector:\n    matchLabels:\n      app: app{i}\n  template:\n    metadata:\n      labels:\n        app: app{i}\n    spec:\n      containers:\n      - name: web\n        image: nginx\n"
+            ));
+        }
+        yaml.push_str(&format!(
+            "---\napiVersion: v1\nkind: Service\nmetadata:\n  name: svc{i}\n  namespace: bench\nspec:\n  selector:\n    app: app{i}\n  ports:\n  - port: 80\n"
+        ));
+    }
+    yaml
+}
