@@ -197,6 +197,17 @@ pub enum CidrConfigError {
 }
 
 impl NodeCidrAllocator {
+    /// An allocator with no subnets to give (every node gets `CIDRNotAvailable`).
+    pub fn none() -> Self {
+        NodeCidrAllocator {
+            base: 0,
+            node_mask: 32,
+            count: 0,
+            next: 0,
+            used: BTreeSet::new(),
+        }
+    }
+
     pub fn new(cluster: (Ipv4Addr, u8), node_mask: u8, service: (Ipv4Addr, u8)) -> Result<Self, CidrConfigError> {
         let (base, prefix) = cluster;
         if node_mask < prefix {
