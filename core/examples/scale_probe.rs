@@ -12,7 +12,7 @@ use sdplay_core::{Config, Files, Playground};
 #[path = "../benches/support/mod.rs"]
 mod support;
 
-use support::{live, manifests, Counting};
+use support::{allocations, live, manifests, Counting};
 
 #[global_allocator]
 static ALLOC: Counting = Counting;
@@ -43,9 +43,11 @@ fn main() {
     let booted = live();
     let f = F([("big.yml".to_string(), manifests(n, n, r))].into_iter().collect());
     let t = Instant::now();
+    let calls = allocations();
     pg.run("kubectl apply -f big.yml", &f);
     pg.advance_ms(30_000);
     let apply = t.elapsed();
+    let apply_allocs = allocations() - calls;
     let settled = live();
     let pod = pg
         .cluster
@@ -80,7 +82,8 @@ fn main() {
     let replace = t.elapsed();
     let pods = pg.cluster.store().pods(Some("bench")).count();
     println!(
-        "services={n} replicas={r} nodes={nodes} boot={boot:?} apply+settle={apply:?} delete-one-pod={delete:?} grace+replacement={replace:?} pods={pods} heap: boot {} B, workload {} B ({} B per Pod+share)",
+        "services={n} replicas={r} nodes={nodes} boot={boot:?} apply+settle={apply:?} delete-one-pod={delete:?} grace+replacement={replace:?} pods={pods} allocations {apply_allocs} ({} per Pod) heap: boot {} B, workload {} B ({} B per Pod+share)",
+        apply_allocs / (n * r).max(1),
         booted.saturating_sub(before),
         settled.saturating_sub(booted),
         settled.saturating_sub(booted) / (n * r).max(1)

@@ -62,22 +62,43 @@ impl Event {
     }
 }
 
-/// client-go's aggregate key: object, uid, type, reason, source.
-type AggregateKey = (ObjKey, String, &'static str, String, &'static str);
+/// The events of one object incarnation (its key and uid), with client-go's aggregation
+/// records for it: (type, reason, source) → the distinct messages seen and when the last came.
+/// A record is made only once the object has a second distinct message for a reason, so the
+/// common case (one message per reason) costs nothing.
+#[derive(Clone, Debug, Default)]
+struct ObjectEvents {
+    uid: String,
+    events: Vec<Event>,
+    similar: Vec<Aggregate>,
+}
+
+#[derive(Clone, Debug)]
+struct Aggregate {
+    type_: &'static str,
+    reason: String,
+    source: &'static str,
+    seen: std::collections::BTreeSet<String>,
+    last: SimTime,
+}
 
 /// Every event the cluster recorded.
 #[derive(Clone, Debug, Default)]
 pub struct EventLog {
-    /// Events per involved object (key, uid): recording one touches only its object's list, so
-    /// the cost does not grow with the cluster. Expired events are filtered when listed and
-    /// pruned when the log has doubled since the last prune.
-    events: BTreeMap<(ObjKey, String), Vec<Event>>,
+    /// Events per involved object, then per uid: recording one touches only its object's
+    /// list and builds no key, so the cost does not grow with the cluster. Expired events are
+    /// filtered when listed and pruned when the log has doubled since the last prune.
+    events: BTreeMap<ObjKey, Vec<ObjectEvents>>,
     total: usize,
     pruned_at: usize,
-    /// client-go's aggregation records: (object, uid, type, reason, source) → the distinct
-    /// messages seen and when the last came. Made only once an object has a second distinct
-    /// message for a reason, so the common case (one message per reason) costs nothing.
-    similar: BTreeMap<AggregateKey, (std::collections::BTreeSet<String>, SimTime)>,
+}
+
+fn alive(e: &Event, now: SimTime) -> bool {
+    e.last.0.saturating_add(EVENT_TTL_MS) > now.0
+}
+
+fn list_order(a: &&Event, b: &&Event) -> std::cmp::Ordering {
+    (a.namespace(), a.name.as_str()).cmp(&(b.namespace(), b.name.as_str()))
 }
 
 impl EventLog {
@@ -87,22 +108,27 @@ impl EventLog {
             .events
             .values()
             .flatten()
-            .filter(|e| e.last.0.saturating_add(EVENT_TTL_MS) > now.0)
+            .flat_map(|o| &o.events)
+            .filter(|e| alive(e, now))
             .filter(|e| namespace.is_none_or(|n| e.namespace() == n))
             .collect();
-        v.sort_by(|a, b| (a.namespace(), a.name.as_str()).cmp(&(b.namespace(), b.name.as_str())));
+        v.sort_by(list_order);
         v
     }
 
     /// The events `describe` shows for one object (matched by kind, namespace, name and uid),
-    /// sorted by last timestamp as `event.SortableEvents` (a stable sort).
+    /// sorted by last timestamp as `event.SortableEvents` (a stable sort of the server's list).
     pub fn for_object(&self, key: &ObjKey, uid: &str, now: SimTime) -> Vec<&Event> {
-        let ns = if key.namespace.is_empty() { "default" } else { &key.namespace };
         let mut v: Vec<&Event> = self
-            .list(Some(ns), now)
+            .events
+            .get(key)
             .into_iter()
-            .filter(|e| &e.involved == key && (uid.is_empty() || e.involved_uid == uid))
+            .flatten()
+            .filter(|o| uid.is_empty() || o.uid == uid)
+            .flat_map(|o| &o.events)
+            .filter(|e| alive(e, now))
             .collect();
+        v.sort_by(list_order);
         v.sort_by_key(|e| e.last.0 / 1000);
         v
     }
@@ -116,80 +142,126 @@ impl EventLog {
     }
 
     fn prune(&mut self, now: SimTime) {
-        for list in self.events.values_mut() {
-            list.retain(|e| e.last.0.saturating_add(EVENT_TTL_MS) > now.0);
+        for per_uid in self.events.values_mut() {
+            for o in per_uid.iter_mut() {
+                o.events.retain(|e| alive(e, now));
+                o.similar.retain(|a| a.last.0.saturating_add(AGGREGATE_INTERVAL_MS) >= now.0);
+            }
+            per_uid.retain(|o| !o.events.is_empty() || !o.similar.is_empty());
         }
-        self.events.retain(|_, list| !list.is_empty());
-        self.similar
-            .retain(|_, (_, last)| last.0.saturating_add(AGGREGATE_INTERVAL_MS) >= now.0);
-        self.total = self.events.values().map(Vec::len).sum();
+        self.events.retain(|_, per_uid| !per_uid.is_empty());
+        self.total = self.events.values().flatten().map(|o| o.events.len()).sum();
         self.pruned_at = self.total;
     }
 
+    /// The record of `key`'s incarnation `uid`, made if new (`None` cannot happen: the key is
+    /// inserted first; an `Option` keeps a panic path out of the page).
+    fn object_mut(&mut self, key: &ObjKey, uid: &str) -> Option<&mut ObjectEvents> {
+        if !self.events.contains_key(key) {
+            self.events.insert(key.clone(), Vec::new());
+        }
+        let per_uid = self.events.get_mut(key)?;
+        let i = match per_uid.iter().position(|o| o.uid == uid) {
+            Some(i) => i,
+            None => {
+                per_uid.push(ObjectEvents {
+                    uid: uid.to_string(),
+                    ..Default::default()
+                });
+                per_uid.len() - 1
+            }
+        };
+        per_uid.get_mut(i)
+    }
+
+    /// Record one event as client-go's recorder and correlator would.
     pub(crate) fn record(&mut self, now: SimTime, ev: NewEvent<'_>) {
         // Expired events are gone from the server; forget them here too.
         if self.total > 2 * self.pruned_at.max(512) {
             self.prune(now);
         }
-        let list = self.events.entry((ev.key.clone(), ev.uid.to_string())).or_default();
-        let before = list.len();
-        list.retain(|e| e.last.0.saturating_add(EVENT_TTL_MS) > now.0);
-        self.total -= before - list.len();
+        let Some(obj) = self.object_mut(ev.key, ev.uid) else { return };
+        let before = obj.events.len();
+        obj.events.retain(|e| alive(e, now));
+        let expired = before - obj.events.len();
+        let list = &mut obj.events;
         let similar = |e: &Event| e.type_ == ev.type_ && e.reason == ev.reason && e.source == ev.source;
         let mut message = ev.message;
         let mut combined = false;
         let distinct = list.iter().any(|e| similar(e) && e.message != message);
-        let agg = (ev.key.clone(), ev.uid.to_string(), ev.type_, ev.reason.to_string(), ev.source);
-        if distinct || self.similar.contains_key(&agg) {
-            let record = self.similar.entry(agg).or_insert_with(|| {
+        let agg_at = obj
+            .similar
+            .iter()
+            .position(|a| a.type_ == ev.type_ && a.reason == ev.reason && a.source == ev.source);
+        if distinct || agg_at.is_some() {
+            let i = agg_at.unwrap_or_else(|| {
                 let seen = list
                     .iter()
                     .filter(|e| similar(e) && !e.message.starts_with(COMBINED))
                     .filter(|e| e.last.0.saturating_add(AGGREGATE_INTERVAL_MS) >= now.0)
                     .map(|e| e.message.clone())
                     .collect();
-                (seen, now)
+                obj.similar.push(Aggregate {
+                    type_: ev.type_,
+                    reason: ev.reason.to_string(),
+                    source: ev.source,
+                    seen,
+                    last: now,
+                });
+                obj.similar.len() - 1
             });
-            if record.1 .0.saturating_add(AGGREGATE_INTERVAL_MS) < now.0 {
-                record.0.clear();
+            let record = &mut obj.similar[i];
+            if record.last.0.saturating_add(AGGREGATE_INTERVAL_MS) < now.0 {
+                record.seen.clear();
             }
-            record.0.insert(message.clone());
-            record.1 = now;
-            if record.0.len() >= AGGREGATE_MAX_EVENTS {
+            record.seen.insert(message.clone());
+            record.last = now;
+            if record.seen.len() >= AGGREGATE_MAX_EVENTS {
                 // `localKeys.PopAny()`: keep the set below the threshold.
-                if let Some(other) = record.0.iter().find(|m| **m != message).cloned() {
-                    record.0.remove(&other);
+                if let Some(other) = record.seen.iter().find(|m| **m != message).cloned() {
+                    record.seen.remove(&other);
                 }
                 combined = true;
                 message = format!("{COMBINED}{message}");
             }
         }
-        if combined {
-            if let Some(e) = list.iter_mut().find(|e| similar(e) && e.message.starts_with(COMBINED)) {
-                e.count += 1;
-                e.last = now;
-                e.message = message;
-                return;
+        let list = &mut obj.events;
+        let done = if combined {
+            match list.iter_mut().find(|e| similar(e) && e.message.starts_with(COMBINED)) {
+                Some(e) => {
+                    e.count += 1;
+                    e.last = now;
+                    e.message = message.clone();
+                    true
+                }
+                None => false,
             }
-        } else if let Some(e) = list.iter_mut().find(|e| similar(e) && e.message == message) {
-            e.count += 1;
-            e.last = now;
-            return;
+        } else {
+            match list.iter_mut().find(|e| similar(e) && e.message == message) {
+                Some(e) => {
+                    e.count += 1;
+                    e.last = now;
+                    true
+                }
+                None => false,
+            }
+        };
+        if !done {
+            let nanos = (EPOCH_UNIX_SECS * 1000 + now.0) * 1_000_000;
+            list.push(Event {
+                name: format!("{}.{nanos:x}", ev.key.name),
+                involved: ev.key.clone(),
+                involved_uid: ev.uid.to_string(),
+                type_: ev.type_,
+                reason: ev.reason.to_string(),
+                message,
+                source: ev.source,
+                first: now,
+                last: now,
+                count: 1,
+            });
         }
-        let nanos = (EPOCH_UNIX_SECS * 1000 + now.0) * 1_000_000;
-        self.total += 1;
-        list.push(Event {
-            name: format!("{}.{nanos:x}", ev.key.name),
-            involved: ev.key.clone(),
-            involved_uid: ev.uid.to_string(),
-            type_: ev.type_,
-            reason: ev.reason.to_string(),
-            message,
-            source: ev.source,
-            first: now,
-            last: now,
-            count: 1,
-        });
+        self.total = self.total + usize::from(!done) - expired;
     }
 }
 
@@ -200,8 +272,9 @@ impl EventLog {
     pub(crate) fn repeated(&mut self, key: &ObjKey, uid: &str, reason: &str, times: u32, at: SimTime) {
         if let Some(e) = self
             .events
-            .get_mut(&(key.clone(), uid.to_string()))
-            .and_then(|l| l.iter_mut().rev().find(|e| e.reason == reason))
+            .get_mut(key)
+            .and_then(|v| v.iter_mut().find(|o| o.uid == uid))
+            .and_then(|o| o.events.iter_mut().rev().find(|e| e.reason == reason))
         {
             e.count = e.count.saturating_add(times);
             e.last = e.last.max(at);

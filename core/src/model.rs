@@ -113,6 +113,56 @@ impl ObjKey {
     }
 }
 
+/// A key to look an object up by without building an [`ObjKey`] (two allocations per lookup):
+/// `store.get_ref(&KeyView(Kind::Pod, ns, name))`. Orders exactly as `ObjKey` does, so a map
+/// keyed by `ObjKey` can be searched with it ([`std::borrow::Borrow`] to `dyn KeyParts`).
+#[derive(Clone, Copy, Debug)]
+pub struct KeyView<'a>(pub Kind, pub &'a str, pub &'a str);
+
+/// The parts of a key, borrowed: what [`ObjKey`] and [`KeyView`] share.
+pub trait KeyParts {
+    fn parts(&self) -> (Kind, &str, &str);
+}
+
+impl KeyParts for ObjKey {
+    fn parts(&self) -> (Kind, &str, &str) {
+        (self.kind, &self.namespace, &self.name)
+    }
+}
+
+impl KeyParts for KeyView<'_> {
+    fn parts(&self) -> (Kind, &str, &str) {
+        // As `ObjKey::new`: cluster-scoped kinds have no namespace.
+        (self.0, if self.0.namespaced() { self.1 } else { "" }, self.2)
+    }
+}
+
+impl<'a> std::borrow::Borrow<dyn KeyParts + 'a> for ObjKey {
+    fn borrow(&self) -> &(dyn KeyParts + 'a) {
+        self
+    }
+}
+
+impl PartialEq for dyn KeyParts + '_ {
+    fn eq(&self, other: &Self) -> bool {
+        self.parts() == other.parts()
+    }
+}
+
+impl Eq for dyn KeyParts + '_ {}
+
+impl PartialOrd for dyn KeyParts + '_ {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for dyn KeyParts + '_ {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.parts().cmp(&other.parts())
+    }
+}
+
 impl fmt::Display for ObjKey {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         if self.namespace.is_empty() {

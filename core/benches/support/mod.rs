@@ -5,14 +5,16 @@
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-/// The system allocator, counting live bytes.
+/// The system allocator, counting live bytes and allocation calls.
 pub struct Counting;
 
 static LIVE: AtomicUsize = AtomicUsize::new(0);
+static CALLS: AtomicUsize = AtomicUsize::new(0);
 
 unsafe impl GlobalAlloc for Counting {
     unsafe fn alloc(&self, l: Layout) -> *mut u8 {
         LIVE.fetch_add(l.size(), Ordering::Relaxed);
+        CALLS.fetch_add(1, Ordering::Relaxed);
         unsafe { System.alloc(l) }
     }
     unsafe fn dealloc(&self, p: *mut u8, l: Layout) {
@@ -22,6 +24,7 @@ unsafe impl GlobalAlloc for Counting {
     unsafe fn realloc(&self, p: *mut u8, l: Layout, new: usize) -> *mut u8 {
         LIVE.fetch_add(new, Ordering::Relaxed);
         LIVE.fetch_sub(l.size(), Ordering::Relaxed);
+        CALLS.fetch_add(1, Ordering::Relaxed);
         unsafe { System.realloc(p, l, new) }
     }
 }
@@ -29,6 +32,13 @@ unsafe impl GlobalAlloc for Counting {
 /// Live heap bytes (with [`Counting`] as the global allocator).
 pub fn live() -> usize {
     LIVE.load(Ordering::Relaxed)
+}
+
+/// Allocations (and reallocations) so far: a deterministic measure of work that does not
+/// depend on the machine's load.
+#[allow(dead_code)]
+pub fn allocations() -> usize {
+    CALLS.load(Ordering::Relaxed)
 }
 
 /// `n` Services, the first `with_pods` of them selecting a Deployment of `replicas` replicas.

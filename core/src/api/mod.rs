@@ -43,10 +43,12 @@ struct Indexes {
     owned: BTreeMap<String, BTreeSet<ObjKey>>,
     /// (namespace, label key, value) → names of the Pods carrying that label, so a selector
     /// is answered from its rarest pair instead of a namespace scan.
-    pod_labels: BTreeMap<(String, String, String), BTreeSet<String>>,
+    /// Nested (namespace → key → value) so a lookup borrows its strings.
+    pod_labels: BTreeMap<String, BTreeMap<String, BTreeMap<String, BTreeSet<String>>>>,
     /// (namespace, `kubernetes.io/service-name`) → the EndpointSlices of that Service, as
     /// kube-proxy's and CoreDNS's informers group them.
-    slices: BTreeMap<(String, String), BTreeSet<String>>,
+    /// Nested (namespace → Service) so a lookup borrows its strings.
+    slices: BTreeMap<String, BTreeMap<String, BTreeSet<String>>>,
     /// An address → the Services that use it as ClusterIP, external IP or load-balancer IP
     /// (reverse lookups, the packet path).
     service_ips: BTreeMap<Ipv4Addr, BTreeSet<(String, String)>>,
@@ -64,6 +66,31 @@ fn set_edit<K: Ord, V: Ord>(map: &mut BTreeMap<K, BTreeSet<V>>, k: K, v: V, add:
         set.remove(&v);
         if set.is_empty() {
             map.remove(&k);
+        }
+    }
+}
+
+/// Add or remove `value` under `map[a][b]`, building the levels only when adding and pruning
+/// empty ones when removing; lookups and removals allocate nothing.
+fn nested_edit<V: Ord>(map: &mut BTreeMap<String, BTreeMap<String, BTreeSet<V>>>, a: &str, b: &str, value: V, add: bool) {
+    if add {
+        let inner = match map.get_mut(a) {
+            Some(m) => m,
+            None => map.entry(a.to_string()).or_default(),
+        };
+        match inner.get_mut(b) {
+            Some(set) => set.insert(value),
+            None => inner.entry(b.to_string()).or_default().insert(value),
+        };
+    } else if let Some(inner) = map.get_mut(a) {
+        if let Some(set) = inner.get_mut(b) {
+            set.remove(&value);
+            if set.is_empty() {
+                inner.remove(b);
+            }
+        }
+        if inner.is_empty() {
+            map.remove(a);
         }
     }
 }
@@ -121,29 +148,36 @@ impl Indexes {
             let ol = op.map(|p| &p.meta.labels).unwrap_or(&empty);
             let nl = np.map(|p| &p.meta.labels).unwrap_or(&empty);
             // Labels move one pair at a time: a relabel touches only the pairs that changed.
+            let ns = &key.namespace;
             for (k, v) in ol.iter().filter(|(k, v)| nl.get(*k) != Some(*v)) {
-                set_edit(
-                    &mut self.pod_labels,
-                    (key.namespace.clone(), k.clone(), v.clone()),
-                    key.name.clone(),
-                    false,
-                );
+                if let Some(by_key) = self.pod_labels.get_mut(ns) {
+                    nested_edit(by_key, k, v, key.name.clone(), false);
+                    if by_key.is_empty() {
+                        self.pod_labels.remove(ns);
+                    }
+                }
             }
             for (k, v) in nl.iter().filter(|(k, v)| ol.get(*k) != Some(*v)) {
-                set_edit(
-                    &mut self.pod_labels,
-                    (key.namespace.clone(), k.clone(), v.clone()),
-                    key.name.clone(),
-                    true,
-                );
+                let by_key = match self.pod_labels.get_mut(ns) {
+                    Some(m) => m,
+                    None => self.pod_labels.entry(ns.clone()).or_default(),
+                };
+                nested_edit(by_key, k, v, key.name.clone(), true);
             }
             let ip = |p: Option<&Pod>| p.and_then(|p| p.status.pod_ip);
             move_entries(&mut self.pod_ips, ip(op), ip(np), &entry());
         }
         let (os, nsl) = (as_slice(old), as_slice(new));
         if os.is_some() || nsl.is_some() {
-            let svc = |s: Option<&EndpointSlice>| s.and_then(|s| s.service_name()).map(|n| (key.namespace.clone(), n.to_string()));
-            move_entries(&mut self.slices, svc(os), svc(nsl), &key.name);
+            let (old_svc, new_svc) = (os.and_then(|s| s.service_name()), nsl.and_then(|s| s.service_name()));
+            if old_svc != new_svc {
+                if let Some(svc) = old_svc {
+                    nested_edit(&mut self.slices, &key.namespace, svc, key.name.clone(), false);
+                }
+                if let Some(svc) = new_svc {
+                    nested_edit(&mut self.slices, &key.namespace, svc, key.name.clone(), true);
+                }
+            }
             let ips = |s: Option<&EndpointSlice>| -> Vec<Ipv4Addr> {
                 s.map(|s| s.endpoints.iter().flat_map(|e| e.addresses.iter().copied()).collect())
                     .unwrap_or_default()
@@ -178,6 +212,11 @@ impl Store {
         self.objects.get(key)
     }
 
+    /// [`Store::get`] by borrowed parts (no key built).
+    pub fn get_ref(&self, key: &KeyView<'_>) -> Option<&Object> {
+        self.objects.get(key as &dyn KeyParts)
+    }
+
     pub fn contains(&self, key: &ObjKey) -> bool {
         self.objects.contains_key(key)
     }
@@ -190,7 +229,14 @@ impl Store {
         obj.meta_mut().resource_version = self.resource_version;
         let key = obj.key();
         self.idx.reindex(&key, self.objects.get(&key), Some(&obj));
-        let old = self.objects.insert(key.clone(), obj);
+        // An update swaps the value in place; only a new object's key is copied into the map.
+        let old = match self.objects.get_mut(&key) {
+            Some(slot) => Some(std::mem::replace(slot, obj)),
+            None => {
+                self.objects.insert(key.clone(), obj);
+                None
+            }
+        };
         self.record(key, old);
     }
 
@@ -206,7 +252,7 @@ impl Store {
     pub fn pods_selected(&self, ns: &str, selector: &Labels) -> Vec<&Pod> {
         let mut best: Option<&BTreeSet<String>> = None;
         for (k, v) in selector {
-            match self.idx.pod_labels.get(&(ns.to_string(), k.clone(), v.clone())) {
+            match self.idx.pod_labels.get(ns).and_then(|m| m.get(k)).and_then(|m| m.get(v)) {
                 None => return Vec::new(),
                 Some(set) if best.is_none_or(|b| set.len() < b.len()) => best = Some(set),
                 Some(_) => {}
@@ -232,13 +278,12 @@ impl Store {
 
     /// The EndpointSlices labelled `kubernetes.io/service-name: <service>` in `ns`, by name.
     pub fn slices_of(&self, ns: &str, service: &str) -> impl Iterator<Item = &EndpointSlice> {
-        let ns_owned = ns.to_string();
-        self.idx
-            .slices
-            .get(&(ns.to_string(), service.to_string()))
+        // The namespace as the index stores it, so the iterator borrows only `self`.
+        let found = self.idx.slices.get_key_value(ns).and_then(|(ns, m)| Some((ns, m.get(service)?)));
+        found
             .into_iter()
-            .flatten()
-            .filter_map(move |n| match self.objects.get(&ObjKey::new(Kind::EndpointSlice, &ns_owned, n)) {
+            .flat_map(|(ns, names)| names.iter().map(move |n| (ns, n)))
+            .filter_map(move |(ns, n)| match self.get_ref(&KeyView(Kind::EndpointSlice, ns, n)) {
                 Some(Object::EndpointSlice(s)) => Some(s),
                 _ => None,
             })
@@ -257,7 +302,7 @@ impl Store {
     /// The EndpointSlices with an endpoint at `ip` (ready or not), by namespace and name.
     pub fn slices_at(&self, ip: Ipv4Addr) -> impl Iterator<Item = &EndpointSlice> {
         self.idx.slice_ips.get(&ip).into_iter().flatten().filter_map(|(ns, n)| {
-            match self.objects.get(&ObjKey::new(Kind::EndpointSlice, ns, n)) {
+            match self.get_ref(&KeyView(Kind::EndpointSlice, ns, n)) {
                 Some(Object::EndpointSlice(s)) => Some(s),
                 _ => None,
             }
@@ -362,35 +407,35 @@ impl Store {
     }
 
     pub fn pod(&self, ns: &str, name: &str) -> Option<&Pod> {
-        match self.get(&ObjKey::new(Kind::Pod, ns, name)) {
+        match self.get_ref(&KeyView(Kind::Pod, ns, name)) {
             Some(Object::Pod(p)) => Some(p),
             _ => None,
         }
     }
 
     pub fn service(&self, ns: &str, name: &str) -> Option<&Service> {
-        match self.get(&ObjKey::new(Kind::Service, ns, name)) {
+        match self.get_ref(&KeyView(Kind::Service, ns, name)) {
             Some(Object::Service(s)) => Some(s),
             _ => None,
         }
     }
 
     pub fn endpoints(&self, ns: &str, name: &str) -> Option<&Endpoints> {
-        match self.get(&ObjKey::new(Kind::Endpoints, ns, name)) {
+        match self.get_ref(&KeyView(Kind::Endpoints, ns, name)) {
             Some(Object::Endpoints(e)) => Some(e),
             _ => None,
         }
     }
 
     pub fn node(&self, name: &str) -> Option<&Node> {
-        match self.get(&ObjKey::new(Kind::Node, "", name)) {
+        match self.get_ref(&KeyView(Kind::Node, "", name)) {
             Some(Object::Node(n)) => Some(n),
             _ => None,
         }
     }
 
     pub fn namespace_exists(&self, ns: &str) -> bool {
-        self.contains(&ObjKey::new(Kind::Namespace, "", ns))
+        self.get_ref(&KeyView(Kind::Namespace, "", ns)).is_some()
     }
 
     pub fn len(&self) -> usize {
