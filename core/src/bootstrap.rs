@@ -89,7 +89,7 @@ fn must(c: &mut Cluster, obj: Object) {
     let key = obj.key();
     if let Err(e) = c.create(obj) {
         c.emit(
-            crate::trace::Step::Controller("bootstrap"),
+            crate::trace::Step::Controller(crate::trace::Controller::Bootstrap),
             format!("could not create {key}: {e}"),
             "bug",
             vec![],

@@ -168,6 +168,8 @@ pub struct Cluster {
     /// they go through that node's kube-proxy; `None` outside a Pod.
     pub(crate) dns_client: Option<DnsClient>,
     pub(crate) timers: BTreeMap<(SimTime, u64), Timer>,
+    /// The command line being run (1-based; 0 before the first): trace events carry it.
+    pub(crate) command: u64,
     timer_seq: u64,
     /// kube-proxy timers already pending: (when, node, graceful check?).
     proxy_timers: BTreeSet<(SimTime, String, bool)>,
@@ -249,6 +251,7 @@ impl Cluster {
             coredns: crate::dns::querylog::CoreDns::new(config.seed),
             dns_client: None,
             timers: BTreeMap::new(),
+            command: 0,
             timer_seq: 0,
             proxy_timers: BTreeSet::new(),
             selector_index: BTreeMap::new(),
@@ -307,11 +310,24 @@ impl Cluster {
         self.timers.insert((at, self.timer_seq), t);
     }
 
-    /// Record a trace event at the current time.
+    /// Record a trace event at the current time (transitional prose form).
     pub(crate) fn emit(&mut self, step: Step, summary: String, why: impl Into<String>, objects: Vec<ObjKey>) {
+        self.record(
+            crate::trace::What::Note {
+                step,
+                summary,
+                why: why.into(),
+                objects,
+            },
+            crate::trace::Route::default(),
+        );
+    }
+
+    /// Record what happened, at the current time, caused by the current command.
+    pub(crate) fn record(&mut self, what: crate::trace::What, route: crate::trace::Route) {
         let now = self.now;
         let version = self.api.store().version();
-        self.trace.push(now, step, summary, why, objects, version);
+        self.trace.push(now, self.command, what, route, version);
     }
 
     /// Store an object (new or changed) and enqueue everything that depends on it. The object
@@ -737,7 +753,7 @@ impl Cluster {
                 let (gone, more) = self.proxy.graceful_check(&node, now);
                 for (vs, a, p) in gone {
                     self.emit(
-                        Step::Controller("kube-proxy"),
+                        Step::Controller(crate::trace::Controller::KubeProxy),
                         format!("kube-proxy on {node} deletes real server {a}:{p} of {vs}: its last connection has expired"),
                         "graceful termination: a removed endpoint stays at weight 0 while connections use it, and goes at the next check (every minute) after they end",
                         vec![],
@@ -820,7 +836,7 @@ impl Cluster {
         let mut drain_nodes: BTreeSet<String> = BTreeSet::new();
         for (node, vs, a, p) in &report.draining {
             self.emit(
-                Step::Controller("kube-proxy"),
+                Step::Controller(crate::trace::Controller::KubeProxy),
                 format!("kube-proxy on {node} sets real server {a}:{p} of {vs} to weight 0: connections to it are still open"),
                 "graceful termination: new connections no longer go there, existing ones finish; it is deleted once they have expired",
                 vec![key.clone()],
@@ -854,7 +870,7 @@ impl Cluster {
                     format!("{when} recreates whatever it owns that was deleted by hand"),
                 ),
             };
-            self.emit(Step::Controller("kube-proxy"), summary, why, vec![]);
+            self.emit(Step::Controller(crate::trace::Controller::KubeProxy), summary, why, vec![]);
         }
     }
 

@@ -29,6 +29,7 @@ pub mod controllers;
 pub mod discovery;
 pub mod dns;
 pub mod events;
+pub mod explain;
 pub mod ipam;
 pub mod manifest;
 pub mod model;

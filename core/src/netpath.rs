@@ -13,7 +13,7 @@ use crate::cluster::Cluster;
 use crate::model::*;
 use crate::proxy::{Front, Packet, PortKey, ProxyMode, Verdict};
 use crate::rng::NodeComponent;
-use crate::trace::{Hop, Step};
+use crate::trace::*;
 
 /// Where a connection starts.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -67,37 +67,45 @@ impl Cluster {
 
     /// The host's routing table: the minikube network (node IPs) directly; the service
     /// network via the minikube node only while `minikube tunnel` runs; nothing else here.
-    /// Returns the node (and its IP) the packet reaches, and the trace line saying why.
-    fn host_route(&self, dst: Ipv4Addr) -> (Option<(String, Ipv4Addr)>, String, &'static str) {
+    /// Returns the node (and its IP) the packet reaches, and the route as the trace shows it.
+    fn host_route(&self, dst: Ipv4Addr) -> (Option<(String, Ipv4Addr)>, HostRoute) {
         if let Some(n) = self.api.store().nodes().find(|n| n.internal_ip == dst) {
-            return (
-                Some((n.meta.name.clone(), n.internal_ip)),
-                format!("your machine reaches {dst} directly on the minikube network"),
-                "the nodes' addresses are on a network your machine is attached to",
-            );
+            return (Some((n.meta.name.clone(), n.internal_ip)), HostRoute::Direct);
         }
         let on_service_net = self.api.in_service_cidr(dst) || self.proxy.is_service_address(dst);
         if on_service_net && self.tunnel {
             if let Some(n) = self.api.store().nodes().next() {
                 return (
                     Some((n.meta.name.clone(), n.internal_ip)),
-                    format!(
-                        "your machine routes {dst} via {} (node {}): minikube tunnel's route 10.96.0.0/12",
-                        n.internal_ip, n.meta.name
-                    ),
-                    "minikube tunnel adds a host route for the service network through the minikube node",
+                    HostRoute::Tunnel {
+                        via: n.internal_ip,
+                        node: n.meta.name.clone(),
+                    },
                 );
             }
         }
         (
             None,
-            format!("your machine has no route to {dst}: the SYN leaves by its default route and is lost"),
-            if on_service_net {
-                "ClusterIPs are only reachable from outside while `minikube tunnel` runs"
-            } else {
-                "Pod IPs are not routed outside the cluster"
+            HostRoute::None {
+                service_network: on_service_net,
             },
         )
+    }
+
+    /// The diagram's element for whatever has `ip`: a Pod, a Service's address, a node, or
+    /// something outside the cluster.
+    fn element_at(&self, ip: Ipv4Addr) -> Element {
+        let store = self.api.store();
+        if let Some(p) = self.pod_by_ip(ip) {
+            return Element::pod(&p.meta.namespace, &p.meta.name);
+        }
+        if let Some(s) = store.services_at(ip).next() {
+            return Element::service(&s.meta.namespace, &s.meta.name);
+        }
+        if let Some(n) = store.nodes().find(|n| n.internal_ip == ip) {
+            return Element::node(&n.meta.name);
+        }
+        Element::Outside
     }
 
     fn pod_by_ip(&self, ip: Ipv4Addr) -> Option<&Pod> {
@@ -107,44 +115,55 @@ impl Cluster {
             .find(|p| !p.spec.host_network && p.status.phase == PodPhase::Running)
     }
 
-    /// Open a TCP connection from `from` to `dst:port`, tracing every hop.
+    /// Open a TCP connection from `from` to `dst:port`, tracing every hop (one flow).
     pub fn connect(&mut self, from: &Origin, dst: Ipv4Addr, port: u16) -> Result<Connection, ConnError> {
         let host_route = matches!(from, Origin::Host).then(|| self.host_route(dst));
         let (src_ip, node) = match &host_route {
-            Some((Some((node, _)), _, _)) => (HOST_IP, node.clone()),
-            Some((None, _, _)) => (HOST_IP, String::new()),
+            Some((Some((node, _)), _)) => (HOST_IP, node.clone()),
+            Some((None, _)) => (HOST_IP, String::new()),
             _ => match self.origin_addr(from) {
                 Some(o) => o,
                 None => return Err(ConnError::Timeout),
             },
         };
         let client_port = 40000 + self.rng.node(NodeComponent::Kernel, &node).below(20000) as u16;
-        let src_name = match from {
-            Origin::Pod { name, .. } => format!("pod {name}"),
-            Origin::Node(n) => format!("node {n}"),
-            Origin::Host => "your machine".to_string(),
+        let (client_name, client) = match from {
+            Origin::Pod { namespace, name } => (format!("pod {name}"), Element::pod(namespace, name)),
+            Origin::Node(n) => (format!("node {n}"), Element::node(n)),
+            Origin::Host => ("your machine".to_string(), Element::Workstation),
+        };
+        let flow = Some(self.trace.new_flow());
+        let hops = Hops {
+            client: client.clone(),
+            flow,
         };
         let is_service_ip = self.api.in_service_cidr(dst) || self.proxy.is_service_address(dst);
         let node_ip = self.api.store().node(&node).map(|n| n.internal_ip);
         let local_out = matches!(from, Origin::Node(_));
         let gw = self.nodes.gateway(&node);
         let from_pod = matches!(from, Origin::Pod { .. });
-        self.emit(
-            Step::Discovery(Hop::PacketToServiceIp),
-            format!("{src_name} ({src_ip}) sends a TCP SYN to {dst}:{port}"),
-            if is_service_ip && matches!(from, Origin::Host) {
-                "the EXTERNAL-IP kubectl showed, which minikube tunnel made the Service's ClusterIP"
-            } else if is_service_ip {
-                "the app connects to the IP DNS gave it: a ClusterIP on the service network"
-            } else if Some(dst) == node_ip {
-                "a connection to the node's own address: a NodePort if kube-proxy opened one"
-            } else {
-                "a direct connection"
+        let destination = if is_service_ip && matches!(from, Origin::Host) {
+            Destination::TunnelledService
+        } else if is_service_ip {
+            Destination::Service
+        } else if Some(dst) == node_ip {
+            Destination::NodeAddress
+        } else {
+            Destination::Direct
+        };
+        let to = self.element_at(dst);
+        self.record(
+            What::PacketSent {
+                client: client_name,
+                src: Addr(src_ip, client_port),
+                dst: Addr(dst, port),
+                destination,
             },
-            vec![],
+            Route::new(client.clone(), to).flow(flow),
         );
-        if let Some((found, summary, why)) = host_route {
-            self.emit(Step::Discovery(Hop::DefaultGateway), summary, why, vec![]);
+        if let Some((found, route)) = host_route {
+            let to = found.as_ref().map_or(Element::Outside, |(n, _)| Element::node(n));
+            self.record(What::HostRouted { dst, route }, Route::new(Element::Workstation, to).flow(flow));
             if found.is_none() {
                 return Err(ConnError::Timeout);
             }
@@ -152,16 +171,18 @@ impl Cluster {
         let mut target = (dst, port);
         if is_service_ip || Some(dst) == node_ip || self.proxy.intercepts(&node, dst, port, local_out) {
             if from_pod {
-                if let Some(gw) = gw {
-                    self.emit(
-                        Step::Discovery(Hop::DefaultGateway),
-                        format!("no route to {dst} in the Pod: out eth0 to the default gateway {gw} (node {node}'s bridge)"),
-                        "the service network has no routes anywhere; the Pod only knows its own subnet and a default route",
-                        vec![],
+                if let Some(gateway) = gw {
+                    self.record(
+                        What::ToDefaultGateway {
+                            dst,
+                            gateway,
+                            node: node.clone(),
+                        },
+                        Route::new(client.clone(), Element::node(&node)).flow(flow),
                     );
                 }
             }
-            target = self.trap(&node, (src_ip, client_port), dst, port, local_out)?;
+            target = self.trap(&node, (src_ip, client_port), dst, port, local_out, &hops)?;
         }
         let (tip, tport) = target;
         // Traffic from outside the cluster (externalTrafficPolicy: Cluster) is masqueraded:
@@ -171,11 +192,9 @@ impl Cluster {
                 Some(n) if n == node => gw.unwrap_or(src_ip),
                 _ => node_ip.unwrap_or(src_ip),
             };
-            self.emit(
-                Step::Discovery(Hop::KernelTrap),
-                format!("traffic from outside the cluster is masqueraded: source {src_ip} becomes {masq}"),
-                "kube-proxy marks external traffic for SNAT so replies come back through this node",
-                vec![],
+            self.record(
+                What::Masqueraded { from: src_ip, to: masq },
+                Route::new(Element::node(&node), Element::node(&node)).flow(flow),
             );
             masq
         } else {
@@ -184,11 +203,11 @@ impl Cluster {
         let Some(pod) = self.pod_by_ip(tip).cloned() else {
             let host = self.api.store().pods_at(tip).find(|p| p.spec.host_network).cloned();
             if let Some(h) = host {
-                return self.deliver(&h, tip, tport, src_ip, client_port, &node, dst, port);
+                return self.deliver(&h, tip, tport, src_ip, client_port, &node, (dst, port), &hops);
             }
             return Err(ConnError::Timeout);
         };
-        self.deliver(&pod, tip, tport, src_ip, client_port, &node, dst, port)
+        self.deliver(&pod, tip, tport, src_ip, client_port, &node, (dst, port), &hops)
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -200,14 +219,14 @@ impl Cluster {
         src_ip: Ipv4Addr,
         client_port: u16,
         from_node: &str,
-        orig: Ipv4Addr,
-        orig_port: u16,
+        (orig, orig_port): (Ipv4Addr, u16),
+        hops: &Hops,
     ) -> Result<Connection, ConnError> {
         let pod_node = pod.spec.node_name.clone().unwrap_or_default();
-        let how = if pod_node == from_node {
-            format!("across node {pod_node}'s bridge")
+        let path = if pod_node == from_node {
+            Path::SameNode { node: pod_node.clone() }
         } else {
-            let nip = self
+            let via = self
                 .api
                 .store()
                 .node(&pod_node)
@@ -218,34 +237,42 @@ impl Cluster {
                 .range(&pod_node)
                 .map(|h| format!("{}/{}", h.subnet, h.prefix))
                 .unwrap_or_default();
-            format!("routed by {from_node}'s route {cidr} via {nip} to node {pod_node}, then its bridge")
+            Path::Routed {
+                from_node: from_node.to_string(),
+                cidr,
+                via,
+                to_node: pod_node.clone(),
+            }
         };
         let key = ObjKey::new(Kind::Pod, &pod.meta.namespace, &pod.meta.name);
+        let el = Element::pod(&pod.meta.namespace, &pod.meta.name);
+        let at_node = if from_node.is_empty() { Element::Outside } else { Element::node(from_node) };
         if crate::apps::listener(pod, port).is_none() {
-            self.emit(
-                Step::Discovery(Hop::DeliverToPod),
-                format!("nothing listens on {ip}:{port} in pod {}: the kernel answers RST", pod.meta.name),
-                "a Service's targetPort must be a port the container really listens on",
-                vec![key],
+            self.record(
+                What::Refused {
+                    pod: key,
+                    at: Addr(ip, port),
+                },
+                Route::new(at_node, el).flow(hops.flow),
             );
             return Err(ConnError::Refused);
         }
-        self.emit(
-            Step::Discovery(Hop::DeliverToPod),
-            format!("delivered to pod {} ({ip}:{port}) {how}", pod.meta.name),
-            if orig != ip {
-                "after DNAT the packet is ordinary Pod-to-Pod traffic on the flat Pod network"
-            } else {
-                "Pod-to-Pod traffic on the flat Pod network: no translation on the way"
+        self.record(
+            What::Delivered {
+                pod: key,
+                at: Addr(ip, port),
+                path,
+                translated: orig != ip,
             },
-            vec![key],
+            Route::new(at_node, el.clone()).flow(hops.flow),
         );
         if orig != ip {
-            self.emit(
-                Step::Discovery(Hop::Reply),
-                format!("the reply from {ip}:{port} is un-DNATed to come from {orig}:{orig_port}"),
-                "conntrack remembers the translation, so the client only ever talks to the address it dialled",
-                vec![],
+            self.record(
+                What::Replied {
+                    from: Addr(ip, port),
+                    as_from: Addr(orig, orig_port),
+                },
+                Route::new(el, hops.client.clone()).flow(hops.flow),
             );
         }
         Ok(Connection {
@@ -259,7 +286,15 @@ impl Cluster {
 
     /// The node kernel: kube-proxy's rules decide where `dst:port` really goes. `local_out`: the
     /// client is a process on the node itself.
-    fn trap(&mut self, node: &str, from: (Ipv4Addr, u16), dst: Ipv4Addr, port: u16, local_out: bool) -> Result<(Ipv4Addr, u16), ConnError> {
+    fn trap(
+        &mut self,
+        node: &str,
+        from: (Ipv4Addr, u16),
+        dst: Ipv4Addr,
+        port: u16,
+        local_out: bool,
+        hops: &Hops,
+    ) -> Result<(Ipv4Addr, u16), ConnError> {
         let now = self.now.0;
         let mode = self.proxy.mode(node);
         let node_ip = self.proxy.node(node).map(|n| n.ip);
@@ -283,168 +318,174 @@ impl Cluster {
             proxy.lookup(node, pkt, now, kernel, &listening)
         };
         let client = from.0;
+        let flow = hops.flow;
+        let kernel = Element::node(node);
+        let here = Addr(dst, port);
+        let miss = |c: &mut Cluster, miss: Miss| {
+            c.record(
+                What::NotTrapped {
+                    node: node.to_string(),
+                    dst: here,
+                    mode,
+                    miss,
+                },
+                Route::new(Element::node(node), Element::Outside).flow(flow),
+            );
+        };
         match (mode, verdict) {
             (ProxyMode::Ipvs, Verdict::NotTrapped) => {
-                self.emit(
-                    Step::Discovery(Hop::KernelTrap),
-                    format!("{dst} is not a local address on {node}: no rule traps it"),
-                    "only addresses kube-proxy binds are trapped",
-                    vec![],
-                );
+                miss(self, Miss::NotLocal);
                 Err(ConnError::Timeout)
             }
             (ProxyMode::Ipvs, Verdict::NoService) => {
-                self.emit(
-                    Step::Discovery(Hop::KernelTrap),
-                    format!("{dst} is local on {node} but no IPVS virtual server has port {port} and nothing listens: RST"),
-                    "the address is local to the node (on kube-ipvs0 or eth0), but no Service exposes that port on it",
-                    vec![],
-                );
+                miss(self, Miss::NoVirtualServer);
                 Err(ConnError::Refused)
             }
             (_, Verdict::Ipvs(v)) => {
-                let svc: Vec<ObjKey> = v.port.iter().map(PortKey::service_key).collect();
+                let services: Vec<ObjKey> = v.port.iter().map(PortKey::service_key).collect();
+                let vs_el = services
+                    .first()
+                    .map_or(kernel.clone(), |k| Element::service(&k.namespace, &k.name));
                 let key = v.key;
-                let (summary, why) = if v.local_out && !self.proxy.kube_ipvs0_addrs(node).contains(&dst) && node_ip != Some(dst) {
-                    (
-                        format!("node {node}'s kernel: a local process connects to {dst}:{port}; IPVS sees it at LOCAL_OUT and has a virtual server for it"),
-                        "packets a node sends itself enter IPVS on the way out (ip_vs_local_request4), so a virtual server matches even if its address is on no interface",
-                    )
+                let entry = if v.local_out && !self.proxy.kube_ipvs0_addrs(node).contains(&dst) && node_ip != Some(dst) {
+                    IpvsEntry::LocalOut
                 } else if node_ip == Some(dst) {
-                    (
-                        format!("node {node}'s kernel: {dst} is the node's own address and IPVS has a virtual server for TCP {dst}:{port} (a NodePort)"),
-                        "kube-proxy made a virtual server for every NodePort on each node address",
-                    )
+                    IpvsEntry::NodePort
                 } else if v.port.is_none() {
-                    (
-                        format!("node {node}'s kernel: {dst} is bound to kube-ipvs0, so IPVS intercepts TCP {dst}:{port}"),
-                        "a virtual server built by hand: IPVS takes packets for it once its address is local",
-                    )
+                    IpvsEntry::HandBuilt
                 } else {
-                    (
-                        format!("node {node}'s kernel: {dst} is bound to kube-ipvs0, so IPVS intercepts TCP {dst}:{port}"),
-                        "kube-proxy put every ClusterIP on the kube-ipvs0 dummy interface and made a virtual server for each port",
-                    )
+                    IpvsEntry::KubeIpvs0
                 };
-                self.emit(Step::Discovery(Hop::KernelTrap), summary, why, svc.clone());
-                let Some(((ip, p), why)) = v.pick else {
-                    let n = v.real_servers;
-                    self.emit(
-                        Step::Discovery(Hop::SchedulerPick),
-                        format!(
-                            "virtual server {key} has {n} real server{}, none with weight > 0: nothing to pick, the node answers RST",
-                            if n == 1 { "" } else { "s" }
-                        ),
-                        "a Service with no ready endpoints keeps its virtual server but has no real servers",
-                        svc,
+                self.record(
+                    What::IpvsTrapped {
+                        node: node.to_string(),
+                        dst: here,
+                        entry,
+                        services: services.clone(),
+                    },
+                    Route::new(kernel.clone(), vs_el.clone()).flow(flow),
+                );
+                let Some(((ip, p), reason)) = v.pick else {
+                    self.record(
+                        What::NoRealServer {
+                            virtual_server: key,
+                            real_servers: v.real_servers,
+                            services,
+                        },
+                        Route::new(vs_el, hops.client.clone()).flow(flow),
                     );
                     return Err(ConnError::Refused);
                 };
-                self.emit(
-                    Step::Discovery(Hop::SchedulerPick),
-                    format!("IPVS ({}) picks {ip}:{p}", v.sched.as_str()),
-                    why,
-                    svc,
+                let to = self.element_at(ip);
+                let candidates = v
+                    .candidates
+                    .iter()
+                    .map(|d| Candidate {
+                        addr: Addr(d.addr, d.port),
+                        weight: d.weight,
+                        active: d.active,
+                        inactive: d.inactive,
+                    })
+                    .collect();
+                self.record(
+                    What::IpvsPicked {
+                        node: node.to_string(),
+                        virtual_server: key,
+                        scheduler: v.sched,
+                        picked: Addr(ip, p),
+                        candidates,
+                        reason,
+                        services,
+                    },
+                    Route::new(vs_el, to.clone()).flow(flow),
                 );
-                self.emit(
-                    Step::Discovery(Hop::Dnat),
-                    format!("destination rewritten {dst}:{port} → {ip}:{p} (masquerade forwarding)"),
-                    "IPVS NAT mode rewrites the destination to the chosen Pod",
-                    vec![],
+                self.record(
+                    What::Dnat {
+                        from: here,
+                        to: Addr(ip, p),
+                        ipvs: true,
+                    },
+                    Route::new(kernel, to).flow(flow),
                 );
                 Ok((ip, p))
             }
-            (mode, Verdict::NotTrapped) | (mode, Verdict::NoService) if node_ip == Some(dst) || !self.proxy.is_service_address(dst) => {
-                self.emit(
-                    Step::Discovery(Hop::KernelTrap),
-                    format!("no {mode} rule matches {dst}:{port} on node {node}"),
-                    "nothing listens there and no kube-proxy rule traps it",
-                    vec![],
-                );
+            (_, Verdict::NotTrapped) | (_, Verdict::NoService) if node_ip == Some(dst) || !self.proxy.is_service_address(dst) => {
+                miss(self, Miss::NoRule);
                 Err(if node_ip == Some(dst) {
                     ConnError::Refused
                 } else {
                     ConnError::Timeout
                 })
             }
-            (ProxyMode::Nftables, _no_port) if !matches!(_no_port, Verdict::Rule(_)) => {
-                self.emit(
-                    Step::Discovery(Hop::KernelTrap),
-                    format!("no nftables rule matches {dst}:{port}: kube-proxy's cluster-ips-check rejects it"),
-                    "nftables mode rejects traffic to a ClusterIP on a port the Service does not expose",
-                    vec![],
-                );
+            (ProxyMode::Nftables, no_port) if !matches!(no_port, Verdict::Rule(_)) => {
+                miss(self, Miss::NftablesReject);
                 Err(ConnError::Refused)
             }
             (mode, Verdict::Rule(r)) => {
-                let skey = r.port.service_key();
-                let svc_name = r.port.service.clone();
-                self.emit(
-                    Step::Discovery(Hop::KernelTrap),
-                    match (mode, r.front == Front::NodePort) {
-                        (ProxyMode::Nftables, false) => {
-                            format!("node {node}'s kernel: nftables map @service-ips matches {dst} . tcp . {port} for service {svc_name}")
-                        }
-                        (ProxyMode::Nftables, true) => {
-                            format!("node {node}'s kernel: nftables map @service-nodeports matches tcp . {port} for service {svc_name}")
-                        }
-                        (_, true) => format!("node {node}'s kernel: iptables KUBE-NODEPORTS matches {dst}:{port} for service {svc_name}"),
-                        _ => format!("node {node}'s kernel: iptables KUBE-SERVICES matches {dst}:{port} for service {svc_name}"),
+                let service = r.port.service_key();
+                let svc_el = Element::service(&service.namespace, &service.name);
+                self.record(
+                    What::RuleTrapped {
+                        node: node.to_string(),
+                        dst: here,
+                        mode,
+                        front: if r.front == Front::NodePort {
+                            RuleFront::NodePort
+                        } else {
+                            RuleFront::ClusterIp
+                        },
+                        service: service.clone(),
                     },
-                    "kube-proxy's rules in the nat table's prerouting/output hooks catch Service traffic",
-                    vec![skey.clone()],
+                    Route::new(kernel.clone(), svc_el.clone()).flow(flow),
                 );
                 let Some((ip, p)) = r.dest else {
-                    self.emit(
-                        Step::Discovery(Hop::SchedulerPick),
-                        "no endpoints: the REJECT rule answers ICMP port unreachable".into(),
-                        "a Service without endpoints is rejected in iptables/nftables mode",
-                        vec![skey],
+                    self.record(
+                        What::RuleRejected { service },
+                        Route::new(svc_el, hops.client.clone()).flow(flow),
                     );
                     return Err(ConnError::Refused);
                 };
-                if r.affinity_hit == Some(true) {
-                    self.emit(
-                        Step::Discovery(Hop::SchedulerPick),
-                        format!("{client} was seen recently: affinity keeps {ip}:{p}"),
-                        if mode == ProxyMode::Iptables {
-                            "sessionAffinity ClientIP: the KUBE-SVC chain's `-m recent --rcheck` rule for this endpoint matches first"
-                        } else {
-                            "sessionAffinity ClientIP: the client is in the endpoint's affinity set"
-                        },
-                        vec![skey],
-                    );
+                let to = self.element_at(ip);
+                let picked = Addr(ip, p);
+                let what = if r.affinity_hit == Some(true) {
+                    What::AffinityKept {
+                        client,
+                        picked,
+                        mode,
+                        service,
+                    }
                 } else {
-                    self.emit(
-                        Step::Discovery(Hop::SchedulerPick),
-                        format!("random pick {ip}:{p} (1 of {})", r.endpoints),
-                        if mode == ProxyMode::Iptables {
-                            "each KUBE-SEP rule matches with probability 1/(n−i): a uniform random choice"
-                        } else {
-                            "numgen random mod N indexes the endpoint map"
-                        },
-                        vec![skey],
-                    );
-                }
-                self.emit(
-                    Step::Discovery(Hop::Dnat),
-                    format!("DNAT {dst}:{port} → {ip}:{p}"),
-                    "the KUBE-SEP chain rewrites the destination",
-                    vec![],
+                    What::RandomPick {
+                        picked,
+                        endpoints: r.endpoints,
+                        mode,
+                        service,
+                    }
+                };
+                self.record(what, Route::new(svc_el, to.clone()).flow(flow));
+                self.record(
+                    What::Dnat {
+                        from: here,
+                        to: picked,
+                        ipvs: false,
+                    },
+                    Route::new(kernel, to).flow(flow),
                 );
                 Ok((ip, p))
             }
-            (mode, _) => {
-                self.emit(
-                    Step::Discovery(Hop::KernelTrap),
-                    format!("no {mode} rule matches {dst}:{port}"),
-                    "the Service does not expose that port; the packet is dropped",
-                    vec![],
-                );
+            (_, _) => {
+                miss(self, Miss::PortNotExposed);
                 Err(ConnError::Timeout)
             }
         }
     }
+}
+
+/// Who a connection's hops are traced for.
+struct Hops {
+    /// The element the connection starts from (replies go back to it).
+    client: Element,
+    flow: Option<u64>,
 }
 
 /// What an ICMP echo request (`ping`) gets back.
@@ -475,12 +516,13 @@ impl Cluster {
         };
         let is_service_ip = self.api.in_service_cidr(dst) || self.proxy.is_service_address(dst);
         let gw = self.nodes.gateway(&node);
-        let (echo, summary, why) = if let Some(n) = self.api.store().nodes().find(|n| n.internal_ip == dst) {
+        let (echo, outcome) = if let Some(n) = self.api.store().nodes().find(|n| n.internal_ip == dst) {
             let ttl = if n.meta.name == node { 64 } else { 63 };
             (
                 Echo::Reply { ttl },
-                format!("node {} answers the echo request from {src_ip}", n.meta.name),
-                "a node's own address answers ICMP like any host",
+                EchoOutcome::NodeReplied {
+                    node: n.meta.name.clone(),
+                },
             )
         } else if let Some(p) = self.pod_by_ip(dst) {
             let same = p.spec.node_name.as_deref() == Some(node.as_str());
@@ -488,35 +530,33 @@ impl Cluster {
                 Echo::Reply {
                     ttl: if same { 64 } else { 63 },
                 },
-                format!("pod {} answers the echo request from {src_ip}", p.meta.name),
-                "Pod IPs are real interfaces on the flat Pod network",
+                EchoOutcome::PodReplied {
+                    pod: p.meta.name.clone(),
+                },
             )
         } else if is_service_ip {
             match self.proxy.mode(&node) {
                 ProxyMode::Ipvs => (
                     Echo::PortUnreachable { from: dst },
-                    format!("{dst} is local on {node} (kube-ipvs0), but KUBE-IPVS-FILTER rejects the echo: port unreachable"),
-                    "IPVS only load-balances service ports; kube-proxy (since 1.27) REJECTs any other new traffic to its addresses",
+                    EchoOutcome::IpvsFilterRejected { node: node.clone() },
                 ),
-                ProxyMode::Iptables => (
-                    Echo::Lost,
-                    format!("no rule matches ICMP to {dst}: {node} forwards it by its default route and it is lost"),
-                    "a ClusterIP is only a DNAT rule for its TCP/UDP ports; nothing owns the address",
-                ),
+                ProxyMode::Iptables => (Echo::Lost, EchoOutcome::IptablesLost { node: node.clone() }),
                 ProxyMode::Nftables => (
                     Echo::PortUnreachable { from: gw.unwrap_or(dst) },
-                    format!("kube-proxy's cluster-ips-check rejects the echo to {dst}: port unreachable"),
-                    "nftables mode rejects traffic to a ClusterIP that matches no service port",
+                    EchoOutcome::NftablesRejected,
                 ),
             }
         } else {
-            (
-                Echo::Lost,
-                format!("nothing in the cluster has {dst}: the echo request leaves by the default route"),
-                "sdplay simulates no hosts outside the cluster",
-            )
+            (Echo::Lost, EchoOutcome::Nobody)
         };
-        self.emit(Step::Discovery(Hop::KernelTrap), summary, why, vec![]);
+        let client = match from {
+            Origin::Pod { namespace, name } => Element::pod(namespace, name),
+            Origin::Node(n) => Element::node(n),
+            Origin::Host => Element::Workstation,
+        };
+        let to = self.element_at(dst);
+        let flow = Some(self.trace.new_flow());
+        self.record(What::Echo { src: src_ip, dst, outcome }, Route::new(client, to).flow(flow));
         echo
     }
 }

@@ -20,9 +20,9 @@ fn clusterip_allocated_shows_the_service_with_its_clusterip() {
     let e = pg
         .trace()
         .iter()
-        .find(|e| e.step == Step::Registration(Reg::ClusterIp) && e.summary.starts_with("service/ent "))
+        .find(|e| e.step() == Step::Registration(Reg::ClusterIp) && e.summary().starts_with("service/ent "))
         .expect("ent's ClusterIP event");
-    let ip = e.summary.rsplit(' ').next().unwrap().to_string();
+    let ip = e.summary().rsplit(' ').next().unwrap().to_string();
     let store = pg.store_at(e.seq).expect("retained");
     let svc = store
         .service("dev", "ent")
@@ -36,7 +36,7 @@ fn the_post_of_a_service_does_not_show_it_yet_and_the_last_event_is_live() {
     let post = pg
         .trace()
         .iter()
-        .find(|e| e.step == Step::Registration(Reg::Post) && e.summary.contains("service/ent in dev"))
+        .find(|e| e.step() == Step::Registration(Reg::Post) && e.summary().contains("service/ent in dev"))
         .expect("ent's POST");
     // Admission follows the POST as its own step: the object is not stored yet.
     let store = pg.store_at(post.seq).expect("retained");

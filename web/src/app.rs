@@ -297,7 +297,7 @@ pub fn App(props: &AppProps) -> Html {
     let source_of = (*selected).clone().or_else(|| {
         cursor
             .and_then(|c| s.pg.cluster.trace().get(c))
-            .and_then(|e| e.objects.first().cloned())
+            .and_then(|e| e.objects().first().cloned())
     });
     drop(s);
 

@@ -79,7 +79,7 @@ pub(crate) fn endpoint_pods(store: &Store, svc: &Service) -> Vec<ObjKey> {
 fn marks(pg: &Playground, store: &Store, cursor: Option<u64>, selected: Option<&ObjKey>) -> Marks {
     let mut event = BTreeSet::new();
     if let Some(e) = cursor.and_then(|c| pg.cluster.trace().get(c)) {
-        for k in &e.objects {
+        for k in &e.objects() {
             event.insert(k.clone());
             match k.kind {
                 // The Endpoints (and slices) box is drawn inside its Service's box.

@@ -46,8 +46,8 @@ pub fn shown(s: &Session, cursor: Option<u64>) -> Shown {
         (Some(e), Some(store)) => Shown::At {
             seq,
             when,
-            step: e.step.to_string(),
-            summary: e.summary.clone(),
+            step: e.step().to_string(),
+            summary: e.summary(),
             store: Box::new(store),
         },
         _ => Shown::Gone { seq, when },

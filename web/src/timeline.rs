@@ -41,7 +41,7 @@ struct Filter {
 
 impl Filter {
     fn shows(self, e: &TraceEvent) -> bool {
-        match e.step {
+        match e.step() {
             Step::Registration(_) => self.registration,
             Step::Discovery(_) => self.discovery,
             Step::Controller(_) => self.controller,
@@ -111,14 +111,14 @@ pub fn Timeline(props: &TimelineProps) -> Html {
             };
             html! {
                 <li key={e.seq} data-seq={e.seq.to_string()}
-                    class={classes!("event", kind_class(&e.step), current.then_some("current"))}
+                    class={classes!("event", kind_class(&e.step()), current.then_some("current"))}
                     aria-current={current.then_some("step")}>
                     <div class="event-head">
                         <span class="event-time">{when}</span>
-                        <span class="event-step">{e.step.to_string()}</span>
+                        <span class="event-step">{e.step().to_string()}</span>
                     </div>
-                    <div class="event-summary">{&e.summary}</div>
-                    <div class="event-why">{&e.why}</div>
+                    <div class="event-summary">{e.summary()}</div>
+                    <div class="event-why">{e.why()}</div>
                 </li>
             }
         })

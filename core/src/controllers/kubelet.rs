@@ -63,7 +63,7 @@ impl Cluster {
         self.nodes.add_image(&node, &image);
         if let Some(ip) = pod.status.pod_ip {
             self.emit(
-                Step::Controller("kubelet"),
+                Step::Controller(crate::trace::Controller::Kubelet),
                 format!("kubelet on {node} gives pod {} IP {ip}", pod.meta.name),
                 if pod.spec.host_network {
                     "hostNetwork: the Pod shares the node's network namespace and IP".to_string()
@@ -106,7 +106,7 @@ impl Cluster {
         let backoff_ms = 10_000 + rng.below(5_000);
         self.warning(&key, &pod.meta.uid, reason, message, "kubelet");
         self.emit(
-            Step::Controller("kubelet"),
+            Step::Controller(crate::trace::Controller::Kubelet),
             summary,
             "the CNI plugin's host-local IPAM hands out the node's Pod CIDR one address per sandbox; when none is left (or the node has no Pod CIDR) the sandbox fails and the kubelet retries after a back-off, leaving the Pod ContainerCreating without an IP",
             vec![key],
@@ -178,7 +178,7 @@ impl Cluster {
         let delay_ms = 2_000 + self.rng.node(NodeComponent::Kubelet, &node).below(4_000);
         self.start_containers_after(pod, delay_ms);
         self.emit(
-            Step::Controller("kubelet"),
+            Step::Controller(crate::trace::Controller::Kubelet),
             format!("pod {} ({}) restarts {changed} container(s) with a new image", pod.meta.name, pod.meta.namespace),
             "a Pod's container image is the one field that can change in place: the kubelet kills the container and starts it from the new image; the Pod leaves its Services' endpoints until Ready again",
             vec![key],
@@ -212,7 +212,7 @@ impl Cluster {
             let delay_ms = 600 + self.rng.node(NodeComponent::Kubelet, &node).below(800);
             self.start_containers_after(&pod, delay_ms);
             self.emit(
-                Step::Controller("kubelet"),
+                Step::Controller(crate::trace::Controller::Kubelet),
                 format!("pod {name} ({ns}): its main process exited ({code}); the kubelet restarts the container"),
                 format!(
                     "restartPolicy {}: a container that exits is started again (RESTARTS counts it)",
@@ -224,7 +224,7 @@ impl Cluster {
             pod.status.phase = if code == 0 { PodPhase::Succeeded } else { PodPhase::Failed };
             pod.status.ready = false;
             self.emit(
-                Step::Controller("kubelet"),
+                Step::Controller(crate::trace::Controller::Kubelet),
                 format!(
                     "pod {name} ({ns}) is {}: its main process exited ({code})",
                     if code == 0 { "Completed" } else { "Error" }
@@ -266,7 +266,7 @@ impl Cluster {
             }
         }
         self.emit(
-            Step::Controller("kubelet"),
+            Step::Controller(crate::trace::Controller::Kubelet),
             format!("pod {name} ({ns}) is Running{}", if pod.status.ready { " and Ready" } else { "" }),
             if pod.status.ready {
                 "no readiness probe: Ready as soon as the containers start"
@@ -320,7 +320,7 @@ impl Cluster {
         }
         pod.status.ready = true;
         self.emit(
-            Step::Controller("kubelet"),
+            Step::Controller(crate::trace::Controller::Kubelet),
             format!("pod {name} ({ns}) is Ready"),
             "the readiness probe passed",
             vec![ObjKey::new(Kind::Pod, ns, name)],
@@ -374,7 +374,7 @@ impl Cluster {
             },
         );
         self.emit(
-            Step::Controller("kubelet"),
+            Step::Controller(crate::trace::Controller::Kubelet),
             format!("pod {name} ({ns}) is Terminating (grace period {grace}s, containers exit after {exits_after}s)"),
             "deletion sets a deletionTimestamp: the Pod leaves Service endpoints now and the kubelet sends SIGTERM",
             vec![ObjKey::new(Kind::Pod, &ns, &name)],

@@ -127,7 +127,7 @@ impl Cluster {
         if changed > 0 {
             let n: usize = desired.iter().map(|(_, e)| e.len()).sum();
             self.emit(
-                Step::Controller("endpointslicemirroring"),
+                Step::Controller(crate::trace::Controller::EndpointSliceMirroring),
                 format!("endpoints {name} ({ns}) mirrored into {} EndpointSlice(s) with {n} endpoint(s)", desired.len()),
                 "the Service has no selector, so its Endpoints are written by hand; kube-proxy and CoreDNS read EndpointSlices, and the mirroring controller copies them there",
                 vec![ObjKey::new(Kind::Service, ns, name), ep_key],

@@ -44,7 +44,7 @@ impl Cluster {
         let next = SimTime(self.now.0.saturating_add((repeats + 1) * NODE_STATUS_REPORT_MS));
         self.schedule_timer(next, Timer::NodeCidrRetry { node: name.to_string() });
         self.emit(
-            Step::Controller("node-ipam"),
+            Step::Controller(crate::trace::Controller::NodeIpam),
             format!("node {name} gets no Pod CIDR: {} has no /{} left", cidr_text(self.config.cluster_cidr), self.config.node_cidr_mask_size),
             "kube-controller-manager cuts one subnet of --cluster-cidr per node; without one the node's CNI has no range, so the node stays NotReady and only host-network Pods run there",
             vec![key],

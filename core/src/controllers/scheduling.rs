@@ -32,7 +32,7 @@ impl Cluster {
             self.scheduler.wait(ns, name);
             self.warning(&key, &pod.meta.uid, "FailedScheduling", msg.clone(), "default-scheduler");
             self.emit(
-                Step::Controller("scheduler"),
+                Step::Controller(crate::trace::Controller::Scheduler),
                 format!("pod {name} ({ns}) stays Pending: {msg}"),
                 "no node passes the filters (a node holds at most 110 Pods; a NotReady node is tainted): the Pod waits in the scheduler's queue and is tried again when a Pod leaves a full node",
                 vec![key],
@@ -49,7 +49,7 @@ impl Cluster {
             "default-scheduler",
         );
         self.emit(
-            Step::Controller("scheduler"),
+            Step::Controller(crate::trace::Controller::Scheduler),
             format!("pod {name} ({ns}) scheduled to node {node}"),
             if pick.ties > 1 {
                 "nodes with equal scores: kube-scheduler picks one at random"

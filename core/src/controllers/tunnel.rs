@@ -57,7 +57,7 @@ impl Cluster {
         let key = Object::Service(svc.clone()).key();
         self.write(Object::Service(svc));
         self.emit(
-            Step::Controller("minikube tunnel"),
+            Step::Controller(crate::trace::Controller::MinikubeTunnel),
             format!("minikube tunnel patched {ns}/{name}: LoadBalancer ingress {ip}"),
             "minikube's load-balancer emulator sets a LoadBalancer Service's ingress IP to its ClusterIP",
             vec![key],

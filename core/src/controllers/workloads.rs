@@ -180,7 +180,7 @@ impl Cluster {
         let op = if to > rs.replicas { "up" } else { "down" };
         let msg = format!("Scaled {op} replica set {} to {to} from {}", rs.meta.name, rs.replicas);
         self.emit(
-            Step::Controller("deployment controller"),
+            Step::Controller(crate::trace::Controller::Deployment),
             format!(
                 "deployment {} scales replicaset {} from {} to {to}",
                 dep.meta.name, rs.meta.name, rs.replicas
@@ -226,7 +226,7 @@ impl Cluster {
             status: WorkloadStatus::default(),
         };
         self.emit(
-            Step::Controller("deployment controller"),
+            Step::Controller(crate::trace::Controller::Deployment),
             format!("deployment {name} creates replicaset {rs_name} with {count} replicas"),
             format!("a ReplicaSet per Pod template; {hash} is the pod-template-hash (FNV-32a of the template)"),
             vec![dep.meta_key(), ObjKey::new(Kind::ReplicaSet, &ns, rs_name)],
@@ -268,7 +268,7 @@ impl Cluster {
             for n in names {
                 if let Some(p) = self.api.store().pod(ns, &n).cloned() {
                     self.emit(
-                        Step::Controller("replicaset controller"),
+                        Step::Controller(crate::trace::Controller::ReplicaSet),
                         format!("replicaset {name} deletes pod {n}"),
                         format!("it has more Pods than the {want} it wants"),
                         vec![ObjKey::new(Kind::Pod, ns, &n)],
@@ -332,7 +332,7 @@ impl Cluster {
             status: PodStatus::default(),
         };
         self.emit(
-            Step::Controller("replicaset controller"),
+            Step::Controller(crate::trace::Controller::ReplicaSet),
             format!("replicaset {} creates pod {name}", rs.meta.name),
             "Pod names are the ReplicaSet's name plus 5 random characters (generateName)",
             vec![ObjKey::new(Kind::Pod, &ns, &name)],

@@ -135,6 +135,28 @@ impl Stats {
     }
 }
 
+/// A real server's address, weight and connection counts: what a scheduler reads.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct DestView {
+    pub addr: Ipv4Addr,
+    pub port: u16,
+    pub weight: i32,
+    pub active: u32,
+    pub inactive: u32,
+}
+
+impl DestView {
+    pub fn of(d: &Dest) -> DestView {
+        DestView {
+            addr: d.addr,
+            port: d.port,
+            weight: d.weight,
+            active: d.active,
+            inactive: d.inactive,
+        }
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Dest {
     pub addr: Ipv4Addr,

@@ -365,6 +365,8 @@ pub struct IpvsVerdict {
     pub local_out: bool,
     pub sched: Sched,
     pub real_servers: usize,
+    /// The real servers as the scheduler saw them when it picked (its inputs).
+    pub candidates: Vec<ipvs::DestView>,
     /// The pick and why; `None` when no real server has weight > 0.
     pub pick: Option<((Ipv4Addr, u16), String)>,
 }
@@ -1137,6 +1139,7 @@ impl KubeProxy {
                 };
                 let sched = vs.sched;
                 let real_servers = vs.dests.len();
+                let candidates = vs.dests.iter().map(ipvs::DestView::of).collect();
                 let picked = n
                     .kernel
                     .connect(&key, client, now_ms, |d| listening(d).then_some(payload))
@@ -1148,6 +1151,7 @@ impl KubeProxy {
                     local_out,
                     sched,
                     real_servers,
+                    candidates,
                     pick: picked,
                 })
             }
