@@ -29,6 +29,7 @@ pub mod controllers;
 pub mod discovery;
 pub mod dns;
 pub mod events;
+mod informers;
 pub mod ipam;
 pub mod manifest;
 pub mod model;

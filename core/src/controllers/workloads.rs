@@ -8,7 +8,8 @@
 //! maxSurge, old ones shrink as new Pods become available within maxUnavailable (25% each), one
 //! step per sync, so the rollout advances as Pods become Ready in simulated time.
 
-use crate::cluster::Cluster;
+use super::context::Ctx;
+use crate::informers::Work;
 use crate::model::*;
 use crate::rng::{fnv32a, safe_encode_string};
 use crate::trace::Step;
@@ -27,14 +28,19 @@ fn owned_by<'a>(store: &'a crate::api::Store, kind: Kind, uid: &str) -> Vec<&'a 
     store.owned_by(uid).filter(|o| o.kind() == kind).collect()
 }
 
-impl Cluster {
-    pub(crate) fn reconcile_deployment(&mut self, ns: &str, name: &str) {
-        let Some(Object::Deployment(dep)) = self.api.store().get(&ObjKey::new(Kind::Deployment, ns, name)).cloned() else {
+/// The Deployment controller (`pkg/controller/deployment`): no state of its own; each sync
+/// reads the Deployment and the ReplicaSets it owns and takes one rolling-update step.
+#[derive(Clone, Copy, Debug, Default)]
+pub(crate) struct DeploymentController;
+
+impl DeploymentController {
+    pub(crate) fn reconcile(&mut self, ctx: &mut Ctx, ns: &str, name: &str) {
+        let Some(Object::Deployment(dep)) = ctx.store().get(&ObjKey::new(Kind::Deployment, ns, name)).cloned() else {
             return;
         };
         let hash = pod_template_hash(&dep.template, dep.collision_count);
         let rs_name = format!("{name}-{hash}");
-        let owned: Vec<ReplicaSet> = owned_by(self.api.store(), Kind::ReplicaSet, &dep.meta.uid)
+        let owned: Vec<ReplicaSet> = owned_by(ctx.store(), Kind::ReplicaSet, &dep.meta.uid)
             .into_iter()
             .filter_map(|o| match o {
                 Object::ReplicaSet(r) => Some(r.clone()),
@@ -57,7 +63,7 @@ impl Cluster {
             } else {
                 let mut rs = rs.clone();
                 rs.meta.annotations.insert(REVISION.into(), new_revision.to_string());
-                self.api.put(Object::ReplicaSet(rs));
+                ctx.put_quiet(Object::ReplicaSet(rs));
             }
         }
         match owned.iter().find(|r| r.meta.name == rs_name).cloned() {
@@ -69,13 +75,13 @@ impl Cluster {
                 } else {
                     (max_total - old_total).min(replicas)
                 };
-                self.create_replicaset(&dep, &rs_name, &hash, count, new_revision);
+                create_replicaset(ctx, &dep, &rs_name, &hash, count, new_revision);
             }
             Some(new_rs) => {
                 // `reconcileNewReplicaSet`, then `reconcileOldReplicaSets` (rolling.go); each
                 // write re-queues this Deployment, so one step per pass, as the controller.
                 let scaled = if new_rs.replicas > replicas {
-                    self.scale_replicaset(&dep, new_rs.clone(), replicas, "the Deployment's replicas went down")
+                    scale_replicaset(ctx, &dep, new_rs.clone(), replicas, "the Deployment's replicas went down")
                 } else if new_rs.replicas < replicas {
                     let current = old_total + new_rs.replicas;
                     let max_total = replicas + max_surge;
@@ -89,18 +95,18 @@ impl Cluster {
                     } else {
                         "the Deployment's replicas went up"
                     };
-                    count != new_rs.replicas && self.scale_replicaset(&dep, new_rs.clone(), count, why)
+                    count != new_rs.replicas && scale_replicaset(ctx, &dep, new_rs.clone(), count, why)
                 } else {
                     false
                 };
                 if !scaled && old_total > 0 {
-                    self.reconcile_old_replicasets(&dep, olds, &new_rs, max_unavailable);
+                    reconcile_old_replicasets(ctx, &dep, olds, &new_rs, max_unavailable);
                 }
             }
         }
         // Status: sums over every owned ReplicaSet.
         let mut st = WorkloadStatus::default();
-        for o in owned_by(self.api.store(), Kind::ReplicaSet, &dep.meta.uid) {
+        for o in owned_by(ctx.store(), Kind::ReplicaSet, &dep.meta.uid) {
             if let Object::ReplicaSet(r) = o {
                 st.replicas += r.status.replicas;
                 st.ready += r.status.ready;
@@ -116,138 +122,146 @@ impl Cluster {
             dep.status = st;
             dep.meta.annotations.insert(REVISION.into(), rev);
             // Status writes do not re-trigger this controller's spec logic (same result).
-            self.api.put(Object::Deployment(dep));
+            ctx.put_quiet(Object::Deployment(dep));
         }
     }
+}
 
-    /// `reconcileOldReplicaSets`: scale old ReplicaSets down as far as maxUnavailable allows,
-    /// unhealthy replicas first (`cleanupUnhealthyReplicas`), then oldest first
-    /// (`scaleDownOldReplicaSetsForRollingUpdate`).
-    fn reconcile_old_replicasets(&mut self, dep: &Deployment, mut olds: Vec<ReplicaSet>, new_rs: &ReplicaSet, max_unavailable: i64) {
-        let replicas = dep.replicas.max(0);
-        let min_available = replicas - max_unavailable;
-        let old_total: i64 = olds.iter().map(|r| r.replicas).sum();
-        let all = old_total + new_rs.replicas;
-        let new_unavailable = new_rs.replicas - new_rs.status.available;
-        let max_scaled_down = all - min_available - new_unavailable;
-        if max_scaled_down <= 0 {
-            return;
-        }
-        let mut cleaned = 0;
-        for rs in olds.iter_mut() {
-            if cleaned >= max_scaled_down {
-                break;
-            }
-            if rs.replicas == 0 || rs.status.available >= rs.replicas {
-                continue;
-            }
-            let n = (max_scaled_down - cleaned).min(rs.replicas - rs.status.available);
-            let to = rs.replicas - n;
-            self.scale_replicaset(dep, rs.clone(), to, "rolling update: unavailable old Pods go first");
-            rs.replicas = to;
-            cleaned += n;
-        }
-        let available: i64 = olds.iter().map(|r| r.status.available).sum::<i64>() + new_rs.status.available;
-        if available <= min_available {
-            return;
-        }
-        let total = available - min_available;
-        let mut done = 0;
-        for rs in olds {
-            if done >= total {
-                break;
-            }
-            if rs.replicas == 0 {
-                continue;
-            }
-            let n = rs.replicas.min(total - done);
-            let to = rs.replicas - n;
-            self.scale_replicaset(
-                dep,
-                rs,
-                to,
-                "rolling update: old Pods go as new ones become available, within maxUnavailable (25%, rounded down)",
-            );
-            done += n;
-        }
+/// `reconcileOldReplicaSets`: scale old ReplicaSets down as far as maxUnavailable allows,
+/// unhealthy replicas first (`cleanupUnhealthyReplicas`), then oldest first
+/// (`scaleDownOldReplicaSetsForRollingUpdate`).
+fn reconcile_old_replicasets(ctx: &mut Ctx, dep: &Deployment, mut olds: Vec<ReplicaSet>, new_rs: &ReplicaSet, max_unavailable: i64) {
+    let replicas = dep.replicas.max(0);
+    let min_available = replicas - max_unavailable;
+    let old_total: i64 = olds.iter().map(|r| r.replicas).sum();
+    let all = old_total + new_rs.replicas;
+    let new_unavailable = new_rs.replicas - new_rs.status.available;
+    let max_scaled_down = all - min_available - new_unavailable;
+    if max_scaled_down <= 0 {
+        return;
     }
-
-    /// `scaleReplicaSetAndRecordEvent`. Returns whether anything changed.
-    fn scale_replicaset(&mut self, dep: &Deployment, mut rs: ReplicaSet, to: i64, why: &str) -> bool {
-        if rs.replicas == to {
-            return false;
+    let mut cleaned = 0;
+    for rs in olds.iter_mut() {
+        if cleaned >= max_scaled_down {
+            break;
         }
-        let op = if to > rs.replicas { "up" } else { "down" };
-        let msg = format!("Scaled {op} replica set {} to {to} from {}", rs.meta.name, rs.replicas);
-        self.emit(
-            Step::Controller("deployment controller"),
-            format!(
-                "deployment {} scales replicaset {} from {} to {to}",
-                dep.meta.name, rs.meta.name, rs.replicas
-            ),
-            why.to_string(),
-            vec![dep.meta_key(), ObjKey::new(Kind::ReplicaSet, &rs.meta.namespace, &rs.meta.name)],
-        );
-        self.event(&dep.meta_key(), &dep.meta.uid, "ScalingReplicaSet", msg, "deployment-controller");
+        if rs.replicas == 0 || rs.status.available >= rs.replicas {
+            continue;
+        }
+        let n = (max_scaled_down - cleaned).min(rs.replicas - rs.status.available);
+        let to = rs.replicas - n;
+        scale_replicaset(ctx, dep, rs.clone(), to, "rolling update: unavailable old Pods go first");
         rs.replicas = to;
-        self.write(Object::ReplicaSet(rs));
-        true
+        cleaned += n;
     }
-
-    fn create_replicaset(&mut self, dep: &Deployment, rs_name: &str, hash: &str, count: i64, rev: i64) {
-        let ns = dep.meta.namespace.clone();
-        let name = dep.meta.name.clone();
-        let mut labels = dep.template.labels.clone();
-        labels.insert("pod-template-hash".into(), hash.to_string());
-        let mut selector = dep.selector.clone();
-        selector.match_labels.insert("pod-template-hash".into(), hash.to_string());
-        let mut template = dep.template.clone();
-        template.labels = labels.clone();
-        let uid = self.new_uid();
-        let rs = ReplicaSet {
-            meta: ObjectMeta {
-                name: rs_name.to_string(),
-                namespace: ns.clone(),
-                labels,
-                annotations: [(REVISION.to_string(), rev.to_string())].into_iter().collect(),
-                uid,
-                creation: self.now,
-                generation: 1,
-                owner: Some(OwnerRef {
-                    kind: Kind::Deployment,
-                    name: name.clone(),
-                    uid: dep.meta.uid.clone(),
-                }),
-                ..Default::default()
-            },
-            replicas: count,
-            selector,
-            template,
-            status: WorkloadStatus::default(),
-        };
-        self.emit(
-            Step::Controller("deployment controller"),
-            format!("deployment {name} creates replicaset {rs_name} with {count} replicas"),
-            format!("a ReplicaSet per Pod template; {hash} is the pod-template-hash (FNV-32a of the template)"),
-            vec![dep.meta_key(), ObjKey::new(Kind::ReplicaSet, &ns, rs_name)],
-        );
-        self.write(Object::ReplicaSet(rs));
-        if count > 0 {
-            self.event(
-                &dep.meta_key(),
-                &dep.meta.uid,
-                "ScalingReplicaSet",
-                format!("Scaled up replica set {rs_name} to {count}"),
-                "deployment-controller",
-            );
+    let available: i64 = olds.iter().map(|r| r.status.available).sum::<i64>() + new_rs.status.available;
+    if available <= min_available {
+        return;
+    }
+    let total = available - min_available;
+    let mut done = 0;
+    for rs in olds {
+        if done >= total {
+            break;
         }
+        if rs.replicas == 0 {
+            continue;
+        }
+        let n = rs.replicas.min(total - done);
+        let to = rs.replicas - n;
+        scale_replicaset(
+            ctx,
+            dep,
+            rs,
+            to,
+            "rolling update: old Pods go as new ones become available, within maxUnavailable (25%, rounded down)",
+        );
+        done += n;
     }
+}
 
-    pub(crate) fn reconcile_replicaset(&mut self, ns: &str, name: &str) {
-        let Some(Object::ReplicaSet(rs)) = self.api.store().get(&ObjKey::new(Kind::ReplicaSet, ns, name)).cloned() else {
+/// `scaleReplicaSetAndRecordEvent`. Returns whether anything changed.
+fn scale_replicaset(ctx: &mut Ctx, dep: &Deployment, mut rs: ReplicaSet, to: i64, why: &str) -> bool {
+    if rs.replicas == to {
+        return false;
+    }
+    let op = if to > rs.replicas { "up" } else { "down" };
+    let msg = format!("Scaled {op} replica set {} to {to} from {}", rs.meta.name, rs.replicas);
+    ctx.emit(
+        Step::Controller("deployment controller"),
+        format!(
+            "deployment {} scales replicaset {} from {} to {to}",
+            dep.meta.name, rs.meta.name, rs.replicas
+        ),
+        why.to_string(),
+        vec![dep.meta_key(), ObjKey::new(Kind::ReplicaSet, &rs.meta.namespace, &rs.meta.name)],
+    );
+    ctx.event(&dep.meta_key(), &dep.meta.uid, "ScalingReplicaSet", msg, "deployment-controller");
+    rs.replicas = to;
+    ctx.write(Object::ReplicaSet(rs));
+    true
+}
+
+fn create_replicaset(ctx: &mut Ctx, dep: &Deployment, rs_name: &str, hash: &str, count: i64, rev: i64) {
+    let ns = dep.meta.namespace.clone();
+    let name = dep.meta.name.clone();
+    let mut labels = dep.template.labels.clone();
+    labels.insert("pod-template-hash".into(), hash.to_string());
+    let mut selector = dep.selector.clone();
+    selector.match_labels.insert("pod-template-hash".into(), hash.to_string());
+    let mut template = dep.template.clone();
+    template.labels = labels.clone();
+    let uid = ctx.new_uid();
+    let rs = ReplicaSet {
+        meta: ObjectMeta {
+            name: rs_name.to_string(),
+            namespace: ns.clone(),
+            labels,
+            annotations: [(REVISION.to_string(), rev.to_string())].into_iter().collect(),
+            uid,
+            creation: ctx.now(),
+            generation: 1,
+            owner: Some(OwnerRef {
+                kind: Kind::Deployment,
+                name: name.clone(),
+                uid: dep.meta.uid.clone(),
+            }),
+            ..Default::default()
+        },
+        replicas: count,
+        selector,
+        template,
+        status: WorkloadStatus::default(),
+    };
+    ctx.emit(
+        Step::Controller("deployment controller"),
+        format!("deployment {name} creates replicaset {rs_name} with {count} replicas"),
+        format!("a ReplicaSet per Pod template; {hash} is the pod-template-hash (FNV-32a of the template)"),
+        vec![dep.meta_key(), ObjKey::new(Kind::ReplicaSet, &ns, rs_name)],
+    );
+    ctx.write(Object::ReplicaSet(rs));
+    if count > 0 {
+        ctx.event(
+            &dep.meta_key(),
+            &dep.meta.uid,
+            "ScalingReplicaSet",
+            format!("Scaled up replica set {rs_name} to {count}"),
+            "deployment-controller",
+        );
+    }
+}
+
+/// The ReplicaSet controller (`pkg/controller/replicaset`): no state of its own; each sync
+/// counts the ReplicaSet's Pods and creates or deletes the difference.
+#[derive(Clone, Copy, Debug, Default)]
+pub(crate) struct ReplicaSetController;
+
+impl ReplicaSetController {
+    pub(crate) fn reconcile(&mut self, ctx: &mut Ctx, ns: &str, name: &str) {
+        let Some(Object::ReplicaSet(rs)) = ctx.store().get(&ObjKey::new(Kind::ReplicaSet, ns, name)).cloned() else {
             return;
         };
-        let pods: Vec<Pod> = owned_by(self.api.store(), Kind::Pod, &rs.meta.uid)
+        let pods: Vec<Pod> = owned_by(ctx.store(), Kind::Pod, &rs.meta.uid)
             .into_iter()
             .filter_map(|o| match o {
                 Object::Pod(p) => Some(p.clone()),
@@ -258,7 +272,7 @@ impl Cluster {
         let want = rs.replicas.max(0) as usize;
         if active.len() < want {
             for _ in active.len()..want {
-                self.create_pod_for(&rs);
+                create_pod_for(ctx, &rs);
             }
         } else if active.len() > want {
             // kubectl's ranking: unscheduled, then not ready, then the newest go first.
@@ -266,25 +280,25 @@ impl Cluster {
             victims.sort_by_key(|p| (p.spec.node_name.is_some(), p.status.ready, std::cmp::Reverse(p.meta.creation)));
             let names: Vec<String> = victims.iter().take(active.len() - want).map(|p| p.meta.name.clone()).collect();
             for n in names {
-                if let Some(p) = self.api.store().pod(ns, &n).cloned() {
-                    self.emit(
+                if let Some(p) = ctx.store().pod(ns, &n).cloned() {
+                    ctx.emit(
                         Step::Controller("replicaset controller"),
                         format!("replicaset {name} deletes pod {n}"),
                         format!("it has more Pods than the {want} it wants"),
                         vec![ObjKey::new(Kind::Pod, ns, &n)],
                     );
-                    self.event(
+                    ctx.event(
                         &ObjKey::new(Kind::ReplicaSet, ns, name),
                         &rs.meta.uid,
                         "SuccessfulDelete",
                         format!("Deleted pod: {n}"),
                         "replicaset-controller",
                     );
-                    self.terminate_pod(p);
+                    super::kubelet::terminate_pod(ctx, p);
                 }
             }
         }
-        let pods: Vec<Pod> = owned_by(self.api.store(), Kind::Pod, &rs.meta.uid)
+        let pods: Vec<Pod> = owned_by(ctx.store(), Kind::Pod, &rs.meta.uid)
             .into_iter()
             .filter_map(|o| match o {
                 Object::Pod(p) if !p.is_terminating() => Some(p.clone()),
@@ -302,50 +316,50 @@ impl Cluster {
             let mut rs = rs;
             rs.status = st;
             let owner = rs.meta.owner.clone();
-            self.api.put(Object::ReplicaSet(rs));
+            ctx.put_quiet(Object::ReplicaSet(rs));
             if let Some(o) = owner {
-                self.enqueue(crate::cluster::Work::Deployment(ns.into(), o.name));
+                ctx.enqueue(Work::Deployment(ns.into(), o.name));
             }
         }
     }
+}
 
-    fn create_pod_for(&mut self, rs: &ReplicaSet) {
-        let ns = rs.meta.namespace.clone();
-        let name = self.api.generate_name(Kind::Pod, &ns, &format!("{}-", rs.meta.name));
-        let uid = self.new_uid();
-        let pod = Pod {
-            meta: ObjectMeta {
-                name: name.clone(),
-                namespace: ns.clone(),
-                labels: rs.template.labels.clone(),
-                annotations: rs.template.annotations.clone(),
-                uid,
-                creation: self.now,
-                owner: Some(OwnerRef {
-                    kind: Kind::ReplicaSet,
-                    name: rs.meta.name.clone(),
-                    uid: rs.meta.uid.clone(),
-                }),
-                ..Default::default()
-            },
-            spec: rs.template.spec.clone(),
-            status: PodStatus::default(),
-        };
-        self.emit(
-            Step::Controller("replicaset controller"),
-            format!("replicaset {} creates pod {name}", rs.meta.name),
-            "Pod names are the ReplicaSet's name plus 5 random characters (generateName)",
-            vec![ObjKey::new(Kind::Pod, &ns, &name)],
-        );
-        self.write(Object::Pod(pod));
-        self.event(
-            &ObjKey::new(Kind::ReplicaSet, &ns, &rs.meta.name),
-            &rs.meta.uid,
-            "SuccessfulCreate",
-            format!("Created pod: {name}"),
-            "replicaset-controller",
-        );
-    }
+fn create_pod_for(ctx: &mut Ctx, rs: &ReplicaSet) {
+    let ns = rs.meta.namespace.clone();
+    let name = ctx.generate_name(Kind::Pod, &ns, &format!("{}-", rs.meta.name));
+    let uid = ctx.new_uid();
+    let pod = Pod {
+        meta: ObjectMeta {
+            name: name.clone(),
+            namespace: ns.clone(),
+            labels: rs.template.labels.clone(),
+            annotations: rs.template.annotations.clone(),
+            uid,
+            creation: ctx.now(),
+            owner: Some(OwnerRef {
+                kind: Kind::ReplicaSet,
+                name: rs.meta.name.clone(),
+                uid: rs.meta.uid.clone(),
+            }),
+            ..Default::default()
+        },
+        spec: rs.template.spec.clone(),
+        status: PodStatus::default(),
+    };
+    ctx.emit(
+        Step::Controller("replicaset controller"),
+        format!("replicaset {} creates pod {name}", rs.meta.name),
+        "Pod names are the ReplicaSet's name plus 5 random characters (generateName)",
+        vec![ObjKey::new(Kind::Pod, &ns, &name)],
+    );
+    ctx.write(Object::Pod(pod));
+    ctx.event(
+        &ObjKey::new(Kind::ReplicaSet, &ns, &rs.meta.name),
+        &rs.meta.uid,
+        "SuccessfulCreate",
+        format!("Created pod: {name}"),
+        "replicaset-controller",
+    );
 }
 
 const REVISION: &str = "deployment.kubernetes.io/revision";
