@@ -314,18 +314,19 @@ fn reconcile_slices(ctx: &mut Ctx, svc: &Service, pods: &[Selected]) {
         })
         .collect();
     existing.sort_by_key(|s| s.meta.creation);
+    let labels = slice_labels(svc, ENDPOINTSLICE_CONTROLLER);
     let existing: Vec<(String, bool)> = existing
         .iter()
         .enumerate()
         .map(|(i, s)| {
             let same = desired
                 .get(i)
-                .is_some_and(|(p, e)| &s.ports == p && &s.endpoints == e && s.meta.labels == slice_labels(svc, ENDPOINTSLICE_CONTROLLER));
+                .is_some_and(|(p, e)| &s.ports == p && &s.endpoints == e && s.meta.labels == labels);
             (s.meta.name.clone(), same)
         })
         .collect();
-    let labels = slice_labels(svc, ENDPOINTSLICE_CONTROLLER);
-    for (i, (ports, eps)) in desired.iter().enumerate() {
+    let wanted = desired.len();
+    for (i, (ports, eps)) in desired.into_iter().enumerate() {
         match existing.get(i) {
             Some((_, true)) => {}
             Some((name, false)) => {
@@ -333,8 +334,8 @@ fn reconcile_slices(ctx: &mut Ctx, svc: &Service, pods: &[Selected]) {
                     continue;
                 };
                 let mut s = s.clone();
-                s.ports = ports.clone();
-                s.endpoints = eps.clone();
+                s.ports = ports;
+                s.endpoints = eps;
                 s.meta.labels = labels.clone();
                 ctx.write(Object::EndpointSlice(s));
             }
@@ -351,13 +352,13 @@ fn reconcile_slices(ctx: &mut Ctx, svc: &Service, pods: &[Selected]) {
                 ctx.write(Object::EndpointSlice(EndpointSlice {
                     meta,
                     address_type: AddressType::IPv4,
-                    ports: ports.clone(),
-                    endpoints: eps.clone(),
+                    ports,
+                    endpoints: eps,
                 }));
             }
         }
     }
-    for (extra, _) in existing.iter().skip(desired.len()) {
+    for (extra, _) in existing.iter().skip(wanted) {
         ctx.erase(&ObjKey::new(Kind::EndpointSlice, &ns, extra));
     }
 }

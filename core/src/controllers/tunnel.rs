@@ -67,7 +67,7 @@ impl Tunnel {
         let Some(ip) = svc.cluster_ip() else { return false };
         let mut svc = svc.clone();
         svc.load_balancer_ips = vec![ip];
-        let key = Object::Service(svc.clone()).key();
+        let key = ObjKey::new(Kind::Service, ns, name);
         ctx.write(Object::Service(svc));
         ctx.emit(
             Step::Controller("minikube tunnel"),

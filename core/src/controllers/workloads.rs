@@ -33,6 +33,27 @@ fn owned_by<'a>(store: &'a crate::api::Store, kind: Kind, uid: &str) -> Vec<&'a 
 #[derive(Clone, Copy, Debug, Default)]
 pub(crate) struct DeploymentController;
 
+/// What the Deployment controller needs of an owned ReplicaSet, read once from the store.
+struct RsView {
+    name: String,
+    creation: crate::time::SimTime,
+    replicas: i64,
+    available: i64,
+    revision: i64,
+}
+
+impl RsView {
+    fn of(r: &ReplicaSet) -> RsView {
+        RsView {
+            name: r.meta.name.clone(),
+            creation: r.meta.creation,
+            replicas: r.replicas,
+            available: r.status.available,
+            revision: revision(r),
+        }
+    }
+}
+
 impl DeploymentController {
     pub(crate) fn reconcile(&mut self, ctx: &mut Ctx, ns: &str, name: &str) {
         let Some(Object::Deployment(dep)) = ctx.store().get(&ObjKey::new(Kind::Deployment, ns, name)).cloned() else {
@@ -40,24 +61,28 @@ impl DeploymentController {
         };
         let hash = pod_template_hash(&dep.template, dep.collision_count);
         let rs_name = format!("{name}-{hash}");
-        let owned: Vec<ReplicaSet> = owned_by(ctx.store(), Kind::ReplicaSet, &dep.meta.uid)
-            .into_iter()
-            .filter_map(|o| match o {
-                Object::ReplicaSet(r) => Some(r.clone()),
-                _ => None,
-            })
-            .collect();
-        // Old ReplicaSets, oldest first (`controller.ReplicaSetsByCreationTimestamp`).
-        let mut olds: Vec<ReplicaSet> = owned.iter().filter(|r| r.meta.name != rs_name).cloned().collect();
-        olds.sort_by(|a, b| (a.meta.creation, &a.meta.name).cmp(&(b.meta.creation, &b.meta.name)));
+        // Old ReplicaSets as summaries (the one written is read again when scaled), oldest
+        // first (`controller.ReplicaSetsByCreationTimestamp`); the new one in full.
+        let mut olds: Vec<RsView> = Vec::new();
+        let mut new_rs: Option<ReplicaSet> = None;
+        for o in owned_by(ctx.store(), Kind::ReplicaSet, &dep.meta.uid) {
+            if let Object::ReplicaSet(r) = o {
+                if r.meta.name == rs_name {
+                    new_rs = Some(r.clone());
+                } else {
+                    olds.push(RsView::of(r));
+                }
+            }
+        }
+        olds.sort_by(|a, b| (a.creation, &a.name).cmp(&(b.creation, &b.name)));
         let old_total: i64 = olds.iter().map(|r| r.replicas).sum();
         let replicas = dep.replicas.max(0);
         let (max_surge, max_unavailable) = rolling_fenceposts(replicas);
         // `deployment.kubernetes.io/revision`: the new ReplicaSet's is one more than any old one's
         // (a rollback to an old template renumbers that ReplicaSet).
-        let max_old_revision = olds.iter().map(revision).max().unwrap_or(0);
+        let max_old_revision = olds.iter().map(|r| r.revision).max().unwrap_or(0);
         let mut new_revision = max_old_revision + 1;
-        if let Some(rs) = owned.iter().find(|r| r.meta.name == rs_name) {
+        if let Some(rs) = &new_rs {
             if revision(rs) > max_old_revision {
                 new_revision = revision(rs);
             } else {
@@ -66,7 +91,7 @@ impl DeploymentController {
                 ctx.put_quiet(Object::ReplicaSet(rs));
             }
         }
-        match owned.iter().find(|r| r.meta.name == rs_name).cloned() {
+        match new_rs {
             None => {
                 // `NewRSNewReplicas` with no new ReplicaSet yet: as many as the surge allows.
                 let max_total = replicas + max_surge;
@@ -80,27 +105,28 @@ impl DeploymentController {
             Some(new_rs) => {
                 // `reconcileNewReplicaSet`, then `reconcileOldReplicaSets` (rolling.go); each
                 // write re-queues this Deployment, so one step per pass, as the controller.
-                let scaled = if new_rs.replicas > replicas {
-                    scale_replicaset(ctx, &dep, new_rs.clone(), replicas, "the Deployment's replicas went down")
-                } else if new_rs.replicas < replicas {
-                    let current = old_total + new_rs.replicas;
+                let (new_replicas, new_available) = (new_rs.replicas, new_rs.status.available);
+                let scaled = if new_replicas > replicas {
+                    scale_replicaset(ctx, &dep, new_rs, replicas, "the Deployment's replicas went down")
+                } else if new_replicas < replicas {
+                    let current = old_total + new_replicas;
                     let max_total = replicas + max_surge;
                     let count = if current >= max_total {
-                        new_rs.replicas
+                        new_replicas
                     } else {
-                        new_rs.replicas + (max_total - current).min(replicas - new_rs.replicas)
+                        new_replicas + (max_total - current).min(replicas - new_replicas)
                     };
                     let why = if old_total > 0 {
                         "rolling update: the new ReplicaSet grows within maxSurge (25%, rounded up)"
                     } else {
                         "the Deployment's replicas went up"
                     };
-                    count != new_rs.replicas && scale_replicaset(ctx, &dep, new_rs.clone(), count, why)
+                    count != new_replicas && scale_replicaset(ctx, &dep, new_rs, count, why)
                 } else {
                     false
                 };
                 if !scaled && old_total > 0 {
-                    reconcile_old_replicasets(ctx, &dep, olds, &new_rs, max_unavailable);
+                    reconcile_old_replicasets(ctx, &dep, olds, (new_replicas, new_available), max_unavailable);
                 }
             }
         }
@@ -129,13 +155,15 @@ impl DeploymentController {
 
 /// `reconcileOldReplicaSets`: scale old ReplicaSets down as far as maxUnavailable allows,
 /// unhealthy replicas first (`cleanupUnhealthyReplicas`), then oldest first
-/// (`scaleDownOldReplicaSetsForRollingUpdate`).
-fn reconcile_old_replicasets(ctx: &mut Ctx, dep: &Deployment, mut olds: Vec<ReplicaSet>, new_rs: &ReplicaSet, max_unavailable: i64) {
+/// (`scaleDownOldReplicaSetsForRollingUpdate`). `new_rs` is the new ReplicaSet's
+/// (replicas, available).
+fn reconcile_old_replicasets(ctx: &mut Ctx, dep: &Deployment, mut olds: Vec<RsView>, new_rs: (i64, i64), max_unavailable: i64) {
+    let (new_replicas, new_available) = new_rs;
     let replicas = dep.replicas.max(0);
     let min_available = replicas - max_unavailable;
     let old_total: i64 = olds.iter().map(|r| r.replicas).sum();
-    let all = old_total + new_rs.replicas;
-    let new_unavailable = new_rs.replicas - new_rs.status.available;
+    let all = old_total + new_replicas;
+    let new_unavailable = new_replicas - new_available;
     let max_scaled_down = all - min_available - new_unavailable;
     if max_scaled_down <= 0 {
         return;
@@ -145,16 +173,16 @@ fn reconcile_old_replicasets(ctx: &mut Ctx, dep: &Deployment, mut olds: Vec<Repl
         if cleaned >= max_scaled_down {
             break;
         }
-        if rs.replicas == 0 || rs.status.available >= rs.replicas {
+        if rs.replicas == 0 || rs.available >= rs.replicas {
             continue;
         }
-        let n = (max_scaled_down - cleaned).min(rs.replicas - rs.status.available);
+        let n = (max_scaled_down - cleaned).min(rs.replicas - rs.available);
         let to = rs.replicas - n;
-        scale_replicaset(ctx, dep, rs.clone(), to, "rolling update: unavailable old Pods go first");
+        scale_old(ctx, dep, &rs.name, to, "rolling update: unavailable old Pods go first");
         rs.replicas = to;
         cleaned += n;
     }
-    let available: i64 = olds.iter().map(|r| r.status.available).sum::<i64>() + new_rs.status.available;
+    let available: i64 = olds.iter().map(|r| r.available).sum::<i64>() + new_available;
     if available <= min_available {
         return;
     }
@@ -169,14 +197,22 @@ fn reconcile_old_replicasets(ctx: &mut Ctx, dep: &Deployment, mut olds: Vec<Repl
         }
         let n = rs.replicas.min(total - done);
         let to = rs.replicas - n;
-        scale_replicaset(
+        scale_old(
             ctx,
             dep,
-            rs,
+            &rs.name,
             to,
             "rolling update: old Pods go as new ones become available, within maxUnavailable (25%, rounded down)",
         );
         done += n;
+    }
+}
+
+/// Scale the old ReplicaSet `name`, as the store has it now.
+fn scale_old(ctx: &mut Ctx, dep: &Deployment, name: &str, to: i64, why: &str) {
+    let key = ObjKey::new(Kind::ReplicaSet, &dep.meta.namespace, name);
+    if let Some(Object::ReplicaSet(rs)) = ctx.store().get(&key).cloned() {
+        scale_replicaset(ctx, dep, rs, to, why);
     }
 }
 
@@ -261,24 +297,29 @@ impl ReplicaSetController {
         let Some(Object::ReplicaSet(rs)) = ctx.store().get(&ObjKey::new(Kind::ReplicaSet, ns, name)).cloned() else {
             return;
         };
-        let pods: Vec<Pod> = owned_by(ctx.store(), Kind::Pod, &rs.meta.uid)
+        // The active Pods, as kubectl's deletion ranking sees them: unscheduled, then not
+        // ready, then the newest go first (only the names are kept, no Pod is copied).
+        let mut active: Vec<(bool, bool, std::cmp::Reverse<crate::time::SimTime>, &str)> = owned_by(ctx.store(), Kind::Pod, &rs.meta.uid)
             .into_iter()
             .filter_map(|o| match o {
-                Object::Pod(p) => Some(p.clone()),
+                Object::Pod(p) if !p.is_terminating() => Some((
+                    p.spec.node_name.is_some(),
+                    p.status.ready,
+                    std::cmp::Reverse(p.meta.creation),
+                    p.meta.name.as_str(),
+                )),
                 _ => None,
             })
             .collect();
-        let active: Vec<&Pod> = pods.iter().filter(|p| !p.is_terminating()).collect();
         let want = rs.replicas.max(0) as usize;
-        if active.len() < want {
-            for _ in active.len()..want {
+        let have = active.len();
+        if have < want {
+            for _ in have..want {
                 create_pod_for(ctx, &rs);
             }
-        } else if active.len() > want {
-            // kubectl's ranking: unscheduled, then not ready, then the newest go first.
-            let mut victims: Vec<&Pod> = active.clone();
-            victims.sort_by_key(|p| (p.spec.node_name.is_some(), p.status.ready, std::cmp::Reverse(p.meta.creation)));
-            let names: Vec<String> = victims.iter().take(active.len() - want).map(|p| p.meta.name.clone()).collect();
+        } else if have > want {
+            active.sort_by_key(|(scheduled, ready, newest, _)| (*scheduled, *ready, *newest));
+            let names: Vec<String> = active.iter().take(have - want).map(|(.., n)| n.to_string()).collect();
             for n in names {
                 if let Some(p) = ctx.store().pod(ns, &n).cloned() {
                     ctx.emit(
@@ -298,27 +339,28 @@ impl ReplicaSetController {
                 }
             }
         }
-        let pods: Vec<Pod> = owned_by(ctx.store(), Kind::Pod, &rs.meta.uid)
-            .into_iter()
-            .filter_map(|o| match o {
-                Object::Pod(p) if !p.is_terminating() => Some(p.clone()),
-                _ => None,
-            })
-            .collect();
-        let ready = pods.iter().filter(|p| p.status.ready).count() as i64;
+        let (mut count, mut ready) = (0i64, 0i64);
+        for o in ctx.store().owned_by(&rs.meta.uid) {
+            if let Object::Pod(p) = o {
+                if !p.is_terminating() {
+                    count += 1;
+                    ready += i64::from(p.status.ready);
+                }
+            }
+        }
         let st = WorkloadStatus {
-            replicas: pods.len() as i64,
+            replicas: count,
             ready,
             available: ready,
-            updated: pods.len() as i64,
+            updated: count,
         };
         if st != rs.status {
             let mut rs = rs;
             rs.status = st;
-            let owner = rs.meta.owner.clone();
+            let owner = rs.meta.owner.as_ref().map(|o| o.name.clone());
             ctx.put_quiet(Object::ReplicaSet(rs));
             if let Some(o) = owner {
-                ctx.enqueue(Work::Deployment(ns.into(), o.name));
+                ctx.enqueue(Work::Deployment(ns.into(), o));
             }
         }
     }
