@@ -105,6 +105,9 @@ impl DeploymentController {
             Some(new_rs) => {
                 // `reconcileNewReplicaSet`, then `reconcileOldReplicaSets` (rolling.go); each
                 // write re-queues this Deployment, so one step per pass, as the controller.
+                // Known quirk, kept so every transcript stays as it is: `new_rs` is the version
+                // read before the revision annotation above was renumbered, so a scale in this
+                // same pass writes the old revision back (the next pass renumbers it again).
                 let (new_replicas, new_available) = (new_rs.replicas, new_rs.status.available);
                 let scaled = if new_replicas > replicas {
                     scale_replicaset(ctx, &dep, new_rs, replicas, "the Deployment's replicas went down")
