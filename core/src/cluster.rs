@@ -1,16 +1,22 @@
-//! The simulated cluster: the store, the clock, the seeded RNG, the allocators, kube-proxy on
-//! every node, and the work queue that drives controllers until the cluster is quiet.
+//! The simulated cluster, as thin wiring: it owns the API server, the clock, the seeded RNG,
+//! the informers (the work queue, the scheduler's cache, kube-proxy on every node, CoreDNS),
+//! the timers and the controllers, and runs the API verbs. [`Cluster::settle`] pops work (and
+//! [`Cluster::advance_to`] timers) and hands each to its controller with a narrow context of
+//! disjoint borrows; no controller sees the cluster.
 //!
 //! Sans-I/O: nothing here reads a clock or a file. [`Cluster::advance_to`] moves simulated time and
 //! fires due timers (containers starting, grace periods ending); every mutation enqueues only the
 //! work that depends on it (a Pod → its owner and the Services selecting it; a Service → its
 //! Endpoints and proxy rules), so no change ever triggers a full resync.
 
-use std::collections::{BTreeMap, BTreeSet, VecDeque};
+use std::collections::BTreeSet;
 use std::net::Ipv4Addr;
 
 use crate::api::validation::{self, FieldError, FieldErrorKind};
 use crate::api::{plural, ApiError, ApiServer, ApplyAction, Store};
+use crate::controllers::context::{Ctx, Timer, Timers};
+use crate::controllers::Controllers;
+use crate::informers::{Watchers, Work, WorkQueue};
 use crate::ipam::NodeCidrAllocator;
 use crate::model::*;
 use crate::proxy::{Cleaned, KubeProxy, ProxyMode, ServiceInput};
@@ -111,37 +117,6 @@ pub struct DnsClient {
     pub socket: Option<u16>,
 }
 
-/// Work for the controllers, keyed so duplicates collapse.
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
-pub(crate) enum Work {
-    Deployment(String, String),
-    ReplicaSet(String, String),
-    Schedule(String, String),
-    Endpoints(String, String),
-    /// The EndpointSlice mirroring controller, for one Service.
-    Mirror(String, String),
-    Proxy(String, String),
-}
-
-/// Something that happens later in simulated time.
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
-pub(crate) enum Timer {
-    /// Image pulled, sandbox up: containers start.
-    ContainerStarted { ns: String, name: String, uid: String },
-    /// Readiness probe first succeeds.
-    PodReady { ns: String, name: String, uid: String },
-    /// The grace period is over: the Pod object goes away.
-    PodGone { ns: String, name: String, uid: String },
-    /// kube-proxy's periodic sync on a node with hand-made IPVS state.
-    ProxySync { node: String },
-    /// kube-proxy's graceful-termination check on a node with draining real servers.
-    GracefulCheck { node: String },
-    /// The kubelet's pod worker tries the failed sandbox again (its back-off is over).
-    SandboxRetry { ns: String, name: String, uid: String },
-    /// The node-ipam controller syncs a node still without a Pod CIDR (every status update).
-    NodeCidrRetry { node: String },
-}
-
 pub struct Cluster {
     pub(crate) config: Config,
     pub(crate) now: SimTime,
@@ -149,16 +124,13 @@ pub struct Cluster {
     pub(crate) api: ApiServer,
     /// One random stream per component (see [`crate::rng::Streams`]).
     pub(crate) rng: Streams,
-    /// Each node's kubelet and CNI: Pod address ranges, images, pulls in flight.
-    pub(crate) nodes: crate::nodes::Nodes,
-    /// The node-ipam controller's cut of the cluster CIDR into node Pod CIDRs.
-    pub(crate) node_cidrs: NodeCidrAllocator,
+    /// The controllers, each with its own state: the kubelet's nodes (Pod address ranges,
+    /// images, pulls in flight), node-ipam's cut of the cluster CIDR, `minikube tunnel`, …
+    ctl: Controllers,
     /// kube-scheduler's cache (Pods per node) and queue of Pods waiting for room.
     pub(crate) scheduler: crate::scheduler::Scheduler,
     /// kube-proxy on every node: one shared model, what each node holds of its own.
     pub(crate) proxy: KubeProxy,
-    /// `minikube tunnel` is running: LoadBalancer Services get their ClusterIP as ingress.
-    pub(crate) tunnel: bool,
     pub(crate) trace: Trace,
     /// Events recorded by controllers and the kubelet (`kubectl get events`, describe).
     pub(crate) events: crate::events::EventLog,
@@ -167,17 +139,13 @@ pub struct Cluster {
     /// Who sends the DNS queries of the command running now (a Pod's resolver or tool), so
     /// they go through that node's kube-proxy; `None` outside a Pod.
     pub(crate) dns_client: Option<DnsClient>,
-    pub(crate) timers: BTreeMap<(SimTime, u64), Timer>,
+    timers: Timers,
     /// The command line being run (1-based; 0 before the first): trace events carry it.
     pub(crate) command: u64,
-    timer_seq: u64,
     /// kube-proxy timers already pending: (when, node, graceful check?).
     proxy_timers: BTreeSet<(SimTime, String, bool)>,
-    /// (namespace, label key, value) → Services whose selector includes that pair (each Service
-    /// is filed under its selector's first pair): which Services a Pod change can concern.
-    selector_index: BTreeMap<(String, String, String), BTreeSet<String>>,
-    queue: VecDeque<Work>,
-    queued: BTreeSet<Work>,
+    /// The controllers' work queue (and the selector index the Pod events go through).
+    queue: WorkQueue,
 }
 
 /// The most nodes a cluster may have: Kubernetes' tested scale envelope (5,000 nodes, 150,000
@@ -238,25 +206,35 @@ impl Cluster {
             config.ipvs_scheduler,
             config.ipvs_exclude_cidrs.clone(),
         );
+        let ctl = Controllers {
+            deployment: Default::default(),
+            replicaset: Default::default(),
+            scheduling: crate::controllers::SchedulingCycle::new(config.seed),
+            kubelet: crate::controllers::Kubelet::new(config.seed),
+            node_ipam: crate::controllers::NodeIpamController::new(
+                node_cidrs,
+                config.cluster_cidr,
+                config.node_cidr_mask_size,
+                config.uptime_secs,
+            ),
+            endpoints: Default::default(),
+            mirroring: Default::default(),
+            tunnel: Default::default(),
+        };
         Cluster {
             rng: Streams::new(config.seed),
             api: ApiServer::new(config.seed, config.service_cidr),
-            nodes: Default::default(),
-            node_cidrs,
+            ctl,
             scheduler: Default::default(),
             proxy,
-            tunnel: false,
             trace: Trace::default(),
             events: Default::default(),
             coredns: crate::dns::querylog::CoreDns::new(config.seed),
             dns_client: None,
-            timers: BTreeMap::new(),
+            timers: Timers::default(),
             command: 0,
-            timer_seq: 0,
             proxy_timers: BTreeSet::new(),
-            selector_index: BTreeMap::new(),
-            queue: VecDeque::new(),
-            queued: BTreeSet::new(),
+            queue: WorkQueue::default(),
             now: SimTime::ZERO,
             config,
         }
@@ -306,8 +284,80 @@ impl Cluster {
     }
 
     pub(crate) fn schedule_timer(&mut self, at: SimTime, t: Timer) {
-        self.timer_seq += 1;
-        self.timers.insert((at, self.timer_seq), t);
+        self.timers.schedule(at, t, self.command);
+    }
+
+    /// The cluster split for one reconcile: the controllers, and the [`Ctx`] one of them gets
+    /// (disjoint borrows of the API server, the informers, the timeline, the Event log and
+    /// the timers).
+    fn parts(&mut self) -> (&mut Controllers, Ctx<'_>) {
+        let watchers = Watchers {
+            queue: &mut self.queue,
+            scheduler: &mut self.scheduler,
+            proxy: &mut self.proxy,
+            coredns: &mut self.coredns,
+            now: self.now,
+        };
+        let ctx = Ctx::new(
+            self.now,
+            self.command,
+            &mut self.api,
+            watchers,
+            &mut self.trace,
+            &mut self.events,
+            &mut self.timers,
+        );
+        (&mut self.ctl, ctx)
+    }
+
+    /// A [`Ctx`] for the API verbs' own writes and records.
+    fn ctx(&mut self) -> Ctx<'_> {
+        self.parts().1
+    }
+
+    /// Each node's kubelet and CNI state: Pod address ranges, images, pulls in flight.
+    pub(crate) fn nodes(&self) -> &crate::nodes::Nodes {
+        self.ctl.kubelet.nodes()
+    }
+
+    /// Whether `minikube tunnel` runs (LoadBalancer Services get their ClusterIP as ingress).
+    pub(crate) fn tunnel_running(&self) -> bool {
+        self.ctl.tunnel.running()
+    }
+
+    /// Start `minikube tunnel` (idempotent) and return minikube's status report.
+    pub fn minikube_tunnel(&mut self) -> String {
+        let (ctl, mut ctx) = self.parts();
+        ctl.tunnel.start(&mut ctx, node_ip(0))
+    }
+
+    /// The node-ipam controller gives the node `name` its Pod CIDR (and its kubelet the
+    /// host-local range over it); `None` when the cluster CIDR is used up. Called before the
+    /// Node is stored.
+    pub(crate) fn allocate_node_cidr(&mut self, name: &str) -> Option<(Ipv4Addr, u8)> {
+        let cidr = self.ctl.node_ipam.allocate()?;
+        self.ctl.kubelet.pod_cidr_assigned(name, cidr);
+        Some(cidr)
+    }
+
+    /// The stored Node `name` got no Pod CIDR: node-ipam records it, and keeps retrying.
+    pub(crate) fn node_cidr_not_available(&mut self, name: &str) {
+        let (ctl, mut ctx) = self.parts();
+        ctl.node_ipam.cidr_not_available(&mut ctx, name);
+    }
+
+    /// The kubelet sets up the sandbox of a Pod about to be stored bound to its node (the
+    /// static and DaemonSet Pods of the bootstrap).
+    pub(crate) fn start_pod_sandbox(&mut self, pod: &mut Pod) {
+        let (ctl, mut ctx) = self.parts();
+        ctl.kubelet.start_pod_sandbox(&mut ctx, pod);
+    }
+
+    /// The container's main process exited with `code`: the kubelet restarts it or finishes
+    /// the Pod, as its restartPolicy says.
+    pub(crate) fn main_process_exited(&mut self, ns: &str, name: &str, code: i32) {
+        let (ctl, mut ctx) = self.parts();
+        ctl.kubelet.main_process_exited(&mut ctx, ns, name, code);
     }
 
     /// Record a trace event at the current time (transitional prose form).
@@ -333,58 +383,35 @@ impl Cluster {
     /// Store an object (new or changed) and enqueue everything that depends on it. The object
     /// is moved, never copied: the watch event is read back from the store.
     pub(crate) fn write(&mut self, obj: Object) {
-        self.api.put(obj);
-        self.dispatch_last_change();
+        self.ctx().write(obj);
     }
 
     /// Remove an object and enqueue its dependants. Whether it was there.
     pub(crate) fn erase(&mut self, key: &ObjKey) -> bool {
-        if !self.api.remove(key) {
-            return false;
-        }
-        self.dispatch_last_change();
-        true
-    }
-
-    /// The watch event of the latest store change, to every informer that cares: the work
-    /// queue, the scheduler's cache, kube-proxy's node list, CoreDNS's Corefile history.
-    fn dispatch_last_change(&mut self) {
-        let Some((old, new)) = self.api.store().last_change() else { return };
-        let mut w = Watchers {
-            queue: &mut self.queue,
-            queued: &mut self.queued,
-            selector_index: &mut self.selector_index,
-            scheduler: &mut self.scheduler,
-            proxy: &mut self.proxy,
-            coredns: &mut self.coredns,
-            now: self.now,
-        };
-        if w.dispatch(self.api.store(), old, new) {
-            self.retry_unschedulable();
-        }
-    }
-
-    pub(crate) fn enqueue(&mut self, w: Work) {
-        enqueue(&mut self.queue, &mut self.queued, w);
+        self.ctx().erase(key)
     }
 
     /// Run controllers until there is no more work.
     pub fn settle(&mut self) {
         // A bound keeps a controller bug from freezing the page; it is never reached in practice.
         let mut budget = 100_000usize;
-        while let Some(w) = self.queue.pop_front() {
-            self.queued.remove(&w);
+        while let Some(w) = self.queue.pop() {
             budget -= 1;
             if budget == 0 {
                 break;
             }
+            if let Work::Proxy(ns, n) = &w {
+                self.sync_proxy(ns, n);
+                continue;
+            }
+            let (ctl, mut ctx) = self.parts();
             match w {
-                Work::Deployment(ns, n) => self.reconcile_deployment(&ns, &n),
-                Work::ReplicaSet(ns, n) => self.reconcile_replicaset(&ns, &n),
-                Work::Schedule(ns, n) => self.schedule_pod(&ns, &n),
-                Work::Endpoints(ns, n) => self.reconcile_endpoints(&ns, &n),
-                Work::Mirror(ns, n) => self.reconcile_mirroring(&ns, &n),
-                Work::Proxy(ns, n) => self.sync_proxy(&ns, &n),
+                Work::Deployment(ns, n) => ctl.deployment.reconcile(&mut ctx, &ns, &n),
+                Work::ReplicaSet(ns, n) => ctl.replicaset.reconcile(&mut ctx, &ns, &n),
+                Work::Schedule(ns, n) => ctl.scheduling.schedule_pod(&mut ctx, &mut ctl.kubelet, &ns, &n),
+                Work::Endpoints(ns, n) => ctl.endpoints.reconcile(&mut ctx, &ns, &n),
+                Work::Mirror(ns, n) => ctl.mirroring.reconcile(&mut ctx, &ns, &n),
+                Work::Proxy(..) => {}
             }
         }
     }
@@ -392,17 +419,17 @@ impl Cluster {
     /// Move simulated time forward to `to`, firing timers in order.
     pub fn advance_to(&mut self, to: SimTime) {
         self.settle();
-        while let Some((&(at, seq), _)) = self.timers.iter().next() {
-            if at > to {
-                break;
-            }
-            let Some(timer) = self.timers.remove(&(at, seq)) else { break };
+        let running = self.command;
+        while let Some((at, timer, command)) = self.timers.pop_due(to) {
             if at > self.now {
                 self.now = at;
             }
+            // What a timer sets off is the doing of the command that set it.
+            self.command = command;
             self.fire(timer);
             self.settle();
         }
+        self.command = running;
         if to > self.now {
             self.now = to;
         }
@@ -415,7 +442,7 @@ impl Cluster {
 
     /// The earliest pending timer, if any (the page uses it to know when something will change).
     pub fn next_timer(&self) -> Option<SimTime> {
-        self.timers.keys().next().map(|(t, _)| *t)
+        self.timers.next_at()
     }
 
     // -----------------------------------------------------------------------------------------
@@ -583,7 +610,8 @@ impl Cluster {
                 p.meta = merge_meta(&cur.meta, new.meta);
                 if spec != cur.spec {
                     p.spec = spec;
-                    self.restart_changed_containers(&cur, &mut p);
+                    let (ctl, mut ctx) = self.parts();
+                    ctl.kubelet.restart_changed_containers(&mut ctx, &cur, &mut p);
                 }
                 Object::Pod(p)
             }
@@ -668,7 +696,7 @@ impl Cluster {
         };
         match obj {
             Object::Pod(p) => {
-                self.terminate_pod(p);
+                crate::controllers::terminate_pod(&mut self.ctx(), p);
                 Ok(())
             }
             Object::Service(s) => {
@@ -696,7 +724,7 @@ impl Cluster {
                 for k in keys {
                     if k.kind == Kind::Pod {
                         if let Some(Object::Pod(p)) = self.api.store().get(&k).cloned() {
-                            self.release_pod(&p);
+                            self.ctl.kubelet.release_pod(&p);
                         }
                     }
                     if k.kind == Kind::Service {
@@ -737,10 +765,13 @@ impl Cluster {
     }
 
     fn fire(&mut self, timer: Timer) {
+        let (ctl, mut ctx) = self.parts();
         match timer {
-            Timer::ContainerStarted { ns, name, uid } => self.container_started(&ns, &name, &uid),
-            Timer::PodReady { ns, name, uid } => self.pod_ready(&ns, &name, &uid),
-            Timer::PodGone { ns, name, uid } => self.pod_gone(&ns, &name, &uid),
+            Timer::ContainerStarted { ns, name, uid } => ctl.kubelet.container_started(&mut ctx, &ns, &name, &uid),
+            Timer::PodReady { ns, name, uid } => ctl.kubelet.pod_ready(&mut ctx, &ns, &name, &uid),
+            Timer::PodGone { ns, name, uid } => ctl.kubelet.pod_gone(&mut ctx, &ns, &name, &uid),
+            Timer::SandboxRetry { ns, name, uid } => ctl.kubelet.retry_sandbox(&mut ctx, &ns, &name, &uid),
+            Timer::NodeCidrRetry { node } => ctl.node_ipam.retry(&mut ctx, &node),
             Timer::ProxySync { node } => {
                 self.proxy_timers.remove(&(self.now, node.clone(), false));
                 let now = self.now.0;
@@ -763,42 +794,16 @@ impl Cluster {
                     self.schedule_graceful_check(&node);
                 }
             }
-            Timer::SandboxRetry { ns, name, uid } => self.retry_sandbox(&ns, &name, &uid),
-            Timer::NodeCidrRetry { node } => self.retry_node_cidr(&node),
         }
     }
 }
 
 impl Cluster {
-    /// Record a `Normal` event about an object (`kubectl get events`, describe's Events).
-    pub(crate) fn event(&mut self, key: &ObjKey, uid: &str, reason: &str, message: String, source: &'static str) {
-        self.record_event("Normal", key, uid, reason, message, source);
-    }
-
-    /// Record a `Warning` event about an object.
-    pub(crate) fn warning(&mut self, key: &ObjKey, uid: &str, reason: &str, message: String, source: &'static str) {
-        self.record_event("Warning", key, uid, reason, message, source);
-    }
-
-    fn record_event(&mut self, type_: &'static str, key: &ObjKey, uid: &str, reason: &str, message: String, source: &'static str) {
-        let now = self.now;
-        self.events.record(
-            now,
-            crate::events::NewEvent {
-                key,
-                uid,
-                type_,
-                reason,
-                message,
-                source,
-            },
-        );
-    }
-
     /// Registration step 5: kube-proxy's informers saw the Service or one of its slices
     /// change; every node's rules follow (one shared model, see [`crate::proxy`]).
     pub(crate) fn sync_proxy(&mut self, ns: &str, name: &str) {
-        self.tunnel_patch(ns, name);
+        let (ctl, mut ctx) = self.parts();
+        ctl.tunnel.patch(&mut ctx, ns, name);
         let now = self.now.0;
         let input = ServiceInput {
             service: self.api.store().service(ns, name),
@@ -913,155 +918,6 @@ impl Cluster {
     pub fn set_proxy_mode(&mut self, mode: ProxyMode) {
         let sched = self.proxy.default_sched();
         self.proxy.restart_all(mode, sched);
-    }
-}
-
-fn enqueue(queue: &mut VecDeque<Work>, queued: &mut BTreeSet<Work>, w: Work) {
-    if queued.insert(w.clone()) {
-        queue.push_back(w);
-    }
-}
-
-/// The informers a watch event goes to: each a different field of the [`Cluster`], borrowed
-/// beside the store that holds the event's two versions.
-struct Watchers<'a> {
-    queue: &'a mut VecDeque<Work>,
-    queued: &'a mut BTreeSet<Work>,
-    selector_index: &'a mut BTreeMap<(String, String, String), BTreeSet<String>>,
-    scheduler: &'a mut crate::scheduler::Scheduler,
-    proxy: &'a mut KubeProxy,
-    coredns: &'a mut crate::dns::querylog::CoreDns,
-    now: SimTime,
-}
-
-impl Watchers<'_> {
-    fn enqueue(&mut self, w: Work) {
-        enqueue(self.queue, self.queued, w);
-    }
-
-    /// Enqueue what depends on the change from `old` to `new`. Returns whether the scheduler
-    /// has room again for the Pods waiting for it.
-    fn dispatch(&mut self, store: &Store, old: Option<&Object>, new: Option<&Object>) -> bool {
-        let Some(any) = new.or(old) else { return false };
-        let ns = any.meta().namespace.clone();
-        let name = any.meta().name.clone();
-        let mut retry = false;
-        match any {
-            Object::Deployment(_) => self.enqueue(Work::Deployment(ns, name)),
-            Object::ReplicaSet(rs) => {
-                self.enqueue(Work::ReplicaSet(ns.clone(), name));
-                if let Some(o) = &rs.meta.owner {
-                    self.enqueue(Work::Deployment(ns, o.name.clone()));
-                }
-            }
-            Object::Node(n) => {
-                self.scheduler.node_changed(as_node(old), as_node(new));
-                if new.is_some() {
-                    self.proxy.add_node(&n.meta.name, n.internal_ip);
-                }
-            }
-            Object::Pod(_) => {
-                // kube-scheduler's cache: binds, Terminating, finished and deleted Pods.
-                retry = self.scheduler.pod_changed(as_pod(old), as_pod(new));
-                for p in [old, new].into_iter().filter_map(as_pod) {
-                    if let Some(o) = p.meta.owner.as_ref().filter(|o| o.kind == Kind::ReplicaSet) {
-                        self.enqueue(Work::ReplicaSet(ns.clone(), o.name.clone()));
-                    }
-                }
-                if let Some(p) = as_pod(new) {
-                    let unbound = p.spec.node_name.is_none();
-                    // A Pod written with its node already set still needs its kubelet to start it.
-                    let bound_new = old.is_none() && !unbound && p.status.waiting_reason.is_none() && p.status.pod_ip.is_none();
-                    if (unbound || bound_new) && !p.is_terminating() {
-                        self.enqueue(Work::Schedule(ns.clone(), name.clone()));
-                    }
-                }
-                // Only Services whose selector matches the old or the new labels, found through
-                // the selector index (a Service is filed under one of its selector's pairs, so
-                // only Services sharing a label with the Pod are even looked at).
-                let (op, np) = (as_pod(old), as_pod(new));
-                let labels_same = op.zip(np).is_some_and(|(a, b)| a.meta.labels == b.meta.labels);
-                let mut candidates: BTreeSet<&String> = BTreeSet::new();
-                for p in [op, np].into_iter().flatten().take(if labels_same { 1 } else { 2 }) {
-                    for (k, v) in &p.meta.labels {
-                        if let Some(names) = self.selector_index.get(&(ns.clone(), k.clone(), v.clone())) {
-                            candidates.extend(names.iter());
-                        }
-                    }
-                }
-                let mut hits = Vec::new();
-                for s in candidates {
-                    if let Some(sel) = store.service(&ns, s).and_then(|svc| svc.spec.selector.as_ref()) {
-                        let matches = |p: Option<&Pod>| p.is_some_and(|p| selector_matches(sel, &p.meta.labels));
-                        if matches(op) || matches(np) {
-                            hits.push(s.clone());
-                        }
-                    }
-                }
-                for s in hits {
-                    self.enqueue(Work::Endpoints(ns.clone(), s));
-                }
-            }
-            Object::Service(_) => {
-                for (obj, add) in [(old, false), (new, true)] {
-                    let Some(Object::Service(s)) = obj else { continue };
-                    let Some((k, v)) = s.spec.selector.as_ref().and_then(|sel| sel.iter().next()) else {
-                        continue;
-                    };
-                    let slot = (ns.clone(), k.clone(), v.clone());
-                    if add {
-                        self.selector_index.entry(slot).or_default().insert(name.clone());
-                    } else if let Some(set) = self.selector_index.get_mut(&slot) {
-                        set.remove(&name);
-                        if set.is_empty() {
-                            self.selector_index.remove(&slot);
-                        }
-                    }
-                }
-                self.enqueue(Work::Endpoints(ns.clone(), name.clone()));
-                self.enqueue(Work::Mirror(ns.clone(), name.clone()));
-                self.enqueue(Work::Proxy(ns, name));
-            }
-            Object::Endpoints(_) => self.enqueue(Work::Mirror(ns, name)),
-            Object::EndpointSlice(_) => {
-                // kube-proxy's and CoreDNS's informers group slices by their Service label.
-                for obj in [old, new].into_iter().flatten() {
-                    if let Object::EndpointSlice(s) = obj {
-                        if let Some(svc) = s.service_name() {
-                            self.enqueue(Work::Proxy(ns.clone(), svc.to_string()));
-                        }
-                    }
-                }
-                if let Some(Object::EndpointSlice(s)) = old.or(new) {
-                    if s.meta.labels.get(MANAGED_BY_LABEL).map(String::as_str) == Some(MIRRORING_CONTROLLER) {
-                        if let Some(svc) = s.service_name() {
-                            self.enqueue(Work::Mirror(ns.clone(), svc.to_string()));
-                        }
-                    }
-                }
-            }
-            Object::ConfigMap(cm) if ns == "kube-system" && name == "coredns" => {
-                if let (Some(Object::ConfigMap(_)), Some(text)) = (new, cm.data.get("Corefile")) {
-                    self.coredns.corefile_changed(self.now, text);
-                }
-            }
-            _ => {}
-        }
-        retry
-    }
-}
-
-fn as_pod(o: Option<&Object>) -> Option<&Pod> {
-    match o {
-        Some(Object::Pod(p)) => Some(p),
-        _ => None,
-    }
-}
-
-fn as_node(o: Option<&Object>) -> Option<&Node> {
-    match o {
-        Some(Object::Node(n)) => Some(n),
-        _ => None,
     }
 }
 

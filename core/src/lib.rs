@@ -30,6 +30,7 @@ pub mod discovery;
 pub mod dns;
 pub mod events;
 pub mod explain;
+mod informers;
 pub mod ipam;
 pub mod manifest;
 pub mod model;
@@ -86,6 +87,7 @@ impl Playground {
     pub fn run(&mut self, line: &str, files: &dyn Files) -> CommandResult {
         let prompt = self.prompt();
         let start = self.cluster.trace.next_seq();
+        self.cluster.command += 1;
         let out = self.shell.run(&mut self.cluster, files, line);
         self.cluster.settle();
         CommandResult {

@@ -73,7 +73,7 @@ impl Cluster {
             return (Some((n.meta.name.clone(), n.internal_ip)), HostRoute::Direct);
         }
         let on_service_net = self.api.in_service_cidr(dst) || self.proxy.is_service_address(dst);
-        if on_service_net && self.tunnel {
+        if on_service_net && self.tunnel_running() {
             if let Some(n) = self.api.store().nodes().next() {
                 return (
                     Some((n.meta.name.clone(), n.internal_ip)),
@@ -140,7 +140,7 @@ impl Cluster {
         let is_service_ip = self.api.in_service_cidr(dst) || self.proxy.is_service_address(dst);
         let node_ip = self.api.store().node(&node).map(|n| n.internal_ip);
         let local_out = matches!(from, Origin::Node(_));
-        let gw = self.nodes.gateway(&node);
+        let gw = self.nodes().gateway(&node);
         let from_pod = matches!(from, Origin::Pod { .. });
         let destination = if is_service_ip && matches!(from, Origin::Host) {
             Destination::TunnelledService
@@ -233,7 +233,7 @@ impl Cluster {
                 .map(|n| n.internal_ip.to_string())
                 .unwrap_or_default();
             let cidr = self
-                .nodes
+                .nodes()
                 .range(&pod_node)
                 .map(|h| format!("{}/{}", h.subnet, h.prefix))
                 .unwrap_or_default();
@@ -515,7 +515,7 @@ impl Cluster {
             return Echo::Lost;
         };
         let is_service_ip = self.api.in_service_cidr(dst) || self.proxy.is_service_address(dst);
-        let gw = self.nodes.gateway(&node);
+        let gw = self.nodes().gateway(&node);
         let (echo, outcome) = if let Some(n) = self.api.store().nodes().find(|n| n.internal_ip == dst) {
             let ttl = if n.meta.name == node { 64 } else { 63 };
             (

@@ -1,7 +1,7 @@
 //! What each node's kubelet and CNI plugin hold of their own: the host-local IPAM range of the
 //! node's Pod CIDR, the images already on the node, and the image pulls in flight. A component
-//! with private fields: the kubelet's controller code (`controllers/kubelet.rs`) and the packet
-//! path ask it, nothing reaches into it.
+//! with private fields, held by the kubelet controller (`controllers/kubelet.rs`); the packet
+//! path and `ip route` read it through `Cluster::nodes`, nothing reaches into it.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::net::Ipv4Addr;

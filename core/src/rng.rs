@@ -82,14 +82,12 @@ pub fn fnv32a(data: &[u8]) -> u32 {
 }
 
 /// The streams of the cluster's smaller components, each drawn from the one seed. Per-node
-/// components (each node's kubelet, kube-proxy and kernel) get a stream per node, made on first
-/// use. The API server ([`crate::api::ApiServer`]: names, UIDs, ClusterIPs, NodePorts) and
-/// CoreDNS hold their own streams.
+/// components (each node's kube-proxy and kernel) get a stream per node, made on first use.
+/// The API server ([`crate::api::ApiServer`]: names, UIDs, ClusterIPs, NodePorts), CoreDNS,
+/// the scheduling cycle (`"scheduler"`) and the kubelet ([`NodeStreams`]) hold their own.
 #[derive(Clone, Debug)]
 pub struct Streams {
     seed: u64,
-    /// kube-scheduler's pick among equally scored nodes.
-    pub scheduler: Rng,
     /// The tools a learner runs (dig's query ids and timings).
     pub tools: Rng,
     /// The Pod resolver's path to kube-dns (which CoreDNS replica a query reaches).
@@ -122,7 +120,6 @@ impl Streams {
     pub fn new(seed: u64) -> Streams {
         Streams {
             seed,
-            scheduler: Rng::stream(seed, "scheduler"),
             tools: Rng::stream(seed, "tools"),
             dns_client: Rng::stream(seed, "dns-client"),
             per_node: Default::default(),
@@ -134,7 +131,38 @@ impl Streams {
         let seed = self.seed;
         self.per_node
             .entry((component, node.to_string()))
-            .or_insert_with(|| Rng::stream(seed, &format!("{}/{node}", component.as_str())))
+            .or_insert_with(|| node_stream(seed, component, node))
+    }
+}
+
+fn node_stream(seed: u64, component: NodeComponent, node: &str) -> Rng {
+    Rng::stream(seed, &format!("{}/{node}", component.as_str()))
+}
+
+/// One per-node component's streams, held by that component (the kubelet's): the same
+/// stream on each node as [`Streams::node`] would give, made on first use.
+#[derive(Clone, Debug)]
+pub struct NodeStreams {
+    seed: u64,
+    component: NodeComponent,
+    per_node: std::collections::BTreeMap<String, Rng>,
+}
+
+impl NodeStreams {
+    pub fn new(seed: u64, component: NodeComponent) -> NodeStreams {
+        NodeStreams {
+            seed,
+            component,
+            per_node: Default::default(),
+        }
+    }
+
+    /// The component's stream on `node`.
+    pub fn node(&mut self, node: &str) -> &mut Rng {
+        let (seed, component) = (self.seed, self.component);
+        self.per_node
+            .entry(node.to_string())
+            .or_insert_with(|| node_stream(seed, component, node))
     }
 }
 

@@ -14,7 +14,7 @@
 use std::collections::BTreeMap;
 use std::net::Ipv4Addr;
 
-use crate::cluster::Cluster;
+use super::context::Ctx;
 use crate::model::*;
 use crate::trace::{Reg, Step};
 
@@ -104,13 +104,18 @@ struct Selected {
     ports: Vec<(String, i64, Protocol)>,
 }
 
-impl Cluster {
-    pub(crate) fn reconcile_endpoints(&mut self, ns: &str, name: &str) {
+/// The Endpoints and EndpointSlice controllers, one sync per Service: no state of their own
+/// (the store's indexes are their informer caches).
+#[derive(Clone, Copy, Debug, Default)]
+pub(crate) struct EndpointsController;
+
+impl EndpointsController {
+    pub(crate) fn reconcile(&mut self, ctx: &mut Ctx, ns: &str, name: &str) {
         let svc_key = ObjKey::new(Kind::Service, ns, name);
         let ep_key = ObjKey::new(Kind::Endpoints, ns, name);
-        let Some(svc) = self.api.store().service(ns, name) else {
-            if self.api.store().get(&ep_key).is_some_and(|o| o.meta().owner.is_some()) {
-                self.erase(&ep_key);
+        let Some(svc) = ctx.store().service(ns, name) else {
+            if ctx.store().get(&ep_key).is_some_and(|o| o.meta().owner.is_some()) {
+                ctx.erase(&ep_key);
             }
             return;
         };
@@ -121,8 +126,7 @@ impl Cluster {
             return;
         }
         let svc = svc.clone();
-        let mut pods: Vec<Selected> = self
-            .api
+        let mut pods: Vec<Selected> = ctx
             .store()
             .pods_selected(ns, &selector)
             .into_iter()
@@ -189,7 +193,7 @@ impl Cluster {
         if svc.is_headless() {
             labels.insert("service.kubernetes.io/headless".into(), String::new());
         }
-        let existing = match self.api.store().get(&ep_key) {
+        let existing = match ctx.store().get(&ep_key) {
             Some(Object::Endpoints(e)) => Some(e),
             _ => None,
         };
@@ -212,8 +216,8 @@ impl Cluster {
                     namespace: ns.into(),
                     labels,
                     annotations,
-                    uid: self.new_uid(),
-                    creation: self.now,
+                    uid: ctx.new_uid(),
+                    creation: ctx.now(),
                     owner: Some(OwnerRef {
                         kind: Kind::Service,
                         name: name.into(),
@@ -244,7 +248,7 @@ impl Cluster {
                 format!("endpoints {name} ({ns}) = {}", ready.join(", "))
             };
             let sel: Vec<String> = selector.iter().map(|(k, v)| format!("{k}={v}")).collect();
-            self.emit(
+            ctx.emit(
                 Step::Registration(Reg::Endpoints),
                 summary,
                 format!(
@@ -253,128 +257,136 @@ impl Cluster {
                 ),
                 vec![svc_key.clone(), ep_key.clone()],
             );
-            self.write(Object::Endpoints(Endpoints { meta, subsets }));
+            ctx.write(Object::Endpoints(Endpoints { meta, subsets }));
         }
-        self.reconcile_slices(&svc, &pods);
+        reconcile_slices(ctx, &svc, &pods);
     }
+}
 
-    fn reconcile_slices(&mut self, svc: &Service, pods: &[Selected]) {
-        let ns = svc.meta.namespace.clone();
-        let mut by_ports: BTreeMap<Vec<(String, i64, Protocol)>, Vec<SliceEndpoint>> = BTreeMap::new();
-        for pod in pods {
-            by_ports.entry(pod.ports.clone()).or_default().push(SliceEndpoint {
-                addresses: vec![pod.ip],
-                conditions: EndpointConditions::set(
-                    pod.ready && !pod.terminating || svc.spec.publish_not_ready_addresses,
-                    pod.ready,
-                    pod.terminating,
-                ),
-                hostname: pod.hostname.clone(),
-                node_name: pod.node.clone(),
-                zone: None,
-                target: Some(pod.name.clone()),
-            });
+fn reconcile_slices(ctx: &mut Ctx, svc: &Service, pods: &[Selected]) {
+    let ns = svc.meta.namespace.clone();
+    let mut by_ports: BTreeMap<Vec<(String, i64, Protocol)>, Vec<SliceEndpoint>> = BTreeMap::new();
+    for pod in pods {
+        by_ports.entry(pod.ports.clone()).or_default().push(SliceEndpoint {
+            addresses: vec![pod.ip],
+            conditions: EndpointConditions::set(
+                pod.ready && !pod.terminating || svc.spec.publish_not_ready_addresses,
+                pod.ready,
+                pod.terminating,
+            ),
+            hostname: pod.hostname.clone(),
+            node_name: pod.node.clone(),
+            zone: None,
+            target: Some(pod.name.clone()),
+        });
+    }
+    if by_ports.is_empty() {
+        by_ports.insert(Vec::new(), Vec::new());
+    }
+    let mut desired: Vec<(Vec<EndpointPort>, Vec<SliceEndpoint>)> = Vec::new();
+    for (ports, eps) in by_ports {
+        let ports: Vec<EndpointPort> = if eps.is_empty() && ports.is_empty() {
+            Vec::new()
+        } else {
+            ports
+                .iter()
+                .map(|(n, p, pr)| EndpointPort {
+                    name: Some(n.clone()),
+                    port: *p,
+                    protocol: *pr,
+                })
+                .collect()
+        };
+        if eps.is_empty() {
+            desired.push((ports.clone(), Vec::new()));
         }
-        if by_ports.is_empty() {
-            by_ports.insert(Vec::new(), Vec::new());
-        }
-        let mut desired: Vec<(Vec<EndpointPort>, Vec<SliceEndpoint>)> = Vec::new();
-        for (ports, eps) in by_ports {
-            let ports: Vec<EndpointPort> = if eps.is_empty() && ports.is_empty() {
-                Vec::new()
-            } else {
-                ports
-                    .iter()
-                    .map(|(n, p, pr)| EndpointPort {
-                        name: Some(n.clone()),
-                        port: *p,
-                        protocol: *pr,
-                    })
-                    .collect()
-            };
-            if eps.is_empty() {
-                desired.push((ports.clone(), Vec::new()));
-            }
-            for chunk in eps.chunks(MAX_ENDPOINTS_PER_SLICE) {
-                desired.push((ports.clone(), chunk.to_vec()));
-            }
-        }
-        // The slices this Service owns, from the owner index (not a namespace scan).
-        let mut existing: Vec<&EndpointSlice> = self
-            .api
-            .store()
-            .owned_by(&svc.meta.uid)
-            .filter_map(|o| match o {
-                Object::EndpointSlice(s) => Some(s),
-                _ => None,
-            })
-            .collect();
-        existing.sort_by_key(|s| s.meta.creation);
-        let existing: Vec<(String, bool)> = existing
-            .iter()
-            .enumerate()
-            .map(|(i, s)| {
-                let same = desired.get(i).is_some_and(|(p, e)| {
-                    &s.ports == p && &s.endpoints == e && s.meta.labels == slice_labels(svc, ENDPOINTSLICE_CONTROLLER)
-                });
-                (s.meta.name.clone(), same)
-            })
-            .collect();
-        let labels = slice_labels(svc, ENDPOINTSLICE_CONTROLLER);
-        for (i, (ports, eps)) in desired.iter().enumerate() {
-            match existing.get(i) {
-                Some((_, true)) => {}
-                Some((name, false)) => {
-                    let Some(Object::EndpointSlice(s)) = self.api.store().get(&ObjKey::new(Kind::EndpointSlice, &ns, name)) else {
-                        continue;
-                    };
-                    let mut s = s.clone();
-                    s.ports = ports.clone();
-                    s.endpoints = eps.clone();
-                    s.meta.labels = labels.clone();
-                    self.write(Object::EndpointSlice(s));
-                }
-                None => {
-                    let meta = self.new_slice_meta(&ns, &svc.meta.name, labels.clone(), Kind::Service, &svc.meta.name, &svc.meta.uid);
-                    self.write(Object::EndpointSlice(EndpointSlice {
-                        meta,
-                        address_type: AddressType::IPv4,
-                        ports: ports.clone(),
-                        endpoints: eps.clone(),
-                    }));
-                }
-            }
-        }
-        for (extra, _) in existing.iter().skip(desired.len()) {
-            self.erase(&ObjKey::new(Kind::EndpointSlice, &ns, extra));
+        for chunk in eps.chunks(MAX_ENDPOINTS_PER_SLICE) {
+            desired.push((ports.clone(), chunk.to_vec()));
         }
     }
-
-    /// A new slice's metadata: `generateName: <service>-` (the API server's 5 random
-    /// characters), owned by `owner`.
-    pub(super) fn new_slice_meta(
-        &mut self,
-        ns: &str,
-        service: &str,
-        labels: Labels,
-        owner_kind: Kind,
-        owner: &str,
-        owner_uid: &str,
-    ) -> ObjectMeta {
-        let name = self.api.generate_name(Kind::EndpointSlice, ns, &format!("{service}-"));
-        ObjectMeta {
-            name,
-            namespace: ns.to_string(),
-            labels,
-            uid: self.new_uid(),
-            creation: self.now,
-            owner: Some(OwnerRef {
-                kind: owner_kind,
-                name: owner.to_string(),
-                uid: owner_uid.to_string(),
-            }),
-            ..Default::default()
+    // The slices this Service owns, from the owner index (not a namespace scan).
+    let mut existing: Vec<&EndpointSlice> = ctx
+        .store()
+        .owned_by(&svc.meta.uid)
+        .filter_map(|o| match o {
+            Object::EndpointSlice(s) => Some(s),
+            _ => None,
+        })
+        .collect();
+    existing.sort_by_key(|s| s.meta.creation);
+    let labels = slice_labels(svc, ENDPOINTSLICE_CONTROLLER);
+    let existing: Vec<(String, bool)> = existing
+        .iter()
+        .enumerate()
+        .map(|(i, s)| {
+            let same = desired
+                .get(i)
+                .is_some_and(|(p, e)| &s.ports == p && &s.endpoints == e && s.meta.labels == labels);
+            (s.meta.name.clone(), same)
+        })
+        .collect();
+    let wanted = desired.len();
+    for (i, (ports, eps)) in desired.into_iter().enumerate() {
+        match existing.get(i) {
+            Some((_, true)) => {}
+            Some((name, false)) => {
+                let Some(Object::EndpointSlice(s)) = ctx.store().get(&ObjKey::new(Kind::EndpointSlice, &ns, name)) else {
+                    continue;
+                };
+                let mut s = s.clone();
+                s.ports = ports;
+                s.endpoints = eps;
+                s.meta.labels = labels.clone();
+                ctx.write(Object::EndpointSlice(s));
+            }
+            None => {
+                let meta = new_slice_meta(
+                    ctx,
+                    &ns,
+                    &svc.meta.name,
+                    labels.clone(),
+                    Kind::Service,
+                    &svc.meta.name,
+                    &svc.meta.uid,
+                );
+                ctx.write(Object::EndpointSlice(EndpointSlice {
+                    meta,
+                    address_type: AddressType::IPv4,
+                    ports,
+                    endpoints: eps,
+                }));
+            }
         }
+    }
+    for (extra, _) in existing.iter().skip(wanted) {
+        ctx.erase(&ObjKey::new(Kind::EndpointSlice, &ns, extra));
+    }
+}
+
+/// A new slice's metadata: `generateName: <service>-` (the API server's 5 random
+/// characters), owned by `owner`.
+pub(super) fn new_slice_meta(
+    ctx: &mut Ctx,
+    ns: &str,
+    service: &str,
+    labels: Labels,
+    owner_kind: Kind,
+    owner: &str,
+    owner_uid: &str,
+) -> ObjectMeta {
+    let name = ctx.generate_name(Kind::EndpointSlice, ns, &format!("{service}-"));
+    ObjectMeta {
+        name,
+        namespace: ns.to_string(),
+        labels,
+        uid: ctx.new_uid(),
+        creation: ctx.now(),
+        owner: Some(OwnerRef {
+            kind: owner_kind,
+            name: owner.to_string(),
+            uid: owner_uid.to_string(),
+        }),
+        ..Default::default()
     }
 }
 

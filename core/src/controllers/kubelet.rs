@@ -10,19 +10,49 @@
 //! Deletion sets `deletionTimestamp`; the object goes after the grace period, because the
 //! chapter's images run as PID 1 without a SIGTERM handler and so wait it out.
 
-use crate::cluster::{Cluster, Timer};
+use std::net::Ipv4Addr;
+
+use super::context::{Ctx, Timer};
 use crate::events::{go_duration_ms, image_size, pulls_always};
+use crate::ipam::HostLocal;
 use crate::model::*;
-use crate::rng::NodeComponent;
-use crate::rng::Rng;
+use crate::nodes::Nodes;
+use crate::rng::{NodeComponent, NodeStreams, Rng};
 use crate::trace::Step;
 
-impl Cluster {
+/// The kubelet on every node: what each holds of its own ([`Nodes`]: Pod address ranges,
+/// images, pulls in flight) and each node's kubelet random stream (pull and start times,
+/// back-offs, sandbox IDs).
+#[derive(Clone, Debug)]
+pub(crate) struct Kubelet {
+    nodes: Nodes,
+    rng: NodeStreams,
+}
+
+impl Kubelet {
+    pub(crate) fn new(seed: u64) -> Kubelet {
+        Kubelet {
+            nodes: Nodes::default(),
+            rng: NodeStreams::new(seed, NodeComponent::Kubelet),
+        }
+    }
+
+    /// Each node's ranges, images and pulls (the packet path asks for gateways, `ip route`
+    /// for the ranges).
+    pub(crate) fn nodes(&self) -> &Nodes {
+        &self.nodes
+    }
+
+    /// The node got its Pod CIDR (`spec.podCIDR`): the bridge CNI's host-local range over it.
+    pub(crate) fn pod_cidr_assigned(&mut self, node: &str, (ip, prefix): (Ipv4Addr, u8)) {
+        self.nodes.set_range(node, HostLocal::new(ip, prefix));
+    }
+
     /// Kubelet: network sandbox (Pod IP), then an image pull timer; a sandbox that cannot get
     /// its network is retried later.
-    pub(crate) fn start_pod_sandbox(&mut self, pod: &mut Pod) {
+    pub(crate) fn start_pod_sandbox(&mut self, ctx: &mut Ctx, pod: &mut Pod) {
         let node = pod.spec.node_name.clone().unwrap_or_default();
-        let node_ip = self.api.store().node(&node).map(|n| n.internal_ip);
+        let node_ip = ctx.store().node(&node).map(|n| n.internal_ip);
         pod.status.host_ip = node_ip;
         pod.status.phase = PodPhase::Pending;
         pod.status.waiting_reason = Some("ContainerCreating".into());
@@ -41,28 +71,28 @@ impl Cluster {
                 },
             };
             if let Some(f) = failure {
-                self.sandbox_failed(pod, &node, f);
+                self.sandbox_failed(ctx, pod, &node, f);
                 return;
             }
         }
         let image = pod.spec.containers.first().map(|c| c.image.clone()).unwrap_or_default();
         let cached = self.nodes.has_image(&node, &image);
-        let rng = self.rng.node(NodeComponent::Kubelet, &node);
+        let rng = self.rng.node(&node);
         let delay_ms = if cached { 600 + rng.below(800) } else { 2_000 + rng.below(4_000) };
-        let in_flight = self.nodes.pull_done(&node, &image).is_some_and(|t| t > self.now);
+        let in_flight = self.nodes.pull_done(&node, &image).is_some_and(|t| t > ctx.now());
         if !cached {
-            let done = self.now.plus_ms(delay_ms);
+            let done = ctx.now().plus_ms(delay_ms);
             self.nodes.set_pull_done(&node, &image, done);
         }
         if pulls_always(&image) || !cached || in_flight {
             let key = ObjKey::new(Kind::Pod, &pod.meta.namespace, &pod.meta.name);
-            self.event(&key, &pod.meta.uid, "Pulling", format!("Pulling image \"{image}\""), "kubelet");
-            let now = self.now;
+            ctx.event(&key, &pod.meta.uid, "Pulling", format!("Pulling image \"{image}\""), "kubelet");
+            let now = ctx.now();
             self.nodes.start_pull(&pod.meta.uid, now);
         }
         self.nodes.add_image(&node, &image);
         if let Some(ip) = pod.status.pod_ip {
-            self.emit(
+            ctx.emit(
                 Step::Controller(crate::trace::Controller::Kubelet),
                 format!("kubelet on {node} gives pod {} IP {ip}", pod.meta.name),
                 if pod.spec.host_network {
@@ -73,14 +103,14 @@ impl Cluster {
                 vec![ObjKey::new(Kind::Pod, &pod.meta.namespace, &pod.meta.name)],
             );
         }
-        self.start_containers_after(pod, delay_ms);
+        start_containers_after(ctx, pod, delay_ms);
     }
 
     /// The sandbox could not be set up: a Warning event, and the pod worker's retry after its
     /// back-off. The Pod stays Pending (ContainerCreating) with no IP.
-    fn sandbox_failed(&mut self, pod: &Pod, node: &str, failure: SandboxFailure) {
+    fn sandbox_failed(&mut self, ctx: &mut Ctx, pod: &Pod, node: &str, failure: SandboxFailure) {
         let key = ObjKey::new(Kind::Pod, &pod.meta.namespace, &pod.meta.name);
-        let rng = self.rng.node(NodeComponent::Kubelet, node);
+        let rng = self.rng.node(node);
         let (reason, message, summary) = match failure {
             SandboxFailure::NoAddresses(range) => {
                 let id = sandbox_id(rng);
@@ -104,15 +134,15 @@ impl Cluster {
             ),
         };
         let backoff_ms = 10_000 + rng.below(5_000);
-        self.warning(&key, &pod.meta.uid, reason, message, "kubelet");
-        self.emit(
+        ctx.warning(&key, &pod.meta.uid, reason, message, "kubelet");
+        ctx.emit(
             Step::Controller(crate::trace::Controller::Kubelet),
             summary,
             "the CNI plugin's host-local IPAM hands out the node's Pod CIDR one address per sandbox; when none is left (or the node has no Pod CIDR) the sandbox fails and the kubelet retries after a back-off, leaving the Pod ContainerCreating without an IP",
             vec![key],
         );
-        let at = self.now.plus_ms(backoff_ms);
-        self.schedule_timer(
+        let at = ctx.now().plus_ms(backoff_ms);
+        ctx.schedule(
             at,
             Timer::SandboxRetry {
                 ns: pod.meta.namespace.clone(),
@@ -123,36 +153,23 @@ impl Cluster {
     }
 
     /// The pod worker syncs a Pod whose sandbox failed: try again.
-    pub(crate) fn retry_sandbox(&mut self, ns: &str, name: &str, uid: &str) {
-        let Some(mut pod) = self.api.store().pod(ns, name).cloned() else {
+    pub(crate) fn retry_sandbox(&mut self, ctx: &mut Ctx, ns: &str, name: &str, uid: &str) {
+        let Some(mut pod) = ctx.store().pod(ns, name).cloned() else {
             return;
         };
         if pod.meta.uid != uid || pod.is_terminating() || pod.spec.node_name.is_none() || pod.status.pod_ip.is_some() {
             return;
         }
-        self.start_pod_sandbox(&mut pod);
+        self.start_pod_sandbox(ctx, &mut pod);
         if pod.status.pod_ip.is_some() {
-            self.write(Object::Pod(pod));
+            ctx.write(Object::Pod(pod));
         }
-    }
-
-    /// Containers of `pod` start after `delay_ms` (image pull and container start).
-    fn start_containers_after(&mut self, pod: &Pod, delay_ms: u64) {
-        let at = self.now.plus_ms(delay_ms);
-        self.schedule_timer(
-            at,
-            Timer::ContainerStarted {
-                ns: pod.meta.namespace.clone(),
-                name: pod.meta.name.clone(),
-                uid: pod.meta.uid.clone(),
-            },
-        );
     }
 
     /// A Pod's container image changed (the one in-place Pod update): the kubelet kills the
     /// container ("definition changed, will be restarted"), pulls the new image and starts it
     /// again; RESTARTS counts it and the Pod is not Ready meanwhile. The Pod keeps its IP.
-    pub(crate) fn restart_changed_containers(&mut self, old: &Pod, pod: &mut Pod) {
+    pub(crate) fn restart_changed_containers(&mut self, ctx: &mut Ctx, old: &Pod, pod: &mut Pod) {
         let key = ObjKey::new(Kind::Pod, &pod.meta.namespace, &pod.meta.name);
         let node = pod.spec.node_name.clone().unwrap_or_default();
         let mut changed = 0;
@@ -160,11 +177,11 @@ impl Cluster {
             if c.image != before.image {
                 changed += 1;
                 let msg = format!("Container {} definition changed, will be restarted", c.name);
-                self.event(&key, &pod.meta.uid, "Killing", msg, "kubelet");
+                ctx.event(&key, &pod.meta.uid, "Killing", msg, "kubelet");
                 if self.nodes.add_image(&node, &c.image) {
                     let image = c.image.clone();
-                    self.event(&key, &pod.meta.uid, "Pulling", format!("Pulling image \"{image}\""), "kubelet");
-                    let now = self.now;
+                    ctx.event(&key, &pod.meta.uid, "Pulling", format!("Pulling image \"{image}\""), "kubelet");
+                    let now = ctx.now();
                     self.nodes.start_pull(&pod.meta.uid, now);
                 }
             }
@@ -175,9 +192,9 @@ impl Cluster {
         pod.status.restarts += changed;
         pod.status.ready = false;
         let node = pod.spec.node_name.clone().unwrap_or_default();
-        let delay_ms = 2_000 + self.rng.node(NodeComponent::Kubelet, &node).below(4_000);
-        self.start_containers_after(pod, delay_ms);
-        self.emit(
+        let delay_ms = 2_000 + self.rng.node(&node).below(4_000);
+        start_containers_after(ctx, pod, delay_ms);
+        ctx.emit(
             Step::Controller(crate::trace::Controller::Kubelet),
             format!("pod {} ({}) restarts {changed} container(s) with a new image", pod.meta.name, pod.meta.namespace),
             "a Pod's container image is the one field that can change in place: the kubelet kills the container and starts it from the new image; the Pod leaves its Services' endpoints until Ready again",
@@ -190,8 +207,8 @@ impl Cluster {
     /// it at once — the first restart has no back-off — and counts a restart; otherwise the Pod
     /// is done: Succeeded (STATUS Completed) on 0, Failed (Error) otherwise, and leaves its
     /// Services' endpoints.
-    pub(crate) fn main_process_exited(&mut self, ns: &str, name: &str, code: i32) {
-        let Some(mut pod) = self.api.store().pod(ns, name).cloned() else {
+    pub(crate) fn main_process_exited(&mut self, ctx: &mut Ctx, ns: &str, name: &str, code: i32) {
+        let Some(mut pod) = ctx.store().pod(ns, name).cloned() else {
             return;
         };
         if pod.is_terminating() || pod.status.phase != PodPhase::Running {
@@ -209,9 +226,9 @@ impl Cluster {
             pod.status.restarts += 1;
             pod.status.ready = false;
             let node = pod.spec.node_name.clone().unwrap_or_default();
-            let delay_ms = 600 + self.rng.node(NodeComponent::Kubelet, &node).below(800);
-            self.start_containers_after(&pod, delay_ms);
-            self.emit(
+            let delay_ms = 600 + self.rng.node(&node).below(800);
+            start_containers_after(ctx, &pod, delay_ms);
+            ctx.emit(
                 Step::Controller(crate::trace::Controller::Kubelet),
                 format!("pod {name} ({ns}): its main process exited ({code}); the kubelet restarts the container"),
                 format!(
@@ -223,7 +240,7 @@ impl Cluster {
         } else {
             pod.status.phase = if code == 0 { PodPhase::Succeeded } else { PodPhase::Failed };
             pod.status.ready = false;
-            self.emit(
+            ctx.emit(
                 Step::Controller(crate::trace::Controller::Kubelet),
                 format!(
                     "pod {name} ({ns}) is {}: its main process exited ({code})",
@@ -236,26 +253,26 @@ impl Cluster {
                 vec![key],
             );
         }
-        self.write(Object::Pod(pod));
+        ctx.write(Object::Pod(pod));
     }
 
-    pub(crate) fn container_started(&mut self, ns: &str, name: &str, uid: &str) {
-        let Some(mut pod) = self.api.store().pod(ns, name).cloned() else {
+    pub(crate) fn container_started(&mut self, ctx: &mut Ctx, ns: &str, name: &str, uid: &str) {
+        let Some(mut pod) = ctx.store().pod(ns, name).cloned() else {
             return;
         };
         if pod.meta.uid != uid || pod.is_terminating() {
             return;
         }
-        self.container_events(&pod);
+        self.container_events(ctx, &pod);
         pod.status.phase = PodPhase::Running;
         pod.status.waiting_reason = None;
-        pod.status.started = Some(self.now);
+        pod.status.started = Some(ctx.now());
         let probe_delay = pod.spec.containers.iter().filter_map(|c| c.readiness_delay_seconds).max();
         match probe_delay {
             None => pod.status.ready = true,
             Some(d) => {
-                let at = self.now.plus_secs(d.max(0) as u64).plus_ms(100);
-                self.schedule_timer(
+                let at = ctx.now().plus_secs(d.max(0) as u64).plus_ms(100);
+                ctx.schedule(
                     at,
                     Timer::PodReady {
                         ns: ns.into(),
@@ -265,7 +282,7 @@ impl Cluster {
                 );
             }
         }
-        self.emit(
+        ctx.emit(
             Step::Controller(crate::trace::Controller::Kubelet),
             format!("pod {name} ({ns}) is Running{}", if pod.status.ready { " and Ready" } else { "" }),
             if pod.status.ready {
@@ -275,22 +292,22 @@ impl Cluster {
             },
             vec![ObjKey::new(Kind::Pod, ns, name)],
         );
-        self.write(Object::Pod(pod));
+        ctx.write(Object::Pod(pod));
     }
 
     /// The kubelet's events as each container starts: the image (pulled, or already present
     /// under `IfNotPresent`), then `Created` and `Started` (kuberuntime_container.go).
-    fn container_events(&mut self, pod: &Pod) {
+    fn container_events(&mut self, ctx: &mut Ctx, pod: &Pod) {
         let key = ObjKey::new(Kind::Pod, &pod.meta.namespace, &pod.meta.name);
         let uid = pod.meta.uid.clone();
         let pull_start = self.nodes.take_pull(&uid);
         for (i, c) in pod.spec.containers.iter().enumerate() {
             let image = c.image.clone();
             let pulled_ms = match (i, pull_start) {
-                (0, Some(start)) => Some(self.now.0.saturating_sub(start.0)),
+                (0, Some(start)) => Some(ctx.now().0.saturating_sub(start.0)),
                 (0, None) => None,
                 _ if pulls_always(&image) => {
-                    self.event(&key, &uid, "Pulling", format!("Pulling image \"{image}\""), "kubelet");
+                    ctx.event(&key, &uid, "Pulling", format!("Pulling image \"{image}\""), "kubelet");
                     Some(400 + u64::from(crate::rng::fnv32a(image.as_bytes()) % 600))
                 }
                 _ => None,
@@ -305,92 +322,38 @@ impl Cluster {
                 }
                 None => format!("Container image \"{image}\" already present on machine"),
             };
-            self.event(&key, &uid, "Pulled", msg, "kubelet");
-            self.event(&key, &uid, "Created", format!("Created container {}", c.name), "kubelet");
-            self.event(&key, &uid, "Started", format!("Started container {}", c.name), "kubelet");
+            ctx.event(&key, &uid, "Pulled", msg, "kubelet");
+            ctx.event(&key, &uid, "Created", format!("Created container {}", c.name), "kubelet");
+            ctx.event(&key, &uid, "Started", format!("Started container {}", c.name), "kubelet");
         }
     }
 
-    pub(crate) fn pod_ready(&mut self, ns: &str, name: &str, uid: &str) {
-        let Some(mut pod) = self.api.store().pod(ns, name).cloned() else {
+    pub(crate) fn pod_ready(&mut self, ctx: &mut Ctx, ns: &str, name: &str, uid: &str) {
+        let Some(mut pod) = ctx.store().pod(ns, name).cloned() else {
             return;
         };
         if pod.meta.uid != uid || pod.is_terminating() || pod.status.ready {
             return;
         }
         pod.status.ready = true;
-        self.emit(
+        ctx.emit(
             Step::Controller(crate::trace::Controller::Kubelet),
             format!("pod {name} ({ns}) is Ready"),
             "the readiness probe passed",
             vec![ObjKey::new(Kind::Pod, ns, name)],
         );
-        self.write(Object::Pod(pod));
+        ctx.write(Object::Pod(pod));
     }
 
-    /// Start graceful deletion (`deletionTimestamp`), or remove at once if never started.
-    pub(crate) fn terminate_pod(&mut self, mut pod: Pod) {
-        if pod.is_terminating() {
-            return;
-        }
-        let ns = pod.meta.namespace.clone();
-        let name = pod.meta.name.clone();
-        let grace = pod.spec.termination_grace_period_seconds.max(0) as u64;
-        if pod.spec.node_name.is_none() {
-            self.erase(&ObjKey::new(Kind::Pod, &ns, &name));
-            return;
-        }
-        if pod.status.phase == PodPhase::Running {
-            let key = ObjKey::new(Kind::Pod, &ns, &name);
-            for c in &pod.spec.containers {
-                self.event(&key, &pod.meta.uid, "Killing", format!("Stopping container {}", c.name), "kubelet");
-            }
-        }
-        pod.meta.deletion = Some(self.now.plus_secs(grace));
-        pod.status.ready = false;
-        // The containers exit when their process handles SIGTERM (CoreDNS after its 5 s
-        // lameduck, nginx at once); a PID 1 without a handler waits out the grace period.
-        let exits_after = pod
-            .spec
-            .containers
-            .iter()
-            .map(|c| crate::apps::sigterm_exit_secs(&c.image).unwrap_or(grace))
-            .max()
-            .unwrap_or(0)
-            .min(grace);
-        // A finished Pod has no process left to stop.
-        let exits_after = if matches!(pod.status.phase, PodPhase::Succeeded | PodPhase::Failed) {
-            0
-        } else {
-            exits_after
-        };
-        let at = self.now.plus_secs(exits_after);
-        self.schedule_timer(
-            at,
-            Timer::PodGone {
-                ns: ns.clone(),
-                name: name.clone(),
-                uid: pod.meta.uid.clone(),
-            },
-        );
-        self.emit(
-            Step::Controller(crate::trace::Controller::Kubelet),
-            format!("pod {name} ({ns}) is Terminating (grace period {grace}s, containers exit after {exits_after}s)"),
-            "deletion sets a deletionTimestamp: the Pod leaves Service endpoints now and the kubelet sends SIGTERM",
-            vec![ObjKey::new(Kind::Pod, &ns, &name)],
-        );
-        self.write(Object::Pod(pod));
-    }
-
-    pub(crate) fn pod_gone(&mut self, ns: &str, name: &str, uid: &str) {
-        let Some(pod) = self.api.store().pod(ns, name).cloned() else {
+    pub(crate) fn pod_gone(&mut self, ctx: &mut Ctx, ns: &str, name: &str, uid: &str) {
+        let Some(pod) = ctx.store().pod(ns, name).cloned() else {
             return;
         };
         if pod.meta.uid != uid {
             return;
         }
         self.release_pod(&pod);
-        self.erase(&ObjKey::new(Kind::Pod, ns, name));
+        ctx.erase(&ObjKey::new(Kind::Pod, ns, name));
     }
 
     pub(crate) fn release_pod(&mut self, pod: &Pod) {
@@ -401,6 +364,77 @@ impl Cluster {
             self.nodes.release(node, ip);
         }
     }
+}
+
+/// Start graceful deletion (`deletionTimestamp`), or remove at once if never started: the API
+/// server's part (the timestamp, the Pod out of its Services' endpoints) and the kubelet's
+/// (SIGTERM, the Pod object gone once the containers exit), done in one step because the Pod
+/// is written once. Needs none of the kubelet's own state, so the ReplicaSet controller and
+/// `kubectl delete` call it without a kubelet.
+pub(crate) fn terminate_pod(ctx: &mut Ctx, mut pod: Pod) {
+    if pod.is_terminating() {
+        return;
+    }
+    let ns = pod.meta.namespace.clone();
+    let name = pod.meta.name.clone();
+    let grace = pod.spec.termination_grace_period_seconds.max(0) as u64;
+    if pod.spec.node_name.is_none() {
+        ctx.erase(&ObjKey::new(Kind::Pod, &ns, &name));
+        return;
+    }
+    if pod.status.phase == PodPhase::Running {
+        let key = ObjKey::new(Kind::Pod, &ns, &name);
+        for c in &pod.spec.containers {
+            ctx.event(&key, &pod.meta.uid, "Killing", format!("Stopping container {}", c.name), "kubelet");
+        }
+    }
+    pod.meta.deletion = Some(ctx.now().plus_secs(grace));
+    pod.status.ready = false;
+    // The containers exit when their process handles SIGTERM (CoreDNS after its 5 s
+    // lameduck, nginx at once); a PID 1 without a handler waits out the grace period.
+    let exits_after = pod
+        .spec
+        .containers
+        .iter()
+        .map(|c| crate::apps::sigterm_exit_secs(&c.image).unwrap_or(grace))
+        .max()
+        .unwrap_or(0)
+        .min(grace);
+    // A finished Pod has no process left to stop.
+    let exits_after = if matches!(pod.status.phase, PodPhase::Succeeded | PodPhase::Failed) {
+        0
+    } else {
+        exits_after
+    };
+    let at = ctx.now().plus_secs(exits_after);
+    ctx.schedule(
+        at,
+        Timer::PodGone {
+            ns: ns.clone(),
+            name: name.clone(),
+            uid: pod.meta.uid.clone(),
+        },
+    );
+    ctx.emit(
+        Step::Controller(crate::trace::Controller::Kubelet),
+        format!("pod {name} ({ns}) is Terminating (grace period {grace}s, containers exit after {exits_after}s)"),
+        "deletion sets a deletionTimestamp: the Pod leaves Service endpoints now and the kubelet sends SIGTERM",
+        vec![ObjKey::new(Kind::Pod, &ns, &name)],
+    );
+    ctx.write(Object::Pod(pod));
+}
+
+/// Containers of `pod` start after `delay_ms` (image pull and container start).
+fn start_containers_after(ctx: &mut Ctx, pod: &Pod, delay_ms: u64) {
+    let at = ctx.now().plus_ms(delay_ms);
+    ctx.schedule(
+        at,
+        Timer::ContainerStarted {
+            ns: pod.meta.namespace.clone(),
+            name: pod.meta.name.clone(),
+            uid: pod.meta.uid.clone(),
+        },
+    );
 }
 
 /// Why a sandbox's network could not be set up.

@@ -14,7 +14,8 @@
 //! `endpointslice.kubernetes.io/skip-mirror: "true"`. At most 1000 addresses per subset are
 //! mirrored (`maxEndpointsPerSubset`).
 
-use crate::cluster::Cluster;
+use super::context::Ctx;
+use super::endpoints::new_slice_meta;
 use crate::model::*;
 use crate::trace::Step;
 
@@ -24,13 +25,17 @@ const SKIP_MIRROR: &str = "endpointslice.kubernetes.io/skip-mirror";
 /// `maxEndpointsPerSubset` of the mirroring controller's default config.
 const MAX_ENDPOINTS_PER_SUBSET: usize = 1000;
 
-impl Cluster {
+/// The mirroring controller, one sync per Service: no state of its own.
+#[derive(Clone, Copy, Debug, Default)]
+pub(crate) struct MirroringController;
+
+impl MirroringController {
     /// Mirror the Endpoints `name` in `ns` into EndpointSlices, or remove mirrored slices
     /// that should no longer exist.
-    pub(crate) fn reconcile_mirroring(&mut self, ns: &str, name: &str) {
+    pub(crate) fn reconcile(&mut self, ctx: &mut Ctx, ns: &str, name: &str) {
         let ep_key = ObjKey::new(Kind::Endpoints, ns, name);
-        let svc = self.api.store().service(ns, name);
-        let eps = match self.api.store().get(&ep_key) {
+        let svc = ctx.store().service(ns, name);
+        let eps = match ctx.store().get(&ep_key) {
             Some(Object::Endpoints(e)) => Some(e),
             _ => None,
         };
@@ -41,8 +46,7 @@ impl Cluster {
             _ => None,
         };
         // The mirrored slices of this Service, whoever they are owned by now.
-        let mut existing: Vec<EndpointSlice> = self
-            .api
+        let mut existing: Vec<EndpointSlice> = ctx
             .store()
             .slices_of(ns, name)
             .filter(|s| s.meta.labels.get(MANAGED_BY_LABEL).map(String::as_str) == Some(MIRRORING_CONTROLLER))
@@ -51,7 +55,7 @@ impl Cluster {
         existing.sort_by_key(|s| s.meta.creation);
         let Some(e) = wanted else {
             for s in existing {
-                self.erase(&ObjKey::new(Kind::EndpointSlice, ns, &s.meta.name));
+                ctx.erase(&ObjKey::new(Kind::EndpointSlice, ns, &s.meta.name));
             }
             return;
         };
@@ -104,13 +108,13 @@ impl Cluster {
                     s.endpoints = endpoints.clone();
                     s.meta.labels = labels.clone();
                     s.meta.annotations = annotations.clone();
-                    self.write(Object::EndpointSlice(s));
+                    ctx.write(Object::EndpointSlice(s));
                     changed += 1;
                 }
                 None => {
-                    let mut meta = self.new_slice_meta(ns, name, labels.clone(), Kind::Endpoints, name, &e.meta.uid);
+                    let mut meta = new_slice_meta(ctx, ns, name, labels.clone(), Kind::Endpoints, name, &e.meta.uid);
                     meta.annotations = annotations.clone();
-                    self.write(Object::EndpointSlice(EndpointSlice {
+                    ctx.write(Object::EndpointSlice(EndpointSlice {
                         meta,
                         address_type: AddressType::IPv4,
                         ports: ports.clone(),
@@ -121,12 +125,12 @@ impl Cluster {
             }
         }
         for extra in existing.iter().skip(desired.len()) {
-            self.erase(&ObjKey::new(Kind::EndpointSlice, ns, &extra.meta.name));
+            ctx.erase(&ObjKey::new(Kind::EndpointSlice, ns, &extra.meta.name));
             changed += 1;
         }
         if changed > 0 {
             let n: usize = desired.iter().map(|(_, e)| e.len()).sum();
-            self.emit(
+            ctx.emit(
                 Step::Controller(crate::trace::Controller::EndpointSliceMirroring),
                 format!("endpoints {name} ({ns}) mirrored into {} EndpointSlice(s) with {n} endpoint(s)", desired.len()),
                 "the Service has no selector, so its Endpoints are written by hand; kube-proxy and CoreDNS read EndpointSlices, and the mirroring controller copies them there",

@@ -1,16 +1,33 @@
-//! The scheduling cycle, as wiring: a Pod without a node asks the [`crate::scheduler`]
-//! component for a node (its own random stream breaks ties), then is bound and handed to the
-//! kubelet — or stays Pending with `FailedScheduling` and waits for room.
+//! The scheduling cycle: a Pod without a node asks the [`crate::scheduler`] component (the
+//! informer-fed cache the cycle reads through its [`Ctx`]) for a node — the cycle's own random
+//! stream breaks ties — then is bound and handed to the kubelet, or stays Pending with
+//! `FailedScheduling` and waits for room (the watch events re-queue it when a Pod leaves a
+//! full node, see [`crate::informers`]).
 
-use crate::cluster::{Cluster, Work};
+use super::context::Ctx;
+use super::kubelet::Kubelet;
 use crate::model::{Kind, ObjKey, Object, PodPhase};
+use crate::rng::Rng;
 use crate::trace::Step;
 
-impl Cluster {
+/// kube-scheduler's scheduling cycle: its random stream (the pick among equally scored nodes).
+#[derive(Clone, Debug)]
+pub(crate) struct SchedulingCycle {
+    rng: Rng,
+}
+
+impl SchedulingCycle {
+    pub(crate) fn new(seed: u64) -> SchedulingCycle {
+        SchedulingCycle {
+            rng: Rng::stream(seed, "scheduler"),
+        }
+    }
+
     /// One scheduling cycle for a Pod: bind it to the node picked, or leave it Pending with
-    /// `FailedScheduling` and keep it waiting for room.
-    pub(crate) fn schedule_pod(&mut self, ns: &str, name: &str) {
-        let Some(mut pod) = self.api.store().pod(ns, name).cloned() else {
+    /// `FailedScheduling` and keep it waiting for room. The bound Pod's kubelet sets up its
+    /// sandbox before the Pod is written, so the binding and the sandbox are one write.
+    pub(crate) fn schedule_pod(&mut self, ctx: &mut Ctx, kubelet: &mut Kubelet, ns: &str, name: &str) {
+        let Some(mut pod) = ctx.store().pod(ns, name).cloned() else {
             return;
         };
         if pod.is_terminating() {
@@ -21,17 +38,17 @@ impl Cluster {
             // that node's kubelet starts it, once.
             let fresh = pod.status.pod_ip.is_none() && pod.status.waiting_reason.is_none() && pod.status.started.is_none();
             if fresh && pod.status.phase == PodPhase::Pending {
-                self.start_pod_sandbox(&mut pod);
-                self.write(Object::Pod(pod));
+                kubelet.start_pod_sandbox(ctx, &mut pod);
+                ctx.write(Object::Pod(pod));
             }
             return;
         }
         let key = ObjKey::new(Kind::Pod, ns, name);
-        let Some(pick) = self.scheduler.pick(&mut self.rng.scheduler) else {
-            let msg = self.scheduler.fit_error();
-            self.scheduler.wait(ns, name);
-            self.warning(&key, &pod.meta.uid, "FailedScheduling", msg.clone(), "default-scheduler");
-            self.emit(
+        let Some(pick) = ctx.scheduler().pick(&mut self.rng) else {
+            let msg = ctx.scheduler().fit_error();
+            ctx.scheduler().wait(ns, name);
+            ctx.warning(&key, &pod.meta.uid, "FailedScheduling", msg.clone(), "default-scheduler");
+            ctx.emit(
                 Step::Controller(crate::trace::Controller::Scheduler),
                 format!("pod {name} ({ns}) stays Pending: {msg}"),
                 "no node passes the filters (a node holds at most 110 Pods; a NotReady node is tainted): the Pod waits in the scheduler's queue and is tried again when a Pod leaves a full node",
@@ -41,14 +58,14 @@ impl Cluster {
         };
         let node = pick.node;
         pod.spec.node_name = Some(node.clone());
-        self.event(
+        ctx.event(
             &key,
             &pod.meta.uid,
             "Scheduled",
             format!("Successfully assigned {ns}/{name} to {node}"),
             "default-scheduler",
         );
-        self.emit(
+        ctx.emit(
             Step::Controller(crate::trace::Controller::Scheduler),
             format!("pod {name} ({ns}) scheduled to node {node}"),
             if pick.ties > 1 {
@@ -58,16 +75,7 @@ impl Cluster {
             },
             vec![key],
         );
-        self.start_pod_sandbox(&mut pod);
-        self.write(Object::Pod(pod));
-    }
-
-    /// A node can take a Pod again: every waiting Pod gets a new scheduling cycle, in the order
-    /// they failed (those that still find no room record `FailedScheduling` once more).
-    pub(crate) fn retry_unschedulable(&mut self) {
-        let waiting: Vec<(String, String)> = self.scheduler.waiting().cloned().collect();
-        for (ns, name) in waiting {
-            self.enqueue(Work::Schedule(ns, name));
-        }
+        kubelet.start_pod_sandbox(ctx, &mut pod);
+        ctx.write(Object::Pod(pod));
     }
 }

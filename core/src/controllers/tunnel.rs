@@ -10,42 +10,55 @@
 //! sdplay keeps the tunnel running in the background once started; a real `minikube tunnel`
 //! holds its terminal until Ctrl-C, which is why the chapter runs it in a second terminal.
 
-use crate::cluster::Cluster;
+use std::net::Ipv4Addr;
+
+use super::context::Ctx;
 use crate::model::*;
 use crate::trace::Step;
 
 /// The pid sdplay reports for the tunnel process.
 const TUNNEL_PID: u32 = 41_827;
 
-impl Cluster {
-    /// Start the tunnel (idempotent) and return minikube's status report.
-    pub fn minikube_tunnel(&mut self) -> String {
-        self.tunnel = true;
-        let lbs: Vec<(String, String)> = self
-            .api
+/// `minikube tunnel`'s load-balancer emulator: whether it runs.
+#[derive(Clone, Copy, Debug, Default)]
+pub(crate) struct Tunnel {
+    running: bool,
+}
+
+impl Tunnel {
+    /// Whether the tunnel runs (the host reaches LoadBalancer ingress IPs over its route).
+    pub(crate) fn running(&self) -> bool {
+        self.running
+    }
+
+    /// Start the tunnel (idempotent) and return minikube's status report; `minikube_ip` is
+    /// where its route goes.
+    pub(crate) fn start(&mut self, ctx: &mut Ctx, minikube_ip: Ipv4Addr) -> String {
+        self.running = true;
+        let lbs: Vec<(String, String)> = ctx
             .store()
             .services(None)
             .filter(|s| s.spec.type_ == ServiceType::LoadBalancer)
             .map(|s| (s.meta.namespace.clone(), s.meta.name.clone()))
             .collect();
         for (ns, name) in &lbs {
-            self.tunnel_patch(ns, name);
+            self.patch(ctx, ns, name);
         }
         let names: Vec<&str> = lbs.iter().map(|(_, n)| n.as_str()).collect();
         format!(
             "Status:\t\n\tmachine: minikube\n\tpid: {TUNNEL_PID}\n\troute: 10.96.0.0/12 -> {}\n\tminikube: Running\n\tservices: [{}]\n    errors: \n\t\tminikube: no errors\n\t\trouter: no errors\n\t\tloadbalancer emulator: no errors\n",
-            crate::cluster::node_ip(0),
+            minikube_ip,
             names.join(", ")
         )
     }
 
     /// The load-balancer emulator for one Service: a LoadBalancer Service without an ingress
     /// IP gets its ClusterIP. Returns whether it patched.
-    pub(crate) fn tunnel_patch(&mut self, ns: &str, name: &str) -> bool {
-        if !self.tunnel {
+    pub(crate) fn patch(&self, ctx: &mut Ctx, ns: &str, name: &str) -> bool {
+        if !self.running {
             return false;
         }
-        let Some(svc) = self.api.store().service(ns, name) else {
+        let Some(svc) = ctx.store().service(ns, name) else {
             return false;
         };
         if svc.spec.type_ != ServiceType::LoadBalancer || !svc.load_balancer_ips.is_empty() {
@@ -54,9 +67,9 @@ impl Cluster {
         let Some(ip) = svc.cluster_ip() else { return false };
         let mut svc = svc.clone();
         svc.load_balancer_ips = vec![ip];
-        let key = Object::Service(svc.clone()).key();
-        self.write(Object::Service(svc));
-        self.emit(
+        let key = ObjKey::new(Kind::Service, ns, name);
+        ctx.write(Object::Service(svc));
+        ctx.emit(
             Step::Controller(crate::trace::Controller::MinikubeTunnel),
             format!("minikube tunnel patched {ns}/{name}: LoadBalancer ingress {ip}"),
             "minikube's load-balancer emulator sets a LoadBalancer Service's ingress IP to its ClusterIP",

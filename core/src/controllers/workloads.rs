@@ -8,7 +8,8 @@
 //! maxSurge, old ones shrink as new Pods become available within maxUnavailable (25% each), one
 //! step per sync, so the rollout advances as Pods become Ready in simulated time.
 
-use crate::cluster::Cluster;
+use super::context::Ctx;
+use crate::informers::Work;
 use crate::model::*;
 use crate::rng::{fnv32a, safe_encode_string};
 use crate::trace::Step;
@@ -27,40 +28,70 @@ fn owned_by<'a>(store: &'a crate::api::Store, kind: Kind, uid: &str) -> Vec<&'a 
     store.owned_by(uid).filter(|o| o.kind() == kind).collect()
 }
 
-impl Cluster {
-    pub(crate) fn reconcile_deployment(&mut self, ns: &str, name: &str) {
-        let Some(Object::Deployment(dep)) = self.api.store().get(&ObjKey::new(Kind::Deployment, ns, name)).cloned() else {
+/// The Deployment controller (`pkg/controller/deployment`): no state of its own; each sync
+/// reads the Deployment and the ReplicaSets it owns and takes one rolling-update step.
+#[derive(Clone, Copy, Debug, Default)]
+pub(crate) struct DeploymentController;
+
+/// What the Deployment controller needs of an owned ReplicaSet, read once from the store.
+struct RsView {
+    name: String,
+    creation: crate::time::SimTime,
+    replicas: i64,
+    available: i64,
+    revision: i64,
+}
+
+impl RsView {
+    fn of(r: &ReplicaSet) -> RsView {
+        RsView {
+            name: r.meta.name.clone(),
+            creation: r.meta.creation,
+            replicas: r.replicas,
+            available: r.status.available,
+            revision: revision(r),
+        }
+    }
+}
+
+impl DeploymentController {
+    pub(crate) fn reconcile(&mut self, ctx: &mut Ctx, ns: &str, name: &str) {
+        let Some(Object::Deployment(dep)) = ctx.store().get(&ObjKey::new(Kind::Deployment, ns, name)).cloned() else {
             return;
         };
         let hash = pod_template_hash(&dep.template, dep.collision_count);
         let rs_name = format!("{name}-{hash}");
-        let owned: Vec<ReplicaSet> = owned_by(self.api.store(), Kind::ReplicaSet, &dep.meta.uid)
-            .into_iter()
-            .filter_map(|o| match o {
-                Object::ReplicaSet(r) => Some(r.clone()),
-                _ => None,
-            })
-            .collect();
-        // Old ReplicaSets, oldest first (`controller.ReplicaSetsByCreationTimestamp`).
-        let mut olds: Vec<ReplicaSet> = owned.iter().filter(|r| r.meta.name != rs_name).cloned().collect();
-        olds.sort_by(|a, b| (a.meta.creation, &a.meta.name).cmp(&(b.meta.creation, &b.meta.name)));
+        // Old ReplicaSets as summaries (the one written is read again when scaled), oldest
+        // first (`controller.ReplicaSetsByCreationTimestamp`); the new one in full.
+        let mut olds: Vec<RsView> = Vec::new();
+        let mut new_rs: Option<ReplicaSet> = None;
+        for o in owned_by(ctx.store(), Kind::ReplicaSet, &dep.meta.uid) {
+            if let Object::ReplicaSet(r) = o {
+                if r.meta.name == rs_name {
+                    new_rs = Some(r.clone());
+                } else {
+                    olds.push(RsView::of(r));
+                }
+            }
+        }
+        olds.sort_by(|a, b| (a.creation, &a.name).cmp(&(b.creation, &b.name)));
         let old_total: i64 = olds.iter().map(|r| r.replicas).sum();
         let replicas = dep.replicas.max(0);
         let (max_surge, max_unavailable) = rolling_fenceposts(replicas);
         // `deployment.kubernetes.io/revision`: the new ReplicaSet's is one more than any old one's
         // (a rollback to an old template renumbers that ReplicaSet).
-        let max_old_revision = olds.iter().map(revision).max().unwrap_or(0);
+        let max_old_revision = olds.iter().map(|r| r.revision).max().unwrap_or(0);
         let mut new_revision = max_old_revision + 1;
-        if let Some(rs) = owned.iter().find(|r| r.meta.name == rs_name) {
+        if let Some(rs) = &new_rs {
             if revision(rs) > max_old_revision {
                 new_revision = revision(rs);
             } else {
                 let mut rs = rs.clone();
                 rs.meta.annotations.insert(REVISION.into(), new_revision.to_string());
-                self.api.put(Object::ReplicaSet(rs));
+                ctx.put_quiet(Object::ReplicaSet(rs));
             }
         }
-        match owned.iter().find(|r| r.meta.name == rs_name).cloned() {
+        match new_rs {
             None => {
                 // `NewRSNewReplicas` with no new ReplicaSet yet: as many as the surge allows.
                 let max_total = replicas + max_surge;
@@ -69,38 +100,42 @@ impl Cluster {
                 } else {
                     (max_total - old_total).min(replicas)
                 };
-                self.create_replicaset(&dep, &rs_name, &hash, count, new_revision);
+                create_replicaset(ctx, &dep, &rs_name, &hash, count, new_revision);
             }
             Some(new_rs) => {
                 // `reconcileNewReplicaSet`, then `reconcileOldReplicaSets` (rolling.go); each
                 // write re-queues this Deployment, so one step per pass, as the controller.
-                let scaled = if new_rs.replicas > replicas {
-                    self.scale_replicaset(&dep, new_rs.clone(), replicas, "the Deployment's replicas went down")
-                } else if new_rs.replicas < replicas {
-                    let current = old_total + new_rs.replicas;
+                // Known quirk, kept so every transcript stays as it is: `new_rs` is the version
+                // read before the revision annotation above was renumbered, so a scale in this
+                // same pass writes the old revision back (the next pass renumbers it again).
+                let (new_replicas, new_available) = (new_rs.replicas, new_rs.status.available);
+                let scaled = if new_replicas > replicas {
+                    scale_replicaset(ctx, &dep, new_rs, replicas, "the Deployment's replicas went down")
+                } else if new_replicas < replicas {
+                    let current = old_total + new_replicas;
                     let max_total = replicas + max_surge;
                     let count = if current >= max_total {
-                        new_rs.replicas
+                        new_replicas
                     } else {
-                        new_rs.replicas + (max_total - current).min(replicas - new_rs.replicas)
+                        new_replicas + (max_total - current).min(replicas - new_replicas)
                     };
                     let why = if old_total > 0 {
                         "rolling update: the new ReplicaSet grows within maxSurge (25%, rounded up)"
                     } else {
                         "the Deployment's replicas went up"
                     };
-                    count != new_rs.replicas && self.scale_replicaset(&dep, new_rs.clone(), count, why)
+                    count != new_replicas && scale_replicaset(ctx, &dep, new_rs, count, why)
                 } else {
                     false
                 };
                 if !scaled && old_total > 0 {
-                    self.reconcile_old_replicasets(&dep, olds, &new_rs, max_unavailable);
+                    reconcile_old_replicasets(ctx, &dep, olds, (new_replicas, new_available), max_unavailable);
                 }
             }
         }
         // Status: sums over every owned ReplicaSet.
         let mut st = WorkloadStatus::default();
-        for o in owned_by(self.api.store(), Kind::ReplicaSet, &dep.meta.uid) {
+        for o in owned_by(ctx.store(), Kind::ReplicaSet, &dep.meta.uid) {
             if let Object::ReplicaSet(r) = o {
                 st.replicas += r.status.replicas;
                 st.ready += r.status.ready;
@@ -116,236 +151,260 @@ impl Cluster {
             dep.status = st;
             dep.meta.annotations.insert(REVISION.into(), rev);
             // Status writes do not re-trigger this controller's spec logic (same result).
-            self.api.put(Object::Deployment(dep));
+            ctx.put_quiet(Object::Deployment(dep));
         }
     }
+}
 
-    /// `reconcileOldReplicaSets`: scale old ReplicaSets down as far as maxUnavailable allows,
-    /// unhealthy replicas first (`cleanupUnhealthyReplicas`), then oldest first
-    /// (`scaleDownOldReplicaSetsForRollingUpdate`).
-    fn reconcile_old_replicasets(&mut self, dep: &Deployment, mut olds: Vec<ReplicaSet>, new_rs: &ReplicaSet, max_unavailable: i64) {
-        let replicas = dep.replicas.max(0);
-        let min_available = replicas - max_unavailable;
-        let old_total: i64 = olds.iter().map(|r| r.replicas).sum();
-        let all = old_total + new_rs.replicas;
-        let new_unavailable = new_rs.replicas - new_rs.status.available;
-        let max_scaled_down = all - min_available - new_unavailable;
-        if max_scaled_down <= 0 {
-            return;
-        }
-        let mut cleaned = 0;
-        for rs in olds.iter_mut() {
-            if cleaned >= max_scaled_down {
-                break;
-            }
-            if rs.replicas == 0 || rs.status.available >= rs.replicas {
-                continue;
-            }
-            let n = (max_scaled_down - cleaned).min(rs.replicas - rs.status.available);
-            let to = rs.replicas - n;
-            self.scale_replicaset(dep, rs.clone(), to, "rolling update: unavailable old Pods go first");
-            rs.replicas = to;
-            cleaned += n;
-        }
-        let available: i64 = olds.iter().map(|r| r.status.available).sum::<i64>() + new_rs.status.available;
-        if available <= min_available {
-            return;
-        }
-        let total = available - min_available;
-        let mut done = 0;
-        for rs in olds {
-            if done >= total {
-                break;
-            }
-            if rs.replicas == 0 {
-                continue;
-            }
-            let n = rs.replicas.min(total - done);
-            let to = rs.replicas - n;
-            self.scale_replicaset(
-                dep,
-                rs,
-                to,
-                "rolling update: old Pods go as new ones become available, within maxUnavailable (25%, rounded down)",
-            );
-            done += n;
-        }
+/// `reconcileOldReplicaSets`: scale old ReplicaSets down as far as maxUnavailable allows,
+/// unhealthy replicas first (`cleanupUnhealthyReplicas`), then oldest first
+/// (`scaleDownOldReplicaSetsForRollingUpdate`). `new_rs` is the new ReplicaSet's
+/// (replicas, available).
+fn reconcile_old_replicasets(ctx: &mut Ctx, dep: &Deployment, mut olds: Vec<RsView>, new_rs: (i64, i64), max_unavailable: i64) {
+    let (new_replicas, new_available) = new_rs;
+    let replicas = dep.replicas.max(0);
+    let min_available = replicas - max_unavailable;
+    let old_total: i64 = olds.iter().map(|r| r.replicas).sum();
+    let all = old_total + new_replicas;
+    let new_unavailable = new_replicas - new_available;
+    let max_scaled_down = all - min_available - new_unavailable;
+    if max_scaled_down <= 0 {
+        return;
     }
-
-    /// `scaleReplicaSetAndRecordEvent`. Returns whether anything changed.
-    fn scale_replicaset(&mut self, dep: &Deployment, mut rs: ReplicaSet, to: i64, why: &str) -> bool {
-        if rs.replicas == to {
-            return false;
+    let mut cleaned = 0;
+    for rs in olds.iter_mut() {
+        if cleaned >= max_scaled_down {
+            break;
         }
-        let op = if to > rs.replicas { "up" } else { "down" };
-        let msg = format!("Scaled {op} replica set {} to {to} from {}", rs.meta.name, rs.replicas);
-        self.emit(
-            Step::Controller(crate::trace::Controller::Deployment),
-            format!(
-                "deployment {} scales replicaset {} from {} to {to}",
-                dep.meta.name, rs.meta.name, rs.replicas
-            ),
-            why.to_string(),
-            vec![dep.meta_key(), ObjKey::new(Kind::ReplicaSet, &rs.meta.namespace, &rs.meta.name)],
-        );
-        self.event(&dep.meta_key(), &dep.meta.uid, "ScalingReplicaSet", msg, "deployment-controller");
+        if rs.replicas == 0 || rs.available >= rs.replicas {
+            continue;
+        }
+        let n = (max_scaled_down - cleaned).min(rs.replicas - rs.available);
+        let to = rs.replicas - n;
+        scale_old(ctx, dep, &rs.name, to, "rolling update: unavailable old Pods go first");
         rs.replicas = to;
-        self.write(Object::ReplicaSet(rs));
-        true
+        cleaned += n;
     }
-
-    fn create_replicaset(&mut self, dep: &Deployment, rs_name: &str, hash: &str, count: i64, rev: i64) {
-        let ns = dep.meta.namespace.clone();
-        let name = dep.meta.name.clone();
-        let mut labels = dep.template.labels.clone();
-        labels.insert("pod-template-hash".into(), hash.to_string());
-        let mut selector = dep.selector.clone();
-        selector.match_labels.insert("pod-template-hash".into(), hash.to_string());
-        let mut template = dep.template.clone();
-        template.labels = labels.clone();
-        let uid = self.new_uid();
-        let rs = ReplicaSet {
-            meta: ObjectMeta {
-                name: rs_name.to_string(),
-                namespace: ns.clone(),
-                labels,
-                annotations: [(REVISION.to_string(), rev.to_string())].into_iter().collect(),
-                uid,
-                creation: self.now,
-                generation: 1,
-                owner: Some(OwnerRef {
-                    kind: Kind::Deployment,
-                    name: name.clone(),
-                    uid: dep.meta.uid.clone(),
-                }),
-                ..Default::default()
-            },
-            replicas: count,
-            selector,
-            template,
-            status: WorkloadStatus::default(),
-        };
-        self.emit(
-            Step::Controller(crate::trace::Controller::Deployment),
-            format!("deployment {name} creates replicaset {rs_name} with {count} replicas"),
-            format!("a ReplicaSet per Pod template; {hash} is the pod-template-hash (FNV-32a of the template)"),
-            vec![dep.meta_key(), ObjKey::new(Kind::ReplicaSet, &ns, rs_name)],
-        );
-        self.write(Object::ReplicaSet(rs));
-        if count > 0 {
-            self.event(
-                &dep.meta_key(),
-                &dep.meta.uid,
-                "ScalingReplicaSet",
-                format!("Scaled up replica set {rs_name} to {count}"),
-                "deployment-controller",
-            );
+    let available: i64 = olds.iter().map(|r| r.available).sum::<i64>() + new_available;
+    if available <= min_available {
+        return;
+    }
+    let total = available - min_available;
+    let mut done = 0;
+    for rs in olds {
+        if done >= total {
+            break;
         }
+        if rs.replicas == 0 {
+            continue;
+        }
+        let n = rs.replicas.min(total - done);
+        let to = rs.replicas - n;
+        scale_old(
+            ctx,
+            dep,
+            &rs.name,
+            to,
+            "rolling update: old Pods go as new ones become available, within maxUnavailable (25%, rounded down)",
+        );
+        done += n;
     }
+}
 
-    pub(crate) fn reconcile_replicaset(&mut self, ns: &str, name: &str) {
-        let Some(Object::ReplicaSet(rs)) = self.api.store().get(&ObjKey::new(Kind::ReplicaSet, ns, name)).cloned() else {
+/// Scale the old ReplicaSet `name`, as the store has it now.
+fn scale_old(ctx: &mut Ctx, dep: &Deployment, name: &str, to: i64, why: &str) {
+    let key = ObjKey::new(Kind::ReplicaSet, &dep.meta.namespace, name);
+    if let Some(Object::ReplicaSet(rs)) = ctx.store().get(&key).cloned() {
+        scale_replicaset(ctx, dep, rs, to, why);
+    }
+}
+
+/// `scaleReplicaSetAndRecordEvent`. Returns whether anything changed.
+fn scale_replicaset(ctx: &mut Ctx, dep: &Deployment, mut rs: ReplicaSet, to: i64, why: &str) -> bool {
+    if rs.replicas == to {
+        return false;
+    }
+    let op = if to > rs.replicas { "up" } else { "down" };
+    let msg = format!("Scaled {op} replica set {} to {to} from {}", rs.meta.name, rs.replicas);
+    ctx.emit(
+        Step::Controller(crate::trace::Controller::Deployment),
+        format!(
+            "deployment {} scales replicaset {} from {} to {to}",
+            dep.meta.name, rs.meta.name, rs.replicas
+        ),
+        why.to_string(),
+        vec![dep.meta_key(), ObjKey::new(Kind::ReplicaSet, &rs.meta.namespace, &rs.meta.name)],
+    );
+    ctx.event(&dep.meta_key(), &dep.meta.uid, "ScalingReplicaSet", msg, "deployment-controller");
+    rs.replicas = to;
+    ctx.write(Object::ReplicaSet(rs));
+    true
+}
+
+fn create_replicaset(ctx: &mut Ctx, dep: &Deployment, rs_name: &str, hash: &str, count: i64, rev: i64) {
+    let ns = dep.meta.namespace.clone();
+    let name = dep.meta.name.clone();
+    let mut labels = dep.template.labels.clone();
+    labels.insert("pod-template-hash".into(), hash.to_string());
+    let mut selector = dep.selector.clone();
+    selector.match_labels.insert("pod-template-hash".into(), hash.to_string());
+    let mut template = dep.template.clone();
+    template.labels = labels.clone();
+    let uid = ctx.new_uid();
+    let rs = ReplicaSet {
+        meta: ObjectMeta {
+            name: rs_name.to_string(),
+            namespace: ns.clone(),
+            labels,
+            annotations: [(REVISION.to_string(), rev.to_string())].into_iter().collect(),
+            uid,
+            creation: ctx.now(),
+            generation: 1,
+            owner: Some(OwnerRef {
+                kind: Kind::Deployment,
+                name: name.clone(),
+                uid: dep.meta.uid.clone(),
+            }),
+            ..Default::default()
+        },
+        replicas: count,
+        selector,
+        template,
+        status: WorkloadStatus::default(),
+    };
+    ctx.emit(
+        Step::Controller(crate::trace::Controller::Deployment),
+        format!("deployment {name} creates replicaset {rs_name} with {count} replicas"),
+        format!("a ReplicaSet per Pod template; {hash} is the pod-template-hash (FNV-32a of the template)"),
+        vec![dep.meta_key(), ObjKey::new(Kind::ReplicaSet, &ns, rs_name)],
+    );
+    ctx.write(Object::ReplicaSet(rs));
+    if count > 0 {
+        ctx.event(
+            &dep.meta_key(),
+            &dep.meta.uid,
+            "ScalingReplicaSet",
+            format!("Scaled up replica set {rs_name} to {count}"),
+            "deployment-controller",
+        );
+    }
+}
+
+/// The ReplicaSet controller (`pkg/controller/replicaset`): no state of its own; each sync
+/// counts the ReplicaSet's Pods and creates or deletes the difference.
+#[derive(Clone, Copy, Debug, Default)]
+pub(crate) struct ReplicaSetController;
+
+impl ReplicaSetController {
+    pub(crate) fn reconcile(&mut self, ctx: &mut Ctx, ns: &str, name: &str) {
+        let Some(Object::ReplicaSet(rs)) = ctx.store().get(&ObjKey::new(Kind::ReplicaSet, ns, name)).cloned() else {
             return;
         };
-        let pods: Vec<Pod> = owned_by(self.api.store(), Kind::Pod, &rs.meta.uid)
+        // The active Pods, as kubectl's deletion ranking sees them: unscheduled, then not
+        // ready, then the newest go first (only the names are kept, no Pod is copied).
+        let mut active: Vec<(bool, bool, std::cmp::Reverse<crate::time::SimTime>, &str)> = owned_by(ctx.store(), Kind::Pod, &rs.meta.uid)
             .into_iter()
             .filter_map(|o| match o {
-                Object::Pod(p) => Some(p.clone()),
+                Object::Pod(p) if !p.is_terminating() => Some((
+                    p.spec.node_name.is_some(),
+                    p.status.ready,
+                    std::cmp::Reverse(p.meta.creation),
+                    p.meta.name.as_str(),
+                )),
                 _ => None,
             })
             .collect();
-        let active: Vec<&Pod> = pods.iter().filter(|p| !p.is_terminating()).collect();
         let want = rs.replicas.max(0) as usize;
-        if active.len() < want {
-            for _ in active.len()..want {
-                self.create_pod_for(&rs);
+        let have = active.len();
+        if have < want {
+            for _ in have..want {
+                create_pod_for(ctx, &rs);
             }
-        } else if active.len() > want {
-            // kubectl's ranking: unscheduled, then not ready, then the newest go first.
-            let mut victims: Vec<&Pod> = active.clone();
-            victims.sort_by_key(|p| (p.spec.node_name.is_some(), p.status.ready, std::cmp::Reverse(p.meta.creation)));
-            let names: Vec<String> = victims.iter().take(active.len() - want).map(|p| p.meta.name.clone()).collect();
+        } else if have > want {
+            active.sort_by_key(|(scheduled, ready, newest, _)| (*scheduled, *ready, *newest));
+            let names: Vec<String> = active.iter().take(have - want).map(|(.., n)| n.to_string()).collect();
             for n in names {
-                if let Some(p) = self.api.store().pod(ns, &n).cloned() {
-                    self.emit(
+                if let Some(p) = ctx.store().pod(ns, &n).cloned() {
+                    ctx.emit(
                         Step::Controller(crate::trace::Controller::ReplicaSet),
                         format!("replicaset {name} deletes pod {n}"),
                         format!("it has more Pods than the {want} it wants"),
                         vec![ObjKey::new(Kind::Pod, ns, &n)],
                     );
-                    self.event(
+                    ctx.event(
                         &ObjKey::new(Kind::ReplicaSet, ns, name),
                         &rs.meta.uid,
                         "SuccessfulDelete",
                         format!("Deleted pod: {n}"),
                         "replicaset-controller",
                     );
-                    self.terminate_pod(p);
+                    super::kubelet::terminate_pod(ctx, p);
                 }
             }
         }
-        let pods: Vec<Pod> = owned_by(self.api.store(), Kind::Pod, &rs.meta.uid)
-            .into_iter()
-            .filter_map(|o| match o {
-                Object::Pod(p) if !p.is_terminating() => Some(p.clone()),
-                _ => None,
-            })
-            .collect();
-        let ready = pods.iter().filter(|p| p.status.ready).count() as i64;
+        let (mut count, mut ready) = (0i64, 0i64);
+        for o in ctx.store().owned_by(&rs.meta.uid) {
+            if let Object::Pod(p) = o {
+                if !p.is_terminating() {
+                    count += 1;
+                    ready += i64::from(p.status.ready);
+                }
+            }
+        }
         let st = WorkloadStatus {
-            replicas: pods.len() as i64,
+            replicas: count,
             ready,
             available: ready,
-            updated: pods.len() as i64,
+            updated: count,
         };
         if st != rs.status {
             let mut rs = rs;
             rs.status = st;
-            let owner = rs.meta.owner.clone();
-            self.api.put(Object::ReplicaSet(rs));
+            let owner = rs.meta.owner.as_ref().map(|o| o.name.clone());
+            ctx.put_quiet(Object::ReplicaSet(rs));
             if let Some(o) = owner {
-                self.enqueue(crate::cluster::Work::Deployment(ns.into(), o.name));
+                ctx.enqueue(Work::Deployment(ns.into(), o));
             }
         }
     }
+}
 
-    fn create_pod_for(&mut self, rs: &ReplicaSet) {
-        let ns = rs.meta.namespace.clone();
-        let name = self.api.generate_name(Kind::Pod, &ns, &format!("{}-", rs.meta.name));
-        let uid = self.new_uid();
-        let pod = Pod {
-            meta: ObjectMeta {
-                name: name.clone(),
-                namespace: ns.clone(),
-                labels: rs.template.labels.clone(),
-                annotations: rs.template.annotations.clone(),
-                uid,
-                creation: self.now,
-                owner: Some(OwnerRef {
-                    kind: Kind::ReplicaSet,
-                    name: rs.meta.name.clone(),
-                    uid: rs.meta.uid.clone(),
-                }),
-                ..Default::default()
-            },
-            spec: rs.template.spec.clone(),
-            status: PodStatus::default(),
-        };
-        self.emit(
-            Step::Controller(crate::trace::Controller::ReplicaSet),
-            format!("replicaset {} creates pod {name}", rs.meta.name),
-            "Pod names are the ReplicaSet's name plus 5 random characters (generateName)",
-            vec![ObjKey::new(Kind::Pod, &ns, &name)],
-        );
-        self.write(Object::Pod(pod));
-        self.event(
-            &ObjKey::new(Kind::ReplicaSet, &ns, &rs.meta.name),
-            &rs.meta.uid,
-            "SuccessfulCreate",
-            format!("Created pod: {name}"),
-            "replicaset-controller",
-        );
-    }
+fn create_pod_for(ctx: &mut Ctx, rs: &ReplicaSet) {
+    let ns = rs.meta.namespace.clone();
+    let name = ctx.generate_name(Kind::Pod, &ns, &format!("{}-", rs.meta.name));
+    let uid = ctx.new_uid();
+    let pod = Pod {
+        meta: ObjectMeta {
+            name: name.clone(),
+            namespace: ns.clone(),
+            labels: rs.template.labels.clone(),
+            annotations: rs.template.annotations.clone(),
+            uid,
+            creation: ctx.now(),
+            owner: Some(OwnerRef {
+                kind: Kind::ReplicaSet,
+                name: rs.meta.name.clone(),
+                uid: rs.meta.uid.clone(),
+            }),
+            ..Default::default()
+        },
+        spec: rs.template.spec.clone(),
+        status: PodStatus::default(),
+    };
+    ctx.emit(
+        Step::Controller(crate::trace::Controller::ReplicaSet),
+        format!("replicaset {} creates pod {name}", rs.meta.name),
+        "Pod names are the ReplicaSet's name plus 5 random characters (generateName)",
+        vec![ObjKey::new(Kind::Pod, &ns, &name)],
+    );
+    ctx.write(Object::Pod(pod));
+    ctx.event(
+        &ObjKey::new(Kind::ReplicaSet, &ns, &rs.meta.name),
+        &rs.meta.uid,
+        "SuccessfulCreate",
+        format!("Created pod: {name}"),
+        "replicaset-controller",
+    );
 }
 
 const REVISION: &str = "deployment.kubernetes.io/revision";

@@ -648,7 +648,7 @@ fn ip(c: &mut Cluster, node: &str, args: &[String]) -> Outcome {
         ["route"] | ["r"] | ["route", "show"] | ["r", "s"] => {
             let node_ip = c.api.store().node(node).map(|n| n.internal_ip).unwrap_or(Ipv4Addr::UNSPECIFIED);
             let mut lines: Vec<(u32, String)> = Vec::new();
-            for (name, h) in c.nodes.ranges() {
+            for (name, h) in c.nodes().ranges() {
                 let cidr = format!("{}/{}", h.subnet, h.prefix);
                 if name == node {
                     lines.push((

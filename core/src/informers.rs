@@ -1,0 +1,207 @@
+//! The watch events' fan-out: each store write's (old, new) pair goes to the informers that
+//! care — the controllers' work queue (through the Service selector index, only the Services a
+//! Pod change can concern), kube-scheduler's cache, kube-proxy's node list, CoreDNS's Corefile
+//! history. Owns the [`WorkQueue`]; the other informers are components borrowed for the
+//! dispatch ([`Watchers`]). Nothing here runs a controller: [`crate::cluster::Cluster::settle`]
+//! pops the work and calls them.
+
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
+
+use crate::api::Store;
+use crate::dns::querylog::CoreDns;
+use crate::model::*;
+use crate::proxy::KubeProxy;
+use crate::scheduler::Scheduler;
+use crate::time::SimTime;
+
+/// Work for the controllers, keyed so duplicates collapse.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub(crate) enum Work {
+    Deployment(String, String),
+    ReplicaSet(String, String),
+    Schedule(String, String),
+    Endpoints(String, String),
+    /// The EndpointSlice mirroring controller, for one Service.
+    Mirror(String, String),
+    Proxy(String, String),
+}
+
+/// The controllers' work queue: first in, first out, each item at most once (a duplicate
+/// collapses into the pending one), and the selector index the Pod events are routed by.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct WorkQueue {
+    queue: VecDeque<Work>,
+    queued: BTreeSet<Work>,
+    /// (namespace, label key, value) → Services whose selector includes that pair (each Service
+    /// is filed under its selector's first pair): which Services a Pod change can concern.
+    selector_index: BTreeMap<(String, String, String), BTreeSet<String>>,
+}
+
+impl WorkQueue {
+    /// Enqueue `w` unless it is pending already.
+    pub(crate) fn push(&mut self, w: Work) {
+        if self.queued.insert(w.clone()) {
+            self.queue.push_back(w);
+        }
+    }
+
+    /// The oldest pending work, no longer pending.
+    pub(crate) fn pop(&mut self) -> Option<Work> {
+        let w = self.queue.pop_front()?;
+        self.queued.remove(&w);
+        Some(w)
+    }
+}
+
+/// The informers a watch event goes to: each a different field of the cluster, borrowed
+/// beside the store that holds the event's two versions.
+pub(crate) struct Watchers<'a> {
+    pub(crate) queue: &'a mut WorkQueue,
+    pub(crate) scheduler: &'a mut Scheduler,
+    pub(crate) proxy: &'a mut KubeProxy,
+    pub(crate) coredns: &'a mut CoreDns,
+    pub(crate) now: SimTime,
+}
+
+impl Watchers<'_> {
+    fn enqueue(&mut self, w: Work) {
+        self.queue.push(w);
+    }
+
+    /// The latest change in `store` (the watch event of the write just made), to every
+    /// informer; a Pod leaving a node gives the Pods waiting for room a new scheduling cycle,
+    /// in the order they failed.
+    pub(crate) fn dispatch_last_change(&mut self, store: &Store) {
+        let Some((old, new)) = store.last_change() else { return };
+        if self.dispatch(store, old, new) {
+            for (ns, name) in self.scheduler.waiting() {
+                self.queue.push(Work::Schedule(ns.clone(), name.clone()));
+            }
+        }
+    }
+
+    /// Enqueue what depends on the change from `old` to `new`. Returns whether the scheduler
+    /// has room again for the Pods waiting for it.
+    fn dispatch(&mut self, store: &Store, old: Option<&Object>, new: Option<&Object>) -> bool {
+        let Some(any) = new.or(old) else { return false };
+        let ns = any.meta().namespace.clone();
+        let name = any.meta().name.clone();
+        let mut retry = false;
+        match any {
+            Object::Deployment(_) => self.enqueue(Work::Deployment(ns, name)),
+            Object::ReplicaSet(rs) => {
+                self.enqueue(Work::ReplicaSet(ns.clone(), name));
+                if let Some(o) = &rs.meta.owner {
+                    self.enqueue(Work::Deployment(ns, o.name.clone()));
+                }
+            }
+            Object::Node(n) => {
+                self.scheduler.node_changed(as_node(old), as_node(new));
+                if new.is_some() {
+                    self.proxy.add_node(&n.meta.name, n.internal_ip);
+                }
+            }
+            Object::Pod(_) => {
+                // kube-scheduler's cache: binds, Terminating, finished and deleted Pods.
+                retry = self.scheduler.pod_changed(as_pod(old), as_pod(new));
+                for p in [old, new].into_iter().filter_map(as_pod) {
+                    if let Some(o) = p.meta.owner.as_ref().filter(|o| o.kind == Kind::ReplicaSet) {
+                        self.enqueue(Work::ReplicaSet(ns.clone(), o.name.clone()));
+                    }
+                }
+                if let Some(p) = as_pod(new) {
+                    let unbound = p.spec.node_name.is_none();
+                    // A Pod written with its node already set still needs its kubelet to start it.
+                    let bound_new = old.is_none() && !unbound && p.status.waiting_reason.is_none() && p.status.pod_ip.is_none();
+                    if (unbound || bound_new) && !p.is_terminating() {
+                        self.enqueue(Work::Schedule(ns.clone(), name.clone()));
+                    }
+                }
+                // Only Services whose selector matches the old or the new labels, found through
+                // the selector index (a Service is filed under one of its selector's pairs, so
+                // only Services sharing a label with the Pod are even looked at).
+                let (op, np) = (as_pod(old), as_pod(new));
+                let labels_same = op.zip(np).is_some_and(|(a, b)| a.meta.labels == b.meta.labels);
+                let mut candidates: BTreeSet<&String> = BTreeSet::new();
+                for p in [op, np].into_iter().flatten().take(if labels_same { 1 } else { 2 }) {
+                    for (k, v) in &p.meta.labels {
+                        if let Some(names) = self.queue.selector_index.get(&(ns.clone(), k.clone(), v.clone())) {
+                            candidates.extend(names.iter());
+                        }
+                    }
+                }
+                let mut hits = Vec::new();
+                for s in candidates {
+                    if let Some(sel) = store.service(&ns, s).and_then(|svc| svc.spec.selector.as_ref()) {
+                        let matches = |p: Option<&Pod>| p.is_some_and(|p| selector_matches(sel, &p.meta.labels));
+                        if matches(op) || matches(np) {
+                            hits.push(s.clone());
+                        }
+                    }
+                }
+                for s in hits {
+                    self.enqueue(Work::Endpoints(ns.clone(), s));
+                }
+            }
+            Object::Service(_) => {
+                for (obj, add) in [(old, false), (new, true)] {
+                    let Some(Object::Service(s)) = obj else { continue };
+                    let Some((k, v)) = s.spec.selector.as_ref().and_then(|sel| sel.iter().next()) else {
+                        continue;
+                    };
+                    let slot = (ns.clone(), k.clone(), v.clone());
+                    if add {
+                        self.queue.selector_index.entry(slot).or_default().insert(name.clone());
+                    } else if let Some(set) = self.queue.selector_index.get_mut(&slot) {
+                        set.remove(&name);
+                        if set.is_empty() {
+                            self.queue.selector_index.remove(&slot);
+                        }
+                    }
+                }
+                self.enqueue(Work::Endpoints(ns.clone(), name.clone()));
+                self.enqueue(Work::Mirror(ns.clone(), name.clone()));
+                self.enqueue(Work::Proxy(ns, name));
+            }
+            Object::Endpoints(_) => self.enqueue(Work::Mirror(ns, name)),
+            Object::EndpointSlice(_) => {
+                // kube-proxy's and CoreDNS's informers group slices by their Service label.
+                for obj in [old, new].into_iter().flatten() {
+                    if let Object::EndpointSlice(s) = obj {
+                        if let Some(svc) = s.service_name() {
+                            self.enqueue(Work::Proxy(ns.clone(), svc.to_string()));
+                        }
+                    }
+                }
+                if let Some(Object::EndpointSlice(s)) = old.or(new) {
+                    if s.meta.labels.get(MANAGED_BY_LABEL).map(String::as_str) == Some(MIRRORING_CONTROLLER) {
+                        if let Some(svc) = s.service_name() {
+                            self.enqueue(Work::Mirror(ns.clone(), svc.to_string()));
+                        }
+                    }
+                }
+            }
+            Object::ConfigMap(cm) if ns == "kube-system" && name == "coredns" => {
+                if let (Some(Object::ConfigMap(_)), Some(text)) = (new, cm.data.get("Corefile")) {
+                    self.coredns.corefile_changed(self.now, text);
+                }
+            }
+            _ => {}
+        }
+        retry
+    }
+}
+
+fn as_pod(o: Option<&Object>) -> Option<&Pod> {
+    match o {
+        Some(Object::Pod(p)) => Some(p),
+        _ => None,
+    }
+}
+
+fn as_node(o: Option<&Object>) -> Option<&Node> {
+    match o {
+        Some(Object::Node(n)) => Some(n),
+        _ => None,
+    }
+}
