@@ -35,6 +35,23 @@ impl Shell {
     }
 }
 
+/// A node's Service rules as its proxy mode's tool prints them, for the page's view
+/// ([`crate::view`]): the command line and its output (`ipvsadm -Ln`, `iptables-save -t nat`,
+/// `nft list ruleset`), from the same printers as the terminal. Changes nothing.
+pub(crate) fn rules_listing(c: &Cluster, node: &str) -> (&'static str, String) {
+    match c.proxy.mode(node) {
+        ProxyMode::Ipvs => {
+            let o = IpvsArgs {
+                numeric: true,
+                ..IpvsArgs::default()
+            };
+            ("ipvsadm -Ln", list(&c.proxy.ipvs_table(node, c.now.0), &o, c.now.0))
+        }
+        ProxyMode::Iptables => ("iptables-save -t nat", iptables_save(c, node, &[]).output),
+        ProxyMode::Nftables => ("nft list ruleset", nft(c, node, &["list".into(), "ruleset".into()]).output),
+    }
+}
+
 /// `sdplay-proxy-mode [ipvs|iptables|nftables] [--ipvs-scheduler rr|wrr|lc|wlc|sed|nq|sh|dh|mh]`:
 /// sdplay's stand-in for giving this node's kube-proxy another configuration (`mode`,
 /// `ipvs.scheduler`) and restarting it; it rebuilds the node's rules from the shared state.
