@@ -35,8 +35,8 @@ use crate::Playground;
 /// `<short kind>:<name>` for cluster-scoped ones, with kubectl's short names: `ns:dev`,
 /// `node:minikube`, `pod:dev/ent-6d9f-abcde`, `svc:dev/ent`, `ep:dev/ent`,
 /// `endpointslice:dev/ent-x7k2p`, `cm:kube-system/coredns`, `deploy:dev/ent`, `rs:dev/ent-6d9f`,
-/// `ds:kube-system/kube-proxy`. [`KUBE_DNS`] (`kube-dns`) is the cluster DNS itself: CoreDNS
-/// behind the `kube-system/kube-dns` Service, the element DNS hops go to.
+/// `ds:kube-system/kube-proxy`. [`id::KUBE_DNS`] (`kube-dns`) is the cluster DNS itself:
+/// CoreDNS behind the `kube-system/kube-dns` Service, the element DNS hops go to.
 pub mod id {
     use crate::model::{Kind, ObjKey};
 
@@ -135,7 +135,10 @@ pub enum When {
     /// Right after this event.
     At(Moment),
     /// Event `seq` was asked for, but it (or its state) is no longer retained: live is shown.
-    Gone { seq: u64, time_ms: Option<u64> },
+    Gone {
+        seq: u64,
+        time_ms: Option<u64>,
+    },
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -289,7 +292,10 @@ pub enum Details {
     Pod(PodView),
     Node(NodeDetails),
     /// The id names nothing in the cluster shown.
-    Gone { kind: String, name: String },
+    Gone {
+        kind: String,
+        name: String,
+    },
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -515,7 +521,9 @@ impl<'a> View<'a> {
             When::At(m) => m.seq,
             When::Gone { seq, .. } => *seq,
         };
-        let Some(e) = self.pg.cluster.trace().get(seq) else { return Vec::new() };
+        let Some(e) = self.pg.cluster.trace().get(seq) else {
+            return Vec::new();
+        };
         let mut out: Vec<String> = Vec::new();
         let mut push = |s: String| {
             if !out.contains(&s) {
@@ -723,13 +731,23 @@ impl<'a> View<'a> {
         };
         match key.kind {
             Kind::Service => {
-                let Some(svc) = store.service(&key.namespace, &key.name) else { return gone() };
+                let Some(svc) = store.service(&key.namespace, &key.name) else {
+                    return gone();
+                };
                 let server = self.dns_server();
                 Some(Details::Service(ServiceDetails {
                     service: self.service(svc, limits),
                     fqdn: format!("{}.{}.svc.{}", key.name, key.namespace, server.zone),
-                    records: server.records_for_service(&key.namespace, &key.name).iter().map(RecordView::of).collect(),
-                    rules: if self.is_live() { self.service_rules(&key, limits) } else { Vec::new() },
+                    records: server
+                        .records_for_service(&key.namespace, &key.name)
+                        .iter()
+                        .map(RecordView::of)
+                        .collect(),
+                    rules: if self.is_live() {
+                        self.service_rules(&key, limits)
+                    } else {
+                        Vec::new()
+                    },
                     rule_node_count: self.pg.cluster.proxy().node_count(),
                 }))
             }
@@ -828,7 +846,12 @@ impl<'a> View<'a> {
         let mut groups: BTreeMap<(u8, String), BTreeMap<String, Vec<RecordView>>> = BTreeMap::new();
         for r in &records {
             match owner_of(r, &services) {
-                Some((ns, name)) => groups.entry(ns_rank(&ns)).or_default().entry(name).or_default().push(RecordView::of(r)),
+                Some((ns, name)) => groups
+                    .entry(ns_rank(&ns))
+                    .or_default()
+                    .entry(name)
+                    .or_default()
+                    .push(RecordView::of(r)),
                 None => zone_records.push(RecordView::of(r)),
             }
         }
@@ -907,6 +930,11 @@ pub fn node_rules(pg: &Playground, node: &str) -> Option<NodeRules> {
         command: command.into(),
         output,
     })
+}
+
+/// The simulated clock now (ms), the time trace events carry.
+pub fn now_ms(pg: &Playground) -> u64 {
+    pg.cluster.now().0
 }
 
 /// The ids of the objects of trace event `seq`, in the event's order.

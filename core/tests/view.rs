@@ -61,7 +61,11 @@ fn the_view_lists_the_pods_with_kubectls_status() {
     // The learner's namespaces come first.
     assert!(v.namespaces.iter().position(|n| n.name == "dev") < v.namespaces.iter().position(|n| n.name == "default"));
     assert!(dev.pods.iter().any(|p| p.name == "jump" && p.status == "Running"));
-    assert!(dev.pods.iter().filter(|p| p.name.starts_with("enterprise-")).all(|p| p.status == "Running" && p.ready));
+    assert!(dev
+        .pods
+        .iter()
+        .filter(|p| p.name.starts_with("enterprise-"))
+        .all(|p| p.status == "Running" && p.ready));
     assert_eq!(view_statuses(&pg), kubectl_statuses(&mut pg));
 
     // Pods still starting: the view says what kubectl says then too.
@@ -79,7 +83,12 @@ fn a_service_shows_its_clusterip_ports_and_endpoint_pods() {
     let dev = v.namespaces.iter().find(|n| n.name == "dev").expect("dev");
     let ent = dev.services.iter().find(|s| s.name == "ent").expect("svc ent");
     assert_eq!(ent.id, "svc:dev/ent");
-    let ip = pg.cluster.store().service("dev", "ent").and_then(|s| s.cluster_ip()).expect("ClusterIP");
+    let ip = pg
+        .cluster
+        .store()
+        .service("dev", "ent")
+        .and_then(|s| s.cluster_ip())
+        .expect("ClusterIP");
     assert_eq!(ent.cluster_ip, ip.to_string());
     assert!(!ent.endpoints.is_empty());
     assert!(ent.endpoints.iter().all(|e| e.ready && e.port.is_some()));
@@ -107,15 +116,24 @@ fn a_completed_pod_shows_completed_and_a_failed_one_error() {
     run(&mut pg, "kubectl run -it fails --image=busybox --restart=Never");
     pg.run("exit 3", &files());
     let statuses = view_statuses(&pg);
-    assert_eq!(statuses.get(&("default".into(), "once".into())).map(String::as_str), Some("Completed"));
+    assert_eq!(
+        statuses.get(&("default".into(), "once".into())).map(String::as_str),
+        Some("Completed")
+    );
     assert_eq!(statuses.get(&("default".into(), "fails".into())).map(String::as_str), Some("Error"));
     assert_eq!(statuses, kubectl_statuses(&mut pg));
 }
 
 /// The TTL `dig` (in a Pod, through kube-proxy to CoreDNS) gets for kube-dns's A record.
 fn dig_ttl(pg: &mut Playground) -> u32 {
-    let out = run(pg, "kubectl exec dnsutils -- dig +noall +answer kube-dns.kube-system.svc.cluster.local");
-    out.split_whitespace().nth(1).and_then(|t| t.parse().ok()).unwrap_or_else(|| panic!("{out}"))
+    let out = run(
+        pg,
+        "kubectl exec dnsutils -- dig +noall +answer kube-dns.kube-system.svc.cluster.local",
+    );
+    out.split_whitespace()
+        .nth(1)
+        .and_then(|t| t.parse().ok())
+        .unwrap_or_else(|| panic!("{out}"))
 }
 
 fn view_ttl(pg: &Playground) -> u32 {
@@ -127,7 +145,10 @@ fn view_ttl(pg: &Playground) -> u32 {
 #[test]
 fn a_corefile_edit_shows_in_the_view_when_dig_sees_it() {
     let mut pg = Playground::new(Config::default());
-    run(&mut pg, "kubectl run dnsutils --image=registry.k8s.io/e2e-test-images/jessie-dnsutils:1.3 -- sleep infinity");
+    run(
+        &mut pg,
+        "kubectl run dnsutils --image=registry.k8s.io/e2e-test-images/jessie-dnsutils:1.3 -- sleep infinity",
+    );
     run(&mut pg, "sleep 10");
     assert_eq!(dig_ttl(&mut pg), 30);
     assert_eq!(view_ttl(&pg), 30);
@@ -180,7 +201,9 @@ fn the_view_at_a_past_event_shows_that_moment() {
     assert!(ent.endpoints.is_empty());
     // Rules exist only for now.
     assert!(c.nodes.iter().all(|n| n.ipvs.is_none()));
-    let Some(Details::Service(d)) = v.details("svc:dev/ent", &Limits::PAGE) else { panic!("details") };
+    let Some(Details::Service(d)) = v.details("svc:dev/ent", &Limits::PAGE) else {
+        panic!("details")
+    };
     assert!(d.rules.is_empty());
     // Its DNS records then: the name with its ClusterIP.
     assert!(d.records.iter().any(|r| r.rtype == "A" && r.data == ent.cluster_ip));
@@ -220,7 +243,9 @@ fn a_nodes_rules_are_what_its_proxy_modes_tool_prints() {
     assert_eq!(rules.mode, ProxyMode::Ipvs);
     assert_eq!(rules.command, "ipvsadm -Ln");
     assert_eq!(rules.output, node_tool(&mut pg, "sudo ipvsadm -Ln"));
-    let Some(Details::Service(d)) = View::live(&pg).details("svc:dev/ent", &Limits::PAGE) else { panic!() };
+    let Some(Details::Service(d)) = View::live(&pg).details("svc:dev/ent", &Limits::PAGE) else {
+        panic!()
+    };
     let vs = &d.rules[0].virtual_servers;
     assert!(!vs.is_empty() && vs.iter().all(|v| rules.output.contains(&v.key.replace(' ', "  "))));
 
@@ -231,7 +256,9 @@ fn a_nodes_rules_are_what_its_proxy_modes_tool_prints() {
     let rules = view::node_rules(&pg, "minikube").expect("node");
     assert_eq!(rules.command, "iptables-save -t nat");
     assert_eq!(rules.output, node_tool(&mut pg, "sudo iptables-save -t nat"));
-    let Some(Details::Service(d)) = View::live(&pg).details("svc:dev/ent", &Limits::PAGE) else { panic!() };
+    let Some(Details::Service(d)) = View::live(&pg).details("svc:dev/ent", &Limits::PAGE) else {
+        panic!()
+    };
     assert!(!d.rules[0].lines.is_empty());
     assert!(d.rules[0].lines.iter().all(|l| l.contains("\"dev/ent")));
     assert!(view::node_rules(&pg, "no-such-node").is_none());
@@ -245,9 +272,13 @@ fn ids_name_objects_in_one_scheme() {
     let k = id::parse("pod:dev/jump").expect("parses");
     assert_eq!(id::of(&k), "pod:dev/jump");
     assert!(id::parse(id::KUBE_DNS).is_none());
-    let Some(Details::Pod(p)) = View::live(&pg).details("pod:dev/jump", &Limits::PAGE) else { panic!() };
+    let Some(Details::Pod(p)) = View::live(&pg).details("pod:dev/jump", &Limits::PAGE) else {
+        panic!()
+    };
     assert_eq!(p.status, "Running");
-    let Some(Details::Node(n)) = View::live(&pg).details("node:minikube", &Limits::PAGE) else { panic!() };
+    let Some(Details::Node(n)) = View::live(&pg).details("node:minikube", &Limits::PAGE) else {
+        panic!()
+    };
     assert!(n.rules.is_some());
     // An event's objects, as ids.
     let e = pg.trace().iter().find(|e| !e.objects.is_empty()).expect("an event with objects");
@@ -260,11 +291,20 @@ fn a_manifests_problems_carry_positions_and_sources_follow_owners() {
     let p = view::problems("bad.yml", bad);
     assert!(!p.is_empty());
     assert!(p.iter().all(|d| d.file == "bad.yml" && d.line > 0 && d.col > 0));
-    assert!(p[0].text.starts_with(&format!("bad.yml:{}:{}", p[0].line, p[0].col)), "{}", p[0].text);
+    assert!(
+        p[0].text.starts_with(&format!("bad.yml:{}:{}", p[0].line, p[0].col)),
+        "{}",
+        p[0].text
+    );
     assert!(view::problems("ok.yml", SD_EXAMPLE).is_empty());
 
     let pg = applied(Config::default());
-    let pod = pg.cluster.store().pods(Some("dev")).find(|p| p.meta.name.starts_with("enterprise-")).expect("an enterprise Pod");
+    let pod = pg
+        .cluster
+        .store()
+        .pods(Some("dev"))
+        .find(|p| p.meta.name.starts_with("enterprise-"))
+        .expect("an enterprise Pod");
     let (first, last) = view::source_lines(&pg, SD_EXAMPLE, &id::pod("dev", &pod.meta.name)).expect("its Deployment");
     let lines: Vec<&str> = SD_EXAMPLE.lines().collect();
     assert!(lines[first - 1..last].iter().any(|l| l.contains("kind: Deployment")));
