@@ -1,6 +1,6 @@
 //! Commands on a node (`minikube ssh`): ipvsadm (list in ipvsadm's layouts, and build services
 //! by hand), ip, iptables-save, nft and sdplay's proxy-mode switch, showing what kube-proxy
-//! programmed.
+//! programmed. [`rules_listing`] lends the same printers to the page's view.
 
 use std::net::Ipv4Addr;
 
