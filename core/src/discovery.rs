@@ -4,6 +4,7 @@
 
 use std::net::Ipv4Addr;
 
+use crate::api::Store;
 use crate::cluster::Cluster;
 use crate::dns::kubernetes::{Server, Source};
 use crate::dns::querylog;
@@ -12,6 +13,7 @@ use crate::model::*;
 use crate::proxy::{Packet, Verdict};
 use crate::resolver::{self, Flavor, Resolution, ResolvConf};
 use crate::rng::NodeComponent;
+use crate::time::SimTime;
 use crate::trace::{Hop, Step};
 
 /// Why a query got no response at all.
@@ -22,8 +24,28 @@ pub enum DnsFailure {
 }
 
 /// When a CoreDNS Pod read its Corefile: its container's start (its creation before that).
-fn pod_start(p: &Pod) -> crate::time::SimTime {
+fn pod_start(p: &Pod) -> SimTime {
     p.status.started.unwrap_or(p.meta.creation)
+}
+
+/// The SOA serial at `t`: a Unix timestamp on the simulated clock.
+fn dns_serial_at(t: SimTime) -> u32 {
+    1_794_042_000u32.wrapping_add((t.0 / 1000) as u32)
+}
+
+/// The Corefile in `store`'s `coredns` ConfigMap (empty when it is gone).
+fn corefile_of(store: &Store) -> String {
+    match store.get(&ObjKey::new(Kind::ConfigMap, "kube-system", "coredns")) {
+        Some(Object::ConfigMap(cm)) => cm.data.get("Corefile").cloned().unwrap_or_default(),
+        _ => String::new(),
+    }
+}
+
+/// The CoreDNS Pods in `store` (`k8s-app=kube-dns` in kube-system).
+fn coredns_pods(store: &Store) -> impl Iterator<Item = &Pod> {
+    store
+        .pods(Some("kube-system"))
+        .filter(|p| p.meta.labels.get("k8s-app").map(String::as_str) == Some("kube-dns"))
 }
 
 impl Cluster {
@@ -41,7 +63,7 @@ impl Cluster {
     /// The SOA serial CoreDNS would report: a Unix timestamp on the simulated clock (which
     /// starts at 2026-11-07T09:00:00Z, as `SimTime::rfc3339`).
     pub fn dns_serial(&self) -> u32 {
-        1_794_042_000u32.wrapping_add((self.now.0 / 1000) as u32)
+        dns_serial_at(self.now)
     }
 
     /// Ask the cluster DNS directly (no network path), as CoreDNS would answer: with the
@@ -54,11 +76,18 @@ impl Cluster {
     /// when none is ready): `zone_records()` / `records_for_service()` on it are the page's
     /// DNS view.
     pub fn dns_view(&self) -> Server<'_> {
-        let settings = match self.coredns_pods().into_iter().find(|p| p.status.ready) {
-            Some(p) => self.coredns.settings(pod_start(p), self.now),
-            None => querylog::parse_corefile(&self.corefile()),
+        self.dns_view_of(self.api.store(), self.now)
+    }
+
+    /// [`Cluster::dns_view`] over `store` at time `at` (the store as it was then, e.g. rebuilt
+    /// for a past timeline event): the first ready CoreDNS Pod of that store, with the Corefile
+    /// it served at `at` (reloads included), the ConfigMap's when none was ready.
+    pub fn dns_view_of<'a>(&'a self, store: &'a Store, at: SimTime) -> Server<'a> {
+        let settings = match coredns_pods(store).find(|p| p.status.ready) {
+            Some(p) => self.coredns.settings(pod_start(p), at),
+            None => querylog::parse_corefile(&corefile_of(store)),
         };
-        self.dns_server(&settings)
+        Server::new(store, &self.config.cluster_domain, dns_serial_at(at)).with_settings(settings.ttl, settings.pods)
     }
 
     /// The cluster DNS view with a Corefile's settings: `Server::zone_records` and
@@ -69,18 +98,7 @@ impl Cluster {
 
     /// The Corefile in the `coredns` ConfigMap (empty when it is gone).
     pub fn corefile(&self) -> String {
-        match self.api.store().get(&ObjKey::new(Kind::ConfigMap, "kube-system", "coredns")) {
-            Some(Object::ConfigMap(cm)) => cm.data.get("Corefile").cloned().unwrap_or_default(),
-            _ => String::new(),
-        }
-    }
-
-    fn coredns_pods(&self) -> Vec<&Pod> {
-        self.api
-            .store()
-            .pods(Some("kube-system"))
-            .filter(|p| p.meta.labels.get("k8s-app").map(String::as_str) == Some("kube-dns"))
-            .collect()
+        corefile_of(self.api.store())
     }
 
     /// `kubectl logs` of a CoreDNS Pod: the startup lines, then reloads and (with `log`) one

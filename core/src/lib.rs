@@ -16,6 +16,8 @@
 //!    [`apps`] answers as the container image does.
 //! 7. [`shell`] is the terminal (kubectl, tools inside Pods, ipvsadm on nodes); [`printers`]
 //!    print what the real tools print; [`trace`] records every step for the timeline.
+//! 8. [`view`] is the page's window: what the page shows (the cluster at any event, records,
+//!    rules, manifest problems) as plain data, so the web crate only renders.
 //!
 //! Sans-I/O: no clock, no files, no randomness from the OS. Time advances only through
 //! [`Playground::advance_ms`] (or `sleep`), randomness comes from the seed, files come through
@@ -44,6 +46,7 @@ pub mod scheduler;
 pub mod shell;
 pub mod time;
 pub mod trace;
+pub mod view;
 pub mod yaml;
 
 pub use cluster::{Cluster, Config};

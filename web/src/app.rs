@@ -1,14 +1,14 @@
 //! The page: header, toolbar and the four panes (manifests, terminal, timeline, and the
 //! cluster pane with its Cluster | DNS toggle), wired to one [`Session`]. Owns the wall-clock tick that feeds simulated time to the core,
 //! the share link, embed mode (compact chrome, height posted to the parent frame), and the
-//! view state shared between panes (the timeline cursor, the selected object).
+//! view state shared between panes (the timeline cursor, the selected element's id).
 
 use std::cell::Cell;
 use std::collections::BTreeMap;
 use std::rc::Rc;
 
 use gloo::timers::callback::Interval;
-use sdplay_core::model::ObjKey;
+use sdplay_core::view;
 use sdplay_core::ProxyMode;
 use yew::prelude::*;
 
@@ -157,7 +157,7 @@ pub fn App(props: &AppProps) -> Html {
     let session = (*use_memo((), move |_| SessionRef::new(boot.session()))).clone();
     let update = use_force_update();
     let cursor = use_state(|| None::<u64>);
-    let selected = use_state(|| None::<ObjKey>);
+    let selected = use_state(|| None::<String>);
     let share_link = use_state(|| None::<String>);
     let dns_view = use_state(|| false);
     let embed = props.boot.embed;
@@ -277,7 +277,7 @@ pub fn App(props: &AppProps) -> Html {
     };
     let on_select = {
         let selected = selected.clone();
-        use_callback((), move |k: Option<ObjKey>, _| selected.set(k))
+        use_callback((), move |id: Option<String>, _| selected.set(id))
     };
     let changed = {
         let update = update.clone();
@@ -294,11 +294,9 @@ pub fn App(props: &AppProps) -> Html {
     let clock = clock_label(s.elapsed_ms());
     let settings = s.settings.clone();
     // The editor marks the source of the selected object, else of the selected event's first.
-    let source_of = (*selected).clone().or_else(|| {
-        cursor
-            .and_then(|c| s.pg.cluster.trace().get(c))
-            .and_then(|e| e.objects().first().cloned())
-    });
+    let source_of = (*selected)
+        .clone()
+        .or_else(|| cursor.and_then(|c| view::event_objects(&s.pg, c).into_iter().next()));
     drop(s);
 
     html! {

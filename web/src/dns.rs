@@ -1,78 +1,32 @@
 //! The DNS view of the Cluster pane: every record of the cluster zone (and its reverse zone)
-//! as CoreDNS's kubernetes plugin serves it (`Server::zone_records`), in dig's presentation
-//! format (name, TTL, IN, type, data), grouped per namespace and Service, filterable by a text
-//! box (`#dns-filter`). The selected Service's records (`Server::records_for_service`) are
-//! highlighted; clicking a Service's group selects it. With a timeline event selected, the zone
-//! is listed as it was then (see [`crate::snapshot`]).
+//! as the serving CoreDNS answers it (`view::View::dns`: the Corefile its Pod loaded, so an
+//! edited ConfigMap shows only from CoreDNS's reload on, as `dig` sees it), in dig's
+//! presentation format (name, TTL, IN, type, data), grouped per namespace and Service as the
+//! view groups them, filterable by a text box (`#dns-filter`). The selected Service's records
+//! (`View::records_of`) are highlighted; clicking a Service's group selects it. With a timeline
+//! event selected, the zone is listed as it was then (see [`crate::snapshot`]).
 
-use std::collections::BTreeMap;
-
-use sdplay_core::api::Store;
-use sdplay_core::dns::kubernetes::Server;
-use sdplay_core::dns::{querylog, RData, Record};
-use sdplay_core::model::{Kind, ObjKey, Object};
-use sdplay_core::Playground;
+use sdplay_core::view::{RecordView, View};
 use web_sys::{Element, HtmlInputElement};
 use yew::prelude::*;
 
-use crate::format::ns_rank;
 use crate::session::SessionRef;
 use crate::snapshot;
 
 /// Records rendered at most (the count still says how many there are).
 const MAX_RECORDS: usize = 3000;
 
-/// The cluster DNS over `store` (the live one, or one rebuilt for a past event), with the TTL
-/// and `pods` option of the Corefile in that store's `coredns` ConfigMap.
-pub fn dns_server<'a>(pg: &'a Playground, store: &'a Store) -> Server<'a> {
-    let corefile = match store.get(&ObjKey::new(Kind::ConfigMap, "kube-system", "coredns")) {
-        Some(Object::ConfigMap(cm)) => cm.data.get("Corefile").map(String::as_str).unwrap_or(""),
-        _ => "",
-    };
-    let settings = querylog::parse_corefile(corefile);
-    Server::new(store, pg.cluster.domain(), pg.cluster.dns_serial()).with_settings(settings.ttl, settings.pods)
-}
-
-/// A record as dig prints it in the answer section.
-fn columns(r: &Record) -> [String; 5] {
-    [
-        r.name.clone(),
-        r.ttl.to_string(),
-        "IN".into(),
-        r.data.rtype().to_string(),
-        r.data.to_string(),
-    ]
-}
-
-/// The group a record belongs to: the Service whose name it is (or is under, or a PTR points
-/// at); `None` for the zone's own records.
-fn owner_of(r: &Record, services: &BTreeMap<String, (String, String)>) -> Option<(String, String)> {
-    let mut name = match &r.data {
-        RData::Ptr(t) => t.to_ascii_lowercase(),
-        _ => r.name.to_ascii_lowercase(),
-    };
-    if !name.ends_with('.') {
-        name.push('.');
-    }
-    let mut rest = name.as_str();
-    loop {
-        if let Some(o) = services.get(rest) {
-            return Some(o.clone());
-        }
-        rest = rest.split_once('.')?.1;
-        if rest.is_empty() {
-            return None;
-        }
-    }
-}
+/// A Service's group as drawn: its id, its name and the records that pass the filter.
+type Shown<'a> = (&'a str, &'a str, Vec<&'a RecordView>);
 
 #[derive(Properties, PartialEq)]
 pub struct DnsViewProps {
     pub session: SessionRef,
     pub version: u64,
     pub cursor: Option<u64>,
-    pub selected: Option<ObjKey>,
-    pub on_select: Callback<Option<ObjKey>>,
+    /// The selected element's id.
+    pub selected: Option<String>,
+    pub on_select: Callback<Option<String>>,
     pub on_cursor: Callback<Option<u64>>,
 }
 
@@ -93,13 +47,11 @@ pub fn DnsView(props: &DnsViewProps) -> Html {
         let selected = props.selected.clone();
         Callback::from(move |e: MouseEvent| {
             let Some(target) = e.target_dyn_into::<Element>() else { return };
-            let hit = target.closest(".dns-svc[data-name]").ok().flatten().and_then(|el| {
-                Some(ObjKey::new(
-                    Kind::Service,
-                    &el.get_attribute("data-ns")?,
-                    &el.get_attribute("data-name")?,
-                ))
-            });
+            let hit = target
+                .closest(".dns-svc[data-id]")
+                .ok()
+                .flatten()
+                .and_then(|el| el.get_attribute("data-id"));
             if hit.is_some() {
                 on_select.emit(if hit == selected { None } else { hit });
             }
@@ -107,58 +59,53 @@ pub fn DnsView(props: &DnsViewProps) -> Html {
     };
 
     let Some(s) = props.session.get() else { return html! {} };
-    let pg = &s.pg;
-    let shown = snapshot::shown(&s, props.cursor);
-    let store = shown.store(pg);
-    let server = dns_server(pg, store);
-    let zone = server.zone.clone();
-    let records = server.zone_records();
-    let selected_records: Vec<Record> = match &props.selected {
-        Some(k) if k.kind == Kind::Service => server.records_for_service(&k.namespace, &k.name),
-        _ => Vec::new(),
-    };
-    // Service FQDN (lower case, trailing dot) → (namespace, name).
-    let services: BTreeMap<String, (String, String)> = store
-        .services(None)
-        .map(|svc| {
-            (
-                format!("{}.{}.svc.{zone}", svc.meta.name, svc.meta.namespace).to_ascii_lowercase(),
-                (svc.meta.namespace.clone(), svc.meta.name.clone()),
-            )
-        })
-        .collect();
-    let banner = shown.banner(&props.on_cursor);
+    let view = View::at(&s.pg, props.cursor);
+    let dns = view.dns();
+    let selected_records: Vec<RecordView> = props.selected.as_deref().map(|id| view.records_of(id)).unwrap_or_default();
+    let start_ms = s.start_ms();
+    drop(view);
     drop(s);
+    let banner = snapshot::banner(&dns.when, start_ms, &props.on_cursor);
+    let zone = dns.zone.clone();
 
     let needle = filter.trim().to_ascii_lowercase();
-    let total = records.len();
-    // namespace → Service → its records; the zone's own records apart.
-    let mut zone_own: Vec<&Record> = Vec::new();
-    let mut groups: BTreeMap<(u8, String), BTreeMap<String, Vec<&Record>>> = BTreeMap::new();
+    let total = dns.total;
+    // Filter (by the record's columns and its namespace/service) and cap what is drawn.
     let mut matched = 0usize;
-    for r in &records {
-        let owner = owner_of(r, &services);
-        let cols = columns(r);
-        let hay = match &owner {
-            Some((ns, name)) => format!("{} {ns}/{name}", cols.join(" ")),
-            None => cols.join(" "),
+    let mut keep = |r: &RecordView, owner: Option<(&str, &str)>| {
+        let cols = r.columns().join(" ");
+        let hay = match owner {
+            Some((ns, name)) => format!("{cols} {ns}/{name}"),
+            None => cols,
         };
         if !needle.is_empty() && !hay.to_ascii_lowercase().contains(&needle) {
-            continue;
+            return false;
         }
         matched += 1;
-        if matched > MAX_RECORDS {
-            continue;
-        }
-        match owner {
-            Some((ns, name)) => groups.entry(ns_rank(&ns)).or_default().entry(name).or_default().push(r),
-            None => zone_own.push(r),
-        }
-    }
+        matched <= MAX_RECORDS
+    };
+    let zone_own: Vec<&RecordView> = dns.zone_records.iter().filter(|r| keep(r, None)).collect();
+    let groups: Vec<(&str, Vec<Shown<'_>>)> = dns
+        .namespaces
+        .iter()
+        .map(|ns| {
+            let svcs = ns
+                .services
+                .iter()
+                .map(|svc| {
+                    let rs: Vec<&RecordView> = svc.records.iter().filter(|r| keep(r, Some((&svc.namespace, &svc.name)))).collect();
+                    (svc.id.as_str(), svc.name.as_str(), rs)
+                })
+                .filter(|(_, _, rs)| !rs.is_empty())
+                .collect::<Vec<_>>();
+            (ns.name.as_str(), svcs)
+        })
+        .filter(|(_, svcs)| !svcs.is_empty())
+        .collect();
 
-    let row = |r: &&Record| {
+    let row = |r: &&RecordView| {
         let lit = selected_records.contains(r);
-        let [name, ttl, class, rtype, data] = columns(r);
+        let [name, ttl, class, rtype, data] = r.columns();
         html! {
             <tr class={classes!("rr", lit.then_some("sel"))}>
                 <td class="rr-name">{name}</td><td class="rr-ttl">{ttl}</td><td>{class}</td>
@@ -169,25 +116,23 @@ pub fn DnsView(props: &DnsViewProps) -> Html {
     let selected = props.selected.clone();
     let ns_groups: Html = groups
         .iter()
-        .map(|((_, ns), svcs)| {
+        .map(|(ns, svcs)| {
             let svc_groups: Html = svcs
                 .iter()
-                .map(|(name, rs)| {
-                    let is_sel = selected
-                        .as_ref()
-                        .is_some_and(|k| k.kind == Kind::Service && k.namespace == *ns && k.name == *name);
+                .map(|(id, name, rs)| {
+                    let is_sel = selected.as_deref() == Some(*id);
                     html! {
-                        <div key={name.clone()} class={classes!("dns-svc", is_sel.then_some("sel"))}
-                            data-ns={ns.clone()} data-name={name.clone()}>
-                            <div class="title"><span class="kind">{"svc"}</span>{name}</div>
+                        <div key={name.to_string()} class={classes!("dns-svc", is_sel.then_some("sel"))}
+                            data-id={id.to_string()} data-ns={ns.to_string()} data-name={name.to_string()}>
+                            <div class="title"><span class="kind">{"svc"}</span>{name.to_string()}</div>
                             <table class="records mono"><tbody>{ for rs.iter().map(row) }</tbody></table>
                         </div>
                     }
                 })
                 .collect();
             html! {
-                <div key={ns.clone()} class="dns-ns">
-                    <div class="title"><span class="kind">{"namespace"}</span>{ns}</div>
+                <div key={ns.to_string()} class="dns-ns">
+                    <div class="title"><span class="kind">{"namespace"}</span>{ns.to_string()}</div>
                     {svc_groups}
                 </div>
             }

@@ -1,8 +1,8 @@
 //! The Manifests pane: one tab per file, a preset dropdown (`#preset`, opening a preset from
 //! [`crate::presets`] in a tab of its own), a `<textarea id="editor">` with a line-number gutter
 //! that marks the lines with problems and the source of the object selected elsewhere (diagram
-//! or timeline), the live diagnostics from `manifest::diagnostics` (recomputed shortly after
-//! typing stops), and the Apply button (`#apply`), which runs `kubectl apply -f <file>` through
+//! or timeline, found by `view::source_lines`), the live problems from `view::problems` (with
+//! file, line and column; recomputed shortly after typing stops), and the Apply button (`#apply`), which runs `kubectl apply -f <file>` through
 //! the terminal.
 
 use std::cell::RefCell;
@@ -10,9 +10,7 @@ use std::collections::BTreeSet;
 use std::rc::Rc;
 
 use gloo::timers::callback::Timeout;
-use sdplay_core::manifest::{self, Parsed};
-use sdplay_core::model::{Kind, ObjKey, Object};
-use sdplay_core::Playground;
+use sdplay_core::view::{self, Problem};
 use web_sys::{HtmlElement, HtmlSelectElement, HtmlTextAreaElement};
 use yew::prelude::*;
 
@@ -24,77 +22,9 @@ const DEBOUNCE_MS: u32 = 250;
 /// Diagnostics listed at most (the gutter still marks every line).
 const MAX_LISTED: usize = 50;
 
-/// One diagnostic, ready to show.
-#[derive(Clone, Debug, PartialEq, Eq)]
-struct Diag {
-    line: usize,
-    col: usize,
-    text: String,
-}
-
 /// Lines in the text as the gutter numbers them (a trailing newline starts a new line).
 fn line_count(text: &str) -> usize {
     text.lines().count().max(1) + usize::from(text.ends_with('\n'))
-}
-
-fn diagnose(file: &str, text: &str) -> Vec<Diag> {
-    manifest::diagnostics(file, text)
-        .into_iter()
-        .map(|d| {
-            // Validation messages already start with the field path, as kubectl prints them.
-            let path = if d.path.is_empty() || d.message.starts_with(&d.path) {
-                String::new()
-            } else {
-                format!(" {}", d.path)
-            };
-            Diag {
-                line: d.pos.line,
-                col: d.pos.col,
-                text: format!("{}:{}:{}{path}: {}", d.file, d.pos.line, d.pos.col, d.message),
-            }
-        })
-        .collect()
-}
-
-/// The lines (first, last; 1-based) of the document in `text` that declares `key`, following
-/// a Pod to the Deployment, ReplicaSet or DaemonSet that made it, and Endpoints to their Service.
-pub fn source_lines(pg: &Playground, text: &str, key: &ObjKey) -> Option<(usize, usize)> {
-    let store = pg.cluster.store();
-    let mut want = key.clone();
-    if want.kind == Kind::Endpoints {
-        want.kind = Kind::Service;
-    }
-    // Walk up the owners (Pod → ReplicaSet → Deployment) until one is in the file.
-    let Parsed::Items(items) = manifest::parse(text) else { return None };
-    for _ in 0..3 {
-        let found = items.iter().position(|it| {
-            it.kind == want.kind.name()
-                && it.name == want.name
-                && (!want.kind.namespaced() || it.namespace.as_deref().unwrap_or("default") == want.namespace)
-        });
-        if let Some(i) = found {
-            let first = items[i].pos.line;
-            let lines: Vec<&str> = text.lines().collect();
-            let mut last = items
-                .get(i + 1)
-                .map(|n| n.pos.line.saturating_sub(1))
-                .unwrap_or(lines.len())
-                .max(first);
-            while last > first && lines.get(last - 1).is_some_and(|l| l.trim().is_empty() || l.trim() == "---") {
-                last -= 1;
-            }
-            return Some((first, last));
-        }
-        let owner = store.get(&want).and_then(|o| o.meta().owner.clone())?;
-        want = ObjKey::new(owner.kind, &want.namespace, &owner.name);
-        if !matches!(
-            store.get(&want),
-            Some(Object::ReplicaSet(_) | Object::Deployment(_) | Object::DaemonSet(_))
-        ) {
-            return None;
-        }
-    }
-    None
 }
 
 #[derive(Properties, PartialEq)]
@@ -102,8 +32,8 @@ pub struct EditorProps {
     pub session: SessionRef,
     /// Changes when the files were replaced or another tab was chosen.
     pub files_generation: u64,
-    /// The object whose source lines to mark (selected in the diagram or the timeline).
-    pub source_of: Option<ObjKey>,
+    /// The element id whose source lines to mark (selected in the diagram or the timeline).
+    pub source_of: Option<String>,
     /// Changes when the cluster changed (an object may now have an owner to follow).
     pub version: u64,
     pub on_apply: Callback<()>,
@@ -115,13 +45,18 @@ pub struct EditorProps {
 pub fn Editor(props: &EditorProps) -> Html {
     let textarea = use_node_ref();
     let gutter = use_node_ref();
-    let diags = use_state(Vec::<Diag>::new);
+    let diags = use_state(Vec::<Problem>::new);
     let lines = use_state(|| 1usize);
     let pending: Rc<RefCell<Option<Timeout>>> = use_mut_ref(|| None);
-    let source = props
-        .source_of
-        .as_ref()
-        .and_then(|k| props.session.get().and_then(|s| source_lines(&s.pg, s.active_text(), k)));
+    // Parsed again only when the text, the element or the cluster (its owners) changed.
+    let text_now = props.session.get().map(|s| s.active_text().to_string()).unwrap_or_default();
+    let source = {
+        let session = props.session.clone();
+        *use_memo((text_now, props.source_of.clone(), props.version), move |(text, id, _)| {
+            let id = id.as_deref()?;
+            session.get().and_then(|s| view::source_lines(&s.pg, text, id))
+        })
+    };
 
     // Bring the marked source into view (without taking the focus).
     {
@@ -146,7 +81,7 @@ pub fn Editor(props: &EditorProps) -> Html {
         let lines = lines.clone();
         use_effect_with(props.files_generation, move |_| {
             if let Some(s) = session.get() {
-                diags.set(diagnose(&s.active_file, s.active_text()));
+                diags.set(view::problems(&s.active_file, s.active_text()));
                 lines.set(line_count(s.active_text()));
             }
         });
@@ -174,7 +109,7 @@ pub fn Editor(props: &EditorProps) -> Html {
             // Replacing the timeout cancels the previous one.
             *pending.borrow_mut() = Some(Timeout::new(DEBOUNCE_MS, move || {
                 if let Some(s) = session.get() {
-                    diags.set(diagnose(&s.active_file, s.active_text()));
+                    diags.set(view::problems(&s.active_file, s.active_text()));
                 }
                 on_change.emit(false);
             }));

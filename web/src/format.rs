@@ -1,5 +1,5 @@
-//! Small formatting shared by the panes: the simulated clock as the page shows it, and the
-//! order namespaces are drawn in. Depends on nothing else in the web crate.
+//! Small formatting shared by the panes: the simulated clock as the page shows it. Depends on
+//! nothing else in the web crate.
 
 /// Simulated time since the session started: `+12s`, `+3m05s`, `+1h02m03s`.
 pub fn clock_label(ms: u64) -> String {
@@ -11,15 +11,4 @@ pub fn clock_label(ms: u64) -> String {
     } else {
         format!("+{}h{:02}m{:02}s", s / 3600, s / 60 % 60, s % 60)
     }
-}
-
-/// Namespaces in drawing order: the learner's first, then default, kube-system, other kube-*.
-pub fn ns_rank(name: &str) -> (u8, String) {
-    let r = match name {
-        "default" => 1,
-        "kube-system" => 2,
-        n if n.starts_with("kube-") => 3,
-        _ => 0,
-    };
-    (r, name.to_string())
 }

@@ -1,7 +1,7 @@
 //! sdplay-web: the page. A thin wasm boundary: [`start`] mounts the Yew [`app::App`] into the
 //! document (into `#sdplay` if the page has one, else `<body>`); everything else is Yew
-//! components rendering the `sdplay-core` playground and sending it commands. No simulation
-//! logic lives in this crate.
+//! components rendering the core's view (`sdplay_core::view`) and sending the playground
+//! commands. No simulation logic lives in this crate.
 
 pub mod app;
 pub mod browser;

@@ -9,6 +9,7 @@ use std::cell::RefCell;
 use std::collections::{BTreeMap, VecDeque};
 use std::rc::Rc;
 
+use sdplay_core::view;
 use sdplay_core::{Config, Playground, SD_EXAMPLE};
 
 use crate::url_state::{Settings, ShareState, SharedCommand, MAX_COMMANDS, MAX_ELAPSED_MS};
@@ -51,7 +52,7 @@ pub struct Session {
     commands: Vec<SharedCommand>,
     /// The files the last recorded command saw.
     last_files: Option<BTreeMap<String, String>>,
-    /// `cluster.now()` when the session began (the cluster has already been up for days).
+    /// The simulated clock when the session began (the cluster has already been up for days).
     start_ms: u64,
     /// Bumped on every change the panes show (commands, trace events, files).
     pub version: u64,
@@ -71,7 +72,7 @@ impl Session {
         } else {
             files.keys().next().cloned().unwrap_or_else(|| DEFAULT_FILE.to_string())
         };
-        let start_ms = pg.cluster.now().0;
+        let start_ms = view::now_ms(&pg);
         Session {
             pg,
             settings,
@@ -113,14 +114,14 @@ impl Session {
         s
     }
 
-    /// `cluster.now()` (ms) when the session began; earlier trace events are the cluster's boot.
+    /// The simulated clock (ms) when the session began; earlier trace events are the cluster's boot.
     pub fn start_ms(&self) -> u64 {
         self.start_ms
     }
 
     /// Simulated ms since the session began.
     pub fn elapsed_ms(&self) -> u64 {
-        self.pg.cluster.now().0.saturating_sub(self.start_ms)
+        view::now_ms(&self.pg).saturating_sub(self.start_ms)
     }
 
     fn advance_to_elapsed(&mut self, t: u64) {

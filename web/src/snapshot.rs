@@ -1,98 +1,47 @@
-//! Which cluster the Cluster and DNS views draw: the live one, or (when the timeline has an
-//! event selected) the store as it was at that event, rebuilt by `Playground::store_at` from
-//! the store's undo log: the cluster right after that event. A banner says which, naming the
-//! event by its `seq` and its step (as the timeline's status does), with a button back to live;
-//! an event too old for the undo log is said to be so, and the live cluster is drawn instead.
+//! The banner over the Cluster and DNS views saying which cluster they draw. The core's
+//! `view::View::at` decides that (the live cluster, the cluster right after the timeline's
+//! selected event, or live because that event is too old for the store's undo log); this
+//! module only names the moment, by the event's `seq`, its time since the session began and
+//! its step (as the timeline's status does), with a button back to live.
 
-use sdplay_core::api::Store;
-use sdplay_core::Playground;
+use sdplay_core::view::When;
 use yew::prelude::*;
 
 use crate::format::clock_label;
-use crate::session::Session;
 
-/// The cluster a view shows.
-pub enum Shown {
-    Live,
-    /// The store as it was at trace event `seq`.
-    At {
-        seq: u64,
-        when: String,
-        step: String,
-        summary: String,
-        store: Box<Store>,
-    },
-    /// Event `seq` is selected but its state (or the event) is no longer retained.
-    Gone {
-        seq: u64,
-        when: String,
-    },
+/// A trace time as the page shows it: since the session began (`boot` before).
+fn when_label(time_ms: Option<u64>, start_ms: u64) -> String {
+    match time_ms {
+        Some(t) if t < start_ms => "boot".to_string(),
+        Some(t) => clock_label(t - start_ms),
+        None => "?".into(),
+    }
 }
 
-/// What to show for the timeline cursor.
-pub fn shown(s: &Session, cursor: Option<u64>) -> Shown {
-    let Some(seq) = cursor else { return Shown::Live };
-    let event = s.pg.cluster.trace().get(seq);
-    let when = event
-        .map(|e| {
-            if e.time.0 < s.start_ms() {
-                "boot".to_string()
-            } else {
-                clock_label(e.time.0 - s.start_ms())
-            }
-        })
-        .unwrap_or_else(|| "?".into());
-    match (event, s.pg.store_at(seq)) {
-        (Some(e), Some(store)) => Shown::At {
-            seq,
-            when,
-            step: e.step().to_string(),
-            summary: e.summary(),
-            store: Box::new(store),
+/// The banner above a view (nothing when live).
+pub fn banner(when: &When, start_ms: u64, on_live: &Callback<Option<u64>>) -> Html {
+    let back = {
+        let on_live = on_live.clone();
+        Callback::from(move |_: MouseEvent| on_live.emit(None))
+    };
+    let button = html! {
+        <button class="back-to-live" onclick={back} title="Deselect the timeline event and show the cluster now">
+            {"back to live"}</button>
+    };
+    match when {
+        When::Live => html! {},
+        When::At(m) => html! {
+            <div class="snapshot-banner" role="status" title={m.summary.clone()}>
+                {format!("showing the cluster right after event {} ({}, {}) — ", m.seq, when_label(Some(m.time_ms), start_ms), m.step)}
+                {button}
+            </div>
         },
-        _ => Shown::Gone { seq, when },
-    }
-}
-
-impl Shown {
-    /// The store to draw: the rebuilt one, else the live one.
-    pub fn store<'a>(&'a self, pg: &'a Playground) -> &'a Store {
-        match self {
-            Shown::At { store, .. } => store,
-            _ => pg.cluster.store(),
-        }
-    }
-
-    /// Whether the live cluster is drawn (so live-only state, e.g. proxy tables, applies).
-    pub fn is_live(&self) -> bool {
-        !matches!(self, Shown::At { .. })
-    }
-
-    /// The banner above a view (nothing when live).
-    pub fn banner(&self, on_live: &Callback<Option<u64>>) -> Html {
-        let back = {
-            let on_live = on_live.clone();
-            Callback::from(move |_: MouseEvent| on_live.emit(None))
-        };
-        let button = html! {
-            <button class="back-to-live" onclick={back} title="Deselect the timeline event and show the cluster now">
-                {"back to live"}</button>
-        };
-        match self {
-            Shown::Live => html! {},
-            Shown::At {
-                seq, when, step, summary, ..
-            } => html! {
-                <div class="snapshot-banner" role="status" title={summary.clone()}>
-                    {format!("showing the cluster right after event {seq} ({when}, {step}) — ")}{button}
-                </div>
-            },
-            Shown::Gone { seq, when } => html! {
-                <div class="snapshot-banner gone" role="status">
-                    {format!("event {seq} ({when}) is too old to rebuild (only recent changes are kept); showing the live cluster — ")}
-                    {button}
-                </div>
-            },
-        }
+        When::Gone { seq, time_ms } => html! {
+            <div class="snapshot-banner gone" role="status">
+                {format!("event {seq} ({}) is too old to rebuild (only recent changes are kept); showing the live cluster — ",
+                    when_label(*time_ms, start_ms))}
+                {button}
+            </div>
+        },
     }
 }

@@ -511,7 +511,7 @@ fn preset_and_run_query_params() {
     assert_eq!(sdplay_web::presets::find("named-ports.yml").map(|p| p.0), Some("named-ports.yml"));
     assert_eq!(sdplay_web::presets::find("../etc/passwd"), None);
     for (name, text, _) in sdplay_web::presets::PRESETS {
-        let problems = sdplay_core::manifest::diagnostics(name, text);
+        let problems = sdplay_core::view::problems(name, text);
         assert!(problems.is_empty(), "{name}: {problems:?}");
     }
 }

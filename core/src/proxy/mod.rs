@@ -1268,6 +1268,50 @@ fn carry_since(old: &ServicePortState, new: &ServicePortState, gen: u64) -> BTre
     out
 }
 
+/// The endpoints of Service port `sp` across `slices` as kube-proxy's `EndpointSliceCache`
+/// merges them: the slice port of the same name and protocol, one entry per address and port,
+/// in `byEndpoint` order (IPv4 slices only). Also the page's view of a Service's endpoints.
+pub fn port_endpoints(sp: &ServicePort, slices: &[&EndpointSlice]) -> Vec<ProxyEndpoint> {
+    let mut slices: Vec<&EndpointSlice> = slices.iter().copied().filter(|s| s.address_type == AddressType::IPv4).collect();
+    slices.sort_by(|a, b| a.meta.name.cmp(&b.meta.name));
+    merge_port(sp, &slices)
+}
+
+/// [`port_endpoints`] over IPv4 slices already sorted by name.
+fn merge_port(sp: &ServicePort, slices: &[&EndpointSlice]) -> Vec<ProxyEndpoint> {
+    let port_name = sp.name.as_deref().unwrap_or("");
+    let mut endpoints: Vec<ProxyEndpoint> = Vec::new();
+    for s in slices {
+        let Some(p) = s
+            .ports
+            .iter()
+            .find(|p| p.name.as_deref().unwrap_or("") == port_name && p.protocol == sp.protocol)
+        else {
+            continue;
+        };
+        let Ok(pnum) = u16::try_from(p.port) else { continue };
+        if pnum == 0 {
+            continue;
+        }
+        for e in &s.endpoints {
+            let Some(ip) = e.addresses.first() else { continue };
+            if endpoints.iter().any(|x| x.ip == *ip && x.port == pnum) {
+                continue;
+            }
+            endpoints.push(ProxyEndpoint {
+                ip: *ip,
+                port: pnum,
+                node: e.node_name.clone(),
+                ready: e.conditions.is_ready(),
+                serving: e.conditions.is_serving(),
+                terminating: e.conditions.is_terminating(),
+            });
+        }
+    }
+    endpoints.sort_by(by_endpoint);
+    endpoints
+}
+
 /// The desired state of a Service's ports from the Service and its slices, as kube-proxy's
 /// trackers compute it: no ports for ExternalName or headless Services (`ShouldSkipService`);
 /// per slice port (name and protocol must be set; the API defaults them), one endpoint per
@@ -1283,35 +1327,7 @@ fn desired(svc: &Service, slices: &[&EndpointSlice]) -> Vec<ServicePortState> {
     slices.sort_by(|a, b| a.meta.name.cmp(&b.meta.name));
     for sp in &svc.spec.ports {
         let port_name = sp.name.clone().unwrap_or_default();
-        let mut endpoints: Vec<ProxyEndpoint> = Vec::new();
-        for s in &slices {
-            let Some(p) = s
-                .ports
-                .iter()
-                .find(|p| p.name.as_deref().unwrap_or("") == port_name && p.protocol == sp.protocol)
-            else {
-                continue;
-            };
-            let Ok(pnum) = u16::try_from(p.port) else { continue };
-            if pnum == 0 {
-                continue;
-            }
-            for e in &s.endpoints {
-                let Some(ip) = e.addresses.first() else { continue };
-                if endpoints.iter().any(|x| x.ip == *ip && x.port == pnum) {
-                    continue;
-                }
-                endpoints.push(ProxyEndpoint {
-                    ip: *ip,
-                    port: pnum,
-                    node: e.node_name.clone(),
-                    ready: e.conditions.is_ready(),
-                    serving: e.conditions.is_serving(),
-                    terminating: e.conditions.is_terminating(),
-                });
-            }
-        }
-        endpoints.sort_by(by_endpoint);
+        let endpoints = merge_port(sp, &slices);
         out.push(ServicePortState {
             key: PortKey {
                 namespace: svc.meta.namespace.clone(),

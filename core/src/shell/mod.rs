@@ -9,7 +9,7 @@
 pub mod complete;
 mod dnstools;
 mod kubectl;
-mod node;
+pub(crate) mod node;
 mod pod;
 pub mod words;
 

@@ -1,6 +1,6 @@
 //! Commands on a node (`minikube ssh`): ipvsadm (list in ipvsadm's layouts, and build services
 //! by hand), ip, iptables-save, nft and sdplay's proxy-mode switch, showing what kube-proxy
-//! programmed.
+//! programmed. [`rules_listing`] lends the same printers to the page's view.
 
 use std::net::Ipv4Addr;
 
@@ -32,6 +32,23 @@ impl Shell {
             "curl" => curl(c, node, &argv[1..]),
             other => Outcome::err(format!("-bash: {other}: command not found\n"), 127),
         }
+    }
+}
+
+/// A node's Service rules as its proxy mode's tool prints them, for the page's view
+/// ([`crate::view`]): the command line and its output (`ipvsadm -Ln`, `iptables-save -t nat`,
+/// `nft list ruleset`), from the same printers as the terminal. Changes nothing.
+pub(crate) fn rules_listing(c: &Cluster, node: &str) -> (&'static str, String) {
+    match c.proxy.mode(node) {
+        ProxyMode::Ipvs => {
+            let o = IpvsArgs {
+                numeric: true,
+                ..IpvsArgs::default()
+            };
+            ("ipvsadm -Ln", list(&c.proxy.ipvs_table(node, c.now.0), &o, c.now.0))
+        }
+        ProxyMode::Iptables => ("iptables-save -t nat", iptables_save(c, node, &[]).output),
+        ProxyMode::Nftables => ("nft list ruleset", nft(c, node, &["list".into(), "ruleset".into()]).output),
     }
 }
 
