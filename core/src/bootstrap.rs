@@ -88,11 +88,12 @@ fn must(c: &mut Cluster, obj: Object) {
     // and is surfaced in the trace rather than by panicking.
     let key = obj.key();
     if let Err(e) = c.create(obj) {
-        c.emit(
-            crate::trace::Step::Controller(crate::trace::Controller::Bootstrap),
-            format!("could not create {key}: {e}"),
-            "bug",
-            vec![],
+        c.record(
+            crate::trace::What::BootstrapFailed {
+                key,
+                error: e.to_string(),
+            },
+            crate::trace::Route::default(),
         );
     }
 }

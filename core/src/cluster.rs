@@ -22,7 +22,7 @@ use crate::model::*;
 use crate::proxy::{Cleaned, KubeProxy, ProxyMode, ServiceInput};
 use crate::rng::Streams;
 use crate::time::SimTime;
-use crate::trace::{Reg, Step, Trace};
+use crate::trace::*;
 
 /// Settings fixed when the cluster is created.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -360,19 +360,6 @@ impl Cluster {
         ctl.kubelet.main_process_exited(&mut ctx, ns, name, code);
     }
 
-    /// Record a trace event at the current time (transitional prose form).
-    pub(crate) fn emit(&mut self, step: Step, summary: String, why: impl Into<String>, objects: Vec<ObjKey>) {
-        self.record(
-            crate::trace::What::Note {
-                step,
-                summary,
-                why: why.into(),
-                objects,
-            },
-            crate::trace::Route::default(),
-        );
-    }
-
     /// Record what happened, at the current time, caused by the current command.
     pub(crate) fn record(&mut self, what: crate::trace::What, route: crate::trace::Route) {
         let now = self.now;
@@ -467,17 +454,41 @@ impl Cluster {
         let key = obj.key();
         let name = key.name.clone();
         let ns = key.namespace.clone();
-        self.emit(
-            Step::Registration(Reg::Post),
-            format!("kubectl sends {} to the API server", display_key(&key)),
-            match kind {
-                Kind::Service => "registration starts with a Service manifest POSTed (or PATCHed) to the API server",
-                _ => "every change to the cluster is a request to the API server",
-            },
-            vec![key.clone()],
-        );
+        let api = Route::new(Element::Workstation, Element::ApiServer);
+        self.record(What::Submitted { key: key.clone() }, api.clone());
         // Step 2: authn/authz/admission (validation included).
-        let errors = validation::validate(&obj);
+        if let Err(e) = self.admit(&obj, kind, name, ns) {
+            self.record(
+                What::Rejected {
+                    key: key.clone(),
+                    reason: e.to_string(),
+                },
+                Route::new(Element::ApiServer, Element::Workstation),
+            );
+            return Err(e);
+        }
+        self.record(What::Admitted { key: key.clone() }, Route::new(Element::ApiServer, Element::ApiServer));
+        let existing = self.api.store().get(&key).cloned();
+        match existing {
+            None => {
+                self.create(obj.clone())?;
+                self.api.record_applied(key, obj);
+                Ok(ApplyAction::Created)
+            }
+            Some(current) => {
+                if self.api.applied(&key) == Some(&obj) {
+                    return Ok(ApplyAction::Unchanged);
+                }
+                self.update(current, obj.clone())?;
+                self.api.record_applied(key, obj);
+                Ok(ApplyAction::Configured)
+            }
+        }
+    }
+
+    /// Validation and the namespace checks of admission: what the API server refuses.
+    fn admit(&self, obj: &Object, kind: Kind, name: String, ns: String) -> Result<(), ApiError> {
+        let errors = validation::validate(obj);
         if !errors.is_empty() {
             return Err(ApiError::Invalid { kind, name, errors });
         }
@@ -495,31 +506,7 @@ impl Cluster {
                 )));
             }
         }
-        self.emit(
-            Step::Registration(Reg::Admission),
-            format!(
-                "{} authenticated (minikube client cert), authorized (RBAC), admitted",
-                display_key(&key)
-            ),
-            "the API server checks who you are, whether you may do this, and runs admission plugins and validation before storing anything",
-            vec![key.clone()],
-        );
-        let existing = self.api.store().get(&key).cloned();
-        match existing {
-            None => {
-                self.create(obj.clone())?;
-                self.api.record_applied(key, obj);
-                Ok(ApplyAction::Created)
-            }
-            Some(current) => {
-                if self.api.applied(&key) == Some(&obj) {
-                    return Ok(ApplyAction::Unchanged);
-                }
-                self.update(current, obj.clone())?;
-                self.api.record_applied(key, obj);
-                Ok(ApplyAction::Configured)
-            }
-        }
+        Ok(())
     }
 
     /// Create an object that passed admission: fill in server-side fields, allocate, store.
@@ -635,14 +622,15 @@ impl Cluster {
         let got = self.api.allocate_service(svc, current)?;
         if let Some(ip) = got.cluster_ip {
             let key = ObjKey::new(Kind::Service, &svc.meta.namespace, &svc.meta.name);
-            self.emit(
-                Step::Registration(Reg::ClusterIp),
-                format!("service/{} gets ClusterIP {ip}", svc.meta.name),
-                format!(
-                    "a stable virtual IP from the service CIDR {}: no interface owns it until kube-proxy claims it on every node",
-                    self.api.service_cidr()
-                ),
-                vec![key],
+            let to = Element::service(&key.namespace, &key.name);
+            let service_cidr = self.api.service_cidr().to_string();
+            self.record(
+                What::ClusterIpAllocated {
+                    service: key,
+                    ip,
+                    service_cidr,
+                },
+                Route::new(Element::ApiServer, to),
             );
         }
         Ok(())
@@ -654,15 +642,14 @@ impl Cluster {
             return;
         };
         let fqdn = format!("{}.{}.svc.{}.", svc.meta.name, svc.meta.namespace, self.domain());
-        let summary = match (&svc.spec.cluster_ip, svc.spec.type_) {
-            (_, ServiceType::ExternalName) => format!(
-                "CoreDNS now answers {fqdn} with CNAME {}",
-                svc.spec.external_name.clone().unwrap_or_default()
-            ),
-            (ClusterIp::Ip(ip), _) => format!("CoreDNS now answers {fqdn} A {ip}"),
-            _ => format!("CoreDNS now answers {fqdn} with one A record per ready endpoint (headless)"),
+        let record = match (&svc.spec.cluster_ip, svc.spec.type_) {
+            (_, ServiceType::ExternalName) => ServiceRecord::Cname {
+                target: svc.spec.external_name.clone().unwrap_or_default(),
+            },
+            (ClusterIp::Ip(ip), _) => ServiceRecord::A { ip: *ip },
+            _ => ServiceRecord::Headless,
         };
-        let named: Vec<String> = svc
+        let srv: Vec<String> = svc
             .spec
             .ports
             .iter()
@@ -673,16 +660,15 @@ impl Cluster {
                     .map(|n| format!("_{n}._{}.{fqdn}", p.protocol.as_str().to_lowercase()))
             })
             .collect();
-        let why = if named.is_empty() {
-            "CoreDNS watches Services through the API server and serves records from its cache; no named ports, so no SRV records"
-                .to_string()
-        } else {
-            format!(
-                "CoreDNS watches Services through the API server; named ports also get SRV records: {}",
-                named.join(", ")
-            )
-        };
-        self.emit(Step::Registration(Reg::DnsRecords), summary, why, vec![key.clone()]);
+        self.record(
+            What::DnsRecords {
+                service: key.clone(),
+                fqdn,
+                record,
+                srv,
+            },
+            Route::new(Element::KubeDns, Element::service(&key.namespace, &key.name)),
+        );
     }
 
     /// `kubectl delete`: Pods get a grace period, everything else goes at once (with cascading
@@ -776,18 +762,20 @@ impl Cluster {
                 self.proxy_timers.remove(&(self.now, node.clone(), false));
                 let now = self.now.0;
                 let cleaned = self.proxy.periodic_sync(&node, now);
-                self.emit_cleaned(&cleaned, "its periodic sync (every 30 s)");
+                self.emit_cleaned(&cleaned, SyncKind::Periodic);
             }
             Timer::GracefulCheck { node } => {
                 self.proxy_timers.remove(&(self.now, node.clone(), true));
                 let now = self.now.0;
                 let (gone, more) = self.proxy.graceful_check(&node, now);
                 for (vs, a, p) in gone {
-                    self.emit(
-                        Step::Controller(crate::trace::Controller::KubeProxy),
-                        format!("kube-proxy on {node} deletes real server {a}:{p} of {vs}: its last connection has expired"),
-                        "graceful termination: a removed endpoint stays at weight 0 while connections use it, and goes at the next check (every minute) after they end",
-                        vec![],
+                    self.record(
+                        What::RealServerDeleted {
+                            node: node.clone(),
+                            virtual_server: vs,
+                            real_server: Addr(a, p),
+                        },
+                        Route::new(Element::Controller(Controller::KubeProxy), Element::node(&node)),
                     );
                 }
                 if more {
@@ -815,67 +803,69 @@ impl Cluster {
         let nodes = self.proxy.node_count();
         let key = ObjKey::new(Kind::Service, ns, name);
         let mode = self.proxy.default_mode();
+        let svc_el = Element::service(ns, name);
+        let proxy_el = Element::Controller(Controller::KubeProxy);
         if exists || existed {
-            let summary = match (exists, mode) {
-                (true, ProxyMode::Ipvs) if report.virtual_servers.is_empty() => {
-                    format!("kube-proxy on {nodes} node(s): no virtual server for service/{name} (no ClusterIP)")
-                }
-                (true, ProxyMode::Ipvs) => {
-                    let vs: Vec<String> = report
-                        .virtual_servers
-                        .iter()
-                        .map(|(k, n)| format!("{k} → {n} real server{}", if *n == 1 { "" } else { "s" }))
-                        .collect();
-                    format!("kube-proxy on {nodes} node(s) programs IPVS: {}", vs.join("; "))
-                }
-                (true, mode) => format!("kube-proxy on {nodes} node(s) rewrites {mode} rules for service/{name}"),
-                (false, _) => format!("kube-proxy on {nodes} node(s) removes the rules of service/{name}"),
+            let change = match (exists, mode) {
+                (true, ProxyMode::Ipvs) if report.virtual_servers.is_empty() => RulesChange::NoClusterIp,
+                (true, ProxyMode::Ipvs) => RulesChange::Ipvs {
+                    virtual_servers: report.virtual_servers.clone(),
+                },
+                (true, _) => RulesChange::Rewritten,
+                (false, _) => RulesChange::Removed,
             };
-            let why = match mode {
-                ProxyMode::Ipvs => "every node must trap traffic to the ClusterIP: the IP goes on kube-ipvs0 and an IPVS virtual server balances over the ready endpoints",
-                ProxyMode::Iptables => "every node must trap traffic to the ClusterIP: KUBE-SERVICES jumps to a KUBE-SVC chain that DNATs to a random KUBE-SEP",
-                ProxyMode::Nftables => "every node must trap traffic to the ClusterIP: a verdict map sends it to a chain that DNATs with numgen random",
-            };
-            self.emit(Step::Registration(Reg::ProxyRules), summary, why, vec![key.clone()]);
+            let differing = self
+                .proxy
+                .nodes_in_other_modes()
+                .map(|(n, m)| (n.to_string(), m.to_string()))
+                .collect();
+            self.record(
+                What::RulesProgrammed {
+                    service: key.clone(),
+                    mode,
+                    nodes,
+                    change,
+                    differing,
+                },
+                Route::new(proxy_el.clone(), svc_el.clone()),
+            );
         }
         let mut drain_nodes: BTreeSet<String> = BTreeSet::new();
         for (node, vs, a, p) in &report.draining {
-            self.emit(
-                Step::Controller(crate::trace::Controller::KubeProxy),
-                format!("kube-proxy on {node} sets real server {a}:{p} of {vs} to weight 0: connections to it are still open"),
-                "graceful termination: new connections no longer go there, existing ones finish; it is deleted once they have expired",
-                vec![key.clone()],
+            self.record(
+                What::RealServerDraining {
+                    service: key.clone(),
+                    node: node.clone(),
+                    virtual_server: *vs,
+                    real_server: Addr(*a, *p),
+                },
+                Route::new(Element::node(node), svc_el.clone()),
             );
             drain_nodes.insert(node.clone());
         }
         for n in drain_nodes {
             self.schedule_graceful_check(&n);
         }
-        self.emit_cleaned(&report.cleaned, "its sync after this change");
+        self.emit_cleaned(&report.cleaned, SyncKind::AfterChange);
     }
 
     /// The trace of hand-made IPVS state that a kube-proxy sync removed or restored.
-    fn emit_cleaned(&mut self, cleaned: &[(String, Cleaned)], when: &str) {
+    fn emit_cleaned(&mut self, cleaned: &[(String, Cleaned)], sync: SyncKind) {
         for (node, c) in cleaned {
-            let (summary, why) = match c {
-                Cleaned::VirtualServer(k) => (
-                    format!("kube-proxy on {node} deletes virtual server {k}: it is not one of its Services"),
-                    format!("kube-proxy owns IPVS on the node: {when} deletes every virtual server it did not create (cleanLegacyService), unless its address is in --ipvs-exclude-cidrs"),
-                ),
-                Cleaned::Excluded(k) => (
-                    format!("kube-proxy on {node} keeps virtual server {k}: its address is in --ipvs-exclude-cidrs"),
-                    format!("{when} leaves hand-made virtual servers in the excluded ranges alone"),
-                ),
-                Cleaned::Address(a) => (
-                    format!("kube-proxy on {node} removes {a} from kube-ipvs0: it binds only its Services' addresses"),
-                    format!("{when} unbinds superfluous addresses from the dummy interface"),
-                ),
-                Cleaned::Restored => (
-                    format!("kube-proxy on {node} puts its virtual servers and kube-ipvs0 addresses back"),
-                    format!("{when} recreates whatever it owns that was deleted by hand"),
-                ),
+            let cleanup = match c {
+                Cleaned::VirtualServer(k) => Cleanup::DeletedVirtualServer { virtual_server: *k },
+                Cleaned::Excluded(k) => Cleanup::KeptExcluded { virtual_server: *k },
+                Cleaned::Address(a) => Cleanup::UnboundAddress { address: *a },
+                Cleaned::Restored => Cleanup::Restored,
             };
-            self.emit(Step::Controller(crate::trace::Controller::KubeProxy), summary, why, vec![]);
+            self.record(
+                What::ProxyCleanup {
+                    node: node.clone(),
+                    cleanup,
+                    sync,
+                },
+                Route::new(Element::Controller(Controller::KubeProxy), Element::node(node)),
+            );
         }
     }
 
@@ -900,16 +890,14 @@ impl Cluster {
     pub fn restart_kube_proxy(&mut self, node: &str, mode: ProxyMode, sched: crate::proxy::ipvs::Sched) {
         self.proxy.restart_node(node, mode, sched);
         let ports = self.proxy.ports().count();
-        let what = match mode {
-            ProxyMode::Ipvs => format!("IPVS virtual servers (scheduler {})", sched.as_str()),
-            ProxyMode::Iptables => "iptables rules".to_string(),
-            ProxyMode::Nftables => "nftables rules".to_string(),
-        };
-        self.emit(
-            Step::Registration(Reg::ProxyRules),
-            format!("kube-proxy on {node} restarts in {mode} mode and programs {what} for all {ports} Service ports"),
-            "a restarted kube-proxy lists every Service and EndpointSlice and rebuilds the node's rules from them (one full sync)",
-            vec![ObjKey::new(Kind::Node, "", node)],
+        self.record(
+            What::ProxyRestarted {
+                node: node.to_string(),
+                mode,
+                scheduler: sched,
+                ports,
+            },
+            Route::new(Element::Controller(Controller::KubeProxy), Element::node(node)),
         );
     }
 
@@ -930,14 +918,5 @@ fn merge_meta(cur: &ObjectMeta, new: ObjectMeta) -> ObjectMeta {
         owner: cur.owner.clone(),
         deletion: cur.deletion,
         ..new
-    }
-}
-
-/// `service/ent in dev` style, for trace lines.
-pub fn display_key(k: &ObjKey) -> String {
-    if k.namespace.is_empty() {
-        format!("{}/{}", k.kind.resource(), k.name)
-    } else {
-        format!("{}/{} in {}", k.kind.resource(), k.name, k.namespace)
     }
 }

@@ -14,7 +14,7 @@ use crate::proxy::{Packet, Verdict};
 use crate::resolver::{self, Flavor, Resolution, ResolvConf};
 use crate::rng::NodeComponent;
 use crate::time::SimTime;
-use crate::trace::{Hop, Step};
+use crate::trace::{Element, Route, What};
 
 /// Why a query got no response at all.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -209,42 +209,51 @@ impl Cluster {
         Err(DnsFailure::Timeout)
     }
 
-    /// Send one query to `server` and trace it: the query hop, then the answer (or the timeout).
+    /// Send one query to `server` and trace it: the query hop, then the answer (or the
+    /// timeout), one flow from the querying Pod (or node) to kube-dns and back.
     pub fn dns_query_traced(&mut self, server: Ipv4Addr, qname: &str, qtype: RType) -> Result<Response, DnsFailure> {
-        match self.dns_query(server, qname, qtype) {
+        let client = match &self.dns_client {
+            Some(c) => self.element_at(c.ip),
+            None => Element::Outside,
+        };
+        let flow = Some(self.trace.new_flow());
+        let result = self.dns_query(server, qname, qtype);
+        let dns = match &result {
+            Ok((_, Some(_))) => Element::KubeDns,
+            _ if self.api.store().services_at(server).next().is_some() => Element::KubeDns,
+            _ => Element::Outside,
+        };
+        match result {
             Ok((r, by)) => {
-                let by = by.map(|p| format!(" (CoreDNS pod {p})")).unwrap_or_default();
-                self.emit(
-                    Step::Discovery(Hop::DnsQuery),
-                    format!("{qtype}? {qname} → {server}:53/UDP{by}"),
-                    "the query goes to the kube-dns ClusterIP; kube-proxy forwards it to a CoreDNS Pod like any Service traffic",
-                    vec![],
+                self.record(
+                    What::QuerySent {
+                        qname: qname.to_string(),
+                        qtype,
+                        server,
+                        coredns_pod: by,
+                    },
+                    Route::new(client.clone(), dns.clone()).flow(flow),
                 );
-                let summary = match (r.rcode, r.answers.is_empty()) {
-                    (Rcode::NoError, false) => format!(
-                        "{qname} → {}",
-                        r.answers.iter().map(|a| a.data.to_string()).collect::<Vec<_>>().join(", ")
-                    ),
-                    (Rcode::NoError, true) => format!("{qname}: NOERROR, no records of that type (NODATA)"),
-                    (rc, _) => format!("{qname}: {rc}"),
-                };
-                let why = match (r.rcode, r.answers.is_empty()) {
-                    (Rcode::NoError, false) if r.aa => "the kubernetes plugin answers from the Services it watches (authoritative)",
-                    (Rcode::NoError, false) => {
-                        "outside the cluster zone: CoreDNS forwards the query upstream (forward . /etc/resolv.conf); not authoritative"
-                    }
-                    (Rcode::NxDomain, _) => "no such name in the cluster zone (or upstream): the resolver moves on to the next candidate",
-                    _ => "the name exists but has no record of this type",
-                };
-                self.emit(Step::Discovery(Hop::DnsAnswer), summary, why, vec![]);
+                self.record(
+                    What::Answered {
+                        qname: qname.to_string(),
+                        qtype,
+                        rcode: r.rcode,
+                        answers: r.answers.iter().map(|a| a.data.to_string()).collect(),
+                        authoritative: r.aa,
+                    },
+                    Route::new(dns, client).flow(flow),
+                );
                 Ok(r)
             }
             Err(e) => {
-                self.emit(
-                    Step::Discovery(Hop::DnsQuery),
-                    format!("{qtype}? {qname} → {server}:53/UDP: no answer (timeout)"),
-                    "no ready CoreDNS Pod behind kube-dns: the query is never answered",
-                    vec![],
+                self.record(
+                    What::QueryTimedOut {
+                        qname: qname.to_string(),
+                        qtype,
+                        server,
+                    },
+                    Route::new(client, dns).flow(flow),
                 );
                 Err(e)
             }
@@ -256,30 +265,27 @@ impl Cluster {
         let rc = self.resolv_conf(pod);
         let key = ObjKey::new(Kind::Pod, &pod.meta.namespace, &pod.meta.name);
         let flavor = if musl { Flavor::Musl } else { Flavor::Glibc };
-        self.emit(
-            Step::Discovery(Hop::ResolvConf),
-            format!("{} reads /etc/resolv.conf: nameserver {}, search {}, ndots:{}", pod.meta.name, rc.nameservers.join(" "), rc.search.join(" "), rc.ndots()),
-            "kubelet wrote this file when the Pod started (dnsPolicy ClusterFirst): the cluster DNS Service's IP and the namespace's search domains",
-            vec![key.clone()],
+        let me = Element::pod(&pod.meta.namespace, &pod.meta.name);
+        self.record(
+            What::ResolvConfRead {
+                pod: key.clone(),
+                nameservers: rc.nameservers.clone(),
+                search: rc.search.clone(),
+                ndots: rc.ndots(),
+            },
+            Route::new(me.clone(), me.clone()),
         );
-        let cands = resolver::candidates(name, &rc, flavor);
-        let dots = name.trim_end_matches('.').matches('.').count();
-        let why = if name.ends_with('.') {
-            "a trailing dot makes the name absolute: no search domains".to_string()
-        } else if dots < rc.ndots() {
-            format!(
-                "{dots} dot(s) < ndots:{}: try each search domain first, then the name as-is{}",
-                rc.ndots(),
-                if musl { " (musl)" } else { " (glibc)" }
-            )
-        } else {
-            format!("{dots} dot(s) ≥ ndots:{}: try the name as-is first", rc.ndots())
-        };
-        self.emit(
-            Step::Discovery(Hop::SearchExpansion),
-            format!("candidates: {}", cands.join(", ")),
-            why,
-            vec![key.clone()],
+        let candidates = resolver::candidates(name, &rc, flavor);
+        self.record(
+            What::SearchExpanded {
+                pod: key.clone(),
+                name: name.to_string(),
+                candidates,
+                dots: name.trim_end_matches('.').matches('.').count(),
+                ndots: rc.ndots(),
+                musl,
+            },
+            Route::new(me.clone(), me),
         );
         let Some(server) = rc.nameservers.first().and_then(|s| s.parse::<Ipv4Addr>().ok()) else {
             return Err(DnsFailure::Timeout);

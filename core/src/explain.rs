@@ -340,7 +340,6 @@ pub fn summary(w: &What) -> String {
             format!("delivered to pod {} ({at}) {how}", pod.name)
         }
         Replied { from, as_from } => format!("the reply from {from} is un-DNATed to come from {as_from}"),
-        Note { summary, .. } => summary.clone(),
         Echo { src, dst, outcome } => match outcome {
             EchoOutcome::NodeReplied { node } => format!("node {node} answers the echo request from {src}"),
             EchoOutcome::PodReplied { pod } => format!("pod {pod} answers the echo request from {src}"),
@@ -552,7 +551,6 @@ pub fn why(w: &What) -> String {
             }
         }
         Replied { .. } => "conntrack remembers the translation, so the client only ever talks to the address it dialled",
-        Note { why, .. } => why,
         Echo { outcome, .. } => match outcome {
             EchoOutcome::NodeReplied { .. } => "a node's own address answers ICMP like any host",
             EchoOutcome::PodReplied { .. } => "Pod IPs are real interfaces on the flat Pod network",

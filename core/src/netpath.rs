@@ -94,7 +94,7 @@ impl Cluster {
 
     /// The diagram's element for whatever has `ip`: a Pod, a Service's address, a node, or
     /// something outside the cluster.
-    fn element_at(&self, ip: Ipv4Addr) -> Element {
+    pub(crate) fn element_at(&self, ip: Ipv4Addr) -> Element {
         let store = self.api.store();
         if let Some(p) = self.pod_by_ip(ip) {
             return Element::pod(&p.meta.namespace, &p.meta.name);

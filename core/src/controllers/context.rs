@@ -14,7 +14,7 @@ use crate::informers::{Watchers, Work};
 use crate::model::{ObjKey, Object};
 use crate::scheduler::Scheduler;
 use crate::time::SimTime;
-use crate::trace::{Route, Step, Trace, What};
+use crate::trace::{Route, Trace, What};
 
 /// Something that happens later in simulated time.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -153,19 +153,6 @@ impl<'a> Ctx<'a> {
     /// Fire `t` at `at`.
     pub(crate) fn schedule(&mut self, at: SimTime, t: Timer) {
         self.timers.schedule(at, t, self.command);
-    }
-
-    /// Record a trace event at the current time (transitional prose form).
-    pub(crate) fn emit(&mut self, step: Step, summary: String, why: impl Into<String>, objects: Vec<ObjKey>) {
-        self.record(
-            What::Note {
-                step,
-                summary,
-                why: why.into(),
-                objects,
-            },
-            Route::default(),
-        );
     }
 
     /// Record what happened, at the current time, caused by the current command.

@@ -16,7 +16,7 @@ use std::net::Ipv4Addr;
 
 use super::context::Ctx;
 use crate::model::*;
-use crate::trace::{Reg, Step};
+use crate::trace::{Addr, Element, Route, What};
 
 /// Pod IPs per EndpointSlice, as the controller's `maxEndpointsPerSlice` default.
 pub const MAX_ENDPOINTS_PER_SLICE: usize = 100;
@@ -226,36 +226,25 @@ impl EndpointsController {
                     ..Default::default()
                 },
             };
-            let ready: Vec<String> = subsets
+            let ready: Vec<Addr> = subsets
                 .iter()
                 .flat_map(|s| {
                     s.addresses
                         .iter()
-                        .flat_map(move |a| s.ports.iter().map(move |p| format!("{}:{}", a.ip, p.port)))
+                        .flat_map(move |a| s.ports.iter().map(move |p| Addr(a.ip, u16::try_from(p.port).unwrap_or(0))))
                 })
                 .collect();
             let not_ready: usize = subsets.iter().map(|s| s.not_ready_addresses.len()).sum();
-            let summary = if ready.is_empty() {
-                format!(
-                    "endpoints {name} ({ns}) has no ready addresses{}",
-                    if not_ready > 0 {
-                        format!(" ({not_ready} not ready)")
-                    } else {
-                        String::new()
-                    }
-                )
-            } else {
-                format!("endpoints {name} ({ns}) = {}", ready.join(", "))
-            };
-            let sel: Vec<String> = selector.iter().map(|(k, v)| format!("{k}={v}")).collect();
-            ctx.emit(
-                Step::Registration(Reg::Endpoints),
-                summary,
-                format!(
-                    "the endpoints controller lists Pods matching the selector {} that have an IP; only Ready ones receive traffic",
-                    sel.join(",")
-                ),
-                vec![svc_key.clone(), ep_key.clone()],
+            let selector: Vec<String> = selector.iter().map(|(k, v)| format!("{k}={v}")).collect();
+            ctx.record(
+                What::EndpointsUpdated {
+                    service: svc_key.clone(),
+                    endpoints: ep_key.clone(),
+                    ready,
+                    not_ready,
+                    selector,
+                },
+                Route::new(Element::ApiServer, Element::service(ns, name)),
             );
             ctx.write(Object::Endpoints(Endpoints { meta, subsets }));
         }

@@ -18,7 +18,7 @@ use crate::ipam::HostLocal;
 use crate::model::*;
 use crate::nodes::Nodes;
 use crate::rng::{NodeComponent, NodeStreams, Rng};
-use crate::trace::Step;
+use crate::trace::{Element, Route, SandboxProblem, What};
 
 /// The kubelet on every node: what each holds of its own ([`Nodes`]: Pod address ranges,
 /// images, pulls in flight) and each node's kubelet random stream (pull and start times,
@@ -92,15 +92,14 @@ impl Kubelet {
         }
         self.nodes.add_image(&node, &image);
         if let Some(ip) = pod.status.pod_ip {
-            ctx.emit(
-                Step::Controller(crate::trace::Controller::Kubelet),
-                format!("kubelet on {node} gives pod {} IP {ip}", pod.meta.name),
-                if pod.spec.host_network {
-                    "hostNetwork: the Pod shares the node's network namespace and IP".to_string()
-                } else {
-                    "the CNI plugin takes the next free address from the node's Pod CIDR and sets the bridge as default gateway".to_string()
+            ctx.record(
+                What::PodIpAssigned {
+                    pod: ObjKey::new(Kind::Pod, &pod.meta.namespace, &pod.meta.name),
+                    node: node.clone(),
+                    ip,
+                    host_network: pod.spec.host_network,
                 },
-                vec![ObjKey::new(Kind::Pod, &pod.meta.namespace, &pod.meta.name)],
+                Route::new(Element::node(&node), Element::pod(&pod.meta.namespace, &pod.meta.name)),
             );
         }
         start_containers_after(ctx, pod, delay_ms);
@@ -111,7 +110,7 @@ impl Kubelet {
     fn sandbox_failed(&mut self, ctx: &mut Ctx, pod: &Pod, node: &str, failure: SandboxFailure) {
         let key = ObjKey::new(Kind::Pod, &pod.meta.namespace, &pod.meta.name);
         let rng = self.rng.node(node);
-        let (reason, message, summary) = match failure {
+        let (reason, message, problem) = match failure {
             SandboxFailure::NoAddresses(range) => {
                 let id = sandbox_id(rng);
                 let name = &pod.meta.name;
@@ -121,25 +120,24 @@ impl Kubelet {
                         "Failed to create pod sandbox: rpc error: code = Unknown desc = failed to set up sandbox container \"{id}\" network for pod \"{name}\": networkPlugin cni failed to set up pod \"{name}_{}\" network: plugin type=\"bridge\" failed (add): failed to allocate for range 0: no IP addresses available in range set: {range}",
                         pod.meta.namespace
                     ),
-                    format!("kubelet on {node} cannot give pod {name} an IP: {range} is used up"),
+                    SandboxProblem::NoAddresses { range },
                 )
             }
             SandboxFailure::NetworkNotReady => (
                 "NetworkNotReady",
                 format!("network is not ready: {NETWORK_NOT_READY}"),
-                format!(
-                    "kubelet on {node} cannot start pod {}: the node's network is not ready",
-                    pod.meta.name
-                ),
+                SandboxProblem::NetworkNotReady,
             ),
         };
         let backoff_ms = 10_000 + rng.below(5_000);
         ctx.warning(&key, &pod.meta.uid, reason, message, "kubelet");
-        ctx.emit(
-            Step::Controller(crate::trace::Controller::Kubelet),
-            summary,
-            "the CNI plugin's host-local IPAM hands out the node's Pod CIDR one address per sandbox; when none is left (or the node has no Pod CIDR) the sandbox fails and the kubelet retries after a back-off, leaving the Pod ContainerCreating without an IP",
-            vec![key],
+        ctx.record(
+            What::SandboxFailed {
+                pod: key,
+                node: node.to_string(),
+                problem,
+            },
+            Route::new(Element::node(node), Element::pod(&pod.meta.namespace, &pod.meta.name)),
         );
         let at = ctx.now().plus_ms(backoff_ms);
         ctx.schedule(
@@ -194,11 +192,12 @@ impl Kubelet {
         let node = pod.spec.node_name.clone().unwrap_or_default();
         let delay_ms = 2_000 + self.rng.node(&node).below(4_000);
         start_containers_after(ctx, pod, delay_ms);
-        ctx.emit(
-            Step::Controller(crate::trace::Controller::Kubelet),
-            format!("pod {} ({}) restarts {changed} container(s) with a new image", pod.meta.name, pod.meta.namespace),
-            "a Pod's container image is the one field that can change in place: the kubelet kills the container and starts it from the new image; the Pod leaves its Services' endpoints until Ready again",
-            vec![key],
+        ctx.record(
+            What::ImageChanged {
+                pod: key,
+                containers: changed as usize,
+            },
+            Route::new(Element::node(&node), Element::pod(&pod.meta.namespace, &pod.meta.name)),
         );
     }
 
@@ -228,29 +227,27 @@ impl Kubelet {
             let node = pod.spec.node_name.clone().unwrap_or_default();
             let delay_ms = 600 + self.rng.node(&node).below(800);
             start_containers_after(ctx, &pod, delay_ms);
-            ctx.emit(
-                Step::Controller(crate::trace::Controller::Kubelet),
-                format!("pod {name} ({ns}): its main process exited ({code}); the kubelet restarts the container"),
-                format!(
-                    "restartPolicy {}: a container that exits is started again (RESTARTS counts it)",
-                    pod.spec.restart_policy
-                ),
-                vec![key],
+            ctx.record(
+                What::MainProcessExited {
+                    pod: key,
+                    code,
+                    restart_policy: pod.spec.restart_policy.to_string(),
+                    restarted: true,
+                },
+                Route::new(Element::pod(ns, name), Element::node(&node)),
             );
         } else {
             pod.status.phase = if code == 0 { PodPhase::Succeeded } else { PodPhase::Failed };
             pod.status.ready = false;
-            ctx.emit(
-                Step::Controller(crate::trace::Controller::Kubelet),
-                format!(
-                    "pod {name} ({ns}) is {}: its main process exited ({code})",
-                    if code == 0 { "Completed" } else { "Error" }
-                ),
-                format!(
-                    "restartPolicy {}: the container is not restarted; a finished Pod receives no Service traffic",
-                    pod.spec.restart_policy
-                ),
-                vec![key],
+            let node = pod.spec.node_name.clone().unwrap_or_default();
+            ctx.record(
+                What::MainProcessExited {
+                    pod: key,
+                    code,
+                    restart_policy: pod.spec.restart_policy.to_string(),
+                    restarted: false,
+                },
+                Route::new(Element::pod(ns, name), Element::node(&node)),
             );
         }
         ctx.write(Object::Pod(pod));
@@ -282,15 +279,13 @@ impl Kubelet {
                 );
             }
         }
-        ctx.emit(
-            Step::Controller(crate::trace::Controller::Kubelet),
-            format!("pod {name} ({ns}) is Running{}", if pod.status.ready { " and Ready" } else { "" }),
-            if pod.status.ready {
-                "no readiness probe: Ready as soon as the containers start"
-            } else {
-                "Running, but not Ready until the readiness probe passes"
+        let node = pod.spec.node_name.clone().unwrap_or_default();
+        ctx.record(
+            What::PodRunning {
+                pod: ObjKey::new(Kind::Pod, ns, name),
+                ready: pod.status.ready,
             },
-            vec![ObjKey::new(Kind::Pod, ns, name)],
+            Route::new(Element::node(&node), Element::pod(ns, name)),
         );
         ctx.write(Object::Pod(pod));
     }
@@ -336,11 +331,12 @@ impl Kubelet {
             return;
         }
         pod.status.ready = true;
-        ctx.emit(
-            Step::Controller(crate::trace::Controller::Kubelet),
-            format!("pod {name} ({ns}) is Ready"),
-            "the readiness probe passed",
-            vec![ObjKey::new(Kind::Pod, ns, name)],
+        let node = pod.spec.node_name.clone().unwrap_or_default();
+        ctx.record(
+            What::PodReady {
+                pod: ObjKey::new(Kind::Pod, ns, name),
+            },
+            Route::new(Element::node(&node), Element::pod(ns, name)),
         );
         ctx.write(Object::Pod(pod));
     }
@@ -415,11 +411,13 @@ pub(crate) fn terminate_pod(ctx: &mut Ctx, mut pod: Pod) {
             uid: pod.meta.uid.clone(),
         },
     );
-    ctx.emit(
-        Step::Controller(crate::trace::Controller::Kubelet),
-        format!("pod {name} ({ns}) is Terminating (grace period {grace}s, containers exit after {exits_after}s)"),
-        "deletion sets a deletionTimestamp: the Pod leaves Service endpoints now and the kubelet sends SIGTERM",
-        vec![ObjKey::new(Kind::Pod, &ns, &name)],
+    ctx.record(
+        What::PodTerminating {
+            pod: ObjKey::new(Kind::Pod, &ns, &name),
+            grace_seconds: grace,
+            exits_after_seconds: exits_after,
+        },
+        Route::new(Element::ApiServer, Element::pod(&ns, &name)),
     );
     ctx.write(Object::Pod(pod));
 }

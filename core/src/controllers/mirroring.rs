@@ -17,7 +17,7 @@
 use super::context::Ctx;
 use super::endpoints::new_slice_meta;
 use crate::model::*;
-use crate::trace::Step;
+use crate::trace::{Controller, Element, Route, What};
 
 /// `endpointslice.kubernetes.io/skip-mirror`.
 const SKIP_MIRROR: &str = "endpointslice.kubernetes.io/skip-mirror";
@@ -130,11 +130,14 @@ impl MirroringController {
         }
         if changed > 0 {
             let n: usize = desired.iter().map(|(_, e)| e.len()).sum();
-            ctx.emit(
-                Step::Controller(crate::trace::Controller::EndpointSliceMirroring),
-                format!("endpoints {name} ({ns}) mirrored into {} EndpointSlice(s) with {n} endpoint(s)", desired.len()),
-                "the Service has no selector, so its Endpoints are written by hand; kube-proxy and CoreDNS read EndpointSlices, and the mirroring controller copies them there",
-                vec![ObjKey::new(Kind::Service, ns, name), ep_key],
+            ctx.record(
+                What::Mirrored {
+                    service: ObjKey::new(Kind::Service, ns, name),
+                    endpoints: ep_key,
+                    slices: desired.len(),
+                    endpoint_count: n,
+                },
+                Route::new(Element::Controller(Controller::EndpointSliceMirroring), Element::service(ns, name)),
             );
         }
     }

@@ -14,7 +14,7 @@ use super::context::{Ctx, Timer};
 use crate::ipam::NodeCidrAllocator;
 use crate::model::{Kind, ObjKey};
 use crate::time::SimTime;
-use crate::trace::Step;
+use crate::trace::{Controller, Element, Route, What};
 
 /// The kubelet's `nodeStatusReportFrequency`: each update makes the controller sync the node.
 const NODE_STATUS_REPORT_MS: u64 = 300_000;
@@ -62,11 +62,13 @@ impl NodeIpamController {
         }
         let next = SimTime(ctx.now().0.saturating_add((repeats + 1) * NODE_STATUS_REPORT_MS));
         ctx.schedule(next, Timer::NodeCidrRetry { node: name.to_string() });
-        ctx.emit(
-            Step::Controller(crate::trace::Controller::NodeIpam),
-            format!("node {name} gets no Pod CIDR: {} has no /{} left", cidr_text(self.cluster_cidr), self.node_cidr_mask_size),
-            "kube-controller-manager cuts one subnet of --cluster-cidr per node; without one the node's CNI has no range, so the node stays NotReady and only host-network Pods run there",
-            vec![key],
+        ctx.record(
+            What::NoPodCidr {
+                node: name.to_string(),
+                cluster_cidr: cidr_text(self.cluster_cidr),
+                mask: self.node_cidr_mask_size,
+            },
+            Route::new(Element::Controller(Controller::NodeIpam), Element::node(name)),
         );
     }
 

@@ -8,7 +8,7 @@ use super::context::Ctx;
 use super::kubelet::Kubelet;
 use crate::model::{Kind, ObjKey, Object, PodPhase};
 use crate::rng::Rng;
-use crate::trace::Step;
+use crate::trace::{Controller, Element, Route, What};
 
 /// kube-scheduler's scheduling cycle: its random stream (the pick among equally scored nodes).
 #[derive(Clone, Debug)]
@@ -48,11 +48,9 @@ impl SchedulingCycle {
             let msg = ctx.scheduler().fit_error();
             ctx.scheduler().wait(ns, name);
             ctx.warning(&key, &pod.meta.uid, "FailedScheduling", msg.clone(), "default-scheduler");
-            ctx.emit(
-                Step::Controller(crate::trace::Controller::Scheduler),
-                format!("pod {name} ({ns}) stays Pending: {msg}"),
-                "no node passes the filters (a node holds at most 110 Pods; a NotReady node is tainted): the Pod waits in the scheduler's queue and is tried again when a Pod leaves a full node",
-                vec![key],
+            ctx.record(
+                What::Unschedulable { pod: key, message: msg },
+                Route::new(Element::Controller(Controller::Scheduler), Element::pod(ns, name)),
             );
             return;
         };
@@ -65,15 +63,13 @@ impl SchedulingCycle {
             format!("Successfully assigned {ns}/{name} to {node}"),
             "default-scheduler",
         );
-        ctx.emit(
-            Step::Controller(crate::trace::Controller::Scheduler),
-            format!("pod {name} ({ns}) scheduled to node {node}"),
-            if pick.ties > 1 {
-                "nodes with equal scores: kube-scheduler picks one at random"
-            } else {
-                "the least-loaded node that fits"
+        ctx.record(
+            What::Scheduled {
+                pod: key,
+                node: node.clone(),
+                ties: pick.ties,
             },
-            vec![key],
+            Route::new(Element::pod(ns, name), Element::node(&node)),
         );
         kubelet.start_pod_sandbox(ctx, &mut pod);
         ctx.write(Object::Pod(pod));

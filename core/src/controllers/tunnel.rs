@@ -14,7 +14,7 @@ use std::net::Ipv4Addr;
 
 use super::context::Ctx;
 use crate::model::*;
-use crate::trace::Step;
+use crate::trace::{Element, Route, What};
 
 /// The pid sdplay reports for the tunnel process.
 const TUNNEL_PID: u32 = 41_827;
@@ -69,11 +69,9 @@ impl Tunnel {
         svc.load_balancer_ips = vec![ip];
         let key = ObjKey::new(Kind::Service, ns, name);
         ctx.write(Object::Service(svc));
-        ctx.emit(
-            Step::Controller(crate::trace::Controller::MinikubeTunnel),
-            format!("minikube tunnel patched {ns}/{name}: LoadBalancer ingress {ip}"),
-            "minikube's load-balancer emulator sets a LoadBalancer Service's ingress IP to its ClusterIP",
-            vec![key],
+        ctx.record(
+            What::TunnelIngress { service: key, ip },
+            Route::new(Element::Workstation, Element::service(ns, name)),
         );
         true
     }

@@ -12,7 +12,7 @@ use super::context::Ctx;
 use crate::informers::Work;
 use crate::model::*;
 use crate::rng::{fnv32a, safe_encode_string};
-use crate::trace::Step;
+use crate::trace::{Controller, Element, Route, ScaleReason, What};
 
 /// `controller.ComputeHash`: FNV-32a over the template (and the collision count), encoded.
 pub fn pod_template_hash(t: &PodTemplate, collision_count: u32) -> String {
@@ -110,7 +110,7 @@ impl DeploymentController {
                 // same pass writes the old revision back (the next pass renumbers it again).
                 let (new_replicas, new_available) = (new_rs.replicas, new_rs.status.available);
                 let scaled = if new_replicas > replicas {
-                    scale_replicaset(ctx, &dep, new_rs, replicas, "the Deployment's replicas went down")
+                    scale_replicaset(ctx, &dep, new_rs, replicas, ScaleReason::ReplicasDown)
                 } else if new_replicas < replicas {
                     let current = old_total + new_replicas;
                     let max_total = replicas + max_surge;
@@ -120,9 +120,9 @@ impl DeploymentController {
                         new_replicas + (max_total - current).min(replicas - new_replicas)
                     };
                     let why = if old_total > 0 {
-                        "rolling update: the new ReplicaSet grows within maxSurge (25%, rounded up)"
+                        ScaleReason::SurgeNew
                     } else {
-                        "the Deployment's replicas went up"
+                        ScaleReason::ReplicasUp
                     };
                     count != new_replicas && scale_replicaset(ctx, &dep, new_rs, count, why)
                 } else {
@@ -181,7 +181,7 @@ fn reconcile_old_replicasets(ctx: &mut Ctx, dep: &Deployment, mut olds: Vec<RsVi
         }
         let n = (max_scaled_down - cleaned).min(rs.replicas - rs.available);
         let to = rs.replicas - n;
-        scale_old(ctx, dep, &rs.name, to, "rolling update: unavailable old Pods go first");
+        scale_old(ctx, dep, &rs.name, to, ScaleReason::UnhealthyOld);
         rs.replicas = to;
         cleaned += n;
     }
@@ -205,14 +205,14 @@ fn reconcile_old_replicasets(ctx: &mut Ctx, dep: &Deployment, mut olds: Vec<RsVi
             dep,
             &rs.name,
             to,
-            "rolling update: old Pods go as new ones become available, within maxUnavailable (25%, rounded down)",
+            ScaleReason::RetireOld,
         );
         done += n;
     }
 }
 
 /// Scale the old ReplicaSet `name`, as the store has it now.
-fn scale_old(ctx: &mut Ctx, dep: &Deployment, name: &str, to: i64, why: &str) {
+fn scale_old(ctx: &mut Ctx, dep: &Deployment, name: &str, to: i64, why: ScaleReason) {
     let key = ObjKey::new(Kind::ReplicaSet, &dep.meta.namespace, name);
     if let Some(Object::ReplicaSet(rs)) = ctx.store().get(&key).cloned() {
         scale_replicaset(ctx, dep, rs, to, why);
@@ -220,20 +220,25 @@ fn scale_old(ctx: &mut Ctx, dep: &Deployment, name: &str, to: i64, why: &str) {
 }
 
 /// `scaleReplicaSetAndRecordEvent`. Returns whether anything changed.
-fn scale_replicaset(ctx: &mut Ctx, dep: &Deployment, mut rs: ReplicaSet, to: i64, why: &str) -> bool {
+fn scale_replicaset(ctx: &mut Ctx, dep: &Deployment, mut rs: ReplicaSet, to: i64, why: ScaleReason) -> bool {
     if rs.replicas == to {
         return false;
     }
     let op = if to > rs.replicas { "up" } else { "down" };
     let msg = format!("Scaled {op} replica set {} to {to} from {}", rs.meta.name, rs.replicas);
-    ctx.emit(
-        Step::Controller(crate::trace::Controller::Deployment),
-        format!(
-            "deployment {} scales replicaset {} from {} to {to}",
-            dep.meta.name, rs.meta.name, rs.replicas
+    let rs_key = ObjKey::new(Kind::ReplicaSet, &rs.meta.namespace, &rs.meta.name);
+    ctx.record(
+        What::ReplicaSetScaled {
+            deployment: dep.meta_key(),
+            replicaset: rs_key,
+            from: rs.replicas,
+            to,
+            reason: why,
+        },
+        Route::new(
+            Element::Controller(Controller::Deployment),
+            Element::Controller(Controller::ReplicaSet),
         ),
-        why.to_string(),
-        vec![dep.meta_key(), ObjKey::new(Kind::ReplicaSet, &rs.meta.namespace, &rs.meta.name)],
     );
     ctx.event(&dep.meta_key(), &dep.meta.uid, "ScalingReplicaSet", msg, "deployment-controller");
     rs.replicas = to;
@@ -272,11 +277,14 @@ fn create_replicaset(ctx: &mut Ctx, dep: &Deployment, rs_name: &str, hash: &str,
         template,
         status: WorkloadStatus::default(),
     };
-    ctx.emit(
-        Step::Controller(crate::trace::Controller::Deployment),
-        format!("deployment {name} creates replicaset {rs_name} with {count} replicas"),
-        format!("a ReplicaSet per Pod template; {hash} is the pod-template-hash (FNV-32a of the template)"),
-        vec![dep.meta_key(), ObjKey::new(Kind::ReplicaSet, &ns, rs_name)],
+    ctx.record(
+        What::ReplicaSetCreated {
+            deployment: dep.meta_key(),
+            replicaset: ObjKey::new(Kind::ReplicaSet, &ns, rs_name),
+            replicas: count,
+            pod_template_hash: hash.to_string(),
+        },
+        Route::new(Element::Controller(Controller::Deployment), Element::ApiServer),
     );
     ctx.write(Object::ReplicaSet(rs));
     if count > 0 {
@@ -325,11 +333,13 @@ impl ReplicaSetController {
             let names: Vec<String> = active.iter().take(have - want).map(|(.., n)| n.to_string()).collect();
             for n in names {
                 if let Some(p) = ctx.store().pod(ns, &n).cloned() {
-                    ctx.emit(
-                        Step::Controller(crate::trace::Controller::ReplicaSet),
-                        format!("replicaset {name} deletes pod {n}"),
-                        format!("it has more Pods than the {want} it wants"),
-                        vec![ObjKey::new(Kind::Pod, ns, &n)],
+                    ctx.record(
+                        What::PodDeleted {
+                            replicaset: ObjKey::new(Kind::ReplicaSet, ns, name),
+                            pod: ObjKey::new(Kind::Pod, ns, &n),
+                            wanted: want,
+                        },
+                        Route::new(Element::Controller(Controller::ReplicaSet), Element::pod(ns, &n)),
                     );
                     ctx.event(
                         &ObjKey::new(Kind::ReplicaSet, ns, name),
@@ -391,11 +401,12 @@ fn create_pod_for(ctx: &mut Ctx, rs: &ReplicaSet) {
         spec: rs.template.spec.clone(),
         status: PodStatus::default(),
     };
-    ctx.emit(
-        Step::Controller(crate::trace::Controller::ReplicaSet),
-        format!("replicaset {} creates pod {name}", rs.meta.name),
-        "Pod names are the ReplicaSet's name plus 5 random characters (generateName)",
-        vec![ObjKey::new(Kind::Pod, &ns, &name)],
+    ctx.record(
+        What::PodCreated {
+            replicaset: ObjKey::new(Kind::ReplicaSet, &ns, &rs.meta.name),
+            pod: ObjKey::new(Kind::Pod, &ns, &name),
+        },
+        Route::new(Element::Controller(Controller::ReplicaSet), Element::pod(&ns, &name)),
     );
     ctx.write(Object::Pod(pod));
     ctx.event(

@@ -427,6 +427,9 @@ pub struct KubeProxy {
     touched: BTreeMap<PortKey, BTreeSet<String>>,
     /// Nodes with hand edits, cleaned by the next sync.
     hand_edited: BTreeSet<String>,
+    /// Nodes whose kube-proxy runs another mode than the cluster's default (restarted by
+    /// hand), so a sync's report names them without visiting every node.
+    other_mode: BTreeMap<String, ProxyMode>,
     generation: u64,
     last_sync_ms: u64,
 }
@@ -453,6 +456,7 @@ impl KubeProxy {
             nodes: BTreeMap::new(),
             touched: BTreeMap::new(),
             hand_edited: BTreeSet::new(),
+            other_mode: BTreeMap::new(),
             generation: 0,
             last_sync_ms: 0,
         }
@@ -486,6 +490,11 @@ impl KubeProxy {
 
     pub fn default_mode(&self) -> ProxyMode {
         self.default_mode
+    }
+
+    /// The nodes running another mode than [`KubeProxy::default_mode`], by name.
+    pub fn nodes_in_other_modes(&self) -> impl Iterator<Item = (&str, ProxyMode)> {
+        self.other_mode.iter().map(|(n, m)| (n.as_str(), *m))
     }
 
     /// The cluster-wide `--ipvs-scheduler`.
@@ -858,6 +867,11 @@ impl KubeProxy {
         let Some(n) = self.nodes.get_mut(node) else { return };
         let was_ipvs = n.mode == ProxyMode::Ipvs;
         n.mode = mode;
+        if mode == self.default_mode {
+            self.other_mode.remove(node);
+        } else {
+            self.other_mode.insert(node.to_string(), mode);
+        }
         n.sched = sched;
         n.recent.clear();
         n.draining.clear();

@@ -342,7 +342,7 @@ pub enum What {
         #[serde(serialize_with = "ser_key")]
         pod: ObjKey,
         node: String,
-        ties: usize,
+        ties: u32,
     },
     Unschedulable {
         #[serde(serialize_with = "ser_key")]
@@ -589,15 +589,6 @@ pub enum What {
         dst: Ipv4Addr,
         outcome: EchoOutcome,
     },
-    /// Transitional: an event still written as prose at its call site (being converted).
-    Note {
-        #[serde(skip)]
-        step: Step,
-        summary: String,
-        why: String,
-        #[serde(serialize_with = "ser_keys")]
-        objects: Vec<ObjKey>,
-    },
 }
 
 impl What {
@@ -643,7 +634,6 @@ impl What {
             Dnat { .. } => Step::Discovery(Hop::Dnat),
             Refused { .. } | Delivered { .. } => Step::Discovery(Hop::DeliverToPod),
             Replied { .. } => Step::Discovery(Hop::Reply),
-            Note { step, .. } => *step,
         }
     }
 
@@ -697,7 +687,6 @@ impl What {
             | Dnat { .. }
             | Replied { .. }
             | Echo { .. } => Vec::new(),
-            Note { objects, .. } => objects.clone(),
         }
     }
 }
