@@ -52,7 +52,7 @@ pub mod yaml;
 pub use cluster::{Cluster, Config};
 pub use proxy::ProxyMode;
 pub use shell::{Files, Location, Outcome};
-pub use trace::{Step, TraceEvent};
+pub use trace::{Element, Step, TraceEvent, What};
 
 /// The chapter's `sd-example.yml`, the default preset.
 pub const SD_EXAMPLE: &str = include_str!("../../static/presets/sd-example.yml");
@@ -131,10 +131,24 @@ impl Playground {
     }
 }
 
+/// How [`transcript`] shows the trace events a command caused.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum TraceFormat {
+    /// Not at all: the terminal's text only.
+    #[default]
+    Off,
+    /// `--trace`: after each command's output, its events as `  ~ [step] summary | why: …`.
+    Text,
+    /// `--trace=json`: JSON lines only, one per command (`"record": "command"`) followed by
+    /// one per event it caused (`"record": "event"`, [`TraceEvent::to_json`]); the schema is
+    /// in the README.
+    Json,
+}
+
 /// Run a script as the CLI does and return the transcript: each command after its prompt, then
-/// its output, and (with `trace`) the trace events it caused, one per line. Blank lines and `#`
-/// comments are skipped. This is the one function transcript tests and `sdplay` share.
-pub fn transcript(config: Config, script: &str, files: &dyn Files, trace: bool) -> String {
+/// its output, and the trace events it caused in `format`. Blank lines and `#` comments are
+/// skipped. This is the one function transcript tests and `sdplay` share.
+pub fn transcript(config: Config, script: &str, files: &dyn Files, format: TraceFormat) -> String {
     let mut pg = Playground::new(config);
     let mut out = String::new();
     for line in script.lines() {
@@ -143,13 +157,37 @@ pub fn transcript(config: Config, script: &str, files: &dyn Files, trace: bool) 
             continue;
         }
         let r = pg.run(t, files);
-        out.push_str(&r.prompt);
-        out.push_str(t);
-        out.push('\n');
-        out.push_str(&r.output);
-        if trace {
-            for e in &r.trace {
-                out.push_str(&format!("  ~ {e}\n"));
+        match format {
+            TraceFormat::Off | TraceFormat::Text => {
+                out.push_str(&r.prompt);
+                out.push_str(t);
+                out.push('\n');
+                out.push_str(&r.output);
+                if format == TraceFormat::Text {
+                    for e in &r.trace {
+                        out.push_str(&format!("  ~ {e}\n"));
+                    }
+                }
+            }
+            TraceFormat::Json => {
+                let cmd = serde_json::json!({
+                    "record": "command",
+                    "command": pg.cluster.command,
+                    "prompt": r.prompt,
+                    "line": t,
+                    "output": r.output,
+                    "status": r.status,
+                });
+                out.push_str(&cmd.to_string());
+                out.push('\n');
+                for e in &r.trace {
+                    let mut j = e.to_json();
+                    if let Some(o) = j.as_object_mut() {
+                        o.insert("record".into(), "event".into());
+                    }
+                    out.push_str(&j.to_string());
+                    out.push('\n');
+                }
             }
         }
     }

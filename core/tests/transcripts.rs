@@ -2,6 +2,7 @@
 //! `sdplay` CLI uses, and its transcript must equal the `.out` file beside it byte for byte.
 //!
 //! A script's first line may carry CLI flags: `#! --seed 7 --nodes 2 --proxy-mode iptables --trace`
+//! (or `--trace=json`: the `.out` is then the JSON-lines event stream, a snapshot of the schema)
 //! (also `--cluster-cidr CIDR`, `--node-cidr-mask-size N` and `--ipvs-exclude-cidrs CIDR,...`).
 //! Files named by `kubectl apply -f` are read relative to the script's directory (and the repo
 //! root, for `static/presets/...`). To accept new output after reviewing it against the real
@@ -9,7 +10,7 @@
 
 use std::path::{Path, PathBuf};
 
-use sdplay_core::{Config, Files, ProxyMode};
+use sdplay_core::{Config, Files, ProxyMode, TraceFormat};
 
 struct Dir(Vec<PathBuf>);
 
@@ -19,9 +20,9 @@ impl Files for Dir {
     }
 }
 
-fn parse_flags(script: &str) -> (Config, bool) {
+fn parse_flags(script: &str) -> (Config, TraceFormat) {
     let mut cfg = Config::default();
-    let mut trace = false;
+    let mut trace = TraceFormat::Off;
     if let Some(flags) = script.lines().next().and_then(|l| l.strip_prefix("#!")) {
         let mut it = flags.split_whitespace();
         while let Some(f) = it.next() {
@@ -45,7 +46,8 @@ fn parse_flags(script: &str) -> (Config, bool) {
                         .and_then(sdplay_core::proxy::parse_cidrs)
                         .expect("--ipvs-exclude-cidrs CIDR,...")
                 }
-                "--trace" => trace = true,
+                "--trace" => trace = TraceFormat::Text,
+                "--trace=json" => trace = TraceFormat::Json,
                 other => panic!("unknown flag {other} in transcript header"),
             }
         }
@@ -112,7 +114,7 @@ fn same_seed_same_transcript() {
         },
         script,
         &root,
-        true,
+        TraceFormat::Text,
     );
     let b = sdplay_core::transcript(
         Config {
@@ -121,7 +123,7 @@ fn same_seed_same_transcript() {
         },
         script,
         &root,
-        true,
+        TraceFormat::Text,
     );
     let c = sdplay_core::transcript(
         Config {
@@ -130,7 +132,7 @@ fn same_seed_same_transcript() {
         },
         script,
         &root,
-        true,
+        TraceFormat::Text,
     );
     assert_eq!(a, b);
     assert_ne!(a, c, "a different seed must change names or IPs");

@@ -1,11 +1,12 @@
 //! `sdplay`: the page's terminal, natively. Reads command lines from SCRIPT (or stdin), runs
 //! each as the page does, and prints the transcript: the prompt and the command, then its
-//! output (and, with `--trace`, the trace events it caused).
+//! output (and, with `--trace`, the trace events it caused; with `--trace=json`, JSON lines
+//! instead: one per command and one per event, in the schema the README documents).
 //!
 //! ```text
 //! sdplay [--seed N] [--nodes N] [--cluster-cidr CIDR] [--node-cidr-mask-size N]
 //!        [--proxy-mode ipvs|iptables|nftables] [--ipvs-scheduler S]
-//!        [--ipvs-exclude-cidrs CIDR,...] [--trace] [SCRIPT]
+//!        [--ipvs-exclude-cidrs CIDR,...] [--trace[=text|json]] [SCRIPT]
 //! ```
 //! `--nodes` goes up to 5,000 (Kubernetes' scale envelope); `--cluster-cidr` (default
 //! 10.244.0.0/16) and `--node-cidr-mask-size` (default 24) are kube-controller-manager's: each
@@ -52,11 +53,11 @@ impl Files for Disk {
     }
 }
 
-const USAGE: &str = "usage: sdplay [--seed N] [--nodes N] [--cluster-cidr CIDR] [--node-cidr-mask-size N] [--proxy-mode ipvs|iptables|nftables] [--ipvs-scheduler S] [--ipvs-exclude-cidrs CIDR,...] [--trace] [SCRIPT]\n";
+const USAGE: &str = "usage: sdplay [--seed N] [--nodes N] [--cluster-cidr CIDR] [--node-cidr-mask-size N] [--proxy-mode ipvs|iptables|nftables] [--ipvs-scheduler S] [--ipvs-exclude-cidrs CIDR,...] [--trace[=text|json]] [SCRIPT]\n";
 
 fn main() -> ExitCode {
     let mut config = Config::default();
-    let mut trace = false;
+    let mut trace = sdplay_core::TraceFormat::Off;
     let mut script: Option<String> = None;
     let mut args = std::env::args().skip(1);
     while let Some(a) = args.next() {
@@ -97,7 +98,9 @@ fn main() -> ExitCode {
                 Some(c) => config.ipvs_exclude_cidrs = c,
                 None => return usage("--ipvs-exclude-cidrs is a comma-separated list of A.B.C.D/N"),
             },
-            "--trace" => trace = true,
+            "--trace" | "--trace=text" => trace = sdplay_core::TraceFormat::Text,
+            "--trace=json" => trace = sdplay_core::TraceFormat::Json,
+            s if s.starts_with("--trace=") => return usage("--trace is text or json"),
             "-h" | "--help" => {
                 print!("{USAGE}");
                 return ExitCode::SUCCESS;
