@@ -89,10 +89,7 @@ fn must(c: &mut Cluster, obj: Object) {
     let key = obj.key();
     if let Err(e) = c.create(obj) {
         c.record(
-            crate::trace::What::BootstrapFailed {
-                key,
-                error: e.to_string(),
-            },
+            crate::trace::What::BootstrapFailed { key, error: e.to_string() },
             crate::trace::Route::default(),
         );
     }

@@ -467,7 +467,10 @@ impl Cluster {
             );
             return Err(e);
         }
-        self.record(What::Admitted { key: key.clone() }, Route::new(Element::ApiServer, Element::ApiServer));
+        self.record(
+            What::Admitted { key: key.clone() },
+            Route::new(Element::ApiServer, Element::ApiServer),
+        );
         let existing = self.api.store().get(&key).cloned();
         match existing {
             None => {
@@ -899,6 +902,37 @@ impl Cluster {
             },
             Route::new(Element::Controller(Controller::KubeProxy), Element::node(node)),
         );
+    }
+
+    /// kube-proxy as it would have programmed every node from `store` (a past moment's
+    /// objects, [`Store::state_at`]): the shared model synced from each Service that `synced`
+    /// says kube-proxy had seen by then, with its EndpointSlices, every node in the mode it
+    /// runs now. Hand-made IPVS state, connection counts and draining real servers are not
+    /// replayed. Costs one sync per Service: for the page's details of a past event, not for
+    /// every frame.
+    pub fn proxy_as_of(&self, store: &Store, at: SimTime, synced: impl Fn(&str, &str) -> bool) -> KubeProxy {
+        let mut p = KubeProxy::new(
+            self.config.seed,
+            self.proxy.default_mode(),
+            self.proxy.default_sched(),
+            self.config.ipvs_exclude_cidrs.clone(),
+        );
+        for n in store.nodes() {
+            p.add_node(&n.meta.name, n.internal_ip);
+            let (mode, sched) = (self.proxy.mode(&n.meta.name), self.proxy.scheduler(&n.meta.name));
+            if (mode, sched) != (p.default_mode(), p.default_sched()) {
+                p.restart_node(&n.meta.name, mode, sched);
+            }
+        }
+        for svc in store.services(None).filter(|s| synced(&s.meta.namespace, &s.meta.name)) {
+            let (ns, name) = (&svc.meta.namespace, &svc.meta.name);
+            let input = ServiceInput {
+                service: Some(svc),
+                slices: store.slices_of(ns, name).collect(),
+            };
+            p.sync_service(ns, name, input, at.0);
+        }
+        p
     }
 
     /// Restart kube-proxy on every node in another mode (as editing its ConfigMap and

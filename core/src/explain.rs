@@ -181,11 +181,7 @@ pub fn summary(w: &What) -> String {
             "pod {} ({}) is Terminating (grace period {grace_seconds}s, containers exit after {exits_after_seconds}s)",
             pod.name, pod.namespace
         ),
-        NoPodCidr {
-            node,
-            cluster_cidr,
-            mask,
-        } => format!("node {node} gets no Pod CIDR: {cluster_cidr} has no /{mask} left"),
+        NoPodCidr { node, cluster_cidr, mask } => format!("node {node} gets no Pod CIDR: {cluster_cidr} has no /{mask} left"),
         TunnelIngress { service, ip } => format!(
             "minikube tunnel patched {}/{}: LoadBalancer ingress {ip}",
             service.namespace, service.name
@@ -195,16 +191,14 @@ pub fn summary(w: &What) -> String {
             virtual_server,
             real_server,
             ..
-        } => format!(
-            "kube-proxy on {node} sets real server {real_server} of {virtual_server} to weight 0: connections to it are still open"
-        ),
+        } => {
+            format!("kube-proxy on {node} sets real server {real_server} of {virtual_server} to weight 0: connections to it are still open")
+        }
         RealServerDeleted {
             node,
             virtual_server,
             real_server,
-        } => format!(
-            "kube-proxy on {node} deletes real server {real_server} of {virtual_server}: its last connection has expired"
-        ),
+        } => format!("kube-proxy on {node} deletes real server {real_server} of {virtual_server}: its last connection has expired"),
         ProxyCleanup { node, cleanup, .. } => match cleanup {
             Cleanup::DeletedVirtualServer { virtual_server } => {
                 format!("kube-proxy on {node} deletes virtual server {virtual_server}: it is not one of its Services")
@@ -240,9 +234,7 @@ pub fn summary(w: &What) -> String {
             format!("{qtype}? {qname} → {server}:53/UDP{by}")
         }
         QueryTimedOut { qname, qtype, server } => format!("{qtype}? {qname} → {server}:53/UDP: no answer (timeout)"),
-        Answered {
-            qname, rcode, answers, ..
-        } => match (rcode, answers.is_empty()) {
+        Answered { qname, rcode, answers, .. } => match (rcode, answers.is_empty()) {
             (Rcode::NoError, false) => format!("{qname} → {}", answers.join(", ")),
             (Rcode::NoError, true) => format!("{qname}: NOERROR, no records of that type (NODATA)"),
             (rc, _) => format!("{qname}: {rc}"),
@@ -250,16 +242,16 @@ pub fn summary(w: &What) -> String {
         PacketSent { client, src, dst, .. } => format!("{client} ({}) sends a TCP SYN to {dst}", src.0),
         HostRouted { dst, route } => match route {
             HostRoute::Direct => format!("your machine reaches {dst} directly on the minikube network"),
-            HostRoute::Tunnel { via, node } => format!(
-                "your machine routes {dst} via {via} (node {node}): minikube tunnel's route 10.96.0.0/12"
-            ),
+            HostRoute::Tunnel { via, node } => {
+                format!("your machine routes {dst} via {via} (node {node}): minikube tunnel's route 10.96.0.0/12")
+            }
             HostRoute::None { .. } => {
                 format!("your machine has no route to {dst}: the SYN leaves by its default route and is lost")
             }
         },
-        ToDefaultGateway { dst, gateway, node } => format!(
-            "no route to {dst} in the Pod: out eth0 to the default gateway {gateway} (node {node}'s bridge)"
-        ),
+        ToDefaultGateway { dst, gateway, node } => {
+            format!("no route to {dst} in the Pod: out eth0 to the default gateway {gateway} (node {node}'s bridge)")
+        }
         Masqueraded { from, to } => {
             format!("traffic from outside the cluster is masqueraded: source {from} becomes {to}")
         }
@@ -267,9 +259,9 @@ pub fn summary(w: &What) -> String {
             let (ip, port) = (dst.0, dst.1);
             match miss {
                 Miss::NotLocal => format!("{ip} is not a local address on {node}: no rule traps it"),
-                Miss::NoVirtualServer => format!(
-                    "{ip} is local on {node} but no IPVS virtual server has port {port} and nothing listens: RST"
-                ),
+                Miss::NoVirtualServer => {
+                    format!("{ip} is local on {node} but no IPVS virtual server has port {port} and nothing listens: RST")
+                }
                 Miss::NoRule => format!("no {mode} rule matches {dst} on node {node}"),
                 Miss::NftablesReject => {
                     format!("no nftables rule matches {dst}: kube-proxy's cluster-ips-check rejects it")
@@ -343,9 +335,9 @@ pub fn summary(w: &What) -> String {
         Echo { src, dst, outcome } => match outcome {
             EchoOutcome::NodeReplied { node } => format!("node {node} answers the echo request from {src}"),
             EchoOutcome::PodReplied { pod } => format!("pod {pod} answers the echo request from {src}"),
-            EchoOutcome::IpvsFilterRejected { node } => format!(
-                "{dst} is local on {node} (kube-ipvs0), but KUBE-IPVS-FILTER rejects the echo: port unreachable"
-            ),
+            EchoOutcome::IpvsFilterRejected { node } => {
+                format!("{dst} is local on {node} (kube-ipvs0), but KUBE-IPVS-FILTER rejects the echo: port unreachable")
+            }
             EchoOutcome::IptablesLost { node } => {
                 format!("no rule matches ICMP to {dst}: {node} forwards it by its default route and it is lost")
             }
@@ -597,7 +589,7 @@ pub fn correction(w: &What) -> Option<&'static str> {
         ),
         RulesProgrammed { mode, .. } => match mode {
             ProxyMode::Ipvs => Some(
-                "the chapter says IPVS replaced iptables in 1.11; IPVS mode went GA then, but iptables stayed kube-proxy's default, and nftables mode is the newest (beta in 1.31); it is kube-proxy, not the kubelet, that writes the rules",
+                "the chapter says IPVS replaced iptables in 1.11; IPVS mode went GA then, but iptables stayed kube-proxy's default, nftables mode arrived in 1.29 and IPVS mode was deprecated in 1.35; it is kube-proxy, not the kubelet, that writes the rules",
             ),
             _ => Some("it is kube-proxy, not the kubelet, that writes the rules; iptables is still its default mode"),
         },

@@ -246,7 +246,11 @@ impl Cluster {
         };
         let key = ObjKey::new(Kind::Pod, &pod.meta.namespace, &pod.meta.name);
         let el = Element::pod(&pod.meta.namespace, &pod.meta.name);
-        let at_node = if from_node.is_empty() { Element::Outside } else { Element::node(from_node) };
+        let at_node = if from_node.is_empty() {
+            Element::Outside
+        } else {
+            Element::node(from_node)
+        };
         if crate::apps::listener(pod, port).is_none() {
             self.record(
                 What::Refused {
@@ -343,9 +347,7 @@ impl Cluster {
             }
             (_, Verdict::Ipvs(v)) => {
                 let services: Vec<ObjKey> = v.port.iter().map(PortKey::service_key).collect();
-                let vs_el = services
-                    .first()
-                    .map_or(kernel.clone(), |k| Element::service(&k.namespace, &k.name));
+                let vs_el = services.first().map_or(kernel.clone(), |k| Element::service(&k.namespace, &k.name));
                 let key = v.key;
                 let entry = if v.local_out && !self.proxy.kube_ipvs0_addrs(node).contains(&dst) && node_ip != Some(dst) {
                     IpvsEntry::LocalOut
@@ -439,10 +441,7 @@ impl Cluster {
                     Route::new(kernel.clone(), svc_el.clone()).flow(flow),
                 );
                 let Some((ip, p)) = r.dest else {
-                    self.record(
-                        What::RuleRejected { service },
-                        Route::new(svc_el, hops.client.clone()).flow(flow),
-                    );
+                    self.record(What::RuleRejected { service }, Route::new(svc_el, hops.client.clone()).flow(flow));
                     return Err(ConnError::Refused);
                 };
                 let to = self.element_at(ip);
@@ -518,21 +517,14 @@ impl Cluster {
         let gw = self.nodes().gateway(&node);
         let (echo, outcome) = if let Some(n) = self.api.store().nodes().find(|n| n.internal_ip == dst) {
             let ttl = if n.meta.name == node { 64 } else { 63 };
-            (
-                Echo::Reply { ttl },
-                EchoOutcome::NodeReplied {
-                    node: n.meta.name.clone(),
-                },
-            )
+            (Echo::Reply { ttl }, EchoOutcome::NodeReplied { node: n.meta.name.clone() })
         } else if let Some(p) = self.pod_by_ip(dst) {
             let same = p.spec.node_name.as_deref() == Some(node.as_str());
             (
                 Echo::Reply {
                     ttl: if same { 64 } else { 63 },
                 },
-                EchoOutcome::PodReplied {
-                    pod: p.meta.name.clone(),
-                },
+                EchoOutcome::PodReplied { pod: p.meta.name.clone() },
             )
         } else if is_service_ip {
             match self.proxy.mode(&node) {
@@ -541,10 +533,7 @@ impl Cluster {
                     EchoOutcome::IpvsFilterRejected { node: node.clone() },
                 ),
                 ProxyMode::Iptables => (Echo::Lost, EchoOutcome::IptablesLost { node: node.clone() }),
-                ProxyMode::Nftables => (
-                    Echo::PortUnreachable { from: gw.unwrap_or(dst) },
-                    EchoOutcome::NftablesRejected,
-                ),
+                ProxyMode::Nftables => (Echo::PortUnreachable { from: gw.unwrap_or(dst) }, EchoOutcome::NftablesRejected),
             }
         } else {
             (Echo::Lost, EchoOutcome::Nobody)

@@ -12,10 +12,13 @@
 //!   mode's tool prints them) and [`View::records_of`].
 //! - [`problems`]: a manifest's diagnostics with file, line and column; [`source_lines`]: the
 //!   lines of a manifest that declare an object (following a Pod to its workload).
-//! - [`id`]: the element ids of the diagram, one scheme for the page and (later) for typed
-//!   events' `from`/`to`.
+//! - [`id`]: the element ids of the diagram, one scheme for the page and for the typed trace
+//!   events' `from`/`to` ([`crate::trace::Element::id`] gives the same ids).
 //!
-//! Rules (ipvsadm/iptables/nft state) exist only for now: at a past event they are `None`.
+//! Rules at a past event ([`View::details`], [`View::node_rules`]) are kube-proxy's as it had
+//! programmed them then: rebuilt once per view from that moment's Services and EndpointSlices,
+//! only for the Services it had synced by then (`Cluster::proxy_as_of`); hand-made IPVS state
+//! and connection counters are not replayed. The diagram's per-node IPVS summary is live only.
 
 use std::collections::BTreeMap;
 use std::net::Ipv4Addr;
@@ -25,7 +28,7 @@ use crate::dns::{kubernetes::Server, RData, Record};
 use crate::manifest::{self, Parsed};
 use crate::model::{Kind, Labels, ObjKey, Object, Pod, Service};
 use crate::printers::kubectl::pod_status;
-use crate::proxy::{self, ProxyMode};
+use crate::proxy::{self, KubeProxy, ProxyMode};
 use crate::time::SimTime;
 use crate::Playground;
 
@@ -442,6 +445,9 @@ fn pairs(l: &Labels) -> Vec<(String, String)> {
 pub struct View<'a> {
     pg: &'a Playground,
     past: Option<Store>,
+    /// kube-proxy as it was programmed at that moment, rebuilt from the past store the first
+    /// time a detail needs it (see `Cluster::proxy_as_of`).
+    past_proxy: std::cell::OnceCell<KubeProxy>,
     when: When,
     time: SimTime,
 }
@@ -452,6 +458,7 @@ impl<'a> View<'a> {
         View {
             pg,
             past: None,
+            past_proxy: std::cell::OnceCell::new(),
             when: When::Live,
             time: pg.cluster.now(),
         }
@@ -465,6 +472,7 @@ impl<'a> View<'a> {
             (Some(e), Some(store)) => View {
                 pg,
                 past: Some(store),
+                past_proxy: std::cell::OnceCell::new(),
                 when: When::At(Moment {
                     seq,
                     time_ms: e.time.0,
@@ -490,6 +498,30 @@ impl<'a> View<'a> {
     /// Whether this is the cluster now (so rules apply).
     pub fn is_live(&self) -> bool {
         self.past.is_none()
+    }
+
+    /// kube-proxy on every node at this moment: live, or as it programmed the nodes from that
+    /// moment's Services and EndpointSlices.
+    fn proxy(&self) -> &KubeProxy {
+        match &self.past {
+            None => self.pg.cluster.proxy(),
+            Some(store) => self.past_proxy.get_or_init(|| {
+                // A Service kube-proxy first programmed after this moment had no rules yet;
+                // one with no sync in the retained timeline was programmed before it.
+                let seq = match &self.when {
+                    When::At(m) => m.seq,
+                    _ => u64::MAX,
+                };
+                let mut first_sync: BTreeMap<(&str, &str), u64> = BTreeMap::new();
+                for e in self.pg.cluster.trace().events() {
+                    if let crate::trace::What::RulesProgrammed { service, .. } = &e.what {
+                        first_sync.entry((&service.namespace, &service.name)).or_insert(e.seq);
+                    }
+                }
+                let synced = |ns: &str, name: &str| first_sync.get(&(ns, name)).is_none_or(|s| *s <= seq);
+                self.pg.cluster.proxy_as_of(store, self.time, synced)
+            }),
+        }
     }
 
     fn store(&self) -> &Store {
@@ -743,12 +775,8 @@ impl<'a> View<'a> {
                         .iter()
                         .map(RecordView::of)
                         .collect(),
-                    rules: if self.is_live() {
-                        self.service_rules(&key, limits)
-                    } else {
-                        Vec::new()
-                    },
-                    rule_node_count: self.pg.cluster.proxy().node_count(),
+                    rules: self.service_rules(&key, limits),
+                    rule_node_count: self.proxy().node_count(),
                 }))
             }
             Kind::Pod => match store.pod(&key.namespace, &key.name) {
@@ -758,7 +786,7 @@ impl<'a> View<'a> {
             Kind::Node => match store.node(&key.name) {
                 Some(n) => Some(Details::Node(NodeDetails {
                     node: self.node(n),
-                    rules: if self.is_live() { node_rules(self.pg, &key.name) } else { None },
+                    rules: self.node_rules(&key.name),
                 })),
                 None => gone(),
             },
@@ -767,10 +795,10 @@ impl<'a> View<'a> {
     }
 
     fn service_rules(&self, key: &ObjKey, limits: &Limits) -> Vec<NodeServiceRules> {
-        let c = &self.pg.cluster;
+        let proxy = self.proxy();
         let (ns, name) = (&key.namespace, &key.name);
         let mut out = Vec::new();
-        for np in c.proxy().nodes().take(limits.rule_nodes) {
+        for np in proxy.nodes().take(limits.rule_nodes) {
             let mut r = NodeServiceRules {
                 node: np.name.clone(),
                 mode: np.mode,
@@ -778,8 +806,7 @@ impl<'a> View<'a> {
                 lines: Vec::new(),
             };
             if np.mode == ProxyMode::Ipvs {
-                r.virtual_servers = c
-                    .proxy()
+                r.virtual_servers = proxy
                     .service_virtual_servers(&np.name, ns, name)
                     .iter()
                     .map(|vs| VirtualServerView {
@@ -796,7 +823,7 @@ impl<'a> View<'a> {
                     .collect();
             } else {
                 // kube-proxy's comments name the Service port: "ns/name" or "ns/name:port".
-                let (_, text) = crate::shell::node::rules_listing(c, &np.name);
+                let (_, text) = crate::shell::node::rules_listing_of(proxy, &np.name, self.time);
                 let tag = format!("\"{ns}/{name}");
                 r.lines = text
                     .lines()
@@ -917,6 +944,22 @@ fn ports_label(svc: &Service) -> String {
         })
         .collect::<Vec<_>>()
         .join(", ")
+}
+
+impl View<'_> {
+    /// A node's rules at this moment, as its proxy mode's tool prints them (`None`: no such
+    /// node).
+    pub fn node_rules(&self, node: &str) -> Option<NodeRules> {
+        let proxy = self.proxy();
+        proxy.node(node)?;
+        let (command, output) = crate::shell::node::rules_listing_of(proxy, node, self.time);
+        Some(NodeRules {
+            node: node.to_string(),
+            mode: proxy.mode(node),
+            command: command.into(),
+            output,
+        })
+    }
 }
 
 /// A node's rules now, as its proxy mode's tool prints them (`None`: no such node).

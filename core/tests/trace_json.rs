@@ -7,8 +7,8 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
-use serde_json::Value;
 use sdplay_core::{Config, Files, TraceFormat};
+use serde_json::Value;
 
 struct Root;
 
@@ -51,8 +51,21 @@ fn every_line_has_the_documented_envelope() {
     let mut last_seq = None;
     for e in events(&all) {
         for f in [
-            "seq", "time_ms", "command", "step", "type", "from", "to", "flow", "objects", "summary", "why", "chapter",
-            "correction", "store_version", "data",
+            "seq",
+            "time_ms",
+            "command",
+            "step",
+            "type",
+            "from",
+            "to",
+            "flow",
+            "objects",
+            "summary",
+            "why",
+            "chapter",
+            "correction",
+            "store_version",
+            "data",
         ] {
             assert!(e.get(f).is_some(), "event lacks {f}: {e}");
         }
@@ -91,7 +104,10 @@ fn every_registration_step_and_discovery_hop_appears_with_from_and_to() {
     for s in want {
         assert!(steps.contains(s), "no {s} event");
     }
-    for e in evs.iter().filter(|e| e["step"].as_str().is_some_and(|s| !s.starts_with("controller"))) {
+    for e in evs
+        .iter()
+        .filter(|e| e["step"].as_str().is_some_and(|s| !s.starts_with("controller")))
+    {
         assert!(e["from"].is_string() && e["to"].is_string(), "no from/to: {e}");
         assert!(e["chapter"].is_string(), "the chapter's step: {e}");
     }
@@ -117,15 +133,25 @@ fn a_curl_is_one_flow_and_each_query_shares_its_answers_flow() {
     assert_eq!(hops[0]["to"], "svc:dev/ent");
     let pick = hops.iter().find(|e| e["type"] == "ipvs_picked").expect("an IPVS pick");
     assert_eq!(pick["data"]["scheduler"], "rr");
-    assert_eq!(pick["data"]["candidates"].as_array().map(Vec::len), Some(2), "the scheduler's inputs");
+    assert_eq!(
+        pick["data"]["candidates"].as_array().map(Vec::len),
+        Some(2),
+        "the scheduler's inputs"
+    );
     let picked = pick["data"]["picked"].as_str().unwrap_or_default().to_string();
     let delivered = hops.iter().find(|e| e["type"] == "delivered").expect("delivered");
     assert_eq!(delivered["data"]["at"], picked.as_str());
     assert_eq!(delivered["to"], pick["to"], "the pick's Pod is the one delivered to");
     // Queries and answers pair up by flow, the answer going back the way the query came.
     let mut by_flow: BTreeMap<u64, Vec<&&Value>> = BTreeMap::new();
-    for e in evs.iter().filter(|e| e["step"] == "discovery:dns-query" || e["step"] == "discovery:dns-answer") {
-        by_flow.entry(e["flow"].as_u64().expect("a DNS event has a flow")).or_default().push(e);
+    for e in evs
+        .iter()
+        .filter(|e| e["step"] == "discovery:dns-query" || e["step"] == "discovery:dns-answer")
+    {
+        by_flow
+            .entry(e["flow"].as_u64().expect("a DNS event has a flow"))
+            .or_default()
+            .push(e);
     }
     assert!(!by_flow.is_empty());
     for (flow, pair) in by_flow {

@@ -5,7 +5,7 @@
 
 use std::collections::BTreeMap;
 
-use sdplay_core::trace::{Reg, Step};
+use sdplay_core::trace::{Reg, RulesChange, Step, What};
 use sdplay_core::view::{self, id, Details, Limits, View, When};
 use sdplay_core::{Config, Playground, ProxyMode, SD_EXAMPLE};
 
@@ -199,12 +199,45 @@ fn the_view_at_a_past_event_shows_that_moment() {
     // No Pod of ent was Running yet, and no endpoint; live has both.
     assert!(!dev.pods.iter().any(|p| p.name.starts_with("enterprise-") && p.status == "Running"));
     assert!(ent.endpoints.is_empty());
-    // Rules exist only for now.
+    // The diagram's per-node IPVS summary is for now only (details rebuild the past rules).
     assert!(c.nodes.iter().all(|n| n.ipvs.is_none()));
     let Some(Details::Service(d)) = v.details("svc:dev/ent", &Limits::PAGE) else {
         panic!("details")
     };
-    assert!(d.rules.is_empty());
+    // kube-proxy had not programmed ent yet: every node listed, none with ent's virtual server.
+    assert!(!d.rules.is_empty());
+    assert!(d.rules.iter().all(|r| r.virtual_servers.is_empty()), "{:?}", d.rules);
+    // At each of ent's step-5 events the rules are those the event reports.
+    let mut checked = 0;
+    for e in trace.iter() {
+        let What::RulesProgrammed {
+            service,
+            change: RulesChange::Ipvs { virtual_servers },
+            ..
+        } = &e.what
+        else {
+            continue;
+        };
+        if (service.namespace.as_str(), service.name.as_str()) != ("dev", "ent") {
+            continue;
+        }
+        let Some(Details::Service(then)) = View::at(&pg, Some(e.seq)).details("svc:dev/ent", &Limits::PAGE) else {
+            panic!("details at {}", e.seq)
+        };
+        let got: Vec<(String, usize)> = then.rules[0]
+            .virtual_servers
+            .iter()
+            .map(|v| (v.key.clone(), v.real_server_count))
+            .collect();
+        let want: Vec<(String, usize)> = virtual_servers.iter().map(|(k, n)| (k.to_string(), *n)).collect();
+        assert_eq!(got, want, "rules right after event {}", e.seq);
+        checked += 1;
+    }
+    assert!(checked >= 2, "ent is programmed with no endpoints first, then with its Pods");
+    // A node's whole table then is smaller than now.
+    let then = v.node_rules("minikube").expect("node then").output;
+    let now = View::live(&pg).node_rules("minikube").expect("node now").output;
+    assert!(then.lines().count() < now.lines().count(), "{then}\n---\n{now}");
     // Its DNS records then: the name with its ClusterIP.
     assert!(d.records.iter().any(|r| r.rtype == "A" && r.data == ent.cluster_ip));
 

@@ -301,12 +301,15 @@ impl Store {
 
     /// The EndpointSlices with an endpoint at `ip` (ready or not), by namespace and name.
     pub fn slices_at(&self, ip: Ipv4Addr) -> impl Iterator<Item = &EndpointSlice> {
-        self.idx.slice_ips.get(&ip).into_iter().flatten().filter_map(|(ns, n)| {
-            match self.get_ref(&KeyView(Kind::EndpointSlice, ns, n)) {
+        self.idx
+            .slice_ips
+            .get(&ip)
+            .into_iter()
+            .flatten()
+            .filter_map(|(ns, n)| match self.get_ref(&KeyView(Kind::EndpointSlice, ns, n)) {
                 Some(Object::EndpointSlice(s)) => Some(s),
                 _ => None,
-            }
-        })
+            })
     }
 
     /// The Pods whose `status.podIP` is `ip`.

@@ -200,13 +200,7 @@ fn reconcile_old_replicasets(ctx: &mut Ctx, dep: &Deployment, mut olds: Vec<RsVi
         }
         let n = rs.replicas.min(total - done);
         let to = rs.replicas - n;
-        scale_old(
-            ctx,
-            dep,
-            &rs.name,
-            to,
-            ScaleReason::RetireOld,
-        );
+        scale_old(ctx, dep, &rs.name, to, ScaleReason::RetireOld);
         done += n;
     }
 }

@@ -8,6 +8,7 @@ use crate::cluster::Cluster;
 use crate::model::Protocol;
 use crate::proxy::ipvs::{ipvsadm_sort, proto_number, Dest, Fwd, Sched, VirtualService, VsKey};
 use crate::proxy::{rules, AddrError, ProxyMode};
+use crate::time::SimTime;
 
 use super::{Outcome, Shell};
 
@@ -39,16 +40,21 @@ impl Shell {
 /// ([`crate::view`]): the command line and its output (`ipvsadm -Ln`, `iptables-save -t nat`,
 /// `nft list ruleset`), from the same printers as the terminal. Changes nothing.
 pub(crate) fn rules_listing(c: &Cluster, node: &str) -> (&'static str, String) {
-    match c.proxy.mode(node) {
+    rules_listing_of(&c.proxy, node, c.now)
+}
+
+/// [`rules_listing`] of any kube-proxy state (the live one, or one rebuilt for a past moment).
+pub(crate) fn rules_listing_of(proxy: &crate::proxy::KubeProxy, node: &str, now: SimTime) -> (&'static str, String) {
+    match proxy.mode(node) {
         ProxyMode::Ipvs => {
             let o = IpvsArgs {
                 numeric: true,
                 ..IpvsArgs::default()
             };
-            ("ipvsadm -Ln", list(&c.proxy.ipvs_table(node, c.now.0), &o, c.now.0))
+            ("ipvsadm -Ln", list(&proxy.ipvs_table(node, now.0), &o, now.0))
         }
-        ProxyMode::Iptables => ("iptables-save -t nat", iptables_save(c, node, &[]).output),
-        ProxyMode::Nftables => ("nft list ruleset", nft(c, node, &["list".into(), "ruleset".into()]).output),
+        ProxyMode::Iptables => ("iptables-save -t nat", rules::iptables_save_nat(proxy, node, now)),
+        ProxyMode::Nftables => ("nft list ruleset", rules::nft_ruleset(proxy, node)),
     }
 }
 

@@ -179,9 +179,15 @@ pub enum Element {
     Controller(Controller),
     /// A node: its network namespace and kernel (routes, IPVS, iptables/nftables).
     Node(String),
-    Pod { namespace: String, name: String },
+    Pod {
+        namespace: String,
+        name: String,
+    },
     /// A Service: its ClusterIP, i.e. the virtual server (or rules) every node has for it.
-    Service { namespace: String, name: String },
+    Service {
+        namespace: String,
+        name: String,
+    },
     /// The cluster DNS: the kube-dns Service and the CoreDNS Pods behind it.
     KubeDns,
     /// Anything outside the cluster (an upstream DNS server, an address nothing has).

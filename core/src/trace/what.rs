@@ -7,7 +7,7 @@ use std::net::Ipv4Addr;
 use serde::Serialize;
 
 use super::{display, Addr, Controller, Hop, Reg, Step};
-use crate::dns::{Rcode, RType};
+use crate::dns::{RType, Rcode};
 use crate::model::ObjKey;
 use crate::proxy::ipvs::{Sched, VsKey};
 use crate::proxy::ProxyMode;
@@ -68,7 +68,10 @@ pub enum RulesChange {
 }
 
 fn vs_list<S: serde::Serializer>(v: &[(VsKey, usize)], s: S) -> Result<S::Ok, S::Error> {
-    s.collect_seq(v.iter().map(|(k, n)| serde_json::json!({"virtual_server": k.to_string(), "real_servers": n})))
+    s.collect_seq(
+        v.iter()
+            .map(|(k, n)| serde_json::json!({"virtual_server": k.to_string(), "real_servers": n})),
+    )
 }
 
 /// What kube-proxy's sync did about IPVS state it does not own.
@@ -112,7 +115,9 @@ pub enum ServiceRecord {
         #[serde(serialize_with = "display")]
         ip: Ipv4Addr,
     },
-    Cname { target: String },
+    Cname {
+        target: String,
+    },
     /// Headless: one A record per ready endpoint.
     Headless,
 }
@@ -204,12 +209,20 @@ pub enum Path {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case", tag = "kind")]
 pub enum EchoOutcome {
-    NodeReplied { node: String },
-    PodReplied { pod: String },
+    NodeReplied {
+        node: String,
+    },
+    PodReplied {
+        pod: String,
+    },
     /// IPVS: the ClusterIP is local but KUBE-IPVS-FILTER rejects the echo.
-    IpvsFilterRejected { node: String },
+    IpvsFilterRejected {
+        node: String,
+    },
     /// iptables: nothing matches ICMP to a ClusterIP: lost.
-    IptablesLost { node: String },
+    IptablesLost {
+        node: String,
+    },
     /// nftables: `cluster-ips-check` rejects it.
     NftablesRejected,
     /// Nothing in the cluster has the address.
@@ -418,7 +431,11 @@ pub enum What {
         real_server: Addr,
     },
     /// kube-proxy's sync met IPVS state it does not own (built with ipvsadm or ip addr).
-    ProxyCleanup { node: String, cleanup: Cleanup, sync: SyncKind },
+    ProxyCleanup {
+        node: String,
+        cleanup: Cleanup,
+        sync: SyncKind,
+    },
     /// The starting cluster could not create one of its objects (a bug, never expected).
     BootstrapFailed {
         #[serde(serialize_with = "ser_key")]
@@ -565,7 +582,11 @@ pub enum What {
         service: ObjKey,
     },
     /// The destination rewritten (IPVS masquerading, or a KUBE-SEP DNAT rule).
-    Dnat { from: Addr, to: Addr, ipvs: bool },
+    Dnat {
+        from: Addr,
+        to: Addr,
+        ipvs: bool,
+    },
     /// Nothing listens on the port in the Pod: the kernel answers RST.
     Refused {
         #[serde(serialize_with = "ser_key")]
@@ -580,7 +601,10 @@ pub enum What {
         translated: bool,
     },
     /// conntrack un-DNATs the reply.
-    Replied { from: Addr, as_from: Addr },
+    Replied {
+        from: Addr,
+        as_from: Addr,
+    },
     /// An ICMP echo request and what it met.
     Echo {
         #[serde(serialize_with = "display")]
@@ -615,9 +639,7 @@ impl What {
             | PodTerminating { .. } => Step::Controller(Controller::Kubelet),
             NoPodCidr { .. } => Step::Controller(Controller::NodeIpam),
             TunnelIngress { .. } => Step::Controller(Controller::MinikubeTunnel),
-            RealServerDraining { .. } | RealServerDeleted { .. } | ProxyCleanup { .. } => {
-                Step::Controller(Controller::KubeProxy)
-            }
+            RealServerDraining { .. } | RealServerDeleted { .. } | ProxyCleanup { .. } => Step::Controller(Controller::KubeProxy),
             BootstrapFailed { .. } => Step::Controller(Controller::Bootstrap),
             ResolvConfRead { .. } => Step::Discovery(Hop::ResolvConf),
             SearchExpanded { .. } => Step::Discovery(Hop::SearchExpansion),
@@ -651,7 +673,12 @@ impl What {
             RulesProgrammed { service, .. } | RealServerDraining { service, .. } => vec![service.clone()],
             ProxyRestarted { node, .. } => vec![ObjKey::new(crate::model::Kind::Node, "", node)],
             NoPodCidr { node, .. } => vec![ObjKey::new(crate::model::Kind::Node, "", node)],
-            ReplicaSetCreated { deployment, replicaset, .. } | ReplicaSetScaled { deployment, replicaset, .. } => {
+            ReplicaSetCreated {
+                deployment, replicaset, ..
+            }
+            | ReplicaSetScaled {
+                deployment, replicaset, ..
+            } => {
                 vec![deployment.clone(), replicaset.clone()]
             }
             PodCreated { pod, .. }
