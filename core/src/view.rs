@@ -1053,3 +1053,17 @@ pub fn source_lines(pg: &Playground, text: &str, element: &str) -> Option<(usize
     }
     None
 }
+
+#[cfg(test)]
+mod tests {
+    use super::id;
+    use crate::trace::Element;
+
+    #[test]
+    fn trace_elements_and_view_ids_are_one_scheme() {
+        assert_eq!(Element::pod("dev", "jump").id(), id::pod("dev", "jump"));
+        assert_eq!(Element::service("dev", "ent").id(), id::service("dev", "ent"));
+        assert_eq!(Element::node("minikube").id(), id::node("minikube"));
+        assert_eq!(Element::KubeDns.id(), id::KUBE_DNS);
+    }
+}

@@ -119,6 +119,9 @@ pub fn Timeline(props: &TimelineProps) -> Html {
                     </div>
                     <div class="event-summary">{e.summary()}</div>
                     <div class="event-why">{e.why()}</div>
+                    if let Some(c) = e.correction() {
+                        <div class="event-correction" title="where the chapter differs from a real cluster">{c}</div>
+                    }
                 </li>
             }
         })

@@ -302,6 +302,16 @@ impl TraceEvent {
         crate::explain::why(&self.what)
     }
 
+    /// Where the chapter is outdated or wrong about this, what real clusters do.
+    pub fn correction(&self) -> Option<&'static str> {
+        crate::explain::correction(&self.what)
+    }
+
+    /// The chapter's name for this step (`None` for the controllers in between).
+    pub fn chapter(&self) -> Option<&'static str> {
+        crate::explain::chapter_step(self.step())
+    }
+
     /// The objects it concerns.
     pub fn objects(&self) -> Vec<ObjKey> {
         self.what.objects()
