@@ -57,6 +57,48 @@ pub fn summary(w: &What) -> String {
                 format!("endpoints {name} ({ns}) = {}", list.join(", "))
             }
         }
+        SliceUpdated {
+            slice,
+            ready,
+            serving_terminating,
+            not_ready,
+            ports,
+            created,
+            ..
+        } => {
+            let mut parts = Vec::new();
+            if !ready.is_empty() {
+                parts.push(format!(
+                    "ready {}",
+                    ready.iter().map(|a| a.to_string()).collect::<Vec<_>>().join(", ")
+                ));
+            }
+            if !serving_terminating.is_empty() {
+                parts.push(format!(
+                    "terminating {}",
+                    serving_terminating.iter().map(|a| a.to_string()).collect::<Vec<_>>().join(", ")
+                ));
+            }
+            if *not_ready > 0 {
+                parts.push(format!("{not_ready} not ready"));
+            }
+            if parts.is_empty() {
+                parts.push("no endpoints".into());
+            }
+            let ports = if ports.is_empty() {
+                String::new()
+            } else {
+                format!(" on {}", ports.join(", "))
+            };
+            format!(
+                "endpointslice {} ({}) {}: {}{ports}",
+                slice.name,
+                slice.namespace,
+                if *created { "created" } else { "updated" },
+                parts.join("; ")
+            )
+        }
+        SliceDeleted { slice, .. } => format!("endpointslice {} ({}) deleted: no longer needed", slice.name, slice.namespace),
         Mirrored {
             endpoints,
             slices,
@@ -372,6 +414,13 @@ pub fn why(w: &What) -> String {
                 selector.join(",")
             )
         }
+        SliceUpdated { service, .. } => {
+            return format!(
+                "the EndpointSlice controller writes service/{}'s selected Pods with their conditions (ready, serving, terminating), grouped by port set; kube-proxy and CoreDNS read these",
+                service.name
+            )
+        }
+        SliceDeleted { .. } => "the EndpointSlice controller keeps only as many slices as the endpoints need (100 per slice)",
         Mirrored { .. } => "the Service has no selector, so its Endpoints are written by hand; kube-proxy and CoreDNS read EndpointSlices, and the mirroring controller copies them there",
         RulesProgrammed { mode, .. } => match mode {
             ProxyMode::Ipvs => "every node must trap traffic to the ClusterIP: the IP goes on kube-ipvs0 and an IPVS virtual server balances over the ready endpoints",
@@ -586,6 +635,9 @@ pub fn correction(w: &What) -> Option<&'static str> {
     match w {
         EndpointsUpdated { .. } => Some(
             "the chapter says kube-proxy (or the kubelet) watches Endpoints; since Kubernetes 1.21 kube-proxy, and since CoreDNS 1.8 the cluster DNS, read EndpointSlices, which the EndpointSlice controller writes beside the Endpoints",
+        ),
+        SliceUpdated { .. } => Some(
+            "the chapter names only the Endpoints object; the EndpointSlices are what kube-proxy and the cluster DNS read",
         ),
         RulesProgrammed { mode, .. } => match mode {
             ProxyMode::Ipvs => Some(

@@ -16,7 +16,7 @@ use std::net::Ipv4Addr;
 
 use super::context::Ctx;
 use crate::model::*;
-use crate::trace::{Addr, Element, Route, What};
+use crate::trace::{Addr, Controller, Element, Route, What};
 
 /// Pod IPs per EndpointSlice, as the controller's `maxEndpointsPerSlice` default.
 pub const MAX_ENDPOINTS_PER_SLICE: usize = 100;
@@ -326,6 +326,7 @@ fn reconcile_slices(ctx: &mut Ctx, svc: &Service, pods: &[Selected]) {
                 s.ports = ports;
                 s.endpoints = eps;
                 s.meta.labels = labels.clone();
+                record_slice(ctx, svc, &s, false);
                 ctx.write(Object::EndpointSlice(s));
             }
             None => {
@@ -338,18 +339,69 @@ fn reconcile_slices(ctx: &mut Ctx, svc: &Service, pods: &[Selected]) {
                     &svc.meta.name,
                     &svc.meta.uid,
                 );
-                ctx.write(Object::EndpointSlice(EndpointSlice {
+                let slice = EndpointSlice {
                     meta,
                     address_type: AddressType::IPv4,
                     ports,
                     endpoints: eps,
-                }));
+                };
+                record_slice(ctx, svc, &slice, true);
+                ctx.write(Object::EndpointSlice(slice));
             }
         }
     }
     for (extra, _) in existing.iter().skip(wanted) {
-        ctx.erase(&ObjKey::new(Kind::EndpointSlice, &ns, extra));
+        let slice = ObjKey::new(Kind::EndpointSlice, &ns, extra);
+        ctx.record(
+            What::SliceDeleted {
+                service: ObjKey::new(Kind::Service, &ns, &svc.meta.name),
+                slice: slice.clone(),
+            },
+            Route::new(
+                Element::Controller(Controller::EndpointSlice),
+                Element::service(&ns, &svc.meta.name),
+            ),
+        );
+        ctx.erase(&slice);
     }
+}
+
+/// Registration step 4 as the data path sees it: one slice's endpoints by condition.
+fn record_slice(ctx: &mut Ctx, svc: &Service, slice: &EndpointSlice, created: bool) {
+    let (ns, name) = (&svc.meta.namespace, &svc.meta.name);
+    let mut ready = Vec::new();
+    let mut serving_terminating = Vec::new();
+    let mut not_ready = 0;
+    for e in &slice.endpoints {
+        let c = &e.conditions;
+        if c.ready != Some(false) {
+            ready.extend(e.addresses.iter().copied());
+        } else if c.serving == Some(true) && c.terminating == Some(true) {
+            serving_terminating.extend(e.addresses.iter().copied());
+        } else {
+            not_ready += e.addresses.len();
+        }
+    }
+    let ports = slice
+        .ports
+        .iter()
+        .map(|p| match p.name.as_deref().filter(|n| !n.is_empty()) {
+            Some(n) => format!("{n} {}/{}", p.port, p.protocol.as_str()),
+            None => format!("{}/{}", p.port, p.protocol.as_str()),
+        })
+        .collect();
+    ctx.record(
+        What::SliceUpdated {
+            service: ObjKey::new(Kind::Service, ns, name),
+            slice: ObjKey::new(Kind::EndpointSlice, ns, &slice.meta.name),
+            created,
+            ports,
+            ready,
+            serving_terminating,
+            not_ready,
+        },
+        Route::new(Element::Controller(Controller::EndpointSlice), Element::service(ns, name)),
+    );
 }
 
 /// A new slice's metadata: `generateName: <service>-` (the API server's 5 random

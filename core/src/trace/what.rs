@@ -20,6 +20,10 @@ fn ser_key<S: serde::Serializer>(v: &ObjKey, s: S) -> Result<S::Ok, S::Error> {
     s.serialize_str(&super::key_id(v))
 }
 
+fn addrs<S: serde::Serializer>(v: &[Ipv4Addr], s: S) -> Result<S::Ok, S::Error> {
+    s.collect_seq(v.iter().map(Ipv4Addr::to_string))
+}
+
 fn ser_keys<S: serde::Serializer>(v: &[ObjKey], s: S) -> Result<S::Ok, S::Error> {
     s.collect_seq(v.iter().map(super::key_id))
 }
@@ -278,6 +282,31 @@ pub enum What {
         not_ready: usize,
         /// The selector, `key=value` pairs.
         selector: Vec<String>,
+    },
+    /// Step 4, the data path: the EndpointSlice controller wrote one of the Service's slices.
+    SliceUpdated {
+        #[serde(serialize_with = "ser_key")]
+        service: ObjKey,
+        #[serde(serialize_with = "ser_key")]
+        slice: ObjKey,
+        created: bool,
+        /// Ports as `name port/PROTO` (no name: `port/PROTO`).
+        ports: Vec<String>,
+        /// Addresses with `ready` (kube-proxy and CoreDNS send traffic there).
+        #[serde(serialize_with = "addrs")]
+        ready: Vec<Ipv4Addr>,
+        /// Terminating but still serving (kube-proxy's fallback when nothing is ready).
+        #[serde(serialize_with = "addrs")]
+        serving_terminating: Vec<Ipv4Addr>,
+        /// Neither ready nor serving.
+        not_ready: usize,
+    },
+    /// Step 4: a slice the Service no longer needs, deleted.
+    SliceDeleted {
+        #[serde(serialize_with = "ser_key")]
+        service: ObjKey,
+        #[serde(serialize_with = "ser_key")]
+        slice: ObjKey,
     },
     /// Step 4, for selector-less Services: hand-written Endpoints mirrored into slices.
     Mirrored {
@@ -623,7 +652,7 @@ impl What {
             Submitted { .. } => Step::Registration(Reg::Post),
             Admitted { .. } | Rejected { .. } => Step::Registration(Reg::Admission),
             ClusterIpAllocated { .. } => Step::Registration(Reg::ClusterIp),
-            EndpointsUpdated { .. } => Step::Registration(Reg::Endpoints),
+            EndpointsUpdated { .. } | SliceUpdated { .. } | SliceDeleted { .. } => Step::Registration(Reg::Endpoints),
             Mirrored { .. } => Step::Controller(Controller::EndpointSliceMirroring),
             RulesProgrammed { .. } | ProxyRestarted { .. } => Step::Registration(Reg::ProxyRules),
             DnsRecords { .. } => Step::Registration(Reg::DnsRecords),
@@ -670,6 +699,7 @@ impl What {
             EndpointsUpdated { service, endpoints, .. } | Mirrored { service, endpoints, .. } => {
                 vec![service.clone(), endpoints.clone()]
             }
+            SliceUpdated { service, slice, .. } | SliceDeleted { service, slice } => vec![service.clone(), slice.clone()],
             RulesProgrammed { service, .. } | RealServerDraining { service, .. } => vec![service.clone()],
             ProxyRestarted { node, .. } => vec![ObjKey::new(crate::model::Kind::Node, "", node)],
             NoPodCidr { node, .. } => vec![ObjKey::new(crate::model::Kind::Node, "", node)],
