@@ -150,9 +150,43 @@ pub struct ClusterView {
     pub nodes: Vec<NodeView>,
     /// In drawing order: the learner's namespaces, then default, kube-system, other kube-*.
     pub namespaces: Vec<NamespaceView>,
-    /// Ids lit by the event asked for: its objects, and the boxes that stand for them (a
-    /// Service for its Endpoints and EndpointSlices). Empty when live.
+    /// Ids lit by the event asked for: its objects, the boxes that stand for them (a Service
+    /// for its Endpoints and EndpointSlices), and where it goes from and to. Empty when live.
     pub lit: Vec<String>,
+    /// The selected event's flow (a DNS query and its answer, or a connection's hops), in
+    /// order: the path the diagram draws. Empty when live or for an event without a flow.
+    pub path: Vec<PathHop>,
+}
+
+/// One hop of a flow: an event with where it goes.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PathHop {
+    pub seq: u64,
+    /// The chapter's step or hop (`discovery: node kernel trap`).
+    pub step: String,
+    pub from: Option<String>,
+    pub to: Option<String>,
+    pub summary: String,
+    /// This is the event asked for.
+    pub current: bool,
+}
+
+/// The hops of trace flow `flow`, oldest first (`current`: the event `seq`).
+pub fn flow_path(pg: &Playground, flow: u64, seq: Option<u64>) -> Vec<PathHop> {
+    pg.cluster
+        .trace()
+        .events()
+        .iter()
+        .filter(|e| e.flow == Some(flow))
+        .map(|e| PathHop {
+            seq: e.seq,
+            step: e.step().to_string(),
+            from: e.from.as_ref().map(crate::trace::Element::id),
+            to: e.to.as_ref().map(crate::trace::Element::id),
+            summary: e.summary(),
+            current: Some(e.seq) == seq,
+        })
+        .collect()
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -544,6 +578,15 @@ impl<'a> View<'a> {
             nodes,
             namespaces,
             lit: self.lit(),
+            path: self.path(),
+        }
+    }
+
+    fn path(&self) -> Vec<PathHop> {
+        let When::At(m) = &self.when else { return Vec::new() };
+        match self.pg.cluster.trace().get(m.seq).and_then(|e| e.flow) {
+            Some(flow) => flow_path(self.pg, flow, Some(m.seq)),
+            None => Vec::new(),
         }
     }
 
@@ -562,6 +605,9 @@ impl<'a> View<'a> {
                 out.push(s);
             }
         };
+        for el in [&e.from, &e.to].into_iter().flatten() {
+            push(el.id());
+        }
         for k in &e.objects() {
             push(id::of(k));
             match k.kind {

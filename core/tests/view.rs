@@ -342,3 +342,45 @@ fn a_manifests_problems_carry_positions_and_sources_follow_owners() {
     let lines: Vec<&str> = SD_EXAMPLE.lines().collect();
     assert!(lines[first - 1..last].iter().any(|l| l.contains("kind: Deployment")));
 }
+
+#[test]
+fn a_curls_path_is_drawn_hop_by_hop_and_its_ends_are_lit() {
+    let mut pg = applied(Config::default());
+    run(&mut pg, "kubectl exec -it jump --namespace dev -- bash");
+    run(&mut pg, "apt-get update");
+    run(&mut pg, "apt-get install -y curl");
+    let r = pg.run("curl ent:8080", &files());
+    let dnat = r
+        .trace
+        .iter()
+        .find(|e| matches!(e.what, What::Dnat { .. }))
+        .expect("the curl's DNAT");
+    let c = View::at(&pg, Some(dnat.seq)).cluster(&Limits::PAGE);
+    let steps: Vec<&str> = c.path.iter().map(|h| h.step.as_str()).collect();
+    assert_eq!(
+        steps,
+        [
+            "discovery: packet to the ClusterIP",
+            "discovery: default gateway",
+            "discovery: node kernel trap",
+            "discovery: load-balancer pick",
+            "discovery: DNAT",
+            "discovery: delivered to the Pod",
+            "discovery: reply",
+        ]
+    );
+    assert_eq!(c.path.iter().filter(|h| h.current).map(|h| h.seq).collect::<Vec<_>>(), [dnat.seq]);
+    assert_eq!(c.path[0].from.as_deref(), Some("pod:dev/jump"));
+    assert_eq!(c.path[0].to.as_deref(), Some("svc:dev/ent"));
+    let to = dnat.to.as_ref().expect("DNAT goes to the Pod").id();
+    assert!(to.starts_with("pod:dev/enterprise-"), "{to}");
+    assert!(c.lit.contains(&to) && c.lit.contains(&"node:minikube".to_string()), "{:?}", c.lit);
+    // A DNS query's path is the query and its answer.
+    let q = r.trace.iter().find(|e| matches!(e.what, What::QuerySent { .. })).expect("a query");
+    let p = View::at(&pg, Some(q.seq)).cluster(&Limits::PAGE).path;
+    assert_eq!(p.len(), 2);
+    assert_eq!((p[0].from.as_deref(), p[0].to.as_deref()), (Some("pod:dev/jump"), Some("kube-dns")));
+    assert_eq!((p[1].from.as_deref(), p[1].to.as_deref()), (Some("kube-dns"), Some("pod:dev/jump")));
+    // Live: no path.
+    assert!(View::live(&pg).cluster(&Limits::PAGE).path.is_empty());
+}

@@ -16,7 +16,7 @@
 
 use std::collections::BTreeSet;
 
-use sdplay_core::view::{Details, Limits, NodeView, PodView, ServiceDetails, ServiceView, View};
+use sdplay_core::view::{self, Details, Limits, NodeView, PodView, ServiceDetails, ServiceView, View};
 use sdplay_core::ProxyMode;
 use web_sys::Element;
 use yew::prelude::*;
@@ -209,6 +209,7 @@ pub fn Diagram(props: &DiagramProps) -> Html {
         .collect();
 
     let details = details.map(|d| details_box(&d, live)).unwrap_or_default();
+    let path = path_box(&cluster.path);
     let banner = snapshot::banner(&cluster.when, start_ms, &props.on_cursor);
 
     html! {
@@ -216,9 +217,31 @@ pub fn Diagram(props: &DiagramProps) -> Html {
             {banner}
             <div class="nodes">{nodes}</div>
             {details}
+            {path}
             <div class="namespaces">{ns_boxes}</div>
             <p class="legend dim">{"Click a Service, a Pod or a node for details. "}
                 <span class="hl-sample">{"lit"}</span>{": objects of the selected timeline event."}</p>
+        </div>
+    }
+}
+
+/// The selected event's flow: a DNS query and its answer, or a connection hop by hop.
+fn path_box(path: &[view::PathHop]) -> Html {
+    if path.is_empty() {
+        return Html::default();
+    }
+    html! {
+        <div class="path">
+            <div class="title"><span class="kind">{"path"}</span>{format!("{} hops", path.len())}</div>
+            <ol>
+                { for path.iter().map(|h| html! {
+                    <li key={h.seq} class={classes!(h.current.then_some("current"))} data-seq={h.seq.to_string()}>
+                        <span class="hop-ends">{format!("{} → {}", h.from.as_deref().unwrap_or("·"), h.to.as_deref().unwrap_or("·"))}</span>
+                        {" "}<span class="dim">{&h.step}</span>
+                        <div>{&h.summary}</div>
+                    </li>
+                }) }
+            </ol>
         </div>
     }
 }
