@@ -172,6 +172,42 @@ async function main() {
         throw err;
       }
     }
+    // The embed scripting API: a host page posts `sdplay:run` to the embedded page and gets
+    // the command's output and its trace events back.
+    {
+      const started = Date.now();
+      const host = await context.newPage();
+      host.on('pageerror', (err) => errors.push(`uncaught (host): ${err.stack || err}`));
+      const embedUrl = new URL(url);
+      embedUrl.searchParams.set('embed', '');
+      await host.setContent(`<iframe id="sd" src="${embedUrl.href}" style="width:1000px;height:700px"></iframe>`);
+      const result = await host.evaluate(
+        (timeout) =>
+          new Promise((resolve, reject) => {
+            const frame = document.getElementById('sd');
+            const timer = setTimeout(() => reject(new Error('no sdplay:result')), timeout);
+            window.addEventListener('message', (ev) => {
+              if (ev.data?.type === 'sdplay:result' && ev.data.id === 7) {
+                clearTimeout(timer);
+                clearInterval(poke);
+                resolve(ev.data);
+              }
+            });
+            // The wasm may still be starting: ask until it answers.
+            const poke = setInterval(() => {
+              frame.contentWindow.postMessage({ type: 'sdplay:run', line: 'kubectl get svc kube-dns -n kube-system', id: 7 }, '*');
+            }, 300);
+          }),
+        LOAD_TIMEOUT_MS,
+      );
+      if (!/kube-dns\s+ClusterIP\s+10\.96\.0\.10/.test(result.output ?? '') || result.status !== 0) {
+        throw new StepFailure(`sdplay:result: unexpected output ${JSON.stringify(result.output)} (status ${result.status})`);
+      }
+      if (!Array.isArray(result.events)) throw new StepFailure('sdplay:result has no events array');
+      await host.close();
+      checkErrors();
+      console.log(`  ok   embed: sdplay:run answers with output and events (${Date.now() - started} ms)`);
+    }
   } catch (err) {
     failed = true;
     console.log(err instanceof StepFailure ? `e2e failed: ${err.message}` : err);

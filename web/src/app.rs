@@ -209,6 +209,31 @@ pub fn App(props: &AppProps) -> Html {
         move || drop(listener)
     });
 
+    // Docs authors script an embedded page: `sdplay:run` from the parent runs a line in the
+    // terminal and answers with its output and its events (the `--trace=json` objects).
+    {
+        let session = session.clone();
+        let update = update.clone();
+        use_effect_with((), move |_| {
+            let listener = embed
+                .then(|| {
+                    browser::on_run_message(move |line, id| {
+                        let done = session.with_mut(|s| {
+                            let (status, events) = s.run(&line);
+                            let json: Vec<String> = events.iter().map(|e| e.to_json().to_string()).collect();
+                            (status, s.last_output(), json)
+                        });
+                        if let Some((status, output, json)) = done {
+                            browser::post_result(&id, status, &output, &json);
+                        }
+                        update.force_update();
+                    })
+                })
+                .flatten();
+            move || drop(listener)
+        });
+    }
+
     // Callbacks are made once (their captures never change), so the panes' props compare equal
     // across clock ticks and the panes skip re-rendering.
     let run = {

@@ -1,6 +1,7 @@
 //! The few browser services the page uses, each failing soft: localStorage (the editor's files
 //! under `sdplay.files`), the URL (query and `#s=` fragment), the clipboard, the random seed,
-//! and the embed height message to the parent frame. Nothing here panics when an API is missing
+//! the embed height message to the parent frame, and the embed scripting messages
+//! (`sdplay:run` in, `sdplay:result` out). Nothing here panics when an API is missing
 //! (private mode, sandboxed iframe, tests).
 
 use std::collections::BTreeMap;
@@ -75,6 +76,54 @@ pub fn post_height(height: i32) {
     let msg = js_sys::Object::new();
     let _ = js_sys::Reflect::set(&msg, &"type".into(), &"sdplay:height".into());
     let _ = js_sys::Reflect::set(&msg, &"height".into(), &JsValue::from(height));
+    let _ = parent.post_message(&msg, "*");
+}
+
+/// Listen for `{type: "sdplay:run", line, id}` from the embedding page (the parent frame only;
+/// a top-level page has none): `f(line, id)`. Anything else is ignored. `None` when there is no
+/// window or no parent.
+pub fn on_run_message(f: impl Fn(String, JsValue) + 'static) -> Option<gloo::events::EventListener> {
+    let window = web_sys::window()?;
+    let parent = window.parent().ok().flatten()?;
+    let own: &JsValue = window.as_ref();
+    if JsValue::from(parent.clone()) == *own {
+        return None;
+    }
+    Some(gloo::events::EventListener::new(&window, "message", move |ev| {
+        use wasm_bindgen::JsCast;
+        let Some(ev) = ev.dyn_ref::<web_sys::MessageEvent>() else { return };
+        let from_parent = ev.source().is_some_and(|s| JsValue::from(s) == JsValue::from(parent.clone()));
+        if !from_parent {
+            return;
+        }
+        let data = ev.data();
+        let field = |k: &str| js_sys::Reflect::get(&data, &k.into()).unwrap_or(JsValue::UNDEFINED);
+        if field("type").as_string().as_deref() != Some("sdplay:run") {
+            return;
+        }
+        if let Some(line) = field("line").as_string() {
+            f(line, field("id"));
+        }
+    }))
+}
+
+/// Answer an `sdplay:run` to the parent: `{type: "sdplay:result", id, status, output, events}`,
+/// `events` being the command's trace events as `--trace=json` prints them (parsed objects).
+pub fn post_result(id: &JsValue, status: i32, output: &str, events: &[String]) {
+    let Some(window) = web_sys::window() else { return };
+    let Ok(Some(parent)) = window.parent() else { return };
+    let msg = js_sys::Object::new();
+    let _ = js_sys::Reflect::set(&msg, &"type".into(), &"sdplay:result".into());
+    let _ = js_sys::Reflect::set(&msg, &"id".into(), id);
+    let _ = js_sys::Reflect::set(&msg, &"status".into(), &JsValue::from(status));
+    let _ = js_sys::Reflect::set(&msg, &"output".into(), &output.into());
+    let list = js_sys::Array::new();
+    for e in events {
+        if let Ok(v) = js_sys::JSON::parse(e) {
+            list.push(&v);
+        }
+    }
+    let _ = js_sys::Reflect::set(&msg, &"events".into(), &list);
     let _ = parent.post_message(&msg, "*");
 }
 

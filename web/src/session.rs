@@ -147,8 +147,9 @@ impl Session {
         self.pg.prompt()
     }
 
-    /// Run one line exactly as typed in the terminal, and show it there.
-    pub fn run(&mut self, line: &str) {
+    /// Run one line exactly as typed in the terminal, and show it there. Returns the exit
+    /// status and the trace events the command caused (for the embed scripting API).
+    pub fn run(&mut self, line: &str) -> (i32, Vec<sdplay_core::TraceEvent>) {
         let line = line.trim_end_matches(['\r', '\n']);
         if self.commands.len() < MAX_COMMANDS {
             let files = (self.last_files.as_ref() != Some(&self.files)).then(|| self.files.clone());
@@ -169,10 +170,11 @@ impl Session {
         }
         let result = self.pg.run(line, &self.files);
         self.version += 1;
+        let report = (result.status, result.trace);
         // The core answers `clear` with no output; clearing the screen is the terminal's job.
         if line.trim() == "clear" {
             self.entries.clear();
-            return;
+            return report;
         }
         let mut output = result.output;
         if output.len() > MAX_OUTPUT {
@@ -194,6 +196,12 @@ impl Session {
         while self.entries.len() > MAX_ENTRIES {
             self.entries.pop_front();
         }
+        report
+    }
+
+    /// The output of the newest terminal entry (what the last command printed).
+    pub fn last_output(&self) -> String {
+        self.entries.back().map(|e| e.output.clone()).unwrap_or_default()
     }
 
     /// Ctrl+C at the prompt: the line is shown with `^C` and nothing runs (nor is recorded).
