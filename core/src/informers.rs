@@ -32,15 +32,18 @@ pub(crate) enum Work {
 pub(crate) struct WorkQueue {
     queue: VecDeque<Work>,
     queued: BTreeSet<Work>,
-    /// (namespace, label key, value) → Services whose selector includes that pair (each Service
+    /// namespace → label key → value → Services whose selector includes that pair (each Service
     /// is filed under its selector's first pair): which Services a Pod change can concern.
-    selector_index: BTreeMap<(String, String, String), BTreeSet<String>>,
+    /// Nested so that a Pod's labels are looked up by reference, building no key.
+    selector_index: BTreeMap<String, BTreeMap<String, BTreeMap<String, BTreeSet<String>>>>,
 }
 
 impl WorkQueue {
     /// Enqueue `w` unless it is pending already.
     pub(crate) fn push(&mut self, w: Work) {
-        if self.queued.insert(w.clone()) {
+        // A duplicate (the common case: every Pod write re-queues its ReplicaSet) costs no copy.
+        if !self.queued.contains(&w) {
+            self.queued.insert(w.clone());
             self.queue.push_back(w);
         }
     }
@@ -125,7 +128,8 @@ impl Watchers<'_> {
                 let mut candidates: BTreeSet<&String> = BTreeSet::new();
                 for p in [op, np].into_iter().flatten().take(if labels_same { 1 } else { 2 }) {
                     for (k, v) in &p.meta.labels {
-                        if let Some(names) = self.queue.selector_index.get(&(ns.clone(), k.clone(), v.clone())) {
+                        let found = self.queue.selector_index.get(&ns).and_then(|m| m.get(k)).and_then(|m| m.get(v));
+                        if let Some(names) = found {
                             candidates.extend(names.iter());
                         }
                     }
@@ -149,13 +153,30 @@ impl Watchers<'_> {
                     let Some((k, v)) = s.spec.selector.as_ref().and_then(|sel| sel.iter().next()) else {
                         continue;
                     };
-                    let slot = (ns.clone(), k.clone(), v.clone());
+                    let index = &mut self.queue.selector_index;
                     if add {
-                        self.queue.selector_index.entry(slot).or_default().insert(name.clone());
-                    } else if let Some(set) = self.queue.selector_index.get_mut(&slot) {
-                        set.remove(&name);
-                        if set.is_empty() {
-                            self.queue.selector_index.remove(&slot);
+                        index
+                            .entry(ns.clone())
+                            .or_default()
+                            .entry(k.clone())
+                            .or_default()
+                            .entry(v.clone())
+                            .or_default()
+                            .insert(name.clone());
+                    } else if let Some(by_key) = index.get_mut(&ns) {
+                        if let Some(by_value) = by_key.get_mut(k) {
+                            if let Some(set) = by_value.get_mut(v) {
+                                set.remove(&name);
+                                if set.is_empty() {
+                                    by_value.remove(v);
+                                }
+                            }
+                            if by_value.is_empty() {
+                                by_key.remove(k);
+                            }
+                        }
+                        if by_key.is_empty() {
+                            index.remove(&ns);
                         }
                     }
                 }

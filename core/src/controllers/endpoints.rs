@@ -79,16 +79,11 @@ fn resolve_port(pod: &Pod, target: &IntOrString, proto: Protocol) -> Option<i64>
     }
 }
 
-fn addr_of(pod: &Pod, ip: Ipv4Addr, svc: &Service) -> EndpointAddress {
-    let hostname = match (&pod.spec.hostname, &pod.spec.subdomain) {
+/// The endpoint's hostname: the Pod's `hostname` when its `subdomain` is this Service.
+fn hostname_for(pod: &Pod, svc: &Service) -> Option<String> {
+    match (&pod.spec.hostname, &pod.spec.subdomain) {
         (Some(h), Some(sd)) if *sd == svc.meta.name => Some(h.clone()),
         _ => None,
-    };
-    EndpointAddress {
-        ip,
-        hostname,
-        node_name: pod.spec.node_name.clone(),
-        target: Some(pod.meta.name.clone()),
     }
 }
 
@@ -139,7 +134,7 @@ impl EndpointsController {
                     ready: p.status.ready,
                     terminating: p.is_terminating(),
                     node: p.spec.node_name.clone(),
-                    hostname: addr_of(p, ip, &svc).hostname,
+                    hostname: hostname_for(p, &svc),
                     ports: svc
                         .spec
                         .ports
@@ -163,7 +158,10 @@ impl EndpointsController {
             if pod.ports.is_empty() && !svc.spec.ports.is_empty() {
                 continue;
             }
-            let subset = groups.entry(pod.ports.clone()).or_default();
+            if !groups.contains_key(&pod.ports) {
+                groups.insert(pod.ports.clone(), EndpointSubset::default());
+            }
+            let Some(subset) = groups.get_mut(&pod.ports) else { continue };
             if subset.ports.is_empty() {
                 subset.ports = pod
                     .ports
@@ -256,7 +254,11 @@ fn reconcile_slices(ctx: &mut Ctx, svc: &Service, pods: &[Selected]) {
     let ns = svc.meta.namespace.clone();
     let mut by_ports: BTreeMap<Vec<(String, i64, Protocol)>, Vec<SliceEndpoint>> = BTreeMap::new();
     for pod in pods {
-        by_ports.entry(pod.ports.clone()).or_default().push(SliceEndpoint {
+        if !by_ports.contains_key(&pod.ports) {
+            by_ports.insert(pod.ports.clone(), Vec::new());
+        }
+        let Some(group) = by_ports.get_mut(&pod.ports) else { continue };
+        group.push(SliceEndpoint {
             addresses: vec![pod.ip],
             conditions: EndpointConditions::set(
                 pod.ready && !pod.terminating || svc.spec.publish_not_ready_addresses,
@@ -289,8 +291,9 @@ fn reconcile_slices(ctx: &mut Ctx, svc: &Service, pods: &[Selected]) {
         if eps.is_empty() {
             desired.push((ports.clone(), Vec::new()));
         }
-        for chunk in eps.chunks(MAX_ENDPOINTS_PER_SLICE) {
-            desired.push((ports.clone(), chunk.to_vec()));
+        let mut eps = eps.into_iter().peekable();
+        while eps.peek().is_some() {
+            desired.push((ports.clone(), eps.by_ref().take(MAX_ENDPOINTS_PER_SLICE).collect()));
         }
     }
     // The slices this Service owns, from the owner index (not a namespace scan).
@@ -322,9 +325,13 @@ fn reconcile_slices(ctx: &mut Ctx, svc: &Service, pods: &[Selected]) {
                 let Some(Object::EndpointSlice(s)) = ctx.store().get(&ObjKey::new(Kind::EndpointSlice, &ns, name)) else {
                     continue;
                 };
-                let mut s = s.clone();
-                s.ports = ports;
-                s.endpoints = eps;
+                // Only the metadata carries over; ports and endpoints are the new ones.
+                let mut s = EndpointSlice {
+                    meta: s.meta.clone(),
+                    address_type: s.address_type.clone(),
+                    ports,
+                    endpoints: eps,
+                };
                 s.meta.labels = labels.clone();
                 record_slice(ctx, svc, &s, false);
                 ctx.write(Object::EndpointSlice(s));
