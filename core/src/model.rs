@@ -151,6 +151,17 @@ impl PartialEq for dyn KeyParts + '_ {
 
 impl Eq for dyn KeyParts + '_ {}
 
+/// Hashes as the derived `Hash` of [`ObjKey`] (kind, namespace, name in order), so a
+/// `HashMap<ObjKey, _>` can be searched with a [`KeyView`].
+impl std::hash::Hash for dyn KeyParts + '_ {
+    fn hash<H: std::hash::Hasher>(&self, h: &mut H) {
+        let (kind, ns, name) = self.parts();
+        kind.hash(h);
+        ns.hash(h);
+        name.hash(h);
+    }
+}
+
 impl PartialOrd for dyn KeyParts + '_ {
     fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
         Some(self.cmp(other))
