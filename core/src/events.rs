@@ -16,7 +16,10 @@
 //! Event names are `<object>.<hex nanoseconds>` as client-go makes them; the server lists by
 //! name, which is the order `kubectl get events` prints (grouped by object, not by time).
 
-use std::collections::BTreeMap;
+use std::collections::HashMap;
+
+/// SipHash with fixed keys: the log is only iterated to be sorted, and the same in every run.
+type FixedHash = std::hash::BuildHasherDefault<std::collections::hash_map::DefaultHasher>;
 
 use crate::model::ObjKey;
 use crate::time::{human_duration, SimTime};
@@ -88,7 +91,7 @@ pub struct EventLog {
     /// Events per involved object, then per uid: recording one touches only its object's
     /// list and builds no key, so the cost does not grow with the cluster. Expired events are
     /// filtered when listed and pruned when the log has doubled since the last prune.
-    events: BTreeMap<ObjKey, Vec<ObjectEvents>>,
+    events: HashMap<ObjKey, Vec<ObjectEvents>, FixedHash>,
     total: usize,
     pruned_at: usize,
 }
@@ -97,8 +100,10 @@ fn alive(e: &Event, now: SimTime) -> bool {
     e.last.0.saturating_add(EVENT_TTL_MS) > now.0
 }
 
+/// The server's list order (namespace, then name); events of different objects that share a
+/// name and a millisecond stay in object order, as they were filed.
 fn list_order(a: &&Event, b: &&Event) -> std::cmp::Ordering {
-    (a.namespace(), a.name.as_str()).cmp(&(b.namespace(), b.name.as_str()))
+    (a.namespace(), a.name.as_str(), &a.involved).cmp(&(b.namespace(), b.name.as_str(), &b.involved))
 }
 
 impl EventLog {

@@ -48,7 +48,7 @@ type FixedHash = std::hash::BuildHasherDefault<std::collections::hash_map::Defau
 struct Indexes {
     /// Owner uid → the objects it owns (the controllers' index by controller reference), so a
     /// ReplicaSet finds its Pods without scanning its namespace.
-    owned: BTreeMap<String, BTreeSet<ObjKey>>,
+    owned: HashMap<String, BTreeSet<ObjKey>, FixedHash>,
     /// (namespace, label key, value) → names of the Pods carrying that label, so a selector
     /// is answered from its rarest pair instead of a namespace scan.
     /// Nested (namespace → key → value) so a lookup borrows its strings.
@@ -149,7 +149,20 @@ impl Indexes {
     fn reindex(&mut self, key: &ObjKey, old: Option<&Object>, new: Option<&Object>) {
         let entry = || (key.namespace.clone(), key.name.clone());
         let owner = |o: Option<&Object>| o.and_then(|o| o.meta().owner.as_ref()).map(|r| r.uid.clone());
-        move_entries(&mut self.owned, owner(old), owner(new), key);
+        let (old_owner, new_owner) = (owner(old), owner(new));
+        if old_owner != new_owner {
+            if let Some(uid) = old_owner {
+                if let Some(set) = self.owned.get_mut(&uid) {
+                    set.remove(key);
+                    if set.is_empty() {
+                        self.owned.remove(&uid);
+                    }
+                }
+            }
+            if let Some(uid) = new_owner {
+                self.owned.entry(uid).or_default().insert(key.clone());
+            }
+        }
         let (op, np) = (as_pod(old), as_pod(new));
         if op.is_some() || np.is_some() {
             let empty = Labels::new();
