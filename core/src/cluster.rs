@@ -16,10 +16,13 @@ use crate::api::validation::{self, FieldError, FieldErrorKind};
 use crate::api::{plural, ApiError, ApiServer, ApplyAction, Store};
 use crate::controllers::context::{Ctx, Timer, Timers};
 use crate::controllers::Controllers;
+use crate::dns::{RType, Response};
 use crate::informers::{Watchers, Work, WorkQueue};
 use crate::ipam::NodeCidrAllocator;
 use crate::model::*;
+use crate::netpath::{ConnError, Connection, Dataplane, DnsFailure, Echo, Origin};
 use crate::proxy::{Cleaned, KubeProxy, ProxyMode, ServiceInput};
+use crate::resolver::Resolution;
 use crate::rng::Streams;
 use crate::time::SimTime;
 use crate::trace::*;
@@ -105,17 +108,7 @@ fn netmask(prefix: u8) -> u32 {
     }
 }
 
-/// The sender of DNS queries: its node, its address, and whether it is the node's own network
-/// namespace (hostNetwork: its packets enter IPVS at LOCAL_OUT).
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct DnsClient {
-    pub node: String,
-    pub ip: Ipv4Addr,
-    pub host_network: bool,
-    /// The resolver's socket for the queries being sent together (glibc and musl send a
-    /// candidate's A and AAAA from one socket); `None`: each query its own port.
-    pub socket: Option<u16>,
-}
+pub use crate::netpath::DnsClient;
 
 pub struct Cluster {
     pub(crate) config: Config,
@@ -310,6 +303,23 @@ impl Cluster {
         (&mut self.ctl, ctx)
     }
 
+    /// The packet path's borrow of the cluster (see [`crate::netpath::Dataplane`]).
+    pub(crate) fn dataplane(&mut self) -> Dataplane<'_> {
+        Dataplane {
+            api: &self.api,
+            proxy: &mut self.proxy,
+            nodes: self.ctl.kubelet.nodes(),
+            rng: &mut self.rng,
+            trace: &mut self.trace,
+            now: self.now,
+            command: self.command,
+            tunnel: self.ctl.tunnel.running(),
+            coredns: &mut self.coredns,
+            dns_client: &mut self.dns_client,
+            domain: &self.config.cluster_domain,
+        }
+    }
+
     /// A [`Ctx`] for the API verbs' own writes and records.
     fn ctx(&mut self) -> Ctx<'_> {
         self.parts().1
@@ -318,11 +328,6 @@ impl Cluster {
     /// Each node's kubelet and CNI state: Pod address ranges, images, pulls in flight.
     pub(crate) fn nodes(&self) -> &crate::nodes::Nodes {
         self.ctl.kubelet.nodes()
-    }
-
-    /// Whether `minikube tunnel` runs (LoadBalancer Services get their ClusterIP as ingress).
-    pub(crate) fn tunnel_running(&self) -> bool {
-        self.ctl.tunnel.running()
     }
 
     /// Start `minikube tunnel` (idempotent) and return minikube's status report.
@@ -940,6 +945,34 @@ impl Cluster {
     pub fn set_proxy_mode(&mut self, mode: ProxyMode) {
         let sched = self.proxy.default_sched();
         self.proxy.restart_all(mode, sched);
+    }
+}
+
+/// The dataplane's entry points: each borrows the cluster as a `Dataplane`.
+impl Cluster {
+    /// Open a TCP connection from `from` to `dst:port`, tracing every hop (one flow).
+    pub fn connect(&mut self, from: &Origin, dst: Ipv4Addr, port: u16) -> Result<Connection, ConnError> {
+        self.dataplane().connect(from, dst, port)
+    }
+
+    /// An ICMP echo request from a Pod or node to `dst` (see `Dataplane::icmp_echo`).
+    pub fn icmp_echo(&mut self, from: &Origin, dst: Ipv4Addr) -> Echo {
+        self.dataplane().icmp_echo(from, dst)
+    }
+
+    /// Send one query to `server` (see `Dataplane::dns_query`).
+    pub fn dns_query(&mut self, server: Ipv4Addr, qname: &str, qtype: RType) -> Result<(Response, Option<String>), DnsFailure> {
+        self.dataplane().dns_query(server, qname, qtype)
+    }
+
+    /// Send one query to `server` and trace it (see `Dataplane::dns_query_traced`).
+    pub fn dns_query_traced(&mut self, server: Ipv4Addr, qname: &str, qtype: RType) -> Result<Response, DnsFailure> {
+        self.dataplane().dns_query_traced(server, qname, qtype)
+    }
+
+    /// Resolve `name` as the Pod's stub resolver does (see `Dataplane::resolve_in_pod`).
+    pub fn resolve_in_pod(&mut self, pod: &Pod, name: &str, musl: bool) -> Result<Resolution, DnsFailure> {
+        self.dataplane().resolve_in_pod(pod, name, musl)
     }
 }
 

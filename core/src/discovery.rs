@@ -10,18 +10,14 @@ use crate::dns::kubernetes::{Server, Source};
 use crate::dns::querylog;
 use crate::dns::{RType, Rcode, Response};
 use crate::model::*;
+use crate::netpath::Dataplane;
 use crate::proxy::{Packet, Verdict};
 use crate::resolver::{self, Flavor, Resolution, ResolvConf};
 use crate::rng::NodeComponent;
 use crate::time::SimTime;
 use crate::trace::{Element, Route, What};
 
-/// Why a query got no response at all.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum DnsFailure {
-    /// No CoreDNS Pod is ready (or the nameserver is unreachable): the client times out.
-    Timeout,
-}
+pub use crate::netpath::DnsFailure;
 
 /// When a CoreDNS Pod read its Corefile: its container's start (its creation before that).
 fn pod_start(p: &Pod) -> SimTime {
@@ -51,13 +47,7 @@ fn coredns_pods(store: &Store) -> impl Iterator<Item = &Pod> {
 impl Cluster {
     /// The resolv.conf kubelet wrote for a Pod.
     pub fn resolv_conf(&self, pod: &Pod) -> ResolvConf {
-        let dns = self
-            .api
-            .store()
-            .service("kube-system", "kube-dns")
-            .and_then(|s| s.cluster_ip())
-            .unwrap_or(Ipv4Addr::new(10, 96, 0, 10));
-        resolver::pod_resolv_conf(pod, dns, &self.config.cluster_domain)
+        resolv_conf_of(self.api.store(), pod, &self.config.cluster_domain)
     }
 
     /// The SOA serial CoreDNS would report: a Unix timestamp on the simulated clock (which
@@ -106,16 +96,32 @@ impl Cluster {
     pub fn coredns_log(&self, pod: &Pod) -> String {
         self.coredns.pod_log(&pod.meta.name, pod_start(pod), self.now)
     }
+}
 
+/// The resolv.conf kubelet writes for `pod`: the kube-dns Service's ClusterIP in `store` and
+/// the cluster domain's search list.
+fn resolv_conf_of(store: &Store, pod: &Pod, domain: &str) -> ResolvConf {
+    let dns = store
+        .service("kube-system", "kube-dns")
+        .and_then(|s| s.cluster_ip())
+        .unwrap_or(Ipv4Addr::new(10, 96, 0, 10));
+    resolver::pod_resolv_conf(pod, dns, domain)
+}
+
+/// A lookup's trip: the Pod's resolver, its queries through the client node's kube-proxy to a
+/// CoreDNS Pod, and CoreDNS's answer (and query log), all on the dataplane's borrow.
+impl Dataplane<'_> {
     /// CoreDNS Pod `pod` answers one query: with the settings of the Corefile it serves now,
     /// logged when that Corefile has `log`.
     fn coredns_answer(&mut self, pod: Option<&str>, qname: &str, qtype: RType, port: Option<u16>) -> Response {
         let start = pod.and_then(|p| self.api.store().pod("kube-system", p)).map(pod_start);
         let settings = match start {
             Some(s) => self.coredns.settings(s, self.now),
-            None => self.coredns.settings_of(&self.corefile()),
+            None => self.coredns.settings_of(&corefile_of(self.api.store())),
         };
-        let (r, src) = self.dns_server(&settings).query(qname, qtype);
+        let (r, src) = Server::new(self.api.store(), self.domain, dns_serial_at(self.now))
+            .with_settings(settings.ttl, settings.pods)
+            .query(qname, qtype);
         if let (Some(p), true) = (pod, settings.log) {
             let now = self.now;
             let q = querylog::Query { name: qname, qtype };
@@ -150,7 +156,7 @@ impl Cluster {
         };
         if let Some((port, front)) = self.proxy.port_at(&vs) {
             // Outside a Pod there is no node to take the packet path from: any ready endpoint.
-            let ready: Vec<Ipv4Addr> = match self.dns_client {
+            let ready: Vec<Ipv4Addr> = match *self.dns_client {
                 Some(_) => Vec::new(),
                 None => port.endpoints_for(front, "").iter().map(|e| e.ip).collect(),
             };
@@ -212,8 +218,8 @@ impl Cluster {
     /// Send one query to `server` and trace it: the query hop, then the answer (or the
     /// timeout), one flow from the querying Pod (or node) to kube-dns and back.
     pub fn dns_query_traced(&mut self, server: Ipv4Addr, qname: &str, qtype: RType) -> Result<Response, DnsFailure> {
-        let client = match &self.dns_client {
-            Some(c) => self.element_at(c.ip),
+        let client = match &*self.dns_client {
+            Some(c) => crate::netpath::element_at(self.api.store(), c.ip),
             None => Element::Outside,
         };
         let flow = Some(self.trace.new_flow());
@@ -262,7 +268,7 @@ impl Cluster {
 
     /// Resolve `name` as the Pod's stub resolver does (getaddrinfo), tracing every hop.
     pub fn resolve_in_pod(&mut self, pod: &Pod, name: &str, musl: bool) -> Result<Resolution, DnsFailure> {
-        let rc = self.resolv_conf(pod);
+        let rc = resolv_conf_of(self.api.store(), pod, self.domain);
         let key = ObjKey::new(Kind::Pod, &pod.meta.namespace, &pod.meta.name);
         let flavor = if musl { Flavor::Musl } else { Flavor::Glibc };
         let me = Element::pod(&pod.meta.namespace, &pod.meta.name);

@@ -6,6 +6,8 @@
 use crate::dns::Rcode;
 use crate::model::{Kind, ObjKey};
 use crate::proxy::ProxyMode;
+use std::fmt;
+
 use crate::trace::*;
 
 /// `service/ent in dev`, `namespace/dev`: how the timeline names an object.
@@ -655,5 +657,63 @@ pub fn correction(w: &What) -> Option<&'static str> {
             "the chapter says the trap happens en route to the default gateway; in IPVS mode the ClusterIP is a local address (kube-ipvs0), so the packet is taken on input, or at LOCAL_OUT for a node's own processes",
         ),
         _ => None,
+    }
+}
+
+/// The words of an event (the trace holds data only; the words are made here).
+impl TraceEvent {
+    /// What happened, one line.
+    pub fn summary(&self) -> String {
+        summary(&self.what)
+    }
+
+    /// Why it happens (the mechanism), one line.
+    pub fn why(&self) -> String {
+        why(&self.what)
+    }
+
+    /// Where the chapter is outdated or wrong about this, what real clusters do.
+    pub fn correction(&self) -> Option<&'static str> {
+        correction(&self.what)
+    }
+
+    /// The chapter's name for this step (`None` for the controllers in between).
+    pub fn chapter(&self) -> Option<&'static str> {
+        chapter_step(self.step())
+    }
+
+    /// One line of `--trace=json` (schema in the README): the envelope, the words, and the
+    /// event's own fields under `data`.
+    pub fn to_json(&self) -> serde_json::Value {
+        let mut data = serde_json::to_value(&self.what).unwrap_or(serde_json::Value::Null);
+        let kind = data
+            .as_object_mut()
+            .and_then(|o| o.remove("type"))
+            .unwrap_or(serde_json::Value::Null);
+        let objects: Vec<String> = self.objects().iter().map(key_id).collect();
+        serde_json::json!({
+            "seq": self.seq,
+            "time_ms": self.time.0,
+            "command": self.command,
+            "step": self.step().slug(),
+            "type": kind,
+            "from": self.from.as_ref().map(Element::id),
+            "to": self.to.as_ref().map(Element::id),
+            "flow": self.flow,
+            "objects": objects,
+            "summary": self.summary(),
+            "why": self.why(),
+            "chapter": chapter_step(self.step()),
+            "correction": correction(&self.what),
+            "store_version": self.store_version,
+            "data": data,
+        })
+    }
+}
+
+/// `[step] summary | why: why`: the CLI's `--trace` line and the transcripts'.
+impl fmt::Display for TraceEvent {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "[{}] {} | why: {}", self.step(), self.summary(), self.why())
     }
 }

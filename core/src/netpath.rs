@@ -9,10 +9,14 @@
 
 use std::net::Ipv4Addr;
 
-use crate::cluster::Cluster;
+use crate::api::{ApiServer, Store};
 use crate::model::*;
+use crate::nodes::Nodes;
+use crate::proxy::KubeProxy;
 use crate::proxy::{Front, Packet, PortKey, ProxyMode, Verdict};
 use crate::rng::NodeComponent;
+use crate::rng::Streams;
+use crate::time::SimTime;
 use crate::trace::*;
 
 /// Where a connection starts.
@@ -51,7 +55,74 @@ pub struct Connection {
     pub client: String,
 }
 
-impl Cluster {
+/// The dataplane's part of the cluster, borrowed for one connection, echo or DNS lookup: the
+/// API server's objects and service CIDR, kube-proxy (which the packets' lookups drive: IPVS
+/// schedulers and connection tables are kernel state), each node's Pod range (routes), CoreDNS
+/// (the Corefile it serves, its query log), who sends the DNS queries, the random streams of
+/// the kernels and resolvers, and the timeline. It reaches into no other component.
+pub(crate) struct Dataplane<'a> {
+    pub(crate) api: &'a ApiServer,
+    pub(crate) proxy: &'a mut KubeProxy,
+    pub(crate) nodes: &'a Nodes,
+    pub(crate) rng: &'a mut Streams,
+    pub(crate) trace: &'a mut Trace,
+    pub(crate) now: SimTime,
+    pub(crate) command: u64,
+    /// `minikube tunnel` runs: the host has a route to the service network.
+    pub(crate) tunnel: bool,
+    pub(crate) coredns: &'a mut crate::dns::querylog::CoreDns,
+    pub(crate) dns_client: &'a mut Option<DnsClient>,
+    pub(crate) domain: &'a str,
+}
+
+/// The sender of DNS queries: its node, its address, and whether it is the node's own network
+/// namespace (hostNetwork: its packets enter IPVS at LOCAL_OUT).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DnsClient {
+    pub node: String,
+    pub ip: Ipv4Addr,
+    pub host_network: bool,
+    /// The resolver's socket for the queries being sent together (glibc and musl send a
+    /// candidate's A and AAAA from one socket); `None`: each query its own port.
+    pub socket: Option<u16>,
+}
+
+/// Why a query got no response at all.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DnsFailure {
+    /// No CoreDNS Pod is ready (or the nameserver is unreachable): the client times out.
+    Timeout,
+}
+
+/// A running Pod (not host-network) with `ip`.
+fn pod_by_ip(store: &Store, ip: Ipv4Addr) -> Option<&Pod> {
+    store
+        .pods_at(ip)
+        .find(|p| !p.spec.host_network && p.status.phase == PodPhase::Running)
+}
+
+/// The diagram's element for whatever has `ip`: a Pod, a Service's address, a node, or
+/// something outside the cluster.
+pub(crate) fn element_at(store: &Store, ip: Ipv4Addr) -> Element {
+    if let Some(p) = pod_by_ip(store, ip) {
+        return Element::pod(&p.meta.namespace, &p.meta.name);
+    }
+    if let Some(s) = store.services_at(ip).next() {
+        return Element::service(&s.meta.namespace, &s.meta.name);
+    }
+    if let Some(n) = store.nodes().find(|n| n.internal_ip == ip) {
+        return Element::node(&n.meta.name);
+    }
+    Element::Outside
+}
+
+impl Dataplane<'_> {
+    /// Record what happened, at the current time, caused by the current command.
+    pub(crate) fn record(&mut self, what: What, route: Route) {
+        let version = self.api.store().version();
+        self.trace.push(self.now, self.command, what, route, version);
+    }
+
     fn origin_addr(&self, from: &Origin) -> Option<(Ipv4Addr, String)> {
         match from {
             Origin::Pod { namespace, name } => {
@@ -73,7 +144,7 @@ impl Cluster {
             return (Some((n.meta.name.clone(), n.internal_ip)), HostRoute::Direct);
         }
         let on_service_net = self.api.in_service_cidr(dst) || self.proxy.is_service_address(dst);
-        if on_service_net && self.tunnel_running() {
+        if on_service_net && self.tunnel {
             if let Some(n) = self.api.store().nodes().next() {
                 return (
                     Some((n.meta.name.clone(), n.internal_ip)),
@@ -92,27 +163,12 @@ impl Cluster {
         )
     }
 
-    /// The diagram's element for whatever has `ip`: a Pod, a Service's address, a node, or
-    /// something outside the cluster.
-    pub(crate) fn element_at(&self, ip: Ipv4Addr) -> Element {
-        let store = self.api.store();
-        if let Some(p) = self.pod_by_ip(ip) {
-            return Element::pod(&p.meta.namespace, &p.meta.name);
-        }
-        if let Some(s) = store.services_at(ip).next() {
-            return Element::service(&s.meta.namespace, &s.meta.name);
-        }
-        if let Some(n) = store.nodes().find(|n| n.internal_ip == ip) {
-            return Element::node(&n.meta.name);
-        }
-        Element::Outside
+    fn pod_by_ip(&self, ip: Ipv4Addr) -> Option<&Pod> {
+        pod_by_ip(self.api.store(), ip)
     }
 
-    fn pod_by_ip(&self, ip: Ipv4Addr) -> Option<&Pod> {
-        self.api
-            .store()
-            .pods_at(ip)
-            .find(|p| !p.spec.host_network && p.status.phase == PodPhase::Running)
+    fn element_at(&self, ip: Ipv4Addr) -> Element {
+        element_at(self.api.store(), ip)
     }
 
     /// Open a TCP connection from `from` to `dst:port`, tracing every hop (one flow).
@@ -140,7 +196,7 @@ impl Cluster {
         let is_service_ip = self.api.in_service_cidr(dst) || self.proxy.is_service_address(dst);
         let node_ip = self.api.store().node(&node).map(|n| n.internal_ip);
         let local_out = matches!(from, Origin::Node(_));
-        let gw = self.nodes().gateway(&node);
+        let gw = self.nodes.gateway(&node);
         let from_pod = matches!(from, Origin::Pod { .. });
         let destination = if is_service_ip && matches!(from, Origin::Host) {
             Destination::TunnelledService
@@ -233,7 +289,7 @@ impl Cluster {
                 .map(|n| n.internal_ip.to_string())
                 .unwrap_or_default();
             let cidr = self
-                .nodes()
+                .nodes
                 .range(&pod_node)
                 .map(|h| format!("{}/{}", h.subnet, h.prefix))
                 .unwrap_or_default();
@@ -325,7 +381,7 @@ impl Cluster {
         let flow = hops.flow;
         let kernel = Element::node(node);
         let here = Addr(dst, port);
-        let miss = |c: &mut Cluster, miss: Miss| {
+        let miss = |c: &mut Dataplane, miss: Miss| {
             c.record(
                 What::NotTrapped {
                     node: node.to_string(),
@@ -498,7 +554,7 @@ pub enum Echo {
     Lost,
 }
 
-impl Cluster {
+impl Dataplane<'_> {
     /// An ICMP echo request from a Pod or node to `dst`, as the node's kernel and
     /// kube-proxy's rules (Kubernetes ≥ 1.27) treat it:
     /// - a Pod IP or node IP answers (TTL 64 on the same node, 63 across nodes);
@@ -514,7 +570,7 @@ impl Cluster {
             return Echo::Lost;
         };
         let is_service_ip = self.api.in_service_cidr(dst) || self.proxy.is_service_address(dst);
-        let gw = self.nodes().gateway(&node);
+        let gw = self.nodes.gateway(&node);
         let (echo, outcome) = if let Some(n) = self.api.store().nodes().find(|n| n.internal_ip == dst) {
             let ttl = if n.meta.name == node { 64 } else { 63 };
             (Echo::Reply { ttl }, EchoOutcome::NodeReplied { node: n.meta.name.clone() })

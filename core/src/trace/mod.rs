@@ -1,6 +1,6 @@
 //! The timeline: every change and every lookup, as typed events.
 //!
-//! An event is data ([`What`]: keys, addresses, counts), never prose: [`crate::explain`] is the
+//! An event is data ([`What`]: keys, addresses, counts), never prose: the `explain` module is the
 //! one place that turns it into words, for the CLI's `--trace`, the page's timeline and the
 //! JSON lines of `--trace=json` ([`TraceEvent::to_json`], schema in the README). Each event
 //! also carries where it goes on the page's diagram (`from` and `to`, [`Element`]s whose
@@ -295,57 +295,9 @@ impl TraceEvent {
         self.what.step()
     }
 
-    /// What happened, one line.
-    pub fn summary(&self) -> String {
-        crate::explain::summary(&self.what)
-    }
-
-    /// Why it happens (the mechanism), one line.
-    pub fn why(&self) -> String {
-        crate::explain::why(&self.what)
-    }
-
-    /// Where the chapter is outdated or wrong about this, what real clusters do.
-    pub fn correction(&self) -> Option<&'static str> {
-        crate::explain::correction(&self.what)
-    }
-
-    /// The chapter's name for this step (`None` for the controllers in between).
-    pub fn chapter(&self) -> Option<&'static str> {
-        crate::explain::chapter_step(self.step())
-    }
-
     /// The objects it concerns.
     pub fn objects(&self) -> Vec<ObjKey> {
         self.what.objects()
-    }
-
-    /// One line of `--trace=json` (schema in the README): the envelope, the words, and the
-    /// event's own fields under `data`.
-    pub fn to_json(&self) -> serde_json::Value {
-        let mut data = serde_json::to_value(&self.what).unwrap_or(serde_json::Value::Null);
-        let kind = data
-            .as_object_mut()
-            .and_then(|o| o.remove("type"))
-            .unwrap_or(serde_json::Value::Null);
-        let objects: Vec<String> = self.objects().iter().map(key_id).collect();
-        serde_json::json!({
-            "seq": self.seq,
-            "time_ms": self.time.0,
-            "command": self.command,
-            "step": self.step().slug(),
-            "type": kind,
-            "from": self.from.as_ref().map(Element::id),
-            "to": self.to.as_ref().map(Element::id),
-            "flow": self.flow,
-            "objects": objects,
-            "summary": self.summary(),
-            "why": self.why(),
-            "chapter": crate::explain::chapter_step(self.step()),
-            "correction": crate::explain::correction(&self.what),
-            "store_version": self.store_version,
-            "data": data,
-        })
     }
 }
 
@@ -355,12 +307,6 @@ pub fn key_id(k: &ObjKey) -> String {
         format!("{}/{}", k.kind.name(), k.name)
     } else {
         format!("{}/{}/{}", k.kind.name(), k.namespace, k.name)
-    }
-}
-
-impl fmt::Display for TraceEvent {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "[{}] {} | why: {}", self.step(), self.summary(), self.why())
     }
 }
 

@@ -1,5 +1,5 @@
 //! What happened, as data: one variant per kind of event, with the keys, addresses and counts a
-//! picture or a script needs. No words here: [`crate::explain`] renders them. Serialized (as the
+//! picture or a script needs. No words here: the `explain` module renders them. Serialized (as the
 //! `data` of a `--trace=json` line) with its variant name in snake case as `type`.
 
 use std::net::Ipv4Addr;
