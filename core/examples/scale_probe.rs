@@ -24,6 +24,17 @@ impl Files for F {
     }
 }
 
+/// Nanoseconds this process has run on a CPU (`/proc/self/schedstat`, Linux): unlike wall time,
+/// it does not count the time other processes had the cores. `None` elsewhere.
+fn cpu_ns() -> Option<u64> {
+    std::fs::read_to_string("/proc/self/schedstat")
+        .ok()?
+        .split_whitespace()
+        .next()?
+        .parse()
+        .ok()
+}
+
 fn main() {
     let a: Vec<usize> = std::env::args().skip(1).filter_map(|s| s.parse().ok()).collect();
     let (n, r, nodes) = (
@@ -43,10 +54,12 @@ fn main() {
     let booted = live();
     let f = F([("big.yml".to_string(), manifests(n, n, r))].into_iter().collect());
     let t = Instant::now();
+    let cpu0 = cpu_ns();
     let calls = allocations();
     pg.run("kubectl apply -f big.yml", &f);
     pg.advance_ms(30_000);
     let apply = t.elapsed();
+    let apply_cpu_ms = cpu_ns().zip(cpu0).map(|(b, a)| (b - a) as f64 / 1e6).unwrap_or(f64::NAN);
     let apply_allocs = allocations() - calls;
     let settled = live();
     let pod = pg
@@ -82,7 +95,7 @@ fn main() {
     let replace = t.elapsed();
     let pods = pg.cluster.store().pods(Some("bench")).count();
     println!(
-        "services={n} replicas={r} nodes={nodes} boot={boot:?} apply+settle={apply:?} delete-one-pod={delete:?} grace+replacement={replace:?} pods={pods} allocations {apply_allocs} ({} per Pod) heap: boot {} B, workload {} B ({} B per Pod+share)",
+        "services={n} replicas={r} nodes={nodes} boot={boot:?} apply+settle={apply:?} (cpu {apply_cpu_ms:.1} ms) delete-one-pod={delete:?} grace+replacement={replace:?} pods={pods} allocations {apply_allocs} ({} per Pod) heap: boot {} B, workload {} B ({} B per Pod+share)",
         apply_allocs / (n * r).max(1),
         booted.saturating_sub(before),
         settled.saturating_sub(booted),
