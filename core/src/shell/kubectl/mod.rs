@@ -9,7 +9,10 @@ use crate::printers::table;
 
 use super::{Files, Location, Outcome, Shell};
 
+mod flags;
 mod imperative;
+
+pub(crate) use flags::{DryRun, Output, Printers};
 
 /// Parsed kubectl flags (those sdplay understands) and positional arguments.
 #[derive(Clone, Debug, Default)]
@@ -41,6 +44,20 @@ pub(crate) struct Args {
     pub unknown: Vec<String>,
     /// `--sort-by` (a JSONPath such as `.lastTimestamp`).
     pub sort_by: Option<String>,
+    /// `--dry-run[=VALUE]` as given (a bare `--dry-run` is `unchanged`, pflag's NoOptDefVal).
+    pub dry_run_value: Option<String>,
+    /// `--dry-run`, parsed by the verbs that have it.
+    pub dry_run: DryRun,
+    /// `-o`, parsed by the verbs that print objects.
+    pub out: Output,
+    /// `create service clusterip --clusterip`.
+    pub cluster_ip: Option<String>,
+    /// `create service externalname --external-name`.
+    pub external_name: Option<String>,
+    /// `create service nodeport --node-port`.
+    pub node_port: Option<String>,
+    /// `create configmap --from-literal` (repeatable).
+    pub from_literal: Vec<String>,
 }
 
 fn parse_args(argv: &[String]) -> Args {
@@ -87,6 +104,15 @@ fn parse_args(argv: &[String]) -> Args {
             "--labels" => a.labels = value(&mut i),
             "--restart" => a.restart = value(&mut i),
             "--sort-by" => a.sort_by = value(&mut i),
+            "--dry-run" => a.dry_run_value = Some(inline.clone().unwrap_or_else(|| "unchanged".into())),
+            "--clusterip" => a.cluster_ip = value(&mut i),
+            "--external-name" => a.external_name = value(&mut i),
+            "--node-port" => a.node_port = value(&mut i),
+            "--from-literal" => {
+                if let Some(v) = value(&mut i) {
+                    a.from_literal.push(v)
+                }
+            }
             "--tcp" => {
                 if let Some(v) = value(&mut i) {
                     a.tcp.extend(v.split(',').map(String::from))
@@ -127,8 +153,26 @@ pub(crate) fn run(sh: &mut Shell, c: &mut Cluster, files: &dyn Files, argv: &[St
     let Some(verb) = argv.first() else {
         return Outcome::ok("kubectl controls the Kubernetes cluster manager.\n\n Find more information at: https://kubernetes.io/docs/reference/kubectl/\n");
     };
-    let args = parse_args(&argv[1..]);
+    let mut args = parse_args(&argv[1..]);
     let ns = args.namespace.clone().unwrap_or_else(|| "default".into());
+    // Flags parsed into their types, with kubectl's errors, before the verb runs.
+    if matches!(verb.as_str(), "create" | "apply" | "run" | "expose" | "delete" | "scale" | "label") {
+        match DryRun::parse(args.dry_run_value.as_deref()) {
+            Ok(d) => args.dry_run = d,
+            Err(e) => return Outcome::err(e, 1),
+        }
+    }
+    let printers = match verb.as_str() {
+        "get" => Some(Printers::Table),
+        "create" | "apply" | "run" | "expose" | "scale" | "label" => Some(Printers::Object),
+        _ => None,
+    };
+    if let Some(p) = printers {
+        match Output::parse(args.output.as_deref(), p) {
+            Ok(o) => args.out = o,
+            Err(e) => return Outcome::err(e, 1),
+        }
+    }
     match verb.as_str() {
         "apply" | "create" if !args.files.is_empty() => apply(c, files, &args, &ns, verb == "create"),
         "get" => get(c, &args, &ns),
