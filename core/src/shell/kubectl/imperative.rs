@@ -623,10 +623,14 @@ pub(super) fn label(c: &mut Cluster, args: &Args, ns: &str) -> Outcome {
             return Outcome::err(format!("{}\n", e.kubectl_message(None)), 1);
         }
         obj.meta_mut().labels = labels;
-        c.write(obj);
-        c.settle();
+        if args.dry_run == DryRun::None {
+            c.write(obj.clone());
+            c.settle();
+        }
     }
-    Outcome::ok(format!("{}/{name} {msg}\n", kind.resource()))
+    // With `-o`, the object as patched (a dry run: as it would be); the patch response is
+    // unstructured, so its JSON is sorted.
+    print_one(args, kind, &name, msg, false, || object::to_value(&obj, c.api.store()))
 }
 
 /// How `kubectl delete` names a deleted object: `deployment.apps "x" deleted`.
@@ -641,6 +645,9 @@ pub(super) fn deleted_line(k: &ObjKey) -> String {
 /// `kubectl delete -f FILE`: every object in the file, in order (namespaces last, as their
 /// deletion is asynchronous in a real cluster and would not hide the objects in them yet).
 pub(super) fn delete_files(c: &mut Cluster, files: &dyn Files, args: &Args, ns: &str) -> Outcome {
+    if let Some(o) = args.output.as_deref().filter(|o| *o != "name") {
+        return Outcome::err(format!("error: unexpected -o output mode: {o}. We only support '-o name'\n"), 1);
+    }
     let mut keys: Vec<(ObjKey, String)> = Vec::new();
     for path in &args.files {
         let Some(text) = files.read(path) else {
@@ -669,6 +676,28 @@ pub(super) fn delete_files(c: &mut Cluster, files: &dyn Files, args: &Args, ns: 
     }
     let mut out = String::new();
     let mut errs = String::new();
+    if args.dry_run != DryRun::None {
+        // In file order, nothing deleted; only the server knows what is missing.
+        for (k, path) in &keys {
+            if args.dry_run == DryRun::Server && !c.api.store().contains(k) {
+                let e = ApiError::NotFound {
+                    resource: crate::api::plural(k.kind).into(),
+                    name: k.name.clone(),
+                };
+                errs.push_str(&e.aggregate_line(Some((path, "deleting"))));
+                errs.push('\n');
+            } else if args.output.as_deref() == Some("name") {
+                out.push_str(&format!("{}/{}\n", k.kind.resource(), k.name));
+            } else {
+                out.push_str(&format!("{}{}\n", deleted_line(k).trim_end(), args.dry_run.suffix()));
+            }
+        }
+        let status = if errs.is_empty() { 0 } else { 1 };
+        return Outcome {
+            output: format!("{out}{errs}"),
+            status,
+        };
+    }
     let mut results: Vec<Result<(), ApiError>> = vec![Ok(()); keys.len()];
     let order: Vec<usize> = (0..keys.len())
         .filter(|&i| keys.get(i).is_some_and(|(k, _)| k.kind != Kind::Namespace))
