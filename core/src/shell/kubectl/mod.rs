@@ -908,14 +908,100 @@ fn delete(c: &mut Cluster, args: &Args, ns: &str) -> Outcome {
     Outcome { output: out, status }
 }
 
+/// `kubectl logs POD | TYPE/NAME | -l SELECTOR`. A workload's logs are its first Pod's
+/// (`GetFirstPod`: running and ready before others, then the oldest), announced as kubectl
+/// announces it when there are several; `-l` prints each matching Pod's in turn.
 fn logs(c: &mut Cluster, args: &Args, ns: &str) -> Outcome {
+    if let Some(sel) = &args.selector {
+        let reqs = match parse_selector(sel) {
+            Ok(r) => r,
+            Err(e) => return Outcome::err(e, 1),
+        };
+        let pods: Vec<Pod> = c
+            .api
+            .store()
+            .list(Kind::Pod, Some(ns))
+            .filter(|o| reqs.iter().all(|r| r.matches(&o.meta().labels)))
+            .filter_map(|o| if let Object::Pod(p) = o { Some(p.clone()) } else { None })
+            .collect();
+        if pods.is_empty() {
+            return Outcome::ok(format!("No resources found in {ns} namespace.\n"));
+        }
+        let mut out = Outcome::ok("");
+        for p in &pods {
+            let r = pod_logs(c, p);
+            out.output.push_str(&r.output);
+            out.status = out.status.max(r.status);
+        }
+        return out;
+    }
     let Some(name) = args.pos.first() else {
         return Outcome::err("error: expected 'logs [-f] [-p] (POD | TYPE/NAME) [-c CONTAINER]'.\nPOD or TYPE/NAME is a required argument for the logs command\nSee 'kubectl logs -h' for help and examples\n", 1);
     };
-    let name = name.strip_prefix("pod/").unwrap_or(name);
-    let Some(pod) = c.api.store().pod(ns, name) else {
-        return Outcome::err(format!("Error from server (NotFound): pods \"{name}\" not found\n"), 1);
+    let (kind, name) = match name.split_once('/') {
+        Some((r, n)) => match kind_of(r) {
+            Some(k) => (k, n),
+            None => return Outcome::err(format!("error: the server doesn't have a resource type \"{r}\"\n"), 1),
+        },
+        None => (Kind::Pod, name.as_str()),
     };
+    if kind == Kind::Pod {
+        let Some(pod) = c.api.store().pod(ns, name).cloned() else {
+            return Outcome::err(format!("Error from server (NotFound): pods \"{name}\" not found\n"), 1);
+        };
+        return pod_logs(c, &pod);
+    }
+    let Some(obj) = c.api.store().get(&ObjKey::new(kind, ns, name)) else {
+        return Outcome::err(
+            format!("Error from server (NotFound): {} \"{name}\" not found\n", crate::api::plural(kind)),
+            1,
+        );
+    };
+    let selector: Option<Labels> = match obj {
+        Object::Deployment(d) => Some(d.selector.match_labels.clone()),
+        Object::ReplicaSet(r) => Some(r.selector.match_labels.clone()),
+        Object::DaemonSet(d) => Some(d.selector.match_labels.clone()),
+        Object::Service(s) => s.spec.selector.clone(),
+        _ => None,
+    };
+    let Some(selector) = selector.filter(|s| !s.is_empty()) else {
+        return Outcome::err(format!("error: cannot get the logs from {}\n", kind.resource()), 1);
+    };
+    let mut pods: Vec<&Pod> = c
+        .api
+        .store()
+        .list(Kind::Pod, Some(ns))
+        .filter_map(|o| if let Object::Pod(p) = o { Some(p) } else { None })
+        .filter(|p| selector.iter().all(|(k, v)| p.meta.labels.get(k) == Some(v)))
+        .collect();
+    // podutils.ByLogging: running before not, ready before not, older before newer.
+    pods.sort_by_key(|p| {
+        (
+            p.status.phase != PodPhase::Running,
+            !p.status.ready,
+            p.meta.creation.0,
+            p.meta.name.clone(),
+        )
+    });
+    let Some(first) = pods.first().map(|p| (*p).clone()) else {
+        return Outcome::err("error: timed out waiting for the condition\n", 1);
+    };
+    let mut out = if pods.len() > 1 {
+        format!("Found {} pods, using pod/{}\n", pods.len(), first.meta.name)
+    } else {
+        String::new()
+    };
+    let r = pod_logs(c, &first);
+    out.push_str(&r.output);
+    Outcome {
+        output: out,
+        status: r.status,
+    }
+}
+
+/// One Pod's logs: what its image prints (only CoreDNS prints anything here).
+fn pod_logs(c: &Cluster, pod: &Pod) -> Outcome {
+    let name = &pod.meta.name;
     let image = pod.spec.containers.first().map(|c| c.image.clone()).unwrap_or_default();
     if pod.status.phase == PodPhase::Pending {
         let cn = pod.spec.containers.first().map(|c| c.name.clone()).unwrap_or_default();
