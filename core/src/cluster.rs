@@ -494,6 +494,48 @@ impl Cluster {
         }
     }
 
+    /// `POST …?dryRun=All` (`kubectl create|run|expose|apply --dry-run=server`): the object
+    /// is admitted, validated and given its server-side fields (uid, creationTimestamp,
+    /// generation, ClusterIP and NodePorts from the dry-run allocators) as a create would, and
+    /// returned; nothing is stored, allocated, traced or dispatched, and no random stream moves
+    /// (the uid is derived from the object's key and the time).
+    pub fn dry_run_create(&self, mut obj: Object, default_ns: &str) -> Result<Object, ApiError> {
+        let kind = obj.kind();
+        if kind.namespaced() {
+            if obj.meta().namespace.is_empty() {
+                obj.meta_mut().namespace = default_ns.to_string();
+            }
+        } else {
+            obj.meta_mut().namespace.clear();
+        }
+        let key = obj.key();
+        self.admit(&obj, kind, key.name.clone(), key.namespace.clone())?;
+        if self.api.store().contains(&key) {
+            return Err(ApiError::AlreadyExists {
+                resource: plural(kind).into(),
+                name: key.name.clone(),
+            });
+        }
+        {
+            let h = crate::rng::fnv32a(format!("{}/{}/{}/{}", kind.name(), key.namespace, key.name, self.now.0).as_bytes());
+            let g = crate::rng::fnv32a(&h.to_le_bytes());
+            let m = obj.meta_mut();
+            m.uid = format!(
+                "{h:08x}-{:04x}-4{:03x}-{:04x}-{g:08x}{:04x}",
+                g >> 16,
+                h & 0xfff,
+                (g & 0x3fff) | 0x8000,
+                h >> 16
+            );
+            m.creation = self.now;
+            m.generation = 1;
+        }
+        if let Object::Service(svc) = &mut obj {
+            self.api.dry_run_allocate_service(svc)?;
+        }
+        Ok(obj)
+    }
+
     /// Validation and the namespace checks of admission: what the API server refuses.
     fn admit(&self, obj: &Object, kind: Kind, name: String, ns: String) -> Result<(), ApiError> {
         let errors = validation::validate(obj);

@@ -217,6 +217,23 @@ impl ApiServer {
         Ok(out)
     }
 
+    /// `dryRun=All`: what [`allocate_service`](Self::allocate_service) would give `svc` (the
+    /// API server's dry-run allocators pick from copies), with nothing reserved and no
+    /// random stream advanced.
+    pub fn dry_run_allocate_service(&self, svc: &mut Service) -> Result<(), ApiError> {
+        let mut scratch = ApiServer {
+            store: Store::default(),
+            service_ips: self.service_ips.clone(),
+            node_ports: self.node_ports.clone(),
+            names: self.names.clone(),
+            uids: self.uids.clone(),
+            cluster_ip_rng: self.cluster_ip_rng.clone(),
+            node_port_rng: self.node_port_rng.clone(),
+            applied: BTreeMap::new(),
+        };
+        scratch.allocate_service(svc, None).map(|_| ())
+    }
+
     /// A Service is gone: its ClusterIP and NodePorts go back to the allocators.
     pub fn release_service(&mut self, svc: &Service) {
         if let Some(ip) = svc.cluster_ip() {

@@ -256,6 +256,8 @@ pub fn service(store: &Store, s: &Service, events: &[EventLine]) -> String {
         .as_ref()
         .map(|l| l.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join(","))
         .unwrap_or_default();
+    // `labels.FormatLabels`: an empty selector is `<none>`.
+    let sel = if sel.is_empty() { "<none>".to_string() } else { sel };
     b.push_str(&format!("Selector:\t{sel}\nType:\t{}\n", s.spec.type_.as_str()));
     let external_name = s.spec.type_ == ServiceType::ExternalName;
     if !external_name {

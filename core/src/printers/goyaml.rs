@@ -23,12 +23,22 @@ fn sorted(m: &serde_json::Map<String, Value>) -> Vec<(&String, &Value)> {
 /// `json.MarshalIndent(v, "", "    ")` plus kubectl's trailing newline.
 pub fn to_json(v: &Value) -> String {
     let mut out = String::new();
-    json_value(v, 0, &mut out);
+    json_value(v, 0, &|_| 0, &mut out);
     out.push('\n');
     out
 }
 
-fn json_value(v: &Value, indent: usize, out: &mut String) {
+/// `json.MarshalIndent` of a typed Go object: keys in struct field order, given by `rank`
+/// (equal ranks sorted by name), as kubectl prints an object it built itself
+/// ([`generated`](super::generated)).
+pub fn to_json_ordered(v: &Value, rank: &dyn Fn(&str) -> usize) -> String {
+    let mut out = String::new();
+    json_value(v, 0, rank, &mut out);
+    out.push('\n');
+    out
+}
+
+fn json_value(v: &Value, indent: usize, rank: &dyn Fn(&str) -> usize, out: &mut String) {
     match v {
         Value::Null => out.push_str("null"),
         Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
@@ -39,7 +49,7 @@ fn json_value(v: &Value, indent: usize, out: &mut String) {
             out.push_str("[\n");
             for (i, item) in a.iter().enumerate() {
                 out.push_str(&" ".repeat(indent + 4));
-                json_value(item, indent + 4, out);
+                json_value(item, indent + 4, rank, out);
                 if i + 1 < a.len() {
                     out.push(',');
                 }
@@ -51,13 +61,14 @@ fn json_value(v: &Value, indent: usize, out: &mut String) {
         Value::Object(m) if m.is_empty() => out.push_str("{}"),
         Value::Object(m) => {
             out.push_str("{\n");
-            let entries = sorted(m);
+            let mut entries = sorted(m);
+            entries.sort_by_key(|(k, _)| rank(k));
             let n = entries.len();
             for (i, (k, item)) in entries.into_iter().enumerate() {
                 out.push_str(&" ".repeat(indent + 4));
                 json_string(k, out);
                 out.push_str(": ");
-                json_value(item, indent + 4, out);
+                json_value(item, indent + 4, rank, out);
                 if i + 1 < n {
                     out.push(',');
                 }
@@ -66,6 +77,41 @@ fn json_value(v: &Value, indent: usize, out: &mut String) {
             out.push_str(&" ".repeat(indent));
             out.push('}');
         }
+    }
+}
+
+/// `json.Marshal(v)`: compact, keys sorted (what `-o jsonpath` prints for a map or a list).
+pub fn to_json_compact(v: &Value) -> String {
+    let mut out = String::new();
+    compact(v, &mut out);
+    out
+}
+
+fn compact(v: &Value, out: &mut String) {
+    match v {
+        Value::Array(a) => {
+            out.push('[');
+            for (i, item) in a.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                compact(item, out);
+            }
+            out.push(']');
+        }
+        Value::Object(m) => {
+            out.push('{');
+            for (i, (k, item)) in sorted(m).into_iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                json_string(k, out);
+                out.push(':');
+                compact(item, out);
+            }
+            out.push('}');
+        }
+        other => json_value(other, 0, &|_| 0, out),
     }
 }
 

@@ -1,6 +1,10 @@
-//! kubectl's imperative verbs and `describe`: `run`, `create namespace|deployment|service
-//! clusterip`, `expose`, `label`, `delete -f`, each printing exactly what kubectl prints
-//! (`pod/x created`, `service/x exposed`, `pod/x labeled`, `deployment.apps "x" deleted`).
+//! kubectl's imperative verbs and `describe`: `run`, `create namespace|deployment|configmap|
+//! service clusterip|nodeport|loadbalancer|externalname`, `expose`, `label`, `delete -f`, each
+//! printing exactly what kubectl prints (`pod/x created`, `service/x exposed`, `pod/x labeled`,
+//! `deployment.apps "x" deleted`, with ` (dry run)` / ` (server dry run)`), or with `-o
+//! yaml|json|name|jsonpath=` the object: for `--dry-run=client` as the generator built it
+//! ([`crate::printers::generated`]), for `--dry-run=server` as the API server would store it
+//! ([`Cluster::dry_run_create`]: nothing stored, nothing allocated), otherwise as stored.
 //! Objects go through the same admission path as `apply` (validation errors print the same).
 
 use crate::api::ApiError;
@@ -9,8 +13,12 @@ use crate::manifest::{self, Parsed};
 use crate::model::*;
 use crate::printers::describe as pd;
 
-use super::{kind_of, Args};
+use super::flags::RestartPolicy;
+use super::{kind_of, Args, DryRun, Output};
+use crate::printers::generated::{self as gen, Generator};
+use crate::printers::{goyaml, jsonpath, object};
 use crate::shell::{Files, Location, Outcome, Shell};
+use serde_json::Value;
 
 fn already_exists(kind: Kind, name: &str) -> Outcome {
     Outcome::err(
@@ -22,8 +30,85 @@ fn already_exists(kind: Kind, name: &str) -> Outcome {
     )
 }
 
-/// Admit and store a new object; `Ok` when created.
-fn create_obj(c: &mut Cluster, obj: Object, ns: &str) -> Result<(), Outcome> {
+/// What a verb prints for one object: its message (`namespace/dev created (dry run)`), its
+/// name (`-o name`), or the object (`-o yaml|json|jsonpath=`). `typed`: kubectl holds a typed
+/// Go object (its JSON keeps the struct's field order); otherwise an unstructured one (sorted).
+pub(super) fn print_one(args: &Args, kind: Kind, name: &str, word: &str, typed: bool, value: impl FnOnce() -> Value) -> Outcome {
+    let res = kind.resource();
+    match &args.out {
+        Output::Name => Outcome::ok(format!("{res}/{name}\n")),
+        Output::Yaml => Outcome::ok(goyaml::to_yaml(&value())),
+        Output::Json if typed => Outcome::ok(goyaml::to_json_ordered(&value(), &gen::go_field_rank)),
+        Output::Json => Outcome::ok(goyaml::to_json(&value())),
+        Output::JsonPath(t) => match jsonpath::render(t, &value()) {
+            Ok(s) => Outcome::ok(s),
+            Err(e) => Outcome::err(e, 1),
+        },
+        Output::Default | Output::Wide => Outcome::ok(format!("{res}/{name} {word}{}\n", args.dry_run.suffix())),
+    }
+}
+
+/// The object a server-side dry run returns: as [`object::to_value`] prints a stored one, less
+/// what only storage and the controllers add (resourceVersion, the Deployment's revision and
+/// status, a Pod's conditions).
+pub(super) fn server_dry_run_value(obj: &Object, store: &crate::api::Store) -> Value {
+    let mut v = object::to_value(obj, store);
+    if let Some(md) = v.get_mut("metadata").and_then(Value::as_object_mut) {
+        md.remove("resourceVersion");
+        if let Some(ann) = md.get_mut("annotations").and_then(Value::as_object_mut) {
+            ann.remove("deployment.kubernetes.io/revision");
+            if ann.is_empty() {
+                md.remove("annotations");
+            }
+        }
+    }
+    if let Some(m) = v.as_object_mut() {
+        match obj {
+            Object::Deployment(_) => {
+                m.insert("status".into(), serde_json::json!({}));
+            }
+            Object::Pod(_) => {
+                m.insert("status".into(), serde_json::json!({"phase": "Pending", "qosClass": "BestEffort"}));
+            }
+            _ => {}
+        }
+    }
+    v
+}
+
+/// Create what generator `g` built, or dry-run it, and print the result as kubectl does.
+fn make(c: &mut Cluster, args: &Args, ns: &str, mut obj: Object, g: Generator, word: &str) -> Outcome {
+    let kind = obj.kind();
+    let name = obj.meta().name.clone();
+    match args.dry_run {
+        DryRun::Client => {
+            if kind.namespaced() {
+                obj.meta_mut().namespace = ns.to_string();
+            }
+            print_one(args, kind, &name, word, true, || {
+                gen::generated_value(&obj, g, args.namespace.is_some())
+            })
+        }
+        DryRun::Server => match c.dry_run_create(obj, ns) {
+            Ok(o) => print_one(args, kind, &name, word, true, || server_dry_run_value(&o, c.api.store())),
+            Err(ApiError::AlreadyExists { .. }) => already_exists(kind, &name),
+            Err(e) => Outcome::err(format!("{}\n", e.kubectl_message(None)), 1),
+        },
+        DryRun::None => match create_obj(c, obj, ns) {
+            Ok(key) => print_one(args, kind, &name, word, true, || {
+                c.api
+                    .store()
+                    .get(&key)
+                    .map(|o| object::to_value(o, c.api.store()))
+                    .unwrap_or_default()
+            }),
+            Err(o) => o,
+        },
+    }
+}
+
+/// Admit and store a new object; its key when created.
+fn create_obj(c: &mut Cluster, obj: Object, ns: &str) -> Result<ObjKey, Outcome> {
     let key = ObjKey::new(obj.kind(), ns, &obj.meta().name);
     if c.api.store().contains(&key) {
         return Err(already_exists(key.kind, &key.name));
@@ -35,7 +120,7 @@ fn create_obj(c: &mut Cluster, obj: Object, ns: &str) -> Result<(), Outcome> {
             // `kubectl apply` warns about it and says `configured`.
             c.api.forget_applied(&stored);
             c.settle();
-            Ok(())
+            Ok(stored)
         }
         Err(e) => Err(Outcome::err(format!("{}\n", e.kubectl_message(None)), 1)),
     }
@@ -64,7 +149,8 @@ pub(super) fn run(sh: &mut Shell, c: &mut Cluster, args: &Args, ns: &str) -> Out
     };
     let mut labels = Labels::new();
     labels.insert("run".into(), name.clone());
-    if let Some(l) = &args.labels {
+    // `kubectl run -l` is `--labels` (not a selector).
+    if let Some(l) = args.labels.as_ref().or(args.selector.as_ref()) {
         match parse_labels(l) {
             Ok(l) => labels = l,
             Err(e) => return Outcome::err(e, 1),
@@ -82,9 +168,12 @@ pub(super) fn run(sh: &mut Shell, c: &mut Cluster, args: &Args, ns: &str) -> Out
         }
     }
     let cmd_args = args.command.clone().unwrap_or_default();
-    let restart = args.restart.clone().unwrap_or_else(|| "Always".into());
-    if !matches!(restart.as_str(), "Always" | "OnFailure" | "Never") {
-        return Outcome::err(format!("error: invalid restart policy: {restart}\n"), 1);
+    let restart = match RestartPolicy::parse(args.restart.as_deref()) {
+        Ok(r) => r.as_str().to_string(),
+        Err(e) => return Outcome::err(e, 1),
+    };
+    if args.interactive && args.dry_run != DryRun::None {
+        return Outcome::err("error: --dry-run=[server|client] can't be used with attached containers options (--attach, --stdin, or --tty)\nSee 'kubectl run -h' for help and examples\n", 1);
     }
     let pod = Pod {
         meta: ObjectMeta {
@@ -109,11 +198,11 @@ pub(super) fn run(sh: &mut Shell, c: &mut Cluster, args: &Args, ns: &str) -> Out
         },
         status: PodStatus::default(),
     };
+    if !args.interactive {
+        return make(c, args, ns, Object::Pod(pod), Generator::Run, "created");
+    }
     if let Err(o) = create_obj(c, Object::Pod(pod), ns) {
         return o;
-    }
-    if !args.interactive {
-        return Outcome::ok(format!("pod/{name} created\n"));
     }
     // Attach: wait (in simulated time) until the container runs, then enter its shell.
     for _ in 0..600 {
@@ -162,7 +251,34 @@ fn container_name_for(image: &str) -> String {
     base.to_string()
 }
 
-/// `kubectl create namespace|deployment|service clusterip`.
+/// A `--tcp` port spec as `create service` reads it: `PORT[:TARGET]`, named `PORT` or
+/// `PORT-TARGET` (`8080-8080`).
+fn service_ports(args: &Args, node_port: Option<i64>) -> Result<Vec<ServicePort>, Outcome> {
+    let mut ports = Vec::new();
+    for spec in &args.tcp {
+        let (p, t, name) = match spec.split_once(':') {
+            Some((p, t)) => (p, t, format!("{p}-{t}")),
+            None => (spec.as_str(), spec.as_str(), spec.clone()),
+        };
+        let Ok(port) = p.parse::<i64>() else {
+            return Err(bad_port(p));
+        };
+        let target = match t.parse::<i64>() {
+            Ok(n) => IntOrString::Int(n),
+            Err(_) => IntOrString::Str(t.to_string()),
+        };
+        ports.push(ServicePort {
+            name: Some(name),
+            protocol: Protocol::Tcp,
+            port,
+            target_port: target,
+            node_port,
+        });
+    }
+    Ok(ports)
+}
+
+/// `kubectl create namespace|deployment|configmap|service …`.
 pub(super) fn create(c: &mut Cluster, args: &Args, ns: &str) -> Outcome {
     let what = args.pos.first().map(String::as_str).unwrap_or("");
     let name = args.pos.get(1).cloned();
@@ -177,10 +293,32 @@ pub(super) fn create(c: &mut Cluster, args: &Args, ns: &str) -> Outcome {
                     ..Default::default()
                 },
             });
-            match create_obj(c, obj, ns) {
-                Ok(()) => Outcome::ok(format!("namespace/{name} created\n")),
-                Err(o) => o,
+            make(c, args, ns, obj, Generator::Namespace, "created")
+        }
+        ("configmap" | "cm", Some(name)) => {
+            let mut data = Labels::new();
+            for lit in &args.from_literal {
+                let Some((k, v)) = lit.split_once('=').filter(|(k, _)| !k.is_empty()) else {
+                    return Outcome::err(format!("error: invalid literal source {lit}, expected key=value\n"), 1);
+                };
+                if data.insert(k.to_string(), v.to_string()).is_some() {
+                    return Outcome::err(
+                        format!(
+                            "error: cannot add key \"{k}\", another key by that name already exists in Data for ConfigMap \"{name}\"\n"
+                        ),
+                        1,
+                    );
+                }
             }
+            let obj = Object::ConfigMap(ConfigMap {
+                meta: ObjectMeta {
+                    name: name.clone(),
+                    namespace: ns.into(),
+                    ..Default::default()
+                },
+                data,
+            });
+            make(c, args, ns, obj, Generator::ConfigMap, "created")
         }
         ("deployment" | "deploy", Some(name)) => {
             let Some(image) = args.image.clone() else {
@@ -234,61 +372,75 @@ pub(super) fn create(c: &mut Cluster, args: &Args, ns: &str) -> Outcome {
                 status: WorkloadStatus::default(),
                 collision_count: 0,
             };
-            match create_obj(c, Object::Deployment(dep), ns) {
-                Ok(()) => Outcome::ok(format!("deployment.apps/{name} created\n")),
-                Err(o) => o,
-            }
+            make(c, args, ns, Object::Deployment(dep), Generator::Deployment, "created")
         }
         ("service" | "svc", _) => {
             let sub = args.pos.get(1).map(String::as_str).unwrap_or("");
-            let Some(name) = args.pos.get(2).cloned() else {
-                return Outcome::err("error: exactly one NAME is required, got 0\n", 1);
-            };
             let type_ = match sub {
                 "clusterip" => ServiceType::ClusterIP,
                 "nodeport" => ServiceType::NodePort,
                 "loadbalancer" => ServiceType::LoadBalancer,
+                "externalname" => ServiceType::ExternalName,
                 _ => return Outcome::err(format!("sdplay: `kubectl create service {sub}` is not simulated yet\n"), 1),
             };
-            if args.tcp.is_empty() {
+            let Some(name) = args.pos.get(2).cloned() else {
+                return Outcome::err("error: exactly one NAME is required, got 0\n", 1);
+            };
+            let node_port = match args.node_port.as_deref().map(str::parse::<i64>) {
+                None | Some(Ok(0)) => None,
+                Some(Ok(n)) => Some(n),
+                Some(Err(_)) => return Outcome::err("error: invalid argument for \"--node-port\" flag\n", 1),
+            };
+            let mut cluster_ip = ClusterIp::Unset;
+            let mut external_name = None;
+            match type_ {
+                ServiceType::ClusterIP => match args.cluster_ip.as_deref() {
+                    None | Some("") => {}
+                    Some("None") => cluster_ip = ClusterIp::None,
+                    Some(ip) => match ip.parse() {
+                        Ok(ip) => cluster_ip = ClusterIp::Ip(ip),
+                        Err(_) => return Outcome::err(format!("error: invalid ClusterIP: {ip}\n"), 1),
+                    },
+                },
+                ServiceType::ExternalName => {
+                    let Some(en) = args.external_name.clone() else {
+                        return Outcome::err("error: required flag(s) \"external-name\" not set\n", 1);
+                    };
+                    if !crate::api::validation::is_dns1123_subdomain(&en).is_empty() {
+                        return Outcome::err(format!("error: invalid service external name {en}\n"), 1);
+                    }
+                    external_name = Some(en);
+                }
+                _ => {}
+            }
+            // `--clusterip=None` (headless) and ExternalName need no port.
+            if args.tcp.is_empty() && cluster_ip != ClusterIp::None && type_ != ServiceType::ExternalName {
                 return Outcome::err("error: at least one tcp port specifier must be provided\n", 1);
             }
-            let mut ports = Vec::new();
-            for spec in &args.tcp {
-                let (p, t) = spec.split_once(':').unwrap_or((spec.as_str(), spec.as_str()));
-                let Ok(port) = p.parse::<i64>() else {
-                    return Outcome::err(format!("error: strconv.Atoi: parsing \"{p}\": invalid syntax\n"), 1);
-                };
-                let target = match t.parse::<i64>() {
-                    Ok(n) => IntOrString::Int(n),
-                    Err(_) => IntOrString::Str(t.to_string()),
-                };
-                ports.push(ServicePort {
-                    name: Some(format!("{p}-{t}")),
-                    protocol: Protocol::Tcp,
-                    port,
-                    target_port: target,
-                    node_port: None,
-                });
-            }
+            let ports = match service_ports(args, node_port) {
+                Ok(p) => p,
+                Err(o) => return o,
+            };
             let mut sel = Labels::new();
             sel.insert("app".into(), name.clone());
+            let mut spec = ServiceSpec::new(type_, Some(sel.clone()), ports);
+            spec.cluster_ip = cluster_ip;
+            spec.external_name = external_name;
             let svc = Service {
                 meta: ObjectMeta {
                     name: name.clone(),
                     namespace: ns.into(),
-                    labels: sel.clone(),
+                    labels: sel,
                     ..Default::default()
                 },
-                spec: ServiceSpec::new(type_, Some(sel), ports),
+                spec,
                 load_balancer_ips: Vec::new(),
             };
-            match create_obj(c, Object::Service(svc), ns) {
-                Ok(()) => Outcome::ok(format!("service/{name} created\n")),
-                Err(o) => o,
-            }
+            make(c, args, ns, Object::Service(svc), Generator::CreateService, "created")
         }
-        ("namespace" | "ns" | "deployment" | "deploy", None) => Outcome::err("error: exactly one NAME is required, got 0\n", 1),
+        ("namespace" | "ns" | "deployment" | "deploy" | "configmap" | "cm", None) => {
+            Outcome::err("error: exactly one NAME is required, got 0\n", 1)
+        }
         _ => Outcome::err(format!("sdplay: `kubectl create {what}` is not simulated yet\n"), 1),
     }
 }
@@ -382,6 +534,7 @@ pub(super) fn expose(c: &mut Cluster, args: &Args, ns: &str) -> Outcome {
                 .collect()
         }
     };
+    let type_given = args.type_.is_some();
     let type_ = match args.type_.as_deref() {
         None | Some("ClusterIP") => ServiceType::ClusterIP,
         Some("NodePort") => ServiceType::NodePort,
@@ -404,10 +557,7 @@ pub(super) fn expose(c: &mut Cluster, args: &Args, ns: &str) -> Outcome {
         spec: ServiceSpec::new(type_, Some(selector), ports),
         load_balancer_ips: Vec::new(),
     };
-    match create_obj(c, Object::Service(svc), ns) {
-        Ok(()) => Outcome::ok(format!("service/{svc_name} exposed\n")),
-        Err(o) => o,
-    }
+    make(c, args, ns, Object::Service(svc), Generator::Expose { type_given }, "exposed")
 }
 
 /// `kubectl label KIND NAME k=v [k2-] [--overwrite]`.
@@ -473,10 +623,14 @@ pub(super) fn label(c: &mut Cluster, args: &Args, ns: &str) -> Outcome {
             return Outcome::err(format!("{}\n", e.kubectl_message(None)), 1);
         }
         obj.meta_mut().labels = labels;
-        c.write(obj);
-        c.settle();
+        if args.dry_run == DryRun::None {
+            c.write(obj.clone());
+            c.settle();
+        }
     }
-    Outcome::ok(format!("{}/{name} {msg}\n", kind.resource()))
+    // With `-o`, the object as patched (a dry run: as it would be); the patch response is
+    // unstructured, so its JSON is sorted.
+    print_one(args, kind, &name, msg, false, || object::to_value(&obj, c.api.store()))
 }
 
 /// How `kubectl delete` names a deleted object: `deployment.apps "x" deleted`.
@@ -491,6 +645,9 @@ pub(super) fn deleted_line(k: &ObjKey) -> String {
 /// `kubectl delete -f FILE`: every object in the file, in order (namespaces last, as their
 /// deletion is asynchronous in a real cluster and would not hide the objects in them yet).
 pub(super) fn delete_files(c: &mut Cluster, files: &dyn Files, args: &Args, ns: &str) -> Outcome {
+    if let Some(o) = args.output.as_deref().filter(|o| *o != "name") {
+        return Outcome::err(format!("error: unexpected -o output mode: {o}. We only support '-o name'\n"), 1);
+    }
     let mut keys: Vec<(ObjKey, String)> = Vec::new();
     for path in &args.files {
         let Some(text) = files.read(path) else {
@@ -519,6 +676,28 @@ pub(super) fn delete_files(c: &mut Cluster, files: &dyn Files, args: &Args, ns: 
     }
     let mut out = String::new();
     let mut errs = String::new();
+    if args.dry_run != DryRun::None {
+        // In file order, nothing deleted; only the server knows what is missing.
+        for (k, path) in &keys {
+            if args.dry_run == DryRun::Server && !c.api.store().contains(k) {
+                let e = ApiError::NotFound {
+                    resource: crate::api::plural(k.kind).into(),
+                    name: k.name.clone(),
+                };
+                errs.push_str(&e.aggregate_line(Some((path, "deleting"))));
+                errs.push('\n');
+            } else if args.output.as_deref() == Some("name") {
+                out.push_str(&format!("{}/{}\n", k.kind.resource(), k.name));
+            } else {
+                out.push_str(&format!("{}{}\n", deleted_line(k).trim_end(), args.dry_run.suffix()));
+            }
+        }
+        let status = if errs.is_empty() { 0 } else { 1 };
+        return Outcome {
+            output: format!("{out}{errs}"),
+            status,
+        };
+    }
     let mut results: Vec<Result<(), ApiError>> = vec![Ok(()); keys.len()];
     let order: Vec<usize> = (0..keys.len())
         .filter(|&i| keys.get(i).is_some_and(|(k, _)| k.kind != Kind::Namespace))

@@ -9,7 +9,10 @@ use crate::printers::table;
 
 use super::{Files, Location, Outcome, Shell};
 
+mod flags;
 mod imperative;
+
+pub(crate) use flags::{DryRun, Output, Printers};
 
 /// Parsed kubectl flags (those sdplay understands) and positional arguments.
 #[derive(Clone, Debug, Default)]
@@ -41,6 +44,20 @@ pub(crate) struct Args {
     pub unknown: Vec<String>,
     /// `--sort-by` (a JSONPath such as `.lastTimestamp`).
     pub sort_by: Option<String>,
+    /// `--dry-run[=VALUE]` as given (a bare `--dry-run` is `unchanged`, pflag's NoOptDefVal).
+    pub dry_run_value: Option<String>,
+    /// `--dry-run`, parsed by the verbs that have it.
+    pub dry_run: DryRun,
+    /// `-o`, parsed by the verbs that print objects.
+    pub out: Output,
+    /// `create service clusterip --clusterip`.
+    pub cluster_ip: Option<String>,
+    /// `create service externalname --external-name`.
+    pub external_name: Option<String>,
+    /// `create service nodeport --node-port`.
+    pub node_port: Option<String>,
+    /// `create configmap --from-literal` (repeatable).
+    pub from_literal: Vec<String>,
 }
 
 fn parse_args(argv: &[String]) -> Args {
@@ -87,6 +104,15 @@ fn parse_args(argv: &[String]) -> Args {
             "--labels" => a.labels = value(&mut i),
             "--restart" => a.restart = value(&mut i),
             "--sort-by" => a.sort_by = value(&mut i),
+            "--dry-run" => a.dry_run_value = Some(inline.clone().unwrap_or_else(|| "unchanged".into())),
+            "--clusterip" => a.cluster_ip = value(&mut i),
+            "--external-name" => a.external_name = value(&mut i),
+            "--node-port" => a.node_port = value(&mut i),
+            "--from-literal" => {
+                if let Some(v) = value(&mut i) {
+                    a.from_literal.push(v)
+                }
+            }
             "--tcp" => {
                 if let Some(v) = value(&mut i) {
                     a.tcp.extend(v.split(',').map(String::from))
@@ -127,8 +153,26 @@ pub(crate) fn run(sh: &mut Shell, c: &mut Cluster, files: &dyn Files, argv: &[St
     let Some(verb) = argv.first() else {
         return Outcome::ok("kubectl controls the Kubernetes cluster manager.\n\n Find more information at: https://kubernetes.io/docs/reference/kubectl/\n");
     };
-    let args = parse_args(&argv[1..]);
+    let mut args = parse_args(&argv[1..]);
     let ns = args.namespace.clone().unwrap_or_else(|| "default".into());
+    // Flags parsed into their types, with kubectl's errors, before the verb runs.
+    if matches!(verb.as_str(), "create" | "apply" | "run" | "expose" | "delete" | "scale" | "label") {
+        match DryRun::parse(args.dry_run_value.as_deref()) {
+            Ok(d) => args.dry_run = d,
+            Err(e) => return Outcome::err(e, 1),
+        }
+    }
+    let printers = match verb.as_str() {
+        "get" => Some(Printers::Table),
+        "create" | "apply" | "run" | "expose" | "scale" | "label" => Some(Printers::Object),
+        _ => None,
+    };
+    if let Some(p) = printers {
+        match Output::parse(args.output.as_deref(), p) {
+            Ok(o) => args.out = o,
+            Err(e) => return Outcome::err(e, 1),
+        }
+    }
     match verb.as_str() {
         "apply" | "create" if !args.files.is_empty() => apply(c, files, &args, &ns, verb == "create"),
         "get" => get(c, &args, &ns),
@@ -257,7 +301,9 @@ fn apply(c: &mut Cluster, files: &dyn Files, args: &Args, ns: &str, create_only:
             }
         };
         let key = obj.key();
+        // A client-side dry run asks the server nothing: `create -f` cannot know it exists.
         if create_only
+            && args.dry_run != DryRun::Client
             && c.api.store().contains(&ObjKey::new(
                 key.kind,
                 if key.namespace.is_empty() { ns } else { &key.namespace },
@@ -282,13 +328,27 @@ fn apply(c: &mut Cluster, files: &dyn Files, args: &Args, ns: &str, create_only:
             },
             &key.name,
         );
-        if !create_only && c.api.store().contains(&stored) && c.api.applied(&stored).is_none() {
+        // The warning comes with the patch, which a client-side dry run does not send.
+        if !create_only && args.dry_run != DryRun::Client && c.api.store().contains(&stored) && c.api.applied(&stored).is_none() {
             // Made by `kubectl create`, `run`, `expose`…: no last-applied-configuration yet.
             out.push_str(&format!(
                 "Warning: resource {}/{} is missing the kubectl.kubernetes.io/last-applied-configuration annotation which is required by kubectl apply. kubectl apply should only be used on resources created declaratively by either kubectl create --save-config or kubectl apply. The missing annotation will be patched automatically.\n",
                 crate::api::plural(key.kind).split('.').next().unwrap_or(""),
                 key.name
             ));
+        }
+        if args.dry_run != DryRun::None {
+            match dry_run_apply(c, obj, ns, &stored, args.dry_run) {
+                Ok(action) => match &args.out {
+                    Output::Name => out.push_str(&format!("{}/{}\n", key.kind.resource(), key.name)),
+                    Output::Default | Output::Wide => {
+                        out.push_str(&format!("{}/{} {action}{}\n", key.kind.resource(), key.name, args.dry_run.suffix()))
+                    }
+                    _ => return Outcome::err("sdplay: `kubectl apply --dry-run -o yaml|json|jsonpath` is not simulated yet\n", 1),
+                },
+                Err(e) => errors.push((e, path)),
+            }
+            continue;
         }
         match c.apply(obj, ns, args.namespace.is_some()) {
             Ok(action) => {
@@ -305,6 +365,37 @@ fn apply(c: &mut Cluster, files: &dyn Files, args: &Args, ns: &str, create_only:
     let status = if errors.is_empty() && builder.is_empty() { 0 } else { 1 };
     out.push_str(&crate::api::render_errors(&builder, &errors, "creating"));
     Outcome { output: out, status }
+}
+
+/// One object of `apply --dry-run`: `created`, `configured` or (server) `unchanged`, with
+/// nothing stored. The client asks only whether it exists (the GET before the patch); the
+/// server also admits and validates it.
+fn dry_run_apply(c: &Cluster, mut obj: Object, ns: &str, stored: &ObjKey, mode: DryRun) -> Result<&'static str, ApiError> {
+    if obj.kind().namespaced() && obj.meta().namespace.is_empty() {
+        obj.meta_mut().namespace = ns.to_string();
+    }
+    if !c.api.store().contains(stored) {
+        if mode == DryRun::Server {
+            c.dry_run_create(obj, ns)?;
+        }
+        return Ok("created");
+    }
+    if mode == DryRun::Server {
+        let errors = crate::api::validation::validate(&obj);
+        if !errors.is_empty() {
+            return Err(ApiError::Invalid {
+                kind: stored.kind,
+                name: stored.name.clone(),
+                errors,
+            });
+        }
+    }
+    // A client-side dry run sends no patch, so it cannot tell `unchanged` (apply.go).
+    Ok(if mode == DryRun::Server && c.api.applied(stored) == Some(&obj) {
+        "unchanged"
+    } else {
+        "configured"
+    })
 }
 
 /// A parsed `-l` selector (equality, inequality, set-based and existence requirements).
@@ -428,7 +519,7 @@ fn get(c: &mut Cluster, args: &Args, ns: &str) -> Outcome {
         || explicit_kinds > 1
         || args.pos.iter().filter(|a| a.contains('/')).count() > 0 && kinds.len() > 1;
     let opts = Opts {
-        wide: args.output.as_deref() == Some("wide"),
+        wide: args.out == Output::Wide,
         show_labels: args.show_labels,
     };
     let all_ns = args.all_namespaces;
@@ -436,7 +527,7 @@ fn get(c: &mut Cluster, args: &Args, ns: &str) -> Outcome {
     let mut missing = String::new();
     let mut found_any = false;
     let mut name_lines = String::new();
-    let structured = matches!(args.output.as_deref(), Some("yaml" | "json"));
+    let structured = matches!(args.out, Output::Yaml | Output::Json | Output::JsonPath(_));
     let mut values: Vec<serde_json::Value> = Vec::new();
     for kind in &kinds {
         let wanted: Vec<&String> = names.iter().filter(|(k, _)| k == kind).map(|(_, n)| n).collect();
@@ -475,7 +566,7 @@ fn get(c: &mut Cluster, args: &Args, ns: &str) -> Outcome {
             values.extend(objs.iter().map(|o| crate::printers::object::to_value(o, c.api.store())));
             continue;
         }
-        if args.output.as_deref() == Some("name") {
+        if args.out == Output::Name {
             for o in &objs {
                 name_lines.push_str(&format!("{}/{}\n", kind.resource(), o.meta().name));
             }
@@ -508,10 +599,13 @@ fn get(c: &mut Cluster, args: &Args, ns: &str) -> Outcome {
         } else {
             crate::printers::object::list_value(values)
         };
-        let text = if args.output.as_deref() == Some("json") {
-            crate::printers::goyaml::to_json(&v)
-        } else {
-            crate::printers::goyaml::to_yaml(&v)
+        let text = match &args.out {
+            Output::Json => crate::printers::goyaml::to_json(&v),
+            Output::JsonPath(t) => match crate::printers::jsonpath::render(t, &v) {
+                Ok(s) => s,
+                Err(e) => return Outcome::err(format!("{e}{missing}"), 1),
+            },
+            _ => crate::printers::goyaml::to_yaml(&v),
         };
         // A name that was not found alone prints only the error.
         let text = if names.len() == 1 && !missing.is_empty() {
@@ -524,14 +618,11 @@ fn get(c: &mut Cluster, args: &Args, ns: &str) -> Outcome {
             status: if missing.is_empty() { 0 } else { 1 },
         };
     }
-    if args.output.as_deref() == Some("name") {
+    if args.out == Output::Name {
         return Outcome {
             output: format!("{name_lines}{missing}"),
             status: if missing.is_empty() { 0 } else { 1 },
         };
-    }
-    if let Some(o) = args.output.as_deref().filter(|o| *o != "wide") {
-        return Outcome::err(format!("sdplay: -o {o} is not simulated yet\n"), 1);
     }
     if !found_any && missing.is_empty() {
         let msg = if all_ns || kinds.iter().all(|k| !k.namespaced()) {
@@ -753,6 +844,32 @@ fn delete(c: &mut Cluster, args: &Args, ns: &str) -> Outcome {
     if targets.is_empty() {
         return Outcome::err("error: You must provide one or more resources by argument or filename.\nExample resource specifications include:\n   '-f rsrc.yaml'\n   '--filename=rsrc.json'\n   '<resource> <name>'\n   '<resource>'\n", 1);
     }
+    match (&args.output, args.dry_run) {
+        (Some(o), _) if o != "name" => {
+            return Outcome::err(format!("error: unexpected -o output mode: {o}. We only support '-o name'\n"), 1)
+        }
+        (_, DryRun::None) => {}
+        (o, dry) => {
+            // Nothing is deleted. A client dry run does not even ask whether the named objects
+            // exist (the builder makes their infos without a GET); the server answers NotFound.
+            let mut status = 0;
+            for t in targets {
+                if dry == DryRun::Server && !c.api.store().contains(&t) {
+                    out.push_str(&format!(
+                        "Error from server (NotFound): {} \"{}\" not found\n",
+                        crate::api::plural(t.kind),
+                        t.name
+                    ));
+                    status = 1;
+                } else if o.is_some() {
+                    out.push_str(&format!("{}/{}\n", t.kind.resource(), t.name));
+                } else {
+                    out.push_str(&format!("{}{}\n", imperative::deleted_line(&t).trim_end(), dry.suffix()));
+                }
+            }
+            return Outcome { output: out, status };
+        }
+    }
     let mut status = 0;
     let mut waiting: Vec<(ObjKey, String)> = Vec::new();
     for t in targets {
@@ -791,14 +908,100 @@ fn delete(c: &mut Cluster, args: &Args, ns: &str) -> Outcome {
     Outcome { output: out, status }
 }
 
+/// `kubectl logs POD | TYPE/NAME | -l SELECTOR`. A workload's logs are its first Pod's
+/// (`GetFirstPod`: running and ready before others, then the oldest), announced as kubectl
+/// announces it when there are several; `-l` prints each matching Pod's in turn.
 fn logs(c: &mut Cluster, args: &Args, ns: &str) -> Outcome {
+    if let Some(sel) = &args.selector {
+        let reqs = match parse_selector(sel) {
+            Ok(r) => r,
+            Err(e) => return Outcome::err(e, 1),
+        };
+        let pods: Vec<Pod> = c
+            .api
+            .store()
+            .list(Kind::Pod, Some(ns))
+            .filter(|o| reqs.iter().all(|r| r.matches(&o.meta().labels)))
+            .filter_map(|o| if let Object::Pod(p) = o { Some(p.clone()) } else { None })
+            .collect();
+        if pods.is_empty() {
+            return Outcome::ok(format!("No resources found in {ns} namespace.\n"));
+        }
+        let mut out = Outcome::ok("");
+        for p in &pods {
+            let r = pod_logs(c, p);
+            out.output.push_str(&r.output);
+            out.status = out.status.max(r.status);
+        }
+        return out;
+    }
     let Some(name) = args.pos.first() else {
         return Outcome::err("error: expected 'logs [-f] [-p] (POD | TYPE/NAME) [-c CONTAINER]'.\nPOD or TYPE/NAME is a required argument for the logs command\nSee 'kubectl logs -h' for help and examples\n", 1);
     };
-    let name = name.strip_prefix("pod/").unwrap_or(name);
-    let Some(pod) = c.api.store().pod(ns, name) else {
-        return Outcome::err(format!("Error from server (NotFound): pods \"{name}\" not found\n"), 1);
+    let (kind, name) = match name.split_once('/') {
+        Some((r, n)) => match kind_of(r) {
+            Some(k) => (k, n),
+            None => return Outcome::err(format!("error: the server doesn't have a resource type \"{r}\"\n"), 1),
+        },
+        None => (Kind::Pod, name.as_str()),
     };
+    if kind == Kind::Pod {
+        let Some(pod) = c.api.store().pod(ns, name).cloned() else {
+            return Outcome::err(format!("Error from server (NotFound): pods \"{name}\" not found\n"), 1);
+        };
+        return pod_logs(c, &pod);
+    }
+    let Some(obj) = c.api.store().get(&ObjKey::new(kind, ns, name)) else {
+        return Outcome::err(
+            format!("Error from server (NotFound): {} \"{name}\" not found\n", crate::api::plural(kind)),
+            1,
+        );
+    };
+    let selector: Option<Labels> = match obj {
+        Object::Deployment(d) => Some(d.selector.match_labels.clone()),
+        Object::ReplicaSet(r) => Some(r.selector.match_labels.clone()),
+        Object::DaemonSet(d) => Some(d.selector.match_labels.clone()),
+        Object::Service(s) => s.spec.selector.clone(),
+        _ => None,
+    };
+    let Some(selector) = selector.filter(|s| !s.is_empty()) else {
+        return Outcome::err(format!("error: cannot get the logs from {}\n", kind.resource()), 1);
+    };
+    let mut pods: Vec<&Pod> = c
+        .api
+        .store()
+        .list(Kind::Pod, Some(ns))
+        .filter_map(|o| if let Object::Pod(p) = o { Some(p) } else { None })
+        .filter(|p| selector.iter().all(|(k, v)| p.meta.labels.get(k) == Some(v)))
+        .collect();
+    // podutils.ByLogging: running before not, ready before not, older before newer.
+    pods.sort_by_key(|p| {
+        (
+            p.status.phase != PodPhase::Running,
+            !p.status.ready,
+            p.meta.creation.0,
+            p.meta.name.clone(),
+        )
+    });
+    let Some(first) = pods.first().map(|p| (*p).clone()) else {
+        return Outcome::err("error: timed out waiting for the condition\n", 1);
+    };
+    let mut out = if pods.len() > 1 {
+        format!("Found {} pods, using pod/{}\n", pods.len(), first.meta.name)
+    } else {
+        String::new()
+    };
+    let r = pod_logs(c, &first);
+    out.push_str(&r.output);
+    Outcome {
+        output: out,
+        status: r.status,
+    }
+}
+
+/// One Pod's logs: what its image prints (only CoreDNS prints anything here).
+fn pod_logs(c: &Cluster, pod: &Pod) -> Outcome {
+    let name = &pod.meta.name;
     let image = pod.spec.containers.first().map(|c| c.image.clone()).unwrap_or_default();
     if pod.status.phase == PodPhase::Pending {
         let cn = pod.spec.containers.first().map(|c| c.name.clone()).unwrap_or_default();
@@ -827,6 +1030,27 @@ fn scale(c: &mut Cluster, args: &Args, ns: &str) -> Outcome {
         _ => return Outcome::err("error: resource(s) were provided, but no name was specified\n", 1),
     };
     let key = ObjKey::new(kind.unwrap_or(Kind::Deployment), ns, &name);
+    if args.dry_run != DryRun::None {
+        // kubectl prints the object it fetched, as it was: the scale itself is the dry run.
+        let Some(obj) = c
+            .api
+            .store()
+            .get(&key)
+            .filter(|o| matches!(o, Object::Deployment(_) | Object::ReplicaSet(_)))
+        else {
+            return Outcome::err(
+                format!(
+                    "Error from server (NotFound): {} \"{name}\" not found\n",
+                    crate::api::plural(key.kind)
+                ),
+                1,
+            );
+        };
+        let _ = n;
+        return imperative::print_one(args, key.kind, &name, "scaled", false, || {
+            crate::printers::object::to_value(obj, c.api.store())
+        });
+    }
     match c.api.store().get(&key).cloned() {
         Some(Object::Deployment(mut d)) => {
             d.replicas = n;
