@@ -7,8 +7,9 @@
 //! node's tools).
 //!
 //! Nothing can hang the page: a `while`/`until` loop stops after [`MAX_ITERATIONS`] rounds, a
-//! line after [`MAX_COMMANDS`] commands, `seq` after [`MAX_SEQ`] numbers, and command
-//! substitution nests at most [`MAX_DEPTH`] deep; each says so when it stops.
+//! line after [`MAX_COMMANDS`] commands or [`MAX_OUTPUT`] bytes printed, `seq` after
+//! [`MAX_SEQ`] numbers, and command substitution nests at most [`MAX_DEPTH`] deep; each says so
+//! when it stops.
 
 use std::collections::BTreeMap;
 
@@ -25,6 +26,8 @@ pub const MAX_COMMANDS: u32 = 10_000;
 pub const MAX_SEQ: i64 = 100_000;
 /// Nesting of `$(…)` and `( … )`.
 pub const MAX_DEPTH: u32 = 16;
+/// Bytes the commands of one line may print (captured output included).
+pub const MAX_OUTPUT: usize = 4 << 20;
 
 /// A shell's variables and last exit status, per place on the location stack.
 #[derive(Clone, Debug)]
@@ -53,6 +56,7 @@ pub(crate) struct Cx<'a> {
     depth: u32,
     start_depth: usize,
     subst_status: Option<i32>,
+    printed: usize,
     /// The status of the `exit` that left the shell.
     pub exit_status: i32,
 }
@@ -69,6 +73,7 @@ impl<'a> Cx<'a> {
             depth: 0,
             start_depth,
             subst_status: None,
+            printed: 0,
             exit_status: 0,
         }
     }
@@ -332,6 +337,21 @@ impl Shell {
     }
 
     fn simple(&mut self, cx: &mut Cx, assigns: &[(String, Word)], words: &[Word], input: Option<&str>) -> R<i32> {
+        let before = cx.out.len();
+        let r = self.simple_inner(cx, assigns, words, input);
+        cx.printed = cx.printed.saturating_add(cx.out.len().saturating_sub(before));
+        if cx.printed > MAX_OUTPUT && r.is_ok() {
+            cx.out.push_str(&format!(
+                "\nsdplay: stopped after {} MiB of output in one line (a bound so the page cannot hang)\n",
+                MAX_OUTPUT >> 20
+            ));
+            self.set_status(1);
+            return Err(Stop::Abort);
+        }
+        r
+    }
+
+    fn simple_inner(&mut self, cx: &mut Cx, assigns: &[(String, Word)], words: &[Word], input: Option<&str>) -> R<i32> {
         cx.commands += 1;
         if cx.commands > MAX_COMMANDS {
             cx.out.push_str(&format!(

@@ -578,7 +578,8 @@ impl Parser {
         if list.is_empty() {
             return Err(self.unexpected(None));
         }
-        if !self.peek_kw().is_some_and(|k| closers.contains(&k)) && !(closers.contains(&")") && self.is_op(")")) {
+        let closed = self.peek_kw().is_some_and(|k| closers.contains(&k)) || (closers.contains(&")") && self.is_op(")"));
+        if !closed {
             return Err(self.unexpected(expecting));
         }
         Ok(list)

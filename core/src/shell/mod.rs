@@ -189,7 +189,9 @@ impl Shell {
         let (flavor, prefix) = self.dialect();
         let mut out = String::new();
         let mut status = 0;
-        if let Some(src) = self.pending.take() {
+        if let Some(mut src) = self.pending.take() {
+            // Each line read ended with its newline.
+            src.push('\n');
             if let Err(e) = lang::parse(&src) {
                 let (msg, s) = e.message(flavor, prefix);
                 out.push_str(&msg);
@@ -312,6 +314,7 @@ pub const HELP: &str = "sdplay terminal: a simulated workstation with kubectl an
                             and `sdplay-proxy-mode ipvs|iptables|nftables` there to restart kube-proxy in
                             another mode (sdplay's stand-in for editing the kube-proxy ConfigMap)
   sleep N                   advance the simulated clock N seconds
+  for i in 1 2 3; do curl -s ent:8080; done    loops, if/while, &&, ||, X=1, $X, $(…), [ … ], seq
 Inside a Pod: cat /etc/resolv.conf, curl, nslookup, dig, host, getent hosts, ping, apt-get, exit.
 ";
 
