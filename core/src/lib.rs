@@ -68,6 +68,8 @@ pub struct Playground {
 pub struct CommandResult {
     /// The prompt the command was typed at.
     pub prompt: String,
+    /// The line as typed (for a pasted block, the first line).
+    pub line: String,
     pub output: String,
     pub status: i32,
     /// Trace events the command caused, in order.
@@ -86,15 +88,59 @@ impl Playground {
         self.shell.prompt()
     }
 
-    /// Run one command line exactly as typed in the terminal.
+    /// Run what the terminal sends exactly as typed. One line is one command (or the next line
+    /// of an open construct: then nothing runs yet and the prompt becomes `> `). Text with
+    /// newlines (a pasted block) runs line by line, each line at the prompt it was read at,
+    /// as a terminal shows a paste: the result is the first line's prompt, and an output in
+    /// which each later line follows its own prompt (see [`Playground::run_lines`] for one
+    /// result per line).
     pub fn run(&mut self, line: &str, files: &dyn Files) -> CommandResult {
+        let mut results = self.run_lines(line, files);
+        let mut first = results.remove(0);
+        for r in results {
+            first.output.push_str(&r.prompt);
+            first.output.push_str(&r.line);
+            first.output.push('\n');
+            first.output.push_str(&r.output);
+            first.status = r.status;
+            first.trace.extend(r.trace);
+        }
+        first
+    }
+
+    /// Run a block of lines (split at `\n`, a trailing newline ends the last line), one result
+    /// per line, each with the prompt it was read at: what a terminal shows for a paste.
+    pub fn run_lines(&mut self, text: &str, files: &dyn Files) -> Vec<CommandResult> {
+        let text = text.strip_suffix('\n').unwrap_or(text);
+        text.split('\n')
+            .map(|l| {
+                let l = l.strip_suffix('\r').unwrap_or(l);
+                self.run_one(l, files, |sh, c, f, l| sh.run(c, f, l))
+            })
+            .collect()
+    }
+
+    /// Ctrl-D at the prompt: leaves the Pod's or node's shell as `exit` does (bash prints
+    /// `exit`); in an open construct, the syntax error the shell prints at end of file. The
+    /// result's `line` is empty.
+    pub fn eof(&mut self, files: &dyn Files) -> CommandResult {
+        self.run_one("", files, |sh, c, f, _| sh.eof(c, f))
+    }
+
+    fn run_one(
+        &mut self,
+        line: &str,
+        files: &dyn Files,
+        f: impl FnOnce(&mut shell::Shell, &mut Cluster, &dyn Files, &str) -> Outcome,
+    ) -> CommandResult {
         let prompt = self.prompt();
         let start = self.cluster.trace.next_seq();
         self.cluster.command += 1;
-        let out = self.shell.run(&mut self.cluster, files, line);
+        let out = f(&mut self.shell, &mut self.cluster, files, line);
         self.cluster.settle();
         CommandResult {
             prompt,
+            line: line.to_string(),
             output: out.output,
             status: out.status,
             trace: self.cluster.trace.since_seq(start).to_vec(),

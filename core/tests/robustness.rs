@@ -59,8 +59,93 @@ const COMMANDS: &[&str] = &[
     "kubectl apply -f sd-example.yml",
 ];
 
+/// Pieces of the shell language, glued into random lines (loops, conditionals, expansions,
+/// quotes and operators, well-formed or not).
+const SHELL_TOKENS: &[&str] = &[
+    "for",
+    "i",
+    "in",
+    "1",
+    "2",
+    "$(seq 3)",
+    ";",
+    "do",
+    "done",
+    "while",
+    "until",
+    "true",
+    "false",
+    "if",
+    "then",
+    "elif",
+    "else",
+    "fi",
+    "&&",
+    "||",
+    "|",
+    "(",
+    ")",
+    "{",
+    "}",
+    "$(",
+    "`",
+    "'",
+    "\"",
+    "echo",
+    "$i",
+    "${i}",
+    "$?",
+    "$((i+1))",
+    "$((1/0))",
+    "i=1",
+    "seq",
+    "100000",
+    "[",
+    "]",
+    "-lt",
+    "=",
+    "test",
+    "grep -c 1",
+    "!",
+    "\n",
+    ";;",
+    "\\",
+    "#",
+    "exit",
+    "curl -s ent:8080",
+    "getent ahosts ent",
+    "sleep 1",
+    ":",
+    "x=$(echo a)",
+];
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+
+    /// Random short sequences of shell tokens never panic and always end, on the workstation
+    /// and in the jump Pod (bash), whether they parse or not, and whatever is left open.
+    #[test]
+    fn shell_token_soup_terminates(lines in proptest::collection::vec(proptest::collection::vec(0..SHELL_TOKENS.len(), 0..14), 1..6)) {
+        let mut pg = Playground::new(Config::default());
+        let mut files = BTreeMap::new();
+        files.insert("sd-example.yml".to_string(), SD_EXAMPLE.to_string());
+        pg.run("kubectl apply -f sd-example.yml", &files);
+        pg.advance_ms(10_000);
+        for place in ["", "kubectl exec -it jump -n dev -- bash"] {
+            if !place.is_empty() {
+                pg.eof(&files);
+                pg.run(place, &files);
+            }
+            for picks in &lines {
+                let line: Vec<&str> = picks.iter().map(|&i| SHELL_TOKENS[i]).collect();
+                let started = std::time::Instant::now();
+                let r = pg.run(&line.join(" "), &files);
+                prop_assert!(started.elapsed().as_secs() < 20, "{:?} took too long", line);
+                prop_assert!(r.output.len() < 8 << 20);
+            }
+            let _ = pg.eof(&files);
+        }
+    }
 
     #[test]
     fn parser_never_panics_on_any_text(text in "\\PC{0,400}") {

@@ -1,6 +1,6 @@
 //! The DNS client tools inside a Pod, printing what the real tools print: bind9's `nslookup`,
 //! `dig` and `host` (bin/dig/nslookup.c, dig.c, host.c over dighost.c), busybox's `nslookup`,
-//! `getent hosts`, and `ping`'s name resolution and replies.
+//! `getent hosts` and `getent ahosts` (glibc's getent.c), and `ping`'s name resolution and replies.
 //!
 //! bind9's tools do not use the libc resolver: dighost.c reads resolv.conf itself and walks the
 //! search list its own way ([`bind_candidates`]): fewer dots than ndots → each search domain, then
@@ -691,10 +691,17 @@ impl Shell {
                 )
             }
         }
+        let ahosts = args.first().is_some_and(|a| a == "ahosts");
         let mut out = String::new();
         let mut status = 0;
         for key in args.iter().skip(1) {
             if let Ok(ip) = key.parse::<Ipv4Addr>() {
+                if ahosts && !musl {
+                    // getaddrinfo on a numeric address: no query, the address is the canonical name.
+                    let a = ip.to_string();
+                    out.push_str(&format!("{a:<15} STREAM {a}\n{a:<15} DGRAM  \n{a:<15} RAW    \n"));
+                    continue;
+                }
                 // gethostbyaddr: a PTR query for the address.
                 let server = server_of(&c.resolv_conf(pod));
                 match c.dns_query_traced(server, &reverse_name(ip), RType::Ptr) {
@@ -711,8 +718,21 @@ impl Shell {
             }
             match c.resolve_in_pod(pod, key, musl) {
                 Ok(res) => match res.answer {
+                    // glibc's `ahosts` (getent.c ahosts_keys_int): getaddrinfo with
+                    // AI_CANONNAME, one entry per address and socket type, the canonical name
+                    // on the first only: "%-15s %-6s %s\n".
+                    Some((fq, addrs)) if ahosts && !musl => {
+                        for (i, a) in addrs.iter().enumerate() {
+                            let canon = if i == 0 { nodot(&fq) } else { "" };
+                            out.push_str(&format!("{:<15} {:<6} {}\n", a.to_string(), "STREAM", canon));
+                            out.push_str(&format!("{:<15} {:<6} \n", a.to_string(), "DGRAM"));
+                            out.push_str(&format!("{:<15} {:<6} \n", a.to_string(), "RAW"));
+                        }
+                    }
+                    // `hosts`: print_hosts, every address of the hostent (glibc); musl's
+                    // getent is modelled with the first only.
                     Some((fq, addrs)) => {
-                        for a in addrs.iter().take(1) {
+                        for a in addrs.iter().take(if musl { 1 } else { usize::MAX }) {
                             out.push_str(&format!("{:<15} {}\n", a.to_string(), nodot(&fq)));
                         }
                     }

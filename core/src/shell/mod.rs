@@ -1,22 +1,31 @@
 //! The terminal: one interpreter for the page and the CLI.
 //!
-//! The learner is always somewhere: on the workstation (`$ `, with kubectl), inside a Pod's
-//! container (`root@jump:/# `, after `kubectl exec -it … -- bash`), or on a node (after
-//! `minikube ssh`). A line is split into commands joined by `&&`, `||`, `;` and `|` (pipes feed
-//! the text filters grep, head, tail, wc); each command runs against the cluster and returns
-//! its output and exit status. Nothing here panics on any input.
+//! The learner is always somewhere: on the workstation (`$ `, bash, with kubectl), inside a
+//! Pod's container (`root@jump:/# `, after `kubectl exec -it … -- bash`; bash, busybox ash or
+//! dash as the image has: [`Flavor`]), or on a node (after `minikube ssh`, a bash login shell).
+//! Every location speaks the same shell language ([`lang`] parses it, [`interp`] runs it):
+//! lists joined by `;`, `&&`, `||`, pipelines (pipes feed the text filters grep, head, tail, wc),
+//! `for`/`while`/`until`/`if`, variables, `$(…)`, `test`/`[`, `echo`, `seq`. A line that stops
+//! inside a construct is kept and the prompt becomes `> ` until a later line completes it;
+//! [`Shell::eof`] is Ctrl-D. Each simple command runs against the cluster and returns its
+//! output and exit status. Nothing here panics on any input, and no input runs unbounded.
 
 pub mod complete;
 mod dnstools;
+pub mod interp;
 mod kubectl;
+pub mod lang;
 pub(crate) mod node;
 mod pod;
-pub mod words;
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::cluster::Cluster;
-use words::Token;
+pub use lang::Flavor;
+
+/// The most an open construct may accumulate before it counts as ended (a paste of a huge
+/// block without its `done` cannot grow the buffer without bound).
+const MAX_PENDING: usize = 64 * 1024;
 
 /// Reads the files `kubectl apply -f` names (the editor's files in the page, the disk in the CLI).
 pub trait Files {
@@ -45,7 +54,8 @@ pub enum Location {
         namespace: String,
         name: String,
         uid: String,
-        shell: String,
+        /// The shell `kubectl exec`/`run` started (bash, busybox ash or dash).
+        shell: Flavor,
     },
     Node(String),
 }
@@ -85,6 +95,10 @@ pub struct Shell {
     /// Sessions opened by `kubectl run -it` (by Pod uid), and whether `--rm` was given: leaving
     /// them prints kubectl attach's "Session ended" line and, with `--rm`, deletes the Pod.
     pub attached: BTreeMap<String, bool>,
+    /// Variables and `$?` of the shell at each place on the stack.
+    frames: Vec<interp::Frame>,
+    /// The lines of a construct still open (a `for` without its `done`): the prompt is `> `.
+    pending: Option<String>,
 }
 
 impl Default for Shell {
@@ -95,6 +109,8 @@ impl Default for Shell {
             apt_updated: BTreeSet::new(),
             history: Vec::new(),
             attached: BTreeMap::new(),
+            frames: Vec::new(),
+            pending: None,
         }
     }
 }
@@ -104,84 +120,116 @@ impl Shell {
         self.stack.last().unwrap_or(&Location::Workstation)
     }
 
-    /// The prompt for the current location, as the real shells print it.
+    /// The prompt for the current location, as the real shells print it (`> `, their PS2,
+    /// while a construct is open).
     pub fn prompt(&self) -> String {
+        if self.pending.is_some() {
+            return "> ".into();
+        }
         match self.location() {
             Location::Workstation => "$ ".into(),
-            Location::Pod { name, shell, .. } => match shell.as_str() {
-                "bash" => format!("root@{name}:/# "),
-                "busybox" => "/ # ".into(),
-                _ => "# ".into(),
+            Location::Pod { name, shell, .. } => match shell {
+                Flavor::Bash => format!("root@{name}:/# "),
+                Flavor::Ash => "/ # ".into(),
+                Flavor::Dash => "# ".into(),
             },
             Location::Node(n) => format!("docker@{n}:~$ "),
         }
     }
 
-    /// Run one line.
+    /// Run one line (a `\n` in it separates commands, as in a script). If it leaves a
+    /// construct open, nothing runs yet: the line is kept, the prompt becomes `> `, and the next
+    /// line continues it.
     pub fn run(&mut self, cluster: &mut Cluster, files: &dyn Files, line: &str) -> Outcome {
         if !line.trim().is_empty() {
             self.history.push(line.to_string());
         }
-        // If the Pod we are in went away, the session ends as kubectl's does.
-        if let Location::Pod { namespace, name, uid, .. } = self.location().clone() {
-            if cluster.api.store().pod(&namespace, &name).is_none_or(|p| p.meta.uid != uid) {
-                self.stack.pop();
-                return Outcome::err("command terminated with exit code 137\n", 137);
+        let src = match self.pending.take() {
+            Some(mut p) => {
+                p.push('\n');
+                p.push_str(line);
+                p
             }
-        }
-        let tokens = match words::tokenize(line) {
-            Ok(t) => t,
-            Err(words::Unterminated(q)) => {
-                return Outcome::err(format!("bash: unexpected EOF while looking for matching `{q}'\n"), 2);
+            None => {
+                // If the Pod we are in went away, the session ends as kubectl's does.
+                if let Some(out) = self.pod_gone(cluster) {
+                    return out;
+                }
+                line.to_string()
             }
         };
-        let mut output = String::new();
-        let mut status = 0;
-        let mut i = 0;
-        let mut skip_next = false;
-        while i < tokens.len() {
-            // Collect a pipeline.
-            let mut pipeline: Vec<Vec<String>> = vec![Vec::new()];
-            while i < tokens.len() {
-                match &tokens[i] {
-                    Token::Word(w) => {
-                        if let Some(last) = pipeline.last_mut() {
-                            last.push(w.clone());
-                        }
-                    }
-                    Token::Pipe => pipeline.push(Vec::new()),
-                    _ => break,
-                }
-                i += 1;
+        let list = match lang::parse(&src) {
+            Ok(list) => list,
+            Err(lang::ParseError::Incomplete { .. }) if src.len() < MAX_PENDING => {
+                self.pending = Some(src);
+                return Outcome::ok("");
             }
-            let op = tokens.get(i).cloned();
-            i += 1;
-            if !skip_next && pipeline.iter().any(|p| !p.is_empty()) {
-                let r = self.run_pipeline(cluster, files, &pipeline);
-                output.push_str(&r.output);
-                status = r.status;
+            Err(e) => {
+                let (flavor, prefix) = self.dialect();
+                let (msg, status) = e.message(flavor, prefix);
+                self.set_status(status);
+                return Outcome::err(msg, status);
             }
-            skip_next = match op {
-                Some(Token::And) => status != 0,
-                Some(Token::Or) => status == 0,
-                _ => false,
-            };
-        }
+        };
+        let mut cx = interp::Cx::new(cluster, files, self.stack.len());
+        let r = self.exec_list(&mut cx, &list);
+        let output = std::mem::take(&mut cx.out);
+        let status = match r {
+            Ok(s) => s,
+            Err(interp::Stop::Exit) => cx.exit_status,
+            Err(_) => self.status(),
+        };
         Outcome { output, status }
     }
 
-    fn run_pipeline(&mut self, cluster: &mut Cluster, files: &dyn Files, pipeline: &[Vec<String>]) -> Outcome {
-        if pipeline.iter().any(Vec::is_empty) {
-            return Outcome::err("bash: syntax error near unexpected token `|'\n", 2);
+    /// Ctrl-D at the prompt (end of input): an open construct is a syntax error at end of file
+    /// (bash then exits, ash and dash go back to their prompt); on an empty line it leaves the
+    /// Pod's or node's shell as `exit` does. The workstation's terminal stays open.
+    pub fn eof(&mut self, cluster: &mut Cluster, files: &dyn Files) -> Outcome {
+        let (flavor, prefix) = self.dialect();
+        let mut out = String::new();
+        let mut status = 0;
+        if let Some(mut src) = self.pending.take() {
+            // Each line read ended with its newline.
+            src.push('\n');
+            if let Err(e) = lang::parse(&src) {
+                let (msg, s) = e.message(flavor, prefix);
+                out.push_str(&msg);
+                status = s;
+                self.set_status(s);
+            }
+            if flavor != Flavor::Bash {
+                return Outcome::err(out, status);
+            }
         }
-        let mut r = self.run_command(cluster, files, &pipeline[0]);
-        for filter in &pipeline[1..] {
-            r = filter_text(&r.output, filter, self.location());
+        if let Some(gone) = self.pod_gone(cluster) {
+            return gone;
         }
-        r
+        if matches!(self.location(), Location::Workstation) {
+            return Outcome { output: out, status };
+        }
+        let code = self.status().to_string();
+        let r = self.run_command(cluster, files, &["exit".to_string(), code]);
+        out.push_str(&r.output);
+        Outcome {
+            output: out,
+            status: r.status,
+        }
     }
 
-    fn run_command(&mut self, cluster: &mut Cluster, files: &dyn Files, argv: &[String]) -> Outcome {
+    /// If the Pod we are in went away, the session ends as kubectl's does.
+    fn pod_gone(&mut self, cluster: &Cluster) -> Option<Outcome> {
+        if let Location::Pod { namespace, name, uid, .. } = self.location().clone() {
+            if cluster.api.store().pod(&namespace, &name).is_none_or(|p| p.meta.uid != uid) {
+                self.stack.pop();
+                self.pending = None;
+                return Some(Outcome::err("command terminated with exit code 137\n", 137));
+            }
+        }
+        None
+    }
+
+    pub(crate) fn run_command(&mut self, cluster: &mut Cluster, files: &dyn Files, argv: &[String]) -> Outcome {
         let Some(cmd) = argv.first() else { return Outcome::ok("") };
         if cmd == "sleep" {
             let secs: f64 = argv.get(1).and_then(|s| s.trim_end_matches('s').parse().ok()).unwrap_or(0.0);
@@ -266,11 +314,103 @@ pub const HELP: &str = "sdplay terminal: a simulated workstation with kubectl an
                             and `sdplay-proxy-mode ipvs|iptables|nftables` there to restart kube-proxy in
                             another mode (sdplay's stand-in for editing the kube-proxy ConfigMap)
   sleep N                   advance the simulated clock N seconds
+  for i in 1 2 3; do curl -s ent:8080; done    loops, if/while, &&, ||, X=1, $X, $(…), [ … ], seq
 Inside a Pod: cat /etc/resolv.conf, curl, nslookup, dig, host, getent hosts, ping, apt-get, exit.
 ";
 
+/// `grep [-cinqvwE] [-e] PATTERN` over text, as GNU grep and busybox grep print it: the
+/// matching lines (`-n`: `N:` before each), their count (`-c`), or nothing (`-q`); status 0 if a
+/// line was selected, 1 if none, 2 for a usage error. Patterns match as fixed strings (`-E`
+/// alternatives split on `|`); regular expressions are not simulated.
+fn grep(lines: &[&str], args: &[String]) -> Outcome {
+    let (mut count, mut icase, mut number, mut quiet, mut invert, mut word, mut extended) =
+        (false, false, false, false, false, false, false);
+    let mut pattern: Option<String> = None;
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        match a.as_str() {
+            "-e" | "--regexp" => pattern = it.next().cloned(),
+            "--count" => count = true,
+            "--ignore-case" => icase = true,
+            "--line-number" => number = true,
+            "--quiet" | "--silent" => quiet = true,
+            "--invert-match" => invert = true,
+            f if f.starts_with('-') && f.len() > 1 && !f.starts_with("--") => {
+                for c in f[1..].chars() {
+                    match c {
+                        'c' => count = true,
+                        'i' | 'y' => icase = true,
+                        'n' => number = true,
+                        'q' | 's' => quiet = true,
+                        'v' => invert = true,
+                        'w' => word = true,
+                        'E' => extended = true,
+                        'F' | 'H' | 'h' => {}
+                        other => {
+                            return Outcome::err(
+                                format!("grep: invalid option -- '{other}'\nUsage: grep [OPTION]... PATTERNS [FILE]...\nTry 'grep --help' for more information.\n"),
+                                2,
+                            )
+                        }
+                    }
+                }
+            }
+            p if pattern.is_none() => pattern = Some(p.to_string()),
+            _ => {}
+        }
+    }
+    let Some(pat) = pattern else {
+        return Outcome::err(
+            "Usage: grep [OPTION]... PATTERNS [FILE]...\nTry 'grep --help' for more information.\n",
+            2,
+        );
+    };
+    let fold = |s: &str| if icase { s.to_lowercase() } else { s.to_string() };
+    let alternatives: Vec<String> = if extended {
+        pat.split('|').map(fold).collect()
+    } else {
+        vec![fold(&pat)]
+    };
+    let matches = |line: &str| {
+        let l = fold(line);
+        alternatives.iter().any(|p| {
+            if !word {
+                return l.contains(p.as_str());
+            }
+            let is_w = |c: char| c.is_alphanumeric() || c == '_';
+            l.match_indices(p.as_str())
+                .any(|(i, m)| !l[..i].chars().next_back().is_some_and(is_w) && !l[i + m.len()..].chars().next().is_some_and(is_w))
+        })
+    };
+    let mut out = String::new();
+    let mut n = 0;
+    for (i, l) in lines.iter().enumerate() {
+        if matches(l) == invert {
+            continue;
+        }
+        n += 1;
+        if quiet {
+            break;
+        }
+        if !count {
+            if number {
+                out.push_str(&format!("{}:", i + 1));
+            }
+            out.push_str(l);
+            out.push('\n');
+        }
+    }
+    if count && !quiet {
+        out = format!("{n}\n");
+    }
+    Outcome {
+        output: out,
+        status: if n > 0 { 0 } else { 1 },
+    }
+}
+
 /// grep / head / tail / wc -l over text.
-fn filter_text(input: &str, argv: &[String], loc: &Location) -> Outcome {
+pub(crate) fn filter_text(input: &str, argv: &[String], loc: &Location) -> Outcome {
     let _ = loc;
     let lines: Vec<&str> = input.lines().collect();
     let num = |flag: &str, default: usize| -> usize {
@@ -297,32 +437,7 @@ fn filter_text(input: &str, argv: &[String], loc: &Location) -> Outcome {
     };
     let Some(cmd) = argv.first() else { return Outcome::ok(input) };
     match cmd.as_str() {
-        "grep" => {
-            let invert = argv.iter().any(|a| a == "-v");
-            let icase = argv.iter().any(|a| a == "-i");
-            let Some(pat) = argv[1..].iter().find(|a| !a.starts_with('-')) else {
-                return Outcome::err(
-                    "Usage: grep [OPTION]... PATTERNS [FILE]...\nTry 'grep --help' for more information.\n",
-                    2,
-                );
-            };
-            let hits: Vec<&str> = lines
-                .into_iter()
-                .filter(|l| {
-                    let m = if icase {
-                        l.to_lowercase().contains(&pat.to_lowercase())
-                    } else {
-                        l.contains(pat.as_str())
-                    };
-                    m != invert
-                })
-                .collect();
-            let status = if hits.is_empty() { 1 } else { 0 };
-            Outcome {
-                output: join(hits),
-                status,
-            }
-        }
+        "grep" => grep(&lines, &argv[1..]),
         "head" => Outcome::ok(join(lines.into_iter().take(num("-n", 10)).collect())),
         "tail" => {
             let n = num("-n", 10);

@@ -7,13 +7,13 @@ use crate::cluster::Cluster;
 use crate::model::*;
 use crate::netpath::Origin;
 
-use super::{Location, Outcome, Shell};
+use super::{Flavor, Location, Outcome, Shell};
 
-fn not_found(shell: &str, cmd: &str) -> Outcome {
+fn not_found(shell: Flavor, cmd: &str) -> Outcome {
     match shell {
-        "bash" => Outcome::err(format!("bash: {cmd}: command not found\n"), 127),
-        "busybox" => Outcome::err(format!("sh: {cmd}: not found\n"), 127),
-        _ => Outcome::err(format!("sh: 1: {cmd}: not found\n"), 127),
+        Flavor::Bash => Outcome::err(format!("bash: {cmd}: command not found\n"), 127),
+        Flavor::Ash => Outcome::err(format!("sh: {cmd}: not found\n"), 127),
+        Flavor::Dash => Outcome::err(format!("sh: 1: {cmd}: not found\n"), 127),
     }
 }
 
@@ -37,14 +37,14 @@ impl Shell {
             return Outcome::err("command terminated with exit code 137\n", 137);
         };
         let shell = match self.location() {
-            Location::Pod { shell, .. } => shell.clone(),
-            _ => "sh".into(),
+            Location::Pod { shell, .. } => *shell,
+            _ => Flavor::Dash,
         };
         let cmd = argv[0].as_str();
         if cmd == "exit" || cmd == "logout" {
             self.stack.pop();
             let code = argv.get(1).and_then(|s| s.parse::<i32>().ok()).unwrap_or(0);
-            let mut out = String::from(if shell == "bash" { "exit\n" } else { "" });
+            let mut out = String::from(if shell == Flavor::Bash { "exit\n" } else { "" });
             // Leaving a `kubectl run -it` session: kubectl attach's goodbye (a tty and restart
             // policy Always, as attach.go checks), then `--rm` deletes the Pod (run.go).
             if let Some(rm) = self.attached.remove(&pod.meta.uid) {
@@ -71,10 +71,10 @@ impl Shell {
             return Outcome::ok(out);
         }
         if matches!(cmd, "kubectl" | "minikube") {
-            return not_found(&shell, cmd);
+            return not_found(shell, cmd);
         }
         if !self.has_tool(&pod, cmd) {
-            return not_found(&shell, cmd);
+            return not_found(shell, cmd);
         }
         // The queries this command sends come from the Pod's IP, without EDNS unless the tool
         // says otherwise (dig); CoreDNS's `log` plugin prints them so.
