@@ -244,6 +244,14 @@ pub fn App(props: &AppProps) -> Html {
             update.force_update();
         })
     };
+    let eof = {
+        let session = session.clone();
+        let update = update.clone();
+        use_callback((), move |(), _| {
+            session.with_mut(|s| s.eof());
+            update.force_update();
+        })
+    };
     let interrupt = {
         let session = session.clone();
         let update = update.clone();
@@ -369,7 +377,7 @@ pub fn App(props: &AppProps) -> Html {
                             <button id="advance" onclick={advance} title="Advance the simulated clock by 10 seconds">{"+10s"}</button>
                         </span>
                     </h2>
-                    <Terminal session={session.clone()} {version} on_run={run} on_interrupt={interrupt} on_changed={changed} />
+                    <Terminal session={session.clone()} {version} on_run={run} on_interrupt={interrupt} on_eof={eof} on_changed={changed} />
                 </section>
                 <section class="pane pane-timeline" aria-label="Timeline">
                     <Timeline session={session.clone()} {version} cursor={*cursor} on_cursor={on_cursor.clone()} />

@@ -204,6 +204,27 @@ impl Session {
         self.entries.back().map(|e| e.output.clone()).unwrap_or_default()
     }
 
+    /// Ctrl+D at an empty prompt: the shell's end of file (leaves a Pod's or node's shell as
+    /// `exit` does; on the workstation nothing happens). Shown as an entry with no command.
+    pub fn eof(&mut self) {
+        let result = self.pg.eof(&self.files);
+        self.version += 1;
+        if result.output.is_empty() && result.prompt == self.prompt() {
+            return;
+        }
+        self.entries.push_back(Entry {
+            id: self.next_entry,
+            prompt: result.prompt,
+            command: String::new(),
+            output: result.output,
+            status: result.status,
+        });
+        self.next_entry += 1;
+        while self.entries.len() > MAX_ENTRIES {
+            self.entries.pop_front();
+        }
+    }
+
     /// Ctrl+C at the prompt: the line is shown with `^C` and nothing runs (nor is recorded).
     pub fn interrupt(&mut self, line: &str) {
         self.entries.push_back(Entry {

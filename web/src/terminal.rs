@@ -8,6 +8,7 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
+use wasm_bindgen::JsCast;
 use web_sys::{Element, HtmlInputElement};
 use yew::prelude::*;
 
@@ -21,6 +22,8 @@ pub struct TerminalProps {
     pub on_run: Callback<String>,
     /// Ctrl+C: show the abandoned line, run nothing.
     pub on_interrupt: Callback<String>,
+    /// Ctrl+D at an empty prompt: end of file for the shell.
+    pub on_eof: Callback<()>,
     /// The session changed outside a command (completions listed): re-render the page.
     pub on_changed: Callback<()>,
 }
@@ -54,6 +57,7 @@ pub fn Terminal(props: &TerminalProps) -> Html {
         let session = props.session.clone();
         let on_run = props.on_run.clone();
         let on_interrupt = props.on_interrupt.clone();
+        let on_eof = props.on_eof.clone();
         let on_changed = props.on_changed.clone();
         let walk = walk.clone();
         Callback::from(move |e: KeyboardEvent| {
@@ -91,6 +95,11 @@ pub fn Terminal(props: &TerminalProps) -> Html {
                         el.set_value(&next);
                         let _ = el.set_selection_range(len, len);
                     }
+                }
+                "d" if e.ctrl_key() && el.value().is_empty() => {
+                    e.prevent_default();
+                    *walk.borrow_mut() = HistoryWalk::default();
+                    on_eof.emit(());
                 }
                 "l" if e.ctrl_key() => {
                     e.prevent_default();
@@ -171,6 +180,32 @@ pub fn Terminal(props: &TerminalProps) -> Html {
         .collect();
     drop(s);
 
+    // A pasted block runs line by line, as in a terminal: every complete line (the typed text
+    // before the cursor joins the first) runs in turn; an unfinished last line stays typed.
+    let onpaste = {
+        let on_run = props.on_run.clone();
+        Callback::from(move |e: Event| {
+            let Some(e) = e.dyn_ref::<web_sys::ClipboardEvent>() else { return };
+            let Some(text) = e.clipboard_data().and_then(|d| d.get_data("text").ok()) else {
+                return;
+            };
+            if !text.contains('\n') {
+                return;
+            }
+            let Some(el) = e.target_dyn_into::<HtmlInputElement>() else {
+                return;
+            };
+            e.prevent_default();
+            let text = format!("{}{}", el.value(), text.replace("\r\n", "\n"));
+            let mut lines: Vec<&str> = text.split('\n').collect();
+            let rest = lines.pop().unwrap_or_default().to_string();
+            for line in lines {
+                on_run.emit(line.to_string());
+            }
+            el.set_value(&rest);
+        })
+    };
+
     html! {
         <div class="terminal" ref={screen} {onclick}>
             <pre id="terminal-output" aria-live="polite">{entries}</pre>
@@ -178,7 +213,7 @@ pub fn Terminal(props: &TerminalProps) -> Html {
                 <label for="terminal-input" class="prompt">{prompt}</label>
                 <input id="terminal-input" ref={input} type="text" autocomplete="off" autocapitalize="off"
                     spellcheck="false" aria-label="Command line"
-                    placeholder="type a command, e.g. kubectl get svc -A (or help)" {onkeydown} />
+                    placeholder="type a command, e.g. kubectl get svc -A (or help)" {onkeydown} {onpaste} />
             </div>
         </div>
     }
