@@ -125,6 +125,12 @@ impl Watchers<'_> {
                 // only Services sharing a label with the Pod are even looked at).
                 let (op, np) = (as_pod(old), as_pod(new));
                 let labels_same = op.zip(np).is_some_and(|(a, b)| a.meta.labels == b.meta.labels);
+                // As the endpoints and EndpointSlice controllers' `updatePod`: an update that
+                // changes nothing an endpoint shows (labels, IP, node, readiness, deletion,
+                // phase, hostname) concerns no Service (`podutil.PodChanged`).
+                if labels_same && !op.zip(np).is_some_and(|(a, b)| endpoint_changed(a, b)) {
+                    return retry;
+                }
                 let mut candidates: BTreeSet<&String> = BTreeSet::new();
                 for p in [op, np].into_iter().flatten().take(if labels_same { 1 } else { 2 }) {
                     for (k, v) in &p.meta.labels {
@@ -211,6 +217,19 @@ impl Watchers<'_> {
         }
         retry
     }
+}
+
+/// Whether an update of a Pod changes what its endpoint would be (the controllers'
+/// `podEndpointsChanged`: deletion, IP, node, readiness, hostname and subdomain; and the phase,
+/// since a finished Pod leaves its Services).
+fn endpoint_changed(a: &Pod, b: &Pod) -> bool {
+    a.meta.deletion != b.meta.deletion
+        || a.status.pod_ip != b.status.pod_ip
+        || a.spec.node_name != b.spec.node_name
+        || a.status.ready != b.status.ready
+        || a.status.phase != b.status.phase
+        || a.spec.hostname != b.spec.hostname
+        || a.spec.subdomain != b.spec.subdomain
 }
 
 fn as_pod(o: Option<&Object>) -> Option<&Pod> {
