@@ -120,7 +120,6 @@ impl EndpointsController {
         if svc.spec.type_ == ServiceType::ExternalName {
             return;
         }
-        let svc = svc.clone();
         let mut pods: Vec<Selected> = ctx
             .store()
             .pods_selected(ns, &selector)
@@ -134,7 +133,7 @@ impl EndpointsController {
                     ready: p.status.ready,
                     terminating: p.is_terminating(),
                     node: p.spec.node_name.clone(),
-                    hostname: hostname_for(p, &svc),
+                    hostname: hostname_for(p, svc),
                     ports: svc
                         .spec
                         .ports
@@ -187,6 +186,12 @@ impl EndpointsController {
         }
         let mut subsets: Vec<EndpointSubset> = groups.into_values().collect();
         let truncated = truncate_endpoints(&mut subsets);
+        // What the slices need of the Service, taken now: the Service is read, never copied.
+        let facts = SliceFacts {
+            uid: svc.meta.uid.clone(),
+            labels: slice_labels(svc, ENDPOINTSLICE_CONTROLLER),
+            publish_not_ready: svc.spec.publish_not_ready_addresses,
+        };
         let mut labels = svc.meta.labels.clone();
         if svc.is_headless() {
             labels.insert("service.kubernetes.io/headless".into(), String::new());
@@ -219,7 +224,7 @@ impl EndpointsController {
                     owner: Some(OwnerRef {
                         kind: Kind::Service,
                         name: name.into(),
-                        uid: svc.meta.uid.clone(),
+                        uid: facts.uid.clone(),
                     }),
                     ..Default::default()
                 },
@@ -246,12 +251,20 @@ impl EndpointsController {
             );
             ctx.write(Object::Endpoints(Endpoints { meta, subsets }));
         }
-        reconcile_slices(ctx, &svc, &pods);
+        reconcile_slices(ctx, ns, name, &facts, &pods);
     }
 }
 
-fn reconcile_slices(ctx: &mut Ctx, svc: &Service, pods: &[Selected]) {
-    let ns = svc.meta.namespace.clone();
+/// What the EndpointSlice sync needs of its Service.
+struct SliceFacts {
+    uid: String,
+    /// The Service's labels plus the slice controller's own.
+    labels: Labels,
+    publish_not_ready: bool,
+}
+
+fn reconcile_slices(ctx: &mut Ctx, ns: &str, svc_name: &str, svc: &SliceFacts, pods: &[Selected]) {
+    let ns = ns.to_string();
     let mut by_ports: BTreeMap<Vec<(String, i64, Protocol)>, Vec<SliceEndpoint>> = BTreeMap::new();
     for pod in pods {
         if !by_ports.contains_key(&pod.ports) {
@@ -260,11 +273,7 @@ fn reconcile_slices(ctx: &mut Ctx, svc: &Service, pods: &[Selected]) {
         let Some(group) = by_ports.get_mut(&pod.ports) else { continue };
         group.push(SliceEndpoint {
             addresses: vec![pod.ip],
-            conditions: EndpointConditions::set(
-                pod.ready && !pod.terminating || svc.spec.publish_not_ready_addresses,
-                pod.ready,
-                pod.terminating,
-            ),
+            conditions: EndpointConditions::set(pod.ready && !pod.terminating || svc.publish_not_ready, pod.ready, pod.terminating),
             hostname: pod.hostname.clone(),
             node_name: pod.node.clone(),
             zone: None,
@@ -299,21 +308,21 @@ fn reconcile_slices(ctx: &mut Ctx, svc: &Service, pods: &[Selected]) {
     // The slices this Service owns, from the owner index (not a namespace scan).
     let mut existing: Vec<&EndpointSlice> = ctx
         .store()
-        .owned_by(&svc.meta.uid)
+        .owned_by(&svc.uid)
         .filter_map(|o| match o {
             Object::EndpointSlice(s) => Some(s),
             _ => None,
         })
         .collect();
     existing.sort_by_key(|s| s.meta.creation);
-    let labels = slice_labels(svc, ENDPOINTSLICE_CONTROLLER);
+    let labels = &svc.labels;
     let existing: Vec<(String, bool)> = existing
         .iter()
         .enumerate()
         .map(|(i, s)| {
             let same = desired
                 .get(i)
-                .is_some_and(|(p, e)| &s.ports == p && &s.endpoints == e && s.meta.labels == labels);
+                .is_some_and(|(p, e)| &s.ports == p && &s.endpoints == e && &s.meta.labels == labels);
             (s.meta.name.clone(), same)
         })
         .collect();
@@ -333,26 +342,18 @@ fn reconcile_slices(ctx: &mut Ctx, svc: &Service, pods: &[Selected]) {
                     endpoints: eps,
                 };
                 s.meta.labels = labels.clone();
-                record_slice(ctx, svc, &s, false);
+                record_slice(ctx, &ns, svc_name, &s, false);
                 ctx.write(Object::EndpointSlice(s));
             }
             None => {
-                let meta = new_slice_meta(
-                    ctx,
-                    &ns,
-                    &svc.meta.name,
-                    labels.clone(),
-                    Kind::Service,
-                    &svc.meta.name,
-                    &svc.meta.uid,
-                );
+                let meta = new_slice_meta(ctx, &ns, svc_name, labels.clone(), Kind::Service, svc_name, &svc.uid);
                 let slice = EndpointSlice {
                     meta,
                     address_type: AddressType::IPv4,
                     ports,
                     endpoints: eps,
                 };
-                record_slice(ctx, svc, &slice, true);
+                record_slice(ctx, &ns, svc_name, &slice, true);
                 ctx.write(Object::EndpointSlice(slice));
             }
         }
@@ -361,21 +362,17 @@ fn reconcile_slices(ctx: &mut Ctx, svc: &Service, pods: &[Selected]) {
         let slice = ObjKey::new(Kind::EndpointSlice, &ns, extra);
         ctx.record(
             What::SliceDeleted {
-                service: ObjKey::new(Kind::Service, &ns, &svc.meta.name),
+                service: ObjKey::new(Kind::Service, &ns, svc_name),
                 slice: slice.clone(),
             },
-            Route::new(
-                Element::Controller(Controller::EndpointSlice),
-                Element::service(&ns, &svc.meta.name),
-            ),
+            Route::new(Element::Controller(Controller::EndpointSlice), Element::service(&ns, svc_name)),
         );
         ctx.erase(&slice);
     }
 }
 
 /// Registration step 4 as the data path sees it: one slice's endpoints by condition.
-fn record_slice(ctx: &mut Ctx, svc: &Service, slice: &EndpointSlice, created: bool) {
-    let (ns, name) = (&svc.meta.namespace, &svc.meta.name);
+fn record_slice(ctx: &mut Ctx, ns: &str, name: &str, slice: &EndpointSlice, created: bool) {
     let mut ready = Vec::new();
     let mut serving_terminating = Vec::new();
     let mut not_ready = 0;
