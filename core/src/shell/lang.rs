@@ -23,13 +23,17 @@ pub enum Flavor {
     Dash,
 }
 
-impl From<&str> for Flavor {
-    /// `"bash"`, `"busybox"`/`"ash"`, anything else is dash (the names `kubectl exec` passes).
-    fn from(s: &str) -> Flavor {
-        match s {
-            "bash" => Flavor::Bash,
-            "busybox" | "ash" => Flavor::Ash,
-            _ => Flavor::Dash,
+impl Flavor {
+    /// The shell `prog` (`sh`, `bash`, `ash`; its base name) is in an image of `distro`:
+    /// busybox's ash in busybox and alpine images, bash when asked for by name, and `sh` in
+    /// Debian and Ubuntu images is dash.
+    pub fn of_image(distro: &str, prog: &str) -> Flavor {
+        if distro == "busybox" || distro == "alpine" {
+            Flavor::Ash
+        } else if prog == "bash" {
+            Flavor::Bash
+        } else {
+            Flavor::Dash
         }
     }
 }

@@ -182,6 +182,29 @@ impl Shell {
         Outcome { output, status }
     }
 
+    /// `sh -c SCRIPT` (or `bash -c`) in the location on top of the stack, as that shell runs
+    /// it: the whole script parsed first; an unfinished construct is the syntax error the shell
+    /// prints at the end of its input (there is no `> ` continuation for `-c`).
+    pub(crate) fn run_script(&mut self, cluster: &mut Cluster, files: &dyn Files, script: &str) -> Outcome {
+        let list = match lang::parse(&format!("{script}\n")) {
+            Ok(list) => list,
+            Err(e) => {
+                let (flavor, prefix) = self.dialect();
+                let (msg, status) = e.message(flavor, prefix);
+                return Outcome::err(msg, status);
+            }
+        };
+        let mut cx = interp::Cx::new(cluster, files, self.stack.len());
+        let r = self.exec_list(&mut cx, &list);
+        let output = std::mem::take(&mut cx.out);
+        let status = match r {
+            Ok(s) => s,
+            Err(interp::Stop::Exit) => cx.exit_status,
+            Err(_) => self.status(),
+        };
+        Outcome { output, status }
+    }
+
     /// Ctrl-D at the prompt (end of input): an open construct is a syntax error at end of file
     /// (bash then exits, ash and dash go back to their prompt); on an empty line it leaves the
     /// Pod's or node's shell as `exit` does. The workstation's terminal stays open.

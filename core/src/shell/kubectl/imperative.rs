@@ -223,18 +223,11 @@ pub(super) fn run(sh: &mut Shell, c: &mut Cluster, args: &Args, ns: &str) -> Out
         .first()
         .map(|s| s.rsplit('/').next().unwrap_or("").to_string())
         .unwrap_or_else(|| info.shell.to_string());
-    let flavor = if info.distro == "busybox" || info.distro == "alpine" {
-        "busybox"
-    } else if prog == "bash" {
-        "bash"
-    } else {
-        "sh"
-    };
     sh.stack.push(Location::Pod {
         namespace: ns.to_string(),
         name,
         uid: p.meta.uid.clone(),
-        shell: flavor.into(),
+        shell: super::super::lang::Flavor::of_image(info.distro, &prog),
     });
     sh.attached.insert(p.meta.uid.clone(), args.rm);
     Outcome::ok("If you don't see a command prompt, try pressing enter.\n")

@@ -7,6 +7,7 @@ use crate::model::*;
 use crate::printers::kubectl::{self as pk, Opts};
 use crate::printers::table;
 
+use super::lang::Flavor;
 use super::{Files, Location, Outcome, Shell};
 
 mod flags;
@@ -182,7 +183,7 @@ pub(crate) fn run(sh: &mut Shell, c: &mut Cluster, files: &dyn Files, argv: &[St
         "expose" => imperative::expose(c, &args, &ns),
         "label" => imperative::label(c, &args, &ns),
         "delete" if !args.files.is_empty() => imperative::delete_files(c, files, &args, &ns),
-        "exec" => exec(sh, c, &args, &ns, &argv[1..]),
+        "exec" => exec(sh, c, files, &args, &ns, &argv[1..]),
         "delete" => delete(c, &args, &ns),
         "logs" => logs(c, &args, &ns),
         "scale" => scale(c, &args, &ns),
@@ -699,7 +700,7 @@ fn get_events(c: &Cluster, args: &Args, ns: &str, has_selector: bool) -> Outcome
     Outcome::ok(table::render(&crate::events::table_rows(&events, c.now, args.all_namespaces)))
 }
 
-fn exec(sh: &mut Shell, c: &mut Cluster, args: &Args, ns: &str, raw: &[String]) -> Outcome {
+fn exec(sh: &mut Shell, c: &mut Cluster, files: &dyn Files, args: &Args, ns: &str, raw: &[String]) -> Outcome {
     let Some(pod_name) = args.pos.first() else {
         return Outcome::err("error: pod, type/name or --filename must be specified\n", 1);
     };
@@ -738,6 +739,7 @@ fn exec(sh: &mut Shell, c: &mut Cluster, args: &Args, ns: &str, raw: &[String]) 
     let info = crate::apps::image_info(pod.spec.containers.first().map(|c| c.image.as_str()).unwrap_or(""));
     let prog = command[0].rsplit('/').next().unwrap_or("").to_string();
     let is_shell = matches!(prog.as_str(), "bash" | "sh" | "ash");
+    let flavor = Flavor::of_image(info.distro, &prog);
     if is_shell && command.len() == 1 {
         let has = match prog.as_str() {
             "bash" => info.shell == "bash",
@@ -748,13 +750,6 @@ fn exec(sh: &mut Shell, c: &mut Cluster, args: &Args, ns: &str, raw: &[String]) 
                 "error: Internal error occurred: Internal error occurred: error executing command in container: failed to exec in container: failed to start exec: OCI runtime exec failed: exec failed: unable to start container process: exec: \"{prog}\": executable file not found in $PATH: unknown\n"
             ), 1);
         }
-        let flavor = if info.distro == "busybox" || info.distro == "alpine" {
-            "busybox"
-        } else if prog == "bash" {
-            "bash"
-        } else {
-            "sh"
-        };
         let mut out = String::new();
         if !args.interactive {
             return Outcome::ok("");
@@ -769,7 +764,7 @@ fn exec(sh: &mut Shell, c: &mut Cluster, args: &Args, ns: &str, raw: &[String]) 
             namespace: ns.to_string(),
             name: pod_name,
             uid: pod.meta.uid.clone(),
-            shell: flavor.into(),
+            shell: flavor,
         });
         return Outcome::ok(out);
     }
@@ -778,17 +773,14 @@ fn exec(sh: &mut Shell, c: &mut Cluster, args: &Args, ns: &str, raw: &[String]) 
         namespace: ns.to_string(),
         name: pod_name.clone(),
         uid: pod.meta.uid.clone(),
-        shell: "sh".into(),
+        shell: flavor,
     });
-    let argv: Vec<String> = if is_shell && command.get(1).map(String::as_str) == Some("-c") {
-        command
-            .get(2)
-            .map(|s| s.split_whitespace().map(String::from).collect())
-            .unwrap_or_default()
+    let r = if is_shell && command.get(1).map(String::as_str) == Some("-c") {
+        // `sh -c 'for i in 1 2 3; do curl -s ent:8080; done'`: the shell's language.
+        sh.run_script(c, files, command.get(2).map(String::as_str).unwrap_or(""))
     } else {
-        command
+        sh.in_pod(c, ns, &pod_name, &command)
     };
-    let r = sh.in_pod(c, ns, &pod_name, &argv);
     sh.stack.pop();
     if r.status != 0 {
         let mut out = r.output;
