@@ -15,7 +15,7 @@ use std::collections::BTreeMap;
 
 use crate::cluster::Cluster;
 
-use super::lang::{self, AndOr, Cmd, Flavor, List, Part, Pipeline, Word};
+use super::lang::{self, AndOr, Cmd, Flavor, List, Part, Pipeline, Redir, RedirOp, Word};
 use super::{filter_text, Files, Location, Outcome, Shell};
 
 /// Rounds of one `while`/`until` loop.
@@ -163,7 +163,8 @@ impl Shell {
 
     fn cmd(&mut self, cx: &mut Cx, c: &Cmd, input: Option<&str>) -> R<i32> {
         match c {
-            Cmd::Simple { assigns, words } => self.simple(cx, assigns, words, input),
+            Cmd::Simple { assigns, words, redirs } if redirs.is_empty() => self.simple(cx, assigns, words, input),
+            Cmd::Simple { assigns, words, redirs } => self.redirected(cx, assigns, words, redirs, input),
             Cmd::If { arms, otherwise } => {
                 for (cond, then) in arms {
                     if self.exec_list(cx, cond)? == 0 {
@@ -349,6 +350,38 @@ impl Shell {
             return Err(Stop::Abort);
         }
         r
+    }
+
+    /// A simple command with redirections. Standard output and error are one stream here, so:
+    /// `> /dev/null`, `>> /dev/null` and `&> /dev/null` drop what the command printed; `2>&1`
+    /// and `2> /dev/null` change nothing (the learner sees what the command said); `< /dev/null`
+    /// gives it no input. Files are not simulated: any other target is refused, and the
+    /// command does not run.
+    fn redirected(&mut self, cx: &mut Cx, assigns: &[(String, Word)], words: &[Word], redirs: &[Redir], input: Option<&str>) -> R<i32> {
+        let mut drop_output = false;
+        let mut no_input = false;
+        for r in redirs {
+            let target = self.expand(cx, &r.target, false)?.join(" ");
+            match (r.op, r.fd, target.as_str()) {
+                (RedirOp::Dup, _, "1" | "2") => {}
+                (RedirOp::Out | RedirOp::Append, Some(2), "/dev/null") => {}
+                (RedirOp::Out | RedirOp::Append | RedirOp::Both, None | Some(1), "/dev/null") => drop_output = true,
+                (RedirOp::In, _, "/dev/null") => no_input = true,
+                _ => {
+                    cx.out.push_str(&format!(
+                        "sdplay: redirection to {target} is not simulated (only /dev/null and 2>&1 are)\n"
+                    ));
+                    self.set_status(1);
+                    return Ok(1);
+                }
+            }
+        }
+        let before = cx.out.len();
+        let status = self.simple(cx, assigns, words, if no_input { Some("") } else { input })?;
+        if drop_output {
+            cx.out.truncate(before);
+        }
+        Ok(status)
     }
 
     fn simple_inner(&mut self, cx: &mut Cx, assigns: &[(String, Word)], words: &[Word], input: Option<&str>) -> R<i32> {

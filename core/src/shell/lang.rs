@@ -93,6 +93,27 @@ enum Tok {
     Word(Word),
     /// `&&`, `||`, `;`, `;;`, `&`, `|`, `(`, `)`, `\n`.
     Op(&'static str),
+    /// A redirection operator (its target is the next word).
+    Redir(RedirOp, Option<u8>),
+}
+
+/// A redirection operator: `>`, `>>`, `<`, `>&` (`2>&1`), `&>`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RedirOp {
+    Out,
+    Append,
+    In,
+    Dup,
+    /// `&>` (bash): standard output and error.
+    Both,
+}
+
+/// `[fd]op target`, e.g. `> /dev/null`, `2>&1`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Redir {
+    pub fd: Option<u8>,
+    pub op: RedirOp,
+    pub target: Word,
 }
 
 /// A simple or compound command.
@@ -101,6 +122,7 @@ pub enum Cmd {
     Simple {
         assigns: Vec<(String, Word)>,
         words: Vec<Word>,
+        redirs: Vec<Redir>,
     },
     For {
         var: String,
@@ -345,6 +367,33 @@ fn lex(src: &str) -> Result<Vec<Tok>, ParseError> {
                 end_word(&mut lit, &mut parts, &mut in_word, &mut out);
                 i += 1;
             }
+            '>' | '<' => {
+                // A word of one digit right before the operator is its file descriptor.
+                let fd = match (in_word, parts.is_empty(), lit.as_str()) {
+                    (true, true, d @ ("0" | "1" | "2")) => d.parse().ok(),
+                    _ => None,
+                };
+                if fd.is_some() {
+                    lit.clear();
+                    in_word = false;
+                } else {
+                    end_word(&mut lit, &mut parts, &mut in_word, &mut out);
+                }
+                let next = chars.get(i + 1).copied();
+                let (op, len) = match (c, next) {
+                    ('>', Some('>')) => (RedirOp::Append, 2),
+                    ('>', Some('&')) => (RedirOp::Dup, 2),
+                    ('>', _) => (RedirOp::Out, 1),
+                    _ => (RedirOp::In, 1),
+                };
+                out.push(Tok::Redir(op, fd));
+                i += len;
+            }
+            '&' if chars.get(i + 1) == Some(&'>') => {
+                end_word(&mut lit, &mut parts, &mut in_word, &mut out);
+                out.push(Tok::Redir(RedirOp::Both, None));
+                i += 2;
+            }
             '\n' | '&' | '|' | ';' | '(' | ')' => {
                 end_word(&mut lit, &mut parts, &mut in_word, &mut out);
                 let next = chars.get(i + 1).copied();
@@ -481,6 +530,13 @@ fn found(t: &Tok) -> Found {
     match t {
         Tok::Op("\n") => Found::Newline,
         Tok::Op(o) => Found::Op(o),
+        Tok::Redir(op, _) => Found::Op(match op {
+            RedirOp::Out => ">",
+            RedirOp::Append => ">>",
+            RedirOp::In => "<",
+            RedirOp::Dup => ">&",
+            RedirOp::Both => "&>",
+        }),
         Tok::Word(w) => match w.plain() {
             Some(k) if RESERVED.contains(&k) => Found::Keyword(k.to_string()),
             Some(k) => Found::Word(k.to_string()),
@@ -631,6 +687,7 @@ impl Parser {
                 return Ok(Cmd::Group(list, true));
             }
             Tok::Op(_) => return Err(self.unexpected(None)),
+            Tok::Redir(..) => return self.simple(),
             Tok::Word(w) => w,
         };
         match w.plain() {
@@ -730,14 +787,42 @@ impl Parser {
     fn simple(&mut self) -> Result<Cmd, ParseError> {
         let mut assigns = Vec::new();
         let mut words = Vec::new();
-        while let Some(Tok::Word(w)) = self.peek() {
-            match w.assignment() {
-                Some(a) if words.is_empty() => assigns.push(a),
-                _ => words.push(w.clone()),
+        let mut redirs = Vec::new();
+        loop {
+            match self.peek() {
+                Some(Tok::Word(w)) => {
+                    match w.assignment() {
+                        Some(a) if words.is_empty() => assigns.push(a),
+                        _ => words.push(w.clone()),
+                    }
+                    self.pos += 1;
+                }
+                Some(Tok::Redir(op, fd)) => {
+                    let (op, fd) = (*op, *fd);
+                    self.pos += 1;
+                    match self.peek() {
+                        Some(Tok::Word(target)) => {
+                            redirs.push(Redir {
+                                fd,
+                                op,
+                                target: target.clone(),
+                            });
+                            self.pos += 1;
+                        }
+                        // `echo >` then the end of the line: bash and ash name the newline.
+                        None => {
+                            return Err(ParseError::Unexpected {
+                                found: Found::Newline,
+                                expecting: None,
+                            })
+                        }
+                        _ => return Err(self.unexpected(None)),
+                    }
+                }
+                _ => break,
             }
-            self.pos += 1;
         }
-        Ok(Cmd::Simple { assigns, words })
+        Ok(Cmd::Simple { assigns, words, redirs })
     }
 }
 
