@@ -171,15 +171,7 @@ impl Shell {
                 return Outcome::err(msg, status);
             }
         };
-        let mut cx = interp::Cx::new(cluster, files, self.stack.len());
-        let r = self.exec_list(&mut cx, &list);
-        let output = std::mem::take(&mut cx.out);
-        let status = match r {
-            Ok(s) => s,
-            Err(interp::Stop::Exit) => cx.exit_status,
-            Err(_) => self.status(),
-        };
-        Outcome { output, status }
+        self.run_list(cluster, files, &list)
     }
 
     /// `sh -c SCRIPT` (or `bash -c`) in the location on top of the stack, as that shell runs
@@ -194,8 +186,13 @@ impl Shell {
                 return Outcome::err(msg, status);
             }
         };
+        self.run_list(cluster, files, &list)
+    }
+
+    /// Run a parsed list here: its output, and its status (`exit`'s code if it exited).
+    fn run_list(&mut self, cluster: &mut Cluster, files: &dyn Files, list: &lang::List) -> Outcome {
         let mut cx = interp::Cx::new(cluster, files, self.stack.len());
-        let r = self.exec_list(&mut cx, &list);
+        let r = self.exec_list(&mut cx, list);
         let output = std::mem::take(&mut cx.out);
         let status = match r {
             Ok(s) => s,
