@@ -178,7 +178,9 @@ pub fn from_fragment(hash: &str) -> Option<ShareState> {
 
 const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 
-/// RFC 4648 §5 base64url without padding.
+/// RFC 4648 §5 base64url without padding. This and [`base64url_decode`] are hand-written on
+/// purpose: the `data-encoding` crate, with the custom `Specification` the lenient decoder
+/// needs, added 35,877 bytes (8,308 gzipped) to the page's wasm.
 pub fn base64url_encode(bytes: &[u8]) -> String {
     let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
     for chunk in bytes.chunks(3) {
