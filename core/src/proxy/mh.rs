@@ -14,8 +14,9 @@
 //! - A new connection hashes the client's source address (port 0: kube-proxy sets neither the
 //!   `mh-port` nor the `mh-fallback` flag) with `hash1` and takes that slot's destination;
 //!   a destination with weight 0 there means no destination (no fallback).
-//! - `hsiphash` on a 64-bit kernel is SipHash-1-3 of the 4-byte little-endian value, truncated
-//!   to 32 bits; 32-bit kernels use HalfSipHash-1-3 and would build a different table.
+//! - `hsiphash` on a 64-bit kernel is SipHash-1-3 (here the `siphasher` crate's) of the 4-byte
+//!   little-endian value, truncated to 32 bits; 32-bit kernels use HalfSipHash-1-3 and would
+//!   build a different table.
 //! - `last_weight` keeps the latest non-zero weight (`__ip_vs_update_dest`), so draining a
 //!   server to weight 0 keeps its slots: clients hashed there get no destination rather than
 //!   being moved.
@@ -29,62 +30,16 @@ const TAB_BITS: u32 = 6;
 const HASH1: [u64; 2] = [2_654_435_761, 2_654_435_761];
 const HASH2: [u64; 2] = [2_654_446_892, 2_654_446_892];
 
-fn sipround(v: &mut [u64; 4]) {
-    v[0] = v[0].wrapping_add(v[1]);
-    v[1] = v[1].rotate_left(13);
-    v[1] ^= v[0];
-    v[0] = v[0].rotate_left(32);
-    v[2] = v[2].wrapping_add(v[3]);
-    v[3] = v[3].rotate_left(16);
-    v[3] ^= v[2];
-    v[0] = v[0].wrapping_add(v[3]);
-    v[3] = v[3].rotate_left(21);
-    v[3] ^= v[0];
-    v[2] = v[2].wrapping_add(v[1]);
-    v[1] = v[1].rotate_left(17);
-    v[1] ^= v[2];
-    v[2] = v[2].rotate_left(32);
-}
-
-/// SipHash-c-d over `data` with `key`, as `lib/siphash.c` (`PREAMBLE`, word loop, tail,
-/// `POSTAMBLE`) computes it.
-fn siphash(data: &[u8], key: [u64; 2], c_rounds: usize, d_rounds: usize) -> u64 {
-    let mut v = [
-        0x736f_6d65_7073_6575 ^ key[0],
-        0x646f_7261_6e64_6f6d ^ key[1],
-        0x6c79_6765_6e65_7261 ^ key[0],
-        0x7465_6462_7974_6573 ^ key[1],
-    ];
-    let mut b = (data.len() as u64) << 56;
-    let mut chunks = data.chunks_exact(8);
-    for w in &mut chunks {
-        let mut bytes = [0u8; 8];
-        bytes.copy_from_slice(w);
-        let m = u64::from_le_bytes(bytes);
-        v[3] ^= m;
-        for _ in 0..c_rounds {
-            sipround(&mut v);
-        }
-        v[0] ^= m;
-    }
-    for (i, byte) in chunks.remainder().iter().enumerate() {
-        b |= u64::from(*byte) << (8 * i);
-    }
-    v[3] ^= b;
-    for _ in 0..c_rounds {
-        sipround(&mut v);
-    }
-    v[0] ^= b;
-    v[2] ^= 0xff;
-    for _ in 0..d_rounds {
-        sipround(&mut v);
-    }
-    v[0] ^ v[1] ^ v[2] ^ v[3]
-}
-
-/// `hsiphash(&v, sizeof(v), key)` on a 64-bit kernel: SipHash-1-3, returned as `u32`.
+/// `hsiphash(&v, sizeof(v), key)` on a 64-bit kernel: SipHash-1-3 (the `siphasher` crate; the
+/// kernel's `HPREAMBLE`/`HPOSTAMBLE` are SipHash's with 1 compression and 3 finalization
+/// rounds) of the bytes, returned as `u32`.
 pub fn hsiphash_u32(v: u32, key: [u64; 2]) -> u32 {
-    siphash(&v.to_le_bytes(), key, 1, 3) as u32
+    hsiphash(&v.to_le_bytes(), key)
+}
+
+/// The 64-bit kernel's `hsiphash` of `data`: SipHash-1-3 truncated to `u32`.
+fn hsiphash(data: &[u8], key: [u64; 2]) -> u32 {
+    siphasher::sip::SipHasher13::new_with_keys(key[0], key[1]).hash(data) as u32
 }
 
 /// `ip_vs_mh_hashkey` for IPv4: `offset + port + addr` (host order), hashed.
@@ -217,18 +172,19 @@ mod tests {
     fn siphash_2_4_reference_vectors() {
         // The SipHash paper's key 00..0f; the kernel's test_siphash vectors.
         let key = [0x0706_0504_0302_0100, 0x0f0e_0d0c_0b0a_0908];
-        assert_eq!(siphash(&[], key, 2, 4), 0x726f_db47_dd0e_0e31);
+        let siphash = |data: &[u8]| siphasher::sip::SipHasher24::new_with_keys(key[0], key[1]).hash(data);
+        assert_eq!(siphash(&[]), 0x726f_db47_dd0e_0e31);
         let msg: Vec<u8> = (0u8..15).collect();
-        assert_eq!(siphash(&msg, key, 2, 4), 0xa129_ca61_49be_45e5);
+        assert_eq!(siphash(&msg), 0xa129_ca61_49be_45e5);
     }
 
     #[test]
     fn hsiphash_matches_the_kernels_64_bit_vectors() {
         // lib/siphash_kunit.c, BITS_PER_LONG == 64: test_vectors_hsiphash[0] and [4].
         let key = [0x0706_0504_0302_0100, 0x0f0e_0d0c_0b0a_0908];
-        assert_eq!(siphash(&[], key, 1, 3) as u32, 0x050f_c4dc);
+        assert_eq!(hsiphash(&[], key), 0x050f_c4dc);
         assert_eq!(hsiphash_u32(u32::from_le_bytes([0, 1, 2, 3]), key), 0x88d3_8328);
-        assert_eq!(siphash(&[0, 1, 2, 3, 4, 5, 6, 7, 8], key, 1, 3) as u32, 0x6c06_3de4);
+        assert_eq!(hsiphash(&[0, 1, 2, 3, 4, 5, 6, 7, 8], key), 0x6c06_3de4);
     }
 
     fn d(last: u8, w: i32) -> MhDest {
