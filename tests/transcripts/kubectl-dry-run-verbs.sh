@@ -24,3 +24,7 @@ kubectl get deploy --show-labels
 # -o yaml of label prints the object as it would be (scale: as it is)
 kubectl label deployment web tier=front --dry-run=client -o yaml
 kubectl get deploy web -o jsonpath='{.metadata.labels}{"\n"}'
+# Verbs without a --dry-run flag refuse it, as cobra does (kubectl v1.32.4).
+kubectl get pods --dry-run=client
+kubectl describe svc kubernetes --dry-run
+kubectl logs jump --dry-run=client

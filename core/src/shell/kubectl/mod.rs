@@ -162,6 +162,17 @@ pub(crate) fn run(sh: &mut Shell, c: &mut Cluster, files: &dyn Files, argv: &[St
             Ok(d) => args.dry_run = d,
             Err(e) => return Outcome::err(e, 1),
         }
+    } else if args.dry_run_value.is_some()
+        && matches!(
+            verb.as_str(),
+            "get" | "describe" | "logs" | "attach" | "events" | "version" | "cluster-info" | "api-resources" | "explain" | "top" | "wait"
+        )
+    {
+        // These verbs have no --dry-run flag: cobra refuses it before anything runs.
+        return Outcome::err(
+            format!("Error: unknown flag: --dry-run\nSee 'kubectl {verb} --help' for usage.\n"),
+            1,
+        );
     }
     let printers = match verb.as_str() {
         "get" => Some(Printers::Table),
