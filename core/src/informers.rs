@@ -5,9 +5,9 @@
 //! dispatch ([`Watchers`]). Nothing here runs a controller: [`crate::cluster::Cluster::settle`]
 //! pops the work and calls them.
 
-use std::collections::{BTreeMap, BTreeSet, VecDeque};
+use std::collections::{BTreeSet, VecDeque};
 
-use crate::api::Store;
+use crate::api::{LabelIndex, Store};
 use crate::dns::querylog::CoreDns;
 use crate::model::*;
 use crate::proxy::KubeProxy;
@@ -35,7 +35,7 @@ pub(crate) struct WorkQueue {
     /// namespace → label key → value → Services whose selector includes that pair (each Service
     /// is filed under its selector's first pair): which Services a Pod change can concern.
     /// Nested so that a Pod's labels are looked up by reference, building no key.
-    selector_index: BTreeMap<String, BTreeMap<String, BTreeMap<String, BTreeSet<String>>>>,
+    selector_index: LabelIndex,
 }
 
 impl WorkQueue {
@@ -134,8 +134,7 @@ impl Watchers<'_> {
                 let mut candidates: BTreeSet<&String> = BTreeSet::new();
                 for p in [op, np].into_iter().flatten().take(if labels_same { 1 } else { 2 }) {
                     for (k, v) in &p.meta.labels {
-                        let found = self.queue.selector_index.get(&ns).and_then(|m| m.get(k)).and_then(|m| m.get(v));
-                        if let Some(names) = found {
+                        if let Some(names) = self.queue.selector_index.get(&ns, k, v) {
                             candidates.extend(names.iter());
                         }
                     }
@@ -159,32 +158,7 @@ impl Watchers<'_> {
                     let Some((k, v)) = s.spec.selector.as_ref().and_then(|sel| sel.iter().next()) else {
                         continue;
                     };
-                    let index = &mut self.queue.selector_index;
-                    if add {
-                        index
-                            .entry(ns.clone())
-                            .or_default()
-                            .entry(k.clone())
-                            .or_default()
-                            .entry(v.clone())
-                            .or_default()
-                            .insert(name.clone());
-                    } else if let Some(by_key) = index.get_mut(&ns) {
-                        if let Some(by_value) = by_key.get_mut(k) {
-                            if let Some(set) = by_value.get_mut(v) {
-                                set.remove(&name);
-                                if set.is_empty() {
-                                    by_value.remove(v);
-                                }
-                            }
-                            if by_value.is_empty() {
-                                by_key.remove(k);
-                            }
-                        }
-                        if by_key.is_empty() {
-                            index.remove(&ns);
-                        }
-                    }
+                    self.queue.selector_index.edit(&ns, k, v, name.clone(), add);
                 }
                 self.enqueue(Work::Endpoints(ns.clone(), name.clone()));
                 self.enqueue(Work::Mirror(ns.clone(), name.clone()));

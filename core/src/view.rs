@@ -1010,15 +1010,7 @@ impl View<'_> {
 
 /// A node's rules now, as its proxy mode's tool prints them (`None`: no such node).
 pub fn node_rules(pg: &Playground, node: &str) -> Option<NodeRules> {
-    let c = &pg.cluster;
-    c.proxy().node(node)?;
-    let (command, output) = crate::shell::node::rules_listing(c, node);
-    Some(NodeRules {
-        node: node.to_string(),
-        mode: c.proxy().mode(node),
-        command: command.into(),
-        output,
-    })
+    View::live(pg).node_rules(node)
 }
 
 /// The simulated clock now (ms), the time trace events carry.

@@ -52,7 +52,7 @@ struct Indexes {
     /// (namespace, label key, value) → names of the Pods carrying that label, so a selector
     /// is answered from its rarest pair instead of a namespace scan.
     /// Nested (namespace → key → value) so a lookup borrows its strings.
-    pod_labels: BTreeMap<String, BTreeMap<String, BTreeMap<String, BTreeSet<String>>>>,
+    pod_labels: LabelIndex,
     /// (namespace, `kubernetes.io/service-name`) → the EndpointSlices of that Service, as
     /// kube-proxy's and CoreDNS's informers group them.
     /// Nested (namespace → Service) so a lookup borrows its strings.
@@ -86,18 +86,61 @@ fn nested_edit<V: Ord>(map: &mut BTreeMap<String, BTreeMap<String, BTreeSet<V>>>
             Some(m) => m,
             None => map.entry(a.to_string()).or_default(),
         };
-        match inner.get_mut(b) {
-            Some(set) => set.insert(value),
-            None => inner.entry(b.to_string()).or_default().insert(value),
-        };
+        nested_edit_one(inner, b, value, true);
     } else if let Some(inner) = map.get_mut(a) {
-        if let Some(set) = inner.get_mut(b) {
-            set.remove(&value);
-            if set.is_empty() {
-                inner.remove(b);
+        nested_edit_one(inner, b, value, false);
+        if inner.is_empty() {
+            map.remove(a);
+        }
+    }
+}
+
+/// namespace → label key → value → names: which Pods carry a label (the store), which
+/// Services select by it (the informers). Nested so that a lookup borrows its strings and
+/// builds no key; empty levels are pruned.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct LabelIndex(BTreeMap<String, BTreeMap<String, BTreeMap<String, BTreeSet<String>>>>);
+
+impl LabelIndex {
+    /// The names filed under (`ns`, `key`, `value`).
+    pub(crate) fn get(&self, ns: &str, key: &str, value: &str) -> Option<&BTreeSet<String>> {
+        self.0.get(ns)?.get(key)?.get(value)
+    }
+
+    /// File `name` under (`ns`, `key`, `value`) (`add`), or take it out.
+    pub(crate) fn edit(&mut self, ns: &str, key: &str, value: &str, name: String, add: bool) {
+        if add {
+            let by_key = match self.0.get_mut(ns) {
+                Some(m) => m,
+                None => self.0.entry(ns.to_string()).or_default(),
+            };
+            match by_key.get_mut(key) {
+                Some(by_value) => nested_edit_one(by_value, value, name, true),
+                None => nested_edit_one(by_key.entry(key.to_string()).or_default(), value, name, true),
+            }
+        } else if let Some(by_key) = self.0.get_mut(ns) {
+            nested_edit(by_key, key, value, name, false);
+            if by_key.is_empty() {
+                self.0.remove(ns);
             }
         }
-        if inner.is_empty() {
+    }
+}
+
+/// Add or remove `value` under `map[a]`, building the set only when adding.
+fn nested_edit_one<V: Ord>(map: &mut BTreeMap<String, BTreeSet<V>>, a: &str, value: V, add: bool) {
+    if add {
+        match map.get_mut(a) {
+            Some(set) => {
+                set.insert(value);
+            }
+            None => {
+                map.entry(a.to_string()).or_default().insert(value);
+            }
+        }
+    } else if let Some(set) = map.get_mut(a) {
+        set.remove(&value);
+        if set.is_empty() {
             map.remove(a);
         }
     }
@@ -171,19 +214,10 @@ impl Indexes {
             // Labels move one pair at a time: a relabel touches only the pairs that changed.
             let ns = &key.namespace;
             for (k, v) in ol.iter().filter(|(k, v)| nl.get(*k) != Some(*v)) {
-                if let Some(by_key) = self.pod_labels.get_mut(ns) {
-                    nested_edit(by_key, k, v, key.name.clone(), false);
-                    if by_key.is_empty() {
-                        self.pod_labels.remove(ns);
-                    }
-                }
+                self.pod_labels.edit(ns, k, v, key.name.clone(), false);
             }
             for (k, v) in nl.iter().filter(|(k, v)| ol.get(*k) != Some(*v)) {
-                let by_key = match self.pod_labels.get_mut(ns) {
-                    Some(m) => m,
-                    None => self.pod_labels.entry(ns.clone()).or_default(),
-                };
-                nested_edit(by_key, k, v, key.name.clone(), true);
+                self.pod_labels.edit(ns, k, v, key.name.clone(), true);
             }
             let ip = |p: Option<&Pod>| p.and_then(|p| p.status.pod_ip);
             move_entries(&mut self.pod_ips, ip(op), ip(np), &entry());
@@ -274,7 +308,7 @@ impl Store {
     pub fn pods_selected(&self, ns: &str, selector: &Labels) -> Vec<&Pod> {
         let mut best: Option<&BTreeSet<String>> = None;
         for (k, v) in selector {
-            match self.idx.pod_labels.get(ns).and_then(|m| m.get(k)).and_then(|m| m.get(v)) {
+            match self.idx.pod_labels.get(ns, k, v) {
                 None => return Vec::new(),
                 Some(set) if best.is_none_or(|b| set.len() < b.len()) => best = Some(set),
                 Some(_) => {}

@@ -38,12 +38,8 @@ impl Shell {
 
 /// A node's Service rules as its proxy mode's tool prints them, for the page's view
 /// ([`crate::view`]): the command line and its output (`ipvsadm -Ln`, `iptables-save -t nat`,
-/// `nft list ruleset`), from the same printers as the terminal. Changes nothing.
-pub(crate) fn rules_listing(c: &Cluster, node: &str) -> (&'static str, String) {
-    rules_listing_of(&c.proxy, node, c.now)
-}
-
-/// [`rules_listing`] of any kube-proxy state (the live one, or one rebuilt for a past moment).
+/// `nft list ruleset`), from the same printers as the terminal, of any kube-proxy state (the
+/// live one, or one rebuilt for a past moment). Changes nothing.
 pub(crate) fn rules_listing_of(proxy: &crate::proxy::KubeProxy, node: &str, now: SimTime) -> (&'static str, String) {
     match proxy.mode(node) {
         ProxyMode::Ipvs => {
