@@ -18,10 +18,7 @@
 
 use std::collections::HashMap;
 
-/// SipHash with fixed keys: the log is only iterated to be sorted, and the same in every run.
-type FixedHash = std::hash::BuildHasherDefault<std::collections::hash_map::DefaultHasher>;
-
-use crate::model::ObjKey;
+use crate::model::{FixedHash, ObjKey};
 use crate::time::{human_duration, SimTime};
 
 /// client-go's `EventAggregator`: `maxEvents` distinct messages before combining, within

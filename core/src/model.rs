@@ -93,6 +93,10 @@ impl fmt::Display for Kind {
     }
 }
 
+/// SipHash with fixed keys, for the hash maps of the store and the Event log: the same hashes
+/// in every run and on every platform (those maps are never iterated in hash order anyway).
+pub type FixedHash = std::hash::BuildHasherDefault<std::collections::hash_map::DefaultHasher>;
+
 /// The identity of an object in the store: kind, namespace ("" when cluster-scoped), name.
 /// Ordered so that a range over one kind and namespace lists objects sorted by name.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]

@@ -40,9 +40,6 @@ pub struct Store {
     idx: Indexes,
 }
 
-/// SipHash with fixed keys: the same hashes in every run and on every platform.
-type FixedHash = std::hash::BuildHasherDefault<std::collections::hash_map::DefaultHasher>;
-
 /// Secondary indexes of a [`Store`], kept in step with every write.
 #[derive(Clone, Debug, Default)]
 struct Indexes {
