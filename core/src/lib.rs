@@ -34,6 +34,7 @@ pub mod events;
 pub mod explain;
 mod informers;
 pub mod ipam;
+pub mod limits;
 pub mod manifest;
 pub mod model;
 pub mod netpath;

@@ -99,7 +99,7 @@ pub fn diagnostics(file: &str, text: &str) -> Vec<Diagnostic> {
             file: file.into(),
             pos: e.pos,
             path: String::new(),
-            message: format!("error converting YAML to JSON: yaml: line {}: {}", e.pos.line, e.message),
+            message: e.kubectl(),
         }),
         Parsed::Items(items) => {
             for item in items {

@@ -647,15 +647,7 @@ pub(super) fn delete_files(c: &mut Cluster, files: &dyn Files, args: &Args, ns: 
             return Outcome::err(format!("error: the path \"{path}\" does not exist\n"), 1);
         };
         match manifest::parse(&text) {
-            Parsed::Syntax(e) => {
-                return Outcome::err(
-                    format!(
-                        "error: error parsing {path}: error converting YAML to JSON: yaml: line {}: {}\n",
-                        e.pos.line, e.message
-                    ),
-                    1,
-                )
-            }
+            Parsed::Syntax(e) => return Outcome::err(format!("error: error parsing {path}: {}\n", e.kubectl()), 1),
             Parsed::Items(items) => {
                 for item in items {
                     if let Ok(o) = item.result {

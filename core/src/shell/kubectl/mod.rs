@@ -224,13 +224,7 @@ fn apply(c: &mut Cluster, files: &dyn Files, args: &Args, ns: &str, create_only:
         };
         let items = match manifest::parse(&text) {
             Parsed::Syntax(e) => {
-                return Outcome::err(
-                    format!(
-                        "error: error parsing {path}: error converting YAML to JSON: yaml: line {}: {}\n",
-                        e.pos.line, e.message
-                    ),
-                    1,
-                );
+                return Outcome::err(format!("error: error parsing {path}: {}\n", e.kubectl()), 1);
             }
             Parsed::Items(items) => items,
         };
