@@ -57,6 +57,9 @@ pub struct Item {
     pub result: Result<Object, DecodeError>,
     /// Position of every decoded field path, so admission errors can be placed too.
     pub positions: BTreeMap<String, Pos>,
+    /// The size of the object's JSON as kubectl sends it (for the API server's and etcd's
+    /// size limits, [`crate::limits`]).
+    pub json: yaml::JsonSize,
 }
 
 /// A whole file: either a YAML syntax error or its items in order.
@@ -70,6 +73,29 @@ pub fn parse(text: &str) -> Parsed {
     match yaml::parse_stream(text) {
         Err(e) => Parsed::Syntax(e),
         Ok(docs) => {
+            // sdplay's own bound on the objects of one file, counted before decoding any.
+            let count: usize = docs
+                .iter()
+                .map(|d| {
+                    match (
+                        d.root.get("kind").and_then(Node::as_str),
+                        d.root.get("items").and_then(Node::as_seq),
+                    ) {
+                        (Some("List"), Some(items)) => items.len(),
+                        _ => 1,
+                    }
+                })
+                .sum();
+            if count > crate::limits::MAX_OBJECTS_PER_FILE {
+                return Parsed::Syntax(yaml::YamlError {
+                    pos: Pos { line: 1, col: 1 },
+                    message: format!(
+                        "sdplay: a file of more than {} objects is not simulated (this one has {count})",
+                        crate::limits::MAX_OBJECTS_PER_FILE
+                    ),
+                    kind: yaml::ErrorKind::Sdplay,
+                });
+            }
             let mut items = Vec::new();
             for doc in docs {
                 flatten(&doc.root, &mut items);
@@ -88,7 +114,9 @@ fn flatten(node: &Node, out: &mut Vec<Item>) {
             return;
         }
     }
-    out.push(decode(node));
+    let mut item = decode(node);
+    item.json = node.json_size();
+    out.push(item);
 }
 
 /// Every diagnostic for a file (for the editor), independent of cluster state.
@@ -389,6 +417,7 @@ fn decode(node: &Node) -> Item {
         namespace: None,
         result: Err(DecodeError::NotAnObject),
         positions: BTreeMap::new(),
+        json: yaml::JsonSize::default(),
     };
     if node.as_map().is_none() {
         return item;

@@ -169,6 +169,78 @@ impl Node {
     }
 }
 
+/// The size of a node's JSON as kubectl sends it (Go's `json.Marshal`: compact, `<`, `>`, `&`,
+/// U+2028 and U+2029 escaped as `\u00XX`, control characters escaped).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct JsonSize {
+    /// Bytes of the compact JSON text.
+    pub bytes: usize,
+    /// How many `"` and `\` that text holds: each doubles when the text itself is put in a
+    /// JSON string (as `kubectl apply` puts it in its last-applied-configuration annotation).
+    pub quotes: usize,
+}
+
+impl JsonSize {
+    /// The bytes of this JSON text with a newline, as a JSON string value (the annotation).
+    pub fn as_string_bytes(&self) -> usize {
+        self.bytes + self.quotes + "\"\\n\"".len()
+    }
+}
+
+/// One string's JSON size: (bytes, how many `"` and `\\` they hold), its own quotes not included.
+fn json_str(text: &str) -> (usize, usize) {
+    let (mut bytes, mut escapes) = (0, 0);
+    for c in text.chars() {
+        let (b, e) = match c {
+            // `\"` and `\\`: two characters that double inside a string.
+            '"' | '\\' => (2, 2),
+            // Go 1.22 and later write \b and \f short too.
+            '\n' | '\r' | '\t' | '\u{8}' | '\u{c}' => (2, 1),
+            '<' | '>' | '&' | '\u{2028}' | '\u{2029}' => (6, 1),
+            c if (c as u32) < 0x20 => (6, 1),
+            c => (c.len_utf8(), 0),
+        };
+        bytes += b;
+        escapes += e;
+    }
+    (bytes, escapes)
+}
+
+impl Node {
+    /// The size of this node's compact JSON ([`JsonSize`]), counted without building it.
+    pub fn json_size(&self) -> JsonSize {
+        let mut size = JsonSize::default();
+        let mut stack = vec![self];
+        let string = |size: &mut JsonSize, text: &str| {
+            let (b, e) = json_str(text);
+            size.bytes += b + 2;
+            size.quotes += e + 2;
+        };
+        while let Some(n) = stack.pop() {
+            match &n.value {
+                Value::Null => size.bytes += 4,
+                Value::Bool(b) => size.bytes += if *b { 4 } else { 5 },
+                Value::Int(i) => size.bytes += i.to_string().len(),
+                Value::Float(f) => size.bytes += f.to_string().len(),
+                Value::Str { text, .. } => string(&mut size, text),
+                Value::Seq(items) => {
+                    size.bytes += 2 + items.len().saturating_sub(1);
+                    stack.extend(items.iter());
+                }
+                Value::Map(pairs) => {
+                    // `{`, `}`, a `:` per entry and the commas between.
+                    size.bytes += 2 + pairs.len() + pairs.len().saturating_sub(1);
+                    for (k, v) in pairs {
+                        string(&mut size, &k.as_text().unwrap_or_default());
+                        stack.push(v);
+                    }
+                }
+            }
+        }
+        size
+    }
+}
+
 /// Dropping a tree takes its nodes apart one by one: the compiler's drop would recurse once
 /// per level, and a 10,000-deep document (which go-yaml reads) would overflow the page's stack.
 impl Drop for Node {
@@ -827,5 +899,18 @@ mod tests {
             .unwrap()
             .join();
         assert_eq!(r.ok(), Some(1));
+    }
+
+    #[test]
+    fn json_size_is_the_compact_json() {
+        let text = "a: [1, true, null, \"x<\\\"\"]\nb: {c: 2.5}\n";
+        let docs = parse_stream(text).unwrap();
+        let root = &docs[0].root;
+        // Go: {"a":[1,true,null,"x\u003c\""],"b":{"c":2.5}}
+        let go = r#"{"a":[1,true,null,"x\u003c\""],"b":{"c":2.5}}"#;
+        let size = root.json_size();
+        assert_eq!(size.bytes, go.len());
+        assert_eq!(size.quotes, go.matches(['"', '\\']).count());
+        assert_eq!(size.as_string_bytes(), serde_json::to_string(&format!("{go}\n")).unwrap().len());
     }
 }

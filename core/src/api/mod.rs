@@ -555,6 +555,13 @@ pub enum ApiError {
     Forbidden(String),
     /// 500: `Internal error occurred: failed to allocate a serviceIP: range is full`.
     InternalError(String),
+    /// 413: the request body is over the API server's limit (`limitedReadBody` in
+    /// k8s.io/apiserver/pkg/endpoints/handlers/rest.go): `Request entity too large: limit is N`.
+    RequestEntityTooLarge(usize),
+    /// 500 with no reason: a storage error the API server passes on as it is
+    /// (`ErrorToAPIStatus`), such as etcd's `etcdserver: request is too large`; kubectl prints
+    /// `Error from server: …`.
+    Storage(String),
 }
 
 /// Plural resource name as used in API error messages (`services`, `deployments.apps`).
@@ -583,6 +590,7 @@ impl ApiError {
             ApiError::AlreadyExists { .. } => "AlreadyExists",
             ApiError::Forbidden(_) => "Forbidden",
             ApiError::InternalError(_) => "InternalError",
+            ApiError::RequestEntityTooLarge(_) => "RequestEntityTooLarge",
             _ => "",
         }
     }
@@ -602,6 +610,8 @@ impl ApiError {
             ApiError::NotSet(what) => format!("{what} not set"),
             ApiError::Forbidden(m) => m.clone(),
             ApiError::InternalError(m) => format!("Internal error occurred: {m}"),
+            ApiError::RequestEntityTooLarge(limit) => format!("Request entity too large: limit is {limit}"),
+            ApiError::Storage(m) => m.clone(),
             ApiError::NamespaceMismatch { object, flag } => format!(
                 "the namespace from the provided object \"{object}\" does not match the namespace \"{flag}\". You must pass '--namespace={object}' to perform this operation."
             ),
@@ -611,7 +621,7 @@ impl ApiError {
     /// Whether this is an API status error (`apierrors.APIStatus`): those print as
     /// `Error from server (<Reason>): …`; the others are client-side Go errors.
     pub fn is_status(&self) -> bool {
-        !self.reason().is_empty()
+        !self.reason().is_empty() || matches!(self, ApiError::Storage(_))
     }
 
     /// `err.Error()` in Go after `cmdutil.AddSourceToErr(verb, file, err)` (status errors) or
@@ -681,7 +691,10 @@ impl ApiError {
     /// How kubectl prints this error as one line among several (`MultipleErrors` →
     /// `messageForError`): statuses through `StandardErrorMessage`, others bare.
     pub fn aggregate_line(&self, source: Option<(&str, &str)>) -> String {
-        if self.is_status() {
+        if self.is_status() && self.reason().is_empty() {
+            // `StandardErrorMessage`: a status with no reason.
+            format!("Error from server: {}", self.go_error(source))
+        } else if self.is_status() {
             format!("Error from server ({}): {}", self.reason(), self.go_error(source))
         } else {
             self.go_error(source)

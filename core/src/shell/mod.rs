@@ -25,7 +25,7 @@ pub use lang::Flavor;
 
 /// The most an open construct may accumulate before it counts as ended (a paste of a huge
 /// block without its `done` cannot grow the buffer without bound).
-const MAX_PENDING: usize = 64 * 1024;
+const MAX_PENDING: usize = crate::limits::MAX_PENDING_BYTES;
 
 /// Reads the files `kubectl apply -f` names (the editor's files in the page, the disk in the CLI).
 pub trait Files {
@@ -141,7 +141,24 @@ impl Shell {
     /// construct open, nothing runs yet: the line is kept, the prompt becomes `> `, and the next
     /// line continues it.
     pub fn run(&mut self, cluster: &mut Cluster, files: &dyn Files, line: &str) -> Outcome {
+        if line.len() > crate::limits::MAX_LINE_BYTES {
+            // sdplay's own bound (crate::limits): refused before it is kept, parsed or run.
+            self.pending = None;
+            self.set_status(1);
+            return Outcome::err(
+                format!(
+                    "sdplay: a line over {} MiB is not run (this one has {} bytes)\n",
+                    crate::limits::MAX_LINE_BYTES >> 20,
+                    line.len()
+                ),
+                1,
+            );
+        }
         if !line.trim().is_empty() {
+            if self.history.len() >= crate::limits::MAX_HISTORY {
+                // As bash with HISTSIZE: the oldest line goes.
+                self.history.remove(0);
+            }
             self.history.push(line.to_string());
         }
         let src = match self.pending.take() {

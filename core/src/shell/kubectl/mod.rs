@@ -2,6 +2,7 @@
 
 use crate::api::ApiError;
 use crate::cluster::Cluster;
+use crate::limits;
 use crate::manifest::{self, Parsed};
 use crate::model::*;
 use crate::printers::kubectl::{self as pk, Opts};
@@ -217,7 +218,9 @@ fn apply(c: &mut Cluster, files: &dyn Files, args: &Args, ns: &str, create_only:
     // The builder's errors and the objects it produced, in file order. For `create` the visit
     // is one pass, so its errors stay in stream order among the objects' errors.
     let mut builder: Vec<(ApiError, String)> = Vec::new();
+    // Each with what etcd would be asked to store (bytes; see `request_bytes`).
     let mut decoded: Vec<(Result<Object, ApiError>, String)> = Vec::new();
+    let mut stored_bytes: Vec<usize> = Vec::new();
     for path in &args.files {
         let Some(text) = files.read(path) else {
             return Outcome::err(format!("error: the path \"{path}\" does not exist\n"), 1);
@@ -229,6 +232,14 @@ fn apply(c: &mut Cluster, files: &dyn Files, args: &Args, ns: &str, create_only:
             Parsed::Items(items) => items,
         };
         for item in items {
+            let body = request_bytes(item.json, create_only);
+            // The API server reads the body before it decodes it: an oversized one is refused
+            // whatever it holds. A client-side dry run sends nothing.
+            let too_large = body > limits::MAX_REQUEST_BODY_BYTES && args.dry_run != DryRun::Client;
+            let sent = |r: Result<Object, ApiError>| match r {
+                Ok(_) | Err(ApiError::BadRequest(_)) if too_large => Err(ApiError::RequestEntityTooLarge(limits::MAX_REQUEST_BODY_BYTES)),
+                r => r,
+            };
             let err = match item.result {
                 Ok(o) => {
                     // The builder enforces `-n` (FilenameParam with enforceNamespace).
@@ -240,12 +251,14 @@ fn apply(c: &mut Cluster, files: &dyn Files, args: &Args, ns: &str, create_only:
                         };
                         if create_only {
                             decoded.push((Err(mismatch), path.clone()));
+                            stored_bytes.push(body);
                         } else {
                             builder.push((mismatch, path.clone()));
                         }
                         continue;
                     }
-                    decoded.push((Ok(o), path.clone()));
+                    decoded.push((sent(Ok(o)), path.clone()));
+                    stored_bytes.push(body);
                     continue;
                 }
                 Err(e) => e,
@@ -289,7 +302,8 @@ fn apply(c: &mut Cluster, files: &dyn Files, args: &Args, ns: &str, create_only:
             if client_side && !create_only {
                 builder.push((err, path.clone()));
             } else {
-                decoded.push((Err(err), path.clone()));
+                decoded.push((sent(Err(err)), path.clone()));
+                stored_bytes.push(body);
             }
         }
     }
@@ -298,7 +312,7 @@ fn apply(c: &mut Cluster, files: &dyn Files, args: &Args, ns: &str, create_only:
         return Outcome::err(format!("error: no objects passed to {verb}\n"), 1);
     }
     let mut errors: Vec<(ApiError, String)> = Vec::new();
-    for (obj, path) in decoded {
+    for ((obj, path), sent_bytes) in decoded.into_iter().zip(stored_bytes) {
         let obj = match obj {
             Ok(o) => o,
             Err(e) => {
@@ -356,6 +370,16 @@ fn apply(c: &mut Cluster, files: &dyn Files, args: &Args, ns: &str, create_only:
             }
             continue;
         }
+        if sent_bytes > limits::MAX_ETCD_REQUEST_BYTES {
+            // etcd refuses the write once admission and validation have passed (a dry run
+            // never reaches it).
+            let refused = match c.dry_run_create(obj, ns) {
+                Ok(_) | Err(ApiError::AlreadyExists { .. }) => ApiError::Storage("etcdserver: request is too large".into()),
+                Err(e) => e,
+            };
+            errors.push((refused, path));
+            continue;
+        }
         match c.apply(obj, ns, args.namespace.is_some()) {
             Ok(action) => {
                 out.push_str(&format!("{}/{} {}\n", key.kind.resource(), key.name, action.as_str()));
@@ -371,6 +395,18 @@ fn apply(c: &mut Cluster, files: &dyn Files, args: &Args, ns: &str, create_only:
     let status = if errors.is_empty() && builder.is_empty() { 0 } else { 1 };
     out.push_str(&crate::api::render_errors(&builder, &errors, "creating"));
     Outcome { output: out, status }
+}
+
+/// The bytes kubectl sends for an object (its compact JSON; `apply` adds the
+/// last-applied-configuration annotation, the same JSON as a string), which is also about what
+/// etcd is asked to store. The API server's own fields (uid, timestamps, managedFields) and
+/// the `annotations` wrapper are left out: a few hundred bytes.
+fn request_bytes(json: crate::yaml::JsonSize, create_only: bool) -> usize {
+    if create_only {
+        json.bytes
+    } else {
+        json.bytes + "\"kubectl.kubernetes.io/last-applied-configuration\":,".len() + json.as_string_bytes()
+    }
 }
 
 /// One object of `apply --dry-run`: `created`, `configured` or (server) `unchanged`, with

@@ -1,0 +1,30 @@
+//! Fuzz target: what a learner types or pastes into the terminal (`Playground::run`): the shell
+//! language, kubectl's flags, the tools, on the workstation and, after the input's own
+//! `kubectl exec`/`minikube ssh`, in a Pod or on a node. Nothing may panic or hang.
+#![no_main]
+
+use std::collections::BTreeMap;
+
+use libfuzzer_sys::fuzz_target;
+use sdplay_core::{Config, Playground};
+
+const PRESETS: [(&str, &str); 3] = [
+    ("sd-example.yml", include_str!("../../static/presets/sd-example.yml")),
+    ("headless.yml", include_str!("../../static/presets/headless.yml")),
+    ("named-ports.yml", include_str!("../../static/presets/named-ports.yml")),
+];
+
+fuzz_target!(|data: &[u8]| {
+    let Ok(text) = std::str::from_utf8(data) else { return };
+    // The presets, by their file name and by their path in the repository (as transcripts
+    // name them).
+    let mut files = BTreeMap::new();
+    for (name, text) in PRESETS {
+        files.insert(name.to_string(), text.to_string());
+        files.insert(format!("static/presets/{name}"), text.to_string());
+    }
+    let mut pg = Playground::new(Config::default());
+    let _ = pg.run(text, &files);
+    let _ = pg.complete(text, &files);
+    let _ = pg.eof(&files);
+});
