@@ -544,6 +544,88 @@ impl MarkedEventReceiver for Builder<'_> {
     }
 }
 
+/// The node an alias stands for (an alias's target is never an alias: aliases carry no
+/// anchor).
+fn resolve(nodes: &[Raw], n: usize) -> usize {
+    match nodes[n].kind {
+        RawKind::Alias { target, .. } => target,
+        _ => n,
+    }
+}
+
+/// A decoded value as Go's `%#v` prints it after go-yaml decoded it into `interface{}`
+/// (`[]interface {}{"a", 1}`, `map[interface {}]interface {}{"a":1}` with sorted keys,
+/// `interface {}(nil)`), for `invalid map key: …`. Iterative, like everything here.
+fn go_value(nodes: &[Raw], root: usize) -> String {
+    enum Tok {
+        Node(usize),
+        Text(&'static str),
+    }
+    fn scalar(v: &Value) -> String {
+        match v {
+            Value::Null => "interface {}(nil)".into(),
+            Value::Bool(b) => b.to_string(),
+            Value::Int(i) => i.to_string(),
+            Value::Float(f) => f.to_string(),
+            Value::Str { text, .. } => format!("{text:?}"),
+            Value::Seq(_) | Value::Map(_) => String::new(),
+        }
+    }
+    let mut out = String::new();
+    let mut stack = vec![Tok::Node(root)];
+    while let Some(t) = stack.pop() {
+        let n = match t {
+            Tok::Text(s) => {
+                out.push_str(s);
+                continue;
+            }
+            Tok::Node(n) => resolve(nodes, n),
+        };
+        match &nodes[n].kind {
+            RawKind::Scalar { value, .. } => out.push_str(&scalar(value)),
+            RawKind::Alias { .. } => out.push_str("interface {}(nil)"),
+            RawKind::Seq(items) => {
+                out.push_str("[]interface {}{");
+                stack.push(Tok::Text("}"));
+                for (i, &c) in items.iter().enumerate().rev() {
+                    stack.push(Tok::Node(c));
+                    if i > 0 {
+                        stack.push(Tok::Text(", "));
+                    }
+                }
+            }
+            RawKind::Map(items) => {
+                out.push_str("map[interface {}]interface {}{");
+                stack.push(Tok::Text("}"));
+                // fmt sorts map keys; the inner keys are scalars (a collection key inside
+                // fails first). Numbers and strings each in their order, numbers first.
+                let key = |k: usize| match &nodes[resolve(nodes, k)].kind {
+                    RawKind::Scalar { value: Value::Int(i), .. } => (0, *i as f64, String::new()),
+                    RawKind::Scalar {
+                        value: Value::Float(f), ..
+                    } => (0, *f, String::new()),
+                    RawKind::Scalar { value, .. } => (1, 0.0, scalar(value)),
+                    _ => (2, 0.0, String::new()),
+                };
+                let mut pairs: Vec<(usize, usize)> = items.chunks(2).filter(|p| p.len() == 2).map(|p| (p[0], p[1])).collect();
+                pairs.sort_by(|a, b| {
+                    let (x, y) = (key(a.0), key(b.0));
+                    x.0.cmp(&y.0).then(x.1.total_cmp(&y.1)).then(x.2.cmp(&y.2))
+                });
+                for (i, &(k, v)) in pairs.iter().enumerate().rev() {
+                    stack.push(Tok::Node(v));
+                    stack.push(Tok::Text(":"));
+                    stack.push(Tok::Node(k));
+                    if i > 0 {
+                        stack.push(Tok::Text(", "));
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
 /// go-yaml v2's decoder walk over one document (`decoder.unmarshal` in decode.go, decoding
 /// into `interface{}` as sigs.k8s.io/yaml's `yamlToJSONTarget` does), counted, not performed:
 /// every node visited is one decode, every node visited inside an alias's expansion also one
@@ -562,6 +644,8 @@ fn check_document(nodes: &[Raw], root: usize, text: &str) -> Result<(), YamlErro
         MergeItem(usize, usize),
         /// The alias's expansion is over.
         Leave(usize),
+        /// A mapping key has been decoded: it must not be a collection.
+        Key(usize),
     }
     let decode_err = |n: usize, message: String| YamlError::new(ErrorKind::Decode, nodes[n].pos, message);
     let want_map = |n: usize| decode_err(n, "map merge requires map or sequence of maps as the value".into());
@@ -579,6 +663,13 @@ fn check_document(nodes: &[Raw], root: usize, text: &str) -> Result<(), YamlErro
             Step::Leave(a) => {
                 active[a] = false;
                 alias_depth -= 1;
+                continue;
+            }
+            Step::Key(k) => {
+                let r = resolve(nodes, k);
+                if matches!(nodes[r].kind, RawKind::Seq(_) | RawKind::Map(_)) {
+                    return Err(decode_err(k, format!("invalid map key: {}", go_value(nodes, r))));
+                }
                 continue;
             }
             Step::MergeItem(n, depth) => {
@@ -636,6 +727,7 @@ fn check_document(nodes: &[Raw], root: usize, text: &str) -> Result<(), YamlErro
                             if let Some(v) = v {
                                 stack.push(Step::Visit(v, depth + 1));
                             }
+                            stack.push(Step::Key(k));
                             stack.push(Step::Visit(k, depth + 1));
                         }
                     }
@@ -657,16 +749,7 @@ fn check_document(nodes: &[Raw], root: usize, text: &str) -> Result<(), YamlErro
 /// the anchor's position). Iterative, so a deep document cannot exhaust the stack; only run
 /// on a document [`check_document`] accepted, which bounds the copies.
 fn expand(nodes: &[Raw], root: usize) -> Node {
-    let resolve = |mut n: usize| {
-        // An alias's target is never an alias (aliases carry no anchor), but be safe.
-        for _ in 0..nodes.len() {
-            match nodes[n].kind {
-                RawKind::Alias { target, .. } => n = target,
-                _ => break,
-            }
-        }
-        n
-    };
+    let resolve = |n: usize| resolve(nodes, n);
     let leaf = |n: usize| -> Option<Node> {
         match &nodes[n].kind {
             RawKind::Scalar { value, .. } => Some(Node {
@@ -912,5 +995,22 @@ mod tests {
         assert_eq!(size.bytes, go.len());
         assert_eq!(size.quotes, go.matches(['"', '\\']).count());
         assert_eq!(size.as_string_bytes(), serde_json::to_string(&format!("{go}\n")).unwrap().len());
+    }
+
+    #[test]
+    fn collection_keys_are_refused_as_go_yaml_prints_them() {
+        // Checked against kubectl v1.32.4.
+        assert_eq!(
+            refused("? [a, 1, true, null, 1.5]\n: 1\n").as_deref(),
+            Some(r#"error converting YAML to JSON: yaml: invalid map key: []interface {}{"a", 1, true, interface {}(nil), 1.5}"#)
+        );
+        assert_eq!(
+            refused("? {b: 1, a: [x]}\n: 1\n").as_deref(),
+            Some(r#"error converting YAML to JSON: yaml: invalid map key: map[interface {}]interface {}{"a":[]interface {}{"x"}, "b":1}"#)
+        );
+        assert_eq!(
+            refused("k: &k [a]\n*k : 1\n").as_deref(),
+            Some(r#"error converting YAML to JSON: yaml: invalid map key: []interface {}{"a"}"#)
+        );
     }
 }
