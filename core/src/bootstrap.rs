@@ -101,6 +101,8 @@ pub fn minikube(config: crate::cluster::Config) -> Cluster {
     bootstrap(&mut c);
     let up = c.now.plus_secs(c.config.uptime_secs);
     c.advance_to(up);
+    let now = c.now;
+    c.events.prune(now);
     c
 }
 
