@@ -459,13 +459,20 @@ async function hardening(context, page, url, watch, { settle }) {
     const t0 = Date.now();
     await paste(p, `${bomb.join('\n')}\n`);
     await sleep(600);
-    const later = await runLine(p, 'echo alive-after-bomb', ['alive-after-bomb\n'], RESPONSIVE_MS).catch((err) => {
-      throw new StepFailure(`the page stopped answering after the alias bomb was pasted (does the core refuse excessive aliasing yet?): ${err.message}`);
+    const dead = async (when, err) => {
+      const dialog = await p.locator('#sdplay-panic').textContent({ timeout: 1000 }).catch(() => null);
+      return new StepFailure(
+        `the page stopped answering after the alias bomb was ${when} (does the core refuse excessive aliasing yet?)` +
+          `${dialog ? `; the panic dialog says: ${dialog}` : ''}\n${err.message}`,
+      );
+    };
+    const later = await runLine(p, 'echo alive-after-bomb', ['alive-after-bomb\n'], RESPONSIVE_MS).catch(async (err) => {
+      throw await dead('pasted', err);
     });
     const t1 = Date.now();
     await p.locator('#apply').click({ timeout: RESPONSIVE_MS });
-    await runLine(p, 'echo alive-after-apply', ['alive-after-apply\n'], RESPONSIVE_MS).catch((err) => {
-      throw new StepFailure(`the page stopped answering after Apply of the alias bomb (does the core refuse excessive aliasing yet?): ${err.message}`);
+    await runLine(p, 'echo alive-after-apply', ['alive-after-apply\n'], RESPONSIVE_MS).catch(async (err) => {
+      throw await dead('applied', err);
     });
     const out = (await p.locator('#terminal-output').textContent()) ?? '';
     const verdict = out.match(/\$ kubectl apply[^\n]*\n([^\n]*)/)?.[1] ?? '(no verdict)';

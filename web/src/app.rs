@@ -1,6 +1,7 @@
 //! The page: header, toolbar and the four panes (manifests, terminal, timeline, and the
 //! cluster pane with its Cluster | DNS toggle), wired to one [`Session`]. Owns the wall-clock tick that feeds simulated time to the core,
-//! the share link, embed mode (compact chrome, height posted to the parent frame), and the
+//! the share link, embed mode (compact chrome, height posted to the parent frame), the notices
+//! (what in the URL or the saved files did not decode, a save the browser refused), and the
 //! view state shared between panes (the timeline cursor, the selected element's id).
 
 use std::cell::Cell;
@@ -253,6 +254,13 @@ pub fn App(props: &AppProps) -> Html {
             move || drop(interval)
         });
     }
+
+    // Running this long forgives earlier stops (see `panic`): the next start opens the saved
+    // files even after a panic.
+    use_effect_with((), move |_| {
+        let forgive = persist.then(|| gloo::timers::callback::Timeout::new(browser::CRASH_FORGIVEN_MS, browser::clear_crashes));
+        move || drop(forgive)
+    });
 
     // A share link pasted into this tab changes only the fragment: start over from it.
     use_effect_with((), |_| {

@@ -74,6 +74,35 @@ pub fn load_stored() -> Stored {
     parse_stored(storage().and_then(|s| s.get_item(FILES_KEY).ok().flatten()).as_deref())
 }
 
+/// localStorage key counting the page's stops (panics and traps) since it last ran for
+/// [`CRASH_FORGIVEN_MS`]: at two in a row the page starts without opening the saved files, in case
+/// one of them is what stops it (never a reload loop, never a lost manifest).
+pub const CRASH_KEY: &str = "sdplay.crashes";
+/// How long the page must run for its earlier stops to be forgotten.
+pub const CRASH_FORGIVEN_MS: u32 = 30_000;
+
+/// Stops in a row so far.
+pub fn crashes() -> u32 {
+    storage()
+        .and_then(|s| s.get_item(CRASH_KEY).ok().flatten())
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0)
+}
+
+/// Count one more stop (the panic hook).
+pub fn note_crash() {
+    if let Some(s) = storage() {
+        let _ = s.set_item(CRASH_KEY, &(crashes().saturating_add(1)).to_string());
+    }
+}
+
+/// Forget the stops (the page ran long enough, or started without the saved files).
+pub fn clear_crashes() {
+    if let Some(s) = storage() {
+        let _ = s.remove_item(CRASH_KEY);
+    }
+}
+
 /// The saved files as the page starts with them.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct AtBoot {
@@ -89,6 +118,19 @@ pub struct AtBoot {
 /// `sdplay.files.unreadable-<ms>` first (so saving over it loses nothing), and its readable
 /// entries are opened.
 pub fn load_files_at_boot() -> AtBoot {
+    if crashes() >= 2 {
+        clear_crashes();
+        return AtBoot {
+            files: BTreeMap::new(),
+            notice: Some(
+                "sdplay stopped twice in a row, so this time it starts without opening your saved manifests \
+                 (one of them may be what stops it): the default workspace is shown, and nothing is saved over \
+                 them. Reload to open them again."
+                    .into(),
+            ),
+            writable: false,
+        };
+    }
     match load_stored() {
         Stored::Nothing => AtBoot {
             writable: true,

@@ -8,9 +8,13 @@
 //! borrowed, and with `panic = abort` it stays borrowed), only the DOM and localStorage. The
 //! files the page saved last (`browser::FILES_KEY`, written on every tab change and 250 ms after
 //! typing stops) get the editor's current text for the file it shows (`#editor`'s `data-file`),
-//! so even the last keystrokes survive. An embedded page saves nothing, as it never does.
+//! so even the last keystrokes survive. An embedded page saves nothing, as it never does. The
+//! stop is counted (`browser::note_crash`): if the page stops again before it has run 30 s, the
+//! next start opens the default workspace and leaves the saved files alone, so a manifest that
+//! itself stops the page cannot trap the learner in a reload loop.
 //! The Reload button is handled by the JavaScript loader (`web/js/boot.js`), not by the wasm,
-//! which has trapped.
+//! which has trapped; the loader also shows the dialog for a trap that never reached the hook
+//! (an allocation failure aborts without a panic).
 //!
 //! The test hook [`sdplay_debug_arm_panic`] makes the next command run in the terminal panic
 //! inside the session's borrow, as a core bug would. It is an export of the wasm module, so only
@@ -44,9 +48,19 @@ pub fn install() {
     yew::set_custom_panic_hook(Box::new(on_panic));
 }
 
-/// Whether the hook saves the editor's text (set once the page knows it is not embedded).
+/// Whether the hook saves the editor's text (set once the page knows it is not embedded). Also
+/// `data-sdplay-persist` on `<html>`, for the loader's fallback (`web/js/boot.js`), which shows
+/// the same dialog when the wasm traps without a panic (an allocation failure aborts).
 pub fn set_persist(persist: bool) {
     PERSIST.with(|p| p.set(persist));
+    let root = web_sys::window().and_then(|w| w.document()).and_then(|d| d.document_element());
+    if let Some(root) = root {
+        let _ = if persist {
+            root.set_attribute("data-sdplay-persist", "")
+        } else {
+            root.remove_attribute("data-sdplay-persist")
+        };
+    }
 }
 
 /// Test hook: the next command run in the terminal panics (inside the session's borrow).
@@ -72,7 +86,12 @@ fn on_panic(info: &PanicHookInfo<'_>) {
     if SHOWN.with(|s| s.replace(true)) {
         return;
     }
-    let saved = if PERSIST.with(Cell::get) { save_editor() } else { Saved::NotHere };
+    let saved = if PERSIST.with(Cell::get) {
+        browser::note_crash();
+        save_editor()
+    } else {
+        Saved::NotHere
+    };
     show(&message, &saved);
 }
 

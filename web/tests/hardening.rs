@@ -427,3 +427,27 @@ fn the_panic_hook_saves_the_editor_and_shows_the_message() {
     assert!(dialog.text_content().unwrap().contains("Copy big.yml from here before reloading"));
     dialog.remove();
 }
+
+#[wasm_bindgen_test]
+fn two_stops_in_a_row_start_without_the_saved_files() {
+    let storage = web_sys::window().unwrap().local_storage().unwrap().unwrap();
+    let before = storage.get_item(browser::FILES_KEY).unwrap();
+    storage.set_item(browser::FILES_KEY, r#"{"bomb.yml":"stops the page"}"#).unwrap();
+    browser::clear_crashes();
+    browser::note_crash();
+    // One stop: the next start opens the files (most panics are not the text's fault).
+    let at = browser::load_files_at_boot();
+    assert_eq!((at.files.len(), at.writable, at.notice), (1, true, None));
+    browser::note_crash();
+    assert_eq!(browser::crashes(), 2);
+    let at = browser::load_files_at_boot();
+    assert!(at.files.is_empty() && !at.writable, "{at:?}");
+    assert!(at.notice.unwrap().starts_with("sdplay stopped twice in a row"));
+    assert_eq!(browser::crashes(), 0, "the reload after that opens them again");
+    assert_eq!(
+        storage.get_item(browser::FILES_KEY).unwrap().as_deref(),
+        Some(r#"{"bomb.yml":"stops the page"}"#),
+        "kept"
+    );
+    restore(&storage, before);
+}
