@@ -175,7 +175,8 @@ fn bootstrap(c: &mut Cluster) {
                 comp.trim_start_matches("kube-").split('-').next().unwrap_or(name),
                 image,
                 &[],
-            )],
+            )]
+            .into(),
             node_name: Some("minikube".into()),
             host_network: true,
             ..Default::default()
@@ -282,7 +283,7 @@ fn bootstrap(c: &mut Cluster) {
         labels: dns_labels.clone(),
         annotations: Labels::new(),
         spec: PodSpec {
-            containers: vec![dns_container],
+            containers: vec![dns_container].into(),
             dns_policy: DnsPolicy::Default,
             termination_grace_period_seconds: 30,
             ..Default::default()
@@ -339,7 +340,7 @@ fn bootstrap(c: &mut Cluster) {
         labels: kp_labels.clone(),
         annotations: Labels::new(),
         spec: PodSpec {
-            containers: vec![container("kube-proxy", KUBE_PROXY_IMAGE, &[])],
+            containers: vec![container("kube-proxy", KUBE_PROXY_IMAGE, &[])].into(),
             host_network: true,
             ..Default::default()
         },
