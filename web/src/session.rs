@@ -150,6 +150,7 @@ impl Session {
     /// Run one line exactly as typed in the terminal, and show it there. Returns the exit
     /// status and the trace events the command caused (for the embed scripting API).
     pub fn run(&mut self, line: &str) -> (i32, Vec<sdplay_core::TraceEvent>) {
+        crate::panic::debug_panic_if_armed();
         let line = line.trim_end_matches(['\r', '\n']);
         if self.commands.len() < MAX_COMMANDS {
             let files = (self.last_files.as_ref() != Some(&self.files)).then(|| self.files.clone());
