@@ -99,6 +99,15 @@ impl Playground {
         ))
     }
 
+    /// [`Playground::from_snapshot`] for the page: the playground and the report in words
+    /// ([`explain::snapshot_report`]), or why the snapshot could not be loaded, in words.
+    pub fn load_snapshot(text: &str, name: &str, config: &Config) -> Result<(Playground, String), String> {
+        match Playground::from_snapshot(text, config) {
+            Ok((pg, report)) => Ok((pg, explain::snapshot_report(&report, name))),
+            Err(e) => Err(explain::snapshot_error(&e, name)),
+        }
+    }
+
     pub fn prompt(&self) -> String {
         self.shell.prompt()
     }

@@ -17,3 +17,6 @@ kubectl exec client -- curl -s web.shop
 kubectl exec client -- curl -s http://10.96.141.27/
 kubectl describe svc web -n shop
 kubectl get endpointslices -n shop
+# The manifests the Deployment and Service were applied from: their last-applied-configuration came with the snapshot, so nothing changes.
+kubectl apply -f snapshots/shop-web.yml
+kubectl get rs -n shop

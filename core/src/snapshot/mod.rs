@@ -573,7 +573,11 @@ pub fn import(text: &str, base: &Config) -> Result<Imported, SnapshotError> {
                 }
                 _ => {}
             }
+            let applied = obj.meta().annotations.get(LAST_APPLIED).and_then(|t| last_applied(t, &key));
             c.write(obj);
+            if let Some(a) = applied {
+                c.api.record_applied(key.clone(), a);
+            }
             count(kind);
         }
     }
@@ -640,6 +644,23 @@ fn decode(e: &Entry, at: &dyn Fn(&YNode, &[&str]) -> Option<SimTime>, c: &mut Cl
             None
         }
     }
+}
+
+/// The annotation `kubectl apply` keeps its last manifest in.
+const LAST_APPLIED: &str = "kubectl.kubernetes.io/last-applied-configuration";
+
+/// The manifest an imported object was last applied from (its annotation, JSON), decoded as
+/// `kubectl apply` would send it: a later apply of the same file is `unchanged`, and no
+/// missing-annotation warning is printed. `None` if it does not decode to this object.
+fn last_applied(text: &str, key: &ObjKey) -> Option<Object> {
+    let crate::manifest::Parsed::Items(items) = crate::manifest::parse(text) else {
+        return None;
+    };
+    let mut obj = items.into_iter().next()?.result.ok()?;
+    if key.kind.namespaced() && obj.meta().namespace.is_empty() {
+        obj.meta_mut().namespace = key.namespace.clone();
+    }
+    (obj.key() == *key).then_some(obj)
 }
 
 /// Each Deployment with the ReplicaSet its controller took as its new one (by template).

@@ -204,3 +204,15 @@ fn bad_snapshots_are_errors_not_panics() {
         cut += 1499;
     }
 }
+
+#[test]
+fn last_applied_manifests_are_kept() {
+    let Imported { cluster: c, .. } = load(KIND);
+    let web = ObjKey::new(Kind::Deployment, "shop", "web");
+    let Some(Object::Deployment(d)) = c.api.applied(&web) else {
+        panic!("no last-applied manifest for {web}")
+    };
+    assert_eq!(d.template.spec.containers[0].image, "nginx:1.27");
+    // Objects made without `kubectl apply` have none.
+    assert!(c.api.applied(&ObjKey::new(Kind::Deployment, "kube-system", "coredns")).is_none());
+}
