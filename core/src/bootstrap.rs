@@ -176,7 +176,8 @@ fn bootstrap(c: &mut Cluster) {
                 comp.trim_start_matches("kube-").split('-').next().unwrap_or(name),
                 image,
                 &[],
-            )],
+            )]
+            .into(),
             node_name: Some("minikube".into()),
             host_network: true,
             ..Default::default()
@@ -283,7 +284,7 @@ fn bootstrap(c: &mut Cluster) {
         labels: dns_labels.clone(),
         annotations: Labels::new(),
         spec: PodSpec {
-            containers: vec![dns_container],
+            containers: vec![dns_container].into(),
             dns_policy: DnsPolicy::Default,
             termination_grace_period_seconds: 30,
             ..Default::default()
@@ -340,7 +341,7 @@ fn bootstrap(c: &mut Cluster) {
         labels: kp_labels.clone(),
         annotations: Labels::new(),
         spec: PodSpec {
-            containers: vec![container("kube-proxy", KUBE_PROXY_IMAGE, &[])],
+            containers: vec![container("kube-proxy", KUBE_PROXY_IMAGE, &[])].into(),
             host_network: true,
             ..Default::default()
         },
