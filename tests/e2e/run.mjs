@@ -24,7 +24,7 @@
 // default 10000), E2E_VERBOSE=1 (echo the page's console).
 
 import { chromium } from 'playwright-core';
-import { mkdir, mkdtemp, rm, stat } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -120,6 +120,43 @@ async function waitForText(what, read, expect) {
       `${what} lacks ${expect.filter((s) => !text.includes(s)).map((s) => JSON.stringify(s)).join(', ')} ` +
       `after ${TIMEOUT_MS} ms; it holds:\n${indent(tail(text, 30) || '(nothing)')}`,
   );
+}
+
+/**
+ * Snapshot import: drops the kind snapshot of tests/transcripts/snapshots/ on the page, as a
+ * learner drops their own `kubectl get … -o yaml` file, then checks the report and that the
+ * imported cluster answers kubectl and DNS as the real one would.
+ */
+async function dropSnapshot(page, outputText, input) {
+  const started = Date.now();
+  const text = await readFile(new URL('../transcripts/snapshots/kind.yaml', import.meta.url), 'utf8');
+  await page.evaluate((yaml) => {
+    const dt = new DataTransfer();
+    dt.items.add(new File([yaml], 'kind.yaml', { type: 'application/yaml' }));
+    const target = document.querySelector('.sdplay');
+    for (const type of ['dragover', 'drop']) {
+      target.dispatchEvent(new DragEvent(type, { bubbles: true, cancelable: true, dataTransfer: dt }));
+    }
+  }, text);
+  await waitForText('#terminal-output', outputText, [
+    'Imported snapshot kind.yaml:',
+    'node kind-worker: 172.18.0.3, podCIDR 10.244.1.0/24',
+    'Pod kube-system/kube-proxy-8jxvw: owned by DaemonSet kube-proxy',
+  ]);
+  for (const [line, expect] of [
+    ['kubectl get pods -n shop -o wide', ['web-5d9c8b7f4c-hx7rl', '10.244.1.2', 'kind-worker']],
+    ['kubectl run probe --image=busybox:1.36 --restart=Never -- sleep 3600', ['pod/probe created']],
+  ]) {
+    await input.fill(line);
+    await input.press('Enter');
+    await waitForText('#terminal-output', outputText, expect);
+  }
+  await page.locator('#advance').click({ timeout: TIMEOUT_MS });
+  await input.fill('kubectl exec probe -- nslookup web.shop.svc.cluster.local');
+  await input.press('Enter');
+  await waitForText('#terminal-output', outputText, ['Address: 10.96.141.27']);
+  checkErrors();
+  console.log(`  ok   snapshot: a dropped kind snapshot loads as the cluster (${Date.now() - started} ms)`);
 }
 
 const tail = (text, lines) => text.split('\n').slice(-lines).join('\n');
@@ -248,6 +285,7 @@ async function main() {
       checkErrors();
       console.log(`  ok   embed: sdplay:run answers with output and events, no CSP violation (${Date.now() - started} ms)`);
     }
+    await dropSnapshot(page, outputText, input);
     await hardening(context, page, url, watch, { outputText, settle });
   } catch (err) {
     failed = true;

@@ -371,6 +371,39 @@ pub fn App(props: &AppProps) -> Html {
             }
         })
     };
+    // A real cluster's snapshot: dropped anywhere on the page, or the editor's text loaded
+    // with the button (paste it there first). The core imports it; the page only hands it over.
+    let load_snapshot = {
+        let session = session.clone();
+        let update = update.clone();
+        let cursor = cursor.clone();
+        let selected = selected.clone();
+        use_callback((), move |(name, text): (String, String), _| {
+            if session.with_mut(|s| s.load_snapshot(&name, &text)) == Some(true) {
+                cursor.set(None);
+                selected.set(None);
+            }
+            update.force_update();
+        })
+    };
+    let load_editor_snapshot = {
+        let session = session.clone();
+        let load_snapshot = load_snapshot.clone();
+        use_callback((), move |_: MouseEvent, _| {
+            if let Some((name, text)) = session.get().map(|s| (s.active_file.clone(), s.active_text().to_string())) {
+                load_snapshot.emit((name, text));
+            }
+        })
+    };
+    let on_dragover = Callback::from(|e: DragEvent| e.prevent_default());
+    let on_drop = {
+        let load_snapshot = load_snapshot.clone();
+        Callback::from(move |e: DragEvent| {
+            e.prevent_default();
+            let load_snapshot = load_snapshot.clone();
+            browser::read_dropped_file(&e, move |name, text| load_snapshot.emit((name, text)));
+        })
+    };
     let on_cursor = {
         let cursor = cursor.clone();
         use_callback((), move |c: Option<u64>, _| cursor.set(c))
@@ -408,7 +441,7 @@ pub fn App(props: &AppProps) -> Html {
     drop(s);
 
     html! {
-        <div class={classes!("sdplay", embed.then_some("embed"))}>
+        <div class={classes!("sdplay", embed.then_some("embed"))} ondragover={on_dragover} ondrop={on_drop}>
             if !embed {
                 <header class="intro">
                     <h1>{"sdplay"}<span class="tagline">{" · Kubernetes service discovery, in your browser"}</span></h1>
@@ -428,6 +461,8 @@ pub fn App(props: &AppProps) -> Html {
                 </header>
             }
             <div class="toolbar">
+                <button id="load-snapshot" onclick={load_editor_snapshot}
+                    title="Load the editor's text as a real cluster's snapshot (kubectl get nodes,ns,deploy,rs,pods,svc,endpoints,endpointslices,configmaps -A -o yaml); or drop the file on the page">{"Load snapshot"}</button>
                 <button id="share" onclick={share} title="Put the files, the commands run and the seed into the URL, and copy it">{"Share"}</button>
                 if let Some(url) = (*share_link).clone() {
                     <input class="share-link" readonly=true value={url} aria-label="Share link" />

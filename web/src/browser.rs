@@ -303,3 +303,25 @@ pub fn reload() {
         let _ = w.location().reload();
     }
 }
+
+/// The first file of a drop, read as text: `done(name, text)` once the browser has read it
+/// (nothing happens for a drop without a file, or when reading fails).
+pub fn read_dropped_file(e: &web_sys::DragEvent, done: impl FnOnce(String, String) + 'static) {
+    use wasm_bindgen::closure::Closure;
+    use wasm_bindgen::JsCast;
+    let Some(file) = e.data_transfer().and_then(|d| d.files()).and_then(|f| f.get(0)) else {
+        return;
+    };
+    let Ok(reader) = web_sys::FileReader::new() else { return };
+    let name = file.name();
+    let r = reader.clone();
+    let onload = Closure::once(move || {
+        if let Some(text) = r.result().ok().and_then(|v| v.as_string()) {
+            done(name, text);
+        }
+    });
+    reader.set_onload(Some(onload.as_ref().unchecked_ref()));
+    // The reader holds the callback until it fires; it runs at most once.
+    onload.forget();
+    let _ = reader.read_as_text(&file);
+}

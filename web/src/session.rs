@@ -295,6 +295,38 @@ impl Session {
         true
     }
 
+    /// Load a real cluster's snapshot (`kubectl get nodes,ns,deploy,rs,pods,svc,endpoints,
+    /// endpointslices,configmaps -A -o yaml`) as the cluster: the core imports it and words the
+    /// report, which the terminal shows as the first entry of a fresh transcript. A snapshot
+    /// the core refuses leaves the cluster as it was and says why. `true` when it loaded.
+    pub fn load_snapshot(&mut self, name: &str, text: &str) -> bool {
+        let config = Config {
+            seed: self.settings.seed,
+            ..Config::default()
+        };
+        let (output, status, loaded) = match Playground::load_snapshot(text, name, &config) {
+            Ok((pg, words)) => {
+                self.pg = pg;
+                self.start_ms = view::now_ms(&self.pg);
+                self.entries.clear();
+                self.commands.clear();
+                self.last_files = None;
+                (words, 0, true)
+            }
+            Err(why) => (format!("sdplay: {why}\n"), 1, false),
+        };
+        self.entries.push_back(Entry {
+            id: self.next_entry,
+            prompt: String::new(),
+            command: String::new(),
+            output,
+            status,
+        });
+        self.next_entry += 1;
+        self.version += 1;
+        loaded
+    }
+
     /// Tab completion at the prompt: what the core offers for `line` (whole lines, sorted).
     pub fn complete(&self, line: &str) -> Vec<String> {
         self.pg.complete(line, &self.files)
