@@ -93,9 +93,11 @@ impl fmt::Display for Kind {
     }
 }
 
-/// SipHash with fixed keys, for the hash maps of the store and the Event log: the same hashes
-/// in every run and on every platform (those maps are never iterated in hash order anyway).
-pub type FixedHash = std::hash::BuildHasherDefault<std::collections::hash_map::DefaultHasher>;
+/// foldhash with its fixed seed, for the hash maps of the store and the Event log: the same
+/// hashes in every run and on every platform (those maps are never iterated in hash order
+/// anyway). Not flood-resistant, and neither was SipHash with keys written in the source: a
+/// learner who crafts colliding names slows only their own tab.
+pub type FixedHash = foldhash::fast::FixedState;
 
 /// The identity of an object in the store: kind, namespace ("" when cluster-scoped), name.
 /// Ordered so that a range over one kind and namespace lists objects sorted by name.
@@ -336,6 +338,29 @@ pub struct Node {
     /// `spec.podCIDR`: `None` when the node-ipam controller had none left (`CIDRNotAvailable`).
     pub pod_cidr: Option<(Ipv4Addr, u8)>,
     pub control_plane: bool,
+    /// `status.nodeInfo` as kubectl prints it.
+    pub system: NodeSystem,
+}
+
+/// What a node's kubelet reports of its system (`status.nodeInfo`): the `-o wide` columns.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NodeSystem {
+    pub os_image: String,
+    pub kernel_version: String,
+    pub container_runtime: String,
+    pub kubelet_version: String,
+}
+
+impl Default for NodeSystem {
+    /// minikube's (docker driver, Kubernetes v1.31).
+    fn default() -> Self {
+        NodeSystem {
+            os_image: "Ubuntu 22.04.4 LTS".into(),
+            kernel_version: "6.8.0-48-generic".into(),
+            container_runtime: "docker://27.2.0".into(),
+            kubelet_version: "v1.31.0".into(),
+        }
+    }
 }
 
 /// The kubelet's `--max-pods` default: Node `status.capacity.pods` and `allocatable.pods`.
@@ -415,7 +440,10 @@ pub struct PodDnsConfig {
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct PodSpec {
-    pub containers: Vec<Container>,
+    /// Shared, not copied, by the Pods of a template and every version of a Pod in the store
+    /// and its undo log: a status write clones a reference count, not the containers
+    /// (`Arc::make_mut` copies them for the rare write that changes one).
+    pub containers: std::sync::Arc<Vec<Container>>,
     pub node_name: Option<String>,
     pub host_network: bool,
     pub hostname: Option<String>,
@@ -429,7 +457,7 @@ pub struct PodSpec {
 impl Default for PodSpec {
     fn default() -> Self {
         PodSpec {
-            containers: Vec::new(),
+            containers: Default::default(),
             node_name: None,
             host_network: false,
             hostname: None,

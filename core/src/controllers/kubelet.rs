@@ -48,6 +48,12 @@ impl Kubelet {
         self.nodes.set_range(node, HostLocal::new(ip, prefix));
     }
 
+    /// An imported running Pod keeps its address: host-local marks it held. `false` when the
+    /// node has no range or the address is not free in it.
+    pub(crate) fn reserve_pod_ip(&mut self, node: &str, ip: Ipv4Addr, owner: &str) -> bool {
+        self.nodes.range_mut(node).is_some_and(|r| r.reserve(ip, owner))
+    }
+
     /// Kubelet: network sandbox (Pod IP), then an image pull timer; a sandbox that cannot get
     /// its network is retried later.
     pub(crate) fn start_pod_sandbox(&mut self, ctx: &mut Ctx, pod: &mut Pod) {
@@ -171,7 +177,7 @@ impl Kubelet {
         let key = ObjKey::new(Kind::Pod, &pod.meta.namespace, &pod.meta.name);
         let node = pod.spec.node_name.clone().unwrap_or_default();
         let mut changed = 0;
-        for (c, before) in pod.spec.containers.iter().zip(&old.spec.containers) {
+        for (c, before) in pod.spec.containers.iter().zip(old.spec.containers.iter()) {
             if c.image != before.image {
                 changed += 1;
                 let msg = format!("Container {} definition changed, will be restarted", c.name);
@@ -380,7 +386,7 @@ pub(crate) fn terminate_pod(ctx: &mut Ctx, mut pod: Pod) {
     }
     if pod.status.phase == PodPhase::Running {
         let key = ObjKey::new(Kind::Pod, &ns, &name);
-        for c in &pod.spec.containers {
+        for c in pod.spec.containers.iter() {
             ctx.event(&key, &pod.meta.uid, "Killing", format!("Stopping container {}", c.name), "kubelet");
         }
     }

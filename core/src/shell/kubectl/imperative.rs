@@ -192,7 +192,8 @@ pub(super) fn run(sh: &mut Shell, c: &mut Cluster, args: &Args, ns: &str) -> Out
                 tty: args.interactive,
                 stdin: args.interactive,
                 readiness_delay_seconds: None,
-            }],
+            }]
+            .into(),
             restart_policy: restart,
             ..Default::default()
         },
@@ -358,7 +359,8 @@ pub(super) fn create(c: &mut Cluster, args: &Args, ns: &str) -> Outcome {
                             tty: false,
                             stdin: false,
                             readiness_delay_seconds: None,
-                        }],
+                        }]
+                        .into(),
                         ..Default::default()
                     },
                 },
@@ -805,7 +807,7 @@ pub(super) fn describe(c: &mut Cluster, args: &Args, ns: &str) -> Outcome {
             Object::Service(s) => pd::service(c.api.store(), s, &events),
             Object::Endpoints(e) => pd::endpoints(e, &events),
             Object::EndpointSlice(s) => pd::endpoint_slice(s, &events),
-            Object::Pod(p) => pd::pod(p, c.now, &events),
+            Object::Pod(p) => pd::pod(p, c.now, c.api.store().epoch(), &events),
             Object::Deployment(d) => pd::deployment(c.api.store(), d, &events),
             Object::Node(n) => pd::node(c.api.store(), n, c.now, &events),
             Object::ReplicaSet(r) => pd::replicaset(c.api.store(), r, &events),
