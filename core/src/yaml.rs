@@ -284,7 +284,7 @@ pub struct Document {
 /// Parse every document of a YAML stream. Empty documents are dropped, as kubectl drops them.
 ///
 /// Each document is first read into a flat list of nodes in which an alias is only a
-/// reference; go-yaml's decode walk is then counted over it ([`check_document`]), so an
+/// reference; go-yaml's decode walk is then counted over it (`check_document`), so an
 /// alias bomb is refused with go-yaml's words before a single node is copied, and only a
 /// document go-yaml accepts is expanded into the [`Node`] tree.
 pub fn parse_stream(text: &str) -> Result<Vec<Document>, YamlError> {
