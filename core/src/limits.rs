@@ -88,6 +88,17 @@ pub const MAX_LINE_BYTES: usize = 1024 * 1024;
 /// before it counts as ended.
 pub const MAX_PENDING_BYTES: usize = 64 * 1024;
 
+/// Rounds of one `while`/`until` loop (`shell::interp`; each bound says so when it stops).
+pub const MAX_ITERATIONS: u32 = 1_000;
+/// Simple commands one line may run.
+pub const MAX_COMMANDS: u32 = 10_000;
+/// Numbers `seq` prints.
+pub const MAX_SEQ: i64 = 100_000;
+/// Nesting of `$(…)` and `( … )`.
+pub const MAX_DEPTH: u32 = 16;
+/// Bytes the commands of one line may print (captured output included).
+pub const MAX_OUTPUT: usize = 4 << 20;
+
 /// Lines kept in the terminal's history: Ubuntu's default `~/.bashrc` sets `HISTSIZE=1000`.
 pub const MAX_HISTORY: usize = 1_000;
 

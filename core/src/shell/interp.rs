@@ -18,16 +18,7 @@ use crate::cluster::Cluster;
 use super::lang::{self, AndOr, Cmd, Flavor, List, Part, Pipeline, Redir, RedirOp, Word};
 use super::{filter_text, Files, Location, Outcome, Shell};
 
-/// Rounds of one `while`/`until` loop.
-pub const MAX_ITERATIONS: u32 = 1_000;
-/// Simple commands one line may run.
-pub const MAX_COMMANDS: u32 = 10_000;
-/// Numbers `seq` prints.
-pub const MAX_SEQ: i64 = 100_000;
-/// Nesting of `$(…)` and `( … )`.
-pub const MAX_DEPTH: u32 = 16;
-/// Bytes the commands of one line may print (captured output included).
-pub const MAX_OUTPUT: usize = 4 << 20;
+pub use crate::limits::{MAX_COMMANDS, MAX_DEPTH, MAX_ITERATIONS, MAX_OUTPUT, MAX_SEQ};
 
 /// A shell's variables and last exit status, per place on the location stack.
 #[derive(Clone, Debug)]
