@@ -40,7 +40,12 @@ impl Shell {
 /// ([`crate::view`]): the command line and its output (`ipvsadm -Ln`, `iptables-save -t nat`,
 /// `nft list ruleset`), from the same printers as the terminal, of any kube-proxy state (the
 /// live one, or one rebuilt for a past moment). Changes nothing.
-pub(crate) fn rules_listing_of(proxy: &crate::proxy::KubeProxy, node: &str, now: SimTime) -> (&'static str, String) {
+pub(crate) fn rules_listing_of(
+    proxy: &crate::proxy::KubeProxy,
+    node: &str,
+    epoch: crate::time::Epoch,
+    now: SimTime,
+) -> (&'static str, String) {
     match proxy.mode(node) {
         ProxyMode::Ipvs => {
             let o = IpvsArgs {
@@ -49,7 +54,7 @@ pub(crate) fn rules_listing_of(proxy: &crate::proxy::KubeProxy, node: &str, now:
             };
             ("ipvsadm -Ln", list(&proxy.ipvs_table(node, now.0), &o, now.0))
         }
-        ProxyMode::Iptables => ("iptables-save -t nat", rules::iptables_save_nat(proxy, node, now)),
+        ProxyMode::Iptables => ("iptables-save -t nat", rules::iptables_save_nat(proxy, node, epoch, now)),
         ProxyMode::Nftables => ("nft list ruleset", rules::nft_ruleset(proxy, node)),
     }
 }
@@ -593,11 +598,11 @@ fn iptables_save(c: &Cluster, node: &str, args: &[String]) -> Outcome {
         return Outcome::err(format!("sdplay: only `iptables-save -t nat` is simulated (not {table})\n"), 1);
     }
     Outcome::ok(match c.proxy.mode(node) {
-        ProxyMode::Iptables => rules::iptables_save_nat(&c.proxy, node, c.now),
-        ProxyMode::Ipvs => rules::iptables_save_nat_ipvs(&c.proxy, node, c.now),
+        ProxyMode::Iptables => rules::iptables_save_nat(&c.proxy, node, c.api.store().epoch(), c.now),
+        ProxyMode::Ipvs => rules::iptables_save_nat_ipvs(&c.proxy, node, c.api.store().epoch(), c.now),
         // kube-proxy in nftables mode writes no iptables rules; kubelet's canary remains.
         ProxyMode::Nftables => {
-            let mut s = rules::iptables_save_nat_ipvs(&c.proxy, node, c.now);
+            let mut s = rules::iptables_save_nat_ipvs(&c.proxy, node, c.api.store().epoch(), c.now);
             s = s
                 .lines()
                 .filter(|l| !l.contains("KUBE-") || l.contains("KUBELET-CANARY"))
