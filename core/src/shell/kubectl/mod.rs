@@ -10,6 +10,7 @@ use crate::printers::table;
 use super::lang::Flavor;
 use super::{Files, Location, Outcome, Shell};
 
+mod cluster_info;
 mod flags;
 mod imperative;
 
@@ -199,11 +200,7 @@ pub(crate) fn run(sh: &mut Shell, c: &mut Cluster, files: &dyn Files, argv: &[St
         "logs" => logs(c, &args, &ns),
         "scale" => scale(c, &args, &ns),
         "version" => Outcome::ok("Client Version: v1.31.0\nKustomize Version: v5.4.2\nServer Version: v1.31.0\n"),
-        "cluster-info" => Outcome::ok(format!(
-            "Kubernetes control plane is running at https://{}:8443\nCoreDNS is running at https://{}:8443/api/v1/namespaces/kube-system/services/kube-dns:dns/proxy\n\nTo further debug and diagnose cluster problems, use 'kubectl cluster-info dump'.\n",
-            crate::cluster::node_ip(0),
-            crate::cluster::node_ip(0)
-        )),
+        "cluster-info" => Outcome::ok(cluster_info::run(c, args.namespace.as_deref().unwrap_or("kube-system"))),
         "apply" => Outcome::err("error: must specify one of -f and -k\n\n", 1),
         other => Outcome::err(format!("sdplay: `kubectl {other}` is not simulated yet\n"), 1),
     }
