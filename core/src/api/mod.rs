@@ -390,6 +390,14 @@ impl Store {
     pub const LOG_CAP: usize = 8192;
 
     fn record(&mut self, key: ObjKey, old: Option<Object>) {
+        if self.log.len() == self.log.capacity() {
+            // Doubling, but never past the one extra slot a full log needs between the push and
+            // the pop below: a full log holds LOG_CAP entries in LOG_CAP + 1 slots, not in a
+            // doubled buffer of 2 × LOG_CAP (5 MB of entries never written, and one more
+            // copy of the whole log).
+            let want = (self.log.len() * 2).clamp(64, Self::LOG_CAP + 1);
+            self.log.reserve_exact(want - self.log.len());
+        }
         self.log.push_back((key, old));
         // One out for one in: every write costs the same, none pays for trimming a backlog.
         if self.log.len() > Self::LOG_CAP {
