@@ -349,21 +349,38 @@ fn apply(c: &mut Cluster, files: &dyn Files, args: &Args, ns: &str, create_only:
                 key.name
             ));
         }
+        // What the API server returns with a successful write (`Warning: …`, printed by
+        // kubectl's warning handler as the response arrives, before the object's line).
+        let warnings = crate::api::validation::warnings(&obj);
+        let warned = |out: &mut String| {
+            for w in &warnings {
+                out.push_str(&format!("Warning: {w}\n"));
+            }
+        };
         if args.dry_run != DryRun::None {
             match dry_run_apply(c, obj, ns, &stored, args.dry_run) {
-                Ok(action) => match &args.out {
-                    Output::Name => out.push_str(&format!("{}/{}\n", key.kind.resource(), key.name)),
-                    Output::Default | Output::Wide => {
-                        out.push_str(&format!("{}/{} {action}{}\n", key.kind.resource(), key.name, args.dry_run.suffix()))
+                Ok(action) => {
+                    // A client-side dry run sends nothing, so nothing warns.
+                    if args.dry_run == DryRun::Server && action != "unchanged" {
+                        warned(&mut out);
                     }
-                    _ => return Outcome::err("sdplay: `kubectl apply --dry-run -o yaml|json|jsonpath` is not simulated yet\n", 1),
-                },
+                    match &args.out {
+                        Output::Name => out.push_str(&format!("{}/{}\n", key.kind.resource(), key.name)),
+                        Output::Default | Output::Wide => {
+                            out.push_str(&format!("{}/{} {action}{}\n", key.kind.resource(), key.name, args.dry_run.suffix()))
+                        }
+                        _ => return Outcome::err("sdplay: `kubectl apply --dry-run -o yaml|json|jsonpath` is not simulated yet\n", 1),
+                    }
+                }
                 Err(e) => errors.push((e, path)),
             }
             continue;
         }
         match c.apply(obj, ns, args.namespace.is_some()) {
             Ok(action) => {
+                if action != crate::api::ApplyAction::Unchanged {
+                    warned(&mut out);
+                }
                 out.push_str(&format!("{}/{} {}\n", key.kind.resource(), key.name, action.as_str()));
                 if create_only {
                     // `create -f` does not record last-applied-configuration (no --save-config).
