@@ -461,6 +461,7 @@ fn decode(node: &Node) -> Item {
     let mut d = Dec::new();
     let mut obj = decode_kind(&mut d, kind, node);
     obj.meta_mut().written = Written(std::mem::take(&mut d.written));
+    crate::api::defaults::set_defaults(&mut obj);
     item.positions.extend(std::mem::take(&mut d.positions));
     item.result = if let Some(w) = d.wrong {
         Err(DecodeError::WrongType(w))
@@ -761,11 +762,7 @@ fn decode_pod_spec(d: &mut Dec, node: &Node, path: &str) -> PodSpec {
                 spec.dns_config = Some(c);
             }
             "terminationGracePeriodSeconds" => spec.termination_grace_period_seconds = d.int(v, &p, "PodSpec", "int64"),
-            // SetDefaults_PodSpec: an empty restartPolicy is Always.
-            "restartPolicy" => {
-                let s = d.string(v, &p, "PodSpec");
-                spec.restart_policy = if s.is_empty() { "Always".into() } else { s };
-            }
+            "restartPolicy" => spec.restart_policy = d.string(v, &p, "PodSpec"),
             _ => {}
         }
     }
@@ -984,12 +981,9 @@ fn decode_service_spec(d: &mut Dec, node: &Node) -> ServiceSpec {
                             _ => {}
                         }
                     }
-                    // SetDefaults_Service: a missing, 0 or "" targetPort is the port.
-                    port.target_port = match target {
-                        None | Some(IntOrString::Int(0)) => IntOrString::Int(port.port),
-                        Some(IntOrString::Str(s)) if s.is_empty() => IntOrString::Int(port.port),
-                        Some(t) => t,
-                    };
+                    // A missing targetPort is Go's zero IntOrString, which defaulting
+                    // (`api::defaults`) turns into the port.
+                    port.target_port = target.unwrap_or(IntOrString::Int(0));
                     spec.ports.push(port);
                 }
             }

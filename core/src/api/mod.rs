@@ -5,6 +5,7 @@
 //! admission including validation (step 2), and ClusterIP/NodePort allocation (step 3).
 //! Everything after that is a controller reacting to the stored object (see `controllers`).
 
+pub mod defaults;
 pub mod server;
 pub mod validation;
 

@@ -202,6 +202,13 @@ const TRAFFIC_POLICIES: &[&str] = &["Cluster", "Local"];
 pub(super) fn validate_service(s: &Service, errs: &mut Vec<FieldError>) {
     let spec = &s.spec;
     let w = &s.meta.written;
+    // The allocator's "loose pre-validation" (`initIPFamilyFields` runs
+    // ValidateServiceClusterIPsRelatedFields in BeginCreate, before the strategy validates):
+    // a clusterIP that is not an IP is the whole answer.
+    if let Some(v) = w.get("spec.clusterIP").filter(|_| spec.type_ != ServiceType::ExternalName) {
+        errs.push(invalid("spec.clusterIPs[0]", quote(v), INVALID_IP));
+        return;
+    }
     validate_object_meta(&s.meta, Kind::Service, errs);
     let headless = s.is_headless();
     if spec.ports.is_empty() && !headless && spec.type_ != ServiceType::ExternalName {
@@ -272,10 +279,8 @@ pub(super) fn validate_service(s: &Service, errs: &mut Vec<FieldError>) {
             "must be greater than 0 and less than 86400",
         ));
     }
-    // ValidateServiceClusterIPsRelatedFields: each of clusterIPs (from clusterIP) an IP.
-    if let Some(v) = w.get("spec.clusterIP").filter(|_| spec.type_ != ServiceType::ExternalName) {
-        errs.push(invalid("spec.clusterIPs[0]", quote(v), INVALID_IP));
-    }
+    // ValidateServiceClusterIPsRelatedFields comes here; what it could find in sdplay's
+    // single-stack model (a clusterIP that is not an IP) was answered above.
     validate_ip_list(w, "spec.externalIPs", &spec.external_ips, errs);
     if let Some(v) = w.get("spec.type") {
         errs.push(not_supported("spec.type", v, SERVICE_TYPES));

@@ -1,0 +1,11 @@
+# ObjectMeta as the API server validates it (apimachinery ValidateObjectMetaAccessor,
+# ValidateLabels, ValidateAnnotations, IsQualifiedName, IsValidLabelValue, IsDNS1123Label) and
+# as kubectl prints one error or several (cmdutil.checkErr, MultipleErrors).
+kubectl apply -f vm-label-value.yml
+kubectl apply -f vm-label-key.yml
+kubectl apply -f vm-annotations.yml
+kubectl create -f vm-annotations-big.yml
+kubectl apply -f vm-namespace.yml
+kubectl create namespace dev.team
+kubectl apply -f vm-many.yml
+kubectl get cm
