@@ -417,6 +417,11 @@ fn package_of(go_struct: &str) -> &'static str {
     }
 }
 
+/// Decode one object's tree (a document, or an item of a `kind: List`), strictly.
+pub fn decode_node(node: &Node) -> Item {
+    decode(node)
+}
+
 fn decode(node: &Node) -> Item {
     let mut item = Item {
         pos: node.pos,
