@@ -540,10 +540,16 @@ impl Cluster {
 
     /// Validation and the namespace checks of admission: what the API server refuses.
     fn admit(&self, obj: &Object, kind: Kind, name: String, ns: String) -> Result<(), ApiError> {
-        if let Object::Service(svc) = obj {
-            // The Service registry allocates in BeginCreate/BeginUpdate, before the strategy
-            // validates (genericregistry `Store.Create`), so a taken or out-of-range ClusterIP
-            // or NodePort is the answer even for a Service that is invalid otherwise.
+        // The Service registry allocates in BeginCreate/BeginUpdate, before the strategy
+        // validates (genericregistry `Store.Create`), so a taken or out-of-range ClusterIP or
+        // NodePort is the answer even for a Service that is invalid otherwise. Only requested
+        // addresses and ports can be refused (short of a full range), so only those are asked
+        // about here: the dry run copies the allocators.
+        let requests = |s: &Service| matches!(s.spec.cluster_ip, ClusterIp::Ip(_)) || s.spec.ports.iter().any(|p| p.node_port.is_some());
+        if let Some(svc) = match obj {
+            Object::Service(s) if requests(s) => Some(s),
+            _ => None,
+        } {
             let current = match self.api.store().get(&ObjKey::new(kind, &ns, &name)) {
                 Some(Object::Service(c)) => Some(c),
                 _ => None,

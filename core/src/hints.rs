@@ -43,8 +43,8 @@ pub struct Located {
 
 /// Texts beyond this are not searched for hints (each candidate move decodes the document
 /// again): the problems list must stay responsive while a large paste is edited.
-const MAX_TEXT: usize = 256 * 1024;
-/// Unknown fields per document looked at.
+const MAX_TEXT: usize = 128 * 1024;
+/// Unknown fields looked at, over the whole text.
 const MAX_UNKNOWN: usize = 32;
 
 /// Every hint for a manifest, in document order.
@@ -55,10 +55,14 @@ pub fn hints(text: &str) -> Vec<Located> {
     let Ok(docs) = yaml::parse_stream(text) else { return Vec::new() };
     let mut out = Vec::new();
     let mut items = Vec::new();
+    let mut budget = MAX_UNKNOWN;
     for d in &docs {
         let item = manifest::decode_node(&d.root);
-        if let Err(DecodeError::UnknownFields(_)) = &item.result {
-            indent_hints(&d.root, &mut out);
+        if let Err(DecodeError::UnknownFields(f)) = &item.result {
+            if budget > 0 {
+                indent_hints(&d.root, f, budget, &mut out);
+                budget = budget.saturating_sub(f.len());
+            }
         }
         items.push(item);
     }
@@ -142,13 +146,10 @@ fn unknown_count(item: &Item) -> Option<usize> {
 /// nearest earlier entry that is empty in the text or already took a moved field (not its own
 /// ancestors), nearest first; the first move that lowers the unknown count and adds no type
 /// error is kept, so later fields are judged on the repaired tree.
-fn indent_hints(root: &Node, out: &mut Vec<Located>) {
+fn indent_hints(root: &Node, unknown: &[manifest::FieldIssue], budget: usize, out: &mut Vec<Located>) {
     let mut tree = root.clone();
     let mut filled: Vec<Pos> = Vec::new();
-    let Err(DecodeError::UnknownFields(unknown)) = manifest::decode_node(root).result else {
-        return;
-    };
-    for issue in unknown.iter().take(MAX_UNKNOWN) {
+    for issue in unknown.iter().take(budget) {
         let mut all = Vec::new();
         entries(&tree, &mut Vec::new(), &mut all);
         let Some((own, key, _)) = all.iter().find(|(_, k, _)| k.pos == issue.pos).cloned() else {
