@@ -101,6 +101,8 @@ pub fn minikube(config: crate::cluster::Config) -> Cluster {
     bootstrap(&mut c);
     let up = c.now.plus_secs(c.config.uptime_secs);
     c.advance_to(up);
+    let now = c.now;
+    c.events.prune(now);
     c
 }
 
@@ -175,7 +177,8 @@ fn bootstrap(c: &mut Cluster) {
                 comp.trim_start_matches("kube-").split('-').next().unwrap_or(name),
                 image,
                 &[],
-            )],
+            )]
+            .into(),
             node_name: Some("minikube".into()),
             host_network: true,
             ..Default::default()
@@ -282,7 +285,7 @@ fn bootstrap(c: &mut Cluster) {
         labels: dns_labels.clone(),
         annotations: Labels::new(),
         spec: PodSpec {
-            containers: vec![dns_container],
+            containers: vec![dns_container].into(),
             dns_policy: DnsPolicy::Default,
             termination_grace_period_seconds: 30,
             ..Default::default()
@@ -339,7 +342,7 @@ fn bootstrap(c: &mut Cluster) {
         labels: kp_labels.clone(),
         annotations: Labels::new(),
         spec: PodSpec {
-            containers: vec![container("kube-proxy", KUBE_PROXY_IMAGE, &[])],
+            containers: vec![container("kube-proxy", KUBE_PROXY_IMAGE, &[])].into(),
             host_network: true,
             ..Default::default()
         },

@@ -647,7 +647,10 @@ impl Cluster {
                 // Container images are the one field a learner's manifest may change in place.
                 let mut same_but_images = spec.clone();
                 if same_but_images.containers.len() == cur.spec.containers.len() {
-                    for (c, old) in same_but_images.containers.iter_mut().zip(&cur.spec.containers) {
+                    for (c, old) in std::sync::Arc::make_mut(&mut same_but_images.containers)
+                        .iter_mut()
+                        .zip(cur.spec.containers.iter())
+                    {
                         c.image = old.image.clone();
                     }
                 }

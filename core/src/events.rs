@@ -143,7 +143,10 @@ impl EventLog {
         self.total == 0
     }
 
-    fn prune(&mut self, now: SimTime) {
+    /// Forget every event that expired by `now`, as the API server has (`--event-ttl`): the
+    /// bootstrap calls it once the cluster's uptime has passed, so a session does not start
+    /// with the expired events of its nodes' first days in its log.
+    pub(crate) fn prune(&mut self, now: SimTime) {
         for per_uid in self.events.values_mut() {
             for o in per_uid.iter_mut() {
                 o.events.retain(|e| alive(e, now));

@@ -720,7 +720,7 @@ fn decode_pod_spec(d: &mut Dec, node: &Node, path: &str) -> PodSpec {
         match k {
             "containers" => {
                 for (cp, c) in d.seq(v, &p, "PodSpec", "v1.Container") {
-                    spec.containers.push(decode_container(d, c, &cp));
+                    std::sync::Arc::make_mut(&mut spec.containers).push(decode_container(d, c, &cp));
                 }
             }
             "nodeName" => spec.node_name = Some(d.string(v, &p, "PodSpec")),

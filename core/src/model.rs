@@ -93,9 +93,11 @@ impl fmt::Display for Kind {
     }
 }
 
-/// SipHash with fixed keys, for the hash maps of the store and the Event log: the same hashes
-/// in every run and on every platform (those maps are never iterated in hash order anyway).
-pub type FixedHash = std::hash::BuildHasherDefault<std::collections::hash_map::DefaultHasher>;
+/// foldhash with its fixed seed, for the hash maps of the store and the Event log: the same
+/// hashes in every run and on every platform (those maps are never iterated in hash order
+/// anyway). Not flood-resistant, and neither was SipHash with keys written in the source: a
+/// learner who crafts colliding names slows only their own tab.
+pub type FixedHash = foldhash::fast::FixedState;
 
 /// The identity of an object in the store: kind, namespace ("" when cluster-scoped), name.
 /// Ordered so that a range over one kind and namespace lists objects sorted by name.
@@ -436,7 +438,10 @@ pub struct PodDnsConfig {
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct PodSpec {
-    pub containers: Vec<Container>,
+    /// Shared, not copied, by the Pods of a template and every version of a Pod in the store
+    /// and its undo log: a status write clones a reference count, not the containers
+    /// (`Arc::make_mut` copies them for the rare write that changes one).
+    pub containers: std::sync::Arc<Vec<Container>>,
     pub node_name: Option<String>,
     pub host_network: bool,
     pub hostname: Option<String>,
@@ -450,7 +455,7 @@ pub struct PodSpec {
 impl Default for PodSpec {
     fn default() -> Self {
         PodSpec {
-            containers: Vec::new(),
+            containers: Default::default(),
             node_name: None,
             host_network: false,
             hostname: None,

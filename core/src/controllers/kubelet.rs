@@ -171,7 +171,7 @@ impl Kubelet {
         let key = ObjKey::new(Kind::Pod, &pod.meta.namespace, &pod.meta.name);
         let node = pod.spec.node_name.clone().unwrap_or_default();
         let mut changed = 0;
-        for (c, before) in pod.spec.containers.iter().zip(&old.spec.containers) {
+        for (c, before) in pod.spec.containers.iter().zip(old.spec.containers.iter()) {
             if c.image != before.image {
                 changed += 1;
                 let msg = format!("Container {} definition changed, will be restarted", c.name);
@@ -380,7 +380,7 @@ pub(crate) fn terminate_pod(ctx: &mut Ctx, mut pod: Pod) {
     }
     if pod.status.phase == PodPhase::Running {
         let key = ObjKey::new(Kind::Pod, &ns, &name);
-        for c in &pod.spec.containers {
+        for c in pod.spec.containers.iter() {
             ctx.event(&key, &pod.meta.uid, "Killing", format!("Stopping container {}", c.name), "kubelet");
         }
     }

@@ -28,10 +28,17 @@ fn owned_by<'a>(store: &'a crate::api::Store, kind: Kind, uid: &str) -> Vec<&'a 
     store.owned_by(uid).filter(|o| o.kind() == kind).collect()
 }
 
-/// The Deployment controller (`pkg/controller/deployment`): no state of its own; each sync
-/// reads the Deployment and the ReplicaSets it owns and takes one rolling-update step.
-#[derive(Clone, Copy, Debug, Default)]
-pub(crate) struct DeploymentController;
+/// The Deployment controller (`pkg/controller/deployment`): each sync reads the Deployment and
+/// the ReplicaSets it owns and takes one rolling-update step. Its only state is a memo of each
+/// Deployment's pod-template-hash: upstream recomputes it every sync, which here (a Debug print
+/// of the template, then FNV-32a) cost more than the rest of a status-only sync. The memo keeps
+/// the template it hashed and is used only while the Deployment's is equal to it, so it can
+/// never answer for a changed template; a Deployment that is gone drops its entry.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct DeploymentController {
+    /// (namespace, name) → the template hashed, its collision count, the hash.
+    hashes: std::collections::HashMap<(String, String), (PodTemplate, u32, String), FixedHash>,
+}
 
 /// What the Deployment controller needs of an owned ReplicaSet, read once from the store.
 struct RsView {
@@ -55,25 +62,49 @@ impl RsView {
 }
 
 impl DeploymentController {
+    /// [`pod_template_hash`] of `dep`'s template, from the memo while the template is the one
+    /// it hashed.
+    fn hash_of(&mut self, dep: &Deployment) -> String {
+        let key = (dep.meta.namespace.clone(), dep.meta.name.clone());
+        if let Some((t, c, h)) = self.hashes.get(&key) {
+            if *c == dep.collision_count && *t == dep.template {
+                return h.clone();
+            }
+        }
+        let h = pod_template_hash(&dep.template, dep.collision_count);
+        self.hashes.insert(key, (dep.template.clone(), dep.collision_count, h.clone()));
+        h
+    }
+
     pub(crate) fn reconcile(&mut self, ctx: &mut Ctx, ns: &str, name: &str) {
         let Some(Object::Deployment(dep)) = ctx.store().get(&ObjKey::new(Kind::Deployment, ns, name)).cloned() else {
+            self.hashes.remove(&(ns.to_string(), name.to_string()));
             return;
         };
-        let hash = pod_template_hash(&dep.template, dep.collision_count);
+        let hash = self.hash_of(&dep);
         let rs_name = format!("{name}-{hash}");
-        // Old ReplicaSets as summaries (the one written is read again when scaled), oldest
-        // first (`controller.ReplicaSetsByCreationTimestamp`); the new one in full.
+        // The ReplicaSets as summaries, old ones oldest first
+        // (`controller.ReplicaSetsByCreationTimestamp`); one that is written is read again.
         let mut olds: Vec<RsView> = Vec::new();
-        let mut new_rs: Option<ReplicaSet> = None;
+        let mut new_view: Option<RsView> = None;
         for o in owned_by(ctx.store(), Kind::ReplicaSet, &dep.meta.uid) {
             if let Object::ReplicaSet(r) = o {
                 if r.meta.name == rs_name {
-                    new_rs = Some(r.clone());
+                    new_view = Some(RsView::of(r));
                 } else {
                     olds.push(RsView::of(r));
                 }
             }
         }
+        let rs_key = ObjKey::new(Kind::ReplicaSet, ns, &rs_name);
+        // The new ReplicaSet as read before this pass wrote it (see the quirk below).
+        let read_new = |ctx: &Ctx, stale: &mut Option<ReplicaSet>| match stale.take() {
+            Some(rs) => Some(rs),
+            None => match ctx.store().get(&rs_key) {
+                Some(Object::ReplicaSet(r)) => Some(r.clone()),
+                _ => None,
+            },
+        };
         olds.sort_by(|a, b| (a.creation, &a.name).cmp(&(b.creation, &b.name)));
         let old_total: i64 = olds.iter().map(|r| r.replicas).sum();
         let replicas = dep.replicas.max(0);
@@ -82,16 +113,18 @@ impl DeploymentController {
         // (a rollback to an old template renumbers that ReplicaSet).
         let max_old_revision = olds.iter().map(|r| r.revision).max().unwrap_or(0);
         let mut new_revision = max_old_revision + 1;
-        if let Some(rs) = &new_rs {
-            if revision(rs) > max_old_revision {
-                new_revision = revision(rs);
-            } else {
-                let mut rs = rs.clone();
+        let mut stale: Option<ReplicaSet> = None;
+        if let Some(view) = &new_view {
+            if view.revision > max_old_revision {
+                new_revision = view.revision;
+            } else if let Some(before) = read_new(ctx, &mut None) {
+                let mut rs = before.clone();
                 rs.meta.annotations.insert(REVISION.into(), new_revision.to_string());
                 ctx.put_quiet(Object::ReplicaSet(rs));
+                stale = Some(before);
             }
         }
-        match new_rs {
+        match new_view {
             None => {
                 // `NewRSNewReplicas` with no new ReplicaSet yet: as many as the surge allows.
                 let max_total = replicas + max_surge;
@@ -102,15 +135,16 @@ impl DeploymentController {
                 };
                 create_replicaset(ctx, &dep, &rs_name, &hash, count, new_revision);
             }
-            Some(new_rs) => {
+            Some(new_view) => {
                 // `reconcileNewReplicaSet`, then `reconcileOldReplicaSets` (rolling.go); each
                 // write re-queues this Deployment, so one step per pass, as the controller.
-                // Known quirk, kept so every transcript stays as it is: `new_rs` is the version
-                // read before the revision annotation above was renumbered, so a scale in this
-                // same pass writes the old revision back (the next pass renumbers it again).
-                let (new_replicas, new_available) = (new_rs.replicas, new_rs.status.available);
+                // Known quirk, kept so every transcript stays as it is: the new ReplicaSet a
+                // scale writes is the version read before the revision annotation above was
+                // renumbered (`stale`), so a scale in this same pass writes the old revision
+                // back (the next pass renumbers it again).
+                let (new_replicas, new_available) = (new_view.replicas, new_view.available);
                 let scaled = if new_replicas > replicas {
-                    scale_replicaset(ctx, &dep, new_rs, replicas, ScaleReason::ReplicasDown)
+                    read_new(ctx, &mut stale).is_some_and(|rs| scale_replicaset(ctx, &dep, rs, replicas, ScaleReason::ReplicasDown))
                 } else if new_replicas < replicas {
                     let current = old_total + new_replicas;
                     let max_total = replicas + max_surge;
@@ -124,7 +158,7 @@ impl DeploymentController {
                     } else {
                         ScaleReason::ReplicasUp
                     };
-                    count != new_replicas && scale_replicaset(ctx, &dep, new_rs, count, why)
+                    count != new_replicas && read_new(ctx, &mut stale).is_some_and(|rs| scale_replicaset(ctx, &dep, rs, count, why))
                 } else {
                     false
                 };

@@ -498,7 +498,7 @@ pub fn pod(p: &Pod, now: SimTime, events: &[EventLine]) -> String {
         b.push_str(&format!("Controlled By:\t{}/{}\n", o.kind.name(), o.name));
     }
     b.push_str("Containers:\n");
-    for c in &p.spec.containers {
+    for c in p.spec.containers.iter() {
         describe_container(&mut b, c, Some(p), "");
     }
     if p.spec.node_name.is_some() {
@@ -604,7 +604,7 @@ fn pod_template(b: &mut String, t: &PodTemplate) {
         annotations_multiline(b, "  Annotations", &t.annotations);
     }
     b.push_str("  Containers:\n");
-    for c in &t.spec.containers {
+    for c in t.spec.containers.iter() {
         describe_container(b, c, None, "  ");
     }
     b.push_str("  Volumes:\t<none>\n  Node-Selectors:\t<none>\n  Tolerations:\t<none>\n");

@@ -192,7 +192,8 @@ pub(super) fn run(sh: &mut Shell, c: &mut Cluster, args: &Args, ns: &str) -> Out
                 tty: args.interactive,
                 stdin: args.interactive,
                 readiness_delay_seconds: None,
-            }],
+            }]
+            .into(),
             restart_policy: restart,
             ..Default::default()
         },
@@ -358,7 +359,8 @@ pub(super) fn create(c: &mut Cluster, args: &Args, ns: &str) -> Outcome {
                             tty: false,
                             stdin: false,
                             readiness_delay_seconds: None,
-                        }],
+                        }]
+                        .into(),
                         ..Default::default()
                     },
                 },
