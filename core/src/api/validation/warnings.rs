@@ -64,7 +64,7 @@ mod tests {
     #[test]
     fn duplicate_ports_across_containers() {
         let spec = PodSpec {
-            containers: vec![container("a", &[80, 81]), container("b", &[80]), container("c", &[80])],
+            containers: vec![container("a", &[80, 81]), container("b", &[80]), container("c", &[80])].into(),
             ..PodSpec::default()
         };
         assert_eq!(
