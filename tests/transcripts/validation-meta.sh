@@ -9,3 +9,11 @@ kubectl apply -f vm-namespace.yml
 kubectl create namespace dev.team
 kubectl apply -f vm-many.yml
 kubectl get cm
+# kubectl label checks values itself (parseLabels, pkg/cmd/label) before asking the server;
+# keys are the server's to refuse.
+kubectl create configmap labelled
+kubectl label configmap labelled "app=<script>alert(1)</script>"
+kubectl label configmap labelled "bad key=x"
+kubectl label configmap labelled a=b=c
+kubectl label configmap labelled a=x a-
+kubectl label configmap labelled app.kubernetes.io/name=web
