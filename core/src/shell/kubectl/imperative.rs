@@ -295,6 +295,18 @@ pub(super) fn create(c: &mut Cluster, args: &Args, ns: &str) -> Outcome {
                 let Some((k, v)) = lit.split_once('=').filter(|(k, _)| !k.is_empty()) else {
                     return Outcome::err(format!("error: invalid literal source {lit}, expected key=value\n"), 1);
                 };
+                // addKeyFromLiteralToConfigMap: kubectl checks the key itself (IsConfigMapKey).
+                let errs = crate::api::validation::names::is_config_map_key(k);
+                if !errs.is_empty() {
+                    return Outcome::err(
+                        format!(
+                            "error: {} is not a valid key name for a ConfigMap: {}\n",
+                            crate::api::validation::quote(k),
+                            errs.join(",")
+                        ),
+                        1,
+                    );
+                }
                 if data.insert(k.to_string(), v.to_string()).is_some() {
                     return Outcome::err(
                         format!(
