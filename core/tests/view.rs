@@ -319,8 +319,8 @@ fn ids_name_objects_in_one_scheme() {
 }
 
 /// The chapter's snippet (nothing indented under `metadata:` and `spec:`): the problems list
-/// keeps kubectl's strict-decoding words, each with the indentation it needs; a selector that
-/// matches none of the file's Pods is a hint of its own. The terminal's words are kubectl's.
+/// keeps the strict decoder's words, each with the indentation it needs; a selector that nearly
+/// matches the file's Pods is a hint of its own. The terminal's words are kubectl's alone.
 #[test]
 fn problems_carry_hints_and_the_terminal_keeps_kubectls_words() {
     use sdplay_core::view::Severity;
@@ -345,9 +345,19 @@ fn problems_carry_hints_and_the_terminal_keeps_kubectls_words() {
 
     let mut pg = Playground::new(Config::default());
     let files = BTreeMap::from([("snippet.yml".to_string(), snippet.to_string())]);
+    // `apply` GETs by name first (empty here); `create` gets the strict decoding error.
     let out = pg.run("kubectl apply -f snippet.yml", &files).output;
     assert!(!out.contains("hint"), "{out}");
-    assert!(out.contains("strict decoding error: unknown field \"name\""), "{out}");
+    assert!(
+        out.ends_with("from server for: \"snippet.yml\": resource name may not be empty\n"),
+        "{out}"
+    );
+    let out = pg.run("kubectl create -f snippet.yml", &files).output;
+    assert!(!out.contains("hint"), "{out}");
+    assert!(
+        out.contains("strict decoding error: unknown field \"app\", unknown field \"name\""),
+        "{out}"
+    );
 
     let wrong = SD_EXAMPLE.replacen("  selector:\n    app: enterprise\n---", "  selector:\n    app: enterprize\n---", 1);
     assert_ne!(wrong, SD_EXAMPLE, "the example's Service selector");

@@ -17,3 +17,9 @@ kubectl label configmap labelled "bad key=x"
 kubectl label configmap labelled a=b=c
 kubectl label configmap labelled a=x a-
 kubectl label configmap labelled app.kubernetes.io/name=web
+# The chapter's snippet without indentation. `apply` first GETs the object by its name, which
+# is empty here (metadata: is empty), and client-go refuses that (applyOneObject). `create`
+# POSTs it: strict decoding names every field it does not know, in the order the API server
+# meets them (kubectl sends JSON from a Go map: sorted keys).
+kubectl apply -f vm-snippet.yml
+kubectl create -f vm-snippet.yml

@@ -552,6 +552,9 @@ pub enum ApiError {
     NotSet(&'static str),
     /// Client side: `the namespace from the provided object "dev" does not match …`.
     NamespaceMismatch { object: String, flag: String },
+    /// Client side: `kubectl apply` must GET the object first, and client-go refuses a
+    /// request for an empty name (`resource name may not be empty`).
+    EmptyName { kind: Kind, namespace: String },
     /// 403 with the full status message.
     Forbidden(String),
     /// 500: `Internal error occurred: failed to allocate a serviceIP: range is full`.
@@ -603,6 +606,7 @@ impl ApiError {
             ApiError::NotSet(what) => format!("{what} not set"),
             ApiError::Forbidden(m) => m.clone(),
             ApiError::InternalError(m) => format!("Internal error occurred: {m}"),
+            ApiError::EmptyName { .. } => "resource name may not be empty".into(),
             ApiError::NamespaceMismatch { object, flag } => format!(
                 "the namespace from the provided object \"{object}\" does not match the namespace \"{flag}\". You must pass '--namespace={object}' to perform this operation."
             ),
@@ -635,6 +639,25 @@ impl ApiError {
                 format!("error validating \"{file}\": error validating data: {what} not set; if you choose to ignore these errors, turn validation off with --validate=false")
             }
             ApiError::NamespaceMismatch { .. } => self.status_message(),
+            // applyOneObject: AddSourceToErr("retrieving current configuration of:\n" +
+            // info.String() + "\nfrom server for:", source, err).
+            ApiError::EmptyName { kind, namespace } => {
+                let (group, resource) = match plural(*kind).split_once('.') {
+                    Some((r, _)) => (kind.api_version().rsplit_once('/').map_or("", |(g, _)| g), r),
+                    None => ("", plural(*kind)),
+                };
+                let version = kind.api_version().rsplit('/').next().unwrap_or("v1");
+                let info = format!(
+                    "Resource: \"{group}/{version}, Resource={resource}\", GroupVersionKind: \"{group}/{version}, Kind={}\"\nName: \"\", Namespace: {}",
+                    kind.name(),
+                    validation::quote(namespace)
+                );
+                let msg = format!("retrieving current configuration of:\n{info}\nfrom server for:");
+                match source {
+                    Some((file, _)) => format!("error when {msg} {}: {}", validation::quote(file), self.status_message()),
+                    None => self.status_message(),
+                }
+            }
             _ => match source {
                 Some((file, verb)) => format!("error when {verb} \"{file}\": {}", self.status_message()),
                 None => self.status_message(),

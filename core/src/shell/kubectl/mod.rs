@@ -235,6 +235,30 @@ fn apply(c: &mut Cluster, files: &dyn Files, args: &Args, ns: &str, create_only:
             Parsed::Items(items) => items,
         };
         for item in items {
+            // `apply` GETs each object before anything else is sent, and client-go refuses an
+            // empty name; `create` POSTs, and the server answers (strict decoding first).
+            let mapped = !matches!(
+                item.result,
+                Err(manifest::DecodeError::KindNotSet
+                    | manifest::DecodeError::ApiVersionNotSet
+                    | manifest::DecodeError::NotAnObject
+                    | manifest::DecodeError::NoMatch { .. })
+            );
+            if !create_only && mapped && item.name.is_empty() {
+                if let Some(kind) = Kind::ALL
+                    .iter()
+                    .copied()
+                    .find(|k| k.name() == item.kind && k.api_version() == item.api_version)
+                {
+                    let namespace = match item.namespace.as_deref() {
+                        Some(n) if !n.is_empty() || !kind.namespaced() => n.to_string(),
+                        _ if kind.namespaced() => ns.to_string(),
+                        _ => String::new(),
+                    };
+                    decoded.push((Err(ApiError::EmptyName { kind, namespace }), path.clone()));
+                    continue;
+                }
+            }
             let err = match item.result {
                 Ok(o) => {
                     // The builder enforces `-n` (FilenameParam with enforceNamespace).
@@ -273,7 +297,12 @@ fn apply(c: &mut Cluster, files: &dyn Files, args: &Args, ns: &str, create_only:
                 // Server-side field validation (`--validate=strict`, the default): the API
                 // server rejects the create with 400.
                 manifest::DecodeError::UnknownFields(f) => {
-                    let list: Vec<String> = f.iter().map(|i| format!("unknown field \"{}\"", i.path)).collect();
+                    // kubectl sends the object as JSON from a Go map, so its keys arrive sorted
+                    // and the strict decoder (sigs.k8s.io/json) meets the unknown ones in that
+                    // order, not the file's.
+                    let mut paths: Vec<&str> = f.iter().map(|i| i.path.as_str()).collect();
+                    paths.sort_by_key(|p| json_order(p));
+                    let list: Vec<String> = paths.iter().map(|p| format!("unknown field \"{p}\"")).collect();
                     (
                         ApiError::BadRequest(format!(
                             "{k} in version \"{version}\" cannot be handled as a {k}: strict decoding error: {}",
@@ -394,6 +423,18 @@ fn apply(c: &mut Cluster, files: &dyn Files, args: &Args, ns: &str, create_only:
     let status = if errors.is_empty() && builder.is_empty() { 0 } else { 1 };
     out.push_str(&crate::api::render_errors(&builder, &errors, "creating"));
     Outcome { output: out, status }
+}
+
+/// The order a field path (`spec.ports[0].targetPrt`) has in JSON encoded from Go maps:
+/// keys compared bytewise at each level, list items by index.
+fn json_order(path: &str) -> Vec<(&str, Vec<u64>)> {
+    path.split('.')
+        .map(|seg| {
+            let (name, rest) = seg.split_once('[').map_or((seg, ""), |(n, r)| (n, r));
+            let idx = rest.split('[').filter_map(|i| i.trim_end_matches(']').parse().ok()).collect();
+            (name, idx)
+        })
+        .collect()
 }
 
 /// One object of `apply --dry-run`: `created`, `configured` or (server) `unchanged`, with
