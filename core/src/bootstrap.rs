@@ -136,6 +136,7 @@ fn bootstrap(c: &mut Cluster) {
                 internal_ip: node_ip(i),
                 pod_cidr,
                 control_plane: i == 0,
+                system: NodeSystem::default(),
             }),
         );
         if pod_cidr.is_none() {

@@ -46,6 +46,8 @@ pub struct Config {
     pub cluster_domain: String,
     /// How long the cluster has been up when the session starts (AGE of system objects).
     pub uptime_secs: u64,
+    /// The wall-clock instant of the cluster's start (`SimTime::ZERO`): how timestamps print.
+    pub epoch: crate::time::Epoch,
 }
 
 impl Default for Config {
@@ -61,6 +63,7 @@ impl Default for Config {
             node_cidr_mask_size: 24,
             cluster_domain: "cluster.local".into(),
             uptime_secs: 18 * 86_400,
+            epoch: crate::time::Epoch::DEFAULT,
         }
     }
 }
@@ -214,9 +217,11 @@ impl Cluster {
             mirroring: Default::default(),
             tunnel: Default::default(),
         };
+        let mut api = ApiServer::new(config.seed, config.service_cidr);
+        api.set_epoch(config.epoch);
         Cluster {
             rng: Streams::new(config.seed),
-            api: ApiServer::new(config.seed, config.service_cidr),
+            api,
             ctl,
             scheduler: Default::default(),
             proxy,
@@ -343,6 +348,20 @@ impl Cluster {
         let cidr = self.ctl.node_ipam.allocate()?;
         self.ctl.kubelet.pod_cidr_assigned(name, cidr);
         Some(cidr)
+    }
+
+    /// An imported node keeps its Pod CIDR: node-ipam marks it given and the node's kubelet
+    /// gets the host-local range over it. Whether node-ipam could (it is one of the cluster
+    /// CIDR's subnets, not given twice).
+    pub(crate) fn adopt_node_cidr(&mut self, name: &str, cidr: (Ipv4Addr, u8)) -> bool {
+        let ok = self.ctl.node_ipam.reserve(cidr);
+        self.ctl.kubelet.pod_cidr_assigned(name, cidr);
+        ok
+    }
+
+    /// An imported Pod keeps its address on `node` (see `Kubelet::reserve_pod_ip`).
+    pub(crate) fn adopt_pod_ip(&mut self, node: &str, ip: Ipv4Addr, owner: &str) -> bool {
+        self.ctl.kubelet.reserve_pod_ip(node, ip, owner)
     }
 
     /// The stored Node `name` got no Pod CIDR: node-ipam records it, and keeps retrying.

@@ -171,6 +171,9 @@ impl DecodeError {
 // ---------------------------------------------------------------------------------------------
 
 struct Dec {
+    /// A snapshot's objects are what a real API server wrote: fields the model does not have
+    /// (`status`, `managedFields`, `schedulerName`…) are skipped, not errors.
+    lenient: bool,
     unknown: Vec<FieldIssue>,
     wrong: Option<FieldIssue>,
     positions: BTreeMap<String, Pos>,
@@ -204,6 +207,7 @@ fn go_path(path: &str) -> String {
 impl Dec {
     fn new() -> Dec {
         Dec {
+            lenient: false,
             unknown: Vec::new(),
             wrong: None,
             positions: BTreeMap::new(),
@@ -283,7 +287,7 @@ impl Dec {
             self.positions.insert(p.clone(), v.pos);
             if allowed.contains(&key) {
                 out.push((key, v));
-            } else {
+            } else if !self.lenient {
                 self.unknown.push(FieldIssue {
                     path: p,
                     pos: k.pos,
@@ -476,6 +480,19 @@ fn decode(node: &Node) -> Item {
         Ok(obj)
     };
     item
+}
+
+/// Decode one object of `kind` as a real API server wrote it (a snapshot's item): fields the
+/// model does not have are skipped; a value of the wrong type is still an error. Metadata
+/// beyond name, namespace, labels and annotations, and `status`, are the caller's to read.
+pub(crate) fn decode_lenient(kind: Kind, node: &Node) -> Result<Object, DecodeError> {
+    let mut d = Dec::new();
+    d.lenient = true;
+    let obj = decode_kind(&mut d, kind, node);
+    match d.wrong {
+        Some(w) => Err(DecodeError::WrongType(w)),
+        None => Ok(obj),
+    }
 }
 
 fn decode_kind(d: &mut Dec, kind: Kind, node: &Node) -> Object {

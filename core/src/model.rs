@@ -359,6 +359,29 @@ pub struct Node {
     /// `spec.podCIDR`: `None` when the node-ipam controller had none left (`CIDRNotAvailable`).
     pub pod_cidr: Option<(Ipv4Addr, u8)>,
     pub control_plane: bool,
+    /// `status.nodeInfo` as kubectl prints it.
+    pub system: NodeSystem,
+}
+
+/// What a node's kubelet reports of its system (`status.nodeInfo`): the `-o wide` columns.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NodeSystem {
+    pub os_image: String,
+    pub kernel_version: String,
+    pub container_runtime: String,
+    pub kubelet_version: String,
+}
+
+impl Default for NodeSystem {
+    /// minikube's (docker driver, Kubernetes v1.31).
+    fn default() -> Self {
+        NodeSystem {
+            os_image: "Ubuntu 22.04.4 LTS".into(),
+            kernel_version: "6.8.0-48-generic".into(),
+            container_runtime: "docker://27.2.0".into(),
+            kubelet_version: "v1.31.0".into(),
+        }
+    }
 }
 
 /// The kubelet's `--max-pods` default: Node `status.capacity.pods` and `allocatable.pods`.

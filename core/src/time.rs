@@ -27,16 +27,111 @@ impl SimTime {
         self.0.saturating_sub(earlier.0) / 1000
     }
 
-    /// RFC 3339 timestamp, taking the cluster's creation as 2026-11-07T09:00:00Z.
+    /// RFC 3339 timestamp, taking the cluster's creation as 2026-11-07T09:00:00Z (the
+    /// default [`Epoch`]; an imported cluster's printers use its own, [`Epoch::rfc3339`]).
     pub fn rfc3339(self) -> String {
-        // Days from 1970-01-01 to 2026-11-07.
-        const EPOCH_DAYS: i64 = 20_764;
-        const EPOCH_SECS: i64 = EPOCH_DAYS * 86_400 + 9 * 3600;
-        let t = EPOCH_SECS + (self.0 / 1000) as i64;
+        Epoch::DEFAULT.rfc3339(self)
+    }
+}
+
+/// The wall-clock instant of [`SimTime::ZERO`], in Unix seconds: 2026-11-07T09:00:00Z for a
+/// fresh cluster, the oldest timestamp of a snapshot for an imported one (so its objects'
+/// `creationTimestamp`s print as the real cluster wrote them).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Epoch(pub i64);
+
+impl Default for Epoch {
+    fn default() -> Self {
+        Epoch::DEFAULT
+    }
+}
+
+impl Epoch {
+    /// 2026-11-07T09:00:00Z.
+    pub const DEFAULT: Epoch = Epoch(20_764 * 86_400 + 9 * 3600);
+
+    /// Unix seconds of `t`.
+    pub fn unix(self, t: SimTime) -> i64 {
+        self.0.saturating_add((t.0 / 1000) as i64)
+    }
+
+    /// `t` as RFC 3339 (`2026-11-07T09:00:00Z`), as apimachinery's `metav1.Time` marshals.
+    pub fn rfc3339(self, t: SimTime) -> String {
+        let t = self.unix(t);
         let (days, rem) = (t.div_euclid(86_400), t.rem_euclid(86_400));
         let (y, m, d) = civil_from_days(days);
         format!("{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z", rem / 3600, rem % 3600 / 60, rem % 60)
     }
+
+    /// Days since 1970-01-01 of `t` (for weekdays: day 0 was a Thursday).
+    pub fn unix_days(self, t: SimTime) -> i64 {
+        self.unix(t).div_euclid(86_400)
+    }
+
+    /// The simulated instant of Unix time `unix` (`None` before the epoch).
+    pub fn at(self, unix: i64) -> Option<SimTime> {
+        let secs = u64::try_from(unix.checked_sub(self.0)?).ok()?;
+        Some(SimTime::from_secs(secs))
+    }
+}
+
+/// Unix seconds of an RFC 3339 timestamp as the API server writes them (`2024-05-13T09:21:03Z`;
+/// a fraction and a `±hh:mm` offset are accepted as Go's `time.RFC3339` parses them). `None`
+/// for anything else.
+pub fn parse_rfc3339(s: &str) -> Option<i64> {
+    let b = s.as_bytes();
+    if b.len() < 20 || b[4] != b'-' || b[7] != b'-' || !matches!(b[10], b'T' | b't') || b[13] != b':' || b[16] != b':' {
+        return None;
+    }
+    let num = |a: usize, z: usize| -> Option<i64> {
+        let t = s.get(a..z)?;
+        if !t.bytes().all(|c| c.is_ascii_digit()) {
+            return None;
+        }
+        t.parse().ok()
+    };
+    let (y, mo, d) = (num(0, 4)?, num(5, 7)?, num(8, 10)?);
+    let (h, mi, sec) = (num(11, 13)?, num(14, 16)?, num(17, 19)?);
+    if !(1..=12).contains(&mo) || !(1..=31).contains(&d) || h > 23 || mi > 59 || sec > 60 {
+        return None;
+    }
+    let mut rest = s.get(19..)?;
+    if let Some(frac) = rest.strip_prefix('.') {
+        let digits = frac.bytes().take_while(u8::is_ascii_digit).count();
+        if digits == 0 {
+            return None;
+        }
+        rest = frac.get(digits..)?;
+    }
+    let offset = match rest {
+        "Z" | "z" => 0,
+        _ => {
+            let sign = match rest.as_bytes().first() {
+                Some(b'+') => 1,
+                Some(b'-') => -1,
+                _ => return None,
+            };
+            let o = rest.get(1..)?;
+            if o.len() != 5 || o.as_bytes()[2] != b':' {
+                return None;
+            }
+            let oh: i64 = o.get(0..2)?.parse().ok()?;
+            let om: i64 = o.get(3..5)?.parse().ok()?;
+            sign * (oh * 3600 + om * 60)
+        }
+    };
+    Some(days_from_civil(y, mo, d) * 86_400 + h * 3600 + mi * 60 + sec - offset)
+}
+
+/// Howard Hinnant's civil-to-days algorithm (days since 1970-01-01).
+fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = (m + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
 }
 
 /// Howard Hinnant's days-to-civil algorithm.
@@ -145,5 +240,26 @@ mod tests {
     fn rfc3339_epoch() {
         assert_eq!(SimTime::ZERO.rfc3339(), "2026-11-07T09:00:00Z");
         assert_eq!(SimTime::from_secs(86_400 * 30).rfc3339(), "2026-12-07T09:00:00Z");
+    }
+
+    #[test]
+    fn rfc3339_round_trips_through_an_epoch() {
+        assert_eq!(parse_rfc3339("2026-11-07T09:00:00Z"), Some(Epoch::DEFAULT.0));
+        assert_eq!(parse_rfc3339("1970-01-01T00:00:00Z"), Some(0));
+        assert_eq!(parse_rfc3339("2024-02-29T23:59:59.123456Z"), Some(1_709_251_199));
+        assert_eq!(parse_rfc3339("2024-03-01T01:00:00+02:00"), Some(1_709_247_600));
+        for bad in [
+            "",
+            "2024-13-01T00:00:00Z",
+            "2024-01-01 00:00:00Z",
+            "2024-01-01T00:00:00",
+            "2024-01-01T00:00:00.Z",
+        ] {
+            assert_eq!(parse_rfc3339(bad), None, "{bad}");
+        }
+        let e = Epoch(parse_rfc3339("2024-05-13T09:21:03Z").unwrap_or(0));
+        let t = e.at(parse_rfc3339("2024-05-14T10:00:00Z").unwrap_or(0)).unwrap_or_default();
+        assert_eq!(e.rfc3339(t), "2024-05-14T10:00:00Z");
+        assert_eq!(e.at(e.0 - 1), None);
     }
 }

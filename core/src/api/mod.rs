@@ -39,6 +39,8 @@ pub struct Store {
     /// The version of `log[0]` (how many changes were dropped from the front).
     log_base: u64,
     idx: Indexes,
+    /// The wall clock of the API server's timestamps (`creationTimestamp` as printed).
+    epoch: crate::time::Epoch,
 }
 
 /// Secondary indexes of a [`Store`], kept in step with every write.
@@ -398,6 +400,15 @@ impl Store {
     }
 
     /// How many changes the store has seen (a trace event records this when it is emitted).
+    /// The wall-clock instant of `SimTime::ZERO` (how timestamps print).
+    pub fn epoch(&self) -> crate::time::Epoch {
+        self.epoch
+    }
+
+    pub(crate) fn set_epoch(&mut self, epoch: crate::time::Epoch) {
+        self.epoch = epoch;
+    }
+
     pub fn version(&self) -> u64 {
         self.log_base + self.log.len() as u64
     }
@@ -428,6 +439,7 @@ impl Store {
             log: Default::default(),
             log_base: version,
             idx,
+            epoch: self.epoch,
         })
     }
 

@@ -7,7 +7,7 @@
 
 use crate::api::Store;
 use crate::model::*;
-use crate::time::SimTime;
+use crate::time::{Epoch, SimTime};
 
 /// Go `text/tabwriter` with `padding` and minwidth 0, no flags, over `text` (cells end in `\t`).
 pub fn tabwrite(text: &str, padding: usize) -> String {
@@ -68,12 +68,11 @@ fn write_lines(lines: &[Vec<&str>], nl: &[bool], from: usize, to: usize, widths:
     }
 }
 
-/// Go's `time.RFC1123Z`: `Sat, 07 Nov 2026 09:00:00 +0000`.
-pub fn rfc1123z(t: SimTime) -> String {
-    let iso = t.rfc3339(); // 2026-11-07T09:00:00Z
-    const EPOCH_DAYS: u64 = 20_764; // 2026-11-07, a Saturday
-    let days = EPOCH_DAYS + (t.0 / 1000 + 9 * 3600) / 86_400;
-    let wd = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"][(days % 7) as usize];
+/// Go's `time.RFC1123Z`: `Sat, 07 Nov 2026 09:00:00 +0000` (`t` on the cluster's wall clock).
+pub fn rfc1123z(epoch: Epoch, t: SimTime) -> String {
+    let iso = epoch.rfc3339(t); // 2026-11-07T09:00:00Z
+                                // 1970-01-01 was a Thursday.
+    let wd = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"][epoch.unix_days(t).rem_euclid(7) as usize];
     let month = iso.get(5..7).and_then(|m| m.parse::<usize>().ok()).unwrap_or(1);
     let mon = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
         .get(month.saturating_sub(1))
@@ -386,7 +385,7 @@ fn container_ports(c: &Container) -> (String, String) {
     (ports.join(", "), host.join(", "))
 }
 
-fn describe_container(b: &mut String, c: &Container, status: Option<&Pod>, space: &str) {
+fn describe_container(b: &mut String, c: &Container, status: Option<&Pod>, space: &str, epoch: Epoch) {
     let name_indent = if space.is_empty() { "" } else { " " };
     b.push_str(&format!("  {name_indent}{}:\n", c.name));
     let uid = status.map(|p| p.meta.uid.clone()).unwrap_or_default();
@@ -435,7 +434,7 @@ fn describe_container(b: &mut String, c: &Container, status: Option<&Pod>, space
     if let Some(p) = status {
         if running {
             let started = p.status.started.unwrap_or(p.meta.creation);
-            b.push_str(&format!("    State:\tRunning\n      Started:\t{}\n", rfc1123z(started)));
+            b.push_str(&format!("    State:\tRunning\n      Started:\t{}\n", rfc1123z(epoch, started)));
         } else {
             b.push_str("    State:\tWaiting\n");
             if let Some(r) = &p.status.waiting_reason {
@@ -464,7 +463,7 @@ fn describe_container(b: &mut String, c: &Container, status: Option<&Pod>, space
     }
 }
 
-pub fn pod(p: &Pod, now: SimTime, events: &[EventLine]) -> String {
+pub fn pod(p: &Pod, now: SimTime, epoch: Epoch, events: &[EventLine]) -> String {
     let mut b = String::new();
     b.push_str(&format!("Name:\t{}\nNamespace:\t{}\n", p.meta.name, p.meta.namespace));
     b.push_str("Priority:\t0\nService Account:\tdefault\n");
@@ -474,7 +473,7 @@ pub fn pod(p: &Pod, now: SimTime, events: &[EventLine]) -> String {
         (None, _) => b.push_str("Node:\t<none>\n"),
     }
     if p.spec.node_name.is_some() {
-        b.push_str(&format!("Start Time:\t{}\n", rfc1123z(p.meta.creation)));
+        b.push_str(&format!("Start Time:\t{}\n", rfc1123z(epoch, p.meta.creation)));
     }
     labels_multiline(&mut b, "Labels", &p.meta.labels);
     annotations_multiline(&mut b, "Annotations", &p.meta.annotations);
@@ -499,7 +498,7 @@ pub fn pod(p: &Pod, now: SimTime, events: &[EventLine]) -> String {
     }
     b.push_str("Containers:\n");
     for c in p.spec.containers.iter() {
-        describe_container(&mut b, c, Some(p), "");
+        describe_container(&mut b, c, Some(p), "", epoch);
     }
     if p.spec.node_name.is_some() {
         let running = p.status.phase == PodPhase::Running;
@@ -532,7 +531,7 @@ pub fn deployment(store: &Store, d: &Deployment, events: &[EventLine]) -> String
         "Name:\t{}\nNamespace:\t{}\nCreationTimestamp:\t{}\n",
         d.meta.name,
         d.meta.namespace,
-        rfc1123z(d.meta.creation)
+        rfc1123z(store.epoch(), d.meta.creation)
     ));
     labels_multiline(&mut b, "Labels", &d.meta.labels);
     let mut ann = d.meta.annotations.clone();
@@ -605,7 +604,7 @@ fn pod_template(b: &mut String, t: &PodTemplate) {
     }
     b.push_str("  Containers:\n");
     for c in t.spec.containers.iter() {
-        describe_container(b, c, None, "  ");
+        describe_container(b, c, None, "  ", Epoch::DEFAULT);
     }
     b.push_str("  Volumes:\t<none>\n  Node-Selectors:\t<none>\n  Tolerations:\t<none>\n");
 }
@@ -714,7 +713,7 @@ pub fn node(store: &Store, n: &Node, now: SimTime, events: &[EventLine]) -> Stri
         ann.entry(k.to_string()).or_insert_with(|| v.to_string());
     }
     annotations_multiline(&mut b, "Annotations", &ann);
-    b.push_str(&format!("CreationTimestamp:\t{}\n", rfc1123z(n.meta.creation)));
+    b.push_str(&format!("CreationTimestamp:\t{}\n", rfc1123z(store.epoch(), n.meta.creation)));
     if n.network_ready() {
         b.push_str("Taints:\t<none>\n");
     } else {
@@ -728,13 +727,13 @@ pub fn node(store: &Store, n: &Node, now: SimTime, events: &[EventLine]) -> Stri
     b.push_str(&format!(
         "Lease:\n  HolderIdentity:\t{}\n  AcquireTime:\t<unset>\n  RenewTime:\t{}\n",
         n.meta.name,
-        rfc1123z(renew)
+        rfc1123z(store.epoch(), renew)
     ));
     b.push_str("Conditions:\n  Type\tStatus\tLastHeartbeatTime\tLastTransitionTime\tReason\tMessage\n");
     b.push_str("  ----\t------\t-----------------\t------------------\t------\t-------\n");
-    let created = rfc1123z(n.meta.creation);
-    let ready_at = rfc1123z(n.meta.creation.plus_secs(12));
-    let hb = rfc1123z(heartbeat);
+    let created = rfc1123z(store.epoch(), n.meta.creation);
+    let ready_at = rfc1123z(store.epoch(), n.meta.creation.plus_secs(12));
+    let hb = rfc1123z(store.epoch(), heartbeat);
     let ready = if n.network_ready() {
         ("Ready", "True", &ready_at, "KubeletReady", "kubelet is posting ready status")
     } else {
@@ -783,9 +782,16 @@ pub fn node(store: &Store, n: &Node, now: SimTime, events: &[EventLine]) -> Stri
     b.push_str(&format!("  Machine ID:\t{}\n", hex(uid, "machine").get(..32).unwrap_or("")));
     b.push_str(&format!("  System UUID:\t{uid}\n"));
     b.push_str(&format!("  Boot ID:\t{}\n", hex(uid, "boot").get(..32).unwrap_or("")));
-    b.push_str("  Kernel Version:\t6.8.0-48-generic\n  OS Image:\tUbuntu 22.04.4 LTS\n  Operating System:\tlinux\n");
-    b.push_str("  Architecture:\tamd64\n  Container Runtime Version:\tdocker://27.2.0\n");
-    b.push_str("  Kubelet Version:\tv1.31.0\n  Kube-Proxy Version:\t\n");
+    let sys = &n.system;
+    b.push_str(&format!(
+        "  Kernel Version:\t{}\n  OS Image:\t{}\n  Operating System:\tlinux\n",
+        sys.kernel_version, sys.os_image
+    ));
+    b.push_str(&format!(
+        "  Architecture:\tamd64\n  Container Runtime Version:\t{}\n",
+        sys.container_runtime
+    ));
+    b.push_str(&format!("  Kubelet Version:\t{}\n  Kube-Proxy Version:\t\n", sys.kubelet_version));
     // describeNode prints PodCIDR and PodCIDRs only when set.
     if let Some(cidr) = n.pod_cidr_string() {
         b.push_str(&format!("PodCIDR:\t{cidr}\nPodCIDRs:\t{cidr}\n"));
@@ -857,7 +863,10 @@ mod tests {
 
     #[test]
     fn rfc1123z_epoch() {
-        assert_eq!(rfc1123z(SimTime::ZERO), "Sat, 07 Nov 2026 09:00:00 +0000");
-        assert_eq!(rfc1123z(SimTime::from_secs(86_400 * 18)), "Wed, 25 Nov 2026 09:00:00 +0000");
+        assert_eq!(rfc1123z(Epoch::DEFAULT, SimTime::ZERO), "Sat, 07 Nov 2026 09:00:00 +0000");
+        assert_eq!(
+            rfc1123z(Epoch::DEFAULT, SimTime::from_secs(86_400 * 18)),
+            "Wed, 25 Nov 2026 09:00:00 +0000"
+        );
     }
 }

@@ -856,7 +856,7 @@ pub(super) fn describe(c: &mut Cluster, args: &Args, ns: &str) -> Outcome {
             Object::Service(s) => pd::service(c.api.store(), s, &events),
             Object::Endpoints(e) => pd::endpoints(e, &events),
             Object::EndpointSlice(s) => pd::endpoint_slice(s, &events),
-            Object::Pod(p) => pd::pod(p, c.now, &events),
+            Object::Pod(p) => pd::pod(p, c.now, c.api.store().epoch(), &events),
             Object::Deployment(d) => pd::deployment(c.api.store(), d, &events),
             Object::Node(n) => pd::node(c.api.store(), n, c.now, &events),
             Object::ReplicaSet(r) => pd::replicaset(c.api.store(), r, &events),
