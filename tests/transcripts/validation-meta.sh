@@ -23,3 +23,5 @@ kubectl label configmap labelled app.kubernetes.io/name=web
 # meets them (kubectl sends JSON from a Go map: sorted keys).
 kubectl apply -f vm-snippet.yml
 kubectl create -f vm-snippet.yml
+kubectl apply -f vm-path-name.yml
+kubectl create -f vm-path-name.yml

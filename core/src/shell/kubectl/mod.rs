@@ -235,8 +235,9 @@ fn apply(c: &mut Cluster, files: &dyn Files, args: &Args, ns: &str, create_only:
             Parsed::Items(items) => items,
         };
         for item in items {
-            // `apply` GETs each object before anything else is sent, and client-go refuses an
-            // empty name; `create` POSTs, and the server answers (strict decoding first).
+            // `apply` GETs each object before anything else is sent, and client-go refuses a
+            // name that cannot be a path segment (empty, `a/b`…); `create` POSTs, and the
+            // server answers (strict decoding first).
             let mapped = !matches!(
                 item.result,
                 Err(manifest::DecodeError::KindNotSet
@@ -244,7 +245,7 @@ fn apply(c: &mut Cluster, files: &dyn Files, args: &Args, ns: &str, create_only:
                     | manifest::DecodeError::NotAnObject
                     | manifest::DecodeError::NoMatch { .. })
             );
-            if !create_only && mapped && item.name.is_empty() {
+            if !create_only && mapped && (item.name.is_empty() || !crate::api::path_segment_problems(&item.name).is_empty()) {
                 if let Some(kind) = Kind::ALL
                     .iter()
                     .copied()
@@ -255,7 +256,8 @@ fn apply(c: &mut Cluster, files: &dyn Files, args: &Args, ns: &str, create_only:
                         _ if kind.namespaced() => ns.to_string(),
                         _ => String::new(),
                     };
-                    decoded.push((Err(ApiError::EmptyName { kind, namespace }), path.clone()));
+                    let name = item.name.clone();
+                    decoded.push((Err(ApiError::UnrequestableName { kind, name, namespace }), path.clone()));
                     continue;
                 }
             }
