@@ -64,7 +64,7 @@ pub(super) fn validate_pod_spec(spec: &PodSpec, path: &str, written: &Written, e
     if let Some(v) = written.get(&dns_policy_path) {
         errs.push(not_supported(dns_policy_path.as_str(), v, DNS_POLICIES));
     }
-    validate_dns_config(spec, &format!("{path}.dnsConfig"), written, errs);
+    validate_dns_config(spec, &format!("{path}.dnsConfig"), errs);
     // ValidateNodeName is NameIsDNSSubdomain.
     if let Some(n) = spec.node_name.as_deref().filter(|n| !n.is_empty()) {
         each_invalid(errs, &format!("{path}.nodeName"), n, is_dns1123_subdomain(n));
@@ -79,9 +79,8 @@ pub(super) fn validate_pod_spec(spec: &PodSpec, path: &str, written: &Written, e
 /// `validatePodDNSConfig`: `dnsPolicy: None` needs nameservers; at most 3 nameservers, each an
 /// IP; at most 32 search domains and 2048 characters, each a subdomain (a trailing dot is
 /// fine); option names non-empty.
-fn validate_dns_config(spec: &PodSpec, path: &str, written: &Written, errs: &mut Vec<FieldError>) {
-    let none = spec.dns_policy == DnsPolicy::None && written.get(&path.replace("dnsConfig", "dnsPolicy")).is_none();
-    if none {
+fn validate_dns_config(spec: &PodSpec, path: &str, errs: &mut Vec<FieldError>) {
+    if spec.dns_policy == DnsPolicy::None {
         match &spec.dns_config {
             None => {
                 errs.push(required(path, "must provide `dnsConfig` when `dnsPolicy` is None"));
