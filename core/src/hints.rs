@@ -147,6 +147,11 @@ fn unknown_count(item: &Item) -> Option<usize> {
 /// ancestors), nearest first; the first move that lowers the unknown count and adds no type
 /// error is kept, so later fields are judged on the repaired tree.
 fn indent_hints(root: &Node, unknown: &[manifest::FieldIssue], budget: usize, out: &mut Vec<Located>) {
+    // A mapping with a key twice is a YAML error upstream (`mapping key "spec" already
+    // defined`), and the decoder would judge only one of the two: no guess is safe.
+    if has_duplicate_keys(root) {
+        return;
+    }
     let mut tree = root.clone();
     let mut filled: Vec<Pos> = Vec::new();
     for issue in unknown.iter().take(budget) {
@@ -200,6 +205,18 @@ fn indent_hints(root: &Node, unknown: &[manifest::FieldIssue], budget: usize, ou
                 break;
             }
         }
+    }
+}
+
+/// Whether any mapping under `node` has the same key twice.
+fn has_duplicate_keys(node: &Node) -> bool {
+    match &node.value {
+        Value::Map(m) => {
+            let keys: Vec<Option<String>> = m.iter().map(|(k, _)| k.as_text()).collect();
+            keys.iter().enumerate().any(|(i, k)| keys[..i].contains(k)) || m.iter().any(|(_, v)| has_duplicate_keys(v))
+        }
+        Value::Seq(items) => items.iter().any(has_duplicate_keys),
+        _ => false,
     }
 }
 
@@ -283,6 +300,13 @@ mod tests {
                 ("ports".to_string(), "spec".to_string(), 5),
             ]
         );
+    }
+
+    /// Flattening a whole manifest repeats keys (two `metadata:` at the top): no hints then.
+    #[test]
+    fn no_guesses_when_a_key_is_repeated() {
+        let text = "kind: Deployment\napiVersion: apps/v1\nmetadata:\nname: web\nspec:\nselector:\nmatchLabels:\napp: web\nreplicas: 2\ntemplate:\nmetadata:\nlabels:\napp: web\nspec:\ncontainers:\n- image: nginx\n";
+        assert!(hints(text).is_empty());
     }
 
     #[test]
