@@ -53,6 +53,8 @@ pub struct Item {
     pub kind: String,
     pub api_version: String,
     pub name: String,
+    /// `metadata.generateName`, as written (empty when missing).
+    pub generate_name: String,
     pub namespace: Option<String>,
     pub result: Result<Object, DecodeError>,
     /// Position of every decoded field path, so admission errors can be placed too.
@@ -432,6 +434,7 @@ fn decode(node: &Node) -> Item {
         kind: String::new(),
         api_version: String::new(),
         name: String::new(),
+        generate_name: String::new(),
         namespace: None,
         result: Err(DecodeError::NotAnObject),
         positions: BTreeMap::new(),
@@ -443,6 +446,7 @@ fn decode(node: &Node) -> Item {
     item.api_version = node.get("apiVersion").and_then(Node::as_text).unwrap_or_default();
     if let Some(m) = node.get("metadata") {
         item.name = m.get("name").and_then(Node::as_text).unwrap_or_default();
+        item.generate_name = m.get("generateName").and_then(Node::as_text).unwrap_or_default();
         item.namespace = m.get("namespace").and_then(Node::as_text);
     }
     if let Some(k) = node.get("kind") {
@@ -628,6 +632,7 @@ fn decode_meta(d: &mut Dec, node: &Node) -> ObjectMeta {
     for (k, v) in d.fields(node, "metadata", "ObjectMeta", &allowed) {
         match k {
             "name" => meta.name = d.string(v, "metadata.name", "ObjectMeta"),
+            "generateName" => meta.generate_name = d.string(v, "metadata.generateName", "ObjectMeta"),
             "namespace" => meta.namespace = d.string(v, "metadata.namespace", "ObjectMeta"),
             "labels" => meta.labels = d.string_map(v, "metadata.labels", "ObjectMeta"),
             "annotations" => meta.annotations = d.string_map(v, "metadata.annotations", "ObjectMeta"),

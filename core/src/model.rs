@@ -200,6 +200,8 @@ pub struct OwnerRef {
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct ObjectMeta {
     pub name: String,
+    /// `metadata.generateName`: the prefix the API server completes a missing name from.
+    pub generate_name: String,
     pub namespace: String,
     pub labels: Labels,
     pub annotations: Labels,

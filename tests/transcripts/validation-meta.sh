@@ -25,3 +25,7 @@ kubectl apply -f vm-snippet.yml
 kubectl create -f vm-snippet.yml
 kubectl apply -f vm-path-name.yml
 kubectl create -f vm-path-name.yml
+# generateName (ValidateObjectMetaAccessor checks it as a prefix, maskTrailingDash): create
+# completes the name; apply cannot GET an object it cannot name.
+kubectl create -f vm-generate-name.yml
+kubectl apply -f vm-generate-name.yml

@@ -568,6 +568,8 @@ pub enum ApiError {
     /// build a request for an empty name, `.`, `..` or one with `/` or `%` in it
     /// (`Request.Name`, `IsValidPathSegmentName`).
     UnrequestableName { kind: Kind, name: String, namespace: String },
+    /// Client side: `kubectl apply` of an object with only `generateName` (applyOneObject).
+    GenerateNameWithApply(String),
     /// 403 with the full status message.
     Forbidden(String),
     /// 500: `Internal error occurred: failed to allocate a serviceIP: range is full`.
@@ -632,6 +634,7 @@ impl ApiError {
             ApiError::NotSet(what) => format!("{what} not set"),
             ApiError::Forbidden(m) => m.clone(),
             ApiError::InternalError(m) => format!("Internal error occurred: {m}"),
+            ApiError::GenerateNameWithApply(prefix) => format!("from {prefix}: cannot use generate name with apply"),
             ApiError::UnrequestableName { name, .. } => {
                 if name.is_empty() {
                     "resource name may not be empty".into()
@@ -671,7 +674,7 @@ impl ApiError {
                 let file = source.map(|(f, _)| f).unwrap_or("STDIN");
                 format!("error validating \"{file}\": error validating data: {what} not set; if you choose to ignore these errors, turn validation off with --validate=false")
             }
-            ApiError::NamespaceMismatch { .. } => self.status_message(),
+            ApiError::NamespaceMismatch { .. } | ApiError::GenerateNameWithApply(_) => self.status_message(),
             // applyOneObject: AddSourceToErr("retrieving current configuration of:\n" +
             // info.String() + "\nfrom server for:", source, err).
             ApiError::UnrequestableName { kind, name, namespace } => {

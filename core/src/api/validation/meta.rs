@@ -7,10 +7,27 @@ use super::*;
 /// `TotalAnnotationSizeLimitB`: 256 KiB of keys and values together.
 pub const TOTAL_ANNOTATION_SIZE_LIMIT: usize = 256 * (1 << 10);
 
+/// apimachinery's `maskTrailingDash`: a prefix may end in `-` (the random part follows);
+/// as upstream, the last two characters become `a`.
+fn mask_trailing_dash(name: &str) -> String {
+    if name.len() > 1 && name.ends_with('-') {
+        let mut cut = name.len() - 2;
+        while !name.is_char_boundary(cut) {
+            cut -= 1;
+        }
+        format!("{}a", &name[..cut])
+    } else {
+        name.to_string()
+    }
+}
+
 /// The `ValidateNameFunc` of each kind: `ValidateServiceName` is `NameIsDNS1035Label`,
 /// `ValidateNamespaceName` is `NameIsDNSLabel`, the others `NameIsDNSSubdomain`
-/// (pkg/apis/core/validation, apps/validation, discovery/validation).
-fn name_errors(kind: Kind, name: &str) -> Vec<String> {
+/// (pkg/apis/core/validation, apps/validation, discovery/validation). A `prefix`
+/// (generateName) is masked first (`maskTrailingDash`).
+fn name_errors(kind: Kind, name: &str, prefix: bool) -> Vec<String> {
+    let name = if prefix { mask_trailing_dash(name) } else { name.to_string() };
+    let name = name.as_str();
     match kind {
         Kind::Service => is_dns1035_label(name),
         Kind::Namespace => is_dns1123_label(name),
@@ -18,15 +35,20 @@ fn name_errors(kind: Kind, name: &str) -> Vec<String> {
     }
 }
 
-/// `ValidateObjectMetaAccessor` on create: name (`Required` or the kind's name rule),
+/// `ValidateObjectMetaAccessor` on create: generateName (the kind's name rule, as a prefix),
+/// name (`Required` or the kind's name rule),
 /// namespace (`ValidateNamespaceName`), labels, annotations. A namespaced object without a
 /// namespace is not reported: kubectl and the API server fill it in from the context before
 /// this runs; a cluster-scoped one's namespace is cleared before validation, as upstream.
 pub fn validate_object_meta(meta: &ObjectMeta, kind: Kind, errs: &mut Vec<FieldError>) {
+    if !meta.generate_name.is_empty() {
+        let msgs = name_errors(kind, &meta.generate_name, true);
+        each_invalid(errs, "metadata.generateName", &meta.generate_name, msgs);
+    }
     if meta.name.is_empty() {
         errs.push(required("metadata.name", "name or generateName is required"));
     } else {
-        each_invalid(errs, "metadata.name", &meta.name, name_errors(kind, &meta.name));
+        each_invalid(errs, "metadata.name", &meta.name, name_errors(kind, &meta.name, false));
     }
     if kind.namespaced() && !meta.namespace.is_empty() {
         each_invalid(errs, "metadata.namespace", &meta.namespace, is_dns1123_label(&meta.namespace));
@@ -166,6 +188,23 @@ mod tests {
         assert_eq!(
             errs[0].to_string(),
             "metadata.annotations: Too long: must have at most 262144 bytes"
+        );
+    }
+
+    #[test]
+    fn generate_name_is_checked_as_a_prefix() {
+        assert_eq!(mask_trailing_dash("web-"), "wa");
+        assert_eq!(mask_trailing_dash("-"), "-");
+        let meta = ObjectMeta {
+            generate_name: "web-".into(),
+            ..Default::default()
+        };
+        let mut errs = Vec::new();
+        validate_object_meta(&meta, Kind::Pod, &mut errs);
+        assert_eq!(errs.len(), 1, "{errs:?}");
+        assert_eq!(
+            errs[0].to_string(),
+            "metadata.name: Required value: name or generateName is required"
         );
     }
 

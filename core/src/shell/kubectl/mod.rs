@@ -245,6 +245,10 @@ fn apply(c: &mut Cluster, files: &dyn Files, args: &Args, ns: &str, create_only:
                     | manifest::DecodeError::NotAnObject
                     | manifest::DecodeError::NoMatch { .. })
             );
+            if !create_only && mapped && item.name.is_empty() && !item.generate_name.is_empty() {
+                decoded.push((Err(ApiError::GenerateNameWithApply(item.generate_name.clone())), path.clone()));
+                continue;
+            }
             if !create_only && mapped && (item.name.is_empty() || !crate::api::path_segment_problems(&item.name).is_empty()) {
                 if let Some(kind) = Kind::ALL
                     .iter()
@@ -336,13 +340,30 @@ fn apply(c: &mut Cluster, files: &dyn Files, args: &Args, ns: &str, create_only:
     }
     let mut errors: Vec<(ApiError, String)> = Vec::new();
     for (obj, path) in decoded {
-        let obj = match obj {
+        let mut obj = match obj {
             Ok(o) => o,
             Err(e) => {
                 errors.push((e, path));
                 continue;
             }
         };
+        if create_only && args.dry_run == DryRun::None && obj.meta().name.is_empty() && !obj.meta().generate_name.is_empty() {
+            // Store.Create completes the name before anything else (SimpleNameGenerator: the
+            // prefix cut to 58 bytes, then 5 random characters from the API server's stream).
+            let kind = obj.kind();
+            let target_ns = match &obj.meta().namespace {
+                n if kind.namespaced() && n.is_empty() => ns.to_string(),
+                n => n.clone(),
+            };
+            let mut prefix = obj.meta().generate_name.clone();
+            let mut cut = prefix.len().min(58);
+            while !prefix.is_char_boundary(cut) {
+                cut -= 1;
+            }
+            prefix.truncate(cut);
+            let name = c.api.generate_name(kind, &target_ns, &prefix);
+            obj.meta_mut().name = name;
+        }
         let key = obj.key();
         // A client-side dry run asks the server nothing: `create -f` cannot know it exists.
         if create_only
