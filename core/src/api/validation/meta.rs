@@ -193,7 +193,7 @@ mod tests {
 
     #[test]
     fn generate_name_is_checked_as_a_prefix() {
-        assert_eq!(mask_trailing_dash("web-"), "wa");
+        assert_eq!(mask_trailing_dash("web-"), "wea");
         assert_eq!(mask_trailing_dash("-"), "-");
         let meta = ObjectMeta {
             generate_name: "web-".into(),
