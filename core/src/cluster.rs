@@ -505,6 +505,7 @@ impl Cluster {
 
     /// `kubectl apply` of one decoded object. `default_ns` is `-n` or the context's namespace.
     pub fn apply(&mut self, mut obj: Object, default_ns: &str, ns_flag_given: bool) -> Result<ApplyAction, ApiError> {
+        crate::api::defaults::set_defaults(&mut obj);
         let kind = obj.kind();
         if kind.namespaced() {
             let m = obj.meta_mut();
@@ -563,6 +564,7 @@ impl Cluster {
     /// returned; nothing is stored, allocated, traced or dispatched, and no random stream moves
     /// (the uid is derived from the object's key and the time).
     pub fn dry_run_create(&self, mut obj: Object, default_ns: &str) -> Result<Object, ApiError> {
+        crate::api::defaults::set_defaults(&mut obj);
         let kind = obj.kind();
         if kind.namespaced() {
             if obj.meta().namespace.is_empty() {
@@ -594,13 +596,29 @@ impl Cluster {
             m.generation = 1;
         }
         if let Object::Service(svc) = &mut obj {
-            self.api.dry_run_allocate_service(svc)?;
+            self.api.dry_run_allocate_service(svc, None)?;
         }
         Ok(obj)
     }
 
     /// Validation and the namespace checks of admission: what the API server refuses.
     fn admit(&self, obj: &Object, kind: Kind, name: String, ns: String) -> Result<(), ApiError> {
+        // The Service registry allocates in BeginCreate/BeginUpdate, before the strategy
+        // validates (genericregistry `Store.Create`), so a taken or out-of-range ClusterIP or
+        // NodePort is the answer even for a Service that is invalid otherwise. Only requested
+        // addresses and ports can be refused (short of a full range), so only those are asked
+        // about here: the dry run copies the allocators.
+        let requests = |s: &Service| matches!(s.spec.cluster_ip, ClusterIp::Ip(_)) || s.spec.ports.iter().any(|p| p.node_port.is_some());
+        if let Some(svc) = match obj {
+            Object::Service(s) if requests(s) => Some(s),
+            _ => None,
+        } {
+            let current = match self.api.store().get(&ObjKey::new(kind, &ns, &name)) {
+                Some(Object::Service(c)) => Some(c),
+                _ => None,
+            };
+            self.api.dry_run_allocate_service(&mut svc.clone(), current)?;
+        }
         let errors = validation::validate(obj);
         if !errors.is_empty() {
             return Err(ApiError::Invalid { kind, name, errors });

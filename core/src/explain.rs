@@ -2,8 +2,10 @@
 //! mechanism, one line), [`chapter_step`] (the chapter's name for the step) and [`correction`]
 //! (where the chapter is outdated or wrong, what really happens). The CLI's `--trace`, the
 //! page's timeline and `--trace=json` all use these; nothing else writes trace prose.
+//! [`hint`] words the page's help for a manifest's problems (`hints::Hint`).
 
 use crate::dns::Rcode;
+use crate::hints::Hint;
 use crate::model::{Kind, ObjKey};
 use crate::proxy::ProxyMode;
 use std::fmt;
@@ -724,6 +726,31 @@ impl TraceEvent {
 impl fmt::Display for TraceEvent {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "[{}] {} | why: {}", self.step(), self.summary(), self.why())
+    }
+}
+
+/// The page's help for a manifest problem (never printed in the terminal, which keeps
+/// kubectl's words).
+pub fn hint(h: &Hint) -> String {
+    match h {
+        Hint::IndentUnder {
+            key,
+            line,
+            parent,
+            parent_line,
+        } => {
+            let last = parent.rsplit('.').next().unwrap_or(parent);
+            format!(
+                "hint: `{key}:` (line {line}) belongs under `{last}:` (line {parent_line}, field {parent}); indent it further than `{last}:`. YAML nests a key only when it is indented more than the one above it, so here `{key}` is read as a field of the object around `{last}`, which does not have it"
+            )
+        }
+        Hint::SelectorMatchesNothing { service, selector, pods } => {
+            let listed: Vec<String> = pods.iter().map(|(name, labels)| format!("{name} ({labels})")).collect();
+            format!(
+                "hint: Service {service} selects {selector}, but the Pods in this file with those label keys have other values: {}. Its endpoints stay empty until a Pod has every label of the selector (keys and values match exactly)",
+                listed.join(", ")
+            )
+        }
     }
 }
 
