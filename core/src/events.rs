@@ -253,6 +253,11 @@ impl EventLog {
         };
         if !done {
             let nanos = (EPOCH_UNIX_SECS * 1000 + now.0) * 1_000_000;
+            if list.len() == list.capacity() && list.len() < 8 {
+                // An object has a handful of events (a Pod five, a ReplicaSet one per Pod it
+                // made): grow one at a time, not to 4 and then 8 slots of 208 bytes.
+                list.reserve_exact(1);
+            }
             list.push(Event {
                 name: format!("{}.{nanos:x}", ev.key.name),
                 involved: ev.key.clone(),

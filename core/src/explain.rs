@@ -2,8 +2,10 @@
 //! mechanism, one line), [`chapter_step`] (the chapter's name for the step) and [`correction`]
 //! (where the chapter is outdated or wrong, what really happens). The CLI's `--trace`, the
 //! page's timeline and `--trace=json` all use these; nothing else writes trace prose.
+//! [`hint`] words the page's help for a manifest's problems (`hints::Hint`).
 
 use crate::dns::Rcode;
+use crate::hints::Hint;
 use crate::model::{Kind, ObjKey};
 use crate::proxy::ProxyMode;
 use std::fmt;
@@ -727,6 +729,31 @@ impl fmt::Display for TraceEvent {
     }
 }
 
+/// The page's help for a manifest problem (never printed in the terminal, which keeps
+/// kubectl's words).
+pub fn hint(h: &Hint) -> String {
+    match h {
+        Hint::IndentUnder {
+            key,
+            line,
+            parent,
+            parent_line,
+        } => {
+            let last = parent.rsplit('.').next().unwrap_or(parent);
+            format!(
+                "hint: `{key}:` (line {line}) belongs under `{last}:` (line {parent_line}, field {parent}); indent it further than `{last}:`. YAML nests a key only when it is indented more than the one above it, so here `{key}` is read as a field of the object around `{last}`, which does not have it"
+            )
+        }
+        Hint::SelectorMatchesNothing { service, selector, pods } => {
+            let listed: Vec<String> = pods.iter().map(|(name, labels)| format!("{name} ({labels})")).collect();
+            format!(
+                "hint: Service {service} selects {selector}, but the Pods in this file with those label keys have other values: {}. Its endpoints stay empty until a Pod has every label of the selector (keys and values match exactly)",
+                listed.join(", ")
+            )
+        }
+    }
+}
+
 /// The words of a snapshot import's report (the CLI prints it before the transcript, the page
 /// in the terminal): what was imported, where each setting came from, what was not imported
 /// and why, and what the import adjusted.
@@ -740,6 +767,10 @@ pub fn snapshot_report(r: &crate::snapshot::Report, file: &str) -> String {
         Source::KubernetesService => "inferred from Service default/kubernetes".into(),
         Source::NodePodCidrs => "inferred from the nodes' podCIDRs".into(),
         Source::Corefile => "the Corefile's kubernetes zone".into(),
+        Source::KubernetesEndpoints => "the endpoints of Service default/kubernetes".into(),
+        Source::ControlPlaneNode => "a control-plane node's InternalIP, kubeadm's port 6443".into(),
+        Source::KindProviderId => "the nodes' providerID".into(),
+        Source::MinikubeLabel => "the nodes' minikube.k8s.io/name label".into(),
         Source::Default => "not in the snapshot: upstream's default".into(),
     };
     let mut out = format!("Imported snapshot {file}:\n");
@@ -785,6 +816,28 @@ pub fn snapshot_report(r: &crate::snapshot::Report, file: &str) -> String {
         r.cluster_domain.0,
         source(&r.cluster_domain.1)
     ));
+    out.push_str(&format!("  API server {} ({})\n", r.api_server.0, source(&r.api_server.1)));
+    use crate::cluster::Platform;
+    match &r.platform.0 {
+        Platform::Kind { provider, cluster } => out.push_str(&format!(
+            "  nodes: containers of kind cluster {cluster} ({}): {provider} exec -it NODE bash opens a node's shell\n",
+            source(&r.platform.1)
+        )),
+        Platform::Minikube { profile } => {
+            let p = if profile == "minikube" {
+                String::new()
+            } else {
+                format!(" -p {profile}")
+            };
+            out.push_str(&format!(
+                "  nodes: minikube profile {profile} ({}): minikube{p} ssh [-n NODE] opens a node's shell\n",
+                source(&r.platform.1)
+            ));
+        }
+        Platform::Other => {
+            out.push_str("  nodes: neither kind's nor minikube's (no providerID kind://, no minikube.k8s.io/name label): no node shell\n")
+        }
+    }
     for (ns, d, rs) in &r.adopted {
         out.push_str(&format!(
             "  Deployment {ns}/{d}: ReplicaSet {rs} adopted (same template), no rollout\n"

@@ -32,6 +32,7 @@ pub mod discovery;
 pub mod dns;
 pub mod events;
 pub mod explain;
+pub mod hints;
 mod informers;
 pub mod ipam;
 pub mod limits;

@@ -200,6 +200,8 @@ pub struct OwnerRef {
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct ObjectMeta {
     pub name: String,
+    /// `metadata.generateName`: the prefix the API server completes a missing name from.
+    pub generate_name: String,
     pub namespace: String,
     pub labels: Labels,
     pub annotations: Labels,
@@ -209,6 +211,27 @@ pub struct ObjectMeta {
     pub creation: SimTime,
     pub deletion: Option<SimTime>,
     pub owner: Option<OwnerRef>,
+    /// What a manifest wrote in fields this typed model narrows (see [`Written`]).
+    pub written: Written,
+}
+
+/// Values a manifest gave for fields the typed model narrows, by field path
+/// (`spec.ports[0].protocol` → `HTTP`): an enum value it has no variant for, an address that
+/// does not parse. The API server keeps such fields as Go strings and its validation refuses
+/// them (`Unsupported value: "HTTP": …`); here the decoder records them as written and
+/// `api::validation` refuses each with the same words, so no stored object carries any.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Written(pub BTreeMap<String, String>);
+
+impl Written {
+    /// The value written at `path`, if the model could not hold it.
+    pub fn get(&self, path: &str) -> Option<&str> {
+        self.0.get(path).map(String::as_str)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
 }
 
 /// A label selector (`matchLabels` + `matchExpressions`), as in apimachinery.
@@ -365,6 +388,10 @@ impl Default for NodeSystem {
 
 /// The kubelet's `--max-pods` default: Node `status.capacity.pods` and `allocatable.pods`.
 pub const MAX_PODS_PER_NODE: u32 = 110;
+
+/// The CPUs of a simulated node (`status.capacity.cpu`; what a Go program's `GOMAXPROCS`
+/// starts from there).
+pub const NODE_CPUS: u32 = 8;
 
 /// The taint the node lifecycle controller puts on a NotReady node (`TaintNodeNotReady`).
 pub const TAINT_NOT_READY: &str = "node.kubernetes.io/not-ready";

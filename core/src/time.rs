@@ -1,5 +1,6 @@
 //! Simulated time. The core never reads a clock: the caller advances it (`sleep` in a script,
-//! wall time in the page), and every AGE, delay and timeout is computed from it.
+//! wall time in the page), and every AGE, delay and timeout is computed from it. Every printed
+//! wall-clock time goes through the cluster's [`Epoch`] (a [`SimTime`] has no date of its own).
 
 use std::fmt;
 
@@ -25,12 +26,6 @@ impl SimTime {
     /// Whole seconds elapsed from `earlier` to `self` (0 if `earlier` is later).
     pub fn secs_since(self, earlier: SimTime) -> u64 {
         self.0.saturating_sub(earlier.0) / 1000
-    }
-
-    /// RFC 3339 timestamp, taking the cluster's creation as 2026-11-07T09:00:00Z (the
-    /// default [`Epoch`]; an imported cluster's printers use its own, [`Epoch::rfc3339`]).
-    pub fn rfc3339(self) -> String {
-        Epoch::DEFAULT.rfc3339(self)
     }
 }
 
@@ -238,8 +233,8 @@ mod tests {
 
     #[test]
     fn rfc3339_epoch() {
-        assert_eq!(SimTime::ZERO.rfc3339(), "2026-11-07T09:00:00Z");
-        assert_eq!(SimTime::from_secs(86_400 * 30).rfc3339(), "2026-12-07T09:00:00Z");
+        assert_eq!(Epoch::DEFAULT.rfc3339(SimTime::ZERO), "2026-11-07T09:00:00Z");
+        assert_eq!(Epoch::DEFAULT.rfc3339(SimTime::from_secs(86_400 * 30)), "2026-12-07T09:00:00Z");
     }
 
     #[test]

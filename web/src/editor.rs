@@ -2,7 +2,7 @@
 //! [`crate::presets`] in a tab of its own), a `<textarea id="editor">` with a line-number gutter
 //! that marks the lines with problems and the source of the object selected elsewhere (diagram
 //! or timeline, found by `view::source_lines`), the live problems from `view::problems` (with
-//! file, line and column; recomputed shortly after typing stops), and the Apply button (`#apply`), which runs `kubectl apply -f <file>` through
+//! file, line and column, each with its hint; recomputed shortly after typing stops), and the Apply button (`#apply`), which runs `kubectl apply -f <file>` through
 //! the terminal.
 
 use std::cell::RefCell;
@@ -278,7 +278,15 @@ pub fn Editor(props: &EditorProps) -> Html {
                     <li class="ok">{"✓ no problems found"}</li>
                 }
                 { for diags.iter().take(MAX_LISTED).map(|d| html! {
-                    <li onclick={jump_to(d.line)} title="Show this line">{&d.text}</li>
+                    // A hint (the likely cause, beyond kubectl's words) under its problem; a
+                    // problem that is only a hint is marked as such.
+                    <li class={classes!((d.severity == view::Severity::Hint).then_some("only-hint"))}
+                        onclick={jump_to(d.line)} title="Show this line">
+                        {&d.text}
+                        if let Some(h) = &d.hint {
+                            <div class="problem-hint">{h}</div>
+                        }
+                    </li>
                 }) }
                 if diags.len() > MAX_LISTED {
                     <li>{format!("… and {} more", diags.len() - MAX_LISTED)}</li>

@@ -231,8 +231,8 @@ impl ApiServer {
 
     /// `dryRun=All`: what [`allocate_service`](Self::allocate_service) would give `svc` (the
     /// API server's dry-run allocators pick from copies), with nothing reserved and no
-    /// random stream advanced.
-    pub fn dry_run_allocate_service(&self, svc: &mut Service) -> Result<(), ApiError> {
+    /// random stream advanced. `current` is the stored Service an update replaces.
+    pub fn dry_run_allocate_service(&self, svc: &mut Service, current: Option<&Service>) -> Result<(), ApiError> {
         let mut scratch = ApiServer {
             store: Store::default(),
             service_ips: self.service_ips.clone(),
@@ -243,7 +243,7 @@ impl ApiServer {
             node_port_rng: self.node_port_rng.clone(),
             applied: BTreeMap::new(),
         };
-        scratch.allocate_service(svc, None).map(|_| ())
+        scratch.allocate_service(svc, current).map(|_| ())
     }
 
     /// An imported Service keeps its ClusterIP and NodePorts: they are marked used, as the

@@ -190,10 +190,11 @@ fn question_line(qname: &str, qtype: RType) -> String {
 const DAYS: [&str; 7] = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"];
 const MONTHS: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
 
-/// `date`'s default format (`%a %b %d %H:%M:%S %Z %Y`) for the simulated clock (UTC; the cluster
-/// starts at 2026-11-07 09:00:00, as [`crate::time::SimTime::rfc3339`]).
+/// `date`'s default format (`%a %b %d %H:%M:%S %Z %Y`) for the simulated clock, on the
+/// cluster's wall clock (UTC; [`crate::time::Epoch`]: 2026-11-07 09:00:00 at the start of a
+/// fresh cluster, an imported one's from its snapshot).
 fn when(c: &Cluster) -> String {
-    let t = 20_764i64 * 86_400 + 9 * 3600 + (c.now.0 / 1000) as i64;
+    let t = c.api.store().epoch().unix(c.now);
     let (days, rem) = (t.div_euclid(86_400), t.rem_euclid(86_400));
     let z = days + 719_468;
     let era = z.div_euclid(146_097);

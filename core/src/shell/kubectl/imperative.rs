@@ -295,6 +295,18 @@ pub(super) fn create(c: &mut Cluster, args: &Args, ns: &str) -> Outcome {
                 let Some((k, v)) = lit.split_once('=').filter(|(k, _)| !k.is_empty()) else {
                     return Outcome::err(format!("error: invalid literal source {lit}, expected key=value\n"), 1);
                 };
+                // addKeyFromLiteralToConfigMap: kubectl checks the key itself (IsConfigMapKey).
+                let errs = crate::api::validation::names::is_config_map_key(k);
+                if !errs.is_empty() {
+                    return Outcome::err(
+                        format!(
+                            "error: {} is not a valid key name for a ConfigMap: {}\n",
+                            crate::api::validation::quote(k),
+                            errs.join(",")
+                        ),
+                        1,
+                    );
+                }
                 if data.insert(k.to_string(), v.to_string()).is_some() {
                     return Outcome::err(
                         format!(
@@ -566,6 +578,35 @@ pub(super) fn label(c: &mut Cluster, args: &Args, ns: &str) -> Outcome {
             "error: at least one label update is required\nSee 'kubectl label -h' for help and examples\n",
             1,
         );
+    }
+    // kubectl's own parseLabels (pkg/cmd/label), before it asks the server anything: one `=`,
+    // a valid label value (keys are left to the server), no key both set and removed.
+    let mut set_keys: Vec<&str> = Vec::new();
+    let mut removed_keys: Vec<&str> = Vec::new();
+    for ch in &changes {
+        if ch.contains('=') {
+            let parts: Vec<&str> = ch.split('=').collect();
+            if parts.len() != 2 {
+                return Outcome::err(format!("error: invalid label spec: {ch}\n"), 1);
+            }
+            let errs = crate::api::validation::names::is_valid_label_value(parts[1]);
+            if !errs.is_empty() {
+                return Outcome::err(
+                    format!(
+                        "error: invalid label value: {}: {}\n",
+                        crate::api::validation::quote(ch),
+                        errs.join(";")
+                    ),
+                    1,
+                );
+            }
+            set_keys.push(parts[0]);
+        } else if let Some(k) = ch.strip_suffix('-') {
+            removed_keys.push(k);
+        }
+    }
+    if removed_keys.iter().any(|k| set_keys.contains(k)) {
+        return Outcome::err("error: can not both modify and remove a label in the same command\n", 1);
     }
     let key = ObjKey::new(kind, ns, &name);
     let Some(mut obj) = c.api.store().get(&key).cloned() else {

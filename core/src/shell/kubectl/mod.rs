@@ -11,6 +11,7 @@ use crate::printers::table;
 use super::lang::Flavor;
 use super::{Files, Location, Outcome, Shell};
 
+mod cluster_info;
 mod flags;
 mod imperative;
 
@@ -200,11 +201,7 @@ pub(crate) fn run(sh: &mut Shell, c: &mut Cluster, files: &dyn Files, argv: &[St
         "logs" => logs(c, &args, &ns),
         "scale" => scale(c, &args, &ns),
         "version" => Outcome::ok("Client Version: v1.31.0\nKustomize Version: v5.4.2\nServer Version: v1.31.0\n"),
-        "cluster-info" => Outcome::ok(format!(
-            "Kubernetes control plane is running at https://{}:8443\nCoreDNS is running at https://{}:8443/api/v1/namespaces/kube-system/services/kube-dns:dns/proxy\n\nTo further debug and diagnose cluster problems, use 'kubectl cluster-info dump'.\n",
-            crate::cluster::node_ip(0),
-            crate::cluster::node_ip(0)
-        )),
+        "cluster-info" => Outcome::ok(cluster_info::run(c, args.namespace.as_deref().unwrap_or("kube-system"))),
         "apply" => Outcome::err("error: must specify one of -f and -k\n\n", 1),
         other => Outcome::err(format!("sdplay: `kubectl {other}` is not simulated yet\n"), 1),
     }
@@ -220,7 +217,9 @@ fn apply(c: &mut Cluster, files: &dyn Files, args: &Args, ns: &str, create_only:
     let mut builder: Vec<(ApiError, String)> = Vec::new();
     // Each with what etcd would be asked to store (bytes; see `request_bytes`).
     let mut decoded: Vec<(Result<Object, ApiError>, String)> = Vec::new();
+    // Filled up to `decoded`'s length at each item (its entries get that item's size).
     let mut stored_bytes: Vec<usize> = Vec::new();
+    let mut last_body = 0;
     for path in &args.files {
         let Some(text) = files.read(path) else {
             return Outcome::err(format!("error: the path \"{path}\" does not exist\n"), 1);
@@ -232,6 +231,7 @@ fn apply(c: &mut Cluster, files: &dyn Files, args: &Args, ns: &str, create_only:
             Parsed::Items(items) => items,
         };
         for item in items {
+            stored_bytes.resize(decoded.len(), last_body);
             let body = request_bytes(item.json, create_only);
             // The API server reads the body before it decodes it: an oversized one is refused
             // whatever it holds. A client-side dry run sends nothing.
@@ -240,6 +240,37 @@ fn apply(c: &mut Cluster, files: &dyn Files, args: &Args, ns: &str, create_only:
                 Ok(_) | Err(ApiError::BadRequest(_)) if too_large => Err(ApiError::RequestEntityTooLarge(limits::MAX_REQUEST_BODY_BYTES)),
                 r => r,
             };
+            last_body = body;
+            // `apply` GETs each object before anything else is sent, and client-go refuses a
+            // name that cannot be a path segment (empty, `a/b`…); `create` POSTs, and the
+            // server answers (strict decoding first).
+            let mapped = !matches!(
+                item.result,
+                Err(manifest::DecodeError::KindNotSet
+                    | manifest::DecodeError::ApiVersionNotSet
+                    | manifest::DecodeError::NotAnObject
+                    | manifest::DecodeError::NoMatch { .. })
+            );
+            if !create_only && mapped && item.name.is_empty() && !item.generate_name.is_empty() {
+                decoded.push((Err(ApiError::GenerateNameWithApply(item.generate_name.clone())), path.clone()));
+                continue;
+            }
+            if !create_only && mapped && (item.name.is_empty() || !crate::api::path_segment_problems(&item.name).is_empty()) {
+                if let Some(kind) = Kind::ALL
+                    .iter()
+                    .copied()
+                    .find(|k| k.name() == item.kind && k.api_version() == item.api_version)
+                {
+                    let namespace = match item.namespace.as_deref() {
+                        Some(n) if !n.is_empty() || !kind.namespaced() => n.to_string(),
+                        _ if kind.namespaced() => ns.to_string(),
+                        _ => String::new(),
+                    };
+                    let name = item.name.clone();
+                    decoded.push((Err(ApiError::UnrequestableName { kind, name, namespace }), path.clone()));
+                    continue;
+                }
+            }
             let err = match item.result {
                 Ok(o) => {
                     // The builder enforces `-n` (FilenameParam with enforceNamespace).
@@ -251,14 +282,12 @@ fn apply(c: &mut Cluster, files: &dyn Files, args: &Args, ns: &str, create_only:
                         };
                         if create_only {
                             decoded.push((Err(mismatch), path.clone()));
-                            stored_bytes.push(body);
                         } else {
                             builder.push((mismatch, path.clone()));
                         }
                         continue;
                     }
                     decoded.push((sent(Ok(o)), path.clone()));
-                    stored_bytes.push(body);
                     continue;
                 }
                 Err(e) => e,
@@ -280,7 +309,12 @@ fn apply(c: &mut Cluster, files: &dyn Files, args: &Args, ns: &str, create_only:
                 // Server-side field validation (`--validate=strict`, the default): the API
                 // server rejects the create with 400.
                 manifest::DecodeError::UnknownFields(f) => {
-                    let list: Vec<String> = f.iter().map(|i| format!("unknown field \"{}\"", i.path)).collect();
+                    // kubectl sends the object as JSON from a Go map, so its keys arrive sorted
+                    // and the strict decoder (sigs.k8s.io/json) meets the unknown ones in that
+                    // order, not the file's.
+                    let mut paths: Vec<&str> = f.iter().map(|i| i.path.as_str()).collect();
+                    paths.sort_by_key(|p| json_order(p));
+                    let list: Vec<String> = paths.iter().map(|p| format!("unknown field \"{p}\"")).collect();
                     (
                         ApiError::BadRequest(format!(
                             "{k} in version \"{version}\" cannot be handled as a {k}: strict decoding error: {}",
@@ -303,7 +337,6 @@ fn apply(c: &mut Cluster, files: &dyn Files, args: &Args, ns: &str, create_only:
                 builder.push((err, path.clone()));
             } else {
                 decoded.push((sent(Err(err)), path.clone()));
-                stored_bytes.push(body);
             }
         }
     }
@@ -312,14 +345,32 @@ fn apply(c: &mut Cluster, files: &dyn Files, args: &Args, ns: &str, create_only:
         return Outcome::err(format!("error: no objects passed to {verb}\n"), 1);
     }
     let mut errors: Vec<(ApiError, String)> = Vec::new();
+    stored_bytes.resize(decoded.len(), last_body);
     for ((obj, path), sent_bytes) in decoded.into_iter().zip(stored_bytes) {
-        let obj = match obj {
+        let mut obj = match obj {
             Ok(o) => o,
             Err(e) => {
                 errors.push((e, path));
                 continue;
             }
         };
+        if create_only && args.dry_run == DryRun::None && obj.meta().name.is_empty() && !obj.meta().generate_name.is_empty() {
+            // Store.Create completes the name before anything else (SimpleNameGenerator: the
+            // prefix cut to 58 bytes, then 5 random characters from the API server's stream).
+            let kind = obj.kind();
+            let target_ns = match &obj.meta().namespace {
+                n if kind.namespaced() && n.is_empty() => ns.to_string(),
+                n => n.clone(),
+            };
+            let mut prefix = obj.meta().generate_name.clone();
+            let mut cut = prefix.len().min(58);
+            while !prefix.is_char_boundary(cut) {
+                cut -= 1;
+            }
+            prefix.truncate(cut);
+            let name = c.api.generate_name(kind, &target_ns, &prefix);
+            obj.meta_mut().name = name;
+        }
         let key = obj.key();
         // A client-side dry run asks the server nothing: `create -f` cannot know it exists.
         if create_only
@@ -357,15 +408,29 @@ fn apply(c: &mut Cluster, files: &dyn Files, args: &Args, ns: &str, create_only:
                 key.name
             ));
         }
+        // What the API server returns with a successful write (`Warning: …`, printed by
+        // kubectl's warning handler as the response arrives, before the object's line).
+        let warnings = crate::api::validation::warnings(&obj);
+        let warned = |out: &mut String| {
+            for w in &warnings {
+                out.push_str(&format!("Warning: {w}\n"));
+            }
+        };
         if args.dry_run != DryRun::None {
             match dry_run_apply(c, obj, ns, &stored, args.dry_run) {
-                Ok(action) => match &args.out {
-                    Output::Name => out.push_str(&format!("{}/{}\n", key.kind.resource(), key.name)),
-                    Output::Default | Output::Wide => {
-                        out.push_str(&format!("{}/{} {action}{}\n", key.kind.resource(), key.name, args.dry_run.suffix()))
+                Ok(action) => {
+                    // A client-side dry run sends nothing, so nothing warns.
+                    if args.dry_run == DryRun::Server && action != "unchanged" {
+                        warned(&mut out);
                     }
-                    _ => return Outcome::err("sdplay: `kubectl apply --dry-run -o yaml|json|jsonpath` is not simulated yet\n", 1),
-                },
+                    match &args.out {
+                        Output::Name => out.push_str(&format!("{}/{}\n", key.kind.resource(), key.name)),
+                        Output::Default | Output::Wide => {
+                            out.push_str(&format!("{}/{} {action}{}\n", key.kind.resource(), key.name, args.dry_run.suffix()))
+                        }
+                        _ => return Outcome::err("sdplay: `kubectl apply --dry-run -o yaml|json|jsonpath` is not simulated yet\n", 1),
+                    }
+                }
                 Err(e) => errors.push((e, path)),
             }
             continue;
@@ -382,6 +447,9 @@ fn apply(c: &mut Cluster, files: &dyn Files, args: &Args, ns: &str, create_only:
         }
         match c.apply(obj, ns, args.namespace.is_some()) {
             Ok(action) => {
+                if action != crate::api::ApplyAction::Unchanged {
+                    warned(&mut out);
+                }
                 out.push_str(&format!("{}/{} {}\n", key.kind.resource(), key.name, action.as_str()));
                 if create_only {
                     // `create -f` does not record last-applied-configuration (no --save-config).
@@ -407,6 +475,18 @@ fn request_bytes(json: crate::yaml::JsonSize, create_only: bool) -> usize {
     } else {
         json.bytes + "\"kubectl.kubernetes.io/last-applied-configuration\":,".len() + json.as_string_bytes()
     }
+}
+
+/// The order a field path (`spec.ports[0].targetPrt`) has in JSON encoded from Go maps:
+/// keys compared bytewise at each level, list items by index.
+fn json_order(path: &str) -> Vec<(&str, Vec<u64>)> {
+    path.split('.')
+        .map(|seg| {
+            let (name, rest) = seg.split_once('[').map_or((seg, ""), |(n, r)| (n, r));
+            let idx = rest.split('[').filter_map(|i| i.trim_end_matches(']').parse().ok()).collect();
+            (name, idx)
+        })
+        .collect()
 }
 
 /// One object of `apply --dry-run`: `created`, `configured` or (server) `unchanged`, with
