@@ -50,6 +50,9 @@ pub(crate) struct Cx<'a> {
     printed: usize,
     /// The status of the `exit` that left the shell.
     pub exit_status: i32,
+    /// Running an `sh -c` script: `exit` ends the script (its caller goes back), it does not
+    /// leave the place the script runs in.
+    pub script: bool,
 }
 
 type R<T> = Result<T, Stop>;
@@ -66,6 +69,7 @@ impl<'a> Cx<'a> {
             subst_status: None,
             printed: 0,
             exit_status: 0,
+            script: false,
         }
     }
 }
@@ -73,6 +77,10 @@ impl<'a> Cx<'a> {
 impl Shell {
     /// This location's variables and status (a fresh frame when the location is new).
     pub(crate) fn frame(&mut self) -> &mut Frame {
+        if self.stack.is_empty() {
+            // The workstation is always at the bottom (`location()` reads it so too).
+            self.stack.push(Location::Workstation);
+        }
         self.frames.truncate(self.stack.len());
         for (i, loc) in self.stack.iter().enumerate() {
             if self.frames.get(i).is_some_and(|f| &f.loc != loc) {
@@ -435,6 +443,10 @@ impl Shell {
                 let (out, status) = seq(flavor, args);
                 cx.out.push_str(&out);
                 return Ok(status);
+            }
+            "exit" | "logout" if cx.script && cx.depth == 0 => {
+                cx.exit_status = args.first().and_then(|s| s.parse().ok()).unwrap_or(self.frame().status);
+                return Err(Stop::Exit);
             }
             "exit" | "logout" if cx.depth > 0 => {
                 let code = args.first().and_then(|s| s.parse().ok()).unwrap_or(self.frame().status);

@@ -225,12 +225,18 @@ impl Shell {
                 return Outcome::err(msg, status);
             }
         };
-        self.run_list(cluster, files, &list)
+        self.run_list_as(cluster, files, &list, true)
     }
 
     /// Run a parsed list here: its output, and its status (`exit`'s code if it exited).
     fn run_list(&mut self, cluster: &mut Cluster, files: &dyn Files, list: &lang::List) -> Outcome {
+        self.run_list_as(cluster, files, list, false)
+    }
+
+    /// [`Shell::run_list`], as a typed line or as an `sh -c` script.
+    fn run_list_as(&mut self, cluster: &mut Cluster, files: &dyn Files, list: &lang::List, script: bool) -> Outcome {
         let mut cx = interp::Cx::new(cluster, files, self.stack.len());
+        cx.script = script;
         let r = self.exec_list(&mut cx, list);
         let output = std::mem::take(&mut cx.out);
         let status = match r {

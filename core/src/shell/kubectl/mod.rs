@@ -890,6 +890,7 @@ fn exec(sh: &mut Shell, c: &mut Cluster, files: &dyn Files, args: &Args, ns: &st
         return Outcome::ok(out);
     }
     // One-shot command: run it in the Pod and come back.
+    let depth = sh.stack.len();
     sh.stack.push(Location::Pod {
         namespace: ns.to_string(),
         name: pod_name.clone(),
@@ -902,7 +903,9 @@ fn exec(sh: &mut Shell, c: &mut Cluster, files: &dyn Files, args: &Args, ns: &st
     } else {
         sh.in_pod(c, ns, &pod_name, &command)
     };
-    sh.stack.pop();
+    // Back where it was typed, whatever the command did to the stack: an `exit` in the
+    // script already left the Pod (popping again emptied the stack: found by fuzzing).
+    sh.stack.truncate(depth);
     if r.status != 0 {
         let mut out = r.output;
         out.push_str(&format!("command terminated with exit code {}\n", r.status));
