@@ -12,6 +12,7 @@
 
 pub mod complete;
 mod dnstools;
+mod error;
 pub mod interp;
 mod kubectl;
 pub mod lang;
@@ -323,7 +324,7 @@ impl Shell {
             "clear" => Outcome::ok(""),
             "exit" => Outcome::ok(""),
             "help" => Outcome::ok(HELP),
-            other => Outcome::err(format!("bash: {other}: command not found\n"), 127),
+            other => error::ShellError::CommandNotFound(other.into()).outcome(self.dialect()),
         }
     }
 }

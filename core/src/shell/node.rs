@@ -31,7 +31,7 @@ impl Shell {
             "nft" => nft(c, node, &argv[1..]),
             "sdplay-proxy-mode" => proxy_mode(c, node, &argv[1..]),
             "curl" => curl(c, node, &argv[1..]),
-            other => Outcome::err(format!("-bash: {other}: command not found\n"), 127),
+            other => super::error::ShellError::CommandNotFound(other.into()).outcome(self.dialect()),
         }
     }
 }

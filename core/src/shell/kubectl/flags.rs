@@ -6,6 +6,8 @@
 //! `-ndev`, `--namespace=dev` and bare booleans mixed with positionals and `--`; the verbs
 //! share one flag table, and the errors are kubectl's own strings, which neither crate produces.
 
+use super::error::Error;
+
 /// What `-o` asks for.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub(crate) enum Output {
@@ -31,7 +33,7 @@ pub(crate) enum Printers {
 
 impl Output {
     /// `-o VALUE` as cli-runtime's `PrintFlags.ToPrinter` takes it.
-    pub(crate) fn parse(value: Option<&str>, printers: Printers) -> Result<Output, String> {
+    pub(crate) fn parse(value: Option<&str>, printers: Printers) -> Result<Output, Error> {
         let Some(v) = value else {
             return Ok(Output::Default);
         };
@@ -41,7 +43,7 @@ impl Output {
             "json" => Output::Json,
             "name" => Output::Name,
             "wide" if printers == Printers::Table => Output::Wide,
-            "jsonpath" => return Err("error: template format specified but no template given\n".into()),
+            "jsonpath" => return Err(Error::other("template format specified but no template given")),
             _ => {
                 if let Some(t) = v.strip_prefix("jsonpath=") {
                     return Ok(Output::JsonPath(t.to_string()));
@@ -57,15 +59,15 @@ impl Output {
                 ];
                 let tables = ["custom-columns", "custom-columns-file"];
                 if templates.contains(&format) || (printers == Printers::Table && tables.contains(&format)) {
-                    return Err(format!("sdplay: -o {format} is not simulated yet\n"));
+                    return Err(Error::NotSimulated(format!("-o {format} is not simulated yet")));
                 }
                 let allowed = match printers {
                     Printers::Table => "custom-columns,custom-columns-file,go-template,go-template-file,json,jsonpath,jsonpath-as-json,jsonpath-file,name,template,templatefile,wide,yaml",
                     Printers::Object => "go-template,go-template-file,json,jsonpath,jsonpath-as-json,jsonpath-file,name,template,templatefile,yaml",
                 };
-                return Err(format!(
-                    "error: unable to match a printer suitable for the output format \"{v}\", allowed formats are: {allowed}\n"
-                ));
+                return Err(Error::other(format!(
+                    "unable to match a printer suitable for the output format \"{v}\", allowed formats are: {allowed}"
+                )));
             }
         })
     }
@@ -83,15 +85,15 @@ pub(crate) enum DryRun {
 impl DryRun {
     /// `GetDryRunStrategy`: a bare `--dry-run` (pflag's `unchanged`) is the deprecated
     /// spelling of `client`.
-    pub(crate) fn parse(value: Option<&str>) -> Result<DryRun, String> {
+    pub(crate) fn parse(value: Option<&str>) -> Result<DryRun, Error> {
         match value {
             None | Some("none") => Ok(DryRun::None),
             Some("client" | "unchanged" | "true") => Ok(DryRun::Client),
             Some("server") => Ok(DryRun::Server),
             Some("false") => Ok(DryRun::None),
-            Some(other) => Err(format!(
-                "error: Invalid dry-run value ({other}). Must be \"none\", \"server\", or \"client\".\n"
-            )),
+            Some(other) => Err(Error::other(format!(
+                "Invalid dry-run value ({other}). Must be \"none\", \"server\", or \"client\"."
+            ))),
         }
     }
 
@@ -115,14 +117,12 @@ pub(crate) enum RestartPolicy {
 }
 
 impl RestartPolicy {
-    pub(crate) fn parse(value: Option<&str>) -> Result<RestartPolicy, String> {
+    pub(crate) fn parse(value: Option<&str>) -> Result<RestartPolicy, Error> {
         match value {
             None | Some("Always") => Ok(RestartPolicy::Always),
             Some("OnFailure") => Ok(RestartPolicy::OnFailure),
             Some("Never") => Ok(RestartPolicy::Never),
-            Some(other) => Err(format!(
-                "error: invalid restart policy: {other}\nSee 'kubectl run -h' for help and examples\n"
-            )),
+            Some(other) => Err(Error::usage("run", format!("invalid restart policy: {other}"))),
         }
     }
 
@@ -145,6 +145,7 @@ mod tests {
         assert_eq!(Output::parse(Some("wide"), Printers::Table), Ok(Output::Wide));
         assert!(Output::parse(Some("wide"), Printers::Object)
             .unwrap_err()
+            .render()
             .contains("\"wide\", allowed formats are: go-template,"));
         assert_eq!(
             Output::parse(Some("jsonpath={.spec}"), Printers::Table),
@@ -152,6 +153,7 @@ mod tests {
         );
         assert!(Output::parse(Some("bogus"), Printers::Table)
             .unwrap_err()
+            .render()
             .ends_with("templatefile,wide,yaml\n"));
     }
 
@@ -160,7 +162,7 @@ mod tests {
         assert_eq!(DryRun::parse(Some("server")), Ok(DryRun::Server));
         assert_eq!(DryRun::parse(Some("unchanged")), Ok(DryRun::Client));
         assert_eq!(
-            DryRun::parse(Some("bogus")).unwrap_err(),
+            DryRun::parse(Some("bogus")).unwrap_err().render(),
             "error: Invalid dry-run value (bogus). Must be \"none\", \"server\", or \"client\".\n"
         );
     }

@@ -10,8 +10,11 @@ use crate::printers::table;
 use super::lang::Flavor;
 use super::{Files, Location, Outcome, Shell};
 
+mod error;
 mod flags;
 mod imperative;
+
+use error::{Error, Res};
 
 pub(crate) use flags::{DryRun, Output, Printers};
 
@@ -154,38 +157,34 @@ pub(crate) fn run(sh: &mut Shell, c: &mut Cluster, files: &dyn Files, argv: &[St
     let Some(verb) = argv.first() else {
         return Outcome::ok("kubectl controls the Kubernetes cluster manager.\n\n Find more information at: https://kubernetes.io/docs/reference/kubectl/\n");
     };
+    // Every failure is an [`Error`], worded in one place.
+    verb_of(sh, c, files, verb, argv).unwrap_or_else(Outcome::from)
+}
+
+fn verb_of(sh: &mut Shell, c: &mut Cluster, files: &dyn Files, verb: &str, argv: &[String]) -> Res {
     let mut args = parse_args(&argv[1..]);
     let ns = args.namespace.clone().unwrap_or_else(|| "default".into());
     // Flags parsed into their types, with kubectl's errors, before the verb runs.
-    if matches!(verb.as_str(), "create" | "apply" | "run" | "expose" | "delete" | "scale" | "label") {
-        match DryRun::parse(args.dry_run_value.as_deref()) {
-            Ok(d) => args.dry_run = d,
-            Err(e) => return Outcome::err(e, 1),
-        }
+    if matches!(verb, "create" | "apply" | "run" | "expose" | "delete" | "scale" | "label") {
+        args.dry_run = DryRun::parse(args.dry_run_value.as_deref())?;
     } else if args.dry_run_value.is_some()
         && matches!(
-            verb.as_str(),
+            verb,
             "get" | "describe" | "logs" | "attach" | "events" | "version" | "cluster-info" | "api-resources" | "explain" | "top" | "wait"
         )
     {
         // These verbs have no --dry-run flag: cobra refuses it before anything runs.
-        return Outcome::err(
-            format!("Error: unknown flag: --dry-run\nSee 'kubectl {verb} --help' for usage.\n"),
-            1,
-        );
+        return Err(Error::flag(verb, error::FlagError::Unknown("dry-run".into())));
     }
-    let printers = match verb.as_str() {
+    let printers = match verb {
         "get" => Some(Printers::Table),
         "create" | "apply" | "run" | "expose" | "scale" | "label" => Some(Printers::Object),
         _ => None,
     };
     if let Some(p) = printers {
-        match Output::parse(args.output.as_deref(), p) {
-            Ok(o) => args.out = o,
-            Err(e) => return Outcome::err(e, 1),
-        }
+        args.out = Output::parse(args.output.as_deref(), p)?;
     }
-    match verb.as_str() {
+    match verb {
         "apply" | "create" if !args.files.is_empty() => apply(c, files, &args, &ns, verb == "create"),
         "get" => get(c, &args, &ns),
         "describe" => imperative::describe(c, &args, &ns),
@@ -198,21 +197,21 @@ pub(crate) fn run(sh: &mut Shell, c: &mut Cluster, files: &dyn Files, argv: &[St
         "delete" => delete(c, &args, &ns),
         "logs" => logs(c, &args, &ns),
         "scale" => scale(c, &args, &ns),
-        "version" => Outcome::ok("Client Version: v1.31.0\nKustomize Version: v5.4.2\nServer Version: v1.31.0\n"),
-        "cluster-info" => Outcome::ok(format!(
+        "version" => Ok(Outcome::ok("Client Version: v1.31.0\nKustomize Version: v5.4.2\nServer Version: v1.31.0\n")),
+        "cluster-info" => Ok(Outcome::ok(format!(
             "Kubernetes control plane is running at https://{}:8443\nCoreDNS is running at https://{}:8443/api/v1/namespaces/kube-system/services/kube-dns:dns/proxy\n\nTo further debug and diagnose cluster problems, use 'kubectl cluster-info dump'.\n",
             crate::cluster::node_ip(0),
             crate::cluster::node_ip(0)
-        )),
-        "apply" => Outcome::err("error: must specify one of -f and -k\n\n", 1),
-        other => Outcome::err(format!("sdplay: `kubectl {other}` is not simulated yet\n"), 1),
+        ))),
+        "apply" => Err(Error::other("must specify one of -f and -k")),
+        other => Err(Error::NotSimulated(format!("`kubectl {other}` is not simulated yet"))),
     }
 }
 
 /// `kubectl apply -f` (and `create -f`): the resource builder decodes every file first
 /// (`ContinueOnError`: a bad object does not stop the others), then each object is sent; what
 /// succeeded is printed as it happens and the errors at the end (`ApplyOptions.Run`).
-fn apply(c: &mut Cluster, files: &dyn Files, args: &Args, ns: &str, create_only: bool) -> Outcome {
+fn apply(c: &mut Cluster, files: &dyn Files, args: &Args, ns: &str, create_only: bool) -> Res {
     let mut out = String::new();
     // The builder's errors and the objects it produced, in file order. For `create` the visit
     // is one pass, so its errors stay in stream order among the objects' errors.
@@ -220,17 +219,14 @@ fn apply(c: &mut Cluster, files: &dyn Files, args: &Args, ns: &str, create_only:
     let mut decoded: Vec<(Result<Object, ApiError>, String)> = Vec::new();
     for path in &args.files {
         let Some(text) = files.read(path) else {
-            return Outcome::err(format!("error: the path \"{path}\" does not exist\n"), 1);
+            return Err(Error::other(format!("the path \"{path}\" does not exist")));
         };
         let items = match manifest::parse(&text) {
             Parsed::Syntax(e) => {
-                return Outcome::err(
-                    format!(
-                        "error: error parsing {path}: error converting YAML to JSON: yaml: line {}: {}\n",
-                        e.pos.line, e.message
-                    ),
-                    1,
-                );
+                return Err(Error::other(format!(
+                    "error parsing {path}: error converting YAML to JSON: yaml: line {}: {}",
+                    e.pos.line, e.message
+                )));
             }
             Parsed::Items(items) => items,
         };
@@ -301,7 +297,7 @@ fn apply(c: &mut Cluster, files: &dyn Files, args: &Args, ns: &str, create_only:
     }
     if decoded.is_empty() && builder.is_empty() {
         let verb = if create_only { "create" } else { "apply" };
-        return Outcome::err(format!("error: no objects passed to {verb}\n"), 1);
+        return Err(Error::other(format!("no objects passed to {verb}")));
     }
     let mut errors: Vec<(ApiError, String)> = Vec::new();
     for (obj, path) in decoded {
@@ -356,7 +352,11 @@ fn apply(c: &mut Cluster, files: &dyn Files, args: &Args, ns: &str, create_only:
                     Output::Default | Output::Wide => {
                         out.push_str(&format!("{}/{} {action}{}\n", key.kind.resource(), key.name, args.dry_run.suffix()))
                     }
-                    _ => return Outcome::err("sdplay: `kubectl apply --dry-run -o yaml|json|jsonpath` is not simulated yet\n", 1),
+                    _ => {
+                        return Err(Error::NotSimulated(
+                            "`kubectl apply --dry-run -o yaml|json|jsonpath` is not simulated yet".into(),
+                        ))
+                    }
                 },
                 Err(e) => errors.push((e, path)),
             }
@@ -376,7 +376,7 @@ fn apply(c: &mut Cluster, files: &dyn Files, args: &Args, ns: &str, create_only:
     }
     let status = if errors.is_empty() && builder.is_empty() { 0 } else { 1 };
     out.push_str(&crate::api::render_errors(&builder, &errors, "creating"));
-    Outcome { output: out, status }
+    Ok(Outcome { output: out, status })
 }
 
 /// One object of `apply --dry-run`: `created`, `configured` or (server) `unchanged`, with
@@ -411,7 +411,7 @@ fn dry_run_apply(c: &Cluster, mut obj: Object, ns: &str, stored: &ObjKey, mode: 
 }
 
 /// A parsed `-l` selector (equality, inequality, set-based and existence requirements).
-pub(crate) fn parse_selector(s: &str) -> Result<Vec<Requirement>, String> {
+pub(crate) fn parse_selector(s: &str) -> Res<Vec<Requirement>> {
     let mut reqs = Vec::new();
     let mut parts = Vec::new();
     let mut depth = 0;
@@ -476,21 +476,21 @@ pub(crate) fn parse_selector(s: &str) -> Result<Vec<Requirement>, String> {
             }
         };
         if req.key.is_empty() || req.key.contains(' ') {
-            return Err(format!("error: unable to parse requirement: found '{p}', expected: identifier\n"));
+            return Err(Error::other(format!(
+                "unable to parse requirement: found '{p}', expected: identifier"
+            )));
         }
         reqs.push(req);
     }
     Ok(reqs)
 }
 
-fn get(c: &mut Cluster, args: &Args, ns: &str) -> Outcome {
+fn get(c: &mut Cluster, args: &Args, ns: &str) -> Res {
     let Some(first) = args.pos.first() else {
-        return Outcome::err("You must specify the type of resource to get. Use \"kubectl api-resources\" for a complete list of supported resources.\n\nerror: Required resource not specified.\nUse \"kubectl explain <resource>\" for a detailed description of that resource (e.g. kubectl explain pods).\nSee 'kubectl get -h' for help and examples\n", 1);
+        // `fmt.Fprint(o.ErrOut, "You must specify the type of resource to get. ", …)`, then a usage error.
+        return Err(Error::Plain(format!("You must specify the type of resource to get. Use \"kubectl api-resources\" for a complete list of supported resources.\n\n{}", Error::usage("get", "Required resource not specified.\nUse \"kubectl explain <resource>\" for a detailed description of that resource (e.g. kubectl explain pods).").render())));
     };
-    let selector = match args.selector.as_deref().map(parse_selector).transpose() {
-        Ok(s) => s,
-        Err(e) => return Outcome::err(e, 1),
-    };
+    let selector = args.selector.as_deref().map(parse_selector).transpose()?;
     if matches!(first.as_str(), "ev" | "event" | "events" | "events.events.k8s.io") {
         return get_events(c, args, ns, selector.is_some());
     }
@@ -501,7 +501,7 @@ fn get(c: &mut Cluster, args: &Args, ns: &str) -> Outcome {
     for (i, a) in args.pos.iter().enumerate() {
         if let Some((r, n)) = a.split_once('/') {
             let Some(k) = kind_of(r) else {
-                return Outcome::err(format!("error: the server doesn't have a resource type \"{r}\"\n"), 1);
+                return Err(Error::NoResourceType(r.to_string()));
             };
             names.push((k, n.to_string()));
             if !kinds.contains(&k) {
@@ -514,7 +514,7 @@ fn get(c: &mut Cluster, args: &Args, ns: &str) -> Outcome {
                 } else {
                     match kind_of(r) {
                         Some(k) => kinds.push(k),
-                        None => return Outcome::err(format!("error: the server doesn't have a resource type \"{r}\"\n"), 1),
+                        None => return Err(Error::NoResourceType(r.to_string())),
                     }
                 }
                 explicit_kinds += 1;
@@ -522,7 +522,7 @@ fn get(c: &mut Cluster, args: &Args, ns: &str) -> Outcome {
         } else if kinds.len() == 1 {
             names.push((kinds[0], a.clone()));
         } else {
-            return Outcome::err("error: arguments in resource/name form must have a single resource and name\n", 1);
+            return Err(Error::other("arguments in resource/name form must have a single resource and name"));
         }
     }
     let _ = first;
@@ -562,10 +562,7 @@ fn get(c: &mut Cluster, args: &Args, ns: &str) -> Outcome {
                 };
                 match found {
                     Some(o) => picked.push(o),
-                    None => missing.push_str(&format!(
-                        "Error from server (NotFound): {} \"{w}\" not found\n",
-                        crate::api::plural(*kind)
-                    )),
+                    None => missing.push_str(&Error::not_found(*kind, w).line()),
                 }
             }
             objs = picked;
@@ -615,7 +612,7 @@ fn get(c: &mut Cluster, args: &Args, ns: &str) -> Outcome {
             Output::Json => crate::printers::goyaml::to_json(&v),
             Output::JsonPath(t) => match crate::printers::jsonpath::render(t, &v) {
                 Ok(s) => s,
-                Err(e) => return Outcome::err(format!("{e}{missing}"), 1),
+                Err(e) => return Err(Error::Plain(format!("{e}{missing}"))),
             },
             _ => crate::printers::goyaml::to_yaml(&v),
         };
@@ -625,16 +622,16 @@ fn get(c: &mut Cluster, args: &Args, ns: &str) -> Outcome {
         } else {
             text
         };
-        return Outcome {
+        return Ok(Outcome {
             output: format!("{text}{missing}"),
             status: if missing.is_empty() { 0 } else { 1 },
-        };
+        });
     }
     if args.out == Output::Name {
-        return Outcome {
+        return Ok(Outcome {
             output: format!("{name_lines}{missing}"),
             status: if missing.is_empty() { 0 } else { 1 },
-        };
+        });
     }
     if !found_any && missing.is_empty() {
         let msg = if all_ns || kinds.iter().all(|k| !k.namespaced()) {
@@ -642,17 +639,17 @@ fn get(c: &mut Cluster, args: &Args, ns: &str) -> Outcome {
         } else {
             format!("No resources found in {ns} namespace.\n")
         };
-        return Outcome::ok(msg);
+        return Ok(Outcome::ok(msg));
     }
-    Outcome {
+    Ok(Outcome {
         output: format!("{}{missing}", blocks.join("\n")),
         status: if missing.is_empty() { 0 } else { 1 },
-    }
+    })
 }
 
 /// `kubectl get events`: LAST SEEN, TYPE, REASON, OBJECT, MESSAGE (printers.go `printEvent`),
 /// in the order the server lists them (by name: grouped by object, then by time).
-fn get_events(c: &Cluster, args: &Args, ns: &str, has_selector: bool) -> Outcome {
+fn get_events(c: &Cluster, args: &Args, ns: &str, has_selector: bool) -> Res {
     let scope = if args.all_namespaces { None } else { Some(ns) };
     let mut events = c.events.list(scope, c.now);
     // Events carry no labels: any selector matches none of them.
@@ -668,7 +665,14 @@ fn get_events(c: &Cluster, args: &Args, ns: &str, has_selector: bool) -> Outcome
             .filter_map(|n| {
                 let hit = events.iter().find(|e| &&e.name == n).copied();
                 if hit.is_none() {
-                    missing.push_str(&format!("Error from server (NotFound): events \"{n}\" not found\n"));
+                    // Events are core/v1 `events` here (the `events.k8s.io` group is not served).
+                    missing.push_str(
+                        &Error::Api(ApiError::NotFound {
+                            resource: "events".into(),
+                            name: n.to_string(),
+                        })
+                        .line(),
+                    );
                 }
                 hit
             })
@@ -677,10 +681,10 @@ fn get_events(c: &Cluster, args: &Args, ns: &str, has_selector: bool) -> Outcome
             out = table::render(&crate::events::table_rows(&picked, c.now, args.all_namespaces));
         }
         let status = if missing.is_empty() { 0 } else { 1 };
-        return Outcome {
+        return Ok(Outcome {
             output: format!("{out}{missing}"),
             status,
-        };
+        });
     }
     if let Some(path) = &args.sort_by {
         // kubectl's RuntimeSort: a stable sort of the listed objects on one field
@@ -693,27 +697,30 @@ fn get_events(c: &Cluster, args: &Args, ns: &str, has_selector: bool) -> Outcome
             ".reason" => events.sort_by(|a, b| a.reason.cmp(&b.reason)),
             ".metadata.name" => events.sort_by(|a, b| a.name.cmp(&b.name)),
             _ if !events.is_empty() => {
-                return Outcome::err(
-                    format!("error: couldn't find any field with path \"{{{field}}}\" in the list of objects\n"),
-                    1,
-                )
+                return Err(Error::other(format!(
+                    "couldn't find any field with path \"{{{field}}}\" in the list of objects"
+                )))
             }
             _ => {}
         }
     }
     if events.is_empty() {
-        return Outcome::ok(if args.all_namespaces {
+        return Ok(Outcome::ok(if args.all_namespaces {
             "No resources found\n".to_string()
         } else {
             format!("No resources found in {ns} namespace.\n")
-        });
+        }));
     }
-    Outcome::ok(table::render(&crate::events::table_rows(&events, c.now, args.all_namespaces)))
+    Ok(Outcome::ok(table::render(&crate::events::table_rows(
+        &events,
+        c.now,
+        args.all_namespaces,
+    ))))
 }
 
-fn exec(sh: &mut Shell, c: &mut Cluster, files: &dyn Files, args: &Args, ns: &str, raw: &[String]) -> Outcome {
+fn exec(sh: &mut Shell, c: &mut Cluster, files: &dyn Files, args: &Args, ns: &str, raw: &[String]) -> Res {
     let Some(pod_name) = args.pos.first() else {
-        return Outcome::err("error: pod, type/name or --filename must be specified\n", 1);
+        return Err(Error::other("pod, type/name or --filename must be specified"));
     };
     let pod_name = pod_name
         .strip_prefix("pod/")
@@ -724,28 +731,27 @@ fn exec(sh: &mut Shell, c: &mut Cluster, files: &dyn Files, args: &Args, ns: &st
         Some(cmd) if !cmd.is_empty() => cmd.clone(),
         _ if args.pos.len() > 1 => {
             let _ = raw;
-            return Outcome::err("error: exec [POD] [COMMAND] is not supported anymore. Use exec [POD] -- [COMMAND] instead\nSee 'kubectl exec -h' for help and examples\n", 1);
+            return Err(Error::usage(
+                "exec",
+                "exec [POD] [COMMAND] is not supported anymore. Use exec [POD] -- [COMMAND] instead",
+            ));
         }
-        _ => return Outcome::err("error: you must specify at least one command for the container\n", 1),
+        _ => return Err(Error::other("you must specify at least one command for the container")),
     };
     let Some(pod) = c.api.store().pod(ns, &pod_name).cloned() else {
-        return Outcome::err(format!("Error from server (NotFound): pods \"{pod_name}\" not found\n"), 1);
+        return Err(Error::not_found(Kind::Pod, &pod_name));
     };
     let container = pod.spec.containers.first().map(|c| c.name.clone()).unwrap_or_default();
     if pod.status.phase != PodPhase::Running || pod.is_terminating() {
         if pod.status.phase == PodPhase::Pending {
-            return Outcome::err(
-                format!("error: unable to upgrade connection: container not found (\"{container}\")\n"),
-                1,
-            );
+            return Err(Error::other(format!(
+                "unable to upgrade connection: container not found (\"{container}\")"
+            )));
         }
-        return Outcome::err(
-            format!(
-                "error: cannot exec into a container in a completed pod; current phase is {}\n",
-                pod.status.phase.as_str()
-            ),
-            1,
-        );
+        return Err(Error::other(format!(
+            "cannot exec into a container in a completed pod; current phase is {}",
+            pod.status.phase.as_str()
+        )));
     }
     let info = crate::apps::image_info(pod.spec.containers.first().map(|c| c.image.as_str()).unwrap_or(""));
     let prog = command[0].rsplit('/').next().unwrap_or("").to_string();
@@ -757,13 +763,11 @@ fn exec(sh: &mut Shell, c: &mut Cluster, files: &dyn Files, args: &Args, ns: &st
             _ => true,
         };
         if !has {
-            return Outcome::err(format!(
-                "error: Internal error occurred: Internal error occurred: error executing command in container: failed to exec in container: failed to start exec: OCI runtime exec failed: exec failed: unable to start container process: exec: \"{prog}\": executable file not found in $PATH: unknown\n"
-            ), 1);
+            return Err(Error::other(format!("Internal error occurred: Internal error occurred: error executing command in container: failed to exec in container: failed to start exec: OCI runtime exec failed: exec failed: unable to start container process: exec: \"{prog}\": executable file not found in $PATH: unknown")));
         }
         let mut out = String::new();
         if !args.interactive {
-            return Outcome::ok("");
+            return Ok(Outcome::ok(""));
         }
         if pod.spec.containers.len() > 1 && args.container.is_none() {
             out.push_str(&format!(
@@ -777,7 +781,7 @@ fn exec(sh: &mut Shell, c: &mut Cluster, files: &dyn Files, args: &Args, ns: &st
             uid: pod.meta.uid.clone(),
             shell: flavor,
         });
-        return Outcome::ok(out);
+        return Ok(Outcome::ok(out));
     }
     // One-shot command: run it in the Pod and come back.
     sh.stack.push(Location::Pod {
@@ -796,20 +800,17 @@ fn exec(sh: &mut Shell, c: &mut Cluster, files: &dyn Files, args: &Args, ns: &st
     if r.status != 0 {
         let mut out = r.output;
         out.push_str(&format!("command terminated with exit code {}\n", r.status));
-        return Outcome::err(out, r.status);
+        return Ok(Outcome::err(out, r.status));
     }
-    r
+    Ok(r)
 }
 
-fn delete(c: &mut Cluster, args: &Args, ns: &str) -> Outcome {
+fn delete(c: &mut Cluster, args: &Args, ns: &str) -> Res {
     let mut targets: Vec<ObjKey> = Vec::new();
     let mut out = String::new();
     if let Some(k) = args.pos.first().and_then(|r| if r.contains('/') { None } else { kind_of(r) }) {
         if let Some(sel) = &args.selector {
-            let reqs = match parse_selector(sel) {
-                Ok(r) => r,
-                Err(e) => return Outcome::err(e, 1),
-            };
+            let reqs = parse_selector(sel)?;
             let scope = if k.namespaced() { Some(ns) } else { None };
             targets.extend(
                 c.api
@@ -819,15 +820,15 @@ fn delete(c: &mut Cluster, args: &Args, ns: &str) -> Outcome {
                     .map(Object::key),
             );
             if targets.is_empty() {
-                return Outcome::ok(if k.namespaced() {
+                return Ok(Outcome::ok(if k.namespaced() {
                     format!("No resources found in {ns} namespace.\n")
                 } else {
                     "No resources found\n".into()
-                });
+                }));
             }
         } else {
             if args.pos.len() < 2 {
-                return Outcome::err("error: resource(s) were provided, but no name was specified\n", 1);
+                return Err(Error::other("resource(s) were provided, but no name was specified"));
             }
             for n in &args.pos[1..] {
                 targets.push(ObjKey::new(k, ns, n));
@@ -836,21 +837,19 @@ fn delete(c: &mut Cluster, args: &Args, ns: &str) -> Outcome {
     } else {
         for a in &args.pos {
             let Some((r, n)) = a.split_once('/') else {
-                return Outcome::err(format!("error: the server doesn't have a resource type \"{a}\"\n"), 1);
+                return Err(Error::NoResourceType(a.to_string()));
             };
             let Some(k) = kind_of(r) else {
-                return Outcome::err(format!("error: the server doesn't have a resource type \"{r}\"\n"), 1);
+                return Err(Error::NoResourceType(r.to_string()));
             };
             targets.push(ObjKey::new(k, ns, n));
         }
     }
     if targets.is_empty() {
-        return Outcome::err("error: You must provide one or more resources by argument or filename.\nExample resource specifications include:\n   '-f rsrc.yaml'\n   '--filename=rsrc.json'\n   '<resource> <name>'\n   '<resource>'\n", 1);
+        return Err(Error::other("You must provide one or more resources by argument or filename.\nExample resource specifications include:\n   '-f rsrc.yaml'\n   '--filename=rsrc.json'\n   '<resource> <name>'\n   '<resource>'"));
     }
     match (&args.output, args.dry_run) {
-        (Some(o), _) if o != "name" => {
-            return Outcome::err(format!("error: unexpected -o output mode: {o}. We only support '-o name'\n"), 1)
-        }
+        (Some(o), _) if o != "name" => return Err(Error::other(format!("unexpected -o output mode: {o}. We only support '-o name'"))),
         (_, DryRun::None) => {}
         (o, dry) => {
             // Nothing is deleted. A client dry run does not even ask whether the named objects
@@ -858,11 +857,7 @@ fn delete(c: &mut Cluster, args: &Args, ns: &str) -> Outcome {
             let mut status = 0;
             for t in targets {
                 if dry == DryRun::Server && !c.api.store().contains(&t) {
-                    out.push_str(&format!(
-                        "Error from server (NotFound): {} \"{}\" not found\n",
-                        crate::api::plural(t.kind),
-                        t.name
-                    ));
+                    out.push_str(&Error::not_found(t.kind, &t.name).line());
                     status = 1;
                 } else if o.is_some() {
                     out.push_str(&format!("{}/{}\n", t.kind.resource(), t.name));
@@ -870,7 +865,7 @@ fn delete(c: &mut Cluster, args: &Args, ns: &str) -> Outcome {
                     out.push_str(&format!("{}{}\n", imperative::deleted_line(&t).trim_end(), dry.suffix()));
                 }
             }
-            return Outcome { output: out, status };
+            return Ok(Outcome { output: out, status });
         }
     }
     let mut status = 0;
@@ -908,18 +903,15 @@ fn delete(c: &mut Cluster, args: &Args, ns: &str) -> Outcome {
             c.advance_ms(100);
         }
     }
-    Outcome { output: out, status }
+    Ok(Outcome { output: out, status })
 }
 
 /// `kubectl logs POD | TYPE/NAME | -l SELECTOR`. A workload's logs are its first Pod's
 /// (`GetFirstPod`: running and ready before others, then the oldest), announced as kubectl
 /// announces it when there are several; `-l` prints each matching Pod's in turn.
-fn logs(c: &mut Cluster, args: &Args, ns: &str) -> Outcome {
+fn logs(c: &mut Cluster, args: &Args, ns: &str) -> Res {
     if let Some(sel) = &args.selector {
-        let reqs = match parse_selector(sel) {
-            Ok(r) => r,
-            Err(e) => return Outcome::err(e, 1),
-        };
+        let reqs = parse_selector(sel)?;
         let pods: Vec<Pod> = c
             .api
             .store()
@@ -928,37 +920,41 @@ fn logs(c: &mut Cluster, args: &Args, ns: &str) -> Outcome {
             .filter_map(|o| if let Object::Pod(p) = o { Some(p.clone()) } else { None })
             .collect();
         if pods.is_empty() {
-            return Outcome::ok(format!("No resources found in {ns} namespace.\n"));
+            return Ok(Outcome::ok(format!("No resources found in {ns} namespace.\n")));
         }
         let mut out = Outcome::ok("");
         for p in &pods {
-            let r = pod_logs(c, p);
-            out.output.push_str(&r.output);
-            out.status = out.status.max(r.status);
+            match pod_logs(c, p) {
+                Ok(r) => out.output.push_str(&r.output),
+                Err(e) => {
+                    out.output.push_str(&e.render());
+                    out.status = 1;
+                }
+            }
         }
-        return out;
+        return Ok(out);
     }
     let Some(name) = args.pos.first() else {
-        return Outcome::err("error: expected 'logs [-f] [-p] (POD | TYPE/NAME) [-c CONTAINER]'.\nPOD or TYPE/NAME is a required argument for the logs command\nSee 'kubectl logs -h' for help and examples\n", 1);
+        return Err(Error::usage(
+            "logs",
+            "expected 'logs [-f] [-p] (POD | TYPE/NAME) [-c CONTAINER]'.\nPOD or TYPE/NAME is a required argument for the logs command",
+        ));
     };
     let (kind, name) = match name.split_once('/') {
         Some((r, n)) => match kind_of(r) {
             Some(k) => (k, n),
-            None => return Outcome::err(format!("error: the server doesn't have a resource type \"{r}\"\n"), 1),
+            None => return Err(Error::NoResourceType(r.to_string())),
         },
         None => (Kind::Pod, name.as_str()),
     };
     if kind == Kind::Pod {
         let Some(pod) = c.api.store().pod(ns, name).cloned() else {
-            return Outcome::err(format!("Error from server (NotFound): pods \"{name}\" not found\n"), 1);
+            return Err(Error::not_found(Kind::Pod, name));
         };
         return pod_logs(c, &pod);
     }
     let Some(obj) = c.api.store().get(&ObjKey::new(kind, ns, name)) else {
-        return Outcome::err(
-            format!("Error from server (NotFound): {} \"{name}\" not found\n", crate::api::plural(kind)),
-            1,
-        );
+        return Err(Error::not_found(kind, name));
     };
     let selector: Option<Labels> = match obj {
         Object::Deployment(d) => Some(d.selector.match_labels.clone()),
@@ -968,7 +964,7 @@ fn logs(c: &mut Cluster, args: &Args, ns: &str) -> Outcome {
         _ => None,
     };
     let Some(selector) = selector.filter(|s| !s.is_empty()) else {
-        return Outcome::err(format!("error: cannot get the logs from {}\n", kind.resource()), 1);
+        return Err(Error::other(format!("cannot get the logs from {}", kind.resource())));
     };
     let mut pods: Vec<&Pod> = c
         .api
@@ -987,42 +983,42 @@ fn logs(c: &mut Cluster, args: &Args, ns: &str) -> Outcome {
         )
     });
     let Some(first) = pods.first().map(|p| (*p).clone()) else {
-        return Outcome::err("error: timed out waiting for the condition\n", 1);
+        return Err(Error::other("timed out waiting for the condition"));
     };
     let mut out = if pods.len() > 1 {
         format!("Found {} pods, using pod/{}\n", pods.len(), first.meta.name)
     } else {
         String::new()
     };
-    let r = pod_logs(c, &first);
-    out.push_str(&r.output);
-    Outcome {
-        output: out,
-        status: r.status,
+    match pod_logs(c, &first) {
+        Ok(r) => {
+            out.push_str(&r.output);
+            Ok(Outcome::ok(out))
+        }
+        Err(e) => Ok(Outcome::err(format!("{out}{}", e.render()), 1)),
     }
 }
 
 /// One Pod's logs: what its image prints (only CoreDNS prints anything here).
-fn pod_logs(c: &Cluster, pod: &Pod) -> Outcome {
+fn pod_logs(c: &Cluster, pod: &Pod) -> Res {
     let name = &pod.meta.name;
     let image = pod.spec.containers.first().map(|c| c.image.clone()).unwrap_or_default();
     if pod.status.phase == PodPhase::Pending {
         let cn = pod.spec.containers.first().map(|c| c.name.clone()).unwrap_or_default();
-        return Outcome::err(
-            format!("Error from server (BadRequest): container \"{cn}\" in pod \"{name}\" is waiting to start: ContainerCreating\n"),
-            1,
-        );
+        return Err(Error::Api(ApiError::BadRequest(format!(
+            "container \"{cn}\" in pod \"{name}\" is waiting to start: ContainerCreating"
+        ))));
     }
     if crate::apps::image_name(&image) == "coredns" {
         // Startup lines, reloads and the `log` plugin's query lines (crate::dns::querylog).
-        return Outcome::ok(c.coredns_log(pod));
+        return Ok(Outcome::ok(c.coredns_log(pod)));
     }
-    Outcome::ok("")
+    Ok(Outcome::ok(""))
 }
 
-fn scale(c: &mut Cluster, args: &Args, ns: &str) -> Outcome {
+fn scale(c: &mut Cluster, args: &Args, ns: &str) -> Res {
     let Some(n) = args.replicas.as_deref().and_then(|r| r.parse::<i64>().ok()) else {
-        return Outcome::err("error: required flag(s) \"replicas\" not set\n", 1);
+        return Err(Error::other("required flag(s) \"replicas\" not set"));
     };
     let (kind, name) = match (args.pos.first(), args.pos.get(1)) {
         (Some(a), None) if a.contains('/') => {
@@ -1030,7 +1026,7 @@ fn scale(c: &mut Cluster, args: &Args, ns: &str) -> Outcome {
             (kind_of(r), n.to_string())
         }
         (Some(r), Some(n)) => (kind_of(r), n.clone()),
-        _ => return Outcome::err("error: resource(s) were provided, but no name was specified\n", 1),
+        _ => return Err(Error::other("resource(s) were provided, but no name was specified")),
     };
     let key = ObjKey::new(kind.unwrap_or(Kind::Deployment), ns, &name);
     if args.dry_run != DryRun::None {
@@ -1041,13 +1037,7 @@ fn scale(c: &mut Cluster, args: &Args, ns: &str) -> Outcome {
             .get(&key)
             .filter(|o| matches!(o, Object::Deployment(_) | Object::ReplicaSet(_)))
         else {
-            return Outcome::err(
-                format!(
-                    "Error from server (NotFound): {} \"{name}\" not found\n",
-                    crate::api::plural(key.kind)
-                ),
-                1,
-            );
+            return Err(Error::not_found(key.kind, &name));
         };
         let _ = n;
         return imperative::print_one(args, key.kind, &name, "scaled", false, || {
@@ -1064,16 +1054,8 @@ fn scale(c: &mut Cluster, args: &Args, ns: &str) -> Outcome {
             r.replicas = n;
             c.write(Object::ReplicaSet(r));
         }
-        _ => {
-            return Outcome::err(
-                format!(
-                    "Error from server (NotFound): {} \"{name}\" not found\n",
-                    crate::api::plural(key.kind)
-                ),
-                1,
-            )
-        }
+        _ => return Err(Error::not_found(key.kind, &name)),
     }
     c.settle();
-    Outcome::ok(format!("{}/{name} scaled\n", key.kind.resource()))
+    Ok(Outcome::ok(format!("{}/{name} scaled\n", key.kind.resource())))
 }
