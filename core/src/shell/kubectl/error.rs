@@ -10,14 +10,33 @@ use crate::shell::Outcome;
 /// A flag that does not parse, in pflag's words (github.com/spf13/pflag flag.go).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) enum FlagError {
-    /// `unknown flag: --bogus` (`failf("unknown flag: --%s")`).
+    /// `unknown flag: --bogus` (`parseLongArg`).
     Unknown(String),
+    /// `unknown shorthand flag: 'x' in -xt` (`parseSingleShortArg`: the shorthands left).
+    UnknownShorthand { c: char, arg: String },
+    /// `flag needs an argument: --image` (`parseLongArg`: the argument as given).
+    NeedsArgument(String),
+    /// `flag needs an argument: 'n' in -n` (`parseSingleShortArg`).
+    NeedsArgumentShorthand { c: char, arg: String },
+    /// `bad flag syntax: ---x` (`parseLongArg`).
+    BadSyntax(String),
+    /// `invalid argument "x" for "-r, --replicas" flag: strconv.ParseInt: parsing "x": invalid
+    /// syntax` (`FlagSet.set`: the flag as `-s, --name` when it has a shorthand, and the value
+    /// type's parse error).
+    Invalid { value: String, flag: String, cause: String },
 }
 
 impl FlagError {
     fn message(&self) -> String {
         match self {
             FlagError::Unknown(name) => format!("unknown flag: --{name}"),
+            FlagError::UnknownShorthand { c, arg } => format!("unknown shorthand flag: '{c}' in {arg}"),
+            FlagError::NeedsArgument(arg) => format!("flag needs an argument: {arg}"),
+            FlagError::NeedsArgumentShorthand { c, arg } => format!("flag needs an argument: '{c}' in {arg}"),
+            FlagError::BadSyntax(arg) => format!("bad flag syntax: {arg}"),
+            FlagError::Invalid { value, flag, cause } => {
+                format!("invalid argument {} for \"{flag}\" flag: {cause}", super::flags::go_quote(value))
+            }
         }
     }
 }

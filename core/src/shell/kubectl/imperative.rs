@@ -14,7 +14,6 @@ use crate::model::*;
 use crate::printers::describe as pd;
 
 use super::error::{Error, Res};
-use super::flags::RestartPolicy;
 use super::{kind_of, Args, DryRun, Output};
 use crate::printers::generated::{self as gen, Generator};
 use crate::printers::{goyaml, jsonpath, object};
@@ -139,7 +138,7 @@ pub(super) fn run(sh: &mut Shell, c: &mut Cluster, args: &Args, ns: &str) -> Res
     let mut labels = Labels::new();
     labels.insert("run".into(), name.clone());
     // `kubectl run -l` is `--labels` (not a selector).
-    if let Some(l) = args.labels.as_ref().or(args.selector.as_ref()) {
+    if let Some(l) = &args.labels {
         match parse_labels(l) {
             Ok(l) => labels = l,
             Err(e) => return Err(e),
@@ -157,10 +156,7 @@ pub(super) fn run(sh: &mut Shell, c: &mut Cluster, args: &Args, ns: &str) -> Res
         }
     }
     let cmd_args = args.command.clone().unwrap_or_default();
-    let restart = match RestartPolicy::parse(args.restart.as_deref()) {
-        Ok(r) => r.as_str().to_string(),
-        Err(e) => return Err(e),
-    };
+    let restart = args.restart.as_str().to_string();
     if args.interactive && args.dry_run != DryRun::None {
         return Err(Error::usage(
             "run",
@@ -262,12 +258,50 @@ fn service_ports(args: &Args, node_port: Option<i64>) -> Res<Vec<ServicePort>> {
     Ok(ports)
 }
 
-/// `kubectl create namespace|deployment|configmap|service …`.
+/// Sub-commands of `kubectl create` that sdplay does not simulate.
+const CREATE_NOT_SIMULATED: &[&str] = &[
+    "clusterrole",
+    "clusterrolebinding",
+    "cronjob",
+    "ingress",
+    "job",
+    "poddisruptionbudget",
+    "pdb",
+    "priorityclass",
+    "pc",
+    "quota",
+    "resourcequota",
+    "role",
+    "rolebinding",
+    "serviceaccount",
+    "sa",
+    "token",
+];
+
+/// `kubectl create namespace|deployment|configmap|service …` (the sub-command path in
+/// `args.sub`; `create -f` is [`super::apply`]).
 pub(super) fn create(c: &mut Cluster, args: &Args, ns: &str) -> Res {
-    let what = args.pos.first().map(String::as_str).unwrap_or("");
-    let name = args.pos.get(1).cloned();
-    match (what, name) {
-        ("namespace" | "ns", Some(name)) => {
+    let path = std::iter::once("create")
+        .chain(args.sub.iter().copied())
+        .collect::<Vec<_>>()
+        .join(" ");
+    // `NameFromCommandArgs`.
+    let one_name = || match args.pos.as_slice() {
+        [n] => Ok(n.clone()),
+        other => Err(Error::usage(&path, format!("exactly one NAME is required, got {}", other.len()))),
+    };
+    match args.sub.as_slice() {
+        [] => match args.pos.first() {
+            None => Err(Error::other("must specify one of -f and -k")),
+            Some(w) if CREATE_NOT_SIMULATED.contains(&w.as_str()) || w == "secret" => {
+                Err(Error::NotSimulated(format!("`kubectl create {w}` is not simulated yet")))
+            }
+            // cobra's `legacyArgs`: a command with sub-commands takes no other arguments.
+            Some(_) => Err(Error::usage("create", format!("Unexpected args: [{}]", args.pos.join(" ")))),
+        },
+        ["service"] | ["secret"] => Err(Error::NotSimulated(format!("`kubectl {path}` (its help) is not simulated"))),
+        ["namespace"] => {
+            let name = one_name()?;
             let mut labels = Labels::new();
             labels.insert("kubernetes.io/metadata.name".into(), name.clone());
             let obj = Object::Namespace(Namespace {
@@ -279,7 +313,8 @@ pub(super) fn create(c: &mut Cluster, args: &Args, ns: &str) -> Res {
             });
             make(c, args, ns, obj, Generator::Namespace, "created")
         }
-        ("configmap" | "cm", Some(name)) => {
+        ["configmap"] => {
+            let name = one_name()?;
             let mut data = Labels::new();
             for lit in &args.from_literal {
                 let Some((k, v)) = lit.split_once('=').filter(|(k, _)| !k.is_empty()) else {
@@ -301,25 +336,22 @@ pub(super) fn create(c: &mut Cluster, args: &Args, ns: &str) -> Res {
             });
             make(c, args, ns, obj, Generator::ConfigMap, "created")
         }
-        ("deployment" | "deploy", Some(name)) => {
+        ["deployment"] => {
+            let name = one_name()?;
             let Some(image) = args.image.clone() else {
                 return Err(Error::other("required flag(s) \"image\" not set"));
             };
-            let replicas = match args.replicas.as_deref().map(str::parse::<i64>) {
-                None => 1,
-                Some(Ok(n)) => n,
-                Some(Err(_)) => return Err(Error::other("invalid argument for \"--replicas\" flag")),
-            };
+            let replicas = args.replicas.unwrap_or(1);
             let mut labels = Labels::new();
             labels.insert("app".into(), name.clone());
-            let ports = match args.port.as_deref().map(str::parse::<i64>) {
-                None => Vec::new(),
-                Some(Ok(p)) => vec![ContainerPort {
+            // `--port` is an int32 here (checked when parsed); -1, its default, is none.
+            let ports = match args.port.as_deref().and_then(|p| p.parse::<i64>().ok()) {
+                None | Some(-1) => Vec::new(),
+                Some(p) => vec![ContainerPort {
                     name: None,
                     container_port: p,
                     protocol: Protocol::Tcp,
                 }],
-                Some(Err(_)) => return Err(Error::other("invalid argument for \"--port\" flag")),
             };
             let dep = Deployment {
                 meta: ObjectMeta {
@@ -356,23 +388,15 @@ pub(super) fn create(c: &mut Cluster, args: &Args, ns: &str) -> Res {
             };
             make(c, args, ns, Object::Deployment(dep), Generator::Deployment, "created")
         }
-        ("service" | "svc", _) => {
-            let sub = args.pos.get(1).map(String::as_str).unwrap_or("");
-            let type_ = match sub {
+        ["service", sub] => {
+            let type_ = match *sub {
                 "clusterip" => ServiceType::ClusterIP,
                 "nodeport" => ServiceType::NodePort,
                 "loadbalancer" => ServiceType::LoadBalancer,
-                "externalname" => ServiceType::ExternalName,
-                _ => return Err(Error::NotSimulated(format!("`kubectl create service {sub}` is not simulated yet"))),
+                _ => ServiceType::ExternalName,
             };
-            let Some(name) = args.pos.get(2).cloned() else {
-                return Err(Error::other("exactly one NAME is required, got 0"));
-            };
-            let node_port = match args.node_port.as_deref().map(str::parse::<i64>) {
-                None | Some(Ok(0)) => None,
-                Some(Ok(n)) => Some(n),
-                Some(Err(_)) => return Err(Error::other("invalid argument for \"--node-port\" flag")),
-            };
+            let name = one_name()?;
+            let node_port = args.node_port.filter(|&n| n != 0);
             let mut cluster_ip = ClusterIp::Unset;
             let mut external_name = None;
             match type_ {
@@ -417,10 +441,7 @@ pub(super) fn create(c: &mut Cluster, args: &Args, ns: &str) -> Res {
             };
             make(c, args, ns, Object::Service(svc), Generator::CreateService, "created")
         }
-        ("namespace" | "ns" | "deployment" | "deploy" | "configmap" | "cm", None) => {
-            Err(Error::other("exactly one NAME is required, got 0"))
-        }
-        _ => Err(Error::NotSimulated(format!("`kubectl create {what}` is not simulated yet"))),
+        _ => Err(Error::NotSimulated(format!("`kubectl {path}` is not simulated yet"))),
     }
 }
 

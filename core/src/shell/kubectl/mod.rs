@@ -12,128 +12,183 @@ use super::{Files, Location, Outcome, Shell};
 
 mod error;
 mod flags;
+mod flagsets;
 mod imperative;
 
 use error::{Error, Res};
 
-pub(crate) use flags::{DryRun, Output, Printers};
+pub(crate) use flags::{DryRun, Output, Printers, RestartPolicy};
 
-/// Parsed kubectl flags (those sdplay understands) and positional arguments.
+/// A kubectl command line, parsed: the command path, the positional arguments, and the flags
+/// sdplay acts on as typed values (every other flag of the command's set is accepted and has
+/// no effect; a flag the command does not have is pflag's error).
 #[derive(Clone, Debug, Default)]
 pub(crate) struct Args {
+    /// The sub-command words after the verb, by their canonical names (`["service",
+    /// "clusterip"]` for `kubectl create svc clusterip`).
+    pub sub: Vec<&'static str>,
     pub pos: Vec<String>,
     pub namespace: Option<String>,
     pub all_namespaces: bool,
+    /// `-l` / `--selector` (for `kubectl run`, `-l` is `--labels`).
     pub selector: Option<String>,
+    /// `-o` as given (`delete` takes only `name`).
     pub output: Option<String>,
     pub show_labels: bool,
     pub files: Vec<String>,
+    /// `-i` / `--stdin` or `-t` / `--tty`.
     pub interactive: bool,
     pub image: Option<String>,
-    pub replicas: Option<String>,
+    /// `--replicas` (an int flag, checked when parsed).
+    pub replicas: Option<i64>,
+    /// `--port`: a string for `run` and `expose`, an int32 for `create deployment`.
     pub port: Option<String>,
     pub target_port: Option<String>,
     pub type_: Option<String>,
     pub name: Option<String>,
     pub container: Option<String>,
     pub rm: bool,
-    /// `--wait=false`: return as soon as deletion is accepted.
-    pub no_wait: bool,
+    /// `--wait` (delete's default: true).
+    pub wait: bool,
     pub overwrite: bool,
     pub labels: Option<String>,
-    pub restart: Option<String>,
+    pub restart: RestartPolicy,
+    /// `create service --tcp` (a string slice: repeatable, commas split).
     pub tcp: Vec<String>,
     /// Everything after `--`.
     pub command: Option<Vec<String>>,
-    pub unknown: Vec<String>,
     /// `--sort-by` (a JSONPath such as `.lastTimestamp`).
     pub sort_by: Option<String>,
-    /// `--dry-run[=VALUE]` as given (a bare `--dry-run` is `unchanged`, pflag's NoOptDefVal).
-    pub dry_run_value: Option<String>,
-    /// `--dry-run`, parsed by the verbs that have it.
+    /// `--dry-run`, for the commands that have it.
     pub dry_run: DryRun,
-    /// `-o`, parsed by the verbs that print objects.
+    /// `-o`, for the commands that print objects.
     pub out: Output,
     /// `create service clusterip --clusterip`.
     pub cluster_ip: Option<String>,
     /// `create service externalname --external-name`.
     pub external_name: Option<String>,
     /// `create service nodeport --node-port`.
-    pub node_port: Option<String>,
-    /// `create configmap --from-literal` (repeatable).
+    pub node_port: Option<i64>,
+    /// `create configmap --from-literal` (a string array: repeatable, no splitting).
     pub from_literal: Vec<String>,
 }
 
-fn parse_args(argv: &[String]) -> Args {
-    let mut a = Args::default();
-    let mut i = 0;
-    while i < argv.len() {
-        let arg = argv[i].as_str();
-        if arg == "--" {
-            a.command = Some(argv[i + 1..].to_vec());
+/// The sub-commands kubectl has below a command path, with their aliases (cobra's `Find`).
+fn sub_command(path: &str, word: &str) -> Option<&'static str> {
+    Some(match (path, word) {
+        ("create", "namespace" | "ns") => "namespace",
+        ("create", "deployment" | "deploy") => "deployment",
+        ("create", "configmap" | "cm") => "configmap",
+        ("create", "secret") => "secret",
+        ("create", "service" | "svc") => "service",
+        ("create secret", "generic") => "generic",
+        ("create service", "clusterip") => "clusterip",
+        ("create service", "nodeport") => "nodeport",
+        ("create service", "loadbalancer") => "loadbalancer",
+        ("create service", "externalname") => "externalname",
+        _ => return None,
+    })
+}
+
+/// Parse `kubectl VERB ARGS…`: find the command path as cobra does (the first word that is not
+/// a flag or a flag's value names a sub-command: descend, and drop it from the arguments),
+/// then parse the rest with that command's and the global flag sets. `None`: kubectl has no
+/// such command in sdplay's table (the caller says it is not simulated).
+fn parse_args(verb: &str, argv: &[String]) -> Option<Res<Args>> {
+    let mut path = verb.to_string();
+    let mut rest: Vec<String> = argv.to_vec();
+    let mut sub: Vec<&'static str> = Vec::new();
+    loop {
+        let set = flagsets::flags_of(&path)?;
+        // Cobra's `stripFlags`: skip flags, and the value after a flag that takes one.
+        let takes_value = |a: &str| -> bool {
+            if let Some(n) = a.strip_prefix("--") {
+                return !n.contains('=') && set.iter().chain(flagsets::GLOBAL).any(|f| f.name == n && f.no_opt.is_none());
+            }
+            let shorts = &a[1..];
+            shorts.len() == 1
+                && set
+                    .iter()
+                    .chain(flagsets::GLOBAL)
+                    .any(|f| shorts.starts_with(f.short.unwrap_or('\0')) && f.no_opt.is_none())
+        };
+        let mut i = 0;
+        let mut word = None;
+        while i < rest.len() {
+            let a = rest[i].as_str();
+            if a == "--" {
+                break;
+            }
+            if a.starts_with('-') && a.len() > 1 {
+                i += if takes_value(a) { 2 } else { 1 };
+                continue;
+            }
+            word = Some(i);
             break;
         }
-        let (flag, inline) = match arg.split_once('=') {
-            Some((f, v)) if f.starts_with('-') => (f, Some(v.to_string())),
-            _ => (arg, None),
-        };
-        let value = |i: &mut usize| -> Option<String> {
-            if inline.is_some() {
-                return inline.clone();
+        match word.and_then(|i| sub_command(&path, &rest[i]).map(|s| (i, s))) {
+            Some((i, s)) => {
+                rest.remove(i);
+                sub.push(s);
+                path = format!("{path} {s}");
             }
-            *i += 1;
-            argv.get(*i).cloned()
-        };
-        match flag {
-            "-n" | "--namespace" => a.namespace = value(&mut i),
-            "-A" | "--all-namespaces" => a.all_namespaces = true,
-            "-l" | "--selector" => a.selector = value(&mut i),
-            "-o" | "--output" => a.output = value(&mut i),
-            "--show-labels" => a.show_labels = true,
-            "-f" | "--filename" => {
-                if let Some(v) = value(&mut i) {
-                    a.files.push(v)
-                }
-            }
-            "-it" | "-ti" | "-i" | "-t" | "--stdin" | "--tty" => a.interactive = true,
-            "--image" => a.image = value(&mut i),
-            "--replicas" => a.replicas = value(&mut i),
-            "--port" => a.port = value(&mut i),
-            "--target-port" => a.target_port = value(&mut i),
-            "--type" => a.type_ = value(&mut i),
-            "--name" => a.name = value(&mut i),
-            "-c" | "--container" => a.container = value(&mut i),
-            "--rm" => a.rm = true,
-            "--overwrite" => a.overwrite = true,
-            "--labels" => a.labels = value(&mut i),
-            "--restart" => a.restart = value(&mut i),
-            "--sort-by" => a.sort_by = value(&mut i),
-            "--dry-run" => a.dry_run_value = Some(inline.clone().unwrap_or_else(|| "unchanged".into())),
-            "--clusterip" => a.cluster_ip = value(&mut i),
-            "--external-name" => a.external_name = value(&mut i),
-            "--node-port" => a.node_port = value(&mut i),
-            "--from-literal" => {
-                if let Some(v) = value(&mut i) {
-                    a.from_literal.push(v)
-                }
-            }
-            "--tcp" => {
-                if let Some(v) = value(&mut i) {
-                    a.tcp.extend(v.split(',').map(String::from))
-                }
-            }
-            "--wait" => a.no_wait = inline.as_deref() == Some("false"),
-            "--grace-period" | "--force" | "--now" | "--validate" => {
-                if inline.is_none() && flag == "--grace-period" {
-                    i += 1;
-                }
-            }
-            _ if flag.starts_with('-') && flag.len() > 1 => a.unknown.push(arg.to_string()),
-            _ => a.pos.push(arg.to_string()),
+            None => break,
         }
-        i += 1;
     }
-    a
+    let set = flagsets::flags_of(&path)?;
+    Some(parse_flags(verb, &path, sub, set, &rest))
+}
+
+fn parse_flags(verb: &str, path: &str, sub: Vec<&'static str>, set: &'static [flags::Flag], rest: &[String]) -> Res<Args> {
+    let p = flags::parse(path, &[set, flagsets::GLOBAL], rest)?;
+    let has = |name: &str| set.iter().any(|f| f.name == name);
+    let labels_flag = if verb == "run" { "labels" } else { "selector" };
+    let mut a = Args {
+        sub,
+        pos: p.pos.clone(),
+        namespace: p.str("namespace").map(String::from),
+        all_namespaces: p.bool("all-namespaces"),
+        selector: (verb != "run").then(|| p.str(labels_flag).map(String::from)).flatten(),
+        output: p.str("output").map(String::from),
+        show_labels: p.bool("show-labels"),
+        files: p.list("filename"),
+        interactive: p.bool("stdin") || p.bool("tty"),
+        image: p.list("image").into_iter().next(),
+        replicas: p.int("replicas"),
+        port: p.str("port").map(String::from),
+        target_port: p.str("target-port").map(String::from),
+        type_: p.str("type").map(String::from),
+        name: p.str("name").map(String::from),
+        container: p.str("container").map(String::from),
+        rm: p.bool("rm"),
+        wait: p.bool_or("wait", true),
+        overwrite: p.bool("overwrite"),
+        labels: (verb == "run").then(|| p.str("labels").map(String::from)).flatten(),
+        tcp: p.list("tcp").iter().flat_map(|v| v.split(',').map(String::from)).collect(),
+        command: p.dash.clone(),
+        sort_by: p.str("sort-by").map(String::from),
+        cluster_ip: p.str("clusterip").map(String::from),
+        external_name: p.str("external-name").map(String::from),
+        node_port: p.int("node-port"),
+        from_literal: p.list("from-literal"),
+        ..Args::default()
+    };
+    // The typed values, each with its command's error for a value it does not know.
+    if has("dry-run") {
+        a.dry_run = DryRun::parse(p.str("dry-run"))?;
+    }
+    if has("restart") {
+        a.restart = flags::RestartPolicy::parse(p.str("restart"))?;
+    }
+    let printers = match verb {
+        "get" => Some(Printers::Table),
+        "create" | "apply" | "run" | "expose" | "scale" | "label" => Some(Printers::Object),
+        _ => None,
+    };
+    if let Some(pr) = printers {
+        a.out = Output::parse(a.output.as_deref(), pr)?;
+    }
+    Ok(a)
 }
 
 /// Resource names kubectl accepts, with their kinds.
@@ -162,28 +217,11 @@ pub(crate) fn run(sh: &mut Shell, c: &mut Cluster, files: &dyn Files, argv: &[St
 }
 
 fn verb_of(sh: &mut Shell, c: &mut Cluster, files: &dyn Files, verb: &str, argv: &[String]) -> Res {
-    let mut args = parse_args(&argv[1..]);
-    let ns = args.namespace.clone().unwrap_or_else(|| "default".into());
-    // Flags parsed into their types, with kubectl's errors, before the verb runs.
-    if matches!(verb, "create" | "apply" | "run" | "expose" | "delete" | "scale" | "label") {
-        args.dry_run = DryRun::parse(args.dry_run_value.as_deref())?;
-    } else if args.dry_run_value.is_some()
-        && matches!(
-            verb,
-            "get" | "describe" | "logs" | "attach" | "events" | "version" | "cluster-info" | "api-resources" | "explain" | "top" | "wait"
-        )
-    {
-        // These verbs have no --dry-run flag: cobra refuses it before anything runs.
-        return Err(Error::flag(verb, error::FlagError::Unknown("dry-run".into())));
-    }
-    let printers = match verb {
-        "get" => Some(Printers::Table),
-        "create" | "apply" | "run" | "expose" | "scale" | "label" => Some(Printers::Object),
-        _ => None,
+    let Some(args) = parse_args(verb, &argv[1..]) else {
+        return Err(Error::NotSimulated(format!("`kubectl {verb}` is not simulated yet")));
     };
-    if let Some(p) = printers {
-        args.out = Output::parse(args.output.as_deref(), p)?;
-    }
+    let args = args?;
+    let ns = args.namespace.clone().unwrap_or_else(|| "default".into());
     match verb {
         "apply" | "create" if !args.files.is_empty() => apply(c, files, &args, &ns, verb == "create"),
         "get" => get(c, &args, &ns),
@@ -892,7 +930,7 @@ fn delete(c: &mut Cluster, args: &Args, ns: &str) -> Res {
     }
     // `--wait` (the default) blocks until the objects are really gone: for a Pod, until its
     // containers exited or the grace period ran out. Simulated time passes meanwhile.
-    if !args.no_wait {
+    if args.wait {
         for _ in 0..6000 {
             let gone = waiting
                 .iter()
@@ -1017,7 +1055,7 @@ fn pod_logs(c: &Cluster, pod: &Pod) -> Res {
 }
 
 fn scale(c: &mut Cluster, args: &Args, ns: &str) -> Res {
-    let Some(n) = args.replicas.as_deref().and_then(|r| r.parse::<i64>().ok()) else {
+    let Some(n) = args.replicas else {
         return Err(Error::other("required flag(s) \"replicas\" not set"));
     };
     let (kind, name) = match (args.pos.first(), args.pos.get(1)) {
