@@ -36,32 +36,12 @@ pub enum Answer {
     },
 }
 
-/// The RFC 7231 `Date` (IMF-fixdate) of a simulated instant, as servers send it.
-pub fn http_date(t: SimTime) -> String {
-    // rfc3339 is "YYYY-MM-DDTHH:MM:SSZ".
-    let r = t.rfc3339();
-    let num = |a: usize, b: usize| r.get(a..b).and_then(|x| x.parse::<i64>().ok()).unwrap_or(0);
-    let (y, m, d) = (num(0, 4), num(5, 7), num(8, 10));
-    // Sakamoto's day of the week (0 = Sunday).
-    const T: [i64; 12] = [0, 3, 2, 5, 0, 3, 5, 1, 4, 6, 2, 4];
-    let yy = if m < 3 { y - 1 } else { y };
-    let dow = (yy + yy / 4 - yy / 100 + yy / 400 + T[((m - 1).clamp(0, 11)) as usize] + d).rem_euclid(7);
-    const DAYS: [&str; 7] = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
-    const MONTHS: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
-    format!(
-        "{}, {d:02} {} {y} {} GMT",
-        DAYS[dow as usize],
-        MONTHS[((m - 1).clamp(0, 11)) as usize],
-        r.get(11..19).unwrap_or("00:00:00")
-    )
-}
-
 /// A response from a Go `net/http` server: handler headers sorted, then Date, Content-Length
 /// and the sniffed Content-Type (`chunkWriter.writeHeader`; none for an empty body).
 fn go_response(now: SimTime, status: u16, reason: &'static str, extra: &[(&'static str, &str)], body: String) -> HttpResponse {
     let mut headers: Vec<(&'static str, String)> = extra.iter().map(|(k, v)| (*k, v.to_string())).collect();
     headers.sort_by(|a, b| a.0.cmp(b.0));
-    headers.push(("Date", http_date(now)));
+    headers.push(("Date", now.http_date()));
     headers.push(("Content-Length", body.len().to_string()));
     let content_type = if body.is_empty() {
         ""
@@ -274,10 +254,9 @@ fn query_value(query: &str, key: &str) -> Option<String> {
 /// Go's `time.Time.String()` of `time.Now()`: nanoseconds with trailing zeros dropped, and
 /// the monotonic reading `m=+<seconds since the process started>`.
 fn go_time_now(now: SimTime, started: SimTime) -> String {
-    let r = now.rfc3339();
-    let date = r.get(0..10).unwrap_or("2026-11-07");
-    let time = r.get(11..19).unwrap_or("00:00:00");
-    let ms = now.0 % 1000;
+    let c = now.civil();
+    let (date, time) = (c.date(), c.clock());
+    let ms = c.millis;
     let frac = if ms == 0 {
         String::new()
     } else {
@@ -292,7 +271,7 @@ fn plain(now: SimTime, server: Option<&str>, status: u16, reason: &'static str, 
     if let Some(s) = server {
         headers.push(("Server", s.to_string()));
     }
-    headers.push(("Date", http_date(now)));
+    headers.push(("Date", now.http_date()));
     headers.push(("Content-Type", ct.to_string()));
     headers.push(("Content-Length", body.len().to_string()));
     HttpResponse {
@@ -358,7 +337,7 @@ pub fn answer(pod: &Pod, port: u16, path: &str, client: &str, now: SimTime) -> O
                     reason: "OK",
                     content_type: "text/html",
                     headers: vec![
-                        ("Date", http_date(now)),
+                        ("Date", now.http_date()),
                         ("Server", server),
                         ("Last-Modified", "Mon, 11 Jun 2007 18:53:14 GMT".into()),
                         ("ETag", "\"2d-432a5e4a73a80\"".into()),
@@ -376,7 +355,7 @@ pub fn answer(pod: &Pod, port: u16, path: &str, client: &str, now: SimTime) -> O
                     reason: "Not Found",
                     content_type: "text/html; charset=iso-8859-1",
                     headers: vec![
-                        ("Date", http_date(now)),
+                        ("Date", now.http_date()),
                         ("Server", server),
                         ("Content-Length", body.len().to_string()),
                         ("Content-Type", "text/html; charset=iso-8859-1".into()),
@@ -626,15 +605,6 @@ pub fn image_info(image: &str) -> ImageInfo {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn http_date_is_imf_fixdate() {
-        // SimTime 0 is the cluster's creation; the weekday follows the date.
-        let d = http_date(SimTime::ZERO);
-        let r = SimTime::ZERO.rfc3339();
-        assert!(d.ends_with(" GMT") && d.len() == 29, "{d}");
-        assert!(d.contains(&r[11..19]));
-    }
 
     #[test]
     fn form_values_decode_like_go() {

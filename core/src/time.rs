@@ -1,5 +1,8 @@
 //! Simulated time. The core never reads a clock: the caller advances it (`sleep` in a script,
-//! wall time in the page), and every AGE, delay and timeout is computed from it.
+//! wall time in the page), and every AGE, delay and timeout is computed from it. The one home
+//! of date arithmetic: the cluster's creation as a Unix time ([`EPOCH_UNIX_SECS`]), an instant
+//! as a UTC calendar date ([`Civil`]), and the timestamp formats the tools print (RFC 3339,
+//! Go's RFC 1123Z, HTTP's IMF-fixdate, C's `ctime`, `date`'s default).
 
 use std::fmt;
 
@@ -27,19 +30,120 @@ impl SimTime {
         self.0.saturating_sub(earlier.0) / 1000
     }
 
-    /// RFC 3339 timestamp, taking the cluster's creation as 2026-11-07T09:00:00Z.
-    pub fn rfc3339(self) -> String {
-        // Days from 1970-01-01 to 2026-11-07.
-        const EPOCH_DAYS: i64 = 20_764;
-        const EPOCH_SECS: i64 = EPOCH_DAYS * 86_400 + 9 * 3600;
-        let t = EPOCH_SECS + (self.0 / 1000) as i64;
+    /// Seconds since 1970-01-01T00:00:00Z.
+    pub fn unix_secs(self) -> i64 {
+        EPOCH_UNIX_SECS.saturating_add((self.0 / 1000) as i64)
+    }
+
+    /// Nanoseconds since 1970-01-01T00:00:00Z (Go's `UnixNano`, as event names use it).
+    pub fn unix_nanos(self) -> u64 {
+        (EPOCH_UNIX_SECS as u64)
+            .saturating_mul(1000)
+            .saturating_add(self.0)
+            .saturating_mul(1_000_000)
+    }
+
+    /// This instant as a UTC calendar date and time.
+    pub fn civil(self) -> Civil {
+        let t = self.unix_secs();
         let (days, rem) = (t.div_euclid(86_400), t.rem_euclid(86_400));
-        let (y, m, d) = civil_from_days(days);
-        format!("{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z", rem / 3600, rem % 3600 / 60, rem % 60)
+        let (year, month, day) = civil_from_days(days);
+        Civil {
+            year,
+            month,
+            day,
+            hour: (rem / 3600) as u32,
+            minute: (rem % 3600 / 60) as u32,
+            second: (rem % 60) as u32,
+            millis: (self.0 % 1000) as u32,
+            // 1970-01-01 was a Thursday.
+            weekday: (days + 4).rem_euclid(7) as u32,
+        }
+    }
+
+    /// RFC 3339 (`metav1.Time`'s JSON): `2026-11-07T09:00:00Z`.
+    pub fn rfc3339(self) -> String {
+        let c = self.civil();
+        format!("{}T{}Z", c.date(), c.clock())
+    }
+
+    /// Go's `time.RFC1123Z` (kubectl describe): `Sat, 07 Nov 2026 09:00:00 +0000`.
+    pub fn rfc1123z(self) -> String {
+        let c = self.civil();
+        format!(
+            "{}, {:02} {} {} {} +0000",
+            c.weekday_name(),
+            c.day,
+            c.month_name(),
+            c.year,
+            c.clock()
+        )
+    }
+
+    /// RFC 7231's IMF-fixdate (an HTTP `Date` header): `Sat, 07 Nov 2026 09:00:00 GMT`.
+    pub fn http_date(self) -> String {
+        let c = self.civil();
+        format!("{}, {:02} {} {} {} GMT", c.weekday_name(), c.day, c.month_name(), c.year, c.clock())
+    }
+
+    /// C's `ctime` without its newline (iptables-save's header): `Sat Nov  7 09:00:00 2026`.
+    pub fn ctime(self) -> String {
+        let c = self.civil();
+        format!("{} {} {:2} {} {}", c.weekday_name(), c.month_name(), c.day, c.clock(), c.year)
+    }
+
+    /// `date`'s default format in UTC (`%a %b %d %H:%M:%S %Z %Y`, as dig's `WHEN:` prints
+    /// it): `Sat Nov 07 09:00:00 UTC 2026`.
+    pub fn date_utc(self) -> String {
+        let c = self.civil();
+        format!("{} {} {:02} {} UTC {}", c.weekday_name(), c.month_name(), c.day, c.clock(), c.year)
     }
 }
 
-/// Howard Hinnant's days-to-civil algorithm.
+/// The cluster's creation, [`SimTime::ZERO`], as a Unix time: 2026-11-07T09:00:00Z (20,764
+/// days after 1970-01-01, at 09:00).
+pub const EPOCH_UNIX_SECS: i64 = 20_764 * 86_400 + 9 * 3600;
+
+/// A UTC calendar date and time of day.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Civil {
+    pub year: i64,
+    /// 1–12.
+    pub month: u32,
+    /// 1–31.
+    pub day: u32,
+    pub hour: u32,
+    pub minute: u32,
+    pub second: u32,
+    pub millis: u32,
+    /// 0 = Sunday.
+    pub weekday: u32,
+}
+
+const WEEKDAYS: [&str; 7] = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
+const MONTHS: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+
+impl Civil {
+    /// `2026-11-07`.
+    pub fn date(&self) -> String {
+        format!("{:04}-{:02}-{:02}", self.year, self.month, self.day)
+    }
+
+    /// `09:00:00`.
+    pub fn clock(&self) -> String {
+        format!("{:02}:{:02}:{:02}", self.hour, self.minute, self.second)
+    }
+
+    pub fn weekday_name(&self) -> &'static str {
+        WEEKDAYS.get(self.weekday as usize).copied().unwrap_or("Sun")
+    }
+
+    pub fn month_name(&self) -> &'static str {
+        MONTHS.get(self.month.saturating_sub(1) as usize).copied().unwrap_or("Jan")
+    }
+}
+
+/// Howard Hinnant's `civil_from_days`: days since 1970-01-01 to (year, month, day).
 fn civil_from_days(z: i64) -> (i64, u32, u32) {
     let z = z + 719_468;
     let era = z.div_euclid(146_097);
@@ -145,5 +249,26 @@ mod tests {
     fn rfc3339_epoch() {
         assert_eq!(SimTime::ZERO.rfc3339(), "2026-11-07T09:00:00Z");
         assert_eq!(SimTime::from_secs(86_400 * 30).rfc3339(), "2026-12-07T09:00:00Z");
+        // 2027-01-01 and a leap day (2028-02-29) cross the year and February.
+        assert_eq!(SimTime::from_secs(54 * 86_400 + 15 * 3600).rfc3339(), "2027-01-01T00:00:00Z");
+        assert_eq!(SimTime::from_secs(479 * 86_400).rfc3339(), "2028-02-29T09:00:00Z");
+        assert_eq!(SimTime::ZERO.unix_secs(), 1_794_042_000);
+        assert_eq!(SimTime(1500).unix_nanos(), 1_794_042_001_500_000_000);
+    }
+
+    #[test]
+    fn formats() {
+        let t = SimTime::ZERO;
+        assert_eq!(t.civil().weekday_name(), "Sat");
+        assert_eq!(t.rfc1123z(), "Sat, 07 Nov 2026 09:00:00 +0000");
+        assert_eq!(SimTime::from_secs(86_400 * 18).rfc1123z(), "Wed, 25 Nov 2026 09:00:00 +0000");
+        assert_eq!(t.http_date(), "Sat, 07 Nov 2026 09:00:00 GMT");
+        assert_eq!(t.ctime(), "Sat Nov  7 09:00:00 2026");
+        assert_eq!(
+            SimTime::from_secs(86_400 * 18 + 9 * 3600 + 46 * 60 + 28).ctime(),
+            "Wed Nov 25 18:46:28 2026"
+        );
+        assert_eq!(t.date_utc(), "Sat Nov 07 09:00:00 UTC 2026");
+        assert_eq!(SimTime::from_secs(86_400 * 25).date_utc(), "Wed Dec 02 09:00:00 UTC 2026");
     }
 }
