@@ -30,3 +30,7 @@ kubectl get pods --dry-run=client
 kubectl label pods web a=b --overwrite=yes
 kubectl exec web -c
 kubectl describe pods --show-events=nope
+kubectl get pods --request-timeout=abc
+kubectl version --request-timeout=1x
+kubectl get pods -w --request-timeout=abc
+kubectl get pods -w -o name --request-timeout=abc

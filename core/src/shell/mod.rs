@@ -100,6 +100,8 @@ pub struct Shell {
     frames: Vec<interp::Frame>,
     /// The lines of a construct still open (a `for` without its `done`): the prompt is `> `.
     pending: Option<String>,
+    /// A running `kubectl get -w` (no prompt until it ends).
+    pub(crate) watch: Option<kubectl::Watch>,
 }
 
 impl Default for Shell {
@@ -112,6 +114,7 @@ impl Default for Shell {
             attached: BTreeMap::new(),
             frames: Vec::new(),
             pending: None,
+            watch: None,
         }
     }
 }
@@ -124,6 +127,9 @@ impl Shell {
     /// The prompt for the current location, as the real shells print it (`> `, their PS2,
     /// while a construct is open).
     pub fn prompt(&self) -> String {
+        if self.watch.is_some() {
+            return String::new();
+        }
         if self.pending.is_some() {
             return "> ".into();
         }
@@ -201,6 +207,24 @@ impl Shell {
             Err(_) => self.status(),
         };
         Outcome { output, status }
+    }
+
+    /// Whether a `kubectl get -w` is running.
+    pub fn watching(&self) -> bool {
+        self.watch.is_some()
+    }
+
+    /// What a running watch prints for the changes since it last printed (nothing if none runs).
+    pub fn watch_output(&mut self, cluster: &Cluster) -> String {
+        match &mut self.watch {
+            Some(w) => w.poll(cluster),
+            None => String::new(),
+        }
+    }
+
+    /// End a running watch (Ctrl-C); whether one ran.
+    pub fn end_watch(&mut self) -> bool {
+        self.watch.take().is_some()
     }
 
     /// Ctrl-D at the prompt (end of input): an open construct is a syntax error at end of file

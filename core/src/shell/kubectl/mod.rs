@@ -14,10 +14,12 @@ mod error;
 mod flags;
 mod flagsets;
 mod imperative;
+mod watch;
 
 use error::{Error, Res};
 
 pub(crate) use flags::{DryRun, Output, Printers, RestartPolicy};
+pub(crate) use watch::Watch;
 
 /// A kubectl command line, parsed: the command path, the positional arguments, and the flags
 /// sdplay acts on as typed values (every other flag of the command's set is accepted and has
@@ -71,6 +73,24 @@ pub(crate) struct Args {
     pub node_port: Option<i64>,
     /// `create configmap --from-literal` (a string array: repeatable, no splitting).
     pub from_literal: Vec<String>,
+    /// `get -w` / `--watch`, `--watch-only`.
+    pub watch: bool,
+    pub watch_only: bool,
+    /// `--request-timeout` in ms (a global flag: a watch ends after it); `None`: no timeout.
+    pub request_timeout: Option<u64>,
+}
+
+/// `--request-timeout` as client-go's `clientcmd` reads it: whole seconds, or a Go duration;
+/// zero or less is none. Checked for every command, before it runs.
+fn request_timeout(v: Option<&str>) -> Result<Option<u64>, String> {
+    let Some(v) = v.filter(|v| !v.is_empty()) else { return Ok(None) };
+    let ms = match v.parse::<i64>() {
+        Ok(s) => s.saturating_mul(1000),
+        Err(_) => flags::parse_duration(v).map_err(|_| {
+            "Invalid timeout value. Timeout must be a single integer in seconds, or an integer followed by a corresponding time unit (e.g. 1s | 2m | 3h)".to_string()
+        })?,
+    };
+    Ok(u64::try_from(ms).ok().filter(|&ms| ms > 0))
 }
 
 /// The sub-commands kubectl has below a command path, with their aliases (cobra's `Find`).
@@ -171,6 +191,9 @@ fn parse_flags(verb: &str, path: &str, sub: Vec<&'static str>, set: &'static [fl
         external_name: p.str("external-name").map(String::from),
         node_port: p.int("node-port"),
         from_literal: p.list("from-literal"),
+        watch: p.bool("watch"),
+        watch_only: p.bool("watch-only"),
+        request_timeout: request_timeout(p.str("request-timeout")).map_err(Error::Other)?,
         ..Args::default()
     };
     // The typed values, each with its command's error for a value it does not know.
@@ -224,6 +247,7 @@ fn verb_of(sh: &mut Shell, c: &mut Cluster, files: &dyn Files, verb: &str, argv:
     let ns = args.namespace.clone().unwrap_or_else(|| "default".into());
     match verb {
         "apply" | "create" if !args.files.is_empty() => apply(c, files, &args, &ns, verb == "create"),
+        "get" if args.watch || args.watch_only => watch::start(sh, c, &args, &ns),
         "get" => get(c, &args, &ns),
         "describe" => imperative::describe(c, &args, &ns),
         "run" => imperative::run(sh, c, &args, &ns),
