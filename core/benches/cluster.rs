@@ -199,6 +199,7 @@ fn scheduler(c: &mut Criterion) {
                             internal_ip: sdplay_core::cluster::node_ip(i),
                             pod_cidr: Some((Ipv4Addr::new(10, 128, 0, 0), 24)),
                             control_plane: i == 0,
+                            system: Default::default(),
                         };
                         s.node_changed(None, Some(&n));
                     }

@@ -101,6 +101,8 @@ pub fn minikube(config: crate::cluster::Config) -> Cluster {
     bootstrap(&mut c);
     let up = c.now.plus_secs(c.config.uptime_secs);
     c.advance_to(up);
+    let now = c.now;
+    c.events.prune(now);
     c
 }
 
@@ -134,6 +136,7 @@ fn bootstrap(c: &mut Cluster) {
                 internal_ip: node_ip(i),
                 pod_cidr,
                 control_plane: i == 0,
+                system: NodeSystem::default(),
             }),
         );
         if pod_cidr.is_none() {

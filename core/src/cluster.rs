@@ -46,6 +46,8 @@ pub struct Config {
     pub cluster_domain: String,
     /// How long the cluster has been up when the session starts (AGE of system objects).
     pub uptime_secs: u64,
+    /// The wall-clock instant of the cluster's start (`SimTime::ZERO`): how timestamps print.
+    pub epoch: crate::time::Epoch,
 }
 
 impl Default for Config {
@@ -61,6 +63,7 @@ impl Default for Config {
             node_cidr_mask_size: 24,
             cluster_domain: "cluster.local".into(),
             uptime_secs: 18 * 86_400,
+            epoch: crate::time::Epoch::DEFAULT,
         }
     }
 }
@@ -214,9 +217,11 @@ impl Cluster {
             mirroring: Default::default(),
             tunnel: Default::default(),
         };
+        let mut api = ApiServer::new(config.seed, config.service_cidr);
+        api.set_epoch(config.epoch);
         Cluster {
             rng: Streams::new(config.seed),
-            api: ApiServer::new(config.seed, config.service_cidr),
+            api,
             ctl,
             scheduler: Default::default(),
             proxy,
@@ -345,6 +350,20 @@ impl Cluster {
         Some(cidr)
     }
 
+    /// An imported node keeps its Pod CIDR: node-ipam marks it given and the node's kubelet
+    /// gets the host-local range over it. Whether node-ipam could (it is one of the cluster
+    /// CIDR's subnets, not given twice).
+    pub(crate) fn adopt_node_cidr(&mut self, name: &str, cidr: (Ipv4Addr, u8)) -> bool {
+        let ok = self.ctl.node_ipam.reserve(cidr);
+        self.ctl.kubelet.pod_cidr_assigned(name, cidr);
+        ok
+    }
+
+    /// An imported Pod keeps its address on `node` (see `Kubelet::reserve_pod_ip`).
+    pub(crate) fn adopt_pod_ip(&mut self, node: &str, ip: Ipv4Addr, owner: &str) -> bool {
+        self.ctl.kubelet.reserve_pod_ip(node, ip, owner)
+    }
+
     /// The stored Node `name` got no Pod CIDR: node-ipam records it, and keeps retrying.
     pub(crate) fn node_cidr_not_available(&mut self, name: &str) {
         let (ctl, mut ctx) = self.parts();
@@ -442,6 +461,7 @@ impl Cluster {
 
     /// `kubectl apply` of one decoded object. `default_ns` is `-n` or the context's namespace.
     pub fn apply(&mut self, mut obj: Object, default_ns: &str, ns_flag_given: bool) -> Result<ApplyAction, ApiError> {
+        crate::api::defaults::set_defaults(&mut obj);
         let kind = obj.kind();
         if kind.namespaced() {
             let m = obj.meta_mut();
@@ -500,6 +520,7 @@ impl Cluster {
     /// returned; nothing is stored, allocated, traced or dispatched, and no random stream moves
     /// (the uid is derived from the object's key and the time).
     pub fn dry_run_create(&self, mut obj: Object, default_ns: &str) -> Result<Object, ApiError> {
+        crate::api::defaults::set_defaults(&mut obj);
         let kind = obj.kind();
         if kind.namespaced() {
             if obj.meta().namespace.is_empty() {
@@ -531,13 +552,29 @@ impl Cluster {
             m.generation = 1;
         }
         if let Object::Service(svc) = &mut obj {
-            self.api.dry_run_allocate_service(svc)?;
+            self.api.dry_run_allocate_service(svc, None)?;
         }
         Ok(obj)
     }
 
     /// Validation and the namespace checks of admission: what the API server refuses.
     fn admit(&self, obj: &Object, kind: Kind, name: String, ns: String) -> Result<(), ApiError> {
+        // The Service registry allocates in BeginCreate/BeginUpdate, before the strategy
+        // validates (genericregistry `Store.Create`), so a taken or out-of-range ClusterIP or
+        // NodePort is the answer even for a Service that is invalid otherwise. Only requested
+        // addresses and ports can be refused (short of a full range), so only those are asked
+        // about here: the dry run copies the allocators.
+        let requests = |s: &Service| matches!(s.spec.cluster_ip, ClusterIp::Ip(_)) || s.spec.ports.iter().any(|p| p.node_port.is_some());
+        if let Some(svc) = match obj {
+            Object::Service(s) if requests(s) => Some(s),
+            _ => None,
+        } {
+            let current = match self.api.store().get(&ObjKey::new(kind, &ns, &name)) {
+                Some(Object::Service(c)) => Some(c),
+                _ => None,
+            };
+            self.api.dry_run_allocate_service(&mut svc.clone(), current)?;
+        }
         let errors = validation::validate(obj);
         if !errors.is_empty() {
             return Err(ApiError::Invalid { kind, name, errors });

@@ -140,7 +140,10 @@ impl EventLog {
         self.total == 0
     }
 
-    fn prune(&mut self, now: SimTime) {
+    /// Forget every event that expired by `now`, as the API server has (`--event-ttl`): the
+    /// bootstrap calls it once the cluster's uptime has passed, so a session does not start
+    /// with the expired events of its nodes' first days in its log.
+    pub(crate) fn prune(&mut self, now: SimTime) {
         for per_uid in self.events.values_mut() {
             for o in per_uid.iter_mut() {
                 o.events.retain(|e| alive(e, now));
@@ -247,6 +250,11 @@ impl EventLog {
         };
         if !done {
             let nanos = now.unix_nanos();
+            if list.len() == list.capacity() && list.len() < 8 {
+                // An object has a handful of events (a Pod five, a ReplicaSet one per Pod it
+                // made): grow one at a time, not to 4 and then 8 slots of 208 bytes.
+                list.reserve_exact(1);
+            }
             list.push(Event {
                 name: format!("{}.{nanos:x}", ev.key.name),
                 involved: ev.key.clone(),

@@ -2,8 +2,10 @@
 //! mechanism, one line), [`chapter_step`] (the chapter's name for the step) and [`correction`]
 //! (where the chapter is outdated or wrong, what really happens). The CLI's `--trace`, the
 //! page's timeline and `--trace=json` all use these; nothing else writes trace prose.
+//! [`hint`] words the page's help for a manifest's problems (`hints::Hint`).
 
 use crate::dns::Rcode;
+use crate::hints::Hint;
 use crate::model::{Kind, ObjKey};
 use crate::proxy::ProxyMode;
 use std::fmt;
@@ -256,6 +258,14 @@ pub fn summary(w: &What) -> String {
             Cleanup::Restored => format!("kube-proxy on {node} puts its virtual servers and kube-ipvs0 addresses back"),
         },
         BootstrapFailed { key, error } => format!("could not create {key}: {error}"),
+        SnapshotImported {
+            objects,
+            nodes,
+            not_imported,
+        } => format!(
+            "snapshot imported: {objects} objects on {nodes} node{}, {not_imported} not imported",
+            plural_s(*nodes)
+        ),
         ResolvConfRead {
             pod,
             nameservers,
@@ -508,6 +518,7 @@ pub fn why(w: &What) -> String {
             };
         }
         BootstrapFailed { .. } => "bug",
+        SnapshotImported { .. } => "a real cluster's `kubectl get … -o yaml` was loaded as it was: names, UIDs, IPs, ClusterIPs and NodePorts kept and reserved in the allocators, ReplicaSets adopted by their Deployments, the clock at the snapshot's newest timestamp; what sdplay does not model is listed in the import report",
         ResolvConfRead { .. } => "kubelet wrote this file when the Pod started (dnsPolicy ClusterFirst): the cluster DNS Service's IP and the namespace's search domains",
         SearchExpanded {
             name, dots, ndots, musl, ..
@@ -715,5 +726,162 @@ impl TraceEvent {
 impl fmt::Display for TraceEvent {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "[{}] {} | why: {}", self.step(), self.summary(), self.why())
+    }
+}
+
+/// The page's help for a manifest problem (never printed in the terminal, which keeps
+/// kubectl's words).
+pub fn hint(h: &Hint) -> String {
+    match h {
+        Hint::IndentUnder {
+            key,
+            line,
+            parent,
+            parent_line,
+        } => {
+            let last = parent.rsplit('.').next().unwrap_or(parent);
+            format!(
+                "hint: `{key}:` (line {line}) belongs under `{last}:` (line {parent_line}, field {parent}); indent it further than `{last}:`. YAML nests a key only when it is indented more than the one above it, so here `{key}` is read as a field of the object around `{last}`, which does not have it"
+            )
+        }
+        Hint::SelectorMatchesNothing { service, selector, pods } => {
+            let listed: Vec<String> = pods.iter().map(|(name, labels)| format!("{name} ({labels})")).collect();
+            format!(
+                "hint: Service {service} selects {selector}, but the Pods in this file with those label keys have other values: {}. Its endpoints stay empty until a Pod has every label of the selector (keys and values match exactly)",
+                listed.join(", ")
+            )
+        }
+    }
+}
+
+/// The words of a snapshot import's report (the CLI prints it before the transcript, the page
+/// in the terminal): what was imported, where each setting came from, what was not imported
+/// and why, and what the import adjusted.
+pub fn snapshot_report(r: &crate::snapshot::Report, file: &str) -> String {
+    use crate::snapshot::{Note, Source, Why};
+    let cidr = |(ip, p): (std::net::Ipv4Addr, u8)| format!("{ip}/{p}");
+    let source = |s: &Source| match s {
+        Source::ServiceCidrObject(n) => format!("ServiceCIDR {n}"),
+        Source::Flag { pod, flag } => format!("{flag} of Pod kube-system/{pod}"),
+        Source::KubeProxyConfig(key) => format!("{key} in ConfigMap kube-system/kube-proxy"),
+        Source::KubernetesService => "inferred from Service default/kubernetes".into(),
+        Source::NodePodCidrs => "inferred from the nodes' podCIDRs".into(),
+        Source::Corefile => "the Corefile's kubernetes zone".into(),
+        Source::Default => "not in the snapshot: upstream's default".into(),
+    };
+    let mut out = format!("Imported snapshot {file}:\n");
+    for (name, ip, pod_cidr) in &r.nodes {
+        out.push_str(&format!(
+            "  node {name}: {ip}, podCIDR {}\n",
+            pod_cidr.as_deref().unwrap_or("<none>")
+        ));
+    }
+    let counts: Vec<String> = r
+        .imported
+        .iter()
+        .map(|(k, n)| match (k, n) {
+            (Kind::Endpoints, _) | (_, 1) => format!("{n} {}", k.name()),
+            _ => format!("{n} {}s", k.name()),
+        })
+        .collect();
+    out.push_str(&format!("  objects: {}\n", counts.join(", ")));
+    out.push_str(&format!(
+        "  Service CIDR {} ({})\n",
+        cidr(r.service_cidr.0),
+        source(&r.service_cidr.1)
+    ));
+    out.push_str(&format!(
+        "  cluster CIDR {}, /{} per node ({})\n",
+        cidr(r.cluster_cidr.0),
+        r.cluster_cidr.1,
+        source(&r.cluster_cidr.2)
+    ));
+    let sched = if r.proxy.0 == ProxyMode::Ipvs {
+        format!(", scheduler {}", r.proxy.1.as_str())
+    } else {
+        String::new()
+    };
+    out.push_str(&format!("  kube-proxy: {}{sched} ({})\n", r.proxy.0, source(&r.proxy.2)));
+    out.push_str(&format!(
+        "  CoreDNS: {}; cluster domain {} ({})\n",
+        if r.corefile {
+            "the Corefile of ConfigMap kube-system/coredns"
+        } else {
+            "no coredns ConfigMap: CoreDNS has no Corefile"
+        },
+        r.cluster_domain.0,
+        source(&r.cluster_domain.1)
+    ));
+    for (ns, d, rs) in &r.adopted {
+        out.push_str(&format!(
+            "  Deployment {ns}/{d}: ReplicaSet {rs} adopted (same template), no rollout\n"
+        ));
+    }
+    match &r.clock {
+        Some(t) => out.push_str(&format!(
+            "  clock: {t}, the snapshot's newest timestamp (AGE as on the cluster then)\n"
+        )),
+        None => out.push_str("  clock: the snapshot has no timestamps; the cluster starts now\n"),
+    }
+    if !r.not_imported.is_empty() {
+        out.push_str(&format!("Not imported ({}):\n", r.not_imported.len()));
+        for n in &r.not_imported {
+            let at = if n.namespace.is_empty() {
+                format!("{} {}", n.kind, n.name)
+            } else {
+                format!("{} {}/{}", n.kind, n.namespace, n.name)
+            };
+            let why = match &n.why {
+                Why::OwnedBy { kind, name } => format!("owned by {kind} {name}, a controller sdplay does not model"),
+                Why::KindNotModelled { api_version } => format!("{api_version} {} is not modelled", n.kind),
+                Why::ReadForSettings => "read for the Service CIDR, not stored".into(),
+                Why::Ipv6 => "IPv6: the simulated cluster is IPv4 only".into(),
+                Why::AddressType(t) => format!("addressType {t} is not modelled"),
+                Why::NoIpv4InternalIp => "no IPv4 InternalIP".into(),
+                Why::NodeNotImported(node) => format!("on node {node}, which was not imported"),
+                Why::Unreadable(e) => format!("could not be read: {e}"),
+                Why::Duplicate => "listed twice; the first is kept".into(),
+            };
+            out.push_str(&format!("  {at}: {why}\n"));
+        }
+    }
+    if !r.notes.is_empty() {
+        out.push_str("Notes:\n");
+        for n in &r.notes {
+            let line = match n {
+                Note::DualStack { key } => format!("{key}: dual-stack, only its IPv4 family is modelled"),
+                Note::ClusterIpNotReserved { service, ip, outside } => format!(
+                    "{service}: ClusterIP {ip} kept but not reserved ({})",
+                    if *outside { "outside the Service CIDR" } else { "already taken" }
+                ),
+                Note::NodePortNotReserved { service, port, outside } => format!(
+                    "{service}: nodePort {port} kept but not reserved ({})",
+                    if *outside { "outside 30000-32767" } else { "already taken" }
+                ),
+                Note::PodIpNotReserved { pod, ip, node } => {
+                    format!("{pod}: IP {ip} kept but not reserved (not a free address of node {node}'s podCIDR)")
+                }
+                Note::NodeCidrNotReserved { node, cidr } => {
+                    format!("node {node}: podCIDR {cidr} is not a free subnet of the cluster CIDR; kept")
+                }
+                Note::NodeWithoutPodCidr { node } => format!("node {node} has no podCIDR: Pods there get no address"),
+                Note::NamespaceAdded { namespace } => format!("namespace {namespace} was not in the snapshot; created for its objects"),
+                Note::PodStarting { pod } => format!("{pod} was not running yet: the simulated kubelet starts it"),
+                Note::ProxyModeNotModelled { mode } => format!("kube-proxy mode {mode:?} is not modelled: iptables instead"),
+            };
+            out.push_str(&format!("  {line}\n"));
+        }
+    }
+    out
+}
+
+/// Why a snapshot could not be loaded, as the CLI and the page say it.
+pub fn snapshot_error(e: &crate::snapshot::SnapshotError, file: &str) -> String {
+    use crate::snapshot::SnapshotError;
+    match e {
+        SnapshotError::Yaml(y) => format!("{file}: not YAML: line {}: {}", y.pos.line, y.message),
+        SnapshotError::NoObjects => format!("{file}: no objects (expected the List that `kubectl get … -o yaml` prints)"),
+        SnapshotError::NoNodes => format!("{file}: no Node with an IPv4 InternalIP (take the snapshot with `kubectl get nodes,…`)"),
+        SnapshotError::TooManyNodes(n) => format!("{file}: {n} nodes; sdplay simulates at most {}", crate::cluster::MAX_NODES),
     }
 }

@@ -259,6 +259,28 @@ impl NodeCidrAllocator {
         None
     }
 
+    /// Mark `cidr` as given (a node of an imported snapshot already has it), as the range
+    /// allocator's `Occupy` does for the podCIDRs of existing Nodes at start. `false` when it
+    /// is not one of this cluster CIDR's node subnets, or is taken already.
+    pub fn reserve(&mut self, (ip, prefix): (Ipv4Addr, u8)) -> bool {
+        if prefix != self.node_mask || self.count == 0 {
+            return false;
+        }
+        let step = 1u64 << (32 - self.node_mask);
+        let Some(off) = u64::from(u32::from(ip)).checked_sub(u64::from(self.base)) else {
+            return false;
+        };
+        if off % step != 0 || off / step >= u64::from(self.count) {
+            return false;
+        }
+        let i = (off / step) as u32;
+        if !self.used.insert(i) {
+            return false;
+        }
+        self.next = (i + 1) % self.count;
+        true
+    }
+
     /// How many node subnets the cluster CIDR holds (Service-range ones included).
     pub fn capacity(&self) -> u32 {
         self.count
@@ -345,6 +367,25 @@ impl HostLocal {
         }
     }
 
+    /// Mark `ip` as held by `owner` (a Pod of an imported snapshot keeps its address). The
+    /// next pick continues after the highest reserved address, as host-local continues after
+    /// its `last_reserved_ip` (the real file is not in a snapshot). `false` when `ip` is not
+    /// one of the range's Pod addresses or is held already.
+    pub fn reserve(&mut self, ip: Ipv4Addr, owner: &str) -> bool {
+        let Some(off) = u32::from(ip).checked_sub(u32::from(self.subnet)) else {
+            return false;
+        };
+        if !self.contains(ip) || off < 2 || u64::from(off) > self.size().saturating_sub(2) {
+            return false;
+        }
+        if self.used.contains_key(&off) {
+            return false;
+        }
+        self.used.insert(off, owner.to_string());
+        self.last = self.last.max(off);
+        true
+    }
+
     pub fn contains(&self, ip: Ipv4Addr) -> bool {
         u32::from(ip) & prefix_mask(self.prefix) == u32::from(self.subnet)
     }
@@ -413,6 +454,25 @@ mod tests {
             HostLocal::new(Ipv4Addr::new(10, 244, 3, 0), 24).range_set(),
             "10.244.3.1-10.244.3.254"
         );
+    }
+
+    #[test]
+    fn reserved_addresses_are_never_handed_out() {
+        let mut h = HostLocal::new(Ipv4Addr::new(10, 244, 1, 0), 24);
+        assert!(h.reserve(Ipv4Addr::new(10, 244, 1, 3), "kube-system/coredns-a"));
+        assert!(!h.reserve(Ipv4Addr::new(10, 244, 1, 3), "again"));
+        assert!(!h.reserve(Ipv4Addr::new(10, 244, 1, 1), "the gateway"));
+        assert!(!h.reserve(Ipv4Addr::new(10, 244, 1, 255), "broadcast"));
+        assert!(!h.reserve(Ipv4Addr::new(10, 244, 2, 3), "another node's"));
+        assert_eq!(h.allocate("next"), Some(Ipv4Addr::new(10, 244, 1, 4)));
+        let mut a = NodeCidrAllocator::new((Ipv4Addr::new(10, 244, 0, 0), 16), 24, (Ipv4Addr::new(10, 96, 0, 0), 12)).unwrap();
+        assert!(a.reserve((Ipv4Addr::new(10, 244, 0, 0), 24)));
+        assert!(a.reserve((Ipv4Addr::new(10, 244, 2, 0), 24)));
+        assert!(!a.reserve((Ipv4Addr::new(10, 244, 2, 0), 24)));
+        assert!(!a.reserve((Ipv4Addr::new(10, 245, 0, 0), 24)));
+        assert!(!a.reserve((Ipv4Addr::new(10, 244, 4, 0), 23)));
+        assert_eq!(a.allocate_next(), Some((Ipv4Addr::new(10, 244, 3, 0), 24)));
+        assert_eq!(a.allocate_next(), Some((Ipv4Addr::new(10, 244, 4, 0), 24)));
     }
 
     #[test]

@@ -32,6 +32,7 @@ pub mod discovery;
 pub mod dns;
 pub mod events;
 pub mod explain;
+pub mod hints;
 mod informers;
 pub mod ipam;
 pub mod manifest;
@@ -44,6 +45,7 @@ pub mod resolver;
 pub mod rng;
 pub mod scheduler;
 pub mod shell;
+pub mod snapshot;
 pub mod time;
 pub mod trace;
 pub mod view;
@@ -84,6 +86,30 @@ impl Playground {
             cluster: bootstrap::minikube(config),
             shell: shell::Shell::default(),
             streamed: String::new(),
+        }
+    }
+
+    /// A real cluster's snapshot (`kubectl get nodes,ns,deploy,rs,pods,svc,endpoints,
+    /// endpointslices,configmaps -A -o yaml`) loaded as the cluster, with the import's report
+    /// (see [`snapshot`]). Only `config.seed` is used: every setting comes from the snapshot.
+    pub fn from_snapshot(text: &str, config: &Config) -> Result<(Playground, snapshot::Report), snapshot::SnapshotError> {
+        let imported = snapshot::import(text, config)?;
+        Ok((
+            Playground {
+                cluster: imported.cluster,
+                shell: shell::Shell::default(),
+                streamed: String::new(),
+            },
+            imported.report,
+        ))
+    }
+
+    /// [`Playground::from_snapshot`] for the page: the playground and the report in words
+    /// ([`explain::snapshot_report`]), or why the snapshot could not be loaded, in words.
+    pub fn load_snapshot(text: &str, name: &str, config: &Config) -> Result<(Playground, String), String> {
+        match Playground::from_snapshot(text, config) {
+            Ok((pg, report)) => Ok((pg, explain::snapshot_report(&report, name))),
+            Err(e) => Err(explain::snapshot_error(&e, name)),
         }
     }
 
@@ -248,6 +274,36 @@ pub enum TraceFormat {
 /// skipped. This is the one function transcript tests and `sdplay` share.
 pub fn transcript(config: Config, script: &str, files: &dyn Files, format: TraceFormat) -> String {
     let mut pg = Playground::new(config);
+    transcript_of(&mut pg, script, files, format)
+}
+
+/// [`transcript`] over an imported snapshot (`sdplay --snapshot FILE`): the import's report
+/// ([`explain::snapshot_report`]; in JSON, one `"record": "snapshot"` line with it as `report`),
+/// then the script's transcript. `Err` is the CLI's words for a snapshot it cannot load.
+pub fn snapshot_transcript(
+    config: Config,
+    snapshot_name: &str,
+    snapshot_text: &str,
+    script: &str,
+    files: &dyn Files,
+    format: TraceFormat,
+) -> Result<String, String> {
+    let (mut pg, report) = Playground::from_snapshot(snapshot_text, &config).map_err(|e| explain::snapshot_error(&e, snapshot_name))?;
+    let words = explain::snapshot_report(&report, snapshot_name);
+    let mut out = match format {
+        TraceFormat::Json => {
+            let mut line = serde_json::json!({"record": "snapshot", "report": words}).to_string();
+            line.push('\n');
+            line
+        }
+        _ => words,
+    };
+    out.push_str(&transcript_of(&mut pg, script, files, format));
+    Ok(out)
+}
+
+/// Run `script` in `pg` as [`transcript`] does.
+pub fn transcript_of(pg: &mut Playground, script: &str, files: &dyn Files, format: TraceFormat) -> String {
     let mut out = String::new();
     // A `kubectl get -w` lasts until the script's next command (or its end): what it printed
     // meanwhile follows its output.
@@ -269,7 +325,7 @@ pub fn transcript(config: Config, script: &str, files: &dyn Files, format: Trace
         if t.is_empty() || t.starts_with('#') {
             continue;
         }
-        end_watch(&mut pg, &mut out);
+        end_watch(pg, &mut out);
         let r = pg.run(t, files);
         match format {
             TraceFormat::Off | TraceFormat::Text => {
@@ -305,6 +361,6 @@ pub fn transcript(config: Config, script: &str, files: &dyn Files, format: Trace
             }
         }
     }
-    end_watch(&mut pg, &mut out);
+    end_watch(pg, &mut out);
     out
 }

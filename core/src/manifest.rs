@@ -53,6 +53,8 @@ pub struct Item {
     pub kind: String,
     pub api_version: String,
     pub name: String,
+    /// `metadata.generateName`, as written (empty when missing).
+    pub generate_name: String,
     pub namespace: Option<String>,
     pub result: Result<Object, DecodeError>,
     /// Position of every decoded field path, so admission errors can be placed too.
@@ -171,9 +173,14 @@ impl DecodeError {
 // ---------------------------------------------------------------------------------------------
 
 struct Dec {
+    /// A snapshot's objects are what a real API server wrote: fields the model does not have
+    /// (`status`, `managedFields`, `schedulerName`…) are skipped, not errors.
+    lenient: bool,
     unknown: Vec<FieldIssue>,
     wrong: Option<FieldIssue>,
     positions: BTreeMap<String, Pos>,
+    /// Values the typed model cannot hold, as written (`ObjectMeta::written`).
+    written: BTreeMap<String, String>,
 }
 
 fn join(path: &str, key: &str) -> String {
@@ -202,10 +209,46 @@ fn go_path(path: &str) -> String {
 impl Dec {
     fn new() -> Dec {
         Dec {
+            lenient: false,
             unknown: Vec::new(),
             wrong: None,
             positions: BTreeMap::new(),
+            written: BTreeMap::new(),
         }
+    }
+
+    /// Record `value` at `path` as written: the model has no variant for it, and validation
+    /// refuses it with the API server's words (`Unsupported value: …`).
+    fn keep_written(&mut self, path: &str, value: &str) {
+        self.written.insert(path.to_string(), value.to_string());
+    }
+
+    /// An enum field: the variant `value` names, or (recorded as written) `default`, which
+    /// is also what an empty value defaults to.
+    fn one_of<T: Copy>(&mut self, path: &str, value: &str, variants: &[(&str, T)], default: T) -> T {
+        if value.is_empty() {
+            return default;
+        }
+        match variants.iter().find(|(name, _)| *name == value) {
+            Some((_, v)) => *v,
+            None => {
+                self.keep_written(path, value);
+                default
+            }
+        }
+    }
+
+    /// A list of IPv4 addresses; when one does not parse, every entry is kept as written
+    /// (`path[i]`) so validation reports each at its own index.
+    fn addresses(&mut self, node: &Node, path: &str, go_struct: &str) -> Vec<Ipv4Addr> {
+        let texts = self.strings(node, path, go_struct);
+        let parsed: Vec<Ipv4Addr> = texts.iter().filter_map(|s| s.parse().ok()).collect();
+        if parsed.len() != texts.len() {
+            for (i, t) in texts.iter().enumerate() {
+                self.keep_written(&format!("{path}[{i}]"), t);
+            }
+        }
+        parsed
     }
 
     fn type_error(&mut self, node: &Node, path: &str, go_struct: &str, go_type: &str) {
@@ -246,7 +289,7 @@ impl Dec {
             self.positions.insert(p.clone(), v.pos);
             if allowed.contains(&key) {
                 out.push((key, v));
-            } else {
+            } else if !self.lenient {
                 self.unknown.push(FieldIssue {
                     path: p,
                     pos: k.pos,
@@ -380,12 +423,18 @@ fn package_of(go_struct: &str) -> &'static str {
     }
 }
 
+/// Decode one object's tree (a document, or an item of a `kind: List`), strictly.
+pub fn decode_node(node: &Node) -> Item {
+    decode(node)
+}
+
 fn decode(node: &Node) -> Item {
     let mut item = Item {
         pos: node.pos,
         kind: String::new(),
         api_version: String::new(),
         name: String::new(),
+        generate_name: String::new(),
         namespace: None,
         result: Err(DecodeError::NotAnObject),
         positions: BTreeMap::new(),
@@ -397,6 +446,7 @@ fn decode(node: &Node) -> Item {
     item.api_version = node.get("apiVersion").and_then(Node::as_text).unwrap_or_default();
     if let Some(m) = node.get("metadata") {
         item.name = m.get("name").and_then(Node::as_text).unwrap_or_default();
+        item.generate_name = m.get("generateName").and_then(Node::as_text).unwrap_or_default();
         item.namespace = m.get("namespace").and_then(Node::as_text);
     }
     if let Some(k) = node.get("kind") {
@@ -422,7 +472,9 @@ fn decode(node: &Node) -> Item {
         return item;
     };
     let mut d = Dec::new();
-    let obj = decode_kind(&mut d, kind, node);
+    let mut obj = decode_kind(&mut d, kind, node);
+    obj.meta_mut().written = Written(std::mem::take(&mut d.written));
+    crate::api::defaults::set_defaults(&mut obj);
     item.positions.extend(std::mem::take(&mut d.positions));
     item.result = if let Some(w) = d.wrong {
         Err(DecodeError::WrongType(w))
@@ -432,6 +484,19 @@ fn decode(node: &Node) -> Item {
         Ok(obj)
     };
     item
+}
+
+/// Decode one object of `kind` as a real API server wrote it (a snapshot's item): fields the
+/// model does not have are skipped; a value of the wrong type is still an error. Metadata
+/// beyond name, namespace, labels and annotations, and `status`, are the caller's to read.
+pub(crate) fn decode_lenient(kind: Kind, node: &Node) -> Result<Object, DecodeError> {
+    let mut d = Dec::new();
+    d.lenient = true;
+    let obj = decode_kind(&mut d, kind, node);
+    match d.wrong {
+        Some(w) => Err(DecodeError::WrongType(w)),
+        None => Ok(obj),
+    }
 }
 
 fn decode_kind(d: &mut Dec, kind: Kind, node: &Node) -> Object {
@@ -567,6 +632,7 @@ fn decode_meta(d: &mut Dec, node: &Node) -> ObjectMeta {
     for (k, v) in d.fields(node, "metadata", "ObjectMeta", &allowed) {
         match k {
             "name" => meta.name = d.string(v, "metadata.name", "ObjectMeta"),
+            "generateName" => meta.generate_name = d.string(v, "metadata.generateName", "ObjectMeta"),
             "namespace" => meta.namespace = d.string(v, "metadata.namespace", "ObjectMeta"),
             "labels" => meta.labels = d.string_map(v, "metadata.labels", "ObjectMeta"),
             "annotations" => meta.annotations = d.string_map(v, "metadata.annotations", "ObjectMeta"),
@@ -599,7 +665,13 @@ fn decode_selector(d: &mut Dec, node: &Node, path: &str) -> LabelSelector {
                         "In" => SelectorOp::In,
                         "NotIn" => SelectorOp::NotIn,
                         "Exists" => SelectorOp::Exists,
-                        _ => SelectorOp::DoesNotExist,
+                        "DoesNotExist" => SelectorOp::DoesNotExist,
+                        other => {
+                            // Not a `LabelSelectorOperator`: kept as written, refused by
+                            // ValidateLabelSelectorRequirement.
+                            d.keep_written(&join(&ip, "operator"), other);
+                            SelectorOp::DoesNotExist
+                        }
                     };
                     sel.match_expressions.push(Requirement { key, op, values });
                 }
@@ -678,12 +750,18 @@ fn decode_pod_spec(d: &mut Dec, node: &Node, path: &str) -> PodSpec {
             "hostname" => spec.hostname = Some(d.string(v, &p, "PodSpec")),
             "subdomain" => spec.subdomain = Some(d.string(v, &p, "PodSpec")),
             "dnsPolicy" => {
-                spec.dns_policy = match d.string(v, &p, "PodSpec").as_str() {
-                    "ClusterFirstWithHostNet" => DnsPolicy::ClusterFirstWithHostNet,
-                    "Default" => DnsPolicy::Default,
-                    "None" => DnsPolicy::None,
-                    _ => DnsPolicy::ClusterFirst,
-                }
+                let s = d.string(v, &p, "PodSpec");
+                spec.dns_policy = d.one_of(
+                    &p,
+                    &s,
+                    &[
+                        ("ClusterFirstWithHostNet", DnsPolicy::ClusterFirstWithHostNet),
+                        ("ClusterFirst", DnsPolicy::ClusterFirst),
+                        ("Default", DnsPolicy::Default),
+                        ("None", DnsPolicy::None),
+                    ],
+                    DnsPolicy::ClusterFirst,
+                );
             }
             "dnsConfig" => {
                 let mut c = PodDnsConfig::default();
@@ -785,7 +863,10 @@ fn decode_container(d: &mut Dec, node: &Node, path: &str) -> Container {
                         match k {
                             "name" => port.name = Some(d.string(v, &q, "ContainerPort")),
                             "containerPort" => port.container_port = d.int(v, &q, "ContainerPort", "int32"),
-                            "protocol" => port.protocol = protocol(&d.string(v, &q, "ContainerPort")),
+                            "protocol" => {
+                                let s = d.string(v, &q, "ContainerPort");
+                                port.protocol = protocol(d, &q, &s);
+                            }
                             _ => {}
                         }
                     }
@@ -798,12 +879,14 @@ fn decode_container(d: &mut Dec, node: &Node, path: &str) -> Container {
     c
 }
 
-fn protocol(s: &str) -> Protocol {
-    match s {
-        "UDP" => Protocol::Udp,
-        "SCTP" => Protocol::Sctp,
-        _ => Protocol::Tcp,
-    }
+/// A port's `protocol` (empty defaults to TCP; anything else is kept as written).
+fn protocol(d: &mut Dec, path: &str, s: &str) -> Protocol {
+    d.one_of(
+        path,
+        s,
+        &[("TCP", Protocol::Tcp), ("UDP", Protocol::Udp), ("SCTP", Protocol::Sctp)],
+        Protocol::Tcp,
+    )
 }
 
 const SERVICE_SPEC_FIELDS: &[&str] = &[
@@ -835,12 +918,18 @@ fn decode_service_spec(d: &mut Dec, node: &Node) -> ServiceSpec {
         let p = join("spec", k);
         match k {
             "type" => {
-                spec.type_ = match d.string(v, &p, "ServiceSpec").as_str() {
-                    "NodePort" => ServiceType::NodePort,
-                    "LoadBalancer" => ServiceType::LoadBalancer,
-                    "ExternalName" => ServiceType::ExternalName,
-                    _ => ServiceType::ClusterIP,
-                }
+                let s = d.string(v, &p, "ServiceSpec");
+                spec.type_ = d.one_of(
+                    &p,
+                    &s,
+                    &[
+                        ("ClusterIP", ServiceType::ClusterIP),
+                        ("NodePort", ServiceType::NodePort),
+                        ("LoadBalancer", ServiceType::LoadBalancer),
+                        ("ExternalName", ServiceType::ExternalName),
+                    ],
+                    ServiceType::ClusterIP,
+                );
             }
             "selector" => spec.selector = Some(d.string_map(v, &p, "ServiceSpec")),
             "clusterIP" => {
@@ -851,23 +940,23 @@ fn decode_service_spec(d: &mut Dec, node: &Node) -> ServiceSpec {
                     other => match other.parse::<Ipv4Addr>() {
                         Ok(ip) => ClusterIp::Ip(ip),
                         Err(_) => {
-                            d.wrong.get_or_insert(FieldIssue {
-                                path: p.clone(),
-                                pos: v.pos,
-                                detail: format!("spec.clusterIPs[0]: Invalid value: \"{other}\": must be a valid IP address, (e.g. 10.9.8.7 or 2001:db8::ffff)"),
-                            });
+                            // Refused by ValidateServiceClusterIPsRelatedFields (422).
+                            d.keep_written(&p, other);
                             ClusterIp::Unset
                         }
                     },
                 }
             }
             "externalName" => spec.external_name = Some(d.string(v, &p, "ServiceSpec")),
-            "externalIPs" => spec.external_ips = d.strings(v, &p, "ServiceSpec").iter().filter_map(|s| s.parse().ok()).collect(),
+            "externalIPs" => spec.external_ips = d.addresses(v, &p, "ServiceSpec"),
             "sessionAffinity" => {
-                spec.session_affinity = match d.string(v, &p, "ServiceSpec").as_str() {
-                    "ClientIP" => SessionAffinity::ClientIP,
-                    _ => SessionAffinity::None,
-                }
+                let s = d.string(v, &p, "ServiceSpec");
+                spec.session_affinity = d.one_of(
+                    &p,
+                    &s,
+                    &[("ClientIP", SessionAffinity::ClientIP), ("None", SessionAffinity::None)],
+                    SessionAffinity::None,
+                );
             }
             "sessionAffinityConfig" => {
                 if let Some(t) = v.get("clientIP").and_then(|c| c.get("timeoutSeconds")) {
@@ -877,10 +966,13 @@ fn decode_service_spec(d: &mut Dec, node: &Node) -> ServiceSpec {
             }
             "publishNotReadyAddresses" => spec.publish_not_ready_addresses = d.boolean(v, &p, "ServiceSpec"),
             "externalTrafficPolicy" | "internalTrafficPolicy" => {
-                let policy = match d.string(v, &p, "ServiceSpec").as_str() {
-                    "Local" => TrafficPolicy::Local,
-                    _ => TrafficPolicy::Cluster,
-                };
+                let s = d.string(v, &p, "ServiceSpec");
+                let policy = d.one_of(
+                    &p,
+                    &s,
+                    &[("Cluster", TrafficPolicy::Cluster), ("Local", TrafficPolicy::Local)],
+                    TrafficPolicy::Cluster,
+                );
                 if k == "externalTrafficPolicy" {
                     spec.external_traffic_policy = policy;
                 } else {
@@ -906,15 +998,19 @@ fn decode_service_spec(d: &mut Dec, node: &Node) -> ServiceSpec {
                         let q = join(&pp, k);
                         match k {
                             "name" => port.name = Some(d.string(v, &q, "ServicePort")),
-                            "protocol" => port.protocol = protocol(&d.string(v, &q, "ServicePort")),
+                            "protocol" => {
+                                let s = d.string(v, &q, "ServicePort");
+                                port.protocol = protocol(d, &q, &s);
+                            }
                             "port" => port.port = d.int(v, &q, "ServicePort", "int32"),
                             "targetPort" => target = Some(d.int_or_string(v, &q)),
                             "nodePort" => port.node_port = Some(d.int(v, &q, "ServicePort", "int32")),
                             _ => {}
                         }
                     }
-                    // Defaulting: targetPort defaults to port.
-                    port.target_port = target.unwrap_or(IntOrString::Int(port.port));
+                    // A missing targetPort is Go's zero IntOrString, which defaulting
+                    // (`api::defaults`) turns into the port.
+                    port.target_port = target.unwrap_or(IntOrString::Int(0));
                     spec.ports.push(port);
                 }
             }
@@ -937,7 +1033,10 @@ fn decode_endpoint_ports(d: &mut Dec, node: &Node, path: &str) -> Vec<EndpointPo
             match k {
                 "name" => port.name = Some(d.string(v, &q, "EndpointPort")),
                 "port" => port.port = d.int(v, &q, "EndpointPort", "int32"),
-                "protocol" => port.protocol = protocol(&d.string(v, &q, "EndpointPort")),
+                "protocol" => {
+                    let s = d.string(v, &q, "EndpointPort");
+                    port.protocol = protocol(d, &q, &s);
+                }
                 _ => {}
             }
         }
@@ -959,27 +1058,21 @@ fn decode_addresses(d: &mut Dec, node: &Node, path: &str) -> Vec<EndpointAddress
         for (k, v) in d.fields(an, &ap, "EndpointAddress", &["ip", "hostname", "nodeName", "targetRef"]) {
             let q = join(&ap, k);
             match k {
-                "ip" => ip = Some((d.string(v, &q, "EndpointAddress"), v.pos)),
+                "ip" => ip = Some(d.string(v, &q, "EndpointAddress")),
                 "hostname" => addr.hostname = Some(d.string(v, &q, "EndpointAddress")),
                 "nodeName" => addr.node_name = Some(d.string(v, &q, "EndpointAddress")),
                 "targetRef" => addr.target = decode_target_ref(d, v, &q),
                 _ => {}
             }
         }
-        if let Some((s, pos)) = ip {
-            match s.parse() {
+        match ip {
+            Some(s) => match s.parse() {
                 Ok(ip) => addr.ip = ip,
-                Err(_) => {
-                    d.wrong.get_or_insert(FieldIssue {
-                        path: join(&ap, "ip"),
-                        pos,
-                        detail: format!(
-                            "{}: Invalid value: \"{s}\": must be a valid IP address, (e.g. 10.9.8.7 or 2001:db8::ffff)",
-                            join(&ap, "ip")
-                        ),
-                    });
-                }
-            }
+                // Refused by validateEndpointAddress (422), as written.
+                Err(_) => d.keep_written(&join(&ap, "ip"), &s),
+            },
+            // A missing ip is "" to the API server: not a valid IP either.
+            None => d.keep_written(&join(&ap, "ip"), ""),
         }
         out.push(addr);
     }
@@ -1046,7 +1139,7 @@ fn decode_slice_endpoints(d: &mut Dec, node: &Node) -> Vec<SliceEndpoint> {
         ) {
             let q = join(&ep, k);
             match k {
-                "addresses" => e.addresses = d.strings(v, &q, "Endpoint").iter().filter_map(|s| s.parse().ok()).collect(),
+                "addresses" => e.addresses = d.addresses(v, &q, "Endpoint"),
                 "hostname" => e.hostname = Some(d.string(v, &q, "Endpoint")),
                 "nodeName" => e.node_name = Some(d.string(v, &q, "Endpoint")),
                 "zone" => e.zone = Some(d.string(v, &q, "Endpoint")),

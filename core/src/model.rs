@@ -200,6 +200,8 @@ pub struct OwnerRef {
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct ObjectMeta {
     pub name: String,
+    /// `metadata.generateName`: the prefix the API server completes a missing name from.
+    pub generate_name: String,
     pub namespace: String,
     pub labels: Labels,
     pub annotations: Labels,
@@ -209,6 +211,27 @@ pub struct ObjectMeta {
     pub creation: SimTime,
     pub deletion: Option<SimTime>,
     pub owner: Option<OwnerRef>,
+    /// What a manifest wrote in fields this typed model narrows (see [`Written`]).
+    pub written: Written,
+}
+
+/// Values a manifest gave for fields the typed model narrows, by field path
+/// (`spec.ports[0].protocol` → `HTTP`): an enum value it has no variant for, an address that
+/// does not parse. The API server keeps such fields as Go strings and its validation refuses
+/// them (`Unsupported value: "HTTP": …`); here the decoder records them as written and
+/// `api::validation` refuses each with the same words, so no stored object carries any.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Written(pub BTreeMap<String, String>);
+
+impl Written {
+    /// The value written at `path`, if the model could not hold it.
+    pub fn get(&self, path: &str) -> Option<&str> {
+        self.0.get(path).map(String::as_str)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
 }
 
 /// A label selector (`matchLabels` + `matchExpressions`), as in apimachinery.
@@ -338,6 +361,29 @@ pub struct Node {
     /// `spec.podCIDR`: `None` when the node-ipam controller had none left (`CIDRNotAvailable`).
     pub pod_cidr: Option<(Ipv4Addr, u8)>,
     pub control_plane: bool,
+    /// `status.nodeInfo` as kubectl prints it.
+    pub system: NodeSystem,
+}
+
+/// What a node's kubelet reports of its system (`status.nodeInfo`): the `-o wide` columns.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NodeSystem {
+    pub os_image: String,
+    pub kernel_version: String,
+    pub container_runtime: String,
+    pub kubelet_version: String,
+}
+
+impl Default for NodeSystem {
+    /// minikube's (docker driver, Kubernetes v1.31).
+    fn default() -> Self {
+        NodeSystem {
+            os_image: "Ubuntu 22.04.4 LTS".into(),
+            kernel_version: "6.8.0-48-generic".into(),
+            container_runtime: "docker://27.2.0".into(),
+            kubelet_version: "v1.31.0".into(),
+        }
+    }
 }
 
 /// The kubelet's `--max-pods` default: Node `status.capacity.pods` and `allocatable.pods`.

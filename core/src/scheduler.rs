@@ -294,6 +294,7 @@ mod tests {
             internal_ip: Ipv4Addr::LOCALHOST,
             pod_cidr: ready.then_some((Ipv4Addr::new(10, 244, 0, 0), 24)),
             control_plane: false,
+            system: Default::default(),
         }
     }
 

@@ -1,8 +1,8 @@
 //! Simulated time. The core never reads a clock: the caller advances it (`sleep` in a script,
 //! wall time in the page), and every AGE, delay and timeout is computed from it. The one home
-//! of date arithmetic: the cluster's creation as a Unix time ([`EPOCH_UNIX_SECS`]), an instant
-//! as a UTC calendar date ([`Civil`]), and the timestamp formats the tools print (RFC 3339,
-//! Go's RFC 1123Z, HTTP's IMF-fixdate, C's `ctime`, `date`'s default).
+//! of date arithmetic: the wall-clock instant of the cluster's creation ([`Epoch`]), an instant
+//! as a UTC calendar date ([`Civil`]), RFC 3339 parsing, and the timestamp formats the tools
+//! print (RFC 3339, Go's RFC 1123Z, HTTP's IMF-fixdate, C's `ctime`, `date`'s default).
 
 use std::fmt;
 
@@ -30,23 +30,83 @@ impl SimTime {
         self.0.saturating_sub(earlier.0) / 1000
     }
 
-    /// Seconds since 1970-01-01T00:00:00Z.
-    pub fn unix_secs(self) -> i64 {
-        EPOCH_UNIX_SECS.saturating_add((self.0 / 1000) as i64)
+    /// RFC 3339 timestamp, taking the cluster's creation as 2026-11-07T09:00:00Z (the
+    /// default [`Epoch`]; an imported cluster's printers use its own, [`Epoch::rfc3339`]).
+    pub fn rfc3339(self) -> String {
+        Epoch::DEFAULT.rfc3339(self)
     }
 
-    /// Nanoseconds since 1970-01-01T00:00:00Z (Go's `UnixNano`, as event names use it).
+    /// Seconds since 1970-01-01T00:00:00Z on the default [`Epoch`].
+    pub fn unix_secs(self) -> i64 {
+        Epoch::DEFAULT.unix(self)
+    }
+
+    /// Nanoseconds since 1970-01-01T00:00:00Z on the default [`Epoch`] (Go's `UnixNano`, as
+    /// event names use it).
     pub fn unix_nanos(self) -> u64 {
-        (EPOCH_UNIX_SECS as u64)
+        Epoch::DEFAULT.unix_nanos(self)
+    }
+
+    /// This instant as a UTC calendar date on the default [`Epoch`].
+    pub fn civil(self) -> Civil {
+        Epoch::DEFAULT.civil(self)
+    }
+
+    /// [`Epoch::rfc1123z`] on the default epoch.
+    pub fn rfc1123z(self) -> String {
+        Epoch::DEFAULT.rfc1123z(self)
+    }
+
+    /// [`Epoch::http_date`] on the default epoch.
+    pub fn http_date(self) -> String {
+        Epoch::DEFAULT.http_date(self)
+    }
+
+    /// [`Epoch::ctime`] on the default epoch.
+    pub fn ctime(self) -> String {
+        Epoch::DEFAULT.ctime(self)
+    }
+
+    /// [`Epoch::date_utc`] on the default epoch.
+    pub fn date_utc(self) -> String {
+        Epoch::DEFAULT.date_utc(self)
+    }
+}
+
+/// The wall-clock instant of [`SimTime::ZERO`], in Unix seconds: 2026-11-07T09:00:00Z for a
+/// fresh cluster, the oldest timestamp of a snapshot for an imported one (so its objects'
+/// `creationTimestamp`s print as the real cluster wrote them).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Epoch(pub i64);
+
+impl Default for Epoch {
+    fn default() -> Self {
+        Epoch::DEFAULT
+    }
+}
+
+impl Epoch {
+    /// 2026-11-07T09:00:00Z.
+    pub const DEFAULT: Epoch = Epoch(20_764 * 86_400 + 9 * 3600);
+
+    /// Unix seconds of `t`.
+    pub fn unix(self, t: SimTime) -> i64 {
+        self.0.saturating_add((t.0 / 1000) as i64)
+    }
+
+    /// Nanoseconds since 1970-01-01T00:00:00Z of `t`.
+    pub fn unix_nanos(self, t: SimTime) -> u64 {
+        u64::try_from(self.0)
+            .unwrap_or(0)
             .saturating_mul(1000)
-            .saturating_add(self.0)
+            .saturating_add(t.0)
             .saturating_mul(1_000_000)
     }
 
-    /// This instant as a UTC calendar date and time.
-    pub fn civil(self) -> Civil {
-        let t = self.unix_secs();
-        let (days, rem) = (t.div_euclid(86_400), t.rem_euclid(86_400));
+    /// `t` as a UTC calendar date and time.
+    pub fn civil(self, t: SimTime) -> Civil {
+        let secs = self.unix(t);
+        let (days, rem) = (secs.div_euclid(86_400), secs.rem_euclid(86_400));
         let (year, month, day) = civil_from_days(days);
         Civil {
             year,
@@ -55,21 +115,21 @@ impl SimTime {
             hour: (rem / 3600) as u32,
             minute: (rem % 3600 / 60) as u32,
             second: (rem % 60) as u32,
-            millis: (self.0 % 1000) as u32,
+            millis: (t.0 % 1000) as u32,
             // 1970-01-01 was a Thursday.
             weekday: (days + 4).rem_euclid(7) as u32,
         }
     }
 
-    /// RFC 3339 (`metav1.Time`'s JSON): `2026-11-07T09:00:00Z`.
-    pub fn rfc3339(self) -> String {
-        let c = self.civil();
+    /// `t` as RFC 3339 (`2026-11-07T09:00:00Z`), as apimachinery's `metav1.Time` marshals.
+    pub fn rfc3339(self, t: SimTime) -> String {
+        let c = self.civil(t);
         format!("{}T{}Z", c.date(), c.clock())
     }
 
     /// Go's `time.RFC1123Z` (kubectl describe): `Sat, 07 Nov 2026 09:00:00 +0000`.
-    pub fn rfc1123z(self) -> String {
-        let c = self.civil();
+    pub fn rfc1123z(self, t: SimTime) -> String {
+        let c = self.civil(t);
         format!(
             "{}, {:02} {} {} {} +0000",
             c.weekday_name(),
@@ -81,28 +141,35 @@ impl SimTime {
     }
 
     /// RFC 7231's IMF-fixdate (an HTTP `Date` header): `Sat, 07 Nov 2026 09:00:00 GMT`.
-    pub fn http_date(self) -> String {
-        let c = self.civil();
+    pub fn http_date(self, t: SimTime) -> String {
+        let c = self.civil(t);
         format!("{}, {:02} {} {} {} GMT", c.weekday_name(), c.day, c.month_name(), c.year, c.clock())
     }
 
     /// C's `ctime` without its newline (iptables-save's header): `Sat Nov  7 09:00:00 2026`.
-    pub fn ctime(self) -> String {
-        let c = self.civil();
+    pub fn ctime(self, t: SimTime) -> String {
+        let c = self.civil(t);
         format!("{} {} {:2} {} {}", c.weekday_name(), c.month_name(), c.day, c.clock(), c.year)
     }
 
     /// `date`'s default format in UTC (`%a %b %d %H:%M:%S %Z %Y`, as dig's `WHEN:` prints
     /// it): `Sat Nov 07 09:00:00 UTC 2026`.
-    pub fn date_utc(self) -> String {
-        let c = self.civil();
+    pub fn date_utc(self, t: SimTime) -> String {
+        let c = self.civil(t);
         format!("{} {} {:02} {} UTC {}", c.weekday_name(), c.month_name(), c.day, c.clock(), c.year)
     }
-}
 
-/// The cluster's creation, [`SimTime::ZERO`], as a Unix time: 2026-11-07T09:00:00Z (20,764
-/// days after 1970-01-01, at 09:00).
-pub const EPOCH_UNIX_SECS: i64 = 20_764 * 86_400 + 9 * 3600;
+    /// Days since 1970-01-01 of `t` (for weekdays: day 0 was a Thursday).
+    pub fn unix_days(self, t: SimTime) -> i64 {
+        self.unix(t).div_euclid(86_400)
+    }
+
+    /// The simulated instant of Unix time `unix` (`None` before the epoch).
+    pub fn at(self, unix: i64) -> Option<SimTime> {
+        let secs = u64::try_from(unix.checked_sub(self.0)?).ok()?;
+        Some(SimTime::from_secs(secs))
+    }
+}
 
 /// A UTC calendar date and time of day.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -143,7 +210,66 @@ impl Civil {
     }
 }
 
-/// Howard Hinnant's `civil_from_days`: days since 1970-01-01 to (year, month, day).
+/// Unix seconds of an RFC 3339 timestamp as the API server writes them (`2024-05-13T09:21:03Z`;
+/// a fraction and a `±hh:mm` offset are accepted as Go's `time.RFC3339` parses them). `None`
+/// for anything else.
+pub fn parse_rfc3339(s: &str) -> Option<i64> {
+    let b = s.as_bytes();
+    if b.len() < 20 || b[4] != b'-' || b[7] != b'-' || !matches!(b[10], b'T' | b't') || b[13] != b':' || b[16] != b':' {
+        return None;
+    }
+    let num = |a: usize, z: usize| -> Option<i64> {
+        let t = s.get(a..z)?;
+        if !t.bytes().all(|c| c.is_ascii_digit()) {
+            return None;
+        }
+        t.parse().ok()
+    };
+    let (y, mo, d) = (num(0, 4)?, num(5, 7)?, num(8, 10)?);
+    let (h, mi, sec) = (num(11, 13)?, num(14, 16)?, num(17, 19)?);
+    if !(1..=12).contains(&mo) || !(1..=31).contains(&d) || h > 23 || mi > 59 || sec > 60 {
+        return None;
+    }
+    let mut rest = s.get(19..)?;
+    if let Some(frac) = rest.strip_prefix('.') {
+        let digits = frac.bytes().take_while(u8::is_ascii_digit).count();
+        if digits == 0 {
+            return None;
+        }
+        rest = frac.get(digits..)?;
+    }
+    let offset = match rest {
+        "Z" | "z" => 0,
+        _ => {
+            let sign = match rest.as_bytes().first() {
+                Some(b'+') => 1,
+                Some(b'-') => -1,
+                _ => return None,
+            };
+            let o = rest.get(1..)?;
+            if o.len() != 5 || o.as_bytes()[2] != b':' {
+                return None;
+            }
+            let oh: i64 = o.get(0..2)?.parse().ok()?;
+            let om: i64 = o.get(3..5)?.parse().ok()?;
+            sign * (oh * 3600 + om * 60)
+        }
+    };
+    Some(days_from_civil(y, mo, d) * 86_400 + h * 3600 + mi * 60 + sec - offset)
+}
+
+/// Howard Hinnant's civil-to-days algorithm (days since 1970-01-01).
+fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = (m + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+/// Howard Hinnant's days-to-civil algorithm.
 fn civil_from_days(z: i64) -> (i64, u32, u32) {
     let z = z + 719_468;
     let era = z.div_euclid(146_097);
@@ -270,5 +396,29 @@ mod tests {
         );
         assert_eq!(t.date_utc(), "Sat Nov 07 09:00:00 UTC 2026");
         assert_eq!(SimTime::from_secs(86_400 * 25).date_utc(), "Wed Dec 02 09:00:00 UTC 2026");
+        // Another epoch (an imported cluster's): the same formats on its wall clock.
+        let e = Epoch(parse_rfc3339("2024-05-13T09:21:03Z").unwrap_or(0));
+        assert_eq!(e.rfc1123z(SimTime::ZERO), "Mon, 13 May 2024 09:21:03 +0000");
+    }
+
+    #[test]
+    fn rfc3339_round_trips_through_an_epoch() {
+        assert_eq!(parse_rfc3339("2026-11-07T09:00:00Z"), Some(Epoch::DEFAULT.0));
+        assert_eq!(parse_rfc3339("1970-01-01T00:00:00Z"), Some(0));
+        assert_eq!(parse_rfc3339("2024-02-29T23:59:59.123456Z"), Some(1_709_251_199));
+        assert_eq!(parse_rfc3339("2024-03-01T01:00:00+02:00"), Some(1_709_247_600));
+        for bad in [
+            "",
+            "2024-13-01T00:00:00Z",
+            "2024-01-01 00:00:00Z",
+            "2024-01-01T00:00:00",
+            "2024-01-01T00:00:00.Z",
+        ] {
+            assert_eq!(parse_rfc3339(bad), None, "{bad}");
+        }
+        let e = Epoch(parse_rfc3339("2024-05-13T09:21:03Z").unwrap_or(0));
+        let t = e.at(parse_rfc3339("2024-05-14T10:00:00Z").unwrap_or(0)).unwrap_or_default();
+        assert_eq!(e.rfc3339(t), "2024-05-14T10:00:00Z");
+        assert_eq!(e.at(e.0 - 1), None);
     }
 }

@@ -455,9 +455,21 @@ pub struct Problem {
     pub col: usize,
     /// The field path (may be empty).
     pub path: String,
+    /// What kubectl / the API server say (for a [`Severity::Hint`], the hint's words).
     pub message: String,
     /// `file:line:col path: message`, as the editor lists it.
     pub text: String,
+    pub severity: Severity,
+    /// The likely cause and fix (`hints`, worded by `explain::hint`), beyond kubectl's words.
+    pub hint: Option<String>,
+}
+
+/// An error the API server or kubectl would report, or only a hint (the manifest is accepted,
+/// but likely not what was meant, e.g. a selector matching none of the file's Pods).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Severity {
+    Error,
+    Hint,
 }
 
 /// Namespaces in drawing order: the learner's first, then default, kube-system, other kube-*.
@@ -1027,9 +1039,12 @@ pub fn event_objects(pg: &Playground, seq: u64) -> Vec<String> {
         .unwrap_or_default()
 }
 
-/// The problems of manifest `text` (named `file`), with positions (`manifest::diagnostics`).
+/// The problems of manifest `text` (named `file`), with positions (`manifest::diagnostics`),
+/// in their order, each with the hint that explains it (`hints`); then the hints that explain
+/// no error.
 pub fn problems(file: &str, text: &str) -> Vec<Problem> {
-    manifest::diagnostics(file, text)
+    let mut hints = crate::hints::hints(text);
+    let mut out: Vec<Problem> = manifest::diagnostics(file, text)
         .into_iter()
         .map(|d| {
             // Validation messages already start with the field path, as kubectl prints them.
@@ -1038,6 +1053,11 @@ pub fn problems(file: &str, text: &str) -> Vec<Problem> {
             } else {
                 format!(" {}", d.path)
             };
+            // An indentation hint explains the unknown field whose key it points at.
+            let hint = hints
+                .iter()
+                .position(|h| h.pos == d.pos && matches!(h.hint, crate::hints::Hint::IndentUnder { .. }))
+                .map(|i| crate::explain::hint(&hints.remove(i).hint));
             Problem {
                 text: format!("{}:{}:{}{path}: {}", d.file, d.pos.line, d.pos.col, d.message),
                 file: d.file,
@@ -1045,9 +1065,25 @@ pub fn problems(file: &str, text: &str) -> Vec<Problem> {
                 col: d.pos.col,
                 path: d.path,
                 message: d.message,
+                severity: Severity::Error,
+                hint,
             }
         })
-        .collect()
+        .collect();
+    for h in hints {
+        let message = crate::explain::hint(&h.hint);
+        out.push(Problem {
+            text: format!("{file}:{}:{}: {message}", h.pos.line, h.pos.col),
+            file: file.to_string(),
+            line: h.pos.line,
+            col: h.pos.col,
+            path: String::new(),
+            message,
+            severity: Severity::Hint,
+            hint: None,
+        });
+    }
+    out
 }
 
 /// The lines (first, last; 1-based) of the document in `text` that declares the object

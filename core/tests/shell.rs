@@ -98,7 +98,9 @@ fn a_watch_streams_as_time_passes_until_ctrl_c() {
     // A Pod deleted behind the watch's back (as another terminal would): its lines stream
     // as simulated time passes, with no header again.
     let victim = pg
-        .cluster.api().store()
+        .cluster
+        .api()
+        .store()
         .pods(Some("dev"))
         .next()
         .map(|p| p.meta.name.clone())

@@ -20,9 +20,10 @@ impl Files for Dir {
     }
 }
 
-fn parse_flags(script: &str) -> (Config, TraceFormat) {
+fn parse_flags(script: &str) -> (Config, TraceFormat, Option<String>) {
     let mut cfg = Config::default();
     let mut trace = TraceFormat::Off;
+    let mut snapshot = None;
     if let Some(flags) = script.lines().next().and_then(|l| l.strip_prefix("#!")) {
         let mut it = flags.split_whitespace();
         while let Some(f) = it.next() {
@@ -46,6 +47,7 @@ fn parse_flags(script: &str) -> (Config, TraceFormat) {
                         .and_then(sdplay_core::proxy::parse_cidrs)
                         .expect("--ipvs-exclude-cidrs CIDR,...")
                 }
+                "--snapshot" => snapshot = Some(it.next().expect("--snapshot FILE").to_string()),
                 "--trace" => trace = TraceFormat::Text,
                 "--trace=json" => trace = TraceFormat::Json,
                 other => panic!("unknown flag {other} in transcript header"),
@@ -53,16 +55,24 @@ fn parse_flags(script: &str) -> (Config, TraceFormat) {
         }
     }
     assert_eq!(cfg.problem(), None, "transcript header flags");
-    (cfg, trace)
+    (cfg, trace, snapshot)
 }
 
 /// The one check function.
 fn check(script_path: &Path) -> Result<(), String> {
     let script = std::fs::read_to_string(script_path).map_err(|e| e.to_string())?;
-    let (cfg, trace) = parse_flags(&script);
+    let (cfg, trace, snapshot) = parse_flags(&script);
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
     let files = Dir(vec![script_path.parent().unwrap_or(Path::new(".")).to_path_buf(), root]);
-    let got = sdplay_core::transcript(cfg, &script, &files, trace);
+    let got = match snapshot {
+        None => sdplay_core::transcript(cfg, &script, &files, trace),
+        Some(name) => {
+            let text = files
+                .read(&name)
+                .ok_or_else(|| format!("{}: snapshot {name} not found", script_path.display()))?;
+            sdplay_core::snapshot_transcript(cfg, &name, &text, &script, &files, trace)?
+        }
+    };
     let out_path = script_path.with_extension("out");
     if std::env::var_os("SDPLAY_BLESS").is_some() {
         std::fs::write(&out_path, &got).map_err(|e| e.to_string())?;

@@ -318,6 +318,55 @@ fn ids_name_objects_in_one_scheme() {
     assert_eq!(view::event_objects(&pg, e.seq), e.objects().iter().map(id::of).collect::<Vec<_>>());
 }
 
+/// The chapter's snippet (nothing indented under `metadata:` and `spec:`): the problems list
+/// keeps the strict decoder's words, each with the indentation it needs; a selector that nearly
+/// matches the file's Pods is a hint of its own. The terminal's words are kubectl's alone.
+#[test]
+fn problems_carry_hints_and_the_terminal_keeps_kubectls_words() {
+    use sdplay_core::view::Severity;
+    let snippet = "apiVersion: v1\nkind: Service\nmetadata:\nname: ent\nspec:\nselector:\napp: web\nports:\n- port: 8080\n";
+    let p = view::problems("snippet.yml", snippet);
+    let got: Vec<(&str, Option<&str>)> = p.iter().map(|d| (d.message.as_str(), d.hint.as_deref())).collect();
+    assert_eq!(got.len(), 4, "{got:#?}");
+    assert_eq!(got[0].0, "unknown field \"name\"");
+    assert_eq!(
+        got[0].1,
+        Some("hint: `name:` (line 4) belongs under `metadata:` (line 3, field metadata); indent it further than `metadata:`. YAML nests a key only when it is indented more than the one above it, so here `name` is read as a field of the object around `metadata`, which does not have it")
+    );
+    assert!(got[2]
+        .1
+        .unwrap()
+        .starts_with("hint: `app:` (line 7) belongs under `selector:` (line 6, field spec.selector)"));
+    assert!(got[3]
+        .1
+        .unwrap()
+        .starts_with("hint: `ports:` (line 8) belongs under `spec:` (line 5, field spec)"));
+    assert!(p.iter().all(|d| d.severity == Severity::Error));
+
+    let mut pg = Playground::new(Config::default());
+    let files = BTreeMap::from([("snippet.yml".to_string(), snippet.to_string())]);
+    // `apply` GETs by name first (empty here); `create` gets the strict decoding error.
+    let out = pg.run("kubectl apply -f snippet.yml", &files).output;
+    assert!(!out.contains("hint"), "{out}");
+    assert!(
+        out.ends_with("from server for: \"snippet.yml\": resource name may not be empty\n"),
+        "{out}"
+    );
+    let out = pg.run("kubectl create -f snippet.yml", &files).output;
+    assert!(!out.contains("hint"), "{out}");
+    assert!(
+        out.contains("strict decoding error: unknown field \"app\", unknown field \"name\""),
+        "{out}"
+    );
+
+    let wrong = SD_EXAMPLE.replacen("  selector:\n    app: enterprise\n---", "  selector:\n    app: enterprize\n---", 1);
+    assert_ne!(wrong, SD_EXAMPLE, "the example's Service selector");
+    let p = view::problems("sd-example.yml", &wrong);
+    assert_eq!(p.len(), 1, "{p:#?}");
+    assert_eq!(p[0].severity, Severity::Hint);
+    assert!(p[0].message.starts_with("hint: Service ent selects app=enterprize, but the Pods in this file with those label keys have other values: deployment.apps/enterprise (app=enterprise). Its endpoints stay empty"), "{}", p[0].message);
+}
+
 #[test]
 fn a_manifests_problems_carry_positions_and_sources_follow_owners() {
     let bad = "apiVersion: v1\nkind: Service\nmetadata:\n  name: Bad_Name\nspec:\n  ports:\n  - port: 80\n";

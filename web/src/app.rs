@@ -1,6 +1,7 @@
 //! The page: header, toolbar and the four panes (manifests, terminal, timeline, and the
 //! cluster pane with its Cluster | DNS toggle), wired to one [`Session`]. Owns the wall-clock tick that feeds simulated time to the core,
-//! the share link, embed mode (compact chrome, height posted to the parent frame), and the
+//! the share link, embed mode (compact chrome, height posted to the parent frame), the notices
+//! (what in the URL or the saved files did not decode, a save the browser refused), and the
 //! view state shared between panes (the timeline cursor, the selected element's id).
 
 use std::cell::Cell;
@@ -44,6 +45,11 @@ pub struct Boot {
     pub persist: bool,
     /// Command lines to run once the page is up (`?run=`), after a shared session's replay.
     pub run: Vec<String>,
+    /// The learner's saved files (opened beside a share link's).
+    pub saved: BTreeMap<String, String>,
+    /// What the learner should know before starting: URL parameters, a share link or saved files
+    /// that did not decode, and what is shown instead.
+    pub notices: Vec<String>,
 }
 
 impl Boot {
@@ -61,37 +67,87 @@ impl Boot {
             tick: false,
             persist: false,
             run: Vec::new(),
+            saved: BTreeMap::new(),
+            notices: Vec::new(),
         }
     }
 
     /// Read the page's URL (`?seed=&nodes=&proxy=&embed&preset=&run=`, `#s=`) and localStorage.
     pub fn from_browser() -> Boot {
         let (search, hash) = browser::location_parts();
-        let q = url_state::parse_query(&search);
-        let share = url_state::from_fragment(&hash);
+        let embed = url_state::parse_query(&search).embed;
+        // An embedded page (in someone's docs) shows what its URL says and leaves the learner's
+        // saved manifest alone: it neither reads nor writes it.
+        let saved = if embed {
+            browser::AtBoot::default()
+        } else {
+            browser::load_files_at_boot()
+        };
+        Boot::from_location(&search, &hash, saved, browser::random_seed())
+    }
+
+    /// How the page starts for this URL and these saved files (`random_seed` unless `?seed=`).
+    /// Whatever does not decode becomes a notice, and the page starts with the learner's saved
+    /// files (or the default workspace), never without them.
+    pub fn from_location(search: &str, hash: &str, saved: browser::AtBoot, random_seed: u64) -> Boot {
+        let q = url_state::parse_query(search);
+        let mut notices = q.problems.clone();
+        notices.extend(saved.notice.clone());
+        let share = match url_state::from_fragment_checked(hash) {
+            None => None,
+            Some(Ok(decoded)) => {
+                notices.extend(decoded.notes);
+                Some(decoded.state)
+            }
+            Some(Err(e)) => {
+                notices.push(format!(
+                    "The share link in the address could not be opened: {e}. {}",
+                    if q.embed {
+                        "The page starts as its other parameters say."
+                    } else {
+                        "Your own saved manifests are shown, unchanged."
+                    }
+                ));
+                None
+            }
+        };
         let settings = Settings {
-            seed: q.seed.unwrap_or_else(browser::random_seed),
+            seed: q.seed.unwrap_or(random_seed),
             nodes: q.nodes.unwrap_or(1),
             proxy_mode: q.proxy_mode.unwrap_or(ProxyMode::Ipvs),
         };
         // The URL's state wins (a share link, then a preset); otherwise the manifest the
-        // learner left here last time. An embedded page (in someone's docs) shows what its URL
-        // says and leaves the learner's saved manifest alone.
-        let preset = q.preset.as_deref().and_then(presets::find);
+        // learner left here last time.
+        let preset = match q.preset.as_deref() {
+            None => None,
+            Some(name) => {
+                let found = presets::find(name);
+                if found.is_none() {
+                    let names: Vec<&str> = presets::PRESETS.iter().map(|(f, _, _)| *f).collect();
+                    notices.push(format!(
+                        "preset={} in the address names no preset (there are {}); {}",
+                        url_state::quote(name),
+                        names.join(", "),
+                        if saved.files.is_empty() {
+                            "the default workspace is shown."
+                        } else {
+                            "your own saved manifests are shown."
+                        }
+                    ));
+                }
+                found
+            }
+        };
         let files = if share.is_some() {
             BTreeMap::new()
         } else if let Some((name, text)) = preset {
             let mut files = BTreeMap::from([(name.to_string(), text.to_string())]);
             // A preset link must not cost the learner the manifest they saved here: it opens
             // beside it (what is saved next includes both).
-            if !q.embed {
-                keep_saved(&mut files, browser::load_files().unwrap_or_default());
-            }
+            keep_saved(&mut files, saved.files.clone());
             files
-        } else if q.embed {
-            BTreeMap::new()
         } else {
-            browser::load_files().unwrap_or_default()
+            saved.files.clone()
         };
         Boot {
             settings,
@@ -99,8 +155,10 @@ impl Boot {
             share,
             embed: q.embed,
             tick: true,
-            persist: !q.embed,
+            persist: !q.embed && saved.writable,
             run: q.run,
+            saved: saved.files,
+            notices,
         }
     }
 
@@ -110,11 +168,9 @@ impl Boot {
                 let mut s = Session::from_share(state);
                 // The shared files replay the sharer's session; the learner's own saved files
                 // stay available beside them (and are not overwritten by the next save).
-                if self.persist {
-                    let mut files = s.files.clone();
-                    keep_saved(&mut files, browser::load_files().unwrap_or_default());
-                    s.files = files;
-                }
+                let mut files = s.files.clone();
+                keep_saved(&mut files, self.saved.clone());
+                s.files = files;
                 s
             }
             None => Session::new(self.settings.clone(), self.files.clone()),
@@ -162,6 +218,9 @@ pub fn App(props: &AppProps) -> Html {
     let dns_view = use_state(|| false);
     let embed = props.boot.embed;
     let persist = props.boot.persist;
+    let notices = use_state(|| props.boot.notices.clone());
+    // Why the last save failed (storage full or disabled), while it keeps failing.
+    let save_problem = use_state_eq(|| None::<String>);
 
     // Wall time → simulated time. Re-render only when the clock's second or the cluster changed.
     {
@@ -195,6 +254,13 @@ pub fn App(props: &AppProps) -> Html {
             move || drop(interval)
         });
     }
+
+    // Running this long forgives earlier stops (see `panic`): the next start opens the saved
+    // files even after a panic.
+    use_effect_with((), move |_| {
+        let forgive = persist.then(|| gloo::timers::callback::Timeout::new(browser::CRASH_FORGIVEN_MS, browser::clear_crashes));
+        move || drop(forgive)
+    });
 
     // A share link pasted into this tab changes only the fragment: start over from it.
     use_effect_with((), |_| {
@@ -280,10 +346,11 @@ pub fn App(props: &AppProps) -> Html {
     let files_changed = {
         let session = session.clone();
         let update = update.clone();
+        let save_problem = save_problem.clone();
         use_callback((), move |structural: bool, _| {
             if persist {
                 if let Some(s) = session.get() {
-                    browser::save_files(&s.files);
+                    save_problem.set(browser::save_files(&s.files).err());
                 }
             }
             if structural {
@@ -304,6 +371,39 @@ pub fn App(props: &AppProps) -> Html {
             }
         })
     };
+    // A real cluster's snapshot: dropped anywhere on the page, or the editor's text loaded
+    // with the button (paste it there first). The core imports it; the page only hands it over.
+    let load_snapshot = {
+        let session = session.clone();
+        let update = update.clone();
+        let cursor = cursor.clone();
+        let selected = selected.clone();
+        use_callback((), move |(name, text): (String, String), _| {
+            if session.with_mut(|s| s.load_snapshot(&name, &text)) == Some(true) {
+                cursor.set(None);
+                selected.set(None);
+            }
+            update.force_update();
+        })
+    };
+    let load_editor_snapshot = {
+        let session = session.clone();
+        let load_snapshot = load_snapshot.clone();
+        use_callback((), move |_: MouseEvent, _| {
+            if let Some((name, text)) = session.get().map(|s| (s.active_file.clone(), s.active_text().to_string())) {
+                load_snapshot.emit((name, text));
+            }
+        })
+    };
+    let on_dragover = Callback::from(|e: DragEvent| e.prevent_default());
+    let on_drop = {
+        let load_snapshot = load_snapshot.clone();
+        Callback::from(move |e: DragEvent| {
+            e.prevent_default();
+            let load_snapshot = load_snapshot.clone();
+            browser::read_dropped_file(&e, move |name, text| load_snapshot.emit((name, text)));
+        })
+    };
     let on_cursor = {
         let cursor = cursor.clone();
         use_callback((), move |c: Option<u64>, _| cursor.set(c))
@@ -315,6 +415,14 @@ pub fn App(props: &AppProps) -> Html {
     let changed = {
         let update = update.clone();
         use_callback((), move |(), _| update.force_update())
+    };
+    let dismiss = {
+        let notices = notices.clone();
+        let save_problem = save_problem.clone();
+        Callback::from(move |_: MouseEvent| {
+            notices.set(Vec::new());
+            save_problem.set(None);
+        })
     };
     let show_view = |dns: bool| {
         let dns_view = dns_view.clone();
@@ -333,7 +441,7 @@ pub fn App(props: &AppProps) -> Html {
     drop(s);
 
     html! {
-        <div class={classes!("sdplay", embed.then_some("embed"))}>
+        <div class={classes!("sdplay", embed.then_some("embed"))} ondragover={on_dragover} ondrop={on_drop}>
             if !embed {
                 <header class="intro">
                     <h1>{"sdplay"}<span class="tagline">{" · Kubernetes service discovery, in your browser"}</span></h1>
@@ -353,6 +461,8 @@ pub fn App(props: &AppProps) -> Html {
                 </header>
             }
             <div class="toolbar">
+                <button id="load-snapshot" onclick={load_editor_snapshot}
+                    title="Load the editor's text as a real cluster's snapshot (kubectl get nodes,ns,deploy,rs,pods,svc,endpoints,endpointslices,configmaps -A -o yaml); or drop the file on the page">{"Load snapshot"}</button>
                 <button id="share" onclick={share} title="Put the files, the commands run and the seed into the URL, and copy it">{"Share"}</button>
                 if let Some(url) = (*share_link).clone() {
                     <input class="share-link" readonly=true value={url} aria-label="Share link" />
@@ -363,6 +473,18 @@ pub fn App(props: &AppProps) -> Html {
                         if settings.nodes == 1 { "" } else { "s" }, settings.proxy_mode)}
                 </span>
             </div>
+            if !notices.is_empty() || save_problem.is_some() {
+                <div id="notices" class="notices" role="status">
+                    { for notices.iter().map(|n| html! { <p class="notice">{n}</p> }) }
+                    if let Some(reason) = (*save_problem).clone() {
+                        <p class="notice warn">{format!(
+                            "Your manifests could not be saved in this browser ({reason}): after a reload they will not be here. \
+                             Copy them somewhere, or keep them in a link with Share."
+                        )}</p>
+                    }
+                    <button class="quiet" onclick={dismiss} title="Hide these messages">{"Dismiss"}</button>
+                </div>
+            }
             <main class="panes">
                 <section class="pane pane-editor" aria-label="Manifests">
                     <h2>{"Manifests"}</h2>

@@ -6,21 +6,186 @@
 
 use std::collections::BTreeMap;
 
-use gloo::storage::{LocalStorage, Storage};
 use wasm_bindgen::JsValue;
 
 /// localStorage key holding the editor's files as a JSON object (file name → text).
 pub const FILES_KEY: &str = "sdplay.files";
+/// Where a stored value that does not decode is set aside (with the time, so none is lost).
+pub const UNREADABLE_PREFIX: &str = "sdplay.files.unreadable-";
 
-pub fn load_files() -> Option<BTreeMap<String, String>> {
-    LocalStorage::get::<BTreeMap<String, String>>(FILES_KEY)
-        .ok()
-        .filter(|f| !f.is_empty())
+/// What localStorage holds under [`FILES_KEY`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Stored {
+    /// Nothing (or an empty object).
+    Nothing,
+    Files(BTreeMap<String, String>),
+    /// Not an object of file names and texts: the raw value, why, and the entries that are
+    /// (file name → text) all the same.
+    Unreadable {
+        raw: String,
+        reason: String,
+        salvaged: BTreeMap<String, String>,
+    },
 }
 
-pub fn save_files(files: &BTreeMap<String, String>) {
-    // Quota errors and disabled storage are not worth bothering the learner with.
-    let _ = LocalStorage::set(FILES_KEY, files);
+/// Decode the stored value (pure: the tests feed it strings).
+pub fn parse_stored(raw: Option<&str>) -> Stored {
+    let Some(raw) = raw else { return Stored::Nothing };
+    let unreadable = |reason: String, salvaged| Stored::Unreadable {
+        raw: raw.to_string(),
+        reason,
+        salvaged,
+    };
+    let value: serde_json::Value = match serde_json::from_str(raw) {
+        Ok(v) => v,
+        Err(e) => return unreadable(format!("not JSON: {e}"), BTreeMap::new()),
+    };
+    let Some(object) = value.as_object() else {
+        let kind = match value {
+            serde_json::Value::Null => "null",
+            serde_json::Value::Bool(_) => "a boolean",
+            serde_json::Value::Number(_) => "a number",
+            serde_json::Value::String(_) => "a string",
+            serde_json::Value::Array(_) => "an array",
+            serde_json::Value::Object(_) => "an object",
+        };
+        return unreadable(format!("{kind}, not an object of file names and texts"), BTreeMap::new());
+    };
+    let files: BTreeMap<String, String> = object
+        .iter()
+        .filter_map(|(k, v)| Some((k.clone(), v.as_str()?.to_string())))
+        .collect();
+    match object.len() - files.len() {
+        0 if files.is_empty() => Stored::Nothing,
+        0 => Stored::Files(files),
+        1 => unreadable("1 entry is not text".into(), files),
+        n => unreadable(format!("{n} entries are not text"), files),
+    }
+}
+
+/// localStorage, if this page may use it (not in a sandboxed iframe, not when disabled).
+/// (Not gloo's `LocalStorage::raw`, which throws when it is missing.)
+fn storage() -> Option<web_sys::Storage> {
+    web_sys::window()?.local_storage().ok().flatten()
+}
+
+/// What localStorage holds under [`FILES_KEY`] now.
+pub fn load_stored() -> Stored {
+    parse_stored(storage().and_then(|s| s.get_item(FILES_KEY).ok().flatten()).as_deref())
+}
+
+/// localStorage key counting the page's stops (panics and traps) since it last ran for
+/// [`CRASH_FORGIVEN_MS`]: at two in a row the page starts without opening the saved files, in case
+/// one of them is what stops it (never a reload loop, never a lost manifest).
+pub const CRASH_KEY: &str = "sdplay.crashes";
+/// How long the page must run for its earlier stops to be forgotten.
+pub const CRASH_FORGIVEN_MS: u32 = 30_000;
+
+/// Stops in a row so far.
+pub fn crashes() -> u32 {
+    storage()
+        .and_then(|s| s.get_item(CRASH_KEY).ok().flatten())
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0)
+}
+
+/// Count one more stop (the panic hook).
+pub fn note_crash() {
+    if let Some(s) = storage() {
+        let _ = s.set_item(CRASH_KEY, &(crashes().saturating_add(1)).to_string());
+    }
+}
+
+/// Forget the stops (the page ran long enough, or started without the saved files).
+pub fn clear_crashes() {
+    if let Some(s) = storage() {
+        let _ = s.remove_item(CRASH_KEY);
+    }
+}
+
+/// The saved files as the page starts with them.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct AtBoot {
+    pub files: BTreeMap<String, String>,
+    /// What the learner should know (the stored value did not decode).
+    pub notice: Option<String>,
+    /// Whether the page may write [`FILES_KEY`] (false when an unreadable value could not be
+    /// set aside: overwriting it would lose it).
+    pub writable: bool,
+}
+
+/// Read the saved files at boot. A value that does not decode is copied to
+/// `sdplay.files.unreadable-<ms>` first (so saving over it loses nothing), and its readable
+/// entries are opened.
+pub fn load_files_at_boot() -> AtBoot {
+    if crashes() >= 2 {
+        clear_crashes();
+        return AtBoot {
+            files: BTreeMap::new(),
+            notice: Some(
+                "sdplay stopped twice in a row, so this time it starts without opening your saved manifests \
+                 (one of them may be what stops it): the default workspace is shown, and nothing is saved over \
+                 them. Reload to open them again."
+                    .into(),
+            ),
+            writable: false,
+        };
+    }
+    match load_stored() {
+        Stored::Nothing => AtBoot {
+            writable: true,
+            ..AtBoot::default()
+        },
+        Stored::Files(files) => AtBoot {
+            files,
+            notice: None,
+            writable: true,
+        },
+        Stored::Unreadable { raw, reason, salvaged } => {
+            let key = format!("{UNREADABLE_PREFIX}{}", now_ms() as u64);
+            let kept = storage().is_some_and(|s| s.set_item(&key, &raw).is_ok());
+            AtBoot {
+                notice: Some(unreadable_notice(&reason, &salvaged, kept.then_some(key.as_str()))),
+                files: salvaged,
+                writable: kept,
+            }
+        }
+    }
+}
+
+/// The message for saved files that did not decode.
+pub fn unreadable_notice(reason: &str, salvaged: &BTreeMap<String, String>, kept_as: Option<&str>) -> String {
+    let opened = match salvaged.len() {
+        0 => "the default workspace is shown".to_string(),
+        1 => "the 1 readable file is shown".to_string(),
+        n => format!("the {n} readable files are shown"),
+    };
+    match kept_as {
+        Some(key) => format!(
+            "The manifests saved in this browser could not be read ({reason}); {opened}. \
+             The saved value is kept as it was under the localStorage key {key}."
+        ),
+        None => format!(
+            "The manifests saved in this browser could not be read ({reason}) nor set aside; {opened}. \
+             This session saves nothing, so the saved value stays as it was."
+        ),
+    }
+}
+
+/// Save the editor's files; the error says why not (storage full or disabled).
+pub fn save_files(files: &BTreeMap<String, String>) -> Result<(), String> {
+    let json = serde_json::to_string(files).map_err(|e| e.to_string())?;
+    let storage = storage().ok_or("localStorage is not available here")?;
+    storage.set_item(FILES_KEY, &json).map_err(|e| {
+        let name = js_sys::Reflect::get(&e, &"name".into()).ok().and_then(|n| n.as_string());
+        match name.as_deref() {
+            Some("QuotaExceededError") => {
+                format!("the browser's storage is full: {:.1} MB of manifests", json.len() as f64 / 1e6)
+            }
+            Some(other) => format!("localStorage refused it: {other}"),
+            None => "localStorage refused it".to_string(),
+        }
+    })
 }
 
 /// `location.search` and `location.hash` ("" when unavailable).
@@ -137,4 +302,26 @@ pub fn reload() {
     if let Some(w) = web_sys::window() {
         let _ = w.location().reload();
     }
+}
+
+/// The first file of a drop, read as text: `done(name, text)` once the browser has read it
+/// (nothing happens for a drop without a file, or when reading fails).
+pub fn read_dropped_file(e: &web_sys::DragEvent, done: impl FnOnce(String, String) + 'static) {
+    use wasm_bindgen::closure::Closure;
+    use wasm_bindgen::JsCast;
+    let Some(file) = e.data_transfer().and_then(|d| d.files()).and_then(|f| f.get(0)) else {
+        return;
+    };
+    let Ok(reader) = web_sys::FileReader::new() else { return };
+    let name = file.name();
+    let r = reader.clone();
+    let onload = Closure::once(move || {
+        if let Some(text) = r.result().ok().and_then(|v| v.as_string()) {
+            done(name, text);
+        }
+    });
+    reader.set_onload(Some(onload.as_ref().unchecked_ref()));
+    // The reader holds the callback until it fires; it runs at most once.
+    onload.forget();
+    let _ = reader.read_as_text(&file);
 }

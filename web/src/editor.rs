@@ -2,7 +2,7 @@
 //! [`crate::presets`] in a tab of its own), a `<textarea id="editor">` with a line-number gutter
 //! that marks the lines with problems and the source of the object selected elsewhere (diagram
 //! or timeline, found by `view::source_lines`), the live problems from `view::problems` (with
-//! file, line and column; recomputed shortly after typing stops), and the Apply button (`#apply`), which runs `kubectl apply -f <file>` through
+//! file, line and column, each with its hint; recomputed shortly after typing stops), and the Apply button (`#apply`), which runs `kubectl apply -f <file>` through
 //! the terminal.
 
 use std::cell::RefCell;
@@ -213,16 +213,28 @@ pub fn Editor(props: &EditorProps) -> Html {
         })
     };
     let bad_lines: BTreeSet<usize> = diags.iter().map(|d| d.line).collect();
-    let gutter_text: Html = (1..=*lines)
-        .map(|n| {
-            let src = source.is_some_and(|(a, b)| (a..=b).contains(&n));
-            match (bad_lines.contains(&n), src) {
-                (true, _) => html! { <span class="bad">{n}{"\n"}</span> },
-                (false, true) => html! { <span class="src">{n}{"\n"}</span> },
-                (false, false) => html! { <>{n}{"\n"}</> },
+    // Runs of unmarked line numbers are one text node each, so a pasted file of 100,000 lines
+    // costs a few nodes, not one per line.
+    let mut gutter_text: Vec<Html> = Vec::new();
+    let mut plain = String::new();
+    for n in 1..=*lines {
+        let src = source.is_some_and(|(a, b)| (a..=b).contains(&n));
+        let class = match (bad_lines.contains(&n), src) {
+            (true, _) => "bad",
+            (false, true) => "src",
+            (false, false) => {
+                plain.push_str(&format!("{n}\n"));
+                continue;
             }
-        })
-        .collect();
+        };
+        if !plain.is_empty() {
+            gutter_text.push(html! { {std::mem::take(&mut plain)} });
+        }
+        gutter_text.push(html! { <span {class}>{n}{"\n"}</span> });
+    }
+    if !plain.is_empty() {
+        gutter_text.push(html! { {plain} });
+    }
     let apply = props.on_apply.reform(|_: MouseEvent| ());
 
     html! {
@@ -240,9 +252,9 @@ pub fn Editor(props: &EditorProps) -> Html {
                 </select>
             </div>
             <div class="code">
-                <pre class="gutter" ref={gutter} aria-hidden="true">{gutter_text}</pre>
+                <pre class="gutter" ref={gutter} aria-hidden="true">{for gutter_text}</pre>
                 <textarea id="editor" ref={textarea} spellcheck="false" wrap="off" autocapitalize="off"
-                    autocomplete="off" aria-label={format!("Manifest {active}")}
+                    autocomplete="off" aria-label={format!("Manifest {active}")} data-file={active.clone()}
                     value={text} {oninput} {onscroll} {onkeydown} />
             </div>
             <div class="editor-actions">
@@ -266,7 +278,15 @@ pub fn Editor(props: &EditorProps) -> Html {
                     <li class="ok">{"✓ no problems found"}</li>
                 }
                 { for diags.iter().take(MAX_LISTED).map(|d| html! {
-                    <li onclick={jump_to(d.line)} title="Show this line">{&d.text}</li>
+                    // A hint (the likely cause, beyond kubectl's words) under its problem; a
+                    // problem that is only a hint is marked as such.
+                    <li class={classes!((d.severity == view::Severity::Hint).then_some("only-hint"))}
+                        onclick={jump_to(d.line)} title="Show this line">
+                        {&d.text}
+                        if let Some(h) = &d.hint {
+                            <div class="problem-hint">{h}</div>
+                        }
+                    </li>
                 }) }
                 if diags.len() > MAX_LISTED {
                     <li>{format!("… and {} more", diags.len() - MAX_LISTED)}</li>

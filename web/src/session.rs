@@ -167,6 +167,7 @@ impl Session {
     /// Run one line exactly as typed in the terminal, and show it there. Returns the exit
     /// status and the trace events the command caused (for the embed scripting API).
     pub fn run(&mut self, line: &str) -> (i32, Vec<sdplay_core::TraceEvent>) {
+        crate::panic::debug_panic_if_armed();
         let line = line.trim_end_matches(['\r', '\n']);
         if self.commands.len() < MAX_COMMANDS {
             let files = (self.last_files.as_ref() != Some(&self.files)).then(|| self.files.clone());
@@ -320,6 +321,38 @@ impl Session {
         self.files_generation += 1;
         self.version += 1;
         true
+    }
+
+    /// Load a real cluster's snapshot (`kubectl get nodes,ns,deploy,rs,pods,svc,endpoints,
+    /// endpointslices,configmaps -A -o yaml`) as the cluster: the core imports it and words the
+    /// report, which the terminal shows as the first entry of a fresh transcript. A snapshot
+    /// the core refuses leaves the cluster as it was and says why. `true` when it loaded.
+    pub fn load_snapshot(&mut self, name: &str, text: &str) -> bool {
+        let config = Config {
+            seed: self.settings.seed,
+            ..Config::default()
+        };
+        let (output, status, loaded) = match Playground::load_snapshot(text, name, &config) {
+            Ok((pg, words)) => {
+                self.pg = pg;
+                self.start_ms = view::now_ms(&self.pg);
+                self.entries.clear();
+                self.commands.clear();
+                self.last_files = None;
+                (words, 0, true)
+            }
+            Err(why) => (format!("sdplay: {why}\n"), 1, false),
+        };
+        self.entries.push_back(Entry {
+            id: self.next_entry,
+            prompt: String::new(),
+            command: String::new(),
+            output,
+            status,
+        });
+        self.next_entry += 1;
+        self.version += 1;
+        loaded
     }
 
     /// Tab completion at the prompt: what the core offers for `line` (whole lines, sorted).

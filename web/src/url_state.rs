@@ -5,8 +5,9 @@
 //! (`#s=<base64url of a small JSON document>`).
 //!
 //! Pure functions over strings (no DOM), so the round trip is testable anywhere. Decoding never
-//! panics and never trusts its input: sizes are capped, unknown fields are ignored, a malformed
-//! fragment decodes to `None` (the page then starts fresh).
+//! panics and never trusts its input: sizes are capped, unknown fields are ignored. What does not
+//! decode is reported in words the page shows ([`QueryParams::problems`], [`ShareError`],
+//! [`Decoded::notes`]) and the page goes on with its defaults; nothing is silently dropped.
 
 use std::collections::BTreeMap;
 
@@ -66,24 +67,68 @@ pub struct QueryParams {
     pub preset: Option<String>,
     /// `run=`: command lines to run after load (decoded, split at `;`, blank ones dropped).
     pub run: Vec<String>,
+    /// A sentence for each parameter that did not decode, saying what is used instead.
+    pub problems: Vec<String>,
 }
 
 /// Parse `location.search` (with or without the leading `?`).
 pub fn parse_query(search: &str) -> QueryParams {
     let mut q = QueryParams::default();
-    for pair in search.trim_start_matches('?').split('&') {
+    for pair in search.trim_start_matches('?').split('&').filter(|p| !p.is_empty()) {
         let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
+        // What the problem messages quote: decoded, one line, not too long.
+        let shown = || quote(&percent_decode(v));
         match k {
-            "seed" => q.seed = v.parse().ok(),
-            "nodes" => q.nodes = v.parse().ok().filter(|n| (1..=MAX_NODES).contains(n)),
-            "proxy" | "proxy-mode" | "mode" => q.proxy_mode = ProxyMode::parse(v),
+            "seed" => {
+                q.seed = v.parse().ok();
+                if q.seed.is_none() {
+                    q.problems.push(format!(
+                        "seed={} in the address is not a number from 0 to {}; a random seed is used.",
+                        shown(),
+                        u64::MAX
+                    ));
+                }
+            }
+            "nodes" => {
+                q.nodes = v.parse().ok().filter(|n| (1..=MAX_NODES).contains(n));
+                if q.nodes.is_none() {
+                    q.problems.push(format!(
+                        "nodes={} in the address is not a node count from 1 to {MAX_NODES}; the cluster has 1 node.",
+                        shown()
+                    ));
+                }
+            }
+            "proxy" | "proxy-mode" | "mode" => {
+                q.proxy_mode = ProxyMode::parse(v);
+                if q.proxy_mode.is_none() {
+                    q.problems.push(format!(
+                        "{k}={} in the address is not a kube-proxy mode (ipvs, iptables or nftables); IPVS is used.",
+                        shown()
+                    ));
+                }
+            }
             "embed" => q.embed = !matches!(v, "0" | "false"),
             "preset" => q.preset = Some(percent_decode(v)).filter(|p| !p.trim().is_empty()),
             "run" => {
-                q.run = percent_decode(v)
+                let lines: Vec<String> = percent_decode(v)
                     .split(';')
                     .map(str::trim)
                     .filter(|l| !l.is_empty())
+                    .map(String::from)
+                    .collect();
+                if lines.len() > MAX_RUN {
+                    q.problems.push(format!(
+                        "run= in the address holds {} commands; only the first {MAX_RUN} run.",
+                        lines.len()
+                    ));
+                }
+                if lines.iter().take(MAX_RUN).any(|l| l.chars().count() > MAX_RUN_LINE) {
+                    q.problems.push(format!(
+                        "A command in run= is longer than {MAX_RUN_LINE} characters; it runs cut to that length."
+                    ));
+                }
+                q.run = lines
+                    .into_iter()
                     .take(MAX_RUN)
                     .map(|l| l.chars().take(MAX_RUN_LINE).collect())
                     .collect()
@@ -92,6 +137,24 @@ pub fn parse_query(search: &str) -> QueryParams {
         }
     }
     q
+}
+
+/// A value as a message quotes it: control characters (NUL, newlines, bidi overrides) escaped,
+/// cut at 60 characters.
+pub fn quote(v: &str) -> String {
+    let mut out = String::new();
+    for (i, c) in v.chars().enumerate() {
+        if i == 60 {
+            out.push('…');
+            break;
+        }
+        if c.is_control() || matches!(c, '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}') {
+            out.push_str(&c.escape_unicode().to_string());
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 /// Decode a query-string value: `+` as a space, as forms and `URLSearchParams` encode it, then
@@ -125,44 +188,117 @@ pub fn encode(state: &ShareState) -> String {
     base64url_encode(doc.to_string().as_bytes())
 }
 
+/// Why a share link's state did not decode (the page says so and starts with the learner's own
+/// files, which it leaves as they are).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ShareError {
+    /// Not base64url (e.g. cut or changed when copied).
+    NotBase64,
+    /// Decodes to bytes that are not a JSON document.
+    NotJson(String),
+    /// A format version this page does not know (`None`: no version).
+    Version(Option<u64>),
+    /// A field missing or of the wrong type.
+    Field(&'static str),
+}
+
+impl std::fmt::Display for ShareError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ShareError::NotBase64 => f.write_str("it is not base64url text; it may have been cut or changed when copied"),
+            ShareError::NotJson(e) => write!(
+                f,
+                "it does not decode to a share document ({e}); it may have been cut short when copied"
+            ),
+            ShareError::Version(Some(v)) => write!(f, "it is in format version {v}, and this page reads version {VERSION}"),
+            ShareError::Version(None) => f.write_str("it carries no format version"),
+            ShareError::Field(name) => write!(f, "its {name} field is missing or malformed"),
+        }
+    }
+}
+
+/// A decoded share state and what decoding had to change (files or commands over the limits,
+/// a node count out of range, an unknown kube-proxy mode), as sentences.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Decoded {
+    pub state: ShareState,
+    pub notes: Vec<String>,
+}
+
 /// The inverse of [`encode`]; `None` if the text is not a share state this page understands.
 pub fn decode(text: &str) -> Option<ShareState> {
-    let bytes = base64url_decode(text.trim())?;
-    let doc: Value = serde_json::from_slice(&bytes).ok()?;
-    if doc.get("v")?.as_u64()? != VERSION {
-        return None;
+    decode_checked(text).ok().map(|d| d.state)
+}
+
+/// [`decode`], saying why not, and what it changed.
+pub fn decode_checked(text: &str) -> Result<Decoded, ShareError> {
+    let bytes = base64url_decode(text.trim()).ok_or(ShareError::NotBase64)?;
+    let doc: Value = serde_json::from_slice(&bytes).map_err(|e| ShareError::NotJson(e.to_string()))?;
+    let version = doc.get("v").and_then(Value::as_u64);
+    if version != Some(VERSION) {
+        return Err(ShareError::Version(version));
     }
-    let seed = doc.get("seed")?.as_u64()?;
-    let nodes = doc.get("nodes").and_then(Value::as_u64).unwrap_or(1).clamp(1, MAX_NODES as u64) as usize;
-    let proxy_mode = doc
-        .get("proxy")
-        .and_then(Value::as_str)
-        .and_then(ProxyMode::parse)
-        .unwrap_or_default();
-    let files = decode_files(doc.get("files")?)?;
+    let mut notes = Vec::new();
+    let seed = doc.get("seed").and_then(Value::as_u64).ok_or(ShareError::Field("seed"))?;
+    let nodes_asked = doc.get("nodes").and_then(Value::as_u64).unwrap_or(1);
+    let nodes = nodes_asked.clamp(1, MAX_NODES as u64) as usize;
+    if nodes as u64 != nodes_asked {
+        notes.push(format!(
+            "The share link asks for {nodes_asked} nodes; the page runs 1 to {MAX_NODES}, so the cluster has {nodes}."
+        ));
+    }
+    let proxy_mode = match doc.get("proxy").and_then(Value::as_str) {
+        None => ProxyMode::default(),
+        Some(p) => ProxyMode::parse(p).unwrap_or_else(|| {
+            notes.push(format!("The share link's kube-proxy mode {} is unknown; IPVS is used.", quote(p)));
+            ProxyMode::default()
+        }),
+    };
+    let files = decode_files(doc.get("files").ok_or(ShareError::Field("files"))?, &mut notes).ok_or(ShareError::Field("files"))?;
     let mut commands = Vec::new();
     let cmds = doc.get("cmds").and_then(Value::as_array).map(Vec::as_slice).unwrap_or(&[]);
+    if cmds.len() > MAX_COMMANDS {
+        notes.push(format!(
+            "The share link holds {} commands; the first {MAX_COMMANDS} are replayed.",
+            cmds.len()
+        ));
+    }
     for c in cmds.iter().take(MAX_COMMANDS) {
-        let at_ms = c.get(0)?.as_u64()?.min(MAX_ELAPSED_MS);
-        let line = c.get(1)?.as_str()?.to_string();
+        let at_ms = c
+            .get(0)
+            .and_then(Value::as_u64)
+            .ok_or(ShareError::Field("cmds"))?
+            .min(MAX_ELAPSED_MS);
+        let line = c.get(1).and_then(Value::as_str).ok_or(ShareError::Field("cmds"))?.to_string();
         let files = match c.get(2) {
-            Some(f) => Some(decode_files(f)?),
+            Some(f) => Some(decode_files(f, &mut notes).ok_or(ShareError::Field("cmds"))?),
             None => None,
         };
         commands.push(SharedCommand { at_ms, line, files });
     }
     let elapsed_ms = doc.get("t").and_then(Value::as_u64).unwrap_or(0).min(MAX_ELAPSED_MS);
-    Some(ShareState {
-        settings: Settings { seed, nodes, proxy_mode },
-        files,
-        commands,
-        elapsed_ms,
+    notes.dedup();
+    Ok(Decoded {
+        state: ShareState {
+            settings: Settings { seed, nodes, proxy_mode },
+            files,
+            commands,
+            elapsed_ms,
+        },
+        notes,
     })
 }
 
-fn decode_files(v: &Value) -> Option<BTreeMap<String, String>> {
+fn decode_files(v: &Value, notes: &mut Vec<String>) -> Option<BTreeMap<String, String>> {
+    let object = v.as_object()?;
+    if object.len() > MAX_FILES {
+        notes.push(format!(
+            "The share link holds {} files; the page opens the first {MAX_FILES}.",
+            object.len()
+        ));
+    }
     let mut files = BTreeMap::new();
-    for (name, text) in v.as_object()?.iter().take(MAX_FILES) {
+    for (name, text) in object.iter().take(MAX_FILES) {
         files.insert(name.clone(), text.as_str()?.to_string());
     }
     Some(files)
@@ -170,10 +306,15 @@ fn decode_files(v: &Value) -> Option<BTreeMap<String, String>> {
 
 /// The share state in a `location.hash` (`#s=…`, possibly among other `&`-separated pairs).
 pub fn from_fragment(hash: &str) -> Option<ShareState> {
+    from_fragment_checked(hash).and_then(Result::ok).map(|d| d.state)
+}
+
+/// [`from_fragment`], saying why it did not decode; `None` when the hash has no `s=`.
+pub fn from_fragment_checked(hash: &str) -> Option<Result<Decoded, ShareError>> {
     hash.trim_start_matches('#')
         .split('&')
         .find_map(|p| p.strip_prefix("s="))
-        .and_then(decode)
+        .map(decode_checked)
 }
 
 const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";

@@ -5,6 +5,7 @@
 //! admission including validation (step 2), and ClusterIP/NodePort allocation (step 3).
 //! Everything after that is a controller reacting to the stored object (see `controllers`).
 
+pub mod defaults;
 pub mod server;
 pub mod validation;
 
@@ -38,6 +39,8 @@ pub struct Store {
     /// The version of `log[0]` (how many changes were dropped from the front).
     log_base: u64,
     idx: Indexes,
+    /// The wall clock of the API server's timestamps (`creationTimestamp` as printed).
+    epoch: crate::time::Epoch,
 }
 
 /// One change of a [`Store`], as [`Store::changes_since`] lists it.
@@ -396,6 +399,14 @@ impl Store {
     pub const LOG_CAP: usize = 8192;
 
     fn record(&mut self, key: ObjKey, old: Option<Object>) {
+        if self.log.len() == self.log.capacity() {
+            // Doubling, but never past the one extra slot a full log needs between the push and
+            // the pop below: a full log holds LOG_CAP entries in LOG_CAP + 1 slots, not in a
+            // doubled buffer of 2 × LOG_CAP (5 MB of entries never written, and one more
+            // copy of the whole log).
+            let want = (self.log.len() * 2).clamp(64, Self::LOG_CAP + 1);
+            self.log.reserve_exact(want - self.log.len());
+        }
         self.log.push_back((key, old));
         // One out for one in: every write costs the same, none pays for trimming a backlog.
         if self.log.len() > Self::LOG_CAP {
@@ -429,6 +440,15 @@ impl Store {
     }
 
     /// How many changes the store has seen (a trace event records this when it is emitted).
+    /// The wall-clock instant of `SimTime::ZERO` (how timestamps print).
+    pub fn epoch(&self) -> crate::time::Epoch {
+        self.epoch
+    }
+
+    pub(crate) fn set_epoch(&mut self, epoch: crate::time::Epoch) {
+        self.epoch = epoch;
+    }
+
     pub fn version(&self) -> u64 {
         self.log_base + self.log.len() as u64
     }
@@ -459,6 +479,7 @@ impl Store {
             log: Default::default(),
             log_base: version,
             idx,
+            epoch: self.epoch,
         })
     }
 
@@ -583,10 +604,29 @@ pub enum ApiError {
     NotSet(&'static str),
     /// Client side: `the namespace from the provided object "dev" does not match …`.
     NamespaceMismatch { object: String, flag: String },
+    /// Client side: `kubectl apply` must GET the object first, and client-go refuses to
+    /// build a request for an empty name, `.`, `..` or one with `/` or `%` in it
+    /// (`Request.Name`, `IsValidPathSegmentName`).
+    UnrequestableName { kind: Kind, name: String, namespace: String },
+    /// Client side: `kubectl apply` of an object with only `generateName` (applyOneObject).
+    GenerateNameWithApply(String),
     /// 403 with the full status message.
     Forbidden(String),
     /// 500: `Internal error occurred: failed to allocate a serviceIP: range is full`.
     InternalError(String),
+}
+
+/// What client-go's `IsValidPathSegmentName` finds in a name that cannot be a URL path
+/// segment: `may not be '.'` / `'..'`, else `may not contain '/'` and `'%'` (empty when fine).
+pub fn path_segment_problems(name: &str) -> Vec<String> {
+    if name == "." || name == ".." {
+        return vec![format!("may not be '{name}'")];
+    }
+    ["/", "%"]
+        .iter()
+        .filter(|c| name.contains(*c))
+        .map(|c| format!("may not contain '{c}'"))
+        .collect()
 }
 
 /// Plural resource name as used in API error messages (`services`, `deployments.apps`).
@@ -634,6 +674,15 @@ impl ApiError {
             ApiError::NotSet(what) => format!("{what} not set"),
             ApiError::Forbidden(m) => m.clone(),
             ApiError::InternalError(m) => format!("Internal error occurred: {m}"),
+            ApiError::GenerateNameWithApply(prefix) => format!("from {prefix}: cannot use generate name with apply"),
+            ApiError::UnrequestableName { name, .. } => {
+                if name.is_empty() {
+                    "resource name may not be empty".into()
+                } else {
+                    let msgs = path_segment_problems(name);
+                    format!("invalid resource name {}: [{}]", validation::quote(name), msgs.join(" "))
+                }
+            }
             ApiError::NamespaceMismatch { object, flag } => format!(
                 "the namespace from the provided object \"{object}\" does not match the namespace \"{flag}\". You must pass '--namespace={object}' to perform this operation."
             ),
@@ -665,7 +714,27 @@ impl ApiError {
                 let file = source.map(|(f, _)| f).unwrap_or("STDIN");
                 format!("error validating \"{file}\": error validating data: {what} not set; if you choose to ignore these errors, turn validation off with --validate=false")
             }
-            ApiError::NamespaceMismatch { .. } => self.status_message(),
+            ApiError::NamespaceMismatch { .. } | ApiError::GenerateNameWithApply(_) => self.status_message(),
+            // applyOneObject: AddSourceToErr("retrieving current configuration of:\n" +
+            // info.String() + "\nfrom server for:", source, err).
+            ApiError::UnrequestableName { kind, name, namespace } => {
+                let (group, resource) = match plural(*kind).split_once('.') {
+                    Some((r, _)) => (kind.api_version().rsplit_once('/').map_or("", |(g, _)| g), r),
+                    None => ("", plural(*kind)),
+                };
+                let version = kind.api_version().rsplit('/').next().unwrap_or("v1");
+                let info = format!(
+                    "Resource: \"{group}/{version}, Resource={resource}\", GroupVersionKind: \"{group}/{version}, Kind={}\"\nName: {}, Namespace: {}",
+                    kind.name(),
+                    validation::quote(name),
+                    validation::quote(namespace)
+                );
+                let msg = format!("retrieving current configuration of:\n{info}\nfrom server for:");
+                match source {
+                    Some((file, _)) => format!("error when {msg} {}: {}", validation::quote(file), self.status_message()),
+                    None => self.status_message(),
+                }
+            }
             _ => match source {
                 Some((file, verb)) => format!("error when {verb} \"{file}\": {}", self.status_message()),
                 None => self.status_message(),

@@ -23,6 +23,13 @@ pub struct Allocated {
     pub cluster_ip: Option<Ipv4Addr>,
 }
 
+/// An address of an imported Service the allocators could not reserve.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Reservation {
+    ClusterIp(Ipv4Addr, AllocError),
+    NodePort(i64, AllocError),
+}
+
 #[derive(Clone, Debug)]
 pub struct ApiServer {
     store: Store,
@@ -52,6 +59,11 @@ impl ApiServer {
 
     pub fn store(&self) -> &Store {
         &self.store
+    }
+
+    /// The wall clock the API server stamps objects with (`SimTime::ZERO`'s Unix time).
+    pub(crate) fn set_epoch(&mut self, epoch: crate::time::Epoch) {
+        self.store.set_epoch(epoch);
     }
 
     /// Store an object (new or changed), moved in; [`Store::last_change`] has both versions.
@@ -219,8 +231,8 @@ impl ApiServer {
 
     /// `dryRun=All`: what [`allocate_service`](Self::allocate_service) would give `svc` (the
     /// API server's dry-run allocators pick from copies), with nothing reserved and no
-    /// random stream advanced.
-    pub fn dry_run_allocate_service(&self, svc: &mut Service) -> Result<(), ApiError> {
+    /// random stream advanced. `current` is the stored Service an update replaces.
+    pub fn dry_run_allocate_service(&self, svc: &mut Service, current: Option<&Service>) -> Result<(), ApiError> {
         let mut scratch = ApiServer {
             store: Store::default(),
             service_ips: self.service_ips.clone(),
@@ -231,7 +243,29 @@ impl ApiServer {
             node_port_rng: self.node_port_rng.clone(),
             applied: BTreeMap::new(),
         };
-        scratch.allocate_service(svc, None).map(|_| ())
+        scratch.allocate_service(svc, current).map(|_| ())
+    }
+
+    /// An imported Service keeps its ClusterIP and NodePorts: they are marked used, as the
+    /// API server's repair loops (`pkg/registry/core/service/ipallocator/controller/repair.go`,
+    /// `portallocator/controller/repair.go`) rebuild the allocators from the stored Services.
+    /// What could not be reserved (outside the range, or taken by another Service) is returned;
+    /// the Service keeps it either way, as repair only reports such a Service.
+    pub(crate) fn reserve_service(&mut self, svc: &Service) -> Vec<Reservation> {
+        let mut out = Vec::new();
+        if let Some(ip) = svc.cluster_ip() {
+            if let Err(e) = self.service_ips.allocate(ip) {
+                out.push(Reservation::ClusterIp(ip, e));
+            }
+        }
+        for p in &svc.spec.ports {
+            if let Some(np) = p.node_port {
+                if let Err(e) = self.node_ports.allocate(np) {
+                    out.push(Reservation::NodePort(np, e));
+                }
+            }
+        }
+        out
     }
 
     /// A Service is gone: its ClusterIP and NodePorts go back to the allocators.

@@ -6,8 +6,11 @@
 //! ```text
 //! sdplay [--seed N] [--nodes N] [--cluster-cidr CIDR] [--node-cidr-mask-size N]
 //!        [--proxy-mode ipvs|iptables|nftables] [--ipvs-scheduler S]
-//!        [--ipvs-exclude-cidrs CIDR,...] [--trace[=text|json]] [SCRIPT]
+//!        [--ipvs-exclude-cidrs CIDR,...] [--trace[=text|json]] [--snapshot FILE] [SCRIPT]
 //! ```
+//! `--snapshot FILE` loads a real cluster's `kubectl get nodes,ns,deploy,rs,pods,svc,endpoints,
+//! endpointslices,configmaps -A -o yaml` as the cluster (the cluster flags are then read from
+//! the snapshot, `--seed` still applies) and prints the import's report before the transcript.
 //! `--nodes` goes up to 5,000 (Kubernetes' scale envelope); `--cluster-cidr` (default
 //! 10.244.0.0/16) and `--node-cidr-mask-size` (default 24) are kube-controller-manager's: each
 //! node gets the next subnet, and nodes past the last one get none (`CIDRNotAvailable`).
@@ -53,12 +56,13 @@ impl Files for Disk {
     }
 }
 
-const USAGE: &str = "usage: sdplay [--seed N] [--nodes N] [--cluster-cidr CIDR] [--node-cidr-mask-size N] [--proxy-mode ipvs|iptables|nftables] [--ipvs-scheduler S] [--ipvs-exclude-cidrs CIDR,...] [--trace[=text|json]] [SCRIPT]\n";
+const USAGE: &str = "usage: sdplay [--seed N] [--nodes N] [--cluster-cidr CIDR] [--node-cidr-mask-size N] [--proxy-mode ipvs|iptables|nftables] [--ipvs-scheduler S] [--ipvs-exclude-cidrs CIDR,...] [--trace[=text|json]] [--snapshot FILE] [SCRIPT]\n";
 
 fn main() -> ExitCode {
     let mut config = Config::default();
     let mut trace = sdplay_core::TraceFormat::Off;
     let mut script: Option<String> = None;
+    let mut snapshot: Option<String> = None;
     let mut args = std::env::args().skip(1);
     while let Some(a) = args.next() {
         let (flag, inline) = match a.split_once('=') {
@@ -98,6 +102,14 @@ fn main() -> ExitCode {
                 Some(c) => config.ipvs_exclude_cidrs = c,
                 None => return usage("--ipvs-exclude-cidrs is a comma-separated list of A.B.C.D/N"),
             },
+            "--snapshot" => {
+                match value() {
+                    Some(f) => snapshot = Some(f),
+                    None => return usage(
+                        "--snapshot needs a file (kubectl get nodes,ns,deploy,rs,pods,svc,endpoints,endpointslices,configmaps -A -o yaml)",
+                    ),
+                }
+            }
             "--trace" | "--trace=text" => trace = sdplay_core::TraceFormat::Text,
             "--trace=json" => trace = sdplay_core::TraceFormat::Json,
             s if s.starts_with("--trace=") => return usage("--trace is text or json"),
@@ -130,7 +142,25 @@ fn main() -> ExitCode {
         },
     };
     let files = Disk { base };
-    let text = sdplay_core::transcript(config, &text, &files, trace);
+    let text = match snapshot {
+        None => sdplay_core::transcript(config, &text, &files, trace),
+        Some(path) => {
+            let snap = match std::fs::read_to_string(&path) {
+                Ok(t) => t,
+                Err(e) => {
+                    eprintln!("sdplay: {path}: {e}");
+                    return ExitCode::from(2);
+                }
+            };
+            match sdplay_core::snapshot_transcript(config, &path, &snap, &text, &files, trace) {
+                Ok(t) => t,
+                Err(e) => {
+                    eprintln!("sdplay: {e}");
+                    return ExitCode::from(2);
+                }
+            }
+        }
+    };
     let stdout = io::stdout();
     let mut out = stdout.lock();
     if out.write_all(text.as_bytes()).and_then(|_| out.flush()).is_err() {

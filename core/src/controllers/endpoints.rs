@@ -206,7 +206,8 @@ impl EndpointsController {
         } else {
             annotations.remove(OVER_CAPACITY);
         }
-        let changed = existing.is_none_or(|e| e.subsets != subsets || e.meta.labels != labels || e.meta.annotations != annotations);
+        let changed =
+            existing.is_none_or(|e| !same_subsets(&e.subsets, &subsets) || e.meta.labels != labels || e.meta.annotations != annotations);
         if changed {
             let meta = match existing {
                 Some(e) => ObjectMeta {
@@ -253,6 +254,35 @@ impl EndpointsController {
         }
         reconcile_slices(ctx, ns, name, &facts, &pods);
     }
+}
+
+/// Whether two Endpoints' subsets are the same once packed: upstream compares them after
+/// `RepackSubsets`, which puts ports and subsets in its own canonical order (`SortSubsets`,
+/// by hash), so subsets that differ only in the order of their ports or of the subsets
+/// themselves are equal and nothing is written (an imported Endpoints keeps the order the real
+/// controller wrote).
+fn same_subsets(a: &[EndpointSubset], b: &[EndpointSubset]) -> bool {
+    let canon = |s: &[EndpointSubset]| {
+        let mut v: Vec<EndpointSubset> = s
+            .iter()
+            .map(|x| {
+                let mut x = x.clone();
+                x.ports
+                    .sort_by(|p, q| (&p.name, p.port, p.protocol).cmp(&(&q.name, q.port, q.protocol)));
+                x
+            })
+            .collect();
+        v.sort_by(|x, y| format!("{:?}", x.ports).cmp(&format!("{:?}", y.ports)));
+        v
+    };
+    a.len() == b.len() && (a == b || canon(a) == canon(b))
+}
+
+/// Whether two lists hold the same items in any order: the slice reconciler groups slices by
+/// a key of their sorted ports (`NewPortMapKey`) and compares endpoints through a set
+/// (`EndpointsEqualBeyondHash`), so order alone never makes it rewrite a slice.
+fn same_set<T: PartialEq>(a: &[T], b: &[T]) -> bool {
+    a.len() == b.len() && (a == b || a.iter().all(|x| b.contains(x)) && b.iter().all(|x| a.contains(x)))
 }
 
 /// What the EndpointSlice sync needs of its Service.
@@ -322,7 +352,7 @@ fn reconcile_slices(ctx: &mut Ctx, ns: &str, svc_name: &str, svc: &SliceFacts, p
         .map(|(i, s)| {
             let same = desired
                 .get(i)
-                .is_some_and(|(p, e)| &s.ports == p && &s.endpoints == e && &s.meta.labels == labels);
+                .is_some_and(|(p, e)| same_set(&s.ports, p) && same_set(&s.endpoints, e) && &s.meta.labels == labels);
             (s.meta.name.clone(), same)
         })
         .collect();

@@ -48,6 +48,12 @@ impl Kubelet {
         self.nodes.set_range(node, HostLocal::new(ip, prefix));
     }
 
+    /// An imported running Pod keeps its address: host-local marks it held. `false` when the
+    /// node has no range or the address is not free in it.
+    pub(crate) fn reserve_pod_ip(&mut self, node: &str, ip: Ipv4Addr, owner: &str) -> bool {
+        self.nodes.range_mut(node).is_some_and(|r| r.reserve(ip, owner))
+    }
+
     /// Kubelet: network sandbox (Pod IP), then an image pull timer; a sandbox that cannot get
     /// its network is retried later.
     pub(crate) fn start_pod_sandbox(&mut self, ctx: &mut Ctx, pod: &mut Pod) {

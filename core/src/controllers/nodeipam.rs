@@ -47,6 +47,11 @@ impl NodeIpamController {
         self.cidrs.allocate_next()
     }
 
+    /// An imported Node already has `cidr` (`Occupy` at the range allocator's start).
+    pub(crate) fn reserve(&mut self, cidr: (Ipv4Addr, u8)) -> bool {
+        self.cidrs.reserve(cidr)
+    }
+
     /// The stored Node `name` got no Pod CIDR: record it now and as the controller keeps
     /// retrying (through the cluster's uptime before the session, then every 5 minutes).
     pub(crate) fn cidr_not_available(&mut self, ctx: &mut Ctx, name: &str) {

@@ -23,6 +23,20 @@ pub fn pod_template_hash(t: &PodTemplate, collision_count: u32) -> String {
     safe_encode_string(&fnv32a(text.as_bytes()).to_string())
 }
 
+/// `EqualIgnoreHash`: two Pod templates are the same but for the `pod-template-hash` label.
+pub fn equal_ignore_hash(a: &PodTemplate, b: &PodTemplate) -> bool {
+    let without = |l: &Labels| l.iter().filter(|(k, _)| k.as_str() != POD_TEMPLATE_HASH).count();
+    let same_labels = without(&a.labels) == without(&b.labels)
+        && a.labels
+            .iter()
+            .filter(|(k, _)| k.as_str() != POD_TEMPLATE_HASH)
+            .all(|(k, v)| b.labels.get(k) == Some(v));
+    same_labels && a.annotations == b.annotations && a.spec == b.spec
+}
+
+/// The label a Deployment's ReplicaSets and Pods carry their template's hash in.
+pub const POD_TEMPLATE_HASH: &str = "pod-template-hash";
+
 /// Objects of `kind` owned by `uid`, through the store's owner index (no namespace scan).
 fn owned_by<'a>(store: &'a crate::api::Store, kind: Kind, uid: &str) -> Vec<&'a Object> {
     store.owned_by(uid).filter(|o| o.kind() == kind).collect()
@@ -85,15 +99,34 @@ impl DeploymentController {
         let rs_name = format!("{name}-{hash}");
         // The ReplicaSets as summaries, old ones oldest first
         // (`controller.ReplicaSetsByCreationTimestamp`); one that is written is read again.
+        // `FindNewReplicaSet` (deployment/util/deployment_util.go): the oldest owned ReplicaSet
+        // whose template is the Deployment's, the pod-template-hash label aside
+        // (`EqualIgnoreHash`). The one named by this controller's hash has that template; one
+        // named by another hash function (an imported cluster's) is found by comparing, so it
+        // is adopted rather than rolled away from.
+        let owned: Vec<&ReplicaSet> = owned_by(ctx.store(), Kind::ReplicaSet, &dep.meta.uid)
+            .into_iter()
+            .filter_map(|o| match o {
+                Object::ReplicaSet(r) => Some(r),
+                _ => None,
+            })
+            .collect();
+        let rs_name = if owned.iter().any(|r| r.meta.name == rs_name) {
+            rs_name
+        } else {
+            owned
+                .iter()
+                .filter(|r| equal_ignore_hash(&r.template, &dep.template))
+                .min_by(|a, b| (a.meta.creation, &a.meta.name).cmp(&(b.meta.creation, &b.meta.name)))
+                .map_or(rs_name, |r| r.meta.name.clone())
+        };
         let mut olds: Vec<RsView> = Vec::new();
         let mut new_view: Option<RsView> = None;
-        for o in owned_by(ctx.store(), Kind::ReplicaSet, &dep.meta.uid) {
-            if let Object::ReplicaSet(r) = o {
-                if r.meta.name == rs_name {
-                    new_view = Some(RsView::of(r));
-                } else {
-                    olds.push(RsView::of(r));
-                }
+        for r in owned {
+            if r.meta.name == rs_name {
+                new_view = Some(RsView::of(r));
+            } else {
+                olds.push(RsView::of(r));
             }
         }
         let rs_key = ObjKey::new(Kind::ReplicaSet, ns, &rs_name);

@@ -7,7 +7,7 @@
 
 use crate::api::Store;
 use crate::model::*;
-use crate::time::SimTime;
+use crate::time::{Epoch, SimTime};
 
 /// Go `text/tabwriter` with `padding` and minwidth 0, no flags, over `text` (cells end in `\t`).
 pub fn tabwrite(text: &str, padding: usize) -> String {
@@ -367,7 +367,7 @@ fn container_ports(c: &Container) -> (String, String) {
     (ports.join(", "), host.join(", "))
 }
 
-fn describe_container(b: &mut String, c: &Container, status: Option<&Pod>, space: &str) {
+fn describe_container(b: &mut String, c: &Container, status: Option<&Pod>, space: &str, epoch: Epoch) {
     let name_indent = if space.is_empty() { "" } else { " " };
     b.push_str(&format!("  {name_indent}{}:\n", c.name));
     let uid = status.map(|p| p.meta.uid.clone()).unwrap_or_default();
@@ -416,7 +416,7 @@ fn describe_container(b: &mut String, c: &Container, status: Option<&Pod>, space
     if let Some(p) = status {
         if running {
             let started = p.status.started.unwrap_or(p.meta.creation);
-            b.push_str(&format!("    State:\tRunning\n      Started:\t{}\n", started.rfc1123z()));
+            b.push_str(&format!("    State:\tRunning\n      Started:\t{}\n", epoch.rfc1123z(started)));
         } else {
             b.push_str("    State:\tWaiting\n");
             if let Some(r) = &p.status.waiting_reason {
@@ -445,7 +445,7 @@ fn describe_container(b: &mut String, c: &Container, status: Option<&Pod>, space
     }
 }
 
-pub fn pod(p: &Pod, now: SimTime, events: &[EventLine]) -> String {
+pub fn pod(p: &Pod, now: SimTime, epoch: Epoch, events: &[EventLine]) -> String {
     let mut b = String::new();
     b.push_str(&format!("Name:\t{}\nNamespace:\t{}\n", p.meta.name, p.meta.namespace));
     b.push_str("Priority:\t0\nService Account:\tdefault\n");
@@ -455,7 +455,7 @@ pub fn pod(p: &Pod, now: SimTime, events: &[EventLine]) -> String {
         (None, _) => b.push_str("Node:\t<none>\n"),
     }
     if p.spec.node_name.is_some() {
-        b.push_str(&format!("Start Time:\t{}\n", p.meta.creation.rfc1123z()));
+        b.push_str(&format!("Start Time:\t{}\n", epoch.rfc1123z(p.meta.creation)));
     }
     labels_multiline(&mut b, "Labels", &p.meta.labels);
     annotations_multiline(&mut b, "Annotations", &p.meta.annotations);
@@ -480,7 +480,7 @@ pub fn pod(p: &Pod, now: SimTime, events: &[EventLine]) -> String {
     }
     b.push_str("Containers:\n");
     for c in p.spec.containers.iter() {
-        describe_container(&mut b, c, Some(p), "");
+        describe_container(&mut b, c, Some(p), "", epoch);
     }
     if p.spec.node_name.is_some() {
         let running = p.status.phase == PodPhase::Running;
@@ -513,7 +513,7 @@ pub fn deployment(store: &Store, d: &Deployment, events: &[EventLine]) -> String
         "Name:\t{}\nNamespace:\t{}\nCreationTimestamp:\t{}\n",
         d.meta.name,
         d.meta.namespace,
-        d.meta.creation.rfc1123z()
+        store.epoch().rfc1123z(d.meta.creation)
     ));
     labels_multiline(&mut b, "Labels", &d.meta.labels);
     let mut ann = d.meta.annotations.clone();
@@ -586,7 +586,7 @@ fn pod_template(b: &mut String, t: &PodTemplate) {
     }
     b.push_str("  Containers:\n");
     for c in t.spec.containers.iter() {
-        describe_container(b, c, None, "  ");
+        describe_container(b, c, None, "  ", Epoch::DEFAULT);
     }
     b.push_str("  Volumes:\t<none>\n  Node-Selectors:\t<none>\n  Tolerations:\t<none>\n");
 }
@@ -695,7 +695,7 @@ pub fn node(store: &Store, n: &Node, now: SimTime, events: &[EventLine]) -> Stri
         ann.entry(k.to_string()).or_insert_with(|| v.to_string());
     }
     annotations_multiline(&mut b, "Annotations", &ann);
-    b.push_str(&format!("CreationTimestamp:\t{}\n", n.meta.creation.rfc1123z()));
+    b.push_str(&format!("CreationTimestamp:\t{}\n", store.epoch().rfc1123z(n.meta.creation)));
     if n.network_ready() {
         b.push_str("Taints:\t<none>\n");
     } else {
@@ -709,13 +709,13 @@ pub fn node(store: &Store, n: &Node, now: SimTime, events: &[EventLine]) -> Stri
     b.push_str(&format!(
         "Lease:\n  HolderIdentity:\t{}\n  AcquireTime:\t<unset>\n  RenewTime:\t{}\n",
         n.meta.name,
-        renew.rfc1123z()
+        store.epoch().rfc1123z(renew)
     ));
     b.push_str("Conditions:\n  Type\tStatus\tLastHeartbeatTime\tLastTransitionTime\tReason\tMessage\n");
     b.push_str("  ----\t------\t-----------------\t------------------\t------\t-------\n");
-    let created = n.meta.creation.rfc1123z();
-    let ready_at = n.meta.creation.plus_secs(12).rfc1123z();
-    let hb = heartbeat.rfc1123z();
+    let created = store.epoch().rfc1123z(n.meta.creation);
+    let ready_at = store.epoch().rfc1123z(n.meta.creation.plus_secs(12));
+    let hb = store.epoch().rfc1123z(heartbeat);
     let ready = if n.network_ready() {
         ("Ready", "True", &ready_at, "KubeletReady", "kubelet is posting ready status")
     } else {
@@ -764,9 +764,16 @@ pub fn node(store: &Store, n: &Node, now: SimTime, events: &[EventLine]) -> Stri
     b.push_str(&format!("  Machine ID:\t{}\n", hex(uid, "machine").get(..32).unwrap_or("")));
     b.push_str(&format!("  System UUID:\t{uid}\n"));
     b.push_str(&format!("  Boot ID:\t{}\n", hex(uid, "boot").get(..32).unwrap_or("")));
-    b.push_str("  Kernel Version:\t6.8.0-48-generic\n  OS Image:\tUbuntu 22.04.4 LTS\n  Operating System:\tlinux\n");
-    b.push_str("  Architecture:\tamd64\n  Container Runtime Version:\tdocker://27.2.0\n");
-    b.push_str("  Kubelet Version:\tv1.31.0\n  Kube-Proxy Version:\t\n");
+    let sys = &n.system;
+    b.push_str(&format!(
+        "  Kernel Version:\t{}\n  OS Image:\t{}\n  Operating System:\tlinux\n",
+        sys.kernel_version, sys.os_image
+    ));
+    b.push_str(&format!(
+        "  Architecture:\tamd64\n  Container Runtime Version:\t{}\n",
+        sys.container_runtime
+    ));
+    b.push_str(&format!("  Kubelet Version:\t{}\n  Kube-Proxy Version:\t\n", sys.kubelet_version));
     // describeNode prints PodCIDR and PodCIDRs only when set.
     if let Some(cidr) = n.pod_cidr_string() {
         b.push_str(&format!("PodCIDR:\t{cidr}\nPodCIDRs:\t{cidr}\n"));

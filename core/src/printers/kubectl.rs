@@ -267,14 +267,14 @@ pub fn row(obj: &Object, name: &str, now: SimTime, o: Opts) -> Vec<String> {
         Object::Node(n) => {
             let roles = if n.control_plane { "control-plane" } else { "<none>" };
             let status = if n.network_ready() { "Ready" } else { "NotReady" };
-            let mut r = vec![name.into(), status.into(), roles.into(), a, "v1.31.0".into()];
+            let mut r = vec![name.into(), status.into(), roles.into(), a, n.system.kubelet_version.clone()];
             if o.wide {
                 r.extend([
                     n.internal_ip.to_string(),
                     "<none>".into(),
-                    "Ubuntu 22.04.4 LTS".into(),
-                    "6.8.0-48-generic".into(),
-                    "docker://27.2.0".into(),
+                    n.system.os_image.clone(),
+                    n.system.kernel_version.clone(),
+                    n.system.container_runtime.clone(),
                 ]);
             }
             r

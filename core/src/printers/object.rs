@@ -11,7 +11,7 @@ use serde_json::{json, Map, Value};
 use crate::api::Store;
 use crate::model::*;
 use crate::rng::{fnv32a, ALPHANUMS};
-use crate::time::SimTime;
+use crate::time::Epoch;
 
 fn labels_value(l: &Labels) -> Value {
     Value::Object(l.iter().map(|(k, v)| (k.clone(), Value::String(v.clone()))).collect())
@@ -48,7 +48,7 @@ pub(crate) const NODE_ANNOTATIONS: [(&str, &str); 3] = [
     ("volumes.kubernetes.io/controller-managed-attach-detach", "true"),
 ];
 
-fn metadata(obj: &Object) -> Value {
+fn metadata(obj: &Object, epoch: Epoch) -> Value {
     let m = obj.meta();
     let mut md = Map::new();
     let mut ann = m.annotations.clone();
@@ -76,12 +76,12 @@ fn metadata(obj: &Object) -> Value {
     if !ann.is_empty() {
         md.insert("annotations".into(), labels_value(&ann));
     }
-    md.insert("creationTimestamp".into(), Value::String(m.creation.rfc3339()));
+    md.insert("creationTimestamp".into(), Value::String(epoch.rfc3339(m.creation)));
     if let Some(d) = m.deletion {
         if let Object::Pod(p) = obj {
             md.insert("deletionGracePeriodSeconds".into(), json!(p.spec.termination_grace_period_seconds));
         }
-        md.insert("deletionTimestamp".into(), Value::String(d.rfc3339()));
+        md.insert("deletionTimestamp".into(), Value::String(epoch.rfc3339(d)));
     }
     if let Some(o) = &m.owner {
         if matches!(obj, Object::Pod(_) | Object::EndpointSlice(_)) {
@@ -300,13 +300,13 @@ fn selector_value(s: &LabelSelector) -> Value {
     Value::Object(m)
 }
 
-fn pod_status_value(p: &Pod) -> Value {
+fn pod_status_value(p: &Pod, epoch: Epoch) -> Value {
     let st = &p.status;
     let mut m = Map::new();
-    let created = p.meta.creation.rfc3339();
+    let created = epoch.rfc3339(p.meta.creation);
     let scheduled = p.spec.node_name.is_some();
     let running = st.phase == PodPhase::Running;
-    let started = st.started.map(SimTime::rfc3339).unwrap_or_else(|| created.clone());
+    let started = st.started.map(|t| epoch.rfc3339(t)).unwrap_or_else(|| created.clone());
     let cond = |t: &str, ok: bool, at: &str| -> Value {
         let mut c = Map::new();
         c.insert("lastProbeTime".into(), Value::Null);
@@ -501,7 +501,7 @@ pub fn to_value(obj: &Object, store: &Store) -> Value {
     let mut m = Map::new();
     m.insert("apiVersion".into(), json!(kind.api_version()));
     m.insert("kind".into(), json!(kind.name()));
-    m.insert("metadata".into(), metadata(obj));
+    m.insert("metadata".into(), metadata(obj, store.epoch()));
     match obj {
         Object::Namespace(n) => {
             m.insert("spec".into(), json!({"finalizers": ["kubernetes"]}));
@@ -528,10 +528,10 @@ pub fn to_value(obj: &Object, store: &Store) -> Value {
                                  "hugepages-2Mi": "0", "memory": "32859548Ki", "pods": crate::model::MAX_PODS_PER_NODE.to_string()},
                     "daemonEndpoints": {"kubeletEndpoint": {"Port": 10250}},
                     "nodeInfo": {"architecture": "amd64", "bootID": hex64(&n.meta.uid, "boot")[..32],
-                                 "containerRuntimeVersion": "docker://27.2.0", "kernelVersion": "6.8.0-48-generic",
-                                 "kubeProxyVersion": "", "kubeletVersion": "v1.31.0",
+                                 "containerRuntimeVersion": n.system.container_runtime, "kernelVersion": n.system.kernel_version,
+                                 "kubeProxyVersion": "", "kubeletVersion": n.system.kubelet_version,
                                  "machineID": hex64(&n.meta.uid, "machine")[..32], "operatingSystem": "linux",
-                                 "osImage": "Ubuntu 22.04.4 LTS", "systemUUID": n.meta.uid}
+                                 "osImage": n.system.os_image, "systemUUID": n.meta.uid}
                 }),
             );
         }
@@ -543,7 +543,7 @@ pub fn to_value(obj: &Object, store: &Store) -> Value {
         Object::Pod(p) => {
             let vol = format!("kube-api-access-{}", suffix(&p.meta.uid, "token", 5));
             m.insert("spec".into(), pod_spec_value(&p.spec, Some(&vol)));
-            m.insert("status".into(), pod_status_value(p));
+            m.insert("status".into(), pod_status_value(p, store.epoch()));
         }
         Object::Deployment(d) => {
             m.insert(

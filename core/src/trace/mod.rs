@@ -344,11 +344,19 @@ pub struct Trace {
 
 impl Trace {
     pub const CAP: usize = 5000;
+    /// Past this many the oldest are dropped down to [`Trace::CAP`]: each trim moves the kept
+    /// events once, so a quarter of `CAP` between trims keeps that cheap and the buffer small.
+    const TRIM_AT: usize = Self::CAP + Self::CAP / 4;
 
     /// Record `what`, at `time`, caused by `command`, leaving the store at `store_version`.
     pub fn push(&mut self, time: SimTime, command: u64, what: What, route: Route, store_version: u64) {
         let seq = self.next_seq;
         self.next_seq += 1;
+        if self.events.len() == self.events.capacity() {
+            // Doubling up to exactly the trim point, not to the next power of two past it.
+            let want = (self.events.len() * 2).clamp(64, Self::TRIM_AT + 1);
+            self.events.reserve_exact(want - self.events.len());
+        }
         self.events.push(TraceEvent {
             seq,
             time,
@@ -359,7 +367,7 @@ impl Trace {
             flow: route.flow,
             store_version,
         });
-        if self.events.len() > 2 * Self::CAP {
+        if self.events.len() > Self::TRIM_AT {
             let drop = self.events.len() - Self::CAP;
             self.events.drain(..drop);
         }
@@ -417,13 +425,22 @@ mod tests {
     #[test]
     fn cap_keeps_the_newest_and_seq_keeps_counting() {
         let mut t = Trace::default();
+        let mut max_len = 0;
         for i in 0..(2 * Trace::CAP + 1) {
             t.push(SimTime(i as u64), 0, ready(i as u64), Route::default(), 0);
+            max_len = max_len.max(t.len());
+            // The buffer never grows past the trim point.
+            assert!(t.events.capacity() <= Trace::TRIM_AT + 1, "capacity {}", t.events.capacity());
         }
-        assert_eq!(t.len(), Trace::CAP);
+        assert_eq!(max_len, Trace::TRIM_AT);
+        assert!((Trace::CAP..=Trace::TRIM_AT).contains(&t.len()), "{}", t.len());
         let last = (2 * Trace::CAP) as u64;
         assert_eq!(t.get(last).map(|e| e.what.clone()), Some(ready(last)));
         assert!(t.get(0).is_none());
+        // Kept: the newest, in order, with no gap.
+        let first = last + 1 - t.len() as u64;
+        assert_eq!(t.events().first().map(|e| e.seq), Some(first));
+        assert!(t.get(first - 1).is_none());
         assert_eq!(t.since_seq(last).len(), 1);
         assert_eq!(t.next_seq(), last + 1);
     }

@@ -465,6 +465,12 @@ pub enum What {
         cleanup: Cleanup,
         sync: SyncKind,
     },
+    /// A real cluster's snapshot was loaded as the cluster (see [`crate::snapshot`]).
+    SnapshotImported {
+        objects: usize,
+        nodes: usize,
+        not_imported: usize,
+    },
     /// The starting cluster could not create one of its objects (a bug, never expected).
     BootstrapFailed {
         #[serde(serialize_with = "ser_key")]
@@ -669,7 +675,7 @@ impl What {
             NoPodCidr { .. } => Step::Controller(Controller::NodeIpam),
             TunnelIngress { .. } => Step::Controller(Controller::MinikubeTunnel),
             RealServerDraining { .. } | RealServerDeleted { .. } | ProxyCleanup { .. } => Step::Controller(Controller::KubeProxy),
-            BootstrapFailed { .. } => Step::Controller(Controller::Bootstrap),
+            BootstrapFailed { .. } | SnapshotImported { .. } => Step::Controller(Controller::Bootstrap),
             ResolvConfRead { .. } => Step::Discovery(Hop::ResolvConf),
             SearchExpanded { .. } => Step::Discovery(Hop::SearchExpansion),
             QuerySent { .. } | QueryTimedOut { .. } => Step::Discovery(Hop::DnsQuery),
@@ -733,6 +739,7 @@ impl What {
             RealServerDeleted { .. }
             | ProxyCleanup { .. }
             | BootstrapFailed { .. }
+            | SnapshotImported { .. }
             | QuerySent { .. }
             | QueryTimedOut { .. }
             | Answered { .. }

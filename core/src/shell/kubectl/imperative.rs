@@ -320,6 +320,15 @@ pub(super) fn create(c: &mut Cluster, args: &Args, ns: &str) -> Res {
                 let Some((k, v)) = lit.split_once('=').filter(|(k, _)| !k.is_empty()) else {
                     return Err(Error::other(format!("invalid literal source {lit}, expected key=value")));
                 };
+                // addKeyFromLiteralToConfigMap: kubectl checks the key itself (IsConfigMapKey).
+                let errs = crate::api::validation::names::is_config_map_key(k);
+                if !errs.is_empty() {
+                    return Err(Error::other(format!(
+                        "{} is not a valid key name for a ConfigMap: {}",
+                        crate::api::validation::quote(k),
+                        errs.join(",")
+                    )));
+                }
                 if data.insert(k.to_string(), v.to_string()).is_some() {
                     return Err(Error::other(format!(
                         "cannot add key \"{k}\", another key by that name already exists in Data for ConfigMap \"{name}\""
@@ -569,6 +578,32 @@ pub(super) fn label(c: &mut Cluster, args: &Args, ns: &str) -> Res {
     if changes.is_empty() {
         return Err(Error::usage("label", "at least one label update is required"));
     }
+    // kubectl's own parseLabels (pkg/cmd/label), before it asks the server anything: one `=`,
+    // a valid label value (keys are left to the server), no key both set and removed.
+    let mut set_keys: Vec<&str> = Vec::new();
+    let mut removed_keys: Vec<&str> = Vec::new();
+    for ch in &changes {
+        if ch.contains('=') {
+            let parts: Vec<&str> = ch.split('=').collect();
+            if parts.len() != 2 {
+                return Err(Error::other(format!("invalid label spec: {ch}")));
+            }
+            let errs = crate::api::validation::names::is_valid_label_value(parts[1]);
+            if !errs.is_empty() {
+                return Err(Error::other(format!(
+                    "invalid label value: {}: {}",
+                    crate::api::validation::quote(ch),
+                    errs.join(";")
+                )));
+            }
+            set_keys.push(parts[0]);
+        } else if let Some(k) = ch.strip_suffix('-') {
+            removed_keys.push(k);
+        }
+    }
+    if removed_keys.iter().any(|k| set_keys.contains(k)) {
+        return Err(Error::other("can not both modify and remove a label in the same command"));
+    }
     let key = ObjKey::new(kind, ns, &name);
     let Some(mut obj) = c.api.store().get(&key).cloned() else {
         return Err(Error::not_found(kind, &name));
@@ -805,7 +840,7 @@ pub(super) fn describe(c: &mut Cluster, args: &Args, ns: &str) -> Res {
             Object::Service(s) => pd::service(c.api.store(), s, &events),
             Object::Endpoints(e) => pd::endpoints(e, &events),
             Object::EndpointSlice(s) => pd::endpoint_slice(s, &events),
-            Object::Pod(p) => pd::pod(p, c.now, &events),
+            Object::Pod(p) => pd::pod(p, c.now, c.api.store().epoch(), &events),
             Object::Deployment(d) => pd::deployment(c.api.store(), d, &events),
             Object::Node(n) => pd::node(c.api.store(), n, c.now, &events),
             Object::ReplicaSet(r) => pd::replicaset(c.api.store(), r, &events),

@@ -293,6 +293,36 @@ fn apply(c: &mut Cluster, files: &dyn Files, args: &Args, ns: &str, create_only:
             Parsed::Items(items) => items,
         };
         for item in items {
+            // `apply` GETs each object before anything else is sent, and client-go refuses a
+            // name that cannot be a path segment (empty, `a/b`…); `create` POSTs, and the
+            // server answers (strict decoding first).
+            let mapped = !matches!(
+                item.result,
+                Err(manifest::DecodeError::KindNotSet
+                    | manifest::DecodeError::ApiVersionNotSet
+                    | manifest::DecodeError::NotAnObject
+                    | manifest::DecodeError::NoMatch { .. })
+            );
+            if !create_only && mapped && item.name.is_empty() && !item.generate_name.is_empty() {
+                decoded.push((Err(ApiError::GenerateNameWithApply(item.generate_name.clone())), path.clone()));
+                continue;
+            }
+            if !create_only && mapped && (item.name.is_empty() || !crate::api::path_segment_problems(&item.name).is_empty()) {
+                if let Some(kind) = Kind::ALL
+                    .iter()
+                    .copied()
+                    .find(|k| k.name() == item.kind && k.api_version() == item.api_version)
+                {
+                    let namespace = match item.namespace.as_deref() {
+                        Some(n) if !n.is_empty() || !kind.namespaced() => n.to_string(),
+                        _ if kind.namespaced() => ns.to_string(),
+                        _ => String::new(),
+                    };
+                    let name = item.name.clone();
+                    decoded.push((Err(ApiError::UnrequestableName { kind, name, namespace }), path.clone()));
+                    continue;
+                }
+            }
             let err = match item.result {
                 Ok(o) => {
                     // The builder enforces `-n` (FilenameParam with enforceNamespace).
@@ -331,7 +361,12 @@ fn apply(c: &mut Cluster, files: &dyn Files, args: &Args, ns: &str, create_only:
                 // Server-side field validation (`--validate=strict`, the default): the API
                 // server rejects the create with 400.
                 manifest::DecodeError::UnknownFields(f) => {
-                    let list: Vec<String> = f.iter().map(|i| format!("unknown field \"{}\"", i.path)).collect();
+                    // kubectl sends the object as JSON from a Go map, so its keys arrive sorted
+                    // and the strict decoder (sigs.k8s.io/json) meets the unknown ones in that
+                    // order, not the file's.
+                    let mut paths: Vec<&str> = f.iter().map(|i| i.path.as_str()).collect();
+                    paths.sort_by_key(|p| json_order(p));
+                    let list: Vec<String> = paths.iter().map(|p| format!("unknown field \"{p}\"")).collect();
                     (
                         ApiError::BadRequest(format!(
                             "{k} in version \"{version}\" cannot be handled as a {k}: strict decoding error: {}",
@@ -363,13 +398,30 @@ fn apply(c: &mut Cluster, files: &dyn Files, args: &Args, ns: &str, create_only:
     }
     let mut errors: Vec<(ApiError, String)> = Vec::new();
     for (obj, path) in decoded {
-        let obj = match obj {
+        let mut obj = match obj {
             Ok(o) => o,
             Err(e) => {
                 errors.push((e, path));
                 continue;
             }
         };
+        if create_only && args.dry_run == DryRun::None && obj.meta().name.is_empty() && !obj.meta().generate_name.is_empty() {
+            // Store.Create completes the name before anything else (SimpleNameGenerator: the
+            // prefix cut to 58 bytes, then 5 random characters from the API server's stream).
+            let kind = obj.kind();
+            let target_ns = match &obj.meta().namespace {
+                n if kind.namespaced() && n.is_empty() => ns.to_string(),
+                n => n.clone(),
+            };
+            let mut prefix = obj.meta().generate_name.clone();
+            let mut cut = prefix.len().min(58);
+            while !prefix.is_char_boundary(cut) {
+                cut -= 1;
+            }
+            prefix.truncate(cut);
+            let name = c.api.generate_name(kind, &target_ns, &prefix);
+            obj.meta_mut().name = name;
+        }
         let key = obj.key();
         // A client-side dry run asks the server nothing: `create -f` cannot know it exists.
         if create_only
@@ -407,25 +459,42 @@ fn apply(c: &mut Cluster, files: &dyn Files, args: &Args, ns: &str, create_only:
                 key.name
             ));
         }
+        // What the API server returns with a successful write (`Warning: …`, printed by
+        // kubectl's warning handler as the response arrives, before the object's line).
+        let warnings = crate::api::validation::warnings(&obj);
+        let warned = |out: &mut String| {
+            for w in &warnings {
+                out.push_str(&format!("Warning: {w}\n"));
+            }
+        };
         if args.dry_run != DryRun::None {
             match dry_run_apply(c, obj, ns, &stored, args.dry_run) {
-                Ok(action) => match &args.out {
-                    Output::Name => out.push_str(&format!("{}/{}\n", key.kind.resource(), key.name)),
-                    Output::Default | Output::Wide => {
-                        out.push_str(&format!("{}/{} {action}{}\n", key.kind.resource(), key.name, args.dry_run.suffix()))
+                Ok(action) => {
+                    // A client-side dry run sends nothing, so nothing warns.
+                    if args.dry_run == DryRun::Server && action != "unchanged" {
+                        warned(&mut out);
                     }
-                    _ => {
-                        return Err(Error::NotSimulated(
-                            "`kubectl apply --dry-run -o yaml|json|jsonpath` is not simulated yet".into(),
-                        ))
+                    match &args.out {
+                        Output::Name => out.push_str(&format!("{}/{}\n", key.kind.resource(), key.name)),
+                        Output::Default | Output::Wide => {
+                            out.push_str(&format!("{}/{} {action}{}\n", key.kind.resource(), key.name, args.dry_run.suffix()))
+                        }
+                        _ => {
+                            return Err(Error::NotSimulated(
+                                "`kubectl apply --dry-run -o yaml|json|jsonpath` is not simulated yet".into(),
+                            ))
+                        }
                     }
-                },
+                }
                 Err(e) => errors.push((e, path)),
             }
             continue;
         }
         match c.apply(obj, ns, args.namespace.is_some()) {
             Ok(action) => {
+                if action != crate::api::ApplyAction::Unchanged {
+                    warned(&mut out);
+                }
                 out.push_str(&format!("{}/{} {}\n", key.kind.resource(), key.name, action.as_str()));
                 if create_only {
                     // `create -f` does not record last-applied-configuration (no --save-config).
@@ -439,6 +508,18 @@ fn apply(c: &mut Cluster, files: &dyn Files, args: &Args, ns: &str, create_only:
     let status = if errors.is_empty() && builder.is_empty() { 0 } else { 1 };
     out.push_str(&crate::api::render_errors(&builder, &errors, "creating"));
     Ok(Outcome { output: out, status })
+}
+
+/// The order a field path (`spec.ports[0].targetPrt`) has in JSON encoded from Go maps:
+/// keys compared bytewise at each level, list items by index.
+fn json_order(path: &str) -> Vec<(&str, Vec<u64>)> {
+    path.split('.')
+        .map(|seg| {
+            let (name, rest) = seg.split_once('[').map_or((seg, ""), |(n, r)| (n, r));
+            let idx = rest.split('[').filter_map(|i| i.trim_end_matches(']').parse().ok()).collect();
+            (name, idx)
+        })
+        .collect()
 }
 
 /// One object of `apply --dry-run`: `created`, `configured` or (server) `unchanged`, with

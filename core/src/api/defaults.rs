@@ -1,0 +1,70 @@
+//! The API's defaulting (`k8s.io/kubernetes/pkg/apis/*/v1/defaults.go`) for the fields whose
+//! default depends on another field, applied to every object a request carries before it is
+//! validated: the decoder's output (so the editor's problems see what the API server sees) and
+//! the objects kubectl's generators build. Defaults that are plain constants (protocol TCP,
+//! type ClusterIP, dnsPolicy ClusterFirst…) are the model's own defaults.
+
+use crate::model::*;
+
+/// `SetDefaults_Service` (a `targetPort` of 0 or "" is the port) and `SetDefaults_PodSpec`
+/// (an empty `restartPolicy` is Always), in place; applying them twice changes nothing.
+pub fn set_defaults(obj: &mut Object) {
+    match obj {
+        Object::Service(s) => {
+            for p in &mut s.spec.ports {
+                let unset = match &p.target_port {
+                    IntOrString::Int(0) => true,
+                    IntOrString::Str(s) => s.is_empty(),
+                    IntOrString::Int(_) => false,
+                };
+                if unset {
+                    p.target_port = IntOrString::Int(p.port);
+                }
+            }
+        }
+        Object::Pod(p) => pod_spec(&mut p.spec),
+        Object::Deployment(d) => pod_spec(&mut d.template.spec),
+        Object::ReplicaSet(r) => pod_spec(&mut r.template.spec),
+        Object::DaemonSet(d) => pod_spec(&mut d.template.spec),
+        _ => {}
+    }
+}
+
+fn pod_spec(spec: &mut PodSpec) {
+    if spec.restart_policy.is_empty() {
+        spec.restart_policy = "Always".into();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn target_port_zero_or_empty_is_the_port() {
+        let port = |t| ServicePort {
+            name: None,
+            protocol: Protocol::Tcp,
+            port: 8080,
+            target_port: t,
+            node_port: None,
+        };
+        let mut obj = Object::Service(Service {
+            meta: ObjectMeta::default(),
+            spec: ServiceSpec::new(
+                ServiceType::ClusterIP,
+                None,
+                vec![
+                    port(IntOrString::Int(0)),
+                    port(IntOrString::Str(String::new())),
+                    port(IntOrString::Int(80)),
+                ],
+            ),
+            load_balancer_ips: Vec::new(),
+        });
+        set_defaults(&mut obj);
+        let Object::Service(s) = &obj else { unreachable!() };
+        let targets: Vec<String> = s.spec.ports.iter().map(|p| p.target_port.to_string()).collect();
+        assert_eq!(targets, ["8080", "8080", "80"]);
+    }
+}
