@@ -30,6 +30,7 @@ pub mod cluster;
 pub mod controllers;
 pub mod discovery;
 pub mod dns;
+pub mod encoding;
 pub mod events;
 pub mod explain;
 pub mod hints;

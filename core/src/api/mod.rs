@@ -639,6 +639,7 @@ pub fn plural(kind: Kind) -> &'static str {
         Kind::Endpoints => "endpoints",
         Kind::EndpointSlice => "endpointslices.discovery.k8s.io",
         Kind::ConfigMap => "configmaps",
+        Kind::Secret => "secrets",
         Kind::Deployment => "deployments.apps",
         Kind::ReplicaSet => "replicasets.apps",
         Kind::DaemonSet => "daemonsets.apps",

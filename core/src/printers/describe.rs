@@ -287,6 +287,25 @@ pub fn service(store: &Store, s: &Service, events: &[EventLine]) -> String {
     finish(b, Some(events))
 }
 
+/// `describeSecret` (kubectl describe.go): the sizes of the values, never the values (Go
+/// ranges over the map in random order; here the keys are sorted). No Events section.
+pub fn secret(s: &Secret) -> String {
+    let mut b = String::new();
+    b.push_str(&format!("Name:\t{}\nNamespace:\t{}\n", s.meta.name, s.meta.namespace));
+    labels_multiline(&mut b, "Labels", &s.meta.labels);
+    annotations_multiline(&mut b, "Annotations", &s.meta.annotations);
+    b.push_str(&format!("\nType:\t{}\n", s.type_));
+    b.push_str("\nData\n====\n");
+    for (k, v) in &s.data {
+        if k == "token" && s.type_ == "kubernetes.io/service-account-token" {
+            b.push_str(&format!("{k}:\t{}\n", String::from_utf8_lossy(v)));
+        } else {
+            b.push_str(&format!("{k}:\t{} bytes\n", v.len()));
+        }
+    }
+    finish(b, None)
+}
+
 pub fn endpoints(e: &Endpoints, events: &[EventLine]) -> String {
     let mut b = String::new();
     b.push_str(&format!("Name:\t{}\nNamespace:\t{}\n", e.meta.name, e.meta.namespace));

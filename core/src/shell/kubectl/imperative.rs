@@ -315,6 +315,11 @@ pub(super) fn create(c: &mut Cluster, args: &Args, ns: &str) -> Res {
         }
         ["configmap"] => {
             let name = one_name()?;
+            if args.from_file || args.from_env_file {
+                return Err(Error::NotSimulated(
+                    "`kubectl create configmap --from-file|--from-env-file` is not simulated (files are not)".into(),
+                ));
+            }
             let mut data = Labels::new();
             for lit in &args.from_literal {
                 let Some((k, v)) = lit.split_once('=').filter(|(k, _)| !k.is_empty()) else {
@@ -344,6 +349,43 @@ pub(super) fn create(c: &mut Cluster, args: &Args, ns: &str) -> Res {
                 data,
             });
             make(c, args, ns, obj, Generator::ConfigMap, "created")
+        }
+        ["secret", "generic"] => {
+            let name = one_name()?;
+            if args.from_file || args.from_env_file {
+                return Err(Error::NotSimulated(
+                    "`kubectl create secret generic --from-file|--from-env-file` is not simulated (files are not)".into(),
+                ));
+            }
+            // `handleSecretFromLiteralSources` (create_secret.go): `ParseLiteralSource`, then
+            // `addKeyFromLiteralToSecret`.
+            let mut data: std::collections::BTreeMap<String, Vec<u8>> = std::collections::BTreeMap::new();
+            for lit in &args.from_literal {
+                let Some((k, v)) = lit.split_once('=').filter(|(k, _)| !k.is_empty()) else {
+                    return Err(Error::other(format!("invalid literal source {lit}, expected key=value")));
+                };
+                let errs = crate::api::validation::names::is_config_map_key(k);
+                if !errs.is_empty() {
+                    return Err(Error::other(format!(
+                        "{} is not valid key name for a Secret {}",
+                        crate::api::validation::quote(k),
+                        errs.join(";")
+                    )));
+                }
+                if data.insert(k.to_string(), v.as_bytes().to_vec()).is_some() {
+                    return Err(Error::other(format!("cannot add key {k}, another key by that name already exists")));
+                }
+            }
+            let obj = Object::Secret(Secret {
+                meta: ObjectMeta {
+                    name: name.clone(),
+                    namespace: ns.into(),
+                    ..Default::default()
+                },
+                type_: args.type_.clone().unwrap_or_default(),
+                data,
+            });
+            make(c, args, ns, obj, Generator::Secret, "created")
         }
         ["deployment"] => {
             let name = one_name()?;
@@ -839,6 +881,7 @@ pub(super) fn describe(c: &mut Cluster, args: &Args, ns: &str) -> Res {
         let text = match o {
             Object::Service(s) => pd::service(c.api.store(), s, &events),
             Object::Endpoints(e) => pd::endpoints(e, &events),
+            Object::Secret(sec) => pd::secret(sec),
             Object::EndpointSlice(s) => pd::endpoint_slice(s, &events),
             Object::Pod(p) => pd::pod(p, c.now, c.api.store().epoch(), &events),
             Object::Deployment(d) => pd::deployment(c.api.store(), d, &events),

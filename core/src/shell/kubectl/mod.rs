@@ -71,8 +71,12 @@ pub(crate) struct Args {
     pub external_name: Option<String>,
     /// `create service nodeport --node-port`.
     pub node_port: Option<i64>,
-    /// `create configmap --from-literal` (a string array: repeatable, no splitting).
+    /// `create configmap|secret generic --from-literal` (a string array: repeatable, no
+    /// splitting).
     pub from_literal: Vec<String>,
+    /// `--from-file` / `--from-env-file` given (files are not simulated).
+    pub from_file: bool,
+    pub from_env_file: bool,
     /// `get -w` / `--watch`, `--watch-only`.
     pub watch: bool,
     pub watch_only: bool,
@@ -191,6 +195,8 @@ fn parse_flags(verb: &str, path: &str, sub: Vec<&'static str>, set: &'static [fl
         external_name: p.str("external-name").map(String::from),
         node_port: p.int("node-port"),
         from_literal: p.list("from-literal"),
+        from_file: !p.list("from-file").is_empty(),
+        from_env_file: !p.list("from-env-file").is_empty(),
         watch: p.bool("watch"),
         watch_only: p.bool("watch-only"),
         request_timeout: request_timeout(p.str("request-timeout")).map_err(Error::Other)?,
@@ -227,6 +233,7 @@ pub(crate) fn kind_of(resource: &str) -> Option<Kind> {
         "ns" | "namespace" | "namespaces" => Kind::Namespace,
         "no" | "node" | "nodes" => Kind::Node,
         "cm" | "configmap" | "configmaps" => Kind::ConfigMap,
+        "secret" | "secrets" => Kind::Secret,
         _ => return None,
     })
 }
