@@ -21,3 +21,4 @@ kubectl describe secret web-auth
 kubectl get secret web-auth -o json
 kubectl delete secret db
 kubectl get secrets -A
+kubectl apply -f secret-bad.yml
