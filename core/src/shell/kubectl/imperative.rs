@@ -704,13 +704,14 @@ pub(super) fn label(c: &mut Cluster, args: &Args, ns: &str) -> Res {
     print_one(args, kind, &name, msg, false, || object::to_value(&obj, c.api.store()))
 }
 
-/// How `kubectl delete` names a deleted object: `deployment.apps "x" deleted`.
-pub(super) fn deleted_line(k: &ObjKey) -> String {
+/// How `kubectl delete` names a deleted object: `deployment.apps "x" deleted` (`op`:
+/// `deleted` or `force deleted`).
+pub(super) fn deleted_line(k: &ObjKey, op: &str) -> String {
     let res = match k.kind {
         Kind::Deployment | Kind::ReplicaSet | Kind::DaemonSet | Kind::EndpointSlice => k.kind.resource(),
         other => other.resource(),
     };
-    format!("{res} \"{}\" deleted\n", k.name)
+    format!("{res} \"{}\" {op}\n", k.name)
 }
 
 /// `kubectl delete -f FILE`: every object in the file, in order (namespaces last, as their
@@ -742,7 +743,9 @@ pub(super) fn delete_files(c: &mut Cluster, files: &dyn Files, args: &Args, ns: 
             }
         }
     }
-    let mut out = String::new();
+    let (grace, warning) = super::delete_grace(args)?;
+    let op = if grace == Some(0) { "force deleted" } else { "deleted" };
+    let mut out = warning;
     let mut errs = String::new();
     if args.dry_run != DryRun::None {
         // In file order, nothing deleted; only the server knows what is missing.
@@ -757,7 +760,7 @@ pub(super) fn delete_files(c: &mut Cluster, files: &dyn Files, args: &Args, ns: 
             } else if args.output.as_deref() == Some("name") {
                 out.push_str(&format!("{}/{}\n", k.kind.resource(), k.name));
             } else {
-                out.push_str(&format!("{}{}\n", deleted_line(k).trim_end(), args.dry_run.suffix()));
+                out.push_str(&format!("{}{}\n", deleted_line(k, op).trim_end(), args.dry_run.suffix()));
             }
         }
         let status = if errs.is_empty() { 0 } else { 1 };
@@ -773,13 +776,13 @@ pub(super) fn delete_files(c: &mut Cluster, files: &dyn Files, args: &Args, ns: 
         .collect();
     for i in order {
         if let (Some((k, _)), Some(slot)) = (keys.get(i), results.get_mut(i)) {
-            *slot = c.delete(k);
+            *slot = c.delete_with_grace(k, grace);
             c.settle();
         }
     }
     for ((k, path), r) in keys.iter().zip(results) {
         match r {
-            Ok(()) => out.push_str(&deleted_line(k)),
+            Ok(()) => out.push_str(&deleted_line(k, op)),
             Err(e) => {
                 errs.push_str(&e.aggregate_line(Some((path, "deleting"))));
                 errs.push('\n');

@@ -52,6 +52,10 @@ pub(crate) struct Args {
     pub rm: bool,
     /// `--wait` (delete's default: true).
     pub wait: bool,
+    /// `delete --grace-period` (-1, its default: the object's own), `--force`, `--now`.
+    pub grace_period: i64,
+    pub force: bool,
+    pub now: bool,
     pub overwrite: bool,
     pub labels: Option<String>,
     pub restart: RestartPolicy,
@@ -186,6 +190,9 @@ fn parse_flags(verb: &str, path: &str, sub: Vec<&'static str>, set: &'static [fl
         container: p.str("container").map(String::from),
         rm: p.bool("rm"),
         wait: p.bool_or("wait", true),
+        grace_period: p.int("grace-period").unwrap_or(-1),
+        force: p.bool("force"),
+        now: p.bool("now"),
         overwrite: p.bool("overwrite"),
         labels: (verb == "run").then(|| p.str("labels").map(String::from)).flatten(),
         tcp: p.list("tcp").iter().flat_map(|v| v.split(',').map(String::from)).collect(),
@@ -955,9 +962,42 @@ fn exec(sh: &mut Shell, c: &mut Cluster, files: &dyn Files, args: &Args, ns: &st
     Ok(r)
 }
 
+/// The grace period a `kubectl delete` asks for, and the warning it prints first:
+/// `DeleteFlags.ToOptions` (`--now` is 1, and not with `--grace-period`),
+/// `DeleteOptions.Complete` (0 without `--force` is 1; `--force` alone is 0) and `Validate`
+/// (`--force` with 0 warns, with more is refused). `None`: each object's own.
+pub(super) fn delete_grace(args: &Args) -> Res<(Option<u64>, String)> {
+    let mut grace = args.grace_period;
+    if args.now {
+        if grace >= 0 {
+            return Err(Error::other("--now and --grace-period cannot be specified together"));
+        }
+        grace = 1;
+    }
+    if grace == 0 && !args.force {
+        grace = 1;
+    }
+    if args.force && grace < 0 {
+        grace = 0;
+    }
+    let mut warning = String::new();
+    if args.force {
+        if grace > 0 {
+            return Err(Error::other(
+                "--force and --grace-period greater than 0 cannot be specified together",
+            ));
+        }
+        warning.push_str("Warning: Immediate deletion does not wait for confirmation that the running resource has been terminated. The resource may continue to run on the cluster indefinitely.\n");
+    }
+    Ok((u64::try_from(grace).ok(), warning))
+}
+
 fn delete(c: &mut Cluster, args: &Args, ns: &str) -> Res {
     let mut targets: Vec<ObjKey> = Vec::new();
-    let mut out = String::new();
+    let (grace, warning) = delete_grace(args)?;
+    let mut out = warning;
+    // `PrintObj`: a grace period of 0 is a force deletion.
+    let op = if grace == Some(0) { "force deleted" } else { "deleted" };
     if let Some(k) = args.pos.first().and_then(|r| if r.contains('/') { None } else { kind_of(r) }) {
         if let Some(sel) = &args.selector {
             let reqs = parse_selector(sel)?;
@@ -1012,7 +1052,7 @@ fn delete(c: &mut Cluster, args: &Args, ns: &str) -> Res {
                 } else if o.is_some() {
                     out.push_str(&format!("{}/{}\n", t.kind.resource(), t.name));
                 } else {
-                    out.push_str(&format!("{}{}\n", imperative::deleted_line(&t).trim_end(), dry.suffix()));
+                    out.push_str(&format!("{}{}\n", imperative::deleted_line(&t, op).trim_end(), dry.suffix()));
                 }
             }
             return Ok(Outcome { output: out, status });
@@ -1022,7 +1062,7 @@ fn delete(c: &mut Cluster, args: &Args, ns: &str) -> Res {
     let mut waiting: Vec<(ObjKey, String)> = Vec::new();
     for t in targets {
         let uid = c.api.store().get(&t).map(|o| o.meta().uid.clone()).unwrap_or_default();
-        match c.delete(&t) {
+        match c.delete_with_grace(&t, grace) {
             Ok(()) => {
                 waiting.push((t.clone(), uid));
                 let res = t.kind.resource().split('.').next().unwrap_or("");
@@ -1031,7 +1071,7 @@ fn delete(c: &mut Cluster, args: &Args, ns: &str) -> Res {
                 } else {
                     res
                 };
-                out.push_str(&format!("{res} \"{}\" deleted\n", t.name));
+                out.push_str(&format!("{res} \"{}\" {op}\n", t.name));
                 c.settle();
             }
             Err(e) => {
