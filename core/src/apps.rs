@@ -6,7 +6,20 @@
 //! generic page naming its Pod on its declared container ports; anything else is refused.
 
 use crate::model::*;
-use crate::time::SimTime;
+use crate::time::{Epoch, SimTime};
+
+/// A simulated instant with the cluster's wall clock: what a server dates its answers with.
+#[derive(Clone, Copy)]
+struct Wall {
+    epoch: Epoch,
+    t: SimTime,
+}
+
+impl Wall {
+    fn http_date(self) -> String {
+        self.epoch.http_date(self.t)
+    }
+}
 
 /// Apache httpd's `htdocs/index.html` (45 bytes, mtime 2007-06-11 18:53:14).
 const HTTPD_INDEX: &str = "<html><body><h1>It works!</h1></body></html>\n";
@@ -38,7 +51,7 @@ pub enum Answer {
 
 /// A response from a Go `net/http` server: handler headers sorted, then Date, Content-Length
 /// and the sniffed Content-Type (`chunkWriter.writeHeader`; none for an empty body).
-fn go_response(now: SimTime, status: u16, reason: &'static str, extra: &[(&'static str, &str)], body: String) -> HttpResponse {
+fn go_response(now: Wall, status: u16, reason: &'static str, extra: &[(&'static str, &str)], body: String) -> HttpResponse {
     let mut headers: Vec<(&'static str, String)> = extra.iter().map(|(k, v)| (*k, v.to_string())).collect();
     headers.sort_by(|a, b| a.0.cmp(b.0));
     headers.push(("Date", now.http_date()));
@@ -64,7 +77,7 @@ fn go_response(now: SimTime, status: u16, reason: &'static str, extra: &[(&'stat
 }
 
 /// Go's `http.NotFound`: `404 page not found`, with `X-Content-Type-Options: nosniff`.
-fn go_not_found(now: SimTime) -> HttpResponse {
+fn go_not_found(now: Wall) -> HttpResponse {
     let mut r = go_response(now, 404, "Not Found", &[], "404 page not found\n".into());
     r.headers.retain(|(k, _)| *k != "Content-Type");
     r.headers.insert(0, ("Content-Type", "text/plain; charset=utf-8".into()));
@@ -113,6 +126,63 @@ pub fn nginx_version(tag: &str) -> String {
             .find(|(k, _)| *k == b)
             .map(|(_, v)| v.to_string())
             .unwrap_or_else(|| "1.29.1".into()),
+    }
+}
+
+/// What a CoreDNS binary says about itself: `coremain.showVersion` prints `CoreDNS-<version>`
+/// and `<GOOS>/<GOARCH>, <runtime.Version()>, <GitCommit>` (coremain/version.go), and the
+/// `coredns_build_info` metric carries the same three.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CoreDnsBuild {
+    pub version: String,
+    pub go: &'static str,
+    pub commit: &'static str,
+    /// Built with go.uber.org/automaxprocs (1.12.0 on): `maxprocs: Leaving GOMAXPROCS=N: CPU
+    /// quota undefined` first in its log when the container has no CPU limit.
+    pub automaxprocs: bool,
+}
+
+/// The official images' builds, as their logs print them (kind, kubeadm and minikube logs):
+/// (version, Go, commit).
+const COREDNS_BUILDS: &[(&str, &str, &str)] = &[
+    ("1.9.3", "go1.18.2", "45b0a11"),
+    ("1.10.1", "go1.20", "055b2c3"),
+    ("1.11.1", "go1.20.7", "ae2bbc2"),
+    ("1.11.3", "go1.21.11", "a6338e9"),
+    ("1.12.0", "go1.23.3", "51e11f1"),
+    ("1.12.1", "go1.24.1", "707c7c1"),
+];
+
+/// The CoreDNS build an image runs, from its tag (`registry.k8s.io/coredns/coredns:v1.11.3` →
+/// 1.11.3; `coredns/coredns:1.11.3` has no `v`). A version sdplay has no build line for keeps
+/// its own number with the Go version and commit of the newest known release before it
+/// (or the oldest known: sdplay's stand-in, the image's own are not in any source read); a tag that is no version
+/// (`latest`) is the newest known release, as `latest` pulls it.
+pub fn coredns_build(image: &str) -> CoreDnsBuild {
+    let tag = image_tag(image);
+    let parse = |v: &str| -> Option<(u32, u32, u32)> {
+        let mut it = v.split('.').map(|p| p.parse::<u32>().ok());
+        let t = (it.next()??, it.next()??, it.next()??);
+        it.next().is_none().then_some(t)
+    };
+    let newest = COREDNS_BUILDS[COREDNS_BUILDS.len() - 1];
+    let (version, (_, go, commit)) = match parse(tag.trim_start_matches('v')) {
+        Some(v) => {
+            let known = COREDNS_BUILDS
+                .iter()
+                .rev()
+                .find(|(k, _, _)| parse(k).is_some_and(|k| k <= v))
+                .unwrap_or(&COREDNS_BUILDS[0]);
+            (tag.trim_start_matches('v').to_string(), *known)
+        }
+        None => (newest.0.to_string(), newest),
+    };
+    let automaxprocs = parse(&version).is_some_and(|v| v >= (1, 12, 0));
+    CoreDnsBuild {
+        version,
+        go,
+        commit,
+        automaxprocs,
     }
 }
 
@@ -253,8 +323,8 @@ fn query_value(query: &str, key: &str) -> Option<String> {
 
 /// Go's `time.Time.String()` of `time.Now()`: nanoseconds with trailing zeros dropped, and
 /// the monotonic reading `m=+<seconds since the process started>`.
-fn go_time_now(now: SimTime, started: SimTime) -> String {
-    let c = now.civil();
+fn go_time_now(now: Wall, started: SimTime) -> String {
+    let c = now.epoch.civil(now.t);
     let (date, time) = (c.date(), c.clock());
     let ms = c.millis;
     let frac = if ms == 0 {
@@ -262,11 +332,11 @@ fn go_time_now(now: SimTime, started: SimTime) -> String {
     } else {
         format!(".{:03}", ms).trim_end_matches('0').to_string()
     };
-    let mono = now.0.saturating_sub(started.0);
+    let mono = now.t.0.saturating_sub(started.0);
     format!("{date} {time}{frac} +0000 UTC m=+{}.{:03}000000", mono / 1000, mono % 1000)
 }
 
-fn plain(now: SimTime, server: Option<&str>, status: u16, reason: &'static str, ct: &'static str, body: String) -> HttpResponse {
+fn plain(now: Wall, server: Option<&str>, status: u16, reason: &'static str, ct: &'static str, body: String) -> HttpResponse {
     let mut headers = Vec::new();
     if let Some(s) = server {
         headers.push(("Server", s.to_string()));
@@ -285,8 +355,10 @@ fn plain(now: SimTime, server: Option<&str>, status: u16, reason: &'static str, 
 }
 
 /// Answer an HTTP GET to `pod`:`port` for `path` from `client` (ip:port as the app sees it)
-/// at simulated time `now`. `None`: nothing listens there (the kernel answers RST).
-pub fn answer(pod: &Pod, port: u16, path: &str, client: &str, now: SimTime) -> Option<Answer> {
+/// at simulated time `now`, dated on the cluster's wall clock `epoch`. `None`: nothing
+/// listens there (the kernel answers RST).
+pub fn answer(pod: &Pod, port: u16, path: &str, client: &str, now: SimTime, epoch: Epoch) -> Option<Answer> {
+    let now = Wall { epoch, t: now };
     let c = listener(pod, port)?;
     let name = image_name(&c.image);
     let tag = image_tag(&c.image);
@@ -427,7 +499,9 @@ pub fn answer(pod: &Pod, port: u16, path: &str, client: &str, now: SimTime) -> O
             (53, _) => return Some(Answer::Empty { after_ms: 2_000 }),
             (8080, "/health") | (8181, "/ready") => go_response(now, 200, "OK", &[], "OK".into()),
             (9153, "/metrics") => {
-                let mut r = go_response(now, 200, "OK", &[], "# HELP coredns_build_info A metric with a constant '1' value labeled by version, revision, and goversion from which CoreDNS was built.\n# TYPE coredns_build_info gauge\ncoredns_build_info{goversion=\"go1.20.7\",revision=\"ae2bbc2\",version=\"1.11.1\"} 1\n".into());
+                let b = coredns_build(&c.image);
+                let body = format!("# HELP coredns_build_info A metric with a constant '1' value labeled by version, revision, and goversion from which CoreDNS was built.\n# TYPE coredns_build_info gauge\ncoredns_build_info{{goversion=\"{}\",revision=\"{}\",version=\"{}\"}} 1\n", b.go, b.commit, b.version);
+                let mut r = go_response(now, 200, "OK", &[], body);
                 for h in r.headers.iter_mut() {
                     if h.0 == "Content-Type" {
                         h.1 = "text/plain; version=0.0.4; charset=utf-8".into();
@@ -489,7 +563,7 @@ fn reason_phrase(code: u16) -> &'static str {
 
 /// The body an HTTP GET gets, for callers that only want the page (old interface).
 pub fn http_get(pod: &Pod, port: u16, path: &str, client: &str) -> Option<HttpResponse> {
-    match answer(pod, port, path, client, SimTime::ZERO)? {
+    match answer(pod, port, path, client, SimTime::ZERO, Epoch::DEFAULT)? {
         Answer::Http(r) => Some(r),
         Answer::Empty { .. } => None,
     }
@@ -605,6 +679,37 @@ pub fn image_info(image: &str) -> ImageInfo {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn coredns_build_from_the_image_tag() {
+        let b = coredns_build("registry.k8s.io/coredns/coredns:v1.11.3");
+        assert_eq!(
+            (b.version.as_str(), b.go, b.commit, b.automaxprocs),
+            ("1.11.3", "go1.21.11", "a6338e9", false)
+        );
+        let b = coredns_build(crate::bootstrap::COREDNS_IMAGE);
+        assert_eq!((b.version.as_str(), b.go, b.commit), ("1.11.1", "go1.20.7", "ae2bbc2"));
+        // Docker Hub's tags have no `v`; 1.12 builds carry automaxprocs.
+        let b = coredns_build("coredns/coredns:1.12.0");
+        assert_eq!((b.version.as_str(), b.commit, b.automaxprocs), ("1.12.0", "51e11f1", true));
+        // A release sdplay has no build line for keeps its number.
+        let b = coredns_build("registry.k8s.io/coredns/coredns:v1.11.4");
+        assert_eq!((b.version.as_str(), b.commit), ("1.11.4", "a6338e9"));
+        let b = coredns_build("registry.k8s.io/coredns/coredns:v1.8.6");
+        assert_eq!((b.version.as_str(), b.commit), ("1.8.6", "45b0a11"));
+        assert_eq!(coredns_build("coredns/coredns:latest").version, "1.12.1");
+        assert_eq!(coredns_build("coredns/coredns").version, "1.12.1");
+        assert_eq!(coredns_build("coredns/coredns:v1.11.3-rc1").version, "1.12.1");
+    }
+
+    #[test]
+    fn http_date_is_imf_fixdate() {
+        // SimTime 0 is the cluster's creation; the weekday follows the date.
+        assert_eq!(Epoch::DEFAULT.http_date(SimTime::ZERO), "Sat, 07 Nov 2026 09:00:00 GMT");
+        // An imported cluster's clock (its oldest timestamp): 2025-03-10 was a Monday.
+        let e = Epoch(crate::time::parse_rfc3339("2025-03-10T08:13:40Z").unwrap_or(0));
+        assert_eq!(e.http_date(SimTime::from_secs(5277)), "Mon, 10 Mar 2025 09:41:37 GMT");
+    }
 
     #[test]
     fn form_values_decode_like_go() {

@@ -48,6 +48,35 @@ pub struct Config {
     pub uptime_secs: u64,
     /// The wall-clock instant of the cluster's start (`SimTime::ZERO`): how timestamps print.
     pub epoch: crate::time::Epoch,
+    /// What runs the nodes, as the tools on the learner's machine reach them.
+    pub platform: Platform,
+    /// The API server's URL in the learner's kubeconfig (`server:`): what `kubectl
+    /// cluster-info` prints. minikube's docker driver on Linux: `https://192.168.49.2:8443`.
+    pub api_server: String,
+}
+
+/// What runs the cluster's nodes, as the learner's machine reaches them: which of `minikube
+/// ssh`, `minikube ip`, `minikube tunnel` and `docker exec NODE` find a node.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Platform {
+    /// A minikube profile (the docker driver): `minikube` commands of profile `minikube` (the
+    /// default `-p`) reach it.
+    Minikube { profile: String },
+    /// A kind cluster: each node is a container of `provider` (`docker`, `podman`), named as
+    /// the node (kind's `kind://<provider>/<cluster>/<node>` providerID).
+    Kind { provider: String, cluster: String },
+    /// Neither: no tool on the learner's machine opens a node's shell.
+    Other,
+}
+
+impl Platform {
+    /// The minikube profile the default `minikube` commands load (`-p minikube`), if it exists.
+    pub fn minikube_profile(&self) -> Option<&str> {
+        match self {
+            Platform::Minikube { profile } => Some(profile),
+            _ => None,
+        }
+    }
 }
 
 impl Default for Config {
@@ -64,6 +93,10 @@ impl Default for Config {
             cluster_domain: "cluster.local".into(),
             uptime_secs: 18 * 86_400,
             epoch: crate::time::Epoch::DEFAULT,
+            platform: Platform::Minikube {
+                profile: "minikube".into(),
+            },
+            api_server: format!("https://{}:8443", node_ip(0)),
         }
     }
 }
@@ -335,10 +368,21 @@ impl Cluster {
         self.ctl.kubelet.nodes()
     }
 
-    /// Start `minikube tunnel` (idempotent) and return minikube's status report.
+    /// Start `minikube tunnel` (idempotent) and return minikube's status report. Its route
+    /// goes through the primary control plane's IP (`minikube ip`).
     pub fn minikube_tunnel(&mut self) -> String {
+        let primary = {
+            let store = self.api.store();
+            let nodes = || {
+                store.list(Kind::Node, None).filter_map(|o| match o {
+                    Object::Node(n) => Some(n),
+                    _ => None,
+                })
+            };
+            nodes().find(|n| n.control_plane).or_else(|| nodes().next()).map(|n| n.internal_ip)
+        };
         let (ctl, mut ctx) = self.parts();
-        ctl.tunnel.start(&mut ctx, node_ip(0))
+        ctl.tunnel.start(&mut ctx, primary.unwrap_or_else(|| node_ip(0)))
     }
 
     /// The node-ipam controller gives the node `name` its Pod CIDR (and its kubelet the

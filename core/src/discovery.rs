@@ -94,7 +94,9 @@ impl Cluster {
     /// `kubectl logs` of a CoreDNS Pod: the startup lines, then reloads and (with `log`) one
     /// line per query it answered, in time order.
     pub fn coredns_log(&self, pod: &Pod) -> String {
-        self.coredns.pod_log(&pod.meta.name, pod_start(pod), self.now)
+        let image = pod.spec.containers.first().map_or("", |c| c.image.as_str());
+        self.coredns
+            .pod_log(&pod.meta.name, &crate::apps::coredns_build(image), pod_start(pod), self.now)
     }
 }
 

@@ -249,7 +249,7 @@ impl EventLog {
             }
         };
         if !done {
-            let nanos = now.unix_nanos();
+            let nanos = crate::time::Epoch::DEFAULT.unix_nanos(now);
             if list.len() == list.capacity() && list.len() < 8 {
                 // An object has a handful of events (a Pod five, a ReplicaSet one per Pod it
                 // made): grow one at a time, not to 4 and then 8 slots of 208 bytes.

@@ -767,6 +767,10 @@ pub fn snapshot_report(r: &crate::snapshot::Report, file: &str) -> String {
         Source::KubernetesService => "inferred from Service default/kubernetes".into(),
         Source::NodePodCidrs => "inferred from the nodes' podCIDRs".into(),
         Source::Corefile => "the Corefile's kubernetes zone".into(),
+        Source::KubernetesEndpoints => "the endpoints of Service default/kubernetes".into(),
+        Source::ControlPlaneNode => "a control-plane node's InternalIP, kubeadm's port 6443".into(),
+        Source::KindProviderId => "the nodes' providerID".into(),
+        Source::MinikubeLabel => "the nodes' minikube.k8s.io/name label".into(),
         Source::Default => "not in the snapshot: upstream's default".into(),
     };
     let mut out = format!("Imported snapshot {file}:\n");
@@ -812,6 +816,28 @@ pub fn snapshot_report(r: &crate::snapshot::Report, file: &str) -> String {
         r.cluster_domain.0,
         source(&r.cluster_domain.1)
     ));
+    out.push_str(&format!("  API server {} ({})\n", r.api_server.0, source(&r.api_server.1)));
+    use crate::cluster::Platform;
+    match &r.platform.0 {
+        Platform::Kind { provider, cluster } => out.push_str(&format!(
+            "  nodes: containers of kind cluster {cluster} ({}): {provider} exec -it NODE bash opens a node's shell\n",
+            source(&r.platform.1)
+        )),
+        Platform::Minikube { profile } => {
+            let p = if profile == "minikube" {
+                String::new()
+            } else {
+                format!(" -p {profile}")
+            };
+            out.push_str(&format!(
+                "  nodes: minikube profile {profile} ({}): minikube{p} ssh [-n NODE] opens a node's shell\n",
+                source(&r.platform.1)
+            ));
+        }
+        Platform::Other => {
+            out.push_str("  nodes: neither kind's nor minikube's (no providerID kind://, no minikube.k8s.io/name label): no node shell\n")
+        }
+    }
     for (ns, d, rs) in &r.adopted {
         out.push_str(&format!(
             "  Deployment {ns}/{d}: ReplicaSet {rs} adopted (same template), no rollout\n"

@@ -396,6 +396,29 @@ mod tests {
     use super::*;
 
     #[test]
+    fn scattered_reservations_fill_the_range_without_reuse() {
+        // An imported node's Pods hold scattered addresses of a /27 (.2 to .30): picks go on
+        // after the highest, wrap, and fill exactly the free ones before the range is full.
+        for held in [vec![3u32, 5], vec![30], vec![2, 17, 29, 30], (2..=30).step_by(3).collect()] {
+            let mut h = HostLocal::new(Ipv4Addr::new(10, 244, 3, 0), 27);
+            for &o in &held {
+                assert!(h.reserve(h.at(u64::from(o)), "imported"));
+            }
+            let top = held.iter().copied().max().unwrap_or(1);
+            let mut got = Vec::new();
+            while let Some(ip) = h.allocate("new") {
+                got.push(u32::from(ip) - u32::from(h.subnet));
+            }
+            let mut want: Vec<u32> = (top + 1..=30).chain(2..top).filter(|o| !held.contains(o)).collect();
+            assert_eq!(got, want, "held {held:?}");
+            want.extend(&held);
+            want.sort_unstable();
+            assert_eq!(want, (2..=30).collect::<Vec<_>>());
+            assert_eq!(h.in_use(), 29);
+        }
+    }
+
+    #[test]
     fn service_bands() {
         let a = ServiceIpAllocator::new(Ipv4Addr::new(10, 96, 0, 0), 12);
         assert_eq!(a.size(), (1 << 20) - 2);

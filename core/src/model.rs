@@ -393,6 +393,10 @@ impl Default for NodeSystem {
 /// The kubelet's `--max-pods` default: Node `status.capacity.pods` and `allocatable.pods`.
 pub const MAX_PODS_PER_NODE: u32 = 110;
 
+/// The CPUs of a simulated node (`status.capacity.cpu`; what a Go program's `GOMAXPROCS`
+/// starts from there).
+pub const NODE_CPUS: u32 = 8;
+
 /// The taint the node lifecycle controller puts on a NotReady node (`TaintNodeNotReady`).
 pub const TAINT_NOT_READY: &str = "node.kubernetes.io/not-ready";
 

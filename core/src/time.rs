@@ -1,8 +1,9 @@
 //! Simulated time. The core never reads a clock: the caller advances it (`sleep` in a script,
-//! wall time in the page), and every AGE, delay and timeout is computed from it. The one home
-//! of date arithmetic: the wall-clock instant of the cluster's creation ([`Epoch`]), an instant
-//! as a UTC calendar date ([`Civil`]), RFC 3339 parsing, and the timestamp formats the tools
-//! print (RFC 3339, Go's RFC 1123Z, HTTP's IMF-fixdate, C's `ctime`, `date`'s default).
+//! wall time in the page), and every AGE, delay and timeout is computed from it. Every printed
+//! wall-clock time goes through the cluster's [`Epoch`] (a [`SimTime`] has no date of its own).
+//! The one home of date arithmetic: an instant as a UTC calendar date ([`Civil`]), RFC 3339
+//! parsing, and the formats the tools print ([`Epoch::rfc3339`], [`Epoch::rfc1123z`],
+//! [`Epoch::http_date`], [`Epoch::ctime`], [`Epoch::date_utc`]).
 
 use std::fmt;
 
@@ -29,48 +30,6 @@ impl SimTime {
     pub fn secs_since(self, earlier: SimTime) -> u64 {
         self.0.saturating_sub(earlier.0) / 1000
     }
-
-    /// RFC 3339 timestamp, taking the cluster's creation as 2026-11-07T09:00:00Z (the
-    /// default [`Epoch`]; an imported cluster's printers use its own, [`Epoch::rfc3339`]).
-    pub fn rfc3339(self) -> String {
-        Epoch::DEFAULT.rfc3339(self)
-    }
-
-    /// Seconds since 1970-01-01T00:00:00Z on the default [`Epoch`].
-    pub fn unix_secs(self) -> i64 {
-        Epoch::DEFAULT.unix(self)
-    }
-
-    /// Nanoseconds since 1970-01-01T00:00:00Z on the default [`Epoch`] (Go's `UnixNano`, as
-    /// event names use it).
-    pub fn unix_nanos(self) -> u64 {
-        Epoch::DEFAULT.unix_nanos(self)
-    }
-
-    /// This instant as a UTC calendar date on the default [`Epoch`].
-    pub fn civil(self) -> Civil {
-        Epoch::DEFAULT.civil(self)
-    }
-
-    /// [`Epoch::rfc1123z`] on the default epoch.
-    pub fn rfc1123z(self) -> String {
-        Epoch::DEFAULT.rfc1123z(self)
-    }
-
-    /// [`Epoch::http_date`] on the default epoch.
-    pub fn http_date(self) -> String {
-        Epoch::DEFAULT.http_date(self)
-    }
-
-    /// [`Epoch::ctime`] on the default epoch.
-    pub fn ctime(self) -> String {
-        Epoch::DEFAULT.ctime(self)
-    }
-
-    /// [`Epoch::date_utc`] on the default epoch.
-    pub fn date_utc(self) -> String {
-        Epoch::DEFAULT.date_utc(self)
-    }
 }
 
 /// The wall-clock instant of [`SimTime::ZERO`], in Unix seconds: 2026-11-07T09:00:00Z for a
@@ -94,7 +53,7 @@ impl Epoch {
         self.0.saturating_add((t.0 / 1000) as i64)
     }
 
-    /// Nanoseconds since 1970-01-01T00:00:00Z of `t`.
+    /// Nanoseconds since 1970-01-01T00:00:00Z of `t` (Go's `UnixNano`).
     pub fn unix_nanos(self, t: SimTime) -> u64 {
         u64::try_from(self.0)
             .unwrap_or(0)
@@ -343,6 +302,28 @@ mod tests {
     use super::*;
 
     #[test]
+    fn calendar_and_formats() {
+        let e = Epoch::DEFAULT;
+        let t = |s: u64| SimTime::from_secs(s);
+        // 2027-01-01 and a leap day (2028-02-29) cross the year and February.
+        assert_eq!(e.rfc3339(t(54 * 86_400 + 15 * 3600)), "2027-01-01T00:00:00Z");
+        assert_eq!(e.rfc3339(t(479 * 86_400)), "2028-02-29T09:00:00Z");
+        assert_eq!(e.unix(SimTime::ZERO), 1_794_042_000);
+        assert_eq!(e.unix_nanos(SimTime(1500)), 1_794_042_001_500_000_000);
+        assert_eq!(e.civil(SimTime::ZERO).weekday_name(), "Sat");
+        assert_eq!(e.rfc1123z(SimTime::ZERO), "Sat, 07 Nov 2026 09:00:00 +0000");
+        assert_eq!(e.rfc1123z(t(86_400 * 18)), "Wed, 25 Nov 2026 09:00:00 +0000");
+        assert_eq!(e.http_date(SimTime::ZERO), "Sat, 07 Nov 2026 09:00:00 GMT");
+        assert_eq!(e.ctime(SimTime::ZERO), "Sat Nov  7 09:00:00 2026");
+        assert_eq!(e.ctime(t(86_400 * 18 + 9 * 3600 + 46 * 60 + 28)), "Wed Nov 25 18:46:28 2026");
+        assert_eq!(e.date_utc(SimTime::ZERO), "Sat Nov 07 09:00:00 UTC 2026");
+        assert_eq!(e.date_utc(t(86_400 * 25)), "Wed Dec 02 09:00:00 UTC 2026");
+        // Another epoch (an imported cluster's): the same formats on its wall clock.
+        let e = Epoch(parse_rfc3339("2024-05-13T09:21:03Z").unwrap_or(0));
+        assert_eq!(e.rfc1123z(SimTime::ZERO), "Mon, 13 May 2024 09:21:03 +0000");
+    }
+
+    #[test]
     fn human_duration_boundaries() {
         // Cases from apimachinery's duration_test.go.
         let cases = [
@@ -373,32 +354,8 @@ mod tests {
 
     #[test]
     fn rfc3339_epoch() {
-        assert_eq!(SimTime::ZERO.rfc3339(), "2026-11-07T09:00:00Z");
-        assert_eq!(SimTime::from_secs(86_400 * 30).rfc3339(), "2026-12-07T09:00:00Z");
-        // 2027-01-01 and a leap day (2028-02-29) cross the year and February.
-        assert_eq!(SimTime::from_secs(54 * 86_400 + 15 * 3600).rfc3339(), "2027-01-01T00:00:00Z");
-        assert_eq!(SimTime::from_secs(479 * 86_400).rfc3339(), "2028-02-29T09:00:00Z");
-        assert_eq!(SimTime::ZERO.unix_secs(), 1_794_042_000);
-        assert_eq!(SimTime(1500).unix_nanos(), 1_794_042_001_500_000_000);
-    }
-
-    #[test]
-    fn formats() {
-        let t = SimTime::ZERO;
-        assert_eq!(t.civil().weekday_name(), "Sat");
-        assert_eq!(t.rfc1123z(), "Sat, 07 Nov 2026 09:00:00 +0000");
-        assert_eq!(SimTime::from_secs(86_400 * 18).rfc1123z(), "Wed, 25 Nov 2026 09:00:00 +0000");
-        assert_eq!(t.http_date(), "Sat, 07 Nov 2026 09:00:00 GMT");
-        assert_eq!(t.ctime(), "Sat Nov  7 09:00:00 2026");
-        assert_eq!(
-            SimTime::from_secs(86_400 * 18 + 9 * 3600 + 46 * 60 + 28).ctime(),
-            "Wed Nov 25 18:46:28 2026"
-        );
-        assert_eq!(t.date_utc(), "Sat Nov 07 09:00:00 UTC 2026");
-        assert_eq!(SimTime::from_secs(86_400 * 25).date_utc(), "Wed Dec 02 09:00:00 UTC 2026");
-        // Another epoch (an imported cluster's): the same formats on its wall clock.
-        let e = Epoch(parse_rfc3339("2024-05-13T09:21:03Z").unwrap_or(0));
-        assert_eq!(e.rfc1123z(SimTime::ZERO), "Mon, 13 May 2024 09:21:03 +0000");
+        assert_eq!(Epoch::DEFAULT.rfc3339(SimTime::ZERO), "2026-11-07T09:00:00Z");
+        assert_eq!(Epoch::DEFAULT.rfc3339(SimTime::from_secs(86_400 * 30)), "2026-12-07T09:00:00Z");
     }
 
     #[test]

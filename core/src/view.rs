@@ -882,7 +882,7 @@ impl<'a> View<'a> {
                     .collect();
             } else {
                 // kube-proxy's comments name the Service port: "ns/name" or "ns/name:port".
-                let (_, text) = crate::shell::node::rules_listing_of(proxy, &np.name, self.time);
+                let (_, text) = crate::shell::node::rules_listing_of(proxy, &np.name, self.store().epoch(), self.time);
                 let tag = format!("\"{ns}/{name}");
                 r.lines = text
                     .lines()
@@ -1011,7 +1011,7 @@ impl View<'_> {
     pub fn node_rules(&self, node: &str) -> Option<NodeRules> {
         let proxy = self.proxy();
         proxy.node(node)?;
-        let (command, output) = crate::shell::node::rules_listing_of(proxy, node, self.time);
+        let (command, output) = crate::shell::node::rules_listing_of(proxy, node, self.store().epoch(), self.time);
         Some(NodeRules {
             node: node.to_string(),
             mode: proxy.mode(node),

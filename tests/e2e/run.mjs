@@ -159,6 +159,26 @@ async function dropSnapshot(page, outputText, input) {
   console.log(`  ok   snapshot: a dropped kind snapshot loads as the cluster (${Date.now() - started} ms)`);
 }
 
+/**
+ * A share link of the snapshot session: it says it was made on the snapshot, and this browser
+ * (which kept the snapshot in localStorage) re-imports it and replays the commands on it.
+ */
+async function shareSnapshot(context, snap, watch) {
+  const started = Date.now();
+  await snap.locator('#share').click({ timeout: TIMEOUT_MS });
+  const hint = (await snap.locator('.share-hint').textContent({ timeout: TIMEOUT_MS })) ?? '';
+  if (!hint.includes('made on the imported snapshot kind.yaml')) throw new StepFailure(`share hint: ${JSON.stringify(hint)}`);
+  const link = await snap.locator('.share-link').inputValue({ timeout: TIMEOUT_MS });
+  const again = await context.newPage();
+  watch(again, 'shared snapshot page');
+  await again.goto(link, { waitUntil: 'load', timeout: LOAD_TIMEOUT_MS });
+  const text = async () => (await again.locator('#terminal-output').textContent({ timeout: TIMEOUT_MS })) ?? '';
+  await waitForText('#terminal-output', text, ['Imported snapshot kind.yaml:', 'pod/probe created', 'Address: 10.96.141.27']);
+  await again.close();
+  checkErrors();
+  console.log(`  ok   snapshot: its share link reopens it in the same browser (${Date.now() - started} ms)`);
+}
+
 const tail = (text, lines) => text.split('\n').slice(-lines).join('\n');
 const indent = (text) => text.replace(/^/gm, '    ');
 
@@ -285,7 +305,16 @@ async function main() {
       checkErrors();
       console.log(`  ok   embed: sdplay:run answers with output and events, no CSP violation (${Date.now() - started} ms)`);
     }
-    await dropSnapshot(page, outputText, input);
+    // The snapshot in a page of its own (the same browser: one localStorage), so this page keeps
+    // the walkthrough's cluster for the hardening checks.
+    const snap = await context.newPage();
+    watch(snap, 'snapshot page');
+    await snap.goto(url, { waitUntil: 'load', timeout: LOAD_TIMEOUT_MS });
+    await snap.locator('#apply').waitFor({ state: 'visible', timeout: LOAD_TIMEOUT_MS });
+    const snapText = async () => (await snap.locator('#terminal-output').textContent({ timeout: TIMEOUT_MS })) ?? '';
+    await dropSnapshot(snap, snapText, snap.locator('#terminal-input'));
+    await shareSnapshot(context, snap, watch);
+    await snap.close();
     await hardening(context, page, url, watch, { outputText, settle });
   } catch (err) {
     failed = true;

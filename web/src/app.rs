@@ -50,6 +50,9 @@ pub struct Boot {
     /// What the learner should know before starting: URL parameters, a share link or saved files
     /// that did not decode, and what is shown instead.
     pub notices: Vec<String>,
+    /// The snapshot a share link's session ran on, found in this browser: imported before the
+    /// link's commands replay (`url_state::plan_snapshot`).
+    pub share_snapshot: Option<(String, String)>,
 }
 
 impl Boot {
@@ -69,6 +72,7 @@ impl Boot {
             run: Vec::new(),
             saved: BTreeMap::new(),
             notices: Vec::new(),
+            share_snapshot: None,
         }
     }
 
@@ -111,6 +115,17 @@ impl Boot {
                 None
             }
         };
+        // A link made on an imported snapshot: this browser's copy, or the default cluster and
+        // a notice.
+        let mut share_snapshot = None;
+        if let Some(state) = &share {
+            let stored = saved.snapshot.as_ref().map(|(n, t)| (n.as_str(), t.as_str()));
+            match url_state::plan_snapshot(state.snapshot.as_ref(), stored, state.commands.len()) {
+                url_state::SnapshotPlan::NoSnapshot => {}
+                url_state::SnapshotPlan::Reimport { name, text } => share_snapshot = Some((name, text)),
+                url_state::SnapshotPlan::DefaultCluster { notice } => notices.push(notice),
+            }
+        }
         let settings = Settings {
             seed: q.seed.unwrap_or(random_seed),
             nodes: q.nodes.unwrap_or(1),
@@ -159,13 +174,15 @@ impl Boot {
             run: q.run,
             saved: saved.files,
             notices,
+            share_snapshot,
         }
     }
 
     fn session(&self) -> Session {
         let mut s = match &self.share {
             Some(state) => {
-                let mut s = Session::from_share(state);
+                let snapshot = self.share_snapshot.as_ref().map(|(n, t)| (n.as_str(), t.as_str()));
+                let mut s = Session::from_share_on(state, snapshot);
                 // The shared files replay the sharer's session; the learner's own saved files
                 // stay available beside them (and are not overwritten by the next save).
                 let mut files = s.files.clone();
@@ -214,13 +231,15 @@ pub fn App(props: &AppProps) -> Html {
     let update = use_force_update();
     let cursor = use_state(|| None::<u64>);
     let selected = use_state(|| None::<String>);
-    let share_link = use_state(|| None::<String>);
+    let share_link = use_state(|| None::<(String, String)>);
     let dns_view = use_state(|| false);
     let embed = props.boot.embed;
     let persist = props.boot.persist;
     let notices = use_state(|| props.boot.notices.clone());
     // Why the last save failed (storage full or disabled), while it keeps failing.
     let save_problem = use_state_eq(|| None::<String>);
+    // Why the last imported snapshot is not kept here (too big, storage full).
+    let snapshot_problem = use_state_eq(|| None::<String>);
 
     // Wall time → simulated time. Re-render only when the clock's second or the cluster changed.
     {
@@ -362,12 +381,15 @@ pub fn App(props: &AppProps) -> Html {
         let session = session.clone();
         let share_link = share_link.clone();
         use_callback((), move |_: MouseEvent, _| {
-            let Some(encoded) = session.get().map(|s| url_state::encode(&s.share_state())) else {
+            let Some((encoded, hint)) = session
+                .get()
+                .map(|s| (url_state::encode(&s.share_state()), url_state::share_hint(s.snapshot.as_ref())))
+            else {
                 return;
             };
             if let Some(url) = browser::set_share_fragment(&encoded) {
                 browser::copy_to_clipboard(&url);
-                share_link.set(Some(url));
+                share_link.set(Some((url, hint)));
             }
         })
     };
@@ -376,12 +398,25 @@ pub fn App(props: &AppProps) -> Html {
     let load_snapshot = {
         let session = session.clone();
         let update = update.clone();
+        let snapshot_problem = snapshot_problem.clone();
         let cursor = cursor.clone();
         let selected = selected.clone();
         use_callback((), move |(name, text): (String, String), _| {
             if session.with_mut(|s| s.load_snapshot(&name, &text)) == Some(true) {
                 cursor.set(None);
                 selected.set(None);
+                // Kept here so a share link made on it reopens it in this browser; an embedded
+                // page keeps nothing.
+                if persist {
+                    if let Err(why) = browser::save_snapshot(&name, &text) {
+                        snapshot_problem.set(Some(format!(
+                            "The snapshot {} is not kept in this browser ({why}): a share link of this session opens the default cluster.",
+                            url_state::quote(&name)
+                        )));
+                    } else {
+                        snapshot_problem.set(None);
+                    }
+                }
             }
             update.force_update();
         })
@@ -419,9 +454,11 @@ pub fn App(props: &AppProps) -> Html {
     let dismiss = {
         let notices = notices.clone();
         let save_problem = save_problem.clone();
+        let snapshot_problem = snapshot_problem.clone();
         Callback::from(move |_: MouseEvent| {
             notices.set(Vec::new());
             save_problem.set(None);
+            snapshot_problem.set(None);
         })
     };
     let show_view = |dns: bool| {
@@ -464,16 +501,16 @@ pub fn App(props: &AppProps) -> Html {
                 <button id="load-snapshot" onclick={load_editor_snapshot}
                     title="Load the editor's text as a real cluster's snapshot (kubectl get nodes,ns,deploy,rs,pods,svc,endpoints,endpointslices,configmaps -A -o yaml); or drop the file on the page">{"Load snapshot"}</button>
                 <button id="share" onclick={share} title="Put the files, the commands run and the seed into the URL, and copy it">{"Share"}</button>
-                if let Some(url) = (*share_link).clone() {
+                if let Some((url, hint)) = (*share_link).clone() {
                     <input class="share-link" readonly=true value={url} aria-label="Share link" />
-                    <span class="hint">{"link copied"}</span>
+                    <span class="hint share-hint">{hint}</span>
                 }
                 <span class="settings">
                     {format!("seed {} · {} node{} · kube-proxy {}", settings.seed, settings.nodes,
                         if settings.nodes == 1 { "" } else { "s" }, settings.proxy_mode)}
                 </span>
             </div>
-            if !notices.is_empty() || save_problem.is_some() {
+            if !notices.is_empty() || save_problem.is_some() || snapshot_problem.is_some() {
                 <div id="notices" class="notices" role="status">
                     { for notices.iter().map(|n| html! { <p class="notice">{n}</p> }) }
                     if let Some(reason) = (*save_problem).clone() {
@@ -481,6 +518,9 @@ pub fn App(props: &AppProps) -> Html {
                             "Your manifests could not be saved in this browser ({reason}): after a reload they will not be here. \
                              Copy them somewhere, or keep them in a link with Share."
                         )}</p>
+                    }
+                    if let Some(why) = (*snapshot_problem).clone() {
+                        <p class="notice warn">{why}</p>
                     }
                     <button class="quiet" onclick={dismiss} title="Hide these messages">{"Dismiss"}</button>
                 </div>

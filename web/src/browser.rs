@@ -1,5 +1,5 @@
 //! The few browser services the page uses, each failing soft: localStorage (the editor's files
-//! under `sdplay.files`), the URL (query and `#s=` fragment), the clipboard, the random seed,
+//! under `sdplay.files`, the last imported snapshot under `sdplay.snapshot`), the URL (query and `#s=` fragment), the clipboard, the random seed,
 //! the embed height message to the parent frame, and the embed scripting messages
 //! (`sdplay:run` in, `sdplay:result` out). Nothing here panics when an API is missing
 //! (private mode, sandboxed iframe, tests).
@@ -63,6 +63,62 @@ pub fn parse_stored(raw: Option<&str>) -> Stored {
     }
 }
 
+/// localStorage key holding the last imported cluster snapshot, `{"name": …, "text": …}`, so a
+/// share link made on it reopens it in this browser.
+pub const SNAPSHOT_KEY: &str = "sdplay.snapshot";
+/// The largest snapshot kept, in bytes of text: localStorage holds about 5 MB per site (the
+/// editor's files share it), so a bigger snapshot is not kept and its share links open the
+/// default cluster (saying so).
+pub const MAX_STORED_SNAPSHOT: usize = 2_000_000;
+
+/// The value stored under [`SNAPSHOT_KEY`] for this snapshot, or why it is not kept.
+pub fn snapshot_to_store(name: &str, text: &str) -> Result<String, String> {
+    if text.len() > MAX_STORED_SNAPSHOT {
+        return Err(format!(
+            "it is {}, over the {} this page keeps",
+            crate::url_state::size_words(text.len() as u64),
+            crate::url_state::size_words(MAX_STORED_SNAPSHOT as u64)
+        ));
+    }
+    serde_json::to_string(&serde_json::json!({"name": name, "text": text})).map_err(|e| e.to_string())
+}
+
+/// The snapshot a stored value holds (file name, text); `None` for nothing or anything else.
+pub fn parse_stored_snapshot(raw: Option<&str>) -> Option<(String, String)> {
+    let v: serde_json::Value = serde_json::from_str(raw?).ok()?;
+    let name = v.get("name")?.as_str()?;
+    let text = v.get("text")?.as_str()?;
+    (text.len() <= MAX_STORED_SNAPSHOT).then(|| (name.to_string(), text.to_string()))
+}
+
+/// Keep `text` as the last imported snapshot; the error says why not (too big, storage full or
+/// disabled). A snapshot that is not kept removes the older one, so no link reopens the wrong
+/// cluster.
+pub fn save_snapshot(name: &str, text: &str) -> Result<(), String> {
+    let storage = storage().ok_or("localStorage is not available here")?;
+    let value = match snapshot_to_store(name, text) {
+        Ok(v) => v,
+        Err(why) => {
+            let _ = storage.remove_item(SNAPSHOT_KEY);
+            return Err(why);
+        }
+    };
+    storage.set_item(SNAPSHOT_KEY, &value).map_err(|e| {
+        let _ = storage.remove_item(SNAPSHOT_KEY);
+        let name = js_sys::Reflect::get(&e, &"name".into()).ok().and_then(|n| n.as_string());
+        match name.as_deref() {
+            Some("QuotaExceededError") => "the browser's storage is full".to_string(),
+            Some(other) => format!("localStorage refused it: {other}"),
+            None => "localStorage refused it".to_string(),
+        }
+    })
+}
+
+/// The snapshot kept in this browser, if any.
+pub fn load_snapshot_stored() -> Option<(String, String)> {
+    parse_stored_snapshot(storage().and_then(|s| s.get_item(SNAPSHOT_KEY).ok().flatten()).as_deref())
+}
+
 /// localStorage, if this page may use it (not in a sandboxed iframe, not when disabled).
 /// (Not gloo's `LocalStorage::raw`, which throws when it is missing.)
 fn storage() -> Option<web_sys::Storage> {
@@ -112,6 +168,8 @@ pub struct AtBoot {
     /// Whether the page may write [`FILES_KEY`] (false when an unreadable value could not be
     /// set aside: overwriting it would lose it).
     pub writable: bool,
+    /// The last imported snapshot kept here ([`SNAPSHOT_KEY`]): file name and text.
+    pub snapshot: Option<(String, String)>,
 }
 
 /// Read the saved files at boot. A value that does not decode is copied to
@@ -129,17 +187,21 @@ pub fn load_files_at_boot() -> AtBoot {
                     .into(),
             ),
             writable: false,
+            snapshot: None,
         };
     }
+    let snapshot = load_snapshot_stored();
     match load_stored() {
         Stored::Nothing => AtBoot {
             writable: true,
+            snapshot,
             ..AtBoot::default()
         },
         Stored::Files(files) => AtBoot {
             files,
             notice: None,
             writable: true,
+            snapshot,
         },
         Stored::Unreadable { raw, reason, salvaged } => {
             let key = format!("{UNREADABLE_PREFIX}{}", now_ms() as u64);
@@ -148,6 +210,7 @@ pub fn load_files_at_boot() -> AtBoot {
                 notice: Some(unreadable_notice(&reason, &salvaged, kept.then_some(key.as_str()))),
                 files: salvaged,
                 writable: kept,
+                snapshot,
             }
         }
     }

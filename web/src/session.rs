@@ -12,7 +12,7 @@ use std::rc::Rc;
 use sdplay_core::view;
 use sdplay_core::{Config, Playground, SD_EXAMPLE};
 
-use crate::url_state::{Settings, ShareState, SharedCommand, MAX_COMMANDS, MAX_ELAPSED_MS};
+use crate::url_state::{Settings, ShareState, SharedCommand, SnapshotRef, MAX_COMMANDS, MAX_ELAPSED_MS};
 
 /// The default preset's file name.
 pub const DEFAULT_FILE: &str = "sd-example.yml";
@@ -56,6 +56,8 @@ pub struct Session {
     start_ms: u64,
     /// Bumped on every change the panes show (commands, trace events, files).
     pub version: u64,
+    /// The snapshot the cluster was imported from (`None`: the default cluster).
+    pub snapshot: Option<SnapshotRef>,
 }
 
 impl Session {
@@ -86,6 +88,7 @@ impl Session {
             last_files: None,
             start_ms,
             version: 0,
+            snapshot: None,
         }
     }
 
@@ -94,15 +97,32 @@ impl Session {
     /// each command": the clock is replayed exactly.) The core is deterministic, so the
     /// transcript, trace and cluster come out identical to the sharer's.
     pub fn from_share(state: &ShareState) -> Session {
+        Session::from_share_on(state, None)
+    }
+
+    /// [`Session::from_share`] for a link that may have run on an imported snapshot: with its
+    /// text (`snapshot`: file name and text, found in this browser) the session imports it and
+    /// replays the commands on it; without, a link made on a snapshot opens the default cluster
+    /// with its files and replays nothing (its commands ran on another cluster:
+    /// [`crate::url_state::plan_snapshot`] words the notice).
+    pub fn from_share_on(state: &ShareState, snapshot: Option<(&str, &str)>) -> Session {
         let mut s = Session::new(state.settings.clone(), state.files.clone());
-        for c in &state.commands {
+        let replay = match (&state.snapshot, snapshot) {
+            (None, _) => true,
+            (Some(_), Some((name, text))) => s.load_snapshot(name, text),
+            (Some(_), None) => false,
+        };
+        let commands = if replay { state.commands.as_slice() } else { &[] };
+        for c in commands {
             if let Some(files) = &c.files {
                 s.files = files.clone();
             }
             s.advance_to_elapsed(c.at_ms);
             s.run(&c.line);
         }
-        s.advance_to_elapsed(state.elapsed_ms);
+        if replay {
+            s.advance_to_elapsed(state.elapsed_ms);
+        }
         s.files = if state.files.is_empty() {
             default_files()
         } else {
@@ -335,6 +355,7 @@ impl Session {
         let (output, status, loaded) = match Playground::load_snapshot(text, name, &config) {
             Ok((pg, words)) => {
                 self.pg = pg;
+                self.snapshot = Some(SnapshotRef::of(name, text));
                 self.start_ms = view::now_ms(&self.pg);
                 self.entries.clear();
                 self.commands.clear();
@@ -402,6 +423,7 @@ impl Session {
             files: self.files.clone(),
             commands,
             elapsed_ms: self.elapsed_ms(),
+            snapshot: self.snapshot.clone(),
         }
     }
 }

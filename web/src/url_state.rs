@@ -54,6 +54,102 @@ pub struct ShareState {
     pub commands: Vec<SharedCommand>,
     /// Simulated ms since the session began, when the link was made.
     pub elapsed_ms: u64,
+    /// The imported snapshot the session ran on (its commands ran after the import), if any.
+    pub snapshot: Option<SnapshotRef>,
+}
+
+/// An imported cluster snapshot, as a share link names it: the text is far too big for a URL
+/// (a small kind cluster's is 60 KB), so the link carries its file name, size and digest, and
+/// the page that opens it finds the text in its own localStorage or says it is not there.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SnapshotRef {
+    pub name: String,
+    /// Length of the text in bytes (UTF-8).
+    pub bytes: u64,
+    /// FNV-1a 64 of the text.
+    pub digest: u64,
+}
+
+impl SnapshotRef {
+    pub fn of(name: &str, text: &str) -> SnapshotRef {
+        let digest = text.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
+            (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3)
+        });
+        SnapshotRef {
+            name: name.to_string(),
+            bytes: text.len() as u64,
+            digest,
+        }
+    }
+}
+
+/// What opening a share link does about the snapshot its session ran on.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum SnapshotPlan {
+    /// The session ran on the default cluster.
+    NoSnapshot,
+    /// This browser keeps the same snapshot: import it, then replay the commands on it.
+    Reimport { name: String, text: String },
+    /// The snapshot is not here (another browser, or it was too big to keep, or another one has
+    /// been loaded since): the default cluster opens with the link's files, its commands are not
+    /// replayed (they ran on another cluster), and the notice says so.
+    DefaultCluster { notice: String },
+}
+
+/// Decide what a share link that ran on `wanted` opens, given the snapshot this browser keeps
+/// (`stored`: file name and text) and the number of commands the link holds.
+pub fn plan_snapshot(wanted: Option<&SnapshotRef>, stored: Option<(&str, &str)>, commands: usize) -> SnapshotPlan {
+    let Some(wanted) = wanted else {
+        return SnapshotPlan::NoSnapshot;
+    };
+    if let Some((name, text)) = stored {
+        if SnapshotRef::of(&wanted.name, text) == *wanted && name == wanted.name {
+            return SnapshotPlan::Reimport {
+                name: name.to_string(),
+                text: text.to_string(),
+            };
+        }
+    }
+    let why = match stored {
+        Some((name, _)) if name == wanted.name => format!(
+            "the snapshot {} kept in this browser is not the one the link was made on (another file of that name was loaded since)",
+            quote(name)
+        ),
+        _ => "this browser does not keep it (a share link carries no snapshot: it is too big for a URL, and only the browser that loaded it keeps a copy)".to_string(),
+    };
+    let replay = match commands {
+        0 => String::new(),
+        1 => " Its 1 command is not replayed: it ran on the imported cluster.".to_string(),
+        n => format!(" Its {n} commands are not replayed: they ran on the imported cluster."),
+    };
+    SnapshotPlan::DefaultCluster {
+        notice: format!(
+            "This share link was made on an imported cluster snapshot, {} ({}), and {why}. The default minikube cluster is shown with the link's files.{replay} Drop the same snapshot on the page to explore that cluster again.",
+            quote(&wanted.name),
+            size_words(wanted.bytes)
+        ),
+    }
+}
+
+/// The words beside a share link just made: on an imported snapshot, that the link names it
+/// but does not carry it.
+pub fn share_hint(snapshot: Option<&SnapshotRef>) -> String {
+    match snapshot {
+        None => "link copied".into(),
+        Some(s) => format!(
+            "link copied · made on the imported snapshot {}: the link does not carry it, so it reopens that cluster only in a browser that keeps it (this one); elsewhere it opens the default cluster and says so",
+            quote(&s.name)
+        ),
+    }
+}
+
+/// A size in the words the notices use: `812 bytes`, `61.4 KB`, `2.3 MB`.
+pub fn size_words(bytes: u64) -> String {
+    match bytes {
+        0..=999 => format!("{bytes} bytes"),
+        1_000..=999_999 => format!("{:.1} KB", bytes as f64 / 1e3),
+        _ => format!("{:.1} MB", bytes as f64 / 1e6),
+    }
 }
 
 /// What the query string asks for (each `None` when absent or malformed).
@@ -176,7 +272,7 @@ pub fn encode(state: &ShareState) -> String {
             None => json!([c.at_ms, c.line]),
         })
         .collect();
-    let doc = json!({
+    let mut doc = json!({
         "v": VERSION,
         "seed": state.settings.seed,
         "nodes": state.settings.nodes,
@@ -185,6 +281,13 @@ pub fn encode(state: &ShareState) -> String {
         "cmds": commands,
         "t": state.elapsed_ms,
     });
+    if let (Some(s), Some(o)) = (&state.snapshot, doc.as_object_mut()) {
+        // The digest as hex text: JSON numbers past 2^53 do not survive JavaScript.
+        o.insert(
+            "snap".into(),
+            json!({"name": s.name, "bytes": s.bytes, "fnv": format!("{:016x}", s.digest)}),
+        );
+    }
     base64url_encode(doc.to_string().as_bytes())
 }
 
@@ -277,6 +380,26 @@ pub fn decode_checked(text: &str) -> Result<Decoded, ShareError> {
         commands.push(SharedCommand { at_ms, line, files });
     }
     let elapsed_ms = doc.get("t").and_then(Value::as_u64).unwrap_or(0).min(MAX_ELAPSED_MS);
+    let snapshot = match doc.get("snap") {
+        None => None,
+        Some(s) => {
+            let name = s.get("name").and_then(Value::as_str).filter(|n| n.len() <= 1024);
+            let bytes = s.get("bytes").and_then(Value::as_u64);
+            let digest = s
+                .get("fnv")
+                .and_then(Value::as_str)
+                .filter(|d| d.len() == 16)
+                .and_then(|d| u64::from_str_radix(d, 16).ok());
+            match (name, bytes, digest) {
+                (Some(name), Some(bytes), Some(digest)) => Some(SnapshotRef {
+                    name: name.to_string(),
+                    bytes,
+                    digest,
+                }),
+                _ => return Err(ShareError::Field("snap")),
+            }
+        }
+    };
     notes.dedup();
     Ok(Decoded {
         state: ShareState {
@@ -284,6 +407,7 @@ pub fn decode_checked(text: &str) -> Result<Decoded, ShareError> {
             files,
             commands,
             elapsed_ms,
+            snapshot,
         },
         notes,
     })

@@ -206,6 +206,7 @@ fn saved(files: &[(&str, &str)]) -> AtBoot {
         files: files.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect(),
         notice: None,
         writable: true,
+        snapshot: None,
     }
 }
 

@@ -205,6 +205,7 @@ fn url_state_round_trips() {
             },
         ],
         elapsed_ms: 31_000,
+        snapshot: None,
     };
     let encoded = url_state::encode(&state);
     assert!(

@@ -314,15 +314,27 @@ impl CoreDns {
         }
     }
 
-    /// What `kubectl logs <pod>` prints for a CoreDNS Pod started at `start`.
-    pub fn pod_log(&self, pod: &str, start: SimTime, now: SimTime) -> String {
+    /// What `kubectl logs <pod>` prints for a CoreDNS Pod running `build`, started at `start`:
+    /// automaxprocs' line (1.12 on), the server blocks, the reload plugin's digest, then
+    /// `coremain.showVersion`.
+    pub fn pod_log(&self, pod: &str, build: &crate::apps::CoreDnsBuild, start: SimTime, now: SimTime) -> String {
         let (first, reloads) = self.reloads(start, now);
         let text = |l: Option<&Loaded>| l.map_or("", |l| l.text.as_str()).to_string();
         let settings = |l: Option<&Loaded>| l.map_or(Settings::DEFAULT, |l| l.settings);
-        let mut out = format!(
-            ".:53\n[INFO] plugin/reload: Running configuration SHA512 = {}\nCoreDNS-1.11.1\nlinux/amd64, go1.20.7, ae2bbc2\n",
-            sha512_hex(text(first).as_bytes())
-        );
+        let mut out = String::new();
+        if build.automaxprocs {
+            out.push_str(&format!(
+                "maxprocs: Leaving GOMAXPROCS={}: CPU quota undefined\n",
+                crate::model::NODE_CPUS
+            ));
+        }
+        out.push_str(&format!(
+            ".:53\n[INFO] plugin/reload: Running configuration SHA512 = {}\nCoreDNS-{}\nlinux/amd64, {}, {}\n",
+            sha512_hex(text(first).as_bytes()),
+            build.version,
+            build.go,
+            build.commit
+        ));
         if settings(first).log {
             out.push_str(&loop_probe(pod, start));
             out.push('\n');

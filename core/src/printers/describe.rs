@@ -771,7 +771,7 @@ pub fn node(store: &Store, n: &Node, now: SimTime, events: &[EventLine]) -> Stri
         n.internal_ip, n.meta.name
     ));
     let resources = format!(
-        "  cpu:\t8\n  ephemeral-storage:\t1055762868Ki\n  hugepages-1Gi:\t0\n  hugepages-2Mi:\t0\n  memory:\t32859548Ki\n  pods:\t{MAX_PODS_PER_NODE}\n"
+        "  cpu:\t{NODE_CPUS}\n  ephemeral-storage:\t1055762868Ki\n  hugepages-1Gi:\t0\n  hugepages-2Mi:\t0\n  memory:\t32859548Ki\n  pods:\t{MAX_PODS_PER_NODE}\n"
     );
     b.push_str("Capacity:\n");
     b.push_str(&resources);

@@ -104,7 +104,7 @@ pub fn complete(shell: &Shell, cluster: &Cluster, files: &dyn Files, line: &str)
                 cluster.api.store().services(Some(namespace)).map(|s| s.meta.name.clone()).collect()
             }
         }
-        Location::Node(_) => {
+        Location::Node { .. } => {
             if done.is_empty() {
                 NODE_TOOLS.iter().map(|s| s.to_string()).collect()
             } else {
@@ -131,7 +131,13 @@ fn workstation(cluster: &Cluster, files: &dyn Files, done: &[&str]) -> Vec<Strin
     let Some(first) = done.first() else { return strs(WORKSTATION) };
     match *first {
         "cat" => return files.list(),
-        "minikube" => return if done.len() == 1 { strs(&["ip", "ssh"]) } else { Vec::new() },
+        "minikube" => {
+            return if done.len() == 1 {
+                strs(&["ip", "ssh", "tunnel"])
+            } else {
+                Vec::new()
+            }
+        }
         "kubectl" | "k" => {}
         _ => return Vec::new(),
     }

@@ -218,7 +218,7 @@ pub(crate) fn curl(
         .api
         .store()
         .pod(&conn.namespace, &conn.pod)
-        .and_then(|p| apps::answer(p, conn.port, &path, &conn.client, c.now));
+        .and_then(|p| apps::answer(p, conn.port, &path, &conn.client, c.now, c.api.store().epoch()));
     let r = match answer {
         Some(Answer::Http(r)) => r,
         Some(Answer::Empty { after_ms }) => {

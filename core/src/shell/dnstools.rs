@@ -598,7 +598,7 @@ impl Shell {
             Bind::V9_18 => out.push_str(&format!(";; SERVER: {server}#53({server}) (UDP)\n")),
             _ => out.push_str(&format!(";; SERVER: {server}#53({server})\n")),
         }
-        out.push_str(&format!(";; WHEN: {}\n", c.now.date_utc()));
+        out.push_str(&format!(";; WHEN: {}\n", c.api.store().epoch().date_utc(c.now)));
         out.push_str(&format!(";; MSG SIZE  rcvd: {}\n\n", msg_size(&qname, &r)));
         Outcome::ok(out)
     }

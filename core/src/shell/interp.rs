@@ -113,7 +113,14 @@ impl Shell {
     pub fn dialect(&self) -> (Flavor, &'static str) {
         match self.location() {
             Location::Workstation => (Flavor::Bash, "bash"),
-            Location::Node(_) => (Flavor::Bash, "-bash"),
+            Location::Node {
+                login: super::NodeLogin::MinikubeSsh,
+                ..
+            } => (Flavor::Bash, "-bash"),
+            Location::Node {
+                login: super::NodeLogin::ContainerExec,
+                ..
+            } => (Flavor::Bash, "bash"),
             Location::Pod { shell, .. } => match shell {
                 Flavor::Bash => (Flavor::Bash, "bash"),
                 Flavor::Ash => (Flavor::Ash, "sh"),
@@ -461,7 +468,7 @@ impl Shell {
     /// `seq` is coreutils' (ubuntu, debian, the workstation, the node) or busybox's (alpine).
     fn has_seq(&self, c: &Cluster) -> bool {
         match self.location() {
-            Location::Workstation | Location::Node(_) => true,
+            Location::Workstation | Location::Node { .. } => true,
             Location::Pod { namespace, name, .. } => c.api.store().pod(namespace, name).is_some_and(|p| {
                 let image = p.spec.containers.first().map(|c| c.image.as_str()).unwrap_or("");
                 matches!(crate::apps::image_info(image).distro, "ubuntu" | "debian" | "alpine" | "busybox")

@@ -16,6 +16,7 @@ mod error;
 pub mod interp;
 mod kubectl;
 pub mod lang;
+mod machine;
 pub(crate) mod node;
 mod pod;
 
@@ -58,7 +59,21 @@ pub enum Location {
         /// The shell `kubectl exec`/`run` started (bash, busybox ash or dash).
         shell: Flavor,
     },
-    Node(String),
+    /// A node's shell: its name, and how the learner got there.
+    Node {
+        name: String,
+        login: NodeLogin,
+    },
+}
+
+/// How a node's shell was opened, which sets its user, prompt and shell.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum NodeLogin {
+    /// `minikube ssh`: user `docker`, a bash login shell (`-bash`, `logout`).
+    MinikubeSsh,
+    /// `docker exec -it NODE bash` (kind's nodes, or minikube's container): root, a bash that
+    /// is no login shell (`bash`, `exit`).
+    ContainerExec,
 }
 
 /// The result of one command line.
@@ -140,7 +155,14 @@ impl Shell {
                 Flavor::Ash => "/ # ".into(),
                 Flavor::Dash => "# ".into(),
             },
-            Location::Node(n) => format!("docker@{n}:~$ "),
+            Location::Node {
+                name,
+                login: NodeLogin::MinikubeSsh,
+            } => format!("docker@{name}:~$ "),
+            Location::Node {
+                name,
+                login: NodeLogin::ContainerExec,
+            } => format!("root@{name}:/# "),
         }
     }
 
@@ -289,7 +311,7 @@ impl Shell {
         match self.location().clone() {
             Location::Workstation => self.workstation(cluster, files, argv),
             Location::Pod { namespace, name, .. } => self.in_pod(cluster, &namespace, &name, argv),
-            Location::Node(n) => self.on_node(cluster, &n, argv),
+            Location::Node { name, .. } => self.on_node(cluster, &name, argv),
         }
     }
 
@@ -298,33 +320,8 @@ impl Shell {
             "kubectl" | "k" => kubectl::run(self, cluster, files, &argv[1..]),
             // Your machine: no cluster DNS; node IPs, and ClusterIPs over `minikube tunnel`.
             "curl" => node::curl::curl(cluster, &crate::netpath::Origin::Host, &argv[1..], &mut |_, _| None),
-            "minikube" => match argv.get(1).map(String::as_str) {
-                Some("ssh") => {
-                    let mut node = "minikube".to_string();
-                    let mut it = argv[2..].iter();
-                    while let Some(a) = it.next() {
-                        if a == "-n" || a == "--node" {
-                            node = it.next().cloned().unwrap_or_default();
-                        } else if let Some(v) = a.strip_prefix("--node=") {
-                            node = v.to_string();
-                        }
-                    }
-                    if cluster.api.store().node(&node).is_none() {
-                        return Outcome::err(
-                            format!("\n❌  Exiting due to GUEST_NODE_RETRIEVE: retrieving node: Could not find node {node}\n\n"),
-                            80,
-                        );
-                    }
-                    self.stack.push(Location::Node(node));
-                    Outcome::ok("")
-                }
-                Some("ip") => Outcome::ok(format!("{}\n", crate::cluster::node_ip(0))),
-                Some("tunnel") => Outcome::ok(cluster.minikube_tunnel()),
-                _ => Outcome::err(
-                    "sdplay: only `minikube ssh [-n NODE]`, `minikube ip` and `minikube tunnel` are simulated\n",
-                    1,
-                ),
-            },
+            "minikube" => self.minikube(cluster, files, &argv[1..]),
+            "docker" | "podman" => self.container_cli(cluster, files, argv),
             "ls" => {
                 let mut names = files.list();
                 names.sort();
@@ -358,6 +355,7 @@ pub const HELP: &str = "sdplay terminal: a simulated workstation with kubectl an
   minikube ssh [-n NODE]    a shell on a node (ipvsadm -Ln, ip addr show kube-ipvs0, iptables-save, nft list ruleset)
                             and `sdplay-proxy-mode ipvs|iptables|nftables` there to restart kube-proxy in
                             another mode (sdplay's stand-in for editing the kube-proxy ConfigMap)
+  docker exec -it NODE bash a root shell on a kind node (an imported kind cluster; minikube's node too)
   sleep N                   advance the simulated clock N seconds
   for i in 1 2 3; do curl -s ent:8080; done    loops, if/while, &&, ||, X=1, $X, $(…), [ … ], seq
 Inside a Pod: cat /etc/resolv.conf, curl, nslookup, dig, host, getent hosts, ping, apt-get, exit.

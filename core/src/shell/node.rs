@@ -10,7 +10,7 @@ use crate::proxy::ipvs::{ipvsadm_sort, proto_number, Dest, Fwd, Sched, VirtualSe
 use crate::proxy::{rules, AddrError, ProxyMode};
 use crate::time::SimTime;
 
-use super::{Outcome, Shell};
+use super::{Location, NodeLogin, Outcome, Shell};
 
 /// curl for Pods and nodes (shared with `pod.rs`).
 #[path = "curl.rs"]
@@ -18,19 +18,42 @@ pub(super) mod curl;
 
 impl Shell {
     pub(crate) fn on_node(&mut self, c: &mut Cluster, node: &str, argv: &[String]) -> Outcome {
+        let login_shell = matches!(
+            self.location(),
+            Location::Node {
+                login: NodeLogin::MinikubeSsh,
+                ..
+            }
+        );
+        // kind's node image (kindest/node, images/base/Dockerfile) installs iptables,
+        // nftables, iproute2, curl and procps, but neither ipvsadm nor sudo (its shell is
+        // root's); minikube's has both.
+        let kind = matches!(c.config.platform, crate::cluster::Platform::Kind { .. });
         match argv[0].as_str() {
-            "exit" | "logout" => {
+            "exit" | "logout" if login_shell => {
                 self.stack.pop();
                 Outcome::ok("logout\n")
             }
+            // A bash that is no login shell: `logout` refuses, `exit` says so on leaving.
+            "logout" => Outcome::err("bash: logout: not login shell: use `exit'\n", 1),
+            "exit" => {
+                self.stack.pop();
+                Outcome::ok("exit\n")
+            }
             "hostname" => Outcome::ok(format!("{node}\n")),
+            "sudo" | "ipvsadm" if kind => super::error::ShellError::CommandNotFound(argv[0].clone()).outcome(self.dialect()),
             "sudo" if argv.len() > 1 => self.on_node(c, node, &argv[1..]),
             "ipvsadm" => ipvsadm(c, node, &argv[1..]),
+            // kindnet's routes (a ptp veth per Pod, one route per other node) are not modelled.
+            "ip" if kind && matches!(argv.get(1).map(String::as_str), Some("route" | "r")) => {
+                Outcome::err("sdplay: `ip route` on a kind node (kindnet's routes) is not simulated\n", 1)
+            }
             "ip" => ip(c, node, &argv[1..]),
             "iptables-save" => iptables_save(c, node, &argv[1..]),
             "nft" => nft(c, node, &argv[1..]),
             "sdplay-proxy-mode" => proxy_mode(c, node, &argv[1..]),
             "curl" => curl(c, node, &argv[1..]),
+            // `-bash` in minikube ssh's login shell, `bash` in a `docker exec` one.
             other => super::error::ShellError::CommandNotFound(other.into()).outcome(self.dialect()),
         }
     }
@@ -40,7 +63,12 @@ impl Shell {
 /// ([`crate::view`]): the command line and its output (`ipvsadm -Ln`, `iptables-save -t nat`,
 /// `nft list ruleset`), from the same printers as the terminal, of any kube-proxy state (the
 /// live one, or one rebuilt for a past moment). Changes nothing.
-pub(crate) fn rules_listing_of(proxy: &crate::proxy::KubeProxy, node: &str, now: SimTime) -> (&'static str, String) {
+pub(crate) fn rules_listing_of(
+    proxy: &crate::proxy::KubeProxy,
+    node: &str,
+    epoch: crate::time::Epoch,
+    now: SimTime,
+) -> (&'static str, String) {
     match proxy.mode(node) {
         ProxyMode::Ipvs => {
             let o = IpvsArgs {
@@ -49,7 +77,7 @@ pub(crate) fn rules_listing_of(proxy: &crate::proxy::KubeProxy, node: &str, now:
             };
             ("ipvsadm -Ln", list(&proxy.ipvs_table(node, now.0), &o, now.0))
         }
-        ProxyMode::Iptables => ("iptables-save -t nat", rules::iptables_save_nat(proxy, node, now)),
+        ProxyMode::Iptables => ("iptables-save -t nat", rules::iptables_save_nat(proxy, node, epoch, now)),
         ProxyMode::Nftables => ("nft list ruleset", rules::nft_ruleset(proxy, node)),
     }
 }
@@ -625,11 +653,11 @@ fn iptables_save(c: &Cluster, node: &str, args: &[String]) -> Outcome {
         return Outcome::err(format!("sdplay: only `iptables-save -t nat` is simulated (not {table})\n"), 1);
     }
     Outcome::ok(match c.proxy.mode(node) {
-        ProxyMode::Iptables => rules::iptables_save_nat(&c.proxy, node, c.now),
-        ProxyMode::Ipvs => rules::iptables_save_nat_ipvs(&c.proxy, node, c.now),
+        ProxyMode::Iptables => rules::iptables_save_nat(&c.proxy, node, c.api.store().epoch(), c.now),
+        ProxyMode::Ipvs => rules::iptables_save_nat_ipvs(&c.proxy, node, c.api.store().epoch(), c.now),
         // kube-proxy in nftables mode writes no iptables rules; kubelet's canary remains.
         ProxyMode::Nftables => {
-            let mut s = rules::iptables_save_nat_ipvs(&c.proxy, node, c.now);
+            let mut s = rules::iptables_save_nat_ipvs(&c.proxy, node, c.api.store().epoch(), c.now);
             s = s
                 .lines()
                 .filter(|l| !l.contains("KUBE-") || l.contains("KUBELET-CANARY"))

@@ -38,7 +38,7 @@ mod read;
 use std::collections::{BTreeMap, BTreeSet};
 use std::net::Ipv4Addr;
 
-use crate::cluster::{Cluster, Config, MAX_NODES};
+use crate::cluster::{Cluster, Config, Platform, MAX_NODES};
 use crate::model::*;
 use crate::proxy::ipvs::Sched;
 use crate::proxy::ProxyMode;
@@ -81,6 +81,16 @@ pub enum Source {
     NodePodCidrs,
     /// The Corefile of ConfigMap `kube-system/coredns`.
     Corefile,
+    /// The endpoints of Service `default/kubernetes` (the API server's endpoint reconciler
+    /// writes its `--advertise-address` and `--secure-port` there): the EndpointSlice, else
+    /// the Endpoints.
+    KubernetesEndpoints,
+    /// A control-plane node's InternalIP and kubeadm's default `--secure-port` (6443).
+    ControlPlaneNode,
+    /// kind's providerID on the nodes (`kind://<provider>/<cluster>/<node>`).
+    KindProviderId,
+    /// minikube's `minikube.k8s.io/name` label on the nodes.
+    MinikubeLabel,
     /// Nothing in the snapshot says: upstream's default.
     Default,
 }
@@ -151,6 +161,10 @@ pub struct Report {
     pub cluster_cidr: ((Ipv4Addr, u8), u8, Source),
     pub proxy: (ProxyMode, Sched, Source),
     pub cluster_domain: (String, Source),
+    /// What runs the nodes (`Other` when no node says: its source is then `Default`).
+    pub platform: (Platform, Source),
+    /// The API server's URL (`kubectl cluster-info`'s control plane).
+    pub api_server: (String, Source),
     /// Whether CoreDNS serves the snapshot's own Corefile.
     pub corefile: bool,
     /// The newest timestamp (the clock now), RFC 3339, if the snapshot had any.
@@ -236,6 +250,7 @@ pub fn import(text: &str, base: &Config) -> Result<Imported, SnapshotError> {
     // Nodes first: everything else is placed on them.
     let mut nodes: Vec<Node> = Vec::new();
     let mut node_names: BTreeSet<String> = BTreeSet::new();
+    let mut platform: Option<Platform> = None;
     for e in entries.iter().filter(|e| e.kind == Kind::Node) {
         let name = read::text(e.node, &["metadata", "name"]).unwrap_or_default();
         let Some(ip) = read::internal_ipv4(e.node) else {
@@ -256,6 +271,9 @@ pub fn import(text: &str, base: &Config) -> Result<Imported, SnapshotError> {
             notes.push(Note::DualStack {
                 key: ObjKey::new(Kind::Node, "", &name),
             });
+        }
+        if platform.is_none() {
+            platform = read::platform(e.node);
         }
         let labels = read::labels(e.node, &["metadata", "labels"]);
         let control_plane =
@@ -396,6 +414,13 @@ pub fn import(text: &str, base: &Config) -> Result<Imported, SnapshotError> {
         cluster_domain: domain.0.clone(),
         uptime_secs: 0,
         epoch,
+        platform: platform.clone().unwrap_or(Platform::Other),
+        api_server: String::new(),
+    };
+    let platform_report = match platform {
+        Some(p @ Platform::Kind { .. }) => (p, Source::KindProviderId),
+        Some(p @ Platform::Minikube { .. }) => (p, Source::MinikubeLabel),
+        _ => (Platform::Other, Source::Default),
     };
     let mut cluster_report = (cluster_cidr, node_mask, cluster_source);
     if config.problem().is_some() {
@@ -586,6 +611,8 @@ pub fn import(text: &str, base: &Config) -> Result<Imported, SnapshotError> {
     // newest timestamp.
     c.settle();
     let adopted = adopted_replicasets(&c);
+    let api_server = api_server_url(&c);
+    c.config.api_server = api_server.0.clone();
     if let Some(now) = now_secs.and_then(|n| epoch.at(n)) {
         c.advance_to(now);
     }
@@ -596,6 +623,8 @@ pub fn import(text: &str, base: &Config) -> Result<Imported, SnapshotError> {
         cluster_cidr: cluster_report,
         proxy: (proxy_mode, sched, proxy_source),
         cluster_domain: domain,
+        platform: platform_report,
+        api_server,
         corefile: corefile.is_some(),
         clock: now_secs.map(|n| Epoch(n).rfc3339(SimTime::ZERO)),
         adopted,
@@ -661,6 +690,51 @@ fn last_applied(text: &str, key: &ObjKey) -> Option<Object> {
         obj.meta_mut().namespace = key.namespace.clone();
     }
     (obj.key() == *key).then_some(obj)
+}
+
+/// The API server's URL as the imported cluster knows it: the `kubernetes` Service's
+/// endpoint (its EndpointSlice, else its Endpoints: the apiserver's endpoint reconciler writes
+/// `--advertise-address:--secure-port` there), else the first control-plane node on kubeadm's
+/// 6443. The kubeconfig the learner used is not in the API: kind's points at a forwarded port
+/// on 127.0.0.1 (`https://127.0.0.1:<random port>`) the snapshot cannot know, so this is the
+/// address the API server advertises (what `kind get kubeconfig --internal` reaches by name).
+fn api_server_url(c: &Cluster) -> (String, Source) {
+    let store = c.store();
+    let port_of = |ports: &[EndpointPort]| {
+        ports
+            .iter()
+            .find(|p| p.name.as_deref() == Some("https"))
+            .or(ports.first())
+            .map(|p| p.port)
+    };
+    let from_slice = store.list(Kind::EndpointSlice, Some("default")).find_map(|o| match o {
+        Object::EndpointSlice(s) if s.service_name() == Some("kubernetes") => {
+            let ip = s.endpoints.iter().find_map(|e| e.addresses.first())?;
+            Some((*ip, port_of(&s.ports)?))
+        }
+        _ => None,
+    });
+    let from_endpoints = || match store.get(&ObjKey::new(Kind::Endpoints, "default", "kubernetes")) {
+        Some(Object::Endpoints(e)) => e.subsets.iter().find_map(|s| Some((s.addresses.first()?.ip, port_of(&s.ports)?))),
+        _ => None,
+    };
+    if let Some((ip, port)) = from_slice.or_else(from_endpoints) {
+        return (format!("https://{ip}:{port}"), Source::KubernetesEndpoints);
+    }
+    let cp = store.list(Kind::Node, None).find_map(|o| match o {
+        Object::Node(n) if n.control_plane => Some(n.internal_ip),
+        _ => None,
+    });
+    let ip = cp.or_else(|| {
+        store.list(Kind::Node, None).find_map(|o| match o {
+            Object::Node(n) => Some(n.internal_ip),
+            _ => None,
+        })
+    });
+    (
+        ip.map_or_else(|| Config::default().api_server, |ip| format!("https://{ip}:6443")),
+        Source::ControlPlaneNode,
+    )
 }
 
 /// Each Deployment with the ReplicaSet its controller took as its new one (by template).

@@ -5,6 +5,7 @@
 
 use std::net::Ipv4Addr;
 
+use crate::cluster::Platform;
 use crate::model::*;
 use crate::time::SimTime;
 use crate::yaml::{Node as YNode, Value};
@@ -161,6 +162,24 @@ pub(super) fn internal_ipv4(n: &YNode) -> Option<Ipv4Addr> {
         .iter()
         .filter(|a| text(a, &["type"]).as_deref() == Some("InternalIP"))
         .find_map(|a| text(a, &["address"])?.parse().ok())
+}
+
+/// What runs this node, as its objects say: kind's `spec.providerID`
+/// (`kind://<provider>/<cluster>/<node>`, kind's node containers), else minikube's
+/// `minikube.k8s.io/name` label (its profile). `None`: neither.
+pub(super) fn platform(n: &YNode) -> Option<Platform> {
+    if let Some(rest) = text(n, &["spec", "providerID"]).as_deref().and_then(|p| p.strip_prefix("kind://")) {
+        let mut parts = rest.split('/');
+        if let (Some(provider), Some(cluster)) = (parts.next(), parts.next()) {
+            return Some(Platform::Kind {
+                provider: provider.to_string(),
+                cluster: cluster.to_string(),
+            });
+        }
+    }
+    labels(n, &["metadata", "labels"])
+        .get("minikube.k8s.io/name")
+        .map(|p| Platform::Minikube { profile: p.clone() })
 }
 
 /// `status.nodeInfo` (minikube's values for what is missing).

@@ -37,6 +37,14 @@ fn kind_keeps_names_addresses_and_settings() {
     assert_eq!(pod.map(|p| p.status.phase), Some(PodPhase::Running));
     assert_eq!(store.node("kind-worker").map(|n| n.internal_ip), Some(ip("172.18.0.3")));
     assert_eq!(report.service_cidr.0, (ip("10.96.0.0"), 16));
+    assert_eq!(
+        c.config().platform,
+        Platform::Kind {
+            provider: "docker".into(),
+            cluster: "kind".into()
+        }
+    );
+    assert_eq!(c.config().api_server, "https://172.18.0.2:6443");
     assert!(matches!(
         report.service_cidr.1,
         Source::Flag {
@@ -181,6 +189,12 @@ items:
     );
     let words = crate::explain::snapshot_report(&report, "extra.yaml");
     assert!(words.contains("Pod default/db-0: owned by StatefulSet db"), "{words}");
+    // Neither kind's providerID nor minikube's label, no `kubernetes` endpoints: no node
+    // shell, and the API server on the node's InternalIP at kubeadm's port.
+    assert_eq!(report.platform, (Platform::Other, Source::Default));
+    assert_eq!(report.api_server, ("https://10.0.0.5:6443".into(), Source::ControlPlaneNode));
+    assert_eq!(cluster.config().api_server, "https://10.0.0.5:6443");
+    assert!(words.contains("no node shell"), "{words}");
 }
 
 #[test]

@@ -10,6 +10,7 @@ use crate::printers::table;
 use super::lang::Flavor;
 use super::{Files, Location, Outcome, Shell};
 
+mod cluster_info;
 mod error;
 mod flags;
 mod flagsets;
@@ -273,11 +274,12 @@ fn verb_of(sh: &mut Shell, c: &mut Cluster, files: &dyn Files, verb: &str, argv:
         "delete" => delete(c, &args, &ns),
         "logs" => logs(c, &args, &ns),
         "scale" => scale(c, &args, &ns),
-        "version" => Ok(Outcome::ok("Client Version: v1.31.0\nKustomize Version: v5.4.2\nServer Version: v1.31.0\n")),
-        "cluster-info" => Ok(Outcome::ok(format!(
-            "Kubernetes control plane is running at https://{}:8443\nCoreDNS is running at https://{}:8443/api/v1/namespaces/kube-system/services/kube-dns:dns/proxy\n\nTo further debug and diagnose cluster problems, use 'kubectl cluster-info dump'.\n",
-            crate::cluster::node_ip(0),
-            crate::cluster::node_ip(0)
+        "version" => Ok(Outcome::ok(
+            "Client Version: v1.31.0\nKustomize Version: v5.4.2\nServer Version: v1.31.0\n",
+        )),
+        "cluster-info" => Ok(Outcome::ok(cluster_info::run(
+            c,
+            args.namespace.as_deref().unwrap_or("kube-system"),
         ))),
         "apply" => Err(Error::other("must specify one of -f and -k")),
         other => Err(Error::NotSimulated(format!("`kubectl {other}` is not simulated yet"))),
