@@ -17,7 +17,7 @@ struct Wall {
 
 impl Wall {
     fn http_date(self) -> String {
-        http_date(self.epoch, self.t)
+        self.epoch.http_date(self.t)
     }
 }
 
@@ -47,27 +47,6 @@ pub enum Answer {
     Empty {
         after_ms: u64,
     },
-}
-
-/// The RFC 7231 `Date` (IMF-fixdate) of a simulated instant on the cluster's wall clock, as
-/// servers send it.
-pub fn http_date(epoch: Epoch, t: SimTime) -> String {
-    // rfc3339 is "YYYY-MM-DDTHH:MM:SSZ".
-    let r = epoch.rfc3339(t);
-    let num = |a: usize, b: usize| r.get(a..b).and_then(|x| x.parse::<i64>().ok()).unwrap_or(0);
-    let (y, m, d) = (num(0, 4), num(5, 7), num(8, 10));
-    // Sakamoto's day of the week (0 = Sunday).
-    const T: [i64; 12] = [0, 3, 2, 5, 0, 3, 5, 1, 4, 6, 2, 4];
-    let yy = if m < 3 { y - 1 } else { y };
-    let dow = (yy + yy / 4 - yy / 100 + yy / 400 + T[((m - 1).clamp(0, 11)) as usize] + d).rem_euclid(7);
-    const DAYS: [&str; 7] = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
-    const MONTHS: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
-    format!(
-        "{}, {d:02} {} {y} {} GMT",
-        DAYS[dow as usize],
-        MONTHS[((m - 1).clamp(0, 11)) as usize],
-        r.get(11..19).unwrap_or("00:00:00")
-    )
 }
 
 /// A response from a Go `net/http` server: handler headers sorted, then Date, Content-Length
@@ -345,10 +324,9 @@ fn query_value(query: &str, key: &str) -> Option<String> {
 /// Go's `time.Time.String()` of `time.Now()`: nanoseconds with trailing zeros dropped, and
 /// the monotonic reading `m=+<seconds since the process started>`.
 fn go_time_now(now: Wall, started: SimTime) -> String {
-    let r = now.epoch.rfc3339(now.t);
-    let date = r.get(0..10).unwrap_or("2026-11-07");
-    let time = r.get(11..19).unwrap_or("00:00:00");
-    let ms = now.t.0 % 1000;
+    let c = now.epoch.civil(now.t);
+    let (date, time) = (c.date(), c.clock());
+    let ms = c.millis;
     let frac = if ms == 0 {
         String::new()
     } else {
@@ -727,10 +705,10 @@ mod tests {
     #[test]
     fn http_date_is_imf_fixdate() {
         // SimTime 0 is the cluster's creation; the weekday follows the date.
-        assert_eq!(http_date(Epoch::DEFAULT, SimTime::ZERO), "Sat, 07 Nov 2026 09:00:00 GMT");
+        assert_eq!(Epoch::DEFAULT.http_date(SimTime::ZERO), "Sat, 07 Nov 2026 09:00:00 GMT");
         // An imported cluster's clock (its oldest timestamp): 2025-03-10 was a Monday.
         let e = Epoch(crate::time::parse_rfc3339("2025-03-10T08:13:40Z").unwrap_or(0));
-        assert_eq!(http_date(e, SimTime::from_secs(5277)), "Mon, 10 Mar 2025 09:41:37 GMT");
+        assert_eq!(e.http_date(SimTime::from_secs(5277)), "Mon, 10 Mar 2025 09:41:37 GMT");
     }
 
     #[test]

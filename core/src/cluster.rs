@@ -808,6 +808,13 @@ impl Cluster {
     /// `kubectl delete`: Pods get a grace period, everything else goes at once (with cascading
     /// deletion of owned objects, as the garbage collector does).
     pub fn delete(&mut self, key: &ObjKey) -> Result<(), ApiError> {
+        self.delete_with_grace(key, None)
+    }
+
+    /// [`Cluster::delete`] with a request's grace period (`DeleteOptions.gracePeriodSeconds`):
+    /// a Pod terminates within it instead of its own `terminationGracePeriodSeconds` (0: it
+    /// goes at once). Other kinds have no grace period.
+    pub fn delete_with_grace(&mut self, key: &ObjKey, grace_secs: Option<u64>) -> Result<(), ApiError> {
         let Some(obj) = self.api.store().get(key).cloned() else {
             return Err(ApiError::NotFound {
                 resource: plural(key.kind).into(),
@@ -816,7 +823,10 @@ impl Cluster {
         };
         match obj {
             Object::Pod(p) => {
-                crate::controllers::terminate_pod(&mut self.ctx(), p);
+                match grace_secs {
+                    Some(g) => crate::controllers::terminate_pod_within(&mut self.ctx(), p, g),
+                    None => crate::controllers::terminate_pod(&mut self.ctx(), p),
+                }
                 Ok(())
             }
             Object::Service(s) => {

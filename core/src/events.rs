@@ -30,9 +30,6 @@ const COMBINED: &str = "(combined from similar events): ";
 /// The API server's default `--event-ttl`.
 pub const EVENT_TTL_MS: u64 = 3_600_000;
 
-/// Unix seconds of the simulated cluster's creation (2026-11-07T09:00:00Z, as `time.rs`).
-const EPOCH_UNIX_SECS: u64 = 20_764 * 86_400 + 9 * 3600;
-
 /// One `core/v1` Event.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Event {
@@ -252,7 +249,7 @@ impl EventLog {
             }
         };
         if !done {
-            let nanos = (EPOCH_UNIX_SECS * 1000 + now.0) * 1_000_000;
+            let nanos = crate::time::Epoch::DEFAULT.unix_nanos(now);
             if list.len() == list.capacity() && list.len() < 8 {
                 // An object has a handful of events (a Pod five, a ReplicaSet one per Pod it
                 // made): grow one at a time, not to 4 and then 8 slots of 208 bytes.

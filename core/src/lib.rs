@@ -30,6 +30,7 @@ pub mod cluster;
 pub mod controllers;
 pub mod discovery;
 pub mod dns;
+pub mod encoding;
 pub mod events;
 pub mod explain;
 pub mod hints;
@@ -64,6 +65,8 @@ pub const SD_EXAMPLE: &str = include_str!("../../static/presets/sd-example.yml")
 pub struct Playground {
     pub cluster: Cluster,
     pub shell: shell::Shell,
+    /// Output of a running command printed while time passed ([`Playground::take_streamed`]).
+    streamed: String,
 }
 
 /// The result of running one command line.
@@ -84,6 +87,7 @@ impl Playground {
         Playground {
             cluster: bootstrap::minikube(config),
             shell: shell::Shell::default(),
+            streamed: String::new(),
         }
     }
 
@@ -96,6 +100,7 @@ impl Playground {
             Playground {
                 cluster: imported.cluster,
                 shell: shell::Shell::default(),
+                streamed: String::new(),
             },
             imported.report,
         ))
@@ -150,6 +155,16 @@ impl Playground {
     /// `exit`); in an open construct, the syntax error the shell prints at end of file. The
     /// result's `line` is empty.
     pub fn eof(&mut self, files: &dyn Files) -> CommandResult {
+        if self.busy() {
+            // A running `kubectl get -w` reads no input: Ctrl-D does nothing.
+            return CommandResult {
+                prompt: String::new(),
+                line: String::new(),
+                output: String::new(),
+                status: 0,
+                trace: Vec::new(),
+            };
+        }
         self.run_one("", files, |sh, c, f, _| sh.eof(c, f))
     }
 
@@ -159,6 +174,9 @@ impl Playground {
         files: &dyn Files,
         f: impl FnOnce(&mut shell::Shell, &mut Cluster, &dyn Files, &str) -> Outcome,
     ) -> CommandResult {
+        // A line typed while `kubectl get -w` runs ends the watch first, as Ctrl-C would
+        // (in a script: the watch lasts until the next command).
+        self.end_watch();
         let prompt = self.prompt();
         let start = self.cluster.trace.next_seq();
         self.cluster.command += 1;
@@ -173,11 +191,47 @@ impl Playground {
         }
     }
 
-    /// Advance simulated time (the page calls this with elapsed wall time).
+    /// Advance simulated time (the page calls this with elapsed wall time). A running
+    /// `kubectl get -w` prints what changed meanwhile: [`Playground::take_streamed`].
     pub fn advance_ms(&mut self, ms: u64) -> Vec<TraceEvent> {
         let start = self.cluster.trace.next_seq();
-        self.cluster.advance_ms(ms);
+        if self.shell.watching() {
+            // In steps of at most a second, so each watch line's AGE is its event's.
+            let until = self.cluster.now.plus_ms(ms);
+            while self.cluster.now < until {
+                let step = (until.0 - self.cluster.now.0).min(1000);
+                self.cluster.advance_ms(step);
+                let out = self.shell.watch_output(&self.cluster);
+                self.streamed.push_str(&out);
+            }
+        } else {
+            self.cluster.advance_ms(ms);
+        }
         self.cluster.trace.since_seq(start).to_vec()
+    }
+
+    /// What the running command printed while time passed (a `kubectl get -w`'s lines),
+    /// since the last call.
+    pub fn take_streamed(&mut self) -> String {
+        std::mem::take(&mut self.streamed)
+    }
+
+    /// Whether a command is still running (a `kubectl get -w`): the terminal shows no prompt.
+    pub fn busy(&self) -> bool {
+        self.shell.watching()
+    }
+
+    /// Ctrl-C: end the running `kubectl get -w`; whether one ran (then nothing else happens:
+    /// the terminal shows `^C` and the prompt).
+    pub fn interrupt(&mut self) -> bool {
+        self.end_watch()
+    }
+
+    fn end_watch(&mut self) -> bool {
+        // Whatever the watch would still have printed up to now comes first.
+        let out = self.shell.watch_output(&self.cluster);
+        self.streamed.push_str(&out);
+        self.shell.end_watch()
     }
 
     pub fn trace(&self) -> &[TraceEvent] {
@@ -253,11 +307,27 @@ pub fn snapshot_transcript(
 /// Run `script` in `pg` as [`transcript`] does.
 pub fn transcript_of(pg: &mut Playground, script: &str, files: &dyn Files, format: TraceFormat) -> String {
     let mut out = String::new();
+    // A `kubectl get -w` lasts until the script's next command (or its end): what it printed
+    // meanwhile follows its output.
+    let end_watch = |pg: &mut Playground, out: &mut String| {
+        if pg.interrupt() || !pg.streamed.is_empty() {
+            let text = pg.take_streamed();
+            if format == TraceFormat::Json {
+                if !text.is_empty() {
+                    out.push_str(&serde_json::json!({"record": "stream", "output": text}).to_string());
+                    out.push('\n');
+                }
+            } else {
+                out.push_str(&text);
+            }
+        }
+    };
     for line in script.lines() {
         let t = line.trim();
         if t.is_empty() || t.starts_with('#') {
             continue;
         }
+        end_watch(pg, &mut out);
         let r = pg.run(t, files);
         match format {
             TraceFormat::Off | TraceFormat::Text => {
@@ -293,5 +363,6 @@ pub fn transcript_of(pg: &mut Playground, script: &str, files: &dyn Files, forma
             }
         }
     }
+    end_watch(pg, &mut out);
     out
 }

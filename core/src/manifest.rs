@@ -531,6 +531,7 @@ pub(crate) fn decode_lenient(kind: Kind, node: &Node) -> Result<Object, DecodeEr
 fn decode_kind(d: &mut Dec, kind: Kind, node: &Node) -> Object {
     let top: &[&str] = match kind {
         Kind::ConfigMap => &["apiVersion", "kind", "metadata", "data", "binaryData", "immutable"],
+        Kind::Secret => &["apiVersion", "kind", "metadata", "data", "stringData", "type", "immutable"],
         Kind::Endpoints => &["apiVersion", "kind", "metadata", "subsets"],
         Kind::EndpointSlice => &["apiVersion", "kind", "metadata", "addressType", "endpoints", "ports"],
         Kind::Namespace => &["apiVersion", "kind", "metadata", "spec", "status"],
@@ -541,6 +542,8 @@ fn decode_kind(d: &mut Dec, kind: Kind, node: &Node) -> Object {
     let mut meta = ObjectMeta::default();
     let mut spec_node = None;
     let mut data = BTreeMap::new();
+    let mut string_data = BTreeMap::new();
+    let mut secret_type = String::new();
     let mut subsets = Vec::new();
     let mut slice_ports = Vec::new();
     let mut slice_eps = Vec::new();
@@ -550,6 +553,8 @@ fn decode_kind(d: &mut Dec, kind: Kind, node: &Node) -> Object {
             "metadata" => meta = decode_meta(d, v),
             "spec" => spec_node = Some(v),
             "data" => data = d.string_map(v, "data", go),
+            "stringData" => string_data = d.string_map(v, "stringData", go),
+            "type" => secret_type = d.string(v, "type", go),
             "subsets" => subsets = decode_subsets(d, v),
             "ports" => slice_ports = decode_endpoint_ports(d, v, "ports"),
             "endpoints" => slice_eps = decode_slice_endpoints(d, v),
@@ -565,6 +570,36 @@ fn decode_kind(d: &mut Dec, kind: Kind, node: &Node) -> Object {
     match kind {
         Kind::Namespace => Object::Namespace(Namespace { meta }),
         Kind::ConfigMap => Object::ConfigMap(ConfigMap { meta, data }),
+        Kind::Secret => {
+            // `[]byte` fields unmarshal from base64 (encoding/json: `illegal base64 data at
+            // input byte N`); `stringData` is merged over `data` (SetDefaults / the
+            // registry's PrepareForCreate).
+            let mut bytes: BTreeMap<String, Vec<u8>> = BTreeMap::new();
+            for (k, v) in &data {
+                match crate::encoding::base64_decode(v) {
+                    Ok(b) => {
+                        bytes.insert(k.clone(), b);
+                    }
+                    Err(at) => {
+                        if d.wrong.is_none() {
+                            d.wrong = Some(FieldIssue {
+                                path: join("data", k),
+                                pos: d.positions.get(&join("data", k)).copied().unwrap_or(node.pos),
+                                detail: format!("illegal base64 data at input byte {at}"),
+                            });
+                        }
+                    }
+                }
+            }
+            for (k, v) in string_data {
+                bytes.insert(k, v.into_bytes());
+            }
+            Object::Secret(Secret {
+                meta,
+                type_: secret_type,
+                data: bytes,
+            })
+        }
         Kind::Pod => Object::Pod(Pod {
             meta,
             spec: decode_pod_spec(d, spec, "spec"),

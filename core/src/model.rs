@@ -22,13 +22,14 @@ pub enum Kind {
     Endpoints,
     EndpointSlice,
     ConfigMap,
+    Secret,
     Deployment,
     ReplicaSet,
     DaemonSet,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 10] = [
+    pub const ALL: [Kind; 11] = [
         Kind::Namespace,
         Kind::Node,
         Kind::Pod,
@@ -36,6 +37,7 @@ impl Kind {
         Kind::Endpoints,
         Kind::EndpointSlice,
         Kind::ConfigMap,
+        Kind::Secret,
         Kind::Deployment,
         Kind::ReplicaSet,
         Kind::DaemonSet,
@@ -51,6 +53,7 @@ impl Kind {
             Kind::Endpoints => "Endpoints",
             Kind::EndpointSlice => "EndpointSlice",
             Kind::ConfigMap => "ConfigMap",
+            Kind::Secret => "Secret",
             Kind::Deployment => "Deployment",
             Kind::ReplicaSet => "ReplicaSet",
             Kind::DaemonSet => "DaemonSet",
@@ -76,6 +79,7 @@ impl Kind {
             Kind::Endpoints => "endpoints",
             Kind::EndpointSlice => "endpointslice.discovery.k8s.io",
             Kind::ConfigMap => "configmap",
+            Kind::Secret => "secret",
             Kind::Deployment => "deployment.apps",
             Kind::ReplicaSet => "replicaset.apps",
             Kind::DaemonSet => "daemonset.apps",
@@ -414,6 +418,15 @@ impl Node {
 pub struct ConfigMap {
     pub meta: ObjectMeta,
     pub data: BTreeMap<String, String>,
+}
+
+/// A core/v1 Secret: `data` holds the bytes themselves (the API and kubectl show them
+/// base64-encoded); `type_` is empty until the API server defaults it to `Opaque`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Secret {
+    pub meta: ObjectMeta,
+    pub type_: String,
+    pub data: BTreeMap<String, Vec<u8>>,
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -849,6 +862,7 @@ pub enum Object {
     Endpoints(Endpoints),
     EndpointSlice(EndpointSlice),
     ConfigMap(ConfigMap),
+    Secret(Secret),
     Deployment(Deployment),
     ReplicaSet(ReplicaSet),
     DaemonSet(DaemonSet),
@@ -864,6 +878,7 @@ impl Object {
             Object::Endpoints(_) => Kind::Endpoints,
             Object::EndpointSlice(_) => Kind::EndpointSlice,
             Object::ConfigMap(_) => Kind::ConfigMap,
+            Object::Secret(_) => Kind::Secret,
             Object::Deployment(_) => Kind::Deployment,
             Object::ReplicaSet(_) => Kind::ReplicaSet,
             Object::DaemonSet(_) => Kind::DaemonSet,
@@ -879,6 +894,7 @@ impl Object {
             Object::Endpoints(o) => &o.meta,
             Object::EndpointSlice(o) => &o.meta,
             Object::ConfigMap(o) => &o.meta,
+            Object::Secret(o) => &o.meta,
             Object::Deployment(o) => &o.meta,
             Object::ReplicaSet(o) => &o.meta,
             Object::DaemonSet(o) => &o.meta,
@@ -894,6 +910,7 @@ impl Object {
             Object::Endpoints(o) => &mut o.meta,
             Object::EndpointSlice(o) => &mut o.meta,
             Object::ConfigMap(o) => &mut o.meta,
+            Object::Secret(o) => &mut o.meta,
             Object::Deployment(o) => &mut o.meta,
             Object::ReplicaSet(o) => &mut o.meta,
             Object::DaemonSet(o) => &mut o.meta,

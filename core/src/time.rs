@@ -1,6 +1,9 @@
 //! Simulated time. The core never reads a clock: the caller advances it (`sleep` in a script,
 //! wall time in the page), and every AGE, delay and timeout is computed from it. Every printed
 //! wall-clock time goes through the cluster's [`Epoch`] (a [`SimTime`] has no date of its own).
+//! The one home of date arithmetic: an instant as a UTC calendar date ([`Civil`]), RFC 3339
+//! parsing, and the formats the tools print ([`Epoch::rfc3339`], [`Epoch::rfc1123z`],
+//! [`Epoch::http_date`], [`Epoch::ctime`], [`Epoch::date_utc`]).
 
 use std::fmt;
 
@@ -50,12 +53,69 @@ impl Epoch {
         self.0.saturating_add((t.0 / 1000) as i64)
     }
 
+    /// Nanoseconds since 1970-01-01T00:00:00Z of `t` (Go's `UnixNano`).
+    pub fn unix_nanos(self, t: SimTime) -> u64 {
+        u64::try_from(self.0)
+            .unwrap_or(0)
+            .saturating_mul(1000)
+            .saturating_add(t.0)
+            .saturating_mul(1_000_000)
+    }
+
+    /// `t` as a UTC calendar date and time.
+    pub fn civil(self, t: SimTime) -> Civil {
+        let secs = self.unix(t);
+        let (days, rem) = (secs.div_euclid(86_400), secs.rem_euclid(86_400));
+        let (year, month, day) = civil_from_days(days);
+        Civil {
+            year,
+            month,
+            day,
+            hour: (rem / 3600) as u32,
+            minute: (rem % 3600 / 60) as u32,
+            second: (rem % 60) as u32,
+            millis: (t.0 % 1000) as u32,
+            // 1970-01-01 was a Thursday.
+            weekday: (days + 4).rem_euclid(7) as u32,
+        }
+    }
+
     /// `t` as RFC 3339 (`2026-11-07T09:00:00Z`), as apimachinery's `metav1.Time` marshals.
     pub fn rfc3339(self, t: SimTime) -> String {
-        let t = self.unix(t);
-        let (days, rem) = (t.div_euclid(86_400), t.rem_euclid(86_400));
-        let (y, m, d) = civil_from_days(days);
-        format!("{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z", rem / 3600, rem % 3600 / 60, rem % 60)
+        let c = self.civil(t);
+        format!("{}T{}Z", c.date(), c.clock())
+    }
+
+    /// Go's `time.RFC1123Z` (kubectl describe): `Sat, 07 Nov 2026 09:00:00 +0000`.
+    pub fn rfc1123z(self, t: SimTime) -> String {
+        let c = self.civil(t);
+        format!(
+            "{}, {:02} {} {} {} +0000",
+            c.weekday_name(),
+            c.day,
+            c.month_name(),
+            c.year,
+            c.clock()
+        )
+    }
+
+    /// RFC 7231's IMF-fixdate (an HTTP `Date` header): `Sat, 07 Nov 2026 09:00:00 GMT`.
+    pub fn http_date(self, t: SimTime) -> String {
+        let c = self.civil(t);
+        format!("{}, {:02} {} {} {} GMT", c.weekday_name(), c.day, c.month_name(), c.year, c.clock())
+    }
+
+    /// C's `ctime` without its newline (iptables-save's header): `Sat Nov  7 09:00:00 2026`.
+    pub fn ctime(self, t: SimTime) -> String {
+        let c = self.civil(t);
+        format!("{} {} {:2} {} {}", c.weekday_name(), c.month_name(), c.day, c.clock(), c.year)
+    }
+
+    /// `date`'s default format in UTC (`%a %b %d %H:%M:%S %Z %Y`, as dig's `WHEN:` prints
+    /// it): `Sat Nov 07 09:00:00 UTC 2026`.
+    pub fn date_utc(self, t: SimTime) -> String {
+        let c = self.civil(t);
+        format!("{} {} {:02} {} UTC {}", c.weekday_name(), c.month_name(), c.day, c.clock(), c.year)
     }
 
     /// Days since 1970-01-01 of `t` (for weekdays: day 0 was a Thursday).
@@ -67,6 +127,45 @@ impl Epoch {
     pub fn at(self, unix: i64) -> Option<SimTime> {
         let secs = u64::try_from(unix.checked_sub(self.0)?).ok()?;
         Some(SimTime::from_secs(secs))
+    }
+}
+
+/// A UTC calendar date and time of day.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Civil {
+    pub year: i64,
+    /// 1–12.
+    pub month: u32,
+    /// 1–31.
+    pub day: u32,
+    pub hour: u32,
+    pub minute: u32,
+    pub second: u32,
+    pub millis: u32,
+    /// 0 = Sunday.
+    pub weekday: u32,
+}
+
+const WEEKDAYS: [&str; 7] = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
+const MONTHS: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+
+impl Civil {
+    /// `2026-11-07`.
+    pub fn date(&self) -> String {
+        format!("{:04}-{:02}-{:02}", self.year, self.month, self.day)
+    }
+
+    /// `09:00:00`.
+    pub fn clock(&self) -> String {
+        format!("{:02}:{:02}:{:02}", self.hour, self.minute, self.second)
+    }
+
+    pub fn weekday_name(&self) -> &'static str {
+        WEEKDAYS.get(self.weekday as usize).copied().unwrap_or("Sun")
+    }
+
+    pub fn month_name(&self) -> &'static str {
+        MONTHS.get(self.month.saturating_sub(1) as usize).copied().unwrap_or("Jan")
     }
 }
 
@@ -201,6 +300,28 @@ pub fn human_duration(seconds: i64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn calendar_and_formats() {
+        let e = Epoch::DEFAULT;
+        let t = |s: u64| SimTime::from_secs(s);
+        // 2027-01-01 and a leap day (2028-02-29) cross the year and February.
+        assert_eq!(e.rfc3339(t(54 * 86_400 + 15 * 3600)), "2027-01-01T00:00:00Z");
+        assert_eq!(e.rfc3339(t(479 * 86_400)), "2028-02-29T09:00:00Z");
+        assert_eq!(e.unix(SimTime::ZERO), 1_794_042_000);
+        assert_eq!(e.unix_nanos(SimTime(1500)), 1_794_042_001_500_000_000);
+        assert_eq!(e.civil(SimTime::ZERO).weekday_name(), "Sat");
+        assert_eq!(e.rfc1123z(SimTime::ZERO), "Sat, 07 Nov 2026 09:00:00 +0000");
+        assert_eq!(e.rfc1123z(t(86_400 * 18)), "Wed, 25 Nov 2026 09:00:00 +0000");
+        assert_eq!(e.http_date(SimTime::ZERO), "Sat, 07 Nov 2026 09:00:00 GMT");
+        assert_eq!(e.ctime(SimTime::ZERO), "Sat Nov  7 09:00:00 2026");
+        assert_eq!(e.ctime(t(86_400 * 18 + 9 * 3600 + 46 * 60 + 28)), "Wed Nov 25 18:46:28 2026");
+        assert_eq!(e.date_utc(SimTime::ZERO), "Sat Nov 07 09:00:00 UTC 2026");
+        assert_eq!(e.date_utc(t(86_400 * 25)), "Wed Dec 02 09:00:00 UTC 2026");
+        // Another epoch (an imported cluster's): the same formats on its wall clock.
+        let e = Epoch(parse_rfc3339("2024-05-13T09:21:03Z").unwrap_or(0));
+        assert_eq!(e.rfc1123z(SimTime::ZERO), "Mon, 13 May 2024 09:21:03 +0000");
+    }
 
     #[test]
     fn human_duration_boundaries() {

@@ -56,6 +56,7 @@ pub mod id {
             Kind::Endpoints => "ep",
             Kind::EndpointSlice => "endpointslice",
             Kind::ConfigMap => "cm",
+            Kind::Secret => "secret",
             Kind::Deployment => "deploy",
             Kind::ReplicaSet => "rs",
             Kind::DaemonSet => "ds",

@@ -84,3 +84,39 @@ fn ctrl_d_in_busybox_ash() {
     assert!(r.output.contains("Session ended"), "{}", r.output);
     assert_eq!(pg.prompt(), "$ ");
 }
+
+#[test]
+fn a_watch_streams_as_time_passes_until_ctrl_c() {
+    let mut pg = in_cluster();
+    let r = pg.run("kubectl get pods -n dev -w", &files());
+    assert!(r.output.starts_with("NAME "), "{}", r.output);
+    assert!(pg.busy());
+    assert_eq!(pg.prompt(), "", "no prompt while the watch runs");
+    // Ctrl-D is input to the running command: nothing happens.
+    assert_eq!(pg.eof(&files()).output, "");
+    assert!(pg.busy());
+    // A Pod deleted behind the watch's back (as another terminal would): its lines stream
+    // as simulated time passes, with no header again.
+    let victim = pg
+        .cluster
+        .api()
+        .store()
+        .pods(Some("dev"))
+        .next()
+        .map(|p| p.meta.name.clone())
+        .expect("a Pod");
+    pg.cluster
+        .delete(&sdplay_core::model::ObjKey::new(sdplay_core::model::Kind::Pod, "dev", &victim))
+        .expect("deleted");
+    pg.advance_ms(40_000);
+    let streamed = pg.take_streamed();
+    assert!(streamed.contains(&victim) && streamed.contains("Terminating"), "{streamed}");
+    assert!(!streamed.contains("NAME "), "{streamed}");
+    assert_eq!(pg.take_streamed(), "");
+    // Ctrl-C ends it; the prompt is back and time passing prints nothing.
+    assert!(pg.interrupt());
+    assert!(!pg.busy() && !pg.interrupt());
+    assert_eq!(pg.prompt(), "$ ");
+    pg.advance_ms(10_000);
+    assert_eq!(pg.take_streamed(), "");
+}

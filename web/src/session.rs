@@ -152,15 +152,32 @@ impl Session {
         }
     }
 
-    /// Advance the simulated clock; `true` if anything happened (trace events).
+    /// Advance the simulated clock; `true` if anything happened (trace events, or lines a
+    /// running `kubectl get -w` printed).
     pub fn advance(&mut self, ms: u64) -> bool {
         let events = self.pg.advance_ms(ms);
-        if events.is_empty() {
+        let streamed = self.show_streamed();
+        if events.is_empty() && !streamed {
             false
         } else {
             self.version += 1;
             true
         }
+    }
+
+    /// Append what the running command printed meanwhile (the core's
+    /// `Playground::take_streamed`) to its entry; whether there was any.
+    fn show_streamed(&mut self) -> bool {
+        let text = self.pg.take_streamed();
+        if text.is_empty() {
+            return false;
+        }
+        if let Some(e) = self.entries.back_mut() {
+            if e.output.len() + text.len() <= MAX_OUTPUT {
+                e.output.push_str(&text);
+            }
+        }
+        true
     }
 
     pub fn prompt(&self) -> String {
@@ -190,6 +207,8 @@ impl Session {
             }
         }
         let result = self.pg.run(line, &self.files);
+        // A watch the line ended printed its last lines first.
+        self.show_streamed();
         self.version += 1;
         let report = (result.status, result.trace);
         // The core answers `clear` with no output; clearing the screen is the terminal's job.
@@ -247,7 +266,16 @@ impl Session {
     }
 
     /// Ctrl+C at the prompt: the line is shown with `^C` and nothing runs (nor is recorded).
+    /// While a command runs (`kubectl get -w`), Ctrl+C ends it: `^C` after its output.
     pub fn interrupt(&mut self, line: &str) {
+        if self.pg.interrupt() {
+            self.show_streamed();
+            if let Some(e) = self.entries.back_mut() {
+                e.output.push_str("^C\n");
+            }
+            self.version += 1;
+            return;
+        }
         self.entries.push_back(Entry {
             id: self.next_entry,
             prompt: self.prompt(),

@@ -6,8 +6,9 @@
 
 use crate::model::*;
 
-/// `SetDefaults_Service` (a `targetPort` of 0 or "" is the port) and `SetDefaults_PodSpec`
-/// (an empty `restartPolicy` is Always), in place; applying them twice changes nothing.
+/// `SetDefaults_Service` (a `targetPort` of 0 or "" is the port), `SetDefaults_PodSpec`
+/// (an empty `restartPolicy` is Always) and `SetDefaults_Secret` (an empty `type` is Opaque),
+/// in place; applying them twice changes nothing.
 pub fn set_defaults(obj: &mut Object) {
     match obj {
         Object::Service(s) => {
@@ -26,6 +27,8 @@ pub fn set_defaults(obj: &mut Object) {
         Object::Deployment(d) => pod_spec(&mut d.template.spec),
         Object::ReplicaSet(r) => pod_spec(&mut r.template.spec),
         Object::DaemonSet(d) => pod_spec(&mut d.template.spec),
+        // `SetDefaults_Secret`: an empty type is Opaque.
+        Object::Secret(s) if s.type_.is_empty() => s.type_ = "Opaque".into(),
         _ => {}
     }
 }

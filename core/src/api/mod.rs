@@ -43,6 +43,14 @@ pub struct Store {
     epoch: crate::time::Epoch,
 }
 
+/// One change of a [`Store`], as [`Store::changes_since`] lists it.
+#[derive(Clone, Copy, Debug)]
+pub struct Change<'a> {
+    pub key: &'a ObjKey,
+    pub before: Option<&'a Object>,
+    pub after: Option<&'a Object>,
+}
+
 /// Secondary indexes of a [`Store`], kept in step with every write.
 #[derive(Clone, Debug, Default)]
 struct Indexes {
@@ -407,6 +415,30 @@ impl Store {
         }
     }
 
+    /// The writes and removals after `version`, oldest first, as a watch delivers them: each
+    /// change's key, its object before and after (`None` after: removed). `None` if `version`
+    /// is older than the undo log (a watch's "too old resource version").
+    pub fn changes_since(&self, version: u64) -> Option<Vec<Change<'_>>> {
+        if version < self.log_base || version > self.version() {
+            return None;
+        }
+        let skip = (version - self.log_base) as usize;
+        // Walk back from now: a change's "after" is the next change's "before" of that key.
+        let mut after: BTreeMap<&ObjKey, Option<&Object>> = BTreeMap::new();
+        let mut out: Vec<Change<'_>> = Vec::new();
+        for (key, old) in self.log.iter().skip(skip).rev() {
+            let now = after.get(key).copied().unwrap_or_else(|| self.objects.get(key));
+            out.push(Change {
+                key,
+                before: old.as_ref(),
+                after: now,
+            });
+            after.insert(key, old.as_ref());
+        }
+        out.reverse();
+        Some(out)
+    }
+
     /// How many changes the store has seen (a trace event records this when it is emitted).
     /// The wall-clock instant of `SimTime::ZERO` (how timestamps print).
     pub fn epoch(&self) -> crate::time::Epoch {
@@ -614,6 +646,7 @@ pub fn plural(kind: Kind) -> &'static str {
         Kind::Endpoints => "endpoints",
         Kind::EndpointSlice => "endpointslices.discovery.k8s.io",
         Kind::ConfigMap => "configmaps",
+        Kind::Secret => "secrets",
         Kind::Deployment => "deployments.apps",
         Kind::ReplicaSet => "replicasets.apps",
         Kind::DaemonSet => "daemonsets.apps",
@@ -896,6 +929,23 @@ mod undo_tests {
         let now = s.state_at(s.version()).expect("current");
         assert!(!now.namespace_exists("a") && now.namespace_exists("b"));
         assert!(s.state_at(s.version() + 1).is_none());
+    }
+
+    #[test]
+    fn changes_since_gives_each_change_before_and_after() {
+        let mut s = Store::default();
+        s.put(ns("a"));
+        let v = s.version();
+        let mut b = ns("b");
+        s.put(b.clone());
+        b.meta_mut().labels.insert("x".into(), "1".into());
+        s.put(b);
+        s.remove(&ObjKey::new(Kind::Namespace, "", "b"));
+        let ch = s.changes_since(v).expect("retained");
+        let rv = |o: Option<&Object>| o.map(|o| o.meta().resource_version);
+        let got: Vec<_> = ch.iter().map(|c| (c.key.name.as_str(), rv(c.before), rv(c.after))).collect();
+        assert_eq!(got, [("b", None, Some(2)), ("b", Some(2), Some(3)), ("b", Some(3), None)]);
+        assert!(s.changes_since(s.version()).is_some_and(|c| c.is_empty()));
     }
 }
 

@@ -58,69 +58,108 @@ impl Files for Disk {
 
 const USAGE: &str = "usage: sdplay [--seed N] [--nodes N] [--cluster-cidr CIDR] [--node-cidr-mask-size N] [--proxy-mode ipvs|iptables|nftables] [--ipvs-scheduler S] [--ipvs-exclude-cidrs CIDR,...] [--trace[=text|json]] [--snapshot FILE] [SCRIPT]\n";
 
-fn main() -> ExitCode {
-    let mut config = Config::default();
-    let mut trace = sdplay_core::TraceFormat::Off;
-    let mut script: Option<String> = None;
-    let mut snapshot: Option<String> = None;
-    let mut args = std::env::args().skip(1);
-    while let Some(a) = args.next() {
-        let (flag, inline) = match a.split_once('=') {
-            Some((f, v)) if f.starts_with("--") => (f.to_string(), Some(v.to_string())),
-            _ => (a.clone(), None),
-        };
-        let mut value = || inline.clone().or_else(|| args.next());
-        match flag.as_str() {
-            "--seed" => match value().and_then(|v| v.parse().ok()) {
-                Some(s) => config.seed = s,
-                None => return usage("--seed needs a number"),
-            },
-            "--nodes" => match value()
-                .and_then(|v| v.parse::<usize>().ok())
-                .filter(|n| (1..=sdplay_core::cluster::MAX_NODES).contains(n))
-            {
-                Some(n) => config.nodes = n,
-                None => return usage("--nodes needs a number from 1 to 5000"),
-            },
-            "--cluster-cidr" => match value().as_deref().and_then(sdplay_core::cluster::parse_cidr) {
-                Some(c) => config.cluster_cidr = c,
-                None => return usage("--cluster-cidr needs an IPv4 CIDR such as 10.244.0.0/16"),
-            },
-            "--node-cidr-mask-size" => match value().and_then(|v| v.parse::<u8>().ok()).filter(|m| *m <= 32) {
-                Some(m) => config.node_cidr_mask_size = m,
-                None => return usage("--node-cidr-mask-size needs a prefix length such as 24"),
-            },
-            "--proxy-mode" => match value().as_deref().and_then(ProxyMode::parse) {
-                Some(m) => config.proxy_mode = m,
-                None => return usage("--proxy-mode is ipvs, iptables or nftables"),
-            },
-            "--ipvs-scheduler" => match value().as_deref().and_then(sdplay_core::proxy::ipvs::Sched::parse) {
-                Some(s) => config.ipvs_scheduler = s,
-                None => return usage("--ipvs-scheduler is rr, wrr, lc, wlc, sed, nq, sh, dh or mh"),
-            },
-            "--ipvs-exclude-cidrs" => match value().as_deref().and_then(sdplay_core::proxy::parse_cidrs) {
-                Some(c) => config.ipvs_exclude_cidrs = c,
-                None => return usage("--ipvs-exclude-cidrs is a comma-separated list of A.B.C.D/N"),
-            },
-            "--snapshot" => {
-                match value() {
-                    Some(f) => snapshot = Some(f),
-                    None => return usage(
-                        "--snapshot needs a file (kubectl get nodes,ns,deploy,rs,pods,svc,endpoints,endpointslices,configmaps -A -o yaml)",
-                    ),
+/// The command line, parsed: the cluster's settings, the trace format, where the script and
+/// the snapshot come from.
+struct Cli {
+    config: Config,
+    trace: sdplay_core::TraceFormat,
+    /// `None` or `-`: standard input.
+    script: Option<String>,
+    snapshot: Option<String>,
+    help: bool,
+}
+
+/// Parse the arguments (GNU style, by `lexopt`: `--seed 7`, `--seed=7`, `--trace` alone or
+/// `--trace=json`); the error says which flag wants what.
+fn parse_cli(args: impl IntoIterator<Item = std::ffi::OsString>) -> Result<Cli, String> {
+    use lexopt::prelude::*;
+    let mut cli = Cli {
+        config: Config::default(),
+        trace: sdplay_core::TraceFormat::Off,
+        script: None,
+        snapshot: None,
+        help: false,
+    };
+    let mut p = lexopt::Parser::from_args(args);
+    // A flag's value as text, or `need` as the error.
+    fn text(p: &mut lexopt::Parser, need: &str) -> Result<String, String> {
+        p.value().ok().and_then(|v| v.into_string().ok()).ok_or_else(|| need.to_string())
+    }
+    while let Some(arg) = p.next().map_err(|e| e.to_string())? {
+        let c = &mut cli.config;
+        match arg {
+            Long("seed") => {
+                const NEED: &str = "--seed needs a number";
+                c.seed = text(&mut p, NEED)?.parse().map_err(|_| NEED)?;
+            }
+            Long("nodes") => {
+                const NEED: &str = "--nodes needs a number from 1 to 5000";
+                c.nodes = text(&mut p, NEED)?
+                    .parse::<usize>()
+                    .ok()
+                    .filter(|n| (1..=sdplay_core::cluster::MAX_NODES).contains(n))
+                    .ok_or(NEED)?;
+            }
+            Long("cluster-cidr") => {
+                const NEED: &str = "--cluster-cidr needs an IPv4 CIDR such as 10.244.0.0/16";
+                c.cluster_cidr = sdplay_core::cluster::parse_cidr(&text(&mut p, NEED)?).ok_or(NEED)?;
+            }
+            Long("node-cidr-mask-size") => {
+                const NEED: &str = "--node-cidr-mask-size needs a prefix length such as 24";
+                c.node_cidr_mask_size = text(&mut p, NEED)?.parse::<u8>().ok().filter(|m| *m <= 32).ok_or(NEED)?;
+            }
+            Long("proxy-mode") => {
+                const NEED: &str = "--proxy-mode is ipvs, iptables or nftables";
+                c.proxy_mode = ProxyMode::parse(&text(&mut p, NEED)?).ok_or(NEED)?;
+            }
+            Long("ipvs-scheduler") => {
+                const NEED: &str = "--ipvs-scheduler is rr, wrr, lc, wlc, sed, nq, sh, dh or mh";
+                c.ipvs_scheduler = sdplay_core::proxy::ipvs::Sched::parse(&text(&mut p, NEED)?).ok_or(NEED)?;
+            }
+            Long("ipvs-exclude-cidrs") => {
+                const NEED: &str = "--ipvs-exclude-cidrs is a comma-separated list of A.B.C.D/N";
+                c.ipvs_exclude_cidrs = sdplay_core::proxy::parse_cidrs(&text(&mut p, NEED)?).ok_or(NEED)?;
+            }
+            Long("snapshot") => {
+                cli.snapshot = Some(text(
+                    &mut p,
+                    "--snapshot needs a file (kubectl get nodes,ns,deploy,rs,pods,svc,endpoints,endpointslices,configmaps -A -o yaml)",
+                )?)
+            }
+            Long("trace") => {
+                cli.trace = match p.optional_value().map(|v| v.into_string()) {
+                    None => sdplay_core::TraceFormat::Text,
+                    Some(Ok(v)) if v == "text" => sdplay_core::TraceFormat::Text,
+                    Some(Ok(v)) if v == "json" => sdplay_core::TraceFormat::Json,
+                    Some(_) => return Err("--trace is text or json".into()),
                 }
             }
-            "--trace" | "--trace=text" => trace = sdplay_core::TraceFormat::Text,
-            "--trace=json" => trace = sdplay_core::TraceFormat::Json,
-            s if s.starts_with("--trace=") => return usage("--trace is text or json"),
-            "-h" | "--help" => {
-                print!("{USAGE}");
-                return ExitCode::SUCCESS;
-            }
-            s if s.starts_with('-') && s != "-" => return usage(&format!("unknown flag {s}")),
-            _ => script = Some(a),
+            Short('h') | Long("help") => cli.help = true,
+            Value(v) if cli.script.is_none() => cli.script = Some(v.into_string().map_err(|_| "the script's name is not UTF-8")?),
+            Value(v) => return Err(format!("one script only (also given: {})", v.to_string_lossy())),
+            Short(f) => return Err(format!("unknown flag -{f}")),
+            Long(f) => return Err(format!("unknown flag --{f}")),
         }
     }
+    Ok(cli)
+}
+
+fn main() -> ExitCode {
+    let cli = match parse_cli(std::env::args_os().skip(1)) {
+        Ok(c) => c,
+        Err(e) => return usage(&e),
+    };
+    if cli.help {
+        print!("{USAGE}");
+        return ExitCode::SUCCESS;
+    }
+    let Cli {
+        config,
+        trace,
+        script,
+        snapshot,
+        ..
+    } = cli;
     if let Some(problem) = config.problem() {
         return usage(&problem);
     }
@@ -171,4 +210,33 @@ fn main() -> ExitCode {
 fn usage(msg: &str) -> ExitCode {
     eprint!("sdplay: {msg}\n{USAGE}");
     ExitCode::from(2)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(args: &str) -> Result<Cli, String> {
+        parse_cli(args.split_whitespace().map(std::ffi::OsString::from))
+    }
+
+    #[test]
+    fn flags_as_typed() {
+        let cli = parse("--seed 7 --nodes=3 --proxy-mode iptables --trace=json s.sh").unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!((cli.config.seed, cli.config.nodes), (7, 3));
+        assert_eq!(cli.config.proxy_mode, ProxyMode::Iptables);
+        assert_eq!(cli.trace, sdplay_core::TraceFormat::Json);
+        assert_eq!(cli.script.as_deref(), Some("s.sh"));
+        assert_eq!(parse("--trace").map(|c| c.trace).ok(), Some(sdplay_core::TraceFormat::Text));
+        assert_eq!(parse("-").ok().and_then(|c| c.script), Some("-".into()));
+    }
+
+    #[test]
+    fn errors_name_the_flag() {
+        assert_eq!(parse("--trace=bogus").err().as_deref(), Some("--trace is text or json"));
+        assert_eq!(parse("--seed").err().as_deref(), Some("--seed needs a number"));
+        assert_eq!(parse("--nodes 0").err().as_deref(), Some("--nodes needs a number from 1 to 5000"));
+        assert_eq!(parse("--bogus").err().as_deref(), Some("unknown flag --bogus"));
+        assert_eq!(parse("a b").err().as_deref(), Some("one script only (also given: b)"));
+    }
 }

@@ -373,13 +373,19 @@ impl Kubelet {
 /// (SIGTERM, the Pod object gone once the containers exit), done in one step because the Pod
 /// is written once. Needs none of the kubelet's own state, so the ReplicaSet controller and
 /// `kubectl delete` call it without a kubelet.
-pub(crate) fn terminate_pod(ctx: &mut Ctx, mut pod: Pod) {
+pub(crate) fn terminate_pod(ctx: &mut Ctx, pod: Pod) {
+    let grace = pod.spec.termination_grace_period_seconds.max(0) as u64;
+    terminate_pod_within(ctx, pod, grace);
+}
+
+/// [`terminate_pod`] with the grace period a delete request gave (`DeleteOptions.
+/// gracePeriodSeconds`, `kubectl delete --grace-period`), instead of the Pod's own.
+pub(crate) fn terminate_pod_within(ctx: &mut Ctx, mut pod: Pod, grace: u64) {
     if pod.is_terminating() {
         return;
     }
     let ns = pod.meta.namespace.clone();
     let name = pod.meta.name.clone();
-    let grace = pod.spec.termination_grace_period_seconds.max(0) as u64;
     if pod.spec.node_name.is_none() {
         ctx.erase(&ObjKey::new(Kind::Pod, &ns, &name));
         return;

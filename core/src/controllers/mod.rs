@@ -31,7 +31,7 @@ pub mod workloads;
 
 pub(crate) use endpoints::EndpointsController;
 pub use kubelet::NETWORK_NOT_READY;
-pub(crate) use kubelet::{terminate_pod, Kubelet};
+pub(crate) use kubelet::{terminate_pod, terminate_pod_within, Kubelet};
 pub(crate) use mirroring::MirroringController;
 pub(crate) use nodeipam::NodeIpamController;
 pub(crate) use scheduling::SchedulingCycle;

@@ -30,6 +30,8 @@ pub enum Generator {
     Run,
     /// `kubectl create configmap`.
     ConfigMap,
+    /// `kubectl create secret generic`.
+    Secret,
 }
 
 fn strings(l: &Labels) -> Value {
@@ -180,6 +182,15 @@ pub fn generated_value(obj: &Object, gen: Generator, ns_flag: bool) -> Value {
         }
         (Object::ConfigMap(c), _) if !c.data.is_empty() => {
             m.insert("data".into(), strings(&c.data));
+        }
+        // `secretForSecretGeneric`: `data` when a literal was given, `type` only when `--type` was.
+        (Object::Secret(sec), _) => {
+            if !sec.data.is_empty() {
+                m.insert("data".into(), crate::printers::object::secret_data(&sec.data));
+            }
+            if !sec.type_.is_empty() {
+                m.insert("type".into(), json!(sec.type_));
+            }
         }
         _ => {}
     }

@@ -35,6 +35,7 @@ pub fn headers(kind: Kind, o: Opts) -> Vec<&'static str> {
         Kind::Namespace => vec!["NAME", "STATUS", "AGE"],
         Kind::Node => vec!["NAME", "STATUS", "ROLES", "AGE", "VERSION"],
         Kind::ConfigMap => vec!["NAME", "DATA", "AGE"],
+        Kind::Secret => vec!["NAME", "TYPE", "DATA", "AGE"],
     };
     if o.wide {
         match kind {
@@ -280,6 +281,8 @@ pub fn row(obj: &Object, name: &str, now: SimTime, o: Opts) -> Vec<String> {
             r
         }
         Object::ConfigMap(c) => vec![name.into(), c.data.len().to_string(), a],
+        // printers.go `printSecret`: NAME, TYPE, DATA (the number of keys), AGE.
+        Object::Secret(s) => vec![name.into(), s.type_.clone(), s.data.len().to_string(), a],
     };
     if o.show_labels {
         r.push(labels_str(&obj.meta().labels));

@@ -13,6 +13,15 @@ use crate::model::*;
 use crate::rng::{fnv32a, ALPHANUMS};
 use crate::time::Epoch;
 
+/// A Secret's `data`: each value base64-encoded, as `[]byte` marshals to JSON.
+pub fn secret_data(d: &std::collections::BTreeMap<String, Vec<u8>>) -> Value {
+    Value::Object(
+        d.iter()
+            .map(|(k, v)| (k.clone(), Value::String(crate::encoding::base64_encode(v))))
+            .collect(),
+    )
+}
+
 fn labels_value(l: &Labels) -> Value {
     Value::Object(l.iter().map(|(k, v)| (k.clone(), Value::String(v.clone()))).collect())
 }
@@ -538,6 +547,14 @@ pub fn to_value(obj: &Object, store: &Store) -> Value {
         Object::ConfigMap(c) => {
             if !c.data.is_empty() {
                 m.insert("data".into(), labels_value(&c.data));
+            }
+        }
+        Object::Secret(s) => {
+            if !s.data.is_empty() {
+                m.insert("data".into(), secret_data(&s.data));
+            }
+            if !s.type_.is_empty() {
+                m.insert("type".into(), Value::String(s.type_.clone()));
             }
         }
         Object::Pod(p) => {

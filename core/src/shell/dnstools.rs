@@ -187,29 +187,6 @@ fn question_line(qname: &str, qtype: RType) -> String {
     out
 }
 
-const DAYS: [&str; 7] = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"];
-const MONTHS: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
-
-/// `date`'s default format (`%a %b %d %H:%M:%S %Z %Y`) for the simulated clock, on the
-/// cluster's wall clock (UTC; [`crate::time::Epoch`]: 2026-11-07 09:00:00 at the start of a
-/// fresh cluster, an imported one's from its snapshot).
-fn when(c: &Cluster) -> String {
-    let t = c.api.store().epoch().unix(c.now);
-    let (days, rem) = (t.div_euclid(86_400), t.rem_euclid(86_400));
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    let wd = DAYS.get(days.rem_euclid(7) as usize).copied().unwrap_or("Thu");
-    let mon = MONTHS.get((m - 1) as usize).copied().unwrap_or("Jan");
-    format!("{wd} {mon} {d:02} {:02}:{:02}:{:02} UTC {y}", rem / 3600, rem % 3600 / 60, rem % 60)
-}
-
 fn server_of(rc: &ResolvConf) -> Ipv4Addr {
     rc.nameservers
         .first()
@@ -621,7 +598,7 @@ impl Shell {
             Bind::V9_18 => out.push_str(&format!(";; SERVER: {server}#53({server}) (UDP)\n")),
             _ => out.push_str(&format!(";; SERVER: {server}#53({server})\n")),
         }
-        out.push_str(&format!(";; WHEN: {}\n", when(c)));
+        out.push_str(&format!(";; WHEN: {}\n", c.api.store().epoch().date_utc(c.now)));
         out.push_str(&format!(";; MSG SIZE  rcvd: {}\n\n", msg_size(&qname, &r)));
         Outcome::ok(out)
     }

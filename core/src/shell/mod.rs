@@ -12,6 +12,7 @@
 
 pub mod complete;
 mod dnstools;
+mod error;
 pub mod interp;
 mod kubectl;
 pub mod lang;
@@ -114,6 +115,8 @@ pub struct Shell {
     frames: Vec<interp::Frame>,
     /// The lines of a construct still open (a `for` without its `done`): the prompt is `> `.
     pending: Option<String>,
+    /// A running `kubectl get -w` (no prompt until it ends).
+    pub(crate) watch: Option<kubectl::Watch>,
 }
 
 impl Default for Shell {
@@ -126,6 +129,7 @@ impl Default for Shell {
             attached: BTreeMap::new(),
             frames: Vec::new(),
             pending: None,
+            watch: None,
         }
     }
 }
@@ -138,6 +142,9 @@ impl Shell {
     /// The prompt for the current location, as the real shells print it (`> `, their PS2,
     /// while a construct is open).
     pub fn prompt(&self) -> String {
+        if self.watch.is_some() {
+            return String::new();
+        }
         if self.pending.is_some() {
             return "> ".into();
         }
@@ -247,6 +254,24 @@ impl Shell {
         Outcome { output, status }
     }
 
+    /// Whether a `kubectl get -w` is running.
+    pub fn watching(&self) -> bool {
+        self.watch.is_some()
+    }
+
+    /// What a running watch prints for the changes since it last printed (nothing if none runs).
+    pub fn watch_output(&mut self, cluster: &Cluster) -> String {
+        match &mut self.watch {
+            Some(w) => w.poll(cluster),
+            None => String::new(),
+        }
+    }
+
+    /// End a running watch (Ctrl-C); whether one ran.
+    pub fn end_watch(&mut self) -> bool {
+        self.watch.take().is_some()
+    }
+
     /// Ctrl-D at the prompt (end of input): an open construct is a syntax error at end of file
     /// (bash then exits, ash and dash go back to their prompt); on an empty line it leaves the
     /// Pod's or node's shell as `exit` does. The workstation's terminal stays open.
@@ -343,7 +368,7 @@ impl Shell {
             "clear" => Outcome::ok(""),
             "exit" => Outcome::ok(""),
             "help" => Outcome::ok(HELP),
-            other => Outcome::err(format!("bash: {other}: command not found\n"), 127),
+            other => error::ShellError::CommandNotFound(other.into()).outcome(self.dialect()),
         }
     }
 }

@@ -41,7 +41,7 @@ impl Shell {
                 Outcome::ok("exit\n")
             }
             "hostname" => Outcome::ok(format!("{node}\n")),
-            "sudo" | "ipvsadm" if kind => Outcome::err(format!("bash: {}: command not found\n", argv[0]), 127),
+            "sudo" | "ipvsadm" if kind => super::error::ShellError::CommandNotFound(argv[0].clone()).outcome(self.dialect()),
             "sudo" if argv.len() > 1 => self.on_node(c, node, &argv[1..]),
             "ipvsadm" => ipvsadm(c, node, &argv[1..]),
             // kindnet's routes (a ptp veth per Pod, one route per other node) are not modelled.
@@ -53,10 +53,8 @@ impl Shell {
             "nft" => nft(c, node, &argv[1..]),
             "sdplay-proxy-mode" => proxy_mode(c, node, &argv[1..]),
             "curl" => curl(c, node, &argv[1..]),
-            other => {
-                let prefix = if login_shell { "-bash" } else { "bash" };
-                Outcome::err(format!("{prefix}: {other}: command not found\n"), 127)
-            }
+            // `-bash` in minikube ssh's login shell, `bash` in a `docker exec` one.
+            other => super::error::ShellError::CommandNotFound(other.into()).outcome(self.dialect()),
         }
     }
 }
@@ -134,9 +132,71 @@ fn curl(c: &mut Cluster, node: &str, args: &[String]) -> Outcome {
 
 const IPVS_HEADER: &str = "IP Virtual Server version 1.2.1 (size=4096)\n";
 
+/// ipvsadm's commands (`ipvsadm.c`'s `CMD_*`), one per invocation.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum IpvsCmd {
+    AddService,
+    EditService,
+    DeleteService,
+    AddServer,
+    EditServer,
+    DeleteServer,
+    List,
+    Clear,
+    Save,
+}
+
+impl IpvsCmd {
+    /// `-A`, `--add-service`, …
+    fn of_short(c: char) -> Option<IpvsCmd> {
+        Some(match c {
+            'A' => IpvsCmd::AddService,
+            'E' => IpvsCmd::EditService,
+            'D' => IpvsCmd::DeleteService,
+            'a' => IpvsCmd::AddServer,
+            'e' => IpvsCmd::EditServer,
+            'd' => IpvsCmd::DeleteServer,
+            'L' | 'l' => IpvsCmd::List,
+            'C' => IpvsCmd::Clear,
+            'S' => IpvsCmd::Save,
+            _ => return None,
+        })
+    }
+
+    fn of_long(a: &str) -> Option<IpvsCmd> {
+        Some(match a {
+            "--add-service" => IpvsCmd::AddService,
+            "--edit-service" => IpvsCmd::EditService,
+            "--delete-service" => IpvsCmd::DeleteService,
+            "--add-server" => IpvsCmd::AddServer,
+            "--edit-server" => IpvsCmd::EditServer,
+            "--delete-server" => IpvsCmd::DeleteServer,
+            "--list" => IpvsCmd::List,
+            "--clear" => IpvsCmd::Clear,
+            "--save" => IpvsCmd::Save,
+            _ => return None,
+        })
+    }
+
+    /// The long name ipvsadm's messages use (`You need to supply … for the '--add-server' command`).
+    fn name(self) -> &'static str {
+        match self {
+            IpvsCmd::AddService => "add-service",
+            IpvsCmd::EditService => "edit-service",
+            IpvsCmd::DeleteService => "delete-service",
+            IpvsCmd::AddServer => "add-server",
+            IpvsCmd::EditServer => "edit-server",
+            IpvsCmd::DeleteServer => "delete-server",
+            IpvsCmd::Clear => "clear",
+            IpvsCmd::Save => "save",
+            IpvsCmd::List => "list",
+        }
+    }
+}
+
 #[derive(Default)]
 struct IpvsArgs {
-    cmd: Option<char>,
+    cmd: Option<IpvsCmd>,
     service: Option<(Protocol, String)>,
     sched: Option<String>,
     persistent: Option<u32>,
@@ -150,38 +210,10 @@ struct IpvsArgs {
     exact: bool,
 }
 
-fn long_cmd(a: &str) -> Option<char> {
-    Some(match a {
-        "--add-service" => 'A',
-        "--edit-service" => 'E',
-        "--delete-service" => 'D',
-        "--add-server" => 'a',
-        "--edit-server" => 'e',
-        "--delete-server" => 'd',
-        "--list" => 'L',
-        "--clear" => 'C',
-        "--save" => 'S',
-        _ => return None,
-    })
-}
-
-fn cmd_name(c: char) -> &'static str {
-    match c {
-        'A' => "add-service",
-        'E' => "edit-service",
-        'D' => "delete-service",
-        'a' => "add-server",
-        'e' => "edit-server",
-        'd' => "delete-server",
-        'C' => "clear",
-        _ => "list",
-    }
-}
-
 fn parse_ipvsadm(args: &[String]) -> Result<IpvsArgs, String> {
     let mut o = IpvsArgs::default();
     let mut i = 0;
-    let set_cmd = |o: &mut IpvsArgs, c: char| -> Result<(), String> {
+    let set_cmd = |o: &mut IpvsArgs, c: IpvsCmd| -> Result<(), String> {
         if o.cmd.is_some_and(|x| x != c) {
             return Err("multiple commands specified\n".into());
         }
@@ -200,7 +232,7 @@ fn parse_ipvsadm(args: &[String]) -> Result<IpvsArgs, String> {
                 // popt's error as ipvsadm prints it: "<option>: <poptStrerror>".
                 .ok_or_else(|| format!("{a}: missing argument\n"))
         };
-        if let Some(c) = long_cmd(a) {
+        if let Some(c) = IpvsCmd::of_long(a) {
             set_cmd(&mut o, c)?;
         } else if a.starts_with("--") {
             match a {
@@ -224,8 +256,9 @@ fn parse_ipvsadm(args: &[String]) -> Result<IpvsArgs, String> {
             for (k, ch) in flags.char_indices() {
                 let rest = &flags[k + ch.len_utf8()..];
                 match ch {
-                    'A' | 'E' | 'D' | 'a' | 'e' | 'd' | 'C' | 'S' => set_cmd(&mut o, ch)?,
-                    'L' | 'l' => set_cmd(&mut o, 'L')?,
+                    'A' | 'E' | 'D' | 'a' | 'e' | 'd' | 'C' | 'S' | 'L' | 'l' => {
+                        set_cmd(&mut o, IpvsCmd::of_short(ch).unwrap_or(IpvsCmd::List))?
+                    }
                     'n' => o.numeric = true,
                     'c' => o.conn = true,
                     'g' => o.fwd = Some(Fwd::Route),
@@ -291,10 +324,10 @@ fn ipvsadm(c: &mut Cluster, node: &str, args: &[String]) -> Outcome {
     if c.proxy.node(node).is_none() {
         return Outcome::err("Can't initialize ipvs: Protocol not available\n", 1);
     }
-    let cmd = o.cmd.unwrap_or('L');
-    if cmd == 'L' || cmd == 'S' {
+    let cmd = o.cmd.unwrap_or(IpvsCmd::List);
+    if matches!(cmd, IpvsCmd::List | IpvsCmd::Save) {
         let table = c.proxy.ipvs_table(node, now);
-        if cmd == 'S' {
+        if cmd == IpvsCmd::Save {
             return Outcome::ok(save(&table, o.numeric));
         }
         // `list_service`: one service, title without the version line.
@@ -315,7 +348,7 @@ fn ipvsadm(c: &mut Cluster, node: &str, args: &[String]) -> Outcome {
         }
         return Outcome::ok(list(&table, &o, now));
     }
-    if cmd == 'C' {
+    if cmd == IpvsCmd::Clear {
         if let Some(table) = c.proxy.kernel_for_edit(node, None) {
             table.services.clear();
             table.conns.clear();
@@ -326,7 +359,7 @@ fn ipvsadm(c: &mut Cluster, node: &str, args: &[String]) -> Outcome {
     }
     let need = |what: &str| {
         Outcome::err(
-            format!("You need to supply the '{what}' option for the '--{}' command\n", cmd_name(cmd)),
+            format!("You need to supply the '{what}' option for the '--{}' command\n", cmd.name()),
             2,
         )
     };
@@ -345,10 +378,10 @@ fn ipvsadm(c: &mut Cluster, node: &str, args: &[String]) -> Outcome {
 }
 
 /// One `ipvsadm` edit of the node's kernel table (kube-proxy's next sync reverts it).
-fn edit_table(c: &mut Cluster, node: &str, key: VsKey, cmd: char, o: &IpvsArgs) -> Outcome {
+fn edit_table(c: &mut Cluster, node: &str, key: VsKey, cmd: IpvsCmd, o: &IpvsArgs) -> Outcome {
     let fail = |m: &str| Outcome::err(format!("{m}\n"), 255);
     // Validate before touching anything, so a refused command changes nothing.
-    let sched = if matches!(cmd, 'A' | 'E') {
+    let sched = if matches!(cmd, IpvsCmd::AddService | IpvsCmd::EditService) {
         // ipvsadm fills in DEF_SCHED (wlc) when -s is not given, for -E too.
         match Sched::parse(o.sched.as_deref().unwrap_or("wlc")) {
             Some(s) => Some(s),
@@ -357,13 +390,10 @@ fn edit_table(c: &mut Cluster, node: &str, key: VsKey, cmd: char, o: &IpvsArgs) 
     } else {
         None
     };
-    let real = if matches!(cmd, 'a' | 'e' | 'd') {
+    let real = if matches!(cmd, IpvsCmd::AddServer | IpvsCmd::EditServer | IpvsCmd::DeleteServer) {
         let Some(real) = o.real.clone() else {
             return Outcome::err(
-                format!(
-                    "You need to supply the 'real-server' option for the '--{}' command\n",
-                    cmd_name(cmd)
-                ),
+                format!("You need to supply the 'real-server' option for the '--{}' command\n", cmd.name()),
                 2,
             );
         };
@@ -383,7 +413,7 @@ fn edit_table(c: &mut Cluster, node: &str, key: VsKey, cmd: char, o: &IpvsArgs) 
         return Outcome::err("Can't initialize ipvs: Protocol not available\n", 1);
     };
     match (cmd, sched, real) {
-        ('A', Some(sched), _) => {
+        (IpvsCmd::AddService, Some(sched), _) => {
             if table.services.contains_key(&key) {
                 return fail("Service already exists");
             }
@@ -392,7 +422,7 @@ fn edit_table(c: &mut Cluster, node: &str, key: VsKey, cmd: char, o: &IpvsArgs) 
             table.services.insert(key, vs);
             Outcome::ok("")
         }
-        ('E', Some(sched), _) => {
+        (IpvsCmd::EditService, Some(sched), _) => {
             let Some(vs) = table.services.get_mut(&key) else {
                 return fail("No such service");
             };
@@ -400,7 +430,7 @@ fn edit_table(c: &mut Cluster, node: &str, key: VsKey, cmd: char, o: &IpvsArgs) 
             vs.persistent = o.persistent;
             Outcome::ok("")
         }
-        ('D', _, _) => match table.remove_service(&key) {
+        (IpvsCmd::DeleteService, _, _) => match table.remove_service(&key) {
             Some(vs) => {
                 if vs.owner.is_some() {
                     c.proxy.note_deleted(node, Some(key));
@@ -414,7 +444,7 @@ fn edit_table(c: &mut Cluster, node: &str, key: VsKey, cmd: char, o: &IpvsArgs) 
                 return fail("Service not defined");
             };
             match cmd {
-                'a' => {
+                IpvsCmd::AddServer => {
                     if vs.has_dest(raddr, rport) {
                         return fail("Destination already exists");
                     }
@@ -423,7 +453,7 @@ fn edit_table(c: &mut Cluster, node: &str, key: VsKey, cmd: char, o: &IpvsArgs) 
                     vs.add_dest(d);
                     Outcome::ok("")
                 }
-                'e' => {
+                IpvsCmd::EditServer => {
                     let fwd = o
                         .fwd
                         .or_else(|| vs.dests.iter().find(|d| d.addr == raddr && d.port == rport).map(|d| d.fwd))

@@ -7,15 +7,8 @@ use crate::cluster::Cluster;
 use crate::model::*;
 use crate::netpath::Origin;
 
-use super::{Flavor, Location, Outcome, Shell};
-
-fn not_found(shell: Flavor, cmd: &str) -> Outcome {
-    match shell {
-        Flavor::Bash => Outcome::err(format!("bash: {cmd}: command not found\n"), 127),
-        Flavor::Ash => Outcome::err(format!("sh: {cmd}: not found\n"), 127),
-        Flavor::Dash => Outcome::err(format!("sh: 1: {cmd}: not found\n"), 127),
-    }
-}
+use super::error::ShellError;
+use super::{Flavor, Outcome, Shell};
 
 /// Packages apt-get knows, and the commands each provides.
 const PACKAGES: &[(&str, &[&str], &str)] = &[
@@ -36,10 +29,8 @@ impl Shell {
         let Some(pod) = c.api.store().pod(ns, name).cloned() else {
             return Outcome::err("command terminated with exit code 137\n", 137);
         };
-        let shell = match self.location() {
-            Location::Pod { shell, .. } => *shell,
-            _ => Flavor::Dash,
-        };
+        let dialect = self.dialect();
+        let shell = dialect.0;
         let cmd = argv[0].as_str();
         if cmd == "exit" || cmd == "logout" {
             self.stack.pop();
@@ -71,10 +62,10 @@ impl Shell {
             return Outcome::ok(out);
         }
         if matches!(cmd, "kubectl" | "minikube") {
-            return not_found(shell, cmd);
+            return ShellError::CommandNotFound(cmd.into()).outcome(dialect);
         }
         if !self.has_tool(&pod, cmd) {
-            return not_found(shell, cmd);
+            return ShellError::CommandNotFound(cmd.into()).outcome(dialect);
         }
         // The queries this command sends come from the Pod's IP, without EDNS unless the tool
         // says otherwise (dig); CoreDNS's `log` plugin prints them so.
@@ -108,7 +99,7 @@ impl Shell {
             "host" => self.host(c, pod, &argv[1..]),
             "getent" => self.getent(c, pod, &argv[1..]),
             "ping" => self.ping(c, pod, &argv[1..]),
-            other => Outcome::err(format!("sdplay: `{other}` is not simulated yet in this container\n"), 1),
+            other => ShellError::NotSimulated(format!("`{other}` is not simulated yet in this container")).outcome(self.dialect()),
         }
     }
 

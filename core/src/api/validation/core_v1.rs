@@ -410,6 +410,21 @@ const MAX_CONFIG_MAP_SIZE: usize = 1024 * 1024;
 
 /// `ValidateConfigMap`: each data key `IsConfigMapKey` (at `data[<key>]`), and the values'
 /// total size at most 1 MiB (`field.TooLong` at the empty path: the whole object).
+/// `ValidateSecret` (pkg/apis/core/validation/validation.go): the keys are config keys, the
+/// values together at most `MaxSecretSize` (1 MiB). (The per-type rules — a
+/// `kubernetes.io/basic-auth` Secret's username or password, … — are not simulated.)
+pub(super) fn validate_secret(s: &Secret, errs: &mut Vec<FieldError>) {
+    validate_object_meta(&s.meta, Kind::Secret, errs);
+    let mut total = 0;
+    for (k, v) in &s.data {
+        each_invalid(errs, &format!("data[{k}]"), k, is_config_map_key(k));
+        total += v.len();
+    }
+    if total > MAX_CONFIG_MAP_SIZE {
+        errs.push(too_long("data", MAX_CONFIG_MAP_SIZE));
+    }
+}
+
 pub(super) fn validate_config_map(c: &ConfigMap, errs: &mut Vec<FieldError>) {
     validate_object_meta(&c.meta, Kind::ConfigMap, errs);
     let mut total = 0;

@@ -210,6 +210,7 @@ pub fn validate(obj: &Object) -> Vec<FieldError> {
         Object::Service(s) => core_v1::validate_service(s, &mut errs),
         Object::Endpoints(e) => core_v1::validate_endpoints(e, &mut errs),
         Object::ConfigMap(c) => core_v1::validate_config_map(c, &mut errs),
+        Object::Secret(s) => core_v1::validate_secret(s, &mut errs),
         Object::EndpointSlice(s) => discovery::validate_endpoint_slice(s, &mut errs),
         Object::Deployment(d) => apps::validate_deployment(d, &mut errs),
         Object::ReplicaSet(r) => apps::validate_replica_set(r, &mut errs),

@@ -13,39 +13,27 @@ use crate::manifest::{self, Parsed};
 use crate::model::*;
 use crate::printers::describe as pd;
 
-use super::flags::RestartPolicy;
+use super::error::{Error, Res};
 use super::{kind_of, Args, DryRun, Output};
 use crate::printers::generated::{self as gen, Generator};
 use crate::printers::{goyaml, jsonpath, object};
 use crate::shell::{Files, Location, Outcome, Shell};
 use serde_json::Value;
 
-fn already_exists(kind: Kind, name: &str) -> Outcome {
-    Outcome::err(
-        format!(
-            "Error from server (AlreadyExists): {} \"{name}\" already exists\n",
-            crate::api::plural(kind)
-        ),
-        1,
-    )
-}
-
 /// What a verb prints for one object: its message (`namespace/dev created (dry run)`), its
 /// name (`-o name`), or the object (`-o yaml|json|jsonpath=`). `typed`: kubectl holds a typed
 /// Go object (its JSON keeps the struct's field order); otherwise an unstructured one (sorted).
-pub(super) fn print_one(args: &Args, kind: Kind, name: &str, word: &str, typed: bool, value: impl FnOnce() -> Value) -> Outcome {
+pub(super) fn print_one(args: &Args, kind: Kind, name: &str, word: &str, typed: bool, value: impl FnOnce() -> Value) -> Res {
     let res = kind.resource();
-    match &args.out {
-        Output::Name => Outcome::ok(format!("{res}/{name}\n")),
-        Output::Yaml => Outcome::ok(goyaml::to_yaml(&value())),
-        Output::Json if typed => Outcome::ok(goyaml::to_json_ordered(&value(), &gen::go_field_rank)),
-        Output::Json => Outcome::ok(goyaml::to_json(&value())),
-        Output::JsonPath(t) => match jsonpath::render(t, &value()) {
-            Ok(s) => Outcome::ok(s),
-            Err(e) => Outcome::err(e, 1),
-        },
-        Output::Default | Output::Wide => Outcome::ok(format!("{res}/{name} {word}{}\n", args.dry_run.suffix())),
-    }
+    let text = match &args.out {
+        Output::Name => format!("{res}/{name}\n"),
+        Output::Yaml => goyaml::to_yaml(&value()),
+        Output::Json if typed => goyaml::to_json_ordered(&value(), &gen::go_field_rank),
+        Output::Json => goyaml::to_json(&value()),
+        Output::JsonPath(t) => jsonpath::render(t, &value()).map_err(Error::Plain)?,
+        Output::Default | Output::Wide => format!("{res}/{name} {word}{}\n", args.dry_run.suffix()),
+    };
+    Ok(Outcome::ok(text))
 }
 
 /// The object a server-side dry run returns: as [`object::to_value`] prints a stored one, less
@@ -77,7 +65,7 @@ pub(super) fn server_dry_run_value(obj: &Object, store: &crate::api::Store) -> V
 }
 
 /// Create what generator `g` built, or dry-run it, and print the result as kubectl does.
-fn make(c: &mut Cluster, args: &Args, ns: &str, mut obj: Object, g: Generator, word: &str) -> Outcome {
+fn make(c: &mut Cluster, args: &Args, ns: &str, mut obj: Object, g: Generator, word: &str) -> Res {
     let kind = obj.kind();
     let name = obj.meta().name.clone();
     match args.dry_run {
@@ -91,8 +79,8 @@ fn make(c: &mut Cluster, args: &Args, ns: &str, mut obj: Object, g: Generator, w
         }
         DryRun::Server => match c.dry_run_create(obj, ns) {
             Ok(o) => print_one(args, kind, &name, word, true, || server_dry_run_value(&o, c.api.store())),
-            Err(ApiError::AlreadyExists { .. }) => already_exists(kind, &name),
-            Err(e) => Outcome::err(format!("{}\n", e.kubectl_message(None)), 1),
+            Err(ApiError::AlreadyExists { .. }) => Err(Error::already_exists(kind, &name)),
+            Err(e) => Err(e.into()),
         },
         DryRun::None => match create_obj(c, obj, ns) {
             Ok(key) => print_one(args, kind, &name, word, true, || {
@@ -102,16 +90,16 @@ fn make(c: &mut Cluster, args: &Args, ns: &str, mut obj: Object, g: Generator, w
                     .map(|o| object::to_value(o, c.api.store()))
                     .unwrap_or_default()
             }),
-            Err(o) => o,
+            Err(e) => Err(e),
         },
     }
 }
 
 /// Admit and store a new object; its key when created.
-fn create_obj(c: &mut Cluster, obj: Object, ns: &str) -> Result<ObjKey, Outcome> {
+fn create_obj(c: &mut Cluster, obj: Object, ns: &str) -> Res<ObjKey> {
     let key = ObjKey::new(obj.kind(), ns, &obj.meta().name);
     if c.api.store().contains(&key) {
-        return Err(already_exists(key.kind, &key.name));
+        return Err(Error::already_exists(key.kind, &key.name));
     }
     let stored = ObjKey::new(key.kind, if key.kind.namespaced() { ns } else { "" }, &key.name);
     match c.apply(obj, ns, false) {
@@ -122,38 +110,38 @@ fn create_obj(c: &mut Cluster, obj: Object, ns: &str) -> Result<ObjKey, Outcome>
             c.settle();
             Ok(stored)
         }
-        Err(e) => Err(Outcome::err(format!("{}\n", e.kubectl_message(None)), 1)),
+        Err(e) => Err(e.into()),
     }
 }
 
-fn parse_labels(s: &str) -> Result<Labels, String> {
+fn parse_labels(s: &str) -> Res<Labels> {
     let mut l = Labels::new();
     for kv in s.split(',').filter(|p| !p.is_empty()) {
         match kv.split_once('=') {
             Some((k, v)) => {
                 l.insert(k.to_string(), v.to_string());
             }
-            None => return Err(format!("error: invalid label spec: {kv}\n")),
+            None => return Err(Error::other(format!("invalid label spec: {kv}"))),
         }
     }
     Ok(l)
 }
 
 /// `kubectl run NAME --image=IMG [--port] [--labels] [-it] [--rm] [--restart] [-- ARGS]`.
-pub(super) fn run(sh: &mut Shell, c: &mut Cluster, args: &Args, ns: &str) -> Outcome {
+pub(super) fn run(sh: &mut Shell, c: &mut Cluster, args: &Args, ns: &str) -> Res {
     let Some(name) = args.pos.first().cloned() else {
-        return Outcome::err("error: NAME is required for run\nSee 'kubectl run -h' for help and examples\n", 1);
+        return Err(Error::usage("run", "NAME is required for run"));
     };
     let Some(image) = args.image.clone().filter(|i| !i.is_empty()) else {
-        return Outcome::err("error: --image is required\n", 1);
+        return Err(Error::other("--image is required"));
     };
     let mut labels = Labels::new();
     labels.insert("run".into(), name.clone());
     // `kubectl run -l` is `--labels` (not a selector).
-    if let Some(l) = args.labels.as_ref().or(args.selector.as_ref()) {
+    if let Some(l) = &args.labels {
         match parse_labels(l) {
             Ok(l) => labels = l,
-            Err(e) => return Outcome::err(e, 1),
+            Err(e) => return Err(e),
         }
     }
     let mut ports = Vec::new();
@@ -164,16 +152,16 @@ pub(super) fn run(sh: &mut Shell, c: &mut Cluster, args: &Args, ns: &str) -> Out
                 container_port: n,
                 protocol: Protocol::Tcp,
             }),
-            Err(_) => return bad_port(p),
+            Err(_) => return Err(bad_port(p)),
         }
     }
     let cmd_args = args.command.clone().unwrap_or_default();
-    let restart = match RestartPolicy::parse(args.restart.as_deref()) {
-        Ok(r) => r.as_str().to_string(),
-        Err(e) => return Outcome::err(e, 1),
-    };
+    let restart = args.restart.as_str().to_string();
     if args.interactive && args.dry_run != DryRun::None {
-        return Outcome::err("error: --dry-run=[server|client] can't be used with attached containers options (--attach, --stdin, or --tty)\nSee 'kubectl run -h' for help and examples\n", 1);
+        return Err(Error::usage(
+            "run",
+            "--dry-run=[server|client] can't be used with attached containers options (--attach, --stdin, or --tty)",
+        ));
     }
     let pod = Pod {
         meta: ObjectMeta {
@@ -202,9 +190,7 @@ pub(super) fn run(sh: &mut Shell, c: &mut Cluster, args: &Args, ns: &str) -> Out
     if !args.interactive {
         return make(c, args, ns, Object::Pod(pod), Generator::Run, "created");
     }
-    if let Err(o) = create_obj(c, Object::Pod(pod), ns) {
-        return o;
-    }
+    create_obj(c, Object::Pod(pod), ns)?;
     // Attach: wait (in simulated time) until the container runs, then enter its shell.
     for _ in 0..600 {
         match c.api.store().pod(ns, &name) {
@@ -214,10 +200,10 @@ pub(super) fn run(sh: &mut Shell, c: &mut Cluster, args: &Args, ns: &str) -> Out
         }
     }
     let Some(p) = c.api.store().pod(ns, &name).cloned() else {
-        return Outcome::err(format!("Error from server (NotFound): pods \"{name}\" not found\n"), 1);
+        return Err(Error::not_found(Kind::Pod, &name));
     };
     if p.status.phase != PodPhase::Running {
-        return Outcome::err("error: timed out waiting for the condition\n", 1);
+        return Err(Error::other("timed out waiting for the condition"));
     }
     let info = crate::apps::image_info(&image);
     let prog = cmd_args
@@ -231,11 +217,11 @@ pub(super) fn run(sh: &mut Shell, c: &mut Cluster, args: &Args, ns: &str) -> Out
         shell: super::super::lang::Flavor::of_image(info.distro, &prog),
     });
     sh.attached.insert(p.meta.uid.clone(), args.rm);
-    Outcome::ok("If you don't see a command prompt, try pressing enter.\n")
+    Ok(Outcome::ok("If you don't see a command prompt, try pressing enter.\n"))
 }
 
-fn bad_port(p: &str) -> Outcome {
-    Outcome::err(format!("error: strconv.Atoi: parsing \"{p}\": invalid syntax\n"), 1)
+fn bad_port(p: &str) -> Error {
+    Error::other(format!("strconv.Atoi: parsing \"{p}\": invalid syntax"))
 }
 
 /// The container name `kubectl create deployment` derives from an image.
@@ -247,7 +233,7 @@ fn container_name_for(image: &str) -> String {
 
 /// A `--tcp` port spec as `create service` reads it: `PORT[:TARGET]`, named `PORT` or
 /// `PORT-TARGET` (`8080-8080`).
-fn service_ports(args: &Args, node_port: Option<i64>) -> Result<Vec<ServicePort>, Outcome> {
+fn service_ports(args: &Args, node_port: Option<i64>) -> Res<Vec<ServicePort>> {
     let mut ports = Vec::new();
     for spec in &args.tcp {
         let (p, t, name) = match spec.split_once(':') {
@@ -272,12 +258,50 @@ fn service_ports(args: &Args, node_port: Option<i64>) -> Result<Vec<ServicePort>
     Ok(ports)
 }
 
-/// `kubectl create namespace|deployment|configmap|service …`.
-pub(super) fn create(c: &mut Cluster, args: &Args, ns: &str) -> Outcome {
-    let what = args.pos.first().map(String::as_str).unwrap_or("");
-    let name = args.pos.get(1).cloned();
-    match (what, name) {
-        ("namespace" | "ns", Some(name)) => {
+/// Sub-commands of `kubectl create` that sdplay does not simulate.
+const CREATE_NOT_SIMULATED: &[&str] = &[
+    "clusterrole",
+    "clusterrolebinding",
+    "cronjob",
+    "ingress",
+    "job",
+    "poddisruptionbudget",
+    "pdb",
+    "priorityclass",
+    "pc",
+    "quota",
+    "resourcequota",
+    "role",
+    "rolebinding",
+    "serviceaccount",
+    "sa",
+    "token",
+];
+
+/// `kubectl create namespace|deployment|configmap|service …` (the sub-command path in
+/// `args.sub`; `create -f` is [`super::apply`]).
+pub(super) fn create(c: &mut Cluster, args: &Args, ns: &str) -> Res {
+    let path = std::iter::once("create")
+        .chain(args.sub.iter().copied())
+        .collect::<Vec<_>>()
+        .join(" ");
+    // `NameFromCommandArgs`.
+    let one_name = || match args.pos.as_slice() {
+        [n] => Ok(n.clone()),
+        other => Err(Error::usage(&path, format!("exactly one NAME is required, got {}", other.len()))),
+    };
+    match args.sub.as_slice() {
+        [] => match args.pos.first() {
+            None => Err(Error::other("must specify one of -f and -k")),
+            Some(w) if CREATE_NOT_SIMULATED.contains(&w.as_str()) || w == "secret" => {
+                Err(Error::NotSimulated(format!("`kubectl create {w}` is not simulated yet")))
+            }
+            // cobra's `legacyArgs`: a command with sub-commands takes no other arguments.
+            Some(_) => Err(Error::usage("create", format!("Unexpected args: [{}]", args.pos.join(" ")))),
+        },
+        ["service"] | ["secret"] => Err(Error::NotSimulated(format!("`kubectl {path}` (its help) is not simulated"))),
+        ["namespace"] => {
+            let name = one_name()?;
             let mut labels = Labels::new();
             labels.insert("kubernetes.io/metadata.name".into(), name.clone());
             let obj = Object::Namespace(Namespace {
@@ -289,31 +313,31 @@ pub(super) fn create(c: &mut Cluster, args: &Args, ns: &str) -> Outcome {
             });
             make(c, args, ns, obj, Generator::Namespace, "created")
         }
-        ("configmap" | "cm", Some(name)) => {
+        ["configmap"] => {
+            let name = one_name()?;
+            if args.from_file || args.from_env_file {
+                return Err(Error::NotSimulated(
+                    "`kubectl create configmap --from-file|--from-env-file` is not simulated (files are not)".into(),
+                ));
+            }
             let mut data = Labels::new();
             for lit in &args.from_literal {
                 let Some((k, v)) = lit.split_once('=').filter(|(k, _)| !k.is_empty()) else {
-                    return Outcome::err(format!("error: invalid literal source {lit}, expected key=value\n"), 1);
+                    return Err(Error::other(format!("invalid literal source {lit}, expected key=value")));
                 };
                 // addKeyFromLiteralToConfigMap: kubectl checks the key itself (IsConfigMapKey).
                 let errs = crate::api::validation::names::is_config_map_key(k);
                 if !errs.is_empty() {
-                    return Outcome::err(
-                        format!(
-                            "error: {} is not a valid key name for a ConfigMap: {}\n",
-                            crate::api::validation::quote(k),
-                            errs.join(",")
-                        ),
-                        1,
-                    );
+                    return Err(Error::other(format!(
+                        "{} is not a valid key name for a ConfigMap: {}",
+                        crate::api::validation::quote(k),
+                        errs.join(",")
+                    )));
                 }
                 if data.insert(k.to_string(), v.to_string()).is_some() {
-                    return Outcome::err(
-                        format!(
-                            "error: cannot add key \"{k}\", another key by that name already exists in Data for ConfigMap \"{name}\"\n"
-                        ),
-                        1,
-                    );
+                    return Err(Error::other(format!(
+                        "cannot add key \"{k}\", another key by that name already exists in Data for ConfigMap \"{name}\""
+                    )));
                 }
             }
             let obj = Object::ConfigMap(ConfigMap {
@@ -326,25 +350,59 @@ pub(super) fn create(c: &mut Cluster, args: &Args, ns: &str) -> Outcome {
             });
             make(c, args, ns, obj, Generator::ConfigMap, "created")
         }
-        ("deployment" | "deploy", Some(name)) => {
+        ["secret", "generic"] => {
+            let name = one_name()?;
+            if args.from_file || args.from_env_file {
+                return Err(Error::NotSimulated(
+                    "`kubectl create secret generic --from-file|--from-env-file` is not simulated (files are not)".into(),
+                ));
+            }
+            // `handleSecretFromLiteralSources` (create_secret.go): `ParseLiteralSource`, then
+            // `addKeyFromLiteralToSecret`.
+            let mut data: std::collections::BTreeMap<String, Vec<u8>> = std::collections::BTreeMap::new();
+            for lit in &args.from_literal {
+                let Some((k, v)) = lit.split_once('=').filter(|(k, _)| !k.is_empty()) else {
+                    return Err(Error::other(format!("invalid literal source {lit}, expected key=value")));
+                };
+                let errs = crate::api::validation::names::is_config_map_key(k);
+                if !errs.is_empty() {
+                    return Err(Error::other(format!(
+                        "{} is not valid key name for a Secret {}",
+                        crate::api::validation::quote(k),
+                        errs.join(";")
+                    )));
+                }
+                if data.insert(k.to_string(), v.as_bytes().to_vec()).is_some() {
+                    return Err(Error::other(format!("cannot add key {k}, another key by that name already exists")));
+                }
+            }
+            let obj = Object::Secret(Secret {
+                meta: ObjectMeta {
+                    name: name.clone(),
+                    namespace: ns.into(),
+                    ..Default::default()
+                },
+                type_: args.type_.clone().unwrap_or_default(),
+                data,
+            });
+            make(c, args, ns, obj, Generator::Secret, "created")
+        }
+        ["deployment"] => {
+            let name = one_name()?;
             let Some(image) = args.image.clone() else {
-                return Outcome::err("error: required flag(s) \"image\" not set\n", 1);
+                return Err(Error::other("required flag(s) \"image\" not set"));
             };
-            let replicas = match args.replicas.as_deref().map(str::parse::<i64>) {
-                None => 1,
-                Some(Ok(n)) => n,
-                Some(Err(_)) => return Outcome::err("error: invalid argument for \"--replicas\" flag\n", 1),
-            };
+            let replicas = args.replicas.unwrap_or(1);
             let mut labels = Labels::new();
             labels.insert("app".into(), name.clone());
-            let ports = match args.port.as_deref().map(str::parse::<i64>) {
-                None => Vec::new(),
-                Some(Ok(p)) => vec![ContainerPort {
+            // `--port` is an int32 here (checked when parsed); -1, its default, is none.
+            let ports = match args.port.as_deref().and_then(|p| p.parse::<i64>().ok()) {
+                None | Some(-1) => Vec::new(),
+                Some(p) => vec![ContainerPort {
                     name: None,
                     container_port: p,
                     protocol: Protocol::Tcp,
                 }],
-                Some(Err(_)) => return Outcome::err("error: invalid argument for \"--port\" flag\n", 1),
             };
             let dep = Deployment {
                 meta: ObjectMeta {
@@ -381,23 +439,15 @@ pub(super) fn create(c: &mut Cluster, args: &Args, ns: &str) -> Outcome {
             };
             make(c, args, ns, Object::Deployment(dep), Generator::Deployment, "created")
         }
-        ("service" | "svc", _) => {
-            let sub = args.pos.get(1).map(String::as_str).unwrap_or("");
-            let type_ = match sub {
+        ["service", sub] => {
+            let type_ = match *sub {
                 "clusterip" => ServiceType::ClusterIP,
                 "nodeport" => ServiceType::NodePort,
                 "loadbalancer" => ServiceType::LoadBalancer,
-                "externalname" => ServiceType::ExternalName,
-                _ => return Outcome::err(format!("sdplay: `kubectl create service {sub}` is not simulated yet\n"), 1),
+                _ => ServiceType::ExternalName,
             };
-            let Some(name) = args.pos.get(2).cloned() else {
-                return Outcome::err("error: exactly one NAME is required, got 0\n", 1);
-            };
-            let node_port = match args.node_port.as_deref().map(str::parse::<i64>) {
-                None | Some(Ok(0)) => None,
-                Some(Ok(n)) => Some(n),
-                Some(Err(_)) => return Outcome::err("error: invalid argument for \"--node-port\" flag\n", 1),
-            };
+            let name = one_name()?;
+            let node_port = args.node_port.filter(|&n| n != 0);
             let mut cluster_ip = ClusterIp::Unset;
             let mut external_name = None;
             match type_ {
@@ -406,15 +456,15 @@ pub(super) fn create(c: &mut Cluster, args: &Args, ns: &str) -> Outcome {
                     Some("None") => cluster_ip = ClusterIp::None,
                     Some(ip) => match ip.parse() {
                         Ok(ip) => cluster_ip = ClusterIp::Ip(ip),
-                        Err(_) => return Outcome::err(format!("error: invalid ClusterIP: {ip}\n"), 1),
+                        Err(_) => return Err(Error::other(format!("invalid ClusterIP: {ip}"))),
                     },
                 },
                 ServiceType::ExternalName => {
                     let Some(en) = args.external_name.clone() else {
-                        return Outcome::err("error: required flag(s) \"external-name\" not set\n", 1);
+                        return Err(Error::other("required flag(s) \"external-name\" not set"));
                     };
                     if !crate::api::validation::is_dns1123_subdomain(&en).is_empty() {
-                        return Outcome::err(format!("error: invalid service external name {en}\n"), 1);
+                        return Err(Error::other(format!("invalid service external name {en}")));
                     }
                     external_name = Some(en);
                 }
@@ -422,12 +472,9 @@ pub(super) fn create(c: &mut Cluster, args: &Args, ns: &str) -> Outcome {
             }
             // `--clusterip=None` (headless) and ExternalName need no port.
             if args.tcp.is_empty() && cluster_ip != ClusterIp::None && type_ != ServiceType::ExternalName {
-                return Outcome::err("error: at least one tcp port specifier must be provided\n", 1);
+                return Err(Error::other("at least one tcp port specifier must be provided"));
             }
-            let ports = match service_ports(args, node_port) {
-                Ok(p) => p,
-                Err(o) => return o,
-            };
+            let ports = service_ports(args, node_port)?;
             let mut sel = Labels::new();
             sel.insert("app".into(), name.clone());
             let mut spec = ServiceSpec::new(type_, Some(sel.clone()), ports);
@@ -445,10 +492,7 @@ pub(super) fn create(c: &mut Cluster, args: &Args, ns: &str) -> Outcome {
             };
             make(c, args, ns, Object::Service(svc), Generator::CreateService, "created")
         }
-        ("namespace" | "ns" | "deployment" | "deploy" | "configmap" | "cm", None) => {
-            Outcome::err("error: exactly one NAME is required, got 0\n", 1)
-        }
-        _ => Outcome::err(format!("sdplay: `kubectl create {what}` is not simulated yet\n"), 1),
+        _ => Err(Error::NotSimulated(format!("`kubectl {path}` is not simulated yet"))),
     }
 }
 
@@ -462,15 +506,12 @@ fn target(args: &Args) -> Option<(Kind, String, usize)> {
 }
 
 /// `kubectl expose deployment|pod|service NAME --port [--target-port] [--type] [--name]`.
-pub(super) fn expose(c: &mut Cluster, args: &Args, ns: &str) -> Outcome {
+pub(super) fn expose(c: &mut Cluster, args: &Args, ns: &str) -> Res {
     let Some((kind, name, _)) = target(args) else {
-        return Outcome::err("error: You must provide one or more resources by argument or filename.\nExample resource specifications include:\n   '-f rsrc.yaml'\n   '--filename=rsrc.json'\n   '<resource> <name>'\n   '<resource>'\n", 1);
+        return Err(Error::other("You must provide one or more resources by argument or filename.\nExample resource specifications include:\n   '-f rsrc.yaml'\n   '--filename=rsrc.json'\n   '<resource> <name>'\n   '<resource>'"));
     };
     let Some(obj) = c.api.store().get(&ObjKey::new(kind, ns, &name)).cloned() else {
-        return Outcome::err(
-            format!("Error from server (NotFound): {} \"{name}\" not found\n", crate::api::plural(kind)),
-            1,
-        );
+        return Err(Error::not_found(kind, &name));
     };
     let (selector, labels, container_ports): (Labels, Labels, Vec<ContainerPort>) = match &obj {
         Object::Deployment(d) => (
@@ -489,16 +530,13 @@ pub(super) fn expose(c: &mut Cluster, args: &Args, ns: &str) -> Outcome {
             p.spec.containers.iter().flat_map(|c| c.ports.clone()).collect(),
         ),
         Object::Service(s) => (s.spec.selector.clone().unwrap_or_default(), s.meta.labels.clone(), Vec::new()),
-        _ => return Outcome::err(format!("error: cannot expose a {}\n", kind.name()), 1),
+        _ => return Err(Error::other(format!("cannot expose a {}", kind.name()))),
     };
     if selector.is_empty() {
-        return Outcome::err(
-            format!(
-                "error: couldn't retrieve selectors via --selector flag or introspection: the {} has no selector\n",
-                kind.name()
-            ),
-            1,
-        );
+        return Err(Error::other(format!(
+            "couldn't retrieve selectors via --selector flag or introspection: the {} has no selector",
+            kind.name()
+        )));
     }
     let target_port = |p: i64| match args.target_port.as_deref() {
         Some(t) => t
@@ -510,7 +548,7 @@ pub(super) fn expose(c: &mut Cluster, args: &Args, ns: &str) -> Outcome {
     let ports: Vec<ServicePort> = match args.port.as_deref() {
         Some(p) => {
             let Ok(port) = p.parse::<i64>() else {
-                return Outcome::err(format!("error: strconv.Atoi: parsing \"{p}\": invalid syntax\n"), 1);
+                return Err(Error::other(format!("strconv.Atoi: parsing \"{p}\": invalid syntax")));
             };
             vec![ServicePort {
                 name: None,
@@ -520,12 +558,7 @@ pub(super) fn expose(c: &mut Cluster, args: &Args, ns: &str) -> Outcome {
                 node_port: None,
             }]
         }
-        None if container_ports.is_empty() => {
-            return Outcome::err(
-                "error: couldn't find port via --port flag or introspection\nSee 'kubectl expose -h' for help and examples\n",
-                1,
-            )
-        }
+        None if container_ports.is_empty() => return Err(Error::usage("expose", "couldn't find port via --port flag or introspection")),
         None => {
             let many = container_ports.len() > 1;
             container_ports
@@ -547,10 +580,18 @@ pub(super) fn expose(c: &mut Cluster, args: &Args, ns: &str) -> Outcome {
         Some("NodePort") => ServiceType::NodePort,
         Some("LoadBalancer") => ServiceType::LoadBalancer,
         Some(other) => {
-            return Outcome::err(
-                format!("The Service \"{name}\" is invalid: spec.type: Unsupported value: \"{other}\": supported values: \"ClusterIP\", \"ExternalName\", \"LoadBalancer\", \"NodePort\"\n"),
-                1,
-            )
+            // The API server's `ValidateService` (pkg/apis/core/validation): `spec.type`.
+            return Err(Error::Api(ApiError::Invalid {
+                kind: Kind::Service,
+                name,
+                errors: vec![crate::api::validation::FieldError {
+                    field: "spec.type".into(),
+                    kind: crate::api::validation::FieldErrorKind::NotSupported {
+                        value: format!("{other:?}"),
+                        supported: vec!["ClusterIP", "ExternalName", "LoadBalancer", "NodePort"],
+                    },
+                }],
+            }));
         }
     };
     let svc_name = args.name.clone().unwrap_or(name);
@@ -568,16 +609,16 @@ pub(super) fn expose(c: &mut Cluster, args: &Args, ns: &str) -> Outcome {
 }
 
 /// `kubectl label KIND NAME k=v [k2-] [--overwrite]`.
-pub(super) fn label(c: &mut Cluster, args: &Args, ns: &str) -> Outcome {
+pub(super) fn label(c: &mut Cluster, args: &Args, ns: &str) -> Res {
     let Some((kind, name, used)) = target(args) else {
-        return Outcome::err("error: one or more resources must be specified as <resource> <name> or <resource>/<name>\nSee 'kubectl label -h' for help and examples\n", 1);
+        return Err(Error::usage(
+            "label",
+            "one or more resources must be specified as <resource> <name> or <resource>/<name>",
+        ));
     };
     let changes: Vec<&String> = args.pos.iter().skip(used).collect();
     if changes.is_empty() {
-        return Outcome::err(
-            "error: at least one label update is required\nSee 'kubectl label -h' for help and examples\n",
-            1,
-        );
+        return Err(Error::usage("label", "at least one label update is required"));
     }
     // kubectl's own parseLabels (pkg/cmd/label), before it asks the server anything: one `=`,
     // a valid label value (keys are left to the server), no key both set and removed.
@@ -587,18 +628,15 @@ pub(super) fn label(c: &mut Cluster, args: &Args, ns: &str) -> Outcome {
         if ch.contains('=') {
             let parts: Vec<&str> = ch.split('=').collect();
             if parts.len() != 2 {
-                return Outcome::err(format!("error: invalid label spec: {ch}\n"), 1);
+                return Err(Error::other(format!("invalid label spec: {ch}")));
             }
             let errs = crate::api::validation::names::is_valid_label_value(parts[1]);
             if !errs.is_empty() {
-                return Outcome::err(
-                    format!(
-                        "error: invalid label value: {}: {}\n",
-                        crate::api::validation::quote(ch),
-                        errs.join(";")
-                    ),
-                    1,
-                );
+                return Err(Error::other(format!(
+                    "invalid label value: {}: {}",
+                    crate::api::validation::quote(ch),
+                    errs.join(";")
+                )));
             }
             set_keys.push(parts[0]);
         } else if let Some(k) = ch.strip_suffix('-') {
@@ -606,14 +644,11 @@ pub(super) fn label(c: &mut Cluster, args: &Args, ns: &str) -> Outcome {
         }
     }
     if removed_keys.iter().any(|k| set_keys.contains(k)) {
-        return Outcome::err("error: can not both modify and remove a label in the same command\n", 1);
+        return Err(Error::other("can not both modify and remove a label in the same command"));
     }
     let key = ObjKey::new(kind, ns, &name);
     let Some(mut obj) = c.api.store().get(&key).cloned() else {
-        return Outcome::err(
-            format!("Error from server (NotFound): {} \"{name}\" not found\n", crate::api::plural(kind)),
-            1,
-        );
+        return Err(Error::not_found(kind, &name));
     };
     let mut labels = obj.meta().labels.clone();
     let (mut added, mut removed) = (false, false);
@@ -626,7 +661,7 @@ pub(super) fn label(c: &mut Cluster, args: &Args, ns: &str) -> Outcome {
             match labels.get(k) {
                 Some(cur) if cur == v => {}
                 Some(cur) if !args.overwrite => {
-                    return Outcome::err(format!("error: '{k}' already has a value ({cur}), and --overwrite is false\n"), 1);
+                    return Err(Error::other(format!("'{k}' already has a value ({cur}), and --overwrite is false")));
                 }
                 _ => {
                     labels.insert(k.to_string(), v.to_string());
@@ -634,7 +669,7 @@ pub(super) fn label(c: &mut Cluster, args: &Args, ns: &str) -> Outcome {
                 }
             }
         } else {
-            return Outcome::err(format!("error: invalid label spec: {ch}\n"), 1);
+            return Err(Error::other(format!("invalid label spec: {ch}")));
         }
     }
     let msg = match (added, removed) {
@@ -656,7 +691,7 @@ pub(super) fn label(c: &mut Cluster, args: &Args, ns: &str) -> Outcome {
                 name: name.clone(),
                 errors: label_errors,
             };
-            return Outcome::err(format!("{}\n", e.kubectl_message(None)), 1);
+            return Err(e.into());
         }
         obj.meta_mut().labels = labels;
         if args.dry_run == DryRun::None {
@@ -669,28 +704,29 @@ pub(super) fn label(c: &mut Cluster, args: &Args, ns: &str) -> Outcome {
     print_one(args, kind, &name, msg, false, || object::to_value(&obj, c.api.store()))
 }
 
-/// How `kubectl delete` names a deleted object: `deployment.apps "x" deleted`.
-pub(super) fn deleted_line(k: &ObjKey) -> String {
+/// How `kubectl delete` names a deleted object: `deployment.apps "x" deleted` (`op`:
+/// `deleted` or `force deleted`).
+pub(super) fn deleted_line(k: &ObjKey, op: &str) -> String {
     let res = match k.kind {
         Kind::Deployment | Kind::ReplicaSet | Kind::DaemonSet | Kind::EndpointSlice => k.kind.resource(),
         other => other.resource(),
     };
-    format!("{res} \"{}\" deleted\n", k.name)
+    format!("{res} \"{}\" {op}\n", k.name)
 }
 
 /// `kubectl delete -f FILE`: every object in the file, in order (namespaces last, as their
 /// deletion is asynchronous in a real cluster and would not hide the objects in them yet).
-pub(super) fn delete_files(c: &mut Cluster, files: &dyn Files, args: &Args, ns: &str) -> Outcome {
+pub(super) fn delete_files(c: &mut Cluster, files: &dyn Files, args: &Args, ns: &str) -> Res {
     if let Some(o) = args.output.as_deref().filter(|o| *o != "name") {
-        return Outcome::err(format!("error: unexpected -o output mode: {o}. We only support '-o name'\n"), 1);
+        return Err(Error::other(format!("unexpected -o output mode: {o}. We only support '-o name'")));
     }
     let mut keys: Vec<(ObjKey, String)> = Vec::new();
     for path in &args.files {
         let Some(text) = files.read(path) else {
-            return Outcome::err(format!("error: the path \"{path}\" does not exist\n"), 1);
+            return Err(Error::other(format!("the path \"{path}\" does not exist")));
         };
         match manifest::parse(&text) {
-            Parsed::Syntax(e) => return Outcome::err(format!("error: error parsing {path}: {}\n", e.kubectl()), 1),
+            Parsed::Syntax(e) => return Err(Error::other(format!("error parsing {path}: {}", e.kubectl()))),
             Parsed::Items(items) => {
                 for item in items {
                     if let Ok(o) = item.result {
@@ -702,7 +738,9 @@ pub(super) fn delete_files(c: &mut Cluster, files: &dyn Files, args: &Args, ns: 
             }
         }
     }
-    let mut out = String::new();
+    let (grace, warning) = super::delete_grace(args)?;
+    let op = if grace == Some(0) { "force deleted" } else { "deleted" };
+    let mut out = warning;
     let mut errs = String::new();
     if args.dry_run != DryRun::None {
         // In file order, nothing deleted; only the server knows what is missing.
@@ -717,14 +755,14 @@ pub(super) fn delete_files(c: &mut Cluster, files: &dyn Files, args: &Args, ns: 
             } else if args.output.as_deref() == Some("name") {
                 out.push_str(&format!("{}/{}\n", k.kind.resource(), k.name));
             } else {
-                out.push_str(&format!("{}{}\n", deleted_line(k).trim_end(), args.dry_run.suffix()));
+                out.push_str(&format!("{}{}\n", deleted_line(k, op).trim_end(), args.dry_run.suffix()));
             }
         }
         let status = if errs.is_empty() { 0 } else { 1 };
-        return Outcome {
+        return Ok(Outcome {
             output: format!("{out}{errs}"),
             status,
-        };
+        });
     }
     let mut results: Vec<Result<(), ApiError>> = vec![Ok(()); keys.len()];
     let order: Vec<usize> = (0..keys.len())
@@ -733,13 +771,13 @@ pub(super) fn delete_files(c: &mut Cluster, files: &dyn Files, args: &Args, ns: 
         .collect();
     for i in order {
         if let (Some((k, _)), Some(slot)) = (keys.get(i), results.get_mut(i)) {
-            *slot = c.delete(k);
+            *slot = c.delete_with_grace(k, grace);
             c.settle();
         }
     }
     for ((k, path), r) in keys.iter().zip(results) {
         match r {
-            Ok(()) => out.push_str(&deleted_line(k)),
+            Ok(()) => out.push_str(&deleted_line(k, op)),
             Err(e) => {
                 errs.push_str(&e.aggregate_line(Some((path, "deleting"))));
                 errs.push('\n');
@@ -747,31 +785,31 @@ pub(super) fn delete_files(c: &mut Cluster, files: &dyn Files, args: &Args, ns: 
         }
     }
     let status = if errs.is_empty() { 0 } else { 1 };
-    Outcome {
+    Ok(Outcome {
         output: format!("{out}{errs}"),
         status,
-    }
+    })
 }
 
 /// `kubectl describe KIND [NAME…]` (name prefixes match, as `DescribeMatchingResources`).
-pub(super) fn describe(c: &mut Cluster, args: &Args, ns: &str) -> Outcome {
+pub(super) fn describe(c: &mut Cluster, args: &Args, ns: &str) -> Res {
     let Some(first) = args.pos.first() else {
-        return Outcome::err("You must specify the type of resource to describe. Use \"kubectl api-resources\" for a complete list of supported resources.\n", 1);
+        return Err(Error::Plain("You must specify the type of resource to describe. Use \"kubectl api-resources\" for a complete list of supported resources.\n".into()));
     };
     let mut wanted: Vec<(Kind, Option<String>)> = Vec::new();
     if first.contains('/') {
         for a in &args.pos {
             let Some((r, n)) = a.split_once('/') else {
-                return Outcome::err("error: there is no need to specify a resource type as a separate argument when passing arguments in resource/name form (e.g. 'kubectl get resource/<resource_name>' instead of 'kubectl get resource resource/<resource_name>'\n", 1);
+                return Err(Error::other("there is no need to specify a resource type as a separate argument when passing arguments in resource/name form (e.g. 'kubectl get resource/<resource_name>' instead of 'kubectl get resource resource/<resource_name>'"));
             };
             let Some(k) = kind_of(r) else {
-                return Outcome::err(format!("error: the server doesn't have a resource type \"{r}\"\n"), 1);
+                return Err(Error::NoResourceType(r.to_string()));
             };
             wanted.push((k, Some(n.to_string())));
         }
     } else {
         let Some(k) = kind_of(first) else {
-            return Outcome::err(format!("error: the server doesn't have a resource type \"{first}\"\n"), 1);
+            return Err(Error::NoResourceType(first.to_string()));
         };
         if args.pos.len() == 1 {
             wanted.push((k, None));
@@ -779,10 +817,7 @@ pub(super) fn describe(c: &mut Cluster, args: &Args, ns: &str) -> Outcome {
             wanted.extend(args.pos.iter().skip(1).map(|n| (k, Some(n.clone()))));
         }
     }
-    let selector = match args.selector.as_deref().map(super::parse_selector).transpose() {
-        Ok(s) => s,
-        Err(e) => return Outcome::err(e, 1),
-    };
+    let selector = args.selector.as_deref().map(super::parse_selector).transpose()?;
     let mut objs: Vec<Object> = Vec::new();
     let mut errs = String::new();
     for (k, n) in &wanted {
@@ -803,10 +838,7 @@ pub(super) fn describe(c: &mut Cluster, args: &Args, ns: &str) -> Outcome {
                         Vec::new()
                     };
                     if prefixed.is_empty() {
-                        errs.push_str(&format!(
-                            "Error from server (NotFound): {} \"{n}\" not found\n",
-                            crate::api::plural(*k)
-                        ));
+                        errs.push_str(&Error::not_found(*k, n).line());
                     }
                     objs.extend(prefixed);
                 }
@@ -822,11 +854,11 @@ pub(super) fn describe(c: &mut Cluster, args: &Args, ns: &str) -> Outcome {
     }
     if objs.is_empty() && errs.is_empty() {
         let k = wanted.first().map(|(k, _)| *k).unwrap_or(Kind::Pod);
-        return Outcome::ok(if args.all_namespaces || !k.namespaced() {
+        return Ok(Outcome::ok(if args.all_namespaces || !k.namespaced() {
             "No resources found\n".to_string()
         } else {
             format!("No resources found in {ns} namespace.\n")
-        });
+        }));
     }
     let mut parts = Vec::new();
     for o in &objs {
@@ -847,6 +879,7 @@ pub(super) fn describe(c: &mut Cluster, args: &Args, ns: &str) -> Outcome {
         let text = match o {
             Object::Service(s) => pd::service(c.api.store(), s, &events),
             Object::Endpoints(e) => pd::endpoints(e, &events),
+            Object::Secret(sec) => pd::secret(sec),
             Object::EndpointSlice(s) => pd::endpoint_slice(s, &events),
             Object::Pod(p) => pd::pod(p, c.now, c.api.store().epoch(), &events),
             Object::Deployment(d) => pd::deployment(c.api.store(), d, &events),
@@ -863,8 +896,8 @@ pub(super) fn describe(c: &mut Cluster, args: &Args, ns: &str) -> Outcome {
         parts.push(text);
     }
     let status = if errs.is_empty() { 0 } else { 1 };
-    Outcome {
+    Ok(Outcome {
         output: format!("{}{errs}", parts.join("\n\n")),
         status,
-    }
+    })
 }

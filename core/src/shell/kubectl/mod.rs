@@ -12,127 +12,221 @@ use super::lang::Flavor;
 use super::{Files, Location, Outcome, Shell};
 
 mod cluster_info;
+mod error;
 mod flags;
+mod flagsets;
 mod imperative;
+mod watch;
 
-pub(crate) use flags::{DryRun, Output, Printers};
+use error::{Error, Res};
 
-/// Parsed kubectl flags (those sdplay understands) and positional arguments.
+pub(crate) use flags::{DryRun, Output, Printers, RestartPolicy};
+pub(crate) use watch::Watch;
+
+/// A kubectl command line, parsed: the command path, the positional arguments, and the flags
+/// sdplay acts on as typed values (every other flag of the command's set is accepted and has
+/// no effect; a flag the command does not have is pflag's error).
 #[derive(Clone, Debug, Default)]
 pub(crate) struct Args {
+    /// The sub-command words after the verb, by their canonical names (`["service",
+    /// "clusterip"]` for `kubectl create svc clusterip`).
+    pub sub: Vec<&'static str>,
     pub pos: Vec<String>,
     pub namespace: Option<String>,
     pub all_namespaces: bool,
+    /// `-l` / `--selector` (for `kubectl run`, `-l` is `--labels`).
     pub selector: Option<String>,
+    /// `-o` as given (`delete` takes only `name`).
     pub output: Option<String>,
     pub show_labels: bool,
     pub files: Vec<String>,
+    /// `-i` / `--stdin` or `-t` / `--tty`.
     pub interactive: bool,
     pub image: Option<String>,
-    pub replicas: Option<String>,
+    /// `--replicas` (an int flag, checked when parsed).
+    pub replicas: Option<i64>,
+    /// `--port`: a string for `run` and `expose`, an int32 for `create deployment`.
     pub port: Option<String>,
     pub target_port: Option<String>,
     pub type_: Option<String>,
     pub name: Option<String>,
     pub container: Option<String>,
     pub rm: bool,
-    /// `--wait=false`: return as soon as deletion is accepted.
-    pub no_wait: bool,
+    /// `--wait` (delete's default: true).
+    pub wait: bool,
+    /// `delete --grace-period` (-1, its default: the object's own), `--force`, `--now`.
+    pub grace_period: i64,
+    pub force: bool,
+    pub now: bool,
     pub overwrite: bool,
     pub labels: Option<String>,
-    pub restart: Option<String>,
+    pub restart: RestartPolicy,
+    /// `create service --tcp` (a string slice: repeatable, commas split).
     pub tcp: Vec<String>,
     /// Everything after `--`.
     pub command: Option<Vec<String>>,
-    pub unknown: Vec<String>,
     /// `--sort-by` (a JSONPath such as `.lastTimestamp`).
     pub sort_by: Option<String>,
-    /// `--dry-run[=VALUE]` as given (a bare `--dry-run` is `unchanged`, pflag's NoOptDefVal).
-    pub dry_run_value: Option<String>,
-    /// `--dry-run`, parsed by the verbs that have it.
+    /// `--dry-run`, for the commands that have it.
     pub dry_run: DryRun,
-    /// `-o`, parsed by the verbs that print objects.
+    /// `-o`, for the commands that print objects.
     pub out: Output,
     /// `create service clusterip --clusterip`.
     pub cluster_ip: Option<String>,
     /// `create service externalname --external-name`.
     pub external_name: Option<String>,
     /// `create service nodeport --node-port`.
-    pub node_port: Option<String>,
-    /// `create configmap --from-literal` (repeatable).
+    pub node_port: Option<i64>,
+    /// `create configmap|secret generic --from-literal` (a string array: repeatable, no
+    /// splitting).
     pub from_literal: Vec<String>,
+    /// `--from-file` / `--from-env-file` given (files are not simulated).
+    pub from_file: bool,
+    pub from_env_file: bool,
+    /// `get -w` / `--watch`, `--watch-only`.
+    pub watch: bool,
+    pub watch_only: bool,
+    /// `--request-timeout` in ms (a global flag: a watch ends after it); `None`: no timeout.
+    pub request_timeout: Option<u64>,
 }
 
-fn parse_args(argv: &[String]) -> Args {
-    let mut a = Args::default();
-    let mut i = 0;
-    while i < argv.len() {
-        let arg = argv[i].as_str();
-        if arg == "--" {
-            a.command = Some(argv[i + 1..].to_vec());
+/// `--request-timeout` as client-go's `clientcmd` reads it: whole seconds, or a Go duration;
+/// zero or less is none. Checked for every command, before it runs.
+fn request_timeout(v: Option<&str>) -> Result<Option<u64>, String> {
+    let Some(v) = v.filter(|v| !v.is_empty()) else { return Ok(None) };
+    let ms = match v.parse::<i64>() {
+        Ok(s) => s.saturating_mul(1000),
+        Err(_) => flags::parse_duration(v).map_err(|_| {
+            "Invalid timeout value. Timeout must be a single integer in seconds, or an integer followed by a corresponding time unit (e.g. 1s | 2m | 3h)".to_string()
+        })?,
+    };
+    Ok(u64::try_from(ms).ok().filter(|&ms| ms > 0))
+}
+
+/// The sub-commands kubectl has below a command path, with their aliases (cobra's `Find`).
+fn sub_command(path: &str, word: &str) -> Option<&'static str> {
+    Some(match (path, word) {
+        ("create", "namespace" | "ns") => "namespace",
+        ("create", "deployment" | "deploy") => "deployment",
+        ("create", "configmap" | "cm") => "configmap",
+        ("create", "secret") => "secret",
+        ("create", "service" | "svc") => "service",
+        ("create secret", "generic") => "generic",
+        ("create service", "clusterip") => "clusterip",
+        ("create service", "nodeport") => "nodeport",
+        ("create service", "loadbalancer") => "loadbalancer",
+        ("create service", "externalname") => "externalname",
+        _ => return None,
+    })
+}
+
+/// Parse `kubectl VERB ARGS…`: find the command path as cobra does (the first word that is not
+/// a flag or a flag's value names a sub-command: descend, and drop it from the arguments),
+/// then parse the rest with that command's and the global flag sets. `None`: kubectl has no
+/// such command in sdplay's table (the caller says it is not simulated).
+fn parse_args(verb: &str, argv: &[String]) -> Option<Res<Args>> {
+    let mut path = verb.to_string();
+    let mut rest: Vec<String> = argv.to_vec();
+    let mut sub: Vec<&'static str> = Vec::new();
+    loop {
+        let set = flagsets::flags_of(&path)?;
+        // Cobra's `stripFlags`: skip flags, and the value after a flag that takes one.
+        let takes_value = |a: &str| -> bool {
+            if let Some(n) = a.strip_prefix("--") {
+                return !n.contains('=') && set.iter().chain(flagsets::GLOBAL).any(|f| f.name == n && f.no_opt.is_none());
+            }
+            let shorts = &a[1..];
+            shorts.len() == 1
+                && set
+                    .iter()
+                    .chain(flagsets::GLOBAL)
+                    .any(|f| shorts.starts_with(f.short.unwrap_or('\0')) && f.no_opt.is_none())
+        };
+        let mut i = 0;
+        let mut word = None;
+        while i < rest.len() {
+            let a = rest[i].as_str();
+            if a == "--" {
+                break;
+            }
+            if a.starts_with('-') && a.len() > 1 {
+                i += if takes_value(a) { 2 } else { 1 };
+                continue;
+            }
+            word = Some(i);
             break;
         }
-        let (flag, inline) = match arg.split_once('=') {
-            Some((f, v)) if f.starts_with('-') => (f, Some(v.to_string())),
-            _ => (arg, None),
-        };
-        let value = |i: &mut usize| -> Option<String> {
-            if inline.is_some() {
-                return inline.clone();
+        match word.and_then(|i| sub_command(&path, &rest[i]).map(|s| (i, s))) {
+            Some((i, s)) => {
+                rest.remove(i);
+                sub.push(s);
+                path = format!("{path} {s}");
             }
-            *i += 1;
-            argv.get(*i).cloned()
-        };
-        match flag {
-            "-n" | "--namespace" => a.namespace = value(&mut i),
-            "-A" | "--all-namespaces" => a.all_namespaces = true,
-            "-l" | "--selector" => a.selector = value(&mut i),
-            "-o" | "--output" => a.output = value(&mut i),
-            "--show-labels" => a.show_labels = true,
-            "-f" | "--filename" => {
-                if let Some(v) = value(&mut i) {
-                    a.files.push(v)
-                }
-            }
-            "-it" | "-ti" | "-i" | "-t" | "--stdin" | "--tty" => a.interactive = true,
-            "--image" => a.image = value(&mut i),
-            "--replicas" => a.replicas = value(&mut i),
-            "--port" => a.port = value(&mut i),
-            "--target-port" => a.target_port = value(&mut i),
-            "--type" => a.type_ = value(&mut i),
-            "--name" => a.name = value(&mut i),
-            "-c" | "--container" => a.container = value(&mut i),
-            "--rm" => a.rm = true,
-            "--overwrite" => a.overwrite = true,
-            "--labels" => a.labels = value(&mut i),
-            "--restart" => a.restart = value(&mut i),
-            "--sort-by" => a.sort_by = value(&mut i),
-            "--dry-run" => a.dry_run_value = Some(inline.clone().unwrap_or_else(|| "unchanged".into())),
-            "--clusterip" => a.cluster_ip = value(&mut i),
-            "--external-name" => a.external_name = value(&mut i),
-            "--node-port" => a.node_port = value(&mut i),
-            "--from-literal" => {
-                if let Some(v) = value(&mut i) {
-                    a.from_literal.push(v)
-                }
-            }
-            "--tcp" => {
-                if let Some(v) = value(&mut i) {
-                    a.tcp.extend(v.split(',').map(String::from))
-                }
-            }
-            "--wait" => a.no_wait = inline.as_deref() == Some("false"),
-            "--grace-period" | "--force" | "--now" | "--validate" => {
-                if inline.is_none() && flag == "--grace-period" {
-                    i += 1;
-                }
-            }
-            _ if flag.starts_with('-') && flag.len() > 1 => a.unknown.push(arg.to_string()),
-            _ => a.pos.push(arg.to_string()),
+            None => break,
         }
-        i += 1;
     }
-    a
+    let set = flagsets::flags_of(&path)?;
+    Some(parse_flags(verb, &path, sub, set, &rest))
+}
+
+fn parse_flags(verb: &str, path: &str, sub: Vec<&'static str>, set: &'static [flags::Flag], rest: &[String]) -> Res<Args> {
+    let p = flags::parse(path, &[set, flagsets::GLOBAL], rest)?;
+    let has = |name: &str| set.iter().any(|f| f.name == name);
+    let labels_flag = if verb == "run" { "labels" } else { "selector" };
+    let mut a = Args {
+        sub,
+        pos: p.pos.clone(),
+        namespace: p.str("namespace").map(String::from),
+        all_namespaces: p.bool("all-namespaces"),
+        selector: (verb != "run").then(|| p.str(labels_flag).map(String::from)).flatten(),
+        output: p.str("output").map(String::from),
+        show_labels: p.bool("show-labels"),
+        files: p.list("filename"),
+        interactive: p.bool("stdin") || p.bool("tty"),
+        image: p.list("image").into_iter().next(),
+        replicas: p.int("replicas"),
+        port: p.str("port").map(String::from),
+        target_port: p.str("target-port").map(String::from),
+        type_: p.str("type").map(String::from),
+        name: p.str("name").map(String::from),
+        container: p.str("container").map(String::from),
+        rm: p.bool("rm"),
+        wait: p.bool_or("wait", true),
+        grace_period: p.int("grace-period").unwrap_or(-1),
+        force: p.bool("force"),
+        now: p.bool("now"),
+        overwrite: p.bool("overwrite"),
+        labels: (verb == "run").then(|| p.str("labels").map(String::from)).flatten(),
+        tcp: p.list("tcp").iter().flat_map(|v| v.split(',').map(String::from)).collect(),
+        command: p.dash.clone(),
+        sort_by: p.str("sort-by").map(String::from),
+        cluster_ip: p.str("clusterip").map(String::from),
+        external_name: p.str("external-name").map(String::from),
+        node_port: p.int("node-port"),
+        from_literal: p.list("from-literal"),
+        from_file: !p.list("from-file").is_empty(),
+        from_env_file: !p.list("from-env-file").is_empty(),
+        watch: p.bool("watch"),
+        watch_only: p.bool("watch-only"),
+        request_timeout: request_timeout(p.str("request-timeout")).map_err(Error::Other)?,
+        ..Args::default()
+    };
+    // The typed values, each with its command's error for a value it does not know.
+    if has("dry-run") {
+        a.dry_run = DryRun::parse(p.str("dry-run"))?;
+    }
+    if has("restart") {
+        a.restart = flags::RestartPolicy::parse(p.str("restart"))?;
+    }
+    let printers = match verb {
+        "get" => Some(Printers::Table),
+        "create" | "apply" | "run" | "expose" | "scale" | "label" => Some(Printers::Object),
+        _ => None,
+    };
+    if let Some(pr) = printers {
+        a.out = Output::parse(a.output.as_deref(), pr)?;
+    }
+    Ok(a)
 }
 
 /// Resource names kubectl accepts, with their kinds.
@@ -148,6 +242,7 @@ pub(crate) fn kind_of(resource: &str) -> Option<Kind> {
         "ns" | "namespace" | "namespaces" => Kind::Namespace,
         "no" | "node" | "nodes" => Kind::Node,
         "cm" | "configmap" | "configmaps" => Kind::ConfigMap,
+        "secret" | "secrets" => Kind::Secret,
         _ => return None,
     })
 }
@@ -156,39 +251,19 @@ pub(crate) fn run(sh: &mut Shell, c: &mut Cluster, files: &dyn Files, argv: &[St
     let Some(verb) = argv.first() else {
         return Outcome::ok("kubectl controls the Kubernetes cluster manager.\n\n Find more information at: https://kubernetes.io/docs/reference/kubectl/\n");
     };
-    let mut args = parse_args(&argv[1..]);
-    let ns = args.namespace.clone().unwrap_or_else(|| "default".into());
-    // Flags parsed into their types, with kubectl's errors, before the verb runs.
-    if matches!(verb.as_str(), "create" | "apply" | "run" | "expose" | "delete" | "scale" | "label") {
-        match DryRun::parse(args.dry_run_value.as_deref()) {
-            Ok(d) => args.dry_run = d,
-            Err(e) => return Outcome::err(e, 1),
-        }
-    } else if args.dry_run_value.is_some()
-        && matches!(
-            verb.as_str(),
-            "get" | "describe" | "logs" | "attach" | "events" | "version" | "cluster-info" | "api-resources" | "explain" | "top" | "wait"
-        )
-    {
-        // These verbs have no --dry-run flag: cobra refuses it before anything runs.
-        return Outcome::err(
-            format!("Error: unknown flag: --dry-run\nSee 'kubectl {verb} --help' for usage.\n"),
-            1,
-        );
-    }
-    let printers = match verb.as_str() {
-        "get" => Some(Printers::Table),
-        "create" | "apply" | "run" | "expose" | "scale" | "label" => Some(Printers::Object),
-        _ => None,
+    // Every failure is an [`Error`], worded in one place.
+    verb_of(sh, c, files, verb, argv).unwrap_or_else(Outcome::from)
+}
+
+fn verb_of(sh: &mut Shell, c: &mut Cluster, files: &dyn Files, verb: &str, argv: &[String]) -> Res {
+    let Some(args) = parse_args(verb, &argv[1..]) else {
+        return Err(Error::NotSimulated(format!("`kubectl {verb}` is not simulated yet")));
     };
-    if let Some(p) = printers {
-        match Output::parse(args.output.as_deref(), p) {
-            Ok(o) => args.out = o,
-            Err(e) => return Outcome::err(e, 1),
-        }
-    }
-    match verb.as_str() {
+    let args = args?;
+    let ns = args.namespace.clone().unwrap_or_else(|| "default".into());
+    match verb {
         "apply" | "create" if !args.files.is_empty() => apply(c, files, &args, &ns, verb == "create"),
+        "get" if args.watch || args.watch_only => watch::start(sh, c, &args, &ns),
         "get" => get(c, &args, &ns),
         "describe" => imperative::describe(c, &args, &ns),
         "run" => imperative::run(sh, c, &args, &ns),
@@ -200,17 +275,22 @@ pub(crate) fn run(sh: &mut Shell, c: &mut Cluster, files: &dyn Files, argv: &[St
         "delete" => delete(c, &args, &ns),
         "logs" => logs(c, &args, &ns),
         "scale" => scale(c, &args, &ns),
-        "version" => Outcome::ok("Client Version: v1.31.0\nKustomize Version: v5.4.2\nServer Version: v1.31.0\n"),
-        "cluster-info" => Outcome::ok(cluster_info::run(c, args.namespace.as_deref().unwrap_or("kube-system"))),
-        "apply" => Outcome::err("error: must specify one of -f and -k\n\n", 1),
-        other => Outcome::err(format!("sdplay: `kubectl {other}` is not simulated yet\n"), 1),
+        "version" => Ok(Outcome::ok(
+            "Client Version: v1.31.0\nKustomize Version: v5.4.2\nServer Version: v1.31.0\n",
+        )),
+        "cluster-info" => Ok(Outcome::ok(cluster_info::run(
+            c,
+            args.namespace.as_deref().unwrap_or("kube-system"),
+        ))),
+        "apply" => Err(Error::other("must specify one of -f and -k")),
+        other => Err(Error::NotSimulated(format!("`kubectl {other}` is not simulated yet"))),
     }
 }
 
 /// `kubectl apply -f` (and `create -f`): the resource builder decodes every file first
 /// (`ContinueOnError`: a bad object does not stop the others), then each object is sent; what
 /// succeeded is printed as it happens and the errors at the end (`ApplyOptions.Run`).
-fn apply(c: &mut Cluster, files: &dyn Files, args: &Args, ns: &str, create_only: bool) -> Outcome {
+fn apply(c: &mut Cluster, files: &dyn Files, args: &Args, ns: &str, create_only: bool) -> Res {
     let mut out = String::new();
     // The builder's errors and the objects it produced, in file order. For `create` the visit
     // is one pass, so its errors stay in stream order among the objects' errors.
@@ -222,11 +302,11 @@ fn apply(c: &mut Cluster, files: &dyn Files, args: &Args, ns: &str, create_only:
     let mut last_body = 0;
     for path in &args.files {
         let Some(text) = files.read(path) else {
-            return Outcome::err(format!("error: the path \"{path}\" does not exist\n"), 1);
+            return Err(Error::other(format!("the path \"{path}\" does not exist")));
         };
         let items = match manifest::parse(&text) {
             Parsed::Syntax(e) => {
-                return Outcome::err(format!("error: error parsing {path}: {}\n", e.kubectl()), 1);
+                return Err(Error::other(format!("error parsing {path}: {}", e.kubectl())));
             }
             Parsed::Items(items) => items,
         };
@@ -342,7 +422,7 @@ fn apply(c: &mut Cluster, files: &dyn Files, args: &Args, ns: &str, create_only:
     }
     if decoded.is_empty() && builder.is_empty() {
         let verb = if create_only { "create" } else { "apply" };
-        return Outcome::err(format!("error: no objects passed to {verb}\n"), 1);
+        return Err(Error::other(format!("no objects passed to {verb}")));
     }
     let mut errors: Vec<(ApiError, String)> = Vec::new();
     stored_bytes.resize(decoded.len(), last_body);
@@ -428,7 +508,11 @@ fn apply(c: &mut Cluster, files: &dyn Files, args: &Args, ns: &str, create_only:
                         Output::Default | Output::Wide => {
                             out.push_str(&format!("{}/{} {action}{}\n", key.kind.resource(), key.name, args.dry_run.suffix()))
                         }
-                        _ => return Outcome::err("sdplay: `kubectl apply --dry-run -o yaml|json|jsonpath` is not simulated yet\n", 1),
+                        _ => {
+                            return Err(Error::NotSimulated(
+                                "`kubectl apply --dry-run -o yaml|json|jsonpath` is not simulated yet".into(),
+                            ))
+                        }
                     }
                 }
                 Err(e) => errors.push((e, path)),
@@ -462,7 +546,7 @@ fn apply(c: &mut Cluster, files: &dyn Files, args: &Args, ns: &str, create_only:
     }
     let status = if errors.is_empty() && builder.is_empty() { 0 } else { 1 };
     out.push_str(&crate::api::render_errors(&builder, &errors, "creating"));
-    Outcome { output: out, status }
+    Ok(Outcome { output: out, status })
 }
 
 /// The bytes kubectl sends for an object (its compact JSON; `apply` adds the
@@ -521,7 +605,7 @@ fn dry_run_apply(c: &Cluster, mut obj: Object, ns: &str, stored: &ObjKey, mode: 
 }
 
 /// A parsed `-l` selector (equality, inequality, set-based and existence requirements).
-pub(crate) fn parse_selector(s: &str) -> Result<Vec<Requirement>, String> {
+pub(crate) fn parse_selector(s: &str) -> Res<Vec<Requirement>> {
     let mut reqs = Vec::new();
     let mut parts = Vec::new();
     let mut depth = 0;
@@ -586,21 +670,21 @@ pub(crate) fn parse_selector(s: &str) -> Result<Vec<Requirement>, String> {
             }
         };
         if req.key.is_empty() || req.key.contains(' ') {
-            return Err(format!("error: unable to parse requirement: found '{p}', expected: identifier\n"));
+            return Err(Error::other(format!(
+                "unable to parse requirement: found '{p}', expected: identifier"
+            )));
         }
         reqs.push(req);
     }
     Ok(reqs)
 }
 
-fn get(c: &mut Cluster, args: &Args, ns: &str) -> Outcome {
+fn get(c: &mut Cluster, args: &Args, ns: &str) -> Res {
     let Some(first) = args.pos.first() else {
-        return Outcome::err("You must specify the type of resource to get. Use \"kubectl api-resources\" for a complete list of supported resources.\n\nerror: Required resource not specified.\nUse \"kubectl explain <resource>\" for a detailed description of that resource (e.g. kubectl explain pods).\nSee 'kubectl get -h' for help and examples\n", 1);
+        // `fmt.Fprint(o.ErrOut, "You must specify the type of resource to get. ", …)`, then a usage error.
+        return Err(Error::Plain(format!("You must specify the type of resource to get. Use \"kubectl api-resources\" for a complete list of supported resources.\n\n{}", Error::usage("get", "Required resource not specified.\nUse \"kubectl explain <resource>\" for a detailed description of that resource (e.g. kubectl explain pods).").render())));
     };
-    let selector = match args.selector.as_deref().map(parse_selector).transpose() {
-        Ok(s) => s,
-        Err(e) => return Outcome::err(e, 1),
-    };
+    let selector = args.selector.as_deref().map(parse_selector).transpose()?;
     if matches!(first.as_str(), "ev" | "event" | "events" | "events.events.k8s.io") {
         return get_events(c, args, ns, selector.is_some());
     }
@@ -611,7 +695,7 @@ fn get(c: &mut Cluster, args: &Args, ns: &str) -> Outcome {
     for (i, a) in args.pos.iter().enumerate() {
         if let Some((r, n)) = a.split_once('/') {
             let Some(k) = kind_of(r) else {
-                return Outcome::err(format!("error: the server doesn't have a resource type \"{r}\"\n"), 1);
+                return Err(Error::NoResourceType(r.to_string()));
             };
             names.push((k, n.to_string()));
             if !kinds.contains(&k) {
@@ -624,7 +708,7 @@ fn get(c: &mut Cluster, args: &Args, ns: &str) -> Outcome {
                 } else {
                     match kind_of(r) {
                         Some(k) => kinds.push(k),
-                        None => return Outcome::err(format!("error: the server doesn't have a resource type \"{r}\"\n"), 1),
+                        None => return Err(Error::NoResourceType(r.to_string())),
                     }
                 }
                 explicit_kinds += 1;
@@ -632,7 +716,7 @@ fn get(c: &mut Cluster, args: &Args, ns: &str) -> Outcome {
         } else if kinds.len() == 1 {
             names.push((kinds[0], a.clone()));
         } else {
-            return Outcome::err("error: arguments in resource/name form must have a single resource and name\n", 1);
+            return Err(Error::other("arguments in resource/name form must have a single resource and name"));
         }
     }
     let _ = first;
@@ -672,10 +756,7 @@ fn get(c: &mut Cluster, args: &Args, ns: &str) -> Outcome {
                 };
                 match found {
                     Some(o) => picked.push(o),
-                    None => missing.push_str(&format!(
-                        "Error from server (NotFound): {} \"{w}\" not found\n",
-                        crate::api::plural(*kind)
-                    )),
+                    None => missing.push_str(&Error::not_found(*kind, w).line()),
                 }
             }
             objs = picked;
@@ -725,7 +806,7 @@ fn get(c: &mut Cluster, args: &Args, ns: &str) -> Outcome {
             Output::Json => crate::printers::goyaml::to_json(&v),
             Output::JsonPath(t) => match crate::printers::jsonpath::render(t, &v) {
                 Ok(s) => s,
-                Err(e) => return Outcome::err(format!("{e}{missing}"), 1),
+                Err(e) => return Err(Error::Plain(format!("{e}{missing}"))),
             },
             _ => crate::printers::goyaml::to_yaml(&v),
         };
@@ -735,16 +816,16 @@ fn get(c: &mut Cluster, args: &Args, ns: &str) -> Outcome {
         } else {
             text
         };
-        return Outcome {
+        return Ok(Outcome {
             output: format!("{text}{missing}"),
             status: if missing.is_empty() { 0 } else { 1 },
-        };
+        });
     }
     if args.out == Output::Name {
-        return Outcome {
+        return Ok(Outcome {
             output: format!("{name_lines}{missing}"),
             status: if missing.is_empty() { 0 } else { 1 },
-        };
+        });
     }
     if !found_any && missing.is_empty() {
         let msg = if all_ns || kinds.iter().all(|k| !k.namespaced()) {
@@ -752,17 +833,17 @@ fn get(c: &mut Cluster, args: &Args, ns: &str) -> Outcome {
         } else {
             format!("No resources found in {ns} namespace.\n")
         };
-        return Outcome::ok(msg);
+        return Ok(Outcome::ok(msg));
     }
-    Outcome {
+    Ok(Outcome {
         output: format!("{}{missing}", blocks.join("\n")),
         status: if missing.is_empty() { 0 } else { 1 },
-    }
+    })
 }
 
 /// `kubectl get events`: LAST SEEN, TYPE, REASON, OBJECT, MESSAGE (printers.go `printEvent`),
 /// in the order the server lists them (by name: grouped by object, then by time).
-fn get_events(c: &Cluster, args: &Args, ns: &str, has_selector: bool) -> Outcome {
+fn get_events(c: &Cluster, args: &Args, ns: &str, has_selector: bool) -> Res {
     let scope = if args.all_namespaces { None } else { Some(ns) };
     let mut events = c.events.list(scope, c.now);
     // Events carry no labels: any selector matches none of them.
@@ -778,7 +859,14 @@ fn get_events(c: &Cluster, args: &Args, ns: &str, has_selector: bool) -> Outcome
             .filter_map(|n| {
                 let hit = events.iter().find(|e| &&e.name == n).copied();
                 if hit.is_none() {
-                    missing.push_str(&format!("Error from server (NotFound): events \"{n}\" not found\n"));
+                    // Events are core/v1 `events` here (the `events.k8s.io` group is not served).
+                    missing.push_str(
+                        &Error::Api(ApiError::NotFound {
+                            resource: "events".into(),
+                            name: n.to_string(),
+                        })
+                        .line(),
+                    );
                 }
                 hit
             })
@@ -787,10 +875,10 @@ fn get_events(c: &Cluster, args: &Args, ns: &str, has_selector: bool) -> Outcome
             out = table::render(&crate::events::table_rows(&picked, c.now, args.all_namespaces));
         }
         let status = if missing.is_empty() { 0 } else { 1 };
-        return Outcome {
+        return Ok(Outcome {
             output: format!("{out}{missing}"),
             status,
-        };
+        });
     }
     if let Some(path) = &args.sort_by {
         // kubectl's RuntimeSort: a stable sort of the listed objects on one field
@@ -803,27 +891,30 @@ fn get_events(c: &Cluster, args: &Args, ns: &str, has_selector: bool) -> Outcome
             ".reason" => events.sort_by(|a, b| a.reason.cmp(&b.reason)),
             ".metadata.name" => events.sort_by(|a, b| a.name.cmp(&b.name)),
             _ if !events.is_empty() => {
-                return Outcome::err(
-                    format!("error: couldn't find any field with path \"{{{field}}}\" in the list of objects\n"),
-                    1,
-                )
+                return Err(Error::other(format!(
+                    "couldn't find any field with path \"{{{field}}}\" in the list of objects"
+                )))
             }
             _ => {}
         }
     }
     if events.is_empty() {
-        return Outcome::ok(if args.all_namespaces {
+        return Ok(Outcome::ok(if args.all_namespaces {
             "No resources found\n".to_string()
         } else {
             format!("No resources found in {ns} namespace.\n")
-        });
+        }));
     }
-    Outcome::ok(table::render(&crate::events::table_rows(&events, c.now, args.all_namespaces)))
+    Ok(Outcome::ok(table::render(&crate::events::table_rows(
+        &events,
+        c.now,
+        args.all_namespaces,
+    ))))
 }
 
-fn exec(sh: &mut Shell, c: &mut Cluster, files: &dyn Files, args: &Args, ns: &str, raw: &[String]) -> Outcome {
+fn exec(sh: &mut Shell, c: &mut Cluster, files: &dyn Files, args: &Args, ns: &str, raw: &[String]) -> Res {
     let Some(pod_name) = args.pos.first() else {
-        return Outcome::err("error: pod, type/name or --filename must be specified\n", 1);
+        return Err(Error::other("pod, type/name or --filename must be specified"));
     };
     let pod_name = pod_name
         .strip_prefix("pod/")
@@ -834,28 +925,27 @@ fn exec(sh: &mut Shell, c: &mut Cluster, files: &dyn Files, args: &Args, ns: &st
         Some(cmd) if !cmd.is_empty() => cmd.clone(),
         _ if args.pos.len() > 1 => {
             let _ = raw;
-            return Outcome::err("error: exec [POD] [COMMAND] is not supported anymore. Use exec [POD] -- [COMMAND] instead\nSee 'kubectl exec -h' for help and examples\n", 1);
+            return Err(Error::usage(
+                "exec",
+                "exec [POD] [COMMAND] is not supported anymore. Use exec [POD] -- [COMMAND] instead",
+            ));
         }
-        _ => return Outcome::err("error: you must specify at least one command for the container\n", 1),
+        _ => return Err(Error::other("you must specify at least one command for the container")),
     };
     let Some(pod) = c.api.store().pod(ns, &pod_name).cloned() else {
-        return Outcome::err(format!("Error from server (NotFound): pods \"{pod_name}\" not found\n"), 1);
+        return Err(Error::not_found(Kind::Pod, &pod_name));
     };
     let container = pod.spec.containers.first().map(|c| c.name.clone()).unwrap_or_default();
     if pod.status.phase != PodPhase::Running || pod.is_terminating() {
         if pod.status.phase == PodPhase::Pending {
-            return Outcome::err(
-                format!("error: unable to upgrade connection: container not found (\"{container}\")\n"),
-                1,
-            );
+            return Err(Error::other(format!(
+                "unable to upgrade connection: container not found (\"{container}\")"
+            )));
         }
-        return Outcome::err(
-            format!(
-                "error: cannot exec into a container in a completed pod; current phase is {}\n",
-                pod.status.phase.as_str()
-            ),
-            1,
-        );
+        return Err(Error::other(format!(
+            "cannot exec into a container in a completed pod; current phase is {}",
+            pod.status.phase.as_str()
+        )));
     }
     let info = crate::apps::image_info(pod.spec.containers.first().map(|c| c.image.as_str()).unwrap_or(""));
     let prog = command[0].rsplit('/').next().unwrap_or("").to_string();
@@ -867,13 +957,11 @@ fn exec(sh: &mut Shell, c: &mut Cluster, files: &dyn Files, args: &Args, ns: &st
             _ => true,
         };
         if !has {
-            return Outcome::err(format!(
-                "error: Internal error occurred: Internal error occurred: error executing command in container: failed to exec in container: failed to start exec: OCI runtime exec failed: exec failed: unable to start container process: exec: \"{prog}\": executable file not found in $PATH: unknown\n"
-            ), 1);
+            return Err(Error::other(format!("Internal error occurred: Internal error occurred: error executing command in container: failed to exec in container: failed to start exec: OCI runtime exec failed: exec failed: unable to start container process: exec: \"{prog}\": executable file not found in $PATH: unknown")));
         }
         let mut out = String::new();
         if !args.interactive {
-            return Outcome::ok("");
+            return Ok(Outcome::ok(""));
         }
         if pod.spec.containers.len() > 1 && args.container.is_none() {
             out.push_str(&format!(
@@ -887,7 +975,7 @@ fn exec(sh: &mut Shell, c: &mut Cluster, files: &dyn Files, args: &Args, ns: &st
             uid: pod.meta.uid.clone(),
             shell: flavor,
         });
-        return Outcome::ok(out);
+        return Ok(Outcome::ok(out));
     }
     // One-shot command: run it in the Pod and come back.
     let depth = sh.stack.len();
@@ -909,20 +997,50 @@ fn exec(sh: &mut Shell, c: &mut Cluster, files: &dyn Files, args: &Args, ns: &st
     if r.status != 0 {
         let mut out = r.output;
         out.push_str(&format!("command terminated with exit code {}\n", r.status));
-        return Outcome::err(out, r.status);
+        return Ok(Outcome::err(out, r.status));
     }
-    r
+    Ok(r)
 }
 
-fn delete(c: &mut Cluster, args: &Args, ns: &str) -> Outcome {
+/// The grace period a `kubectl delete` asks for, and the warning it prints first:
+/// `DeleteFlags.ToOptions` (`--now` is 1, and not with `--grace-period`),
+/// `DeleteOptions.Complete` (0 without `--force` is 1; `--force` alone is 0) and `Validate`
+/// (`--force` with 0 warns, with more is refused). `None`: each object's own.
+pub(super) fn delete_grace(args: &Args) -> Res<(Option<u64>, String)> {
+    let mut grace = args.grace_period;
+    if args.now {
+        if grace >= 0 {
+            return Err(Error::other("--now and --grace-period cannot be specified together"));
+        }
+        grace = 1;
+    }
+    if grace == 0 && !args.force {
+        grace = 1;
+    }
+    if args.force && grace < 0 {
+        grace = 0;
+    }
+    let mut warning = String::new();
+    if args.force {
+        if grace > 0 {
+            return Err(Error::other(
+                "--force and --grace-period greater than 0 cannot be specified together",
+            ));
+        }
+        warning.push_str("Warning: Immediate deletion does not wait for confirmation that the running resource has been terminated. The resource may continue to run on the cluster indefinitely.\n");
+    }
+    Ok((u64::try_from(grace).ok(), warning))
+}
+
+fn delete(c: &mut Cluster, args: &Args, ns: &str) -> Res {
     let mut targets: Vec<ObjKey> = Vec::new();
-    let mut out = String::new();
+    let (grace, warning) = delete_grace(args)?;
+    let mut out = warning;
+    // `PrintObj`: a grace period of 0 is a force deletion.
+    let op = if grace == Some(0) { "force deleted" } else { "deleted" };
     if let Some(k) = args.pos.first().and_then(|r| if r.contains('/') { None } else { kind_of(r) }) {
         if let Some(sel) = &args.selector {
-            let reqs = match parse_selector(sel) {
-                Ok(r) => r,
-                Err(e) => return Outcome::err(e, 1),
-            };
+            let reqs = parse_selector(sel)?;
             let scope = if k.namespaced() { Some(ns) } else { None };
             targets.extend(
                 c.api
@@ -932,15 +1050,15 @@ fn delete(c: &mut Cluster, args: &Args, ns: &str) -> Outcome {
                     .map(Object::key),
             );
             if targets.is_empty() {
-                return Outcome::ok(if k.namespaced() {
+                return Ok(Outcome::ok(if k.namespaced() {
                     format!("No resources found in {ns} namespace.\n")
                 } else {
                     "No resources found\n".into()
-                });
+                }));
             }
         } else {
             if args.pos.len() < 2 {
-                return Outcome::err("error: resource(s) were provided, but no name was specified\n", 1);
+                return Err(Error::other("resource(s) were provided, but no name was specified"));
             }
             for n in &args.pos[1..] {
                 targets.push(ObjKey::new(k, ns, n));
@@ -949,21 +1067,19 @@ fn delete(c: &mut Cluster, args: &Args, ns: &str) -> Outcome {
     } else {
         for a in &args.pos {
             let Some((r, n)) = a.split_once('/') else {
-                return Outcome::err(format!("error: the server doesn't have a resource type \"{a}\"\n"), 1);
+                return Err(Error::NoResourceType(a.to_string()));
             };
             let Some(k) = kind_of(r) else {
-                return Outcome::err(format!("error: the server doesn't have a resource type \"{r}\"\n"), 1);
+                return Err(Error::NoResourceType(r.to_string()));
             };
             targets.push(ObjKey::new(k, ns, n));
         }
     }
     if targets.is_empty() {
-        return Outcome::err("error: You must provide one or more resources by argument or filename.\nExample resource specifications include:\n   '-f rsrc.yaml'\n   '--filename=rsrc.json'\n   '<resource> <name>'\n   '<resource>'\n", 1);
+        return Err(Error::other("You must provide one or more resources by argument or filename.\nExample resource specifications include:\n   '-f rsrc.yaml'\n   '--filename=rsrc.json'\n   '<resource> <name>'\n   '<resource>'"));
     }
     match (&args.output, args.dry_run) {
-        (Some(o), _) if o != "name" => {
-            return Outcome::err(format!("error: unexpected -o output mode: {o}. We only support '-o name'\n"), 1)
-        }
+        (Some(o), _) if o != "name" => return Err(Error::other(format!("unexpected -o output mode: {o}. We only support '-o name'"))),
         (_, DryRun::None) => {}
         (o, dry) => {
             // Nothing is deleted. A client dry run does not even ask whether the named objects
@@ -971,26 +1087,22 @@ fn delete(c: &mut Cluster, args: &Args, ns: &str) -> Outcome {
             let mut status = 0;
             for t in targets {
                 if dry == DryRun::Server && !c.api.store().contains(&t) {
-                    out.push_str(&format!(
-                        "Error from server (NotFound): {} \"{}\" not found\n",
-                        crate::api::plural(t.kind),
-                        t.name
-                    ));
+                    out.push_str(&Error::not_found(t.kind, &t.name).line());
                     status = 1;
                 } else if o.is_some() {
                     out.push_str(&format!("{}/{}\n", t.kind.resource(), t.name));
                 } else {
-                    out.push_str(&format!("{}{}\n", imperative::deleted_line(&t).trim_end(), dry.suffix()));
+                    out.push_str(&format!("{}{}\n", imperative::deleted_line(&t, op).trim_end(), dry.suffix()));
                 }
             }
-            return Outcome { output: out, status };
+            return Ok(Outcome { output: out, status });
         }
     }
     let mut status = 0;
     let mut waiting: Vec<(ObjKey, String)> = Vec::new();
     for t in targets {
         let uid = c.api.store().get(&t).map(|o| o.meta().uid.clone()).unwrap_or_default();
-        match c.delete(&t) {
+        match c.delete_with_grace(&t, grace) {
             Ok(()) => {
                 waiting.push((t.clone(), uid));
                 let res = t.kind.resource().split('.').next().unwrap_or("");
@@ -999,7 +1111,7 @@ fn delete(c: &mut Cluster, args: &Args, ns: &str) -> Outcome {
                 } else {
                     res
                 };
-                out.push_str(&format!("{res} \"{}\" deleted\n", t.name));
+                out.push_str(&format!("{res} \"{}\" {op}\n", t.name));
                 c.settle();
             }
             Err(e) => {
@@ -1010,7 +1122,7 @@ fn delete(c: &mut Cluster, args: &Args, ns: &str) -> Outcome {
     }
     // `--wait` (the default) blocks until the objects are really gone: for a Pod, until its
     // containers exited or the grace period ran out. Simulated time passes meanwhile.
-    if !args.no_wait {
+    if args.wait {
         for _ in 0..6000 {
             let gone = waiting
                 .iter()
@@ -1021,18 +1133,15 @@ fn delete(c: &mut Cluster, args: &Args, ns: &str) -> Outcome {
             c.advance_ms(100);
         }
     }
-    Outcome { output: out, status }
+    Ok(Outcome { output: out, status })
 }
 
 /// `kubectl logs POD | TYPE/NAME | -l SELECTOR`. A workload's logs are its first Pod's
 /// (`GetFirstPod`: running and ready before others, then the oldest), announced as kubectl
 /// announces it when there are several; `-l` prints each matching Pod's in turn.
-fn logs(c: &mut Cluster, args: &Args, ns: &str) -> Outcome {
+fn logs(c: &mut Cluster, args: &Args, ns: &str) -> Res {
     if let Some(sel) = &args.selector {
-        let reqs = match parse_selector(sel) {
-            Ok(r) => r,
-            Err(e) => return Outcome::err(e, 1),
-        };
+        let reqs = parse_selector(sel)?;
         let pods: Vec<Pod> = c
             .api
             .store()
@@ -1041,37 +1150,41 @@ fn logs(c: &mut Cluster, args: &Args, ns: &str) -> Outcome {
             .filter_map(|o| if let Object::Pod(p) = o { Some(p.clone()) } else { None })
             .collect();
         if pods.is_empty() {
-            return Outcome::ok(format!("No resources found in {ns} namespace.\n"));
+            return Ok(Outcome::ok(format!("No resources found in {ns} namespace.\n")));
         }
         let mut out = Outcome::ok("");
         for p in &pods {
-            let r = pod_logs(c, p);
-            out.output.push_str(&r.output);
-            out.status = out.status.max(r.status);
+            match pod_logs(c, p) {
+                Ok(r) => out.output.push_str(&r.output),
+                Err(e) => {
+                    out.output.push_str(&e.render());
+                    out.status = 1;
+                }
+            }
         }
-        return out;
+        return Ok(out);
     }
     let Some(name) = args.pos.first() else {
-        return Outcome::err("error: expected 'logs [-f] [-p] (POD | TYPE/NAME) [-c CONTAINER]'.\nPOD or TYPE/NAME is a required argument for the logs command\nSee 'kubectl logs -h' for help and examples\n", 1);
+        return Err(Error::usage(
+            "logs",
+            "expected 'logs [-f] [-p] (POD | TYPE/NAME) [-c CONTAINER]'.\nPOD or TYPE/NAME is a required argument for the logs command",
+        ));
     };
     let (kind, name) = match name.split_once('/') {
         Some((r, n)) => match kind_of(r) {
             Some(k) => (k, n),
-            None => return Outcome::err(format!("error: the server doesn't have a resource type \"{r}\"\n"), 1),
+            None => return Err(Error::NoResourceType(r.to_string())),
         },
         None => (Kind::Pod, name.as_str()),
     };
     if kind == Kind::Pod {
         let Some(pod) = c.api.store().pod(ns, name).cloned() else {
-            return Outcome::err(format!("Error from server (NotFound): pods \"{name}\" not found\n"), 1);
+            return Err(Error::not_found(Kind::Pod, name));
         };
         return pod_logs(c, &pod);
     }
     let Some(obj) = c.api.store().get(&ObjKey::new(kind, ns, name)) else {
-        return Outcome::err(
-            format!("Error from server (NotFound): {} \"{name}\" not found\n", crate::api::plural(kind)),
-            1,
-        );
+        return Err(Error::not_found(kind, name));
     };
     let selector: Option<Labels> = match obj {
         Object::Deployment(d) => Some(d.selector.match_labels.clone()),
@@ -1081,7 +1194,7 @@ fn logs(c: &mut Cluster, args: &Args, ns: &str) -> Outcome {
         _ => None,
     };
     let Some(selector) = selector.filter(|s| !s.is_empty()) else {
-        return Outcome::err(format!("error: cannot get the logs from {}\n", kind.resource()), 1);
+        return Err(Error::other(format!("cannot get the logs from {}", kind.resource())));
     };
     let mut pods: Vec<&Pod> = c
         .api
@@ -1100,42 +1213,42 @@ fn logs(c: &mut Cluster, args: &Args, ns: &str) -> Outcome {
         )
     });
     let Some(first) = pods.first().map(|p| (*p).clone()) else {
-        return Outcome::err("error: timed out waiting for the condition\n", 1);
+        return Err(Error::other("timed out waiting for the condition"));
     };
     let mut out = if pods.len() > 1 {
         format!("Found {} pods, using pod/{}\n", pods.len(), first.meta.name)
     } else {
         String::new()
     };
-    let r = pod_logs(c, &first);
-    out.push_str(&r.output);
-    Outcome {
-        output: out,
-        status: r.status,
+    match pod_logs(c, &first) {
+        Ok(r) => {
+            out.push_str(&r.output);
+            Ok(Outcome::ok(out))
+        }
+        Err(e) => Ok(Outcome::err(format!("{out}{}", e.render()), 1)),
     }
 }
 
 /// One Pod's logs: what its image prints (only CoreDNS prints anything here).
-fn pod_logs(c: &Cluster, pod: &Pod) -> Outcome {
+fn pod_logs(c: &Cluster, pod: &Pod) -> Res {
     let name = &pod.meta.name;
     let image = pod.spec.containers.first().map(|c| c.image.clone()).unwrap_or_default();
     if pod.status.phase == PodPhase::Pending {
         let cn = pod.spec.containers.first().map(|c| c.name.clone()).unwrap_or_default();
-        return Outcome::err(
-            format!("Error from server (BadRequest): container \"{cn}\" in pod \"{name}\" is waiting to start: ContainerCreating\n"),
-            1,
-        );
+        return Err(Error::Api(ApiError::BadRequest(format!(
+            "container \"{cn}\" in pod \"{name}\" is waiting to start: ContainerCreating"
+        ))));
     }
     if crate::apps::image_name(&image) == "coredns" {
         // Startup lines, reloads and the `log` plugin's query lines (crate::dns::querylog).
-        return Outcome::ok(c.coredns_log(pod));
+        return Ok(Outcome::ok(c.coredns_log(pod)));
     }
-    Outcome::ok("")
+    Ok(Outcome::ok(""))
 }
 
-fn scale(c: &mut Cluster, args: &Args, ns: &str) -> Outcome {
-    let Some(n) = args.replicas.as_deref().and_then(|r| r.parse::<i64>().ok()) else {
-        return Outcome::err("error: required flag(s) \"replicas\" not set\n", 1);
+fn scale(c: &mut Cluster, args: &Args, ns: &str) -> Res {
+    let Some(n) = args.replicas else {
+        return Err(Error::other("required flag(s) \"replicas\" not set"));
     };
     let (kind, name) = match (args.pos.first(), args.pos.get(1)) {
         (Some(a), None) if a.contains('/') => {
@@ -1143,7 +1256,7 @@ fn scale(c: &mut Cluster, args: &Args, ns: &str) -> Outcome {
             (kind_of(r), n.to_string())
         }
         (Some(r), Some(n)) => (kind_of(r), n.clone()),
-        _ => return Outcome::err("error: resource(s) were provided, but no name was specified\n", 1),
+        _ => return Err(Error::other("resource(s) were provided, but no name was specified")),
     };
     let key = ObjKey::new(kind.unwrap_or(Kind::Deployment), ns, &name);
     if args.dry_run != DryRun::None {
@@ -1154,13 +1267,7 @@ fn scale(c: &mut Cluster, args: &Args, ns: &str) -> Outcome {
             .get(&key)
             .filter(|o| matches!(o, Object::Deployment(_) | Object::ReplicaSet(_)))
         else {
-            return Outcome::err(
-                format!(
-                    "Error from server (NotFound): {} \"{name}\" not found\n",
-                    crate::api::plural(key.kind)
-                ),
-                1,
-            );
+            return Err(Error::not_found(key.kind, &name));
         };
         let _ = n;
         return imperative::print_one(args, key.kind, &name, "scaled", false, || {
@@ -1177,16 +1284,8 @@ fn scale(c: &mut Cluster, args: &Args, ns: &str) -> Outcome {
             r.replicas = n;
             c.write(Object::ReplicaSet(r));
         }
-        _ => {
-            return Outcome::err(
-                format!(
-                    "Error from server (NotFound): {} \"{name}\" not found\n",
-                    crate::api::plural(key.kind)
-                ),
-                1,
-            )
-        }
+        _ => return Err(Error::not_found(key.kind, &name)),
     }
     c.settle();
-    Outcome::ok(format!("{}/{name} scaled\n", key.kind.resource()))
+    Ok(Outcome::ok(format!("{}/{name} scaled\n", key.kind.resource())))
 }
