@@ -102,6 +102,16 @@ pub const MAX_OUTPUT: usize = 4 << 20;
 /// Lines kept in the terminal's history: Ubuntu's default `~/.bashrc` sets `HISTSIZE=1000`.
 pub const MAX_HISTORY: usize = 1_000;
 
+/// The ReplicaSet controller's `burstReplicas`: at most this many Pods created (or deleted) in
+/// one sync; the rest in the next (`pkg/controller/replicaset`, `BurstReplicas = 500`).
+pub const BURST_REPLICAS: usize = 500;
+
+/// sdplay's own: objects the simulated store holds at most (Kubernetes' tested envelope is
+/// 150,000 Pods and 10,000 Services, with their ReplicaSets, Endpoints and slices). Past it a
+/// ReplicaSet's Pod creations fail with a `FailedCreate` event, so `kubectl scale
+/// --replicas=10000000` answers instead of filling the tab's memory.
+pub const MAX_STORE_OBJECTS: usize = 250_000;
+
 #[cfg(test)]
 mod tests {
     use super::*;

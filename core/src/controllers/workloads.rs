@@ -386,8 +386,27 @@ impl ReplicaSetController {
         let want = rs.replicas.max(0) as usize;
         let have = active.len();
         if have < want {
-            for _ in have..want {
+            // `burstReplicas`: the rest in the next sync.
+            let n = (want - have).min(crate::limits::BURST_REPLICAS);
+            for _ in 0..n {
+                if ctx.store().len() >= crate::limits::MAX_STORE_OBJECTS {
+                    let pod = format!("{}-", rs.meta.name);
+                    ctx.warning(
+                        &ObjKey::new(Kind::ReplicaSet, ns, name),
+                        &rs.meta.uid,
+                        "FailedCreate",
+                        format!(
+                            "Error creating: pods \"{pod}\" is forbidden: sdplay holds at most {} objects (Kubernetes' tested envelope is 150,000 Pods)",
+                            crate::limits::MAX_STORE_OBJECTS
+                        ),
+                        "replicaset-controller",
+                    );
+                    return;
+                }
                 create_pod_for(ctx, &rs);
+            }
+            if want - have > n {
+                ctx.enqueue(Work::ReplicaSet(ns.into(), name.into()));
             }
         } else if have > want {
             active.sort_by_key(|(scheduled, ready, newest, _)| (*scheduled, *ready, *newest));
