@@ -107,9 +107,18 @@ impl Watchers<'_> {
             Object::Pod(_) => {
                 // kube-scheduler's cache: binds, Terminating, finished and deleted Pods.
                 retry = self.scheduler.pod_changed(as_pod(old), as_pod(new));
-                for p in [old, new].into_iter().filter_map(as_pod) {
-                    if let Some(o) = p.meta.owner.as_ref().filter(|o| o.kind == Kind::ReplicaSet) {
-                        self.enqueue(Work::ReplicaSet(ns.clone(), o.name.clone()));
+                // The owning ReplicaSet, unless the change is one its sync does not read: it
+                // counts its Pods that are not terminating and the ready ones, so a Pod's bind,
+                // IP, or a failed scheduling attempt is no work for it (otherwise every write of
+                // a ReplicaSet's thousands of Pending Pods re-counts all of them).
+                let rs_reads = |a: &Pod, b: &Pod| {
+                    a.meta.owner != b.meta.owner || a.meta.deletion != b.meta.deletion || a.status.ready != b.status.ready
+                };
+                if as_pod(old).zip(as_pod(new)).is_none_or(|(a, b)| rs_reads(a, b)) {
+                    for p in [old, new].into_iter().filter_map(as_pod) {
+                        if let Some(o) = p.meta.owner.as_ref().filter(|o| o.kind == Kind::ReplicaSet) {
+                            self.enqueue(Work::ReplicaSet(ns.clone(), o.name.clone()));
+                        }
                     }
                 }
                 if let Some(p) = as_pod(new) {

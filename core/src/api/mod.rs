@@ -57,6 +57,9 @@ struct Indexes {
     /// Owner uid → the objects it owns (the controllers' index by controller reference), so a
     /// ReplicaSet finds its Pods without scanning its namespace.
     owned: HashMap<String, BTreeSet<ObjKey>, FixedHash>,
+    /// Owner uid → (its Pods that are not terminating, the ready ones among them): what a
+    /// ReplicaSet's sync counts, kept per write so a sync need not walk thousands of Pods.
+    pod_counts: HashMap<String, (usize, usize), FixedHash>,
     /// (namespace, label key, value) → names of the Pods carrying that label, so a selector
     /// is answered from its rarest pair instead of a namespace scan.
     /// Nested (namespace → key → value) so a lookup borrows its strings.
@@ -215,6 +218,27 @@ impl Indexes {
             }
         }
         let (op, np) = (as_pod(old), as_pod(new));
+        fn counted(p: Option<&Pod>) -> Option<(&str, bool)> {
+            p.filter(|p| !p.is_terminating())
+                .and_then(|p| Some((p.meta.owner.as_ref()?.uid.as_str(), p.status.ready)))
+        }
+        let (oc, nc) = (counted(op), counted(np));
+        if oc != nc {
+            if let Some((uid, ready)) = oc {
+                if let Some(c) = self.pod_counts.get_mut(uid) {
+                    c.0 = c.0.saturating_sub(1);
+                    c.1 = c.1.saturating_sub(usize::from(ready));
+                    if c.0 == 0 {
+                        self.pod_counts.remove(uid);
+                    }
+                }
+            }
+            if let Some((uid, ready)) = nc {
+                let c = self.pod_counts.entry(uid.to_string()).or_default();
+                c.0 += 1;
+                c.1 += usize::from(ready);
+            }
+        }
         if op.is_some() || np.is_some() {
             let empty = Labels::new();
             let ol = op.map(|p| &p.meta.labels).unwrap_or(&empty);
@@ -328,6 +352,12 @@ impl Store {
             .filter_map(|n| self.pod(ns, n))
             .filter(|p| selector_matches(selector, &p.meta.labels))
             .collect()
+    }
+
+    /// (Pods owned by `owner_uid` that are not terminating, the ready ones among them), from
+    /// the index: what a ReplicaSet's sync counts, in O(1).
+    pub fn pod_counts(&self, owner_uid: &str) -> (usize, usize) {
+        self.idx.pod_counts.get(owner_uid).copied().unwrap_or((0, 0))
     }
 
     /// The objects whose owner reference has `owner_uid`, sorted by key.

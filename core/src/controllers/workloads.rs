@@ -369,22 +369,10 @@ impl ReplicaSetController {
         let Some(Object::ReplicaSet(rs)) = ctx.store().get(&ObjKey::new(Kind::ReplicaSet, ns, name)).cloned() else {
             return;
         };
-        // The active Pods, as kubectl's deletion ranking sees them: unscheduled, then not
-        // ready, then the newest go first (only the names are kept, no Pod is copied).
-        let mut active: Vec<(bool, bool, std::cmp::Reverse<crate::time::SimTime>, &str)> = owned_by(ctx.store(), Kind::Pod, &rs.meta.uid)
-            .into_iter()
-            .filter_map(|o| match o {
-                Object::Pod(p) if !p.is_terminating() => Some((
-                    p.spec.node_name.is_some(),
-                    p.status.ready,
-                    std::cmp::Reverse(p.meta.creation),
-                    p.meta.name.as_str(),
-                )),
-                _ => None,
-            })
-            .collect();
         let want = rs.replicas.max(0) as usize;
-        let have = active.len();
+        // Counted by the store's index as Pods are written: a sync that creates the next burst
+        // of a big ReplicaSet does not walk the ones it made before.
+        let have = ctx.store().pod_counts(&rs.meta.uid).0;
         if have < want {
             // `burstReplicas`: the rest in the next sync.
             let n = (want - have).min(crate::limits::BURST_REPLICAS);
@@ -409,6 +397,21 @@ impl ReplicaSetController {
                 ctx.enqueue(Work::ReplicaSet(ns.into(), name.into()));
             }
         } else if have > want {
+            // The active Pods, as kubectl's deletion ranking sees them: unscheduled, then not
+            // ready, then the newest go first (only the names are kept, no Pod is copied).
+            let mut active: Vec<(bool, bool, std::cmp::Reverse<crate::time::SimTime>, &str)> =
+                owned_by(ctx.store(), Kind::Pod, &rs.meta.uid)
+                    .into_iter()
+                    .filter_map(|o| match o {
+                        Object::Pod(p) if !p.is_terminating() => Some((
+                            p.spec.node_name.is_some(),
+                            p.status.ready,
+                            std::cmp::Reverse(p.meta.creation),
+                            p.meta.name.as_str(),
+                        )),
+                        _ => None,
+                    })
+                    .collect();
             active.sort_by_key(|(scheduled, ready, newest, _)| (*scheduled, *ready, *newest));
             let names: Vec<String> = active.iter().take(have - want).map(|(.., n)| n.to_string()).collect();
             for n in names {
@@ -432,15 +435,8 @@ impl ReplicaSetController {
                 }
             }
         }
-        let (mut count, mut ready) = (0i64, 0i64);
-        for o in ctx.store().owned_by(&rs.meta.uid) {
-            if let Object::Pod(p) = o {
-                if !p.is_terminating() {
-                    count += 1;
-                    ready += i64::from(p.status.ready);
-                }
-            }
-        }
+        let (count, ready) = ctx.store().pod_counts(&rs.meta.uid);
+        let (count, ready) = (count as i64, ready as i64);
         let st = WorkloadStatus {
             replicas: count,
             ready,
