@@ -35,7 +35,10 @@ impl FlagError {
             FlagError::NeedsArgumentShorthand { c, arg } => format!("flag needs an argument: '{c}' in {arg}"),
             FlagError::BadSyntax(arg) => format!("bad flag syntax: {arg}"),
             FlagError::Invalid { value, flag, cause } => {
-                format!("invalid argument {} for \"{flag}\" flag: {cause}", super::flags::go_quote(value))
+                format!(
+                    "invalid argument {} for \"{flag}\" flag: {cause}",
+                    crate::api::validation::quote(value)
+                )
             }
         }
     }

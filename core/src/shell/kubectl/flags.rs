@@ -16,6 +16,7 @@
 //! flags (`src/bin/sdplay.rs`, never in the page) do use `lexopt`.
 
 use super::error::{Error, FlagError};
+use crate::api::validation::quote;
 
 /// A flag's value type, as pflag parses it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -223,15 +224,15 @@ pub(crate) fn parse_bool(s: &str) -> Result<bool, String> {
     match s {
         "1" | "t" | "T" | "TRUE" | "true" | "True" => Ok(true),
         "0" | "f" | "F" | "FALSE" | "false" | "False" => Ok(false),
-        _ => Err(format!("strconv.ParseBool: parsing {}: invalid syntax", go_quote(s))),
+        _ => Err(format!("strconv.ParseBool: parsing {}: invalid syntax", quote(s))),
     }
 }
 
 /// Go's `strconv.ParseInt(s, 0, bits)`: a sign, then decimal, `0x`, `0o`, `0b` or a leading
 /// `0` for octal, with `_` between digits.
 pub(crate) fn parse_int(s: &str, bits: u32) -> Result<i64, String> {
-    let syntax = || format!("strconv.ParseInt: parsing {}: invalid syntax", go_quote(s));
-    let range = || format!("strconv.ParseInt: parsing {}: value out of range", go_quote(s));
+    let syntax = || format!("strconv.ParseInt: parsing {}: invalid syntax", quote(s));
+    let range = || format!("strconv.ParseInt: parsing {}: value out of range", quote(s));
     let (neg, body) = match s.strip_prefix('-') {
         Some(b) => (true, b),
         None => (false, s.strip_prefix('+').unwrap_or(s)),
@@ -275,7 +276,7 @@ pub(crate) fn parse_int(s: &str, bits: u32) -> Result<i64, String> {
 
 /// Go's `time.ParseDuration`, in milliseconds (`300ms`, `1m30s`, `1.5h`; `0` alone).
 pub(crate) fn parse_duration(s: &str) -> Result<i64, String> {
-    let invalid = || format!("time: invalid duration {}", go_quote(s));
+    let invalid = || format!("time: invalid duration {}", quote(s));
     let body = s.strip_prefix(['-', '+']).unwrap_or(s);
     if body == "0" {
         return Ok(0);
@@ -296,36 +297,19 @@ pub(crate) fn parse_duration(s: &str) -> Result<i64, String> {
         let unit = &rest[..unit_len];
         rest = &rest[unit_len..];
         let ms = match unit {
-            "" => return Err(format!("time: missing unit in duration {}", go_quote(s))),
+            "" => return Err(format!("time: missing unit in duration {}", quote(s))),
             "ns" => 1e-6,
             "us" | "µs" | "μs" => 1e-3,
             "ms" => 1.0,
             "s" => 1e3,
             "m" => 6e4,
             "h" => 3.6e6,
-            other => return Err(format!("time: unknown unit {} in duration {}", go_quote(other), go_quote(s))),
+            other => return Err(format!("time: unknown unit {} in duration {}", quote(other), quote(s))),
         };
         total += num.parse::<f64>().map_err(|_| invalid())? * ms;
     }
     let v = if s.starts_with('-') { -total } else { total };
     Ok(v as i64)
-}
-
-/// Go's `%q` of a string (`strconv.Quote`) for the printable ASCII that command lines hold.
-pub(crate) fn go_quote(s: &str) -> String {
-    let mut out = String::from('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\t' => out.push_str("\\t"),
-            c if (c as u32) < 0x20 || c as u32 == 0x7f => out.push_str(&format!("\\x{:02x}", c as u32)),
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
 }
 
 /// What `-o` asks for.
