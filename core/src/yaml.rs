@@ -797,9 +797,15 @@ fn expand(nodes: &[Raw], root: usize) -> Node {
             pos: nodes[root].pos,
         });
     };
+    let null = Node {
+        value: Value::Null,
+        pos: nodes[root].pos,
+    };
     let mut stack = vec![first];
     loop {
-        let top = stack.last_mut().expect("the root frame is popped only at the end");
+        // The root frame is popped only at the end (which returns), so the stack is never
+        // empty here; no panic path either way.
+        let Some(top) = stack.last_mut() else { return null };
         if top.next < top.items.len() {
             let child = resolve(top.items[top.next]);
             top.next += 1;
@@ -813,7 +819,7 @@ fn expand(nodes: &[Raw], root: usize) -> Node {
             }
             continue;
         }
-        let done = stack.pop().expect("non-empty");
+        let Some(done) = stack.pop() else { return null };
         let value = if done.seq {
             Value::Seq(done.built)
         } else {
