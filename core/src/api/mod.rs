@@ -31,11 +31,13 @@ use validation::FieldError;
 /// reader scans a namespace or the cluster to find what one change concerns.
 #[derive(Clone, Debug, Default)]
 pub struct Store {
-    objects: HashMap<ObjKey, Object, FixedHash>,
+    /// Boxed: a slot is a key and a pointer (64 bytes, not 656), so the table's spare capacity
+    /// and its rehashes cost little; the object itself is allocated once, at its size.
+    objects: HashMap<ObjKey, Box<Object>, FixedHash>,
     /// The keys of `objects`, in order (kind, namespace, name).
     order: BTreeSet<ObjKey>,
     resource_version: u64,
-    log: std::collections::VecDeque<(ObjKey, Option<Object>)>,
+    log: std::collections::VecDeque<(ObjKey, Option<Box<Object>>)>,
     /// The version of `log[0]` (how many changes were dropped from the front).
     log_base: u64,
     idx: Indexes,
@@ -60,8 +62,10 @@ struct Indexes {
     /// Owner uid → (its Pods that are not terminating, the ready ones among them): what a
     /// ReplicaSet's sync counts, kept per write so a sync need not walk thousands of Pods.
     pod_counts: HashMap<String, (usize, usize), FixedHash>,
-    /// (namespace, label key, value) → names of the Pods carrying that label, so a selector
-    /// is answered from its rarest pair instead of a namespace scan.
+    /// (namespace, label key, value) → names of the endpoint candidates carrying that label
+    /// (Pods with an IP that have not ended: [`endpoint_candidate`]), so a Service's selector
+    /// is answered from its rarest pair instead of a namespace scan, and Pods still waiting for
+    /// a node or a sandbox cost an endpoints sync nothing.
     /// Nested (namespace → key → value) so a lookup borrows its strings.
     pod_labels: LabelIndex,
     /// (namespace, `kubernetes.io/service-name`) → the EndpointSlices of that Service, as
@@ -76,6 +80,13 @@ struct Indexes {
     /// An endpoint address → the EndpointSlices listing it, whatever its conditions (reverse
     /// lookups, as CoreDNS's `epIPIndex`).
     slice_ips: BTreeMap<Ipv4Addr, BTreeSet<(String, String)>>,
+}
+
+/// Whether a Pod can be an endpoint: it has an IP and has not ended (`ShouldPodBeInEndpoints`
+/// in k8s.io/endpointslice/utils, with `includeTerminating`: a terminating Pod stays, its
+/// conditions say so).
+pub fn endpoint_candidate(p: &Pod) -> bool {
+    p.status.pod_ip.is_some() && !matches!(p.status.phase, PodPhase::Succeeded | PodPhase::Failed)
 }
 
 fn set_edit<K: Ord, V: Ord>(map: &mut BTreeMap<K, BTreeSet<V>>, k: K, v: V, add: bool) {
@@ -241,8 +252,11 @@ impl Indexes {
         }
         if op.is_some() || np.is_some() {
             let empty = Labels::new();
-            let ol = op.map(|p| &p.meta.labels).unwrap_or(&empty);
-            let nl = np.map(|p| &p.meta.labels).unwrap_or(&empty);
+            fn labels(p: Option<&Pod>) -> Option<&Labels> {
+                p.filter(|p| endpoint_candidate(p)).map(|p| &p.meta.labels)
+            }
+            let ol = labels(op).unwrap_or(&empty);
+            let nl = labels(np).unwrap_or(&empty);
             // Labels move one pair at a time: a relabel touches only the pairs that changed.
             let ns = &key.namespace;
             for (k, v) in ol.iter().filter(|(k, v)| nl.get(*k) != Some(*v)) {
@@ -296,12 +310,12 @@ impl Indexes {
 
 impl Store {
     pub fn get(&self, key: &ObjKey) -> Option<&Object> {
-        self.objects.get(key)
+        self.objects.get(key).map(|o| &**o)
     }
 
     /// [`Store::get`] by borrowed parts (no key built).
     pub fn get_ref(&self, key: &KeyView<'_>) -> Option<&Object> {
-        self.objects.get(key as &dyn KeyParts)
+        self.objects.get(key as &dyn KeyParts).map(|o| &**o)
     }
 
     pub fn contains(&self, key: &ObjKey) -> bool {
@@ -315,8 +329,9 @@ impl Store {
         self.resource_version += 1;
         obj.meta_mut().resource_version = self.resource_version;
         let key = obj.key();
-        self.idx.reindex(&key, self.objects.get(&key), Some(&obj));
+        self.idx.reindex(&key, self.objects.get(&key).map(|o| &**o), Some(&obj));
         // An update swaps the value in place; only a new object's key is copied into the map.
+        let obj = Box::new(obj);
         let old = match self.objects.get_mut(&key) {
             Some(slot) => Some(std::mem::replace(slot, obj)),
             None => {
@@ -332,12 +347,14 @@ impl Store {
     /// object, read from the undo log and the store without copying either.
     pub fn last_change(&self) -> Option<(Option<&Object>, Option<&Object>)> {
         let (key, old) = self.log.back()?;
-        Some((old.as_ref(), self.objects.get(key)))
+        Some((old.as_deref(), self.get(key)))
     }
 
-    /// Pods in `ns` whose labels include every pair of `selector` (an empty selector selects
-    /// none, as a Service's does), looked up from the selector's rarest pair.
-    pub fn pods_selected(&self, ns: &str, selector: &Labels) -> Vec<&Pod> {
+    /// The endpoint candidates in `ns` ([`endpoint_candidate`]: a Pod IP, not Succeeded or
+    /// Failed) whose labels include every pair of `selector` (an empty selector selects none,
+    /// as a Service's does), looked up from the selector's rarest pair: what the Endpoints and
+    /// EndpointSlice controllers build from.
+    pub fn endpoint_candidates(&self, ns: &str, selector: &Labels) -> Vec<&Pod> {
         let mut best: Option<&BTreeSet<String>> = None;
         for (k, v) in selector {
             match self.idx.pod_labels.get(ns, k, v) {
@@ -362,12 +379,7 @@ impl Store {
 
     /// The objects whose owner reference has `owner_uid`, sorted by key.
     pub fn owned_by(&self, owner_uid: &str) -> impl Iterator<Item = &Object> {
-        self.idx
-            .owned
-            .get(owner_uid)
-            .into_iter()
-            .flatten()
-            .filter_map(|k| self.objects.get(k))
+        self.idx.owned.get(owner_uid).into_iter().flatten().filter_map(|k| self.get(k))
     }
 
     /// The EndpointSlices labelled `kubernetes.io/service-name: <service>` in `ns`, by name.
@@ -420,7 +432,7 @@ impl Store {
     pub fn remove(&mut self, key: &ObjKey) -> bool {
         let Some(old) = self.objects.remove(key) else { return false };
         self.order.remove(key);
-        self.idx.reindex(key, Some(&old), None);
+        self.idx.reindex(key, Some(&*old), None);
         self.record(key.clone(), Some(old));
         true
     }
@@ -428,7 +440,7 @@ impl Store {
     /// Changes kept for [`Store::state_at`].
     pub const LOG_CAP: usize = 8192;
 
-    fn record(&mut self, key: ObjKey, old: Option<Object>) {
+    fn record(&mut self, key: ObjKey, old: Option<Box<Object>>) {
         if self.log.len() == self.log.capacity() {
             // Doubling, but never past the one extra slot a full log needs between the push and
             // the pop below: a full log holds LOG_CAP entries in LOG_CAP + 1 slots, not in a
@@ -457,13 +469,13 @@ impl Store {
         let mut after: BTreeMap<&ObjKey, Option<&Object>> = BTreeMap::new();
         let mut out: Vec<Change<'_>> = Vec::new();
         for (key, old) in self.log.iter().skip(skip).rev() {
-            let now = after.get(key).copied().unwrap_or_else(|| self.objects.get(key));
+            let now = after.get(key).copied().unwrap_or_else(|| self.get(key));
             out.push(Change {
                 key,
-                before: old.as_ref(),
+                before: old.as_deref(),
                 after: now,
             });
-            after.insert(key, old.as_ref());
+            after.insert(key, old.as_deref());
         }
         out.reverse();
         Some(out)
@@ -501,7 +513,7 @@ impl Store {
             }
         }
         let order: BTreeSet<ObjKey> = objects.keys().cloned().collect();
-        let idx = Indexes::build(order.iter().filter_map(|k| objects.get_key_value(k)));
+        let idx = Indexes::build(order.iter().filter_map(|k| objects.get_key_value(k).map(|(k, o)| (k, &**o))));
         Some(Store {
             objects,
             order,
@@ -524,7 +536,7 @@ impl Store {
         self.order
             .range(start..)
             .take_while(move |k| k.kind == kind && ns.as_ref().is_none_or(|n| &k.namespace == n))
-            .filter_map(|k| self.objects.get(k))
+            .filter_map(|k| self.get(k))
     }
 
     pub fn pods(&self, namespace: Option<&str>) -> impl Iterator<Item = &Pod> {
@@ -590,7 +602,7 @@ impl Store {
 
     /// Every object, in key order.
     pub fn iter(&self) -> impl Iterator<Item = &Object> {
-        self.order.iter().filter_map(|k| self.objects.get(k))
+        self.order.iter().filter_map(|k| self.get(k))
     }
 }
 
@@ -993,13 +1005,19 @@ mod index_tests {
                 ..Default::default()
             },
             spec: PodSpec::default(),
-            status: PodStatus::default(),
+            status: PodStatus {
+                pod_ip: Some(Ipv4Addr::new(10, 244, 0, 9)),
+                ..PodStatus::default()
+            },
         })
     }
 
     fn names(s: &Store, sel: &[(&str, &str)]) -> Vec<String> {
         let sel: Labels = sel.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
-        s.pods_selected("dev", &sel).into_iter().map(|p| p.meta.name.clone()).collect()
+        s.endpoint_candidates("dev", &sel)
+            .into_iter()
+            .map(|p| p.meta.name.clone())
+            .collect()
     }
 
     #[test]
@@ -1017,6 +1035,28 @@ mod index_tests {
         assert!(names(&s, &[]).is_empty(), "an empty selector selects nothing");
         let then = s.state_at(2).expect("retained");
         assert_eq!(names(&then, &[("app", "web")]), ["a", "b"]);
+    }
+
+    #[test]
+    fn only_pods_with_an_ip_that_have_not_ended_are_candidates() {
+        let mut s = Store::default();
+        let with = |name: &str, ip: bool, phase: PodPhase| {
+            let Object::Pod(mut p) = pod(name, &[("app", "web")]) else {
+                unreachable!()
+            };
+            p.status.pod_ip = ip.then(|| Ipv4Addr::new(10, 244, 0, 9));
+            p.status.phase = phase;
+            Object::Pod(p)
+        };
+        s.put(with("waiting", false, PodPhase::Pending));
+        s.put(with("running", true, PodPhase::Running));
+        s.put(with("done", true, PodPhase::Succeeded));
+        s.put(with("failed", true, PodPhase::Failed));
+        assert_eq!(names(&s, &[("app", "web")]), ["running"]);
+        // The sandbox gives the waiting Pod its IP: it joins; the running one ends: it leaves.
+        s.put(with("waiting", true, PodPhase::Pending));
+        s.put(with("running", true, PodPhase::Failed));
+        assert_eq!(names(&s, &[("app", "web")]), ["waiting"]);
     }
 }
 

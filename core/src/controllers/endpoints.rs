@@ -122,9 +122,8 @@ impl EndpointsController {
         }
         let mut pods: Vec<Selected> = ctx
             .store()
-            .pods_selected(ns, &selector)
+            .endpoint_candidates(ns, &selector)
             .into_iter()
-            .filter(|p| !matches!(p.status.phase, PodPhase::Succeeded | PodPhase::Failed))
             .filter_map(|p| {
                 let ip = p.status.pod_ip?;
                 Some(Selected {
