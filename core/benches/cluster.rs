@@ -6,8 +6,9 @@
 //! `cargo bench -p sdplay-core --bench cluster` runs the sizes that take seconds;
 //! `SDPLAY_BENCH_FULL=1` adds the 10,000-Service ones (minutes each, gigabytes of memory).
 //! The manifests are generated here: N Services, each selecting its own Deployment of R replicas
-//! (nginx), in namespace `bench`. Nodes grow with the Pods at the envelope's density (30 Pods
-//! per node: 150,000 / 5,000), on a cluster CIDR wide enough for a /24 each (10.128.0.0/9).
+//! (nginx), in namespace `bench`. apply + settle runs each size on a fixed cluster of 50 nodes
+//! (the measurement) and of 5,000 (the envelope's), so a ratio compares 10× more
+//! Services in the same cluster; the cluster CIDR is wide enough for a /24 each (10.128.0.0/9).
 //!
 //! Proxy mode: IPVS (the default, the chapter's). kube-proxy's model is shared by every node
 //! and a node holds kernel state only for what a packet touched, so neither mode's sync grows
@@ -66,11 +67,6 @@ fn config(nodes: usize, mode: ProxyMode) -> Config {
     }
 }
 
-/// Nodes for `pods` Pods at the envelope's density (30 per node), at least 3.
-fn nodes_for(pods: usize) -> usize {
-    pods.div_ceil(30).clamp(3, sdplay_core::cluster::MAX_NODES)
-}
-
 /// A cluster with the manifests applied and settled (containers started, Pods Ready).
 fn settled(cfg: Config, yaml: &str) -> (Playground, BTreeMap<String, String>) {
     let mut f = files();
@@ -94,11 +90,11 @@ fn bytes_for(cfg: &Config, yaml: &str) -> usize {
 }
 
 /// Memory per object: Services alone, then with Pods; the difference is the Pods' share.
-fn memory_report(services: usize, replicas: usize, mode: ProxyMode) {
+fn memory_report(cfg: &Config, services: usize, replicas: usize) {
     let pods = services * replicas;
-    let cfg = config(nodes_for(pods), mode);
-    let svc_only = bytes_for(&cfg, &manifests(services, 0, replicas));
-    let with_pods = bytes_for(&cfg, &manifests(services, services, replicas));
+    let mode = cfg.proxy_mode;
+    let svc_only = bytes_for(cfg, &manifests(services, 0, replicas));
+    let with_pods = bytes_for(cfg, &manifests(services, services, replicas));
     let per_svc = svc_only / services.max(1);
     let per_pod = with_pods.saturating_sub(svc_only) / pods.max(1);
     eprintln!(
@@ -110,14 +106,17 @@ fn memory_report(services: usize, replicas: usize, mode: ProxyMode) {
 fn apply_settle(c: &mut Criterion) {
     let mut g = c.benchmark_group("apply_settle");
     g.sample_size(10);
-    let mut cases: Vec<(ProxyMode, usize, usize)> = vec![(ProxyMode::Ipvs, 100, 3), (ProxyMode::Ipvs, 1_000, 3)];
+    // (nodes, Services, replicas): 10× more Services in the same cluster, on the 50
+    // nodes and on the envelope's 5,000. (50 nodes hold 5,500 Pods at max-pods 110, so the
+    // 10,000-Service cases run on 5,000 nodes only.)
+    let mut cases: Vec<(usize, usize, usize)> = vec![(50, 100, 3), (50, 1_000, 3), (5_000, 100, 3), (5_000, 1_000, 3)];
     if full() {
-        cases.push((ProxyMode::Ipvs, 10_000, 3));
-        cases.push((ProxyMode::Ipvs, 10_000, 15));
+        cases.push((5_000, 10_000, 3));
+        cases.push((5_000, 10_000, 15));
     }
-    for (mode, n, replicas) in cases {
-        let pods = n * replicas;
-        let cfg = config(nodes_for(pods), mode);
+    let mode = ProxyMode::Ipvs;
+    for (nodes, n, replicas) in cases {
+        let cfg = config(nodes, mode);
         let mut f = files();
         f.insert("big.yml".to_string(), manifests(n, n, replicas));
         let id = BenchmarkId::new(format!("{mode:?}/{replicas}_replicas/{}_nodes", cfg.nodes), n);
@@ -126,7 +125,7 @@ fn apply_settle(c: &mut Criterion) {
         let mut reported = false;
         g.bench_function(id, |b| {
             if !reported {
-                memory_report(n, replicas, mode);
+                memory_report(&cfg, n, replicas);
                 reported = true;
             }
             b.iter_batched(
