@@ -106,11 +106,23 @@ pub const MAX_HISTORY: usize = 1_000;
 /// one sync; the rest in the next (`pkg/controller/replicaset`, `BurstReplicas = 500`).
 pub const BURST_REPLICAS: usize = 500;
 
-/// sdplay's own: objects the simulated store holds at most (Kubernetes' tested envelope is
-/// 150,000 Pods and 10,000 Services, with their ReplicaSets, Endpoints and slices). Past it a
-/// ReplicaSet's Pod creations fail with a `FailedCreate` event, so `kubectl scale
-/// --replicas=10000000` answers instead of filling the tab's memory.
+/// sdplay's own: the most objects the simulated store holds, in any cluster (Kubernetes'
+/// tested envelope is 150,000 Pods and 10,000 Services, with their ReplicaSets, Endpoints and
+/// slices). Past the bound a ReplicaSet's Pod creations fail with a `FailedCreate` event, so
+/// `kubectl scale --replicas=10000000` answers instead of filling the tab's memory.
 pub const MAX_STORE_OBJECTS: usize = 250_000;
+/// The bound in a small cluster: past twice the Pods its nodes can run, more Pending Pods
+/// teach nothing, and each costs the page as much as a Running one.
+pub const MIN_STORE_OBJECTS: usize = 50_000;
+
+/// The store's bound for a cluster of `nodes`: twice the Pods they can run
+/// ([`crate::model::MAX_PODS_PER_NODE`] each), from [`MIN_STORE_OBJECTS`] (1 to 227 nodes) to
+/// [`MAX_STORE_OBJECTS`] (1,137 nodes and more).
+pub fn max_store_objects(nodes: usize) -> usize {
+    nodes
+        .saturating_mul(2 * crate::model::MAX_PODS_PER_NODE as usize)
+        .clamp(MIN_STORE_OBJECTS, MAX_STORE_OBJECTS)
+}
 
 #[cfg(test)]
 mod tests {
@@ -124,6 +136,17 @@ mod tests {
         assert_eq!(allowed_alias_ratio(u64::MAX), 0.10);
         // Halfway through the range: 0.99 - 0.89 / 2.
         assert!((allowed_alias_ratio(2_200_000) - 0.545).abs() < 1e-12);
+    }
+
+    #[test]
+    fn the_store_bound_follows_the_nodes() {
+        assert_eq!(max_store_objects(0), 50_000);
+        assert_eq!(max_store_objects(1), 50_000);
+        assert_eq!(max_store_objects(227), 50_000);
+        assert_eq!(max_store_objects(228), 50_160);
+        assert_eq!(max_store_objects(1_136), 249_920);
+        assert_eq!(max_store_objects(5_000), 250_000);
+        assert_eq!(max_store_objects(usize::MAX), 250_000);
     }
 
     #[test]

@@ -86,6 +86,11 @@ fn footprint(p: &Pod) -> Option<(&str, bool)> {
 }
 
 impl Scheduler {
+    /// How many nodes the cache holds, ready or not.
+    pub fn node_count(&self) -> usize {
+        self.nodes.len()
+    }
+
     /// A Node was added, changed or removed.
     pub fn node_changed(&mut self, old: Option<&Node>, new: Option<&Node>) {
         match (old, new) {

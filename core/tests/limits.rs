@@ -145,3 +145,31 @@ fn a_10_mb_paste_ends() {
     assert_eq!(results.len(), text.lines().count());
     assert_eq!(results[0].output, "bash: apiVersion:: command not found\n");
 }
+
+/// `kubectl scale --replicas=99999999` on the 1-node default cluster: the ReplicaSet stops
+/// creating at the store's bound for one node, and says why in a `FailedCreate` event.
+#[test]
+fn the_store_holds_at_most_its_bound_of_objects() {
+    let sd = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../static/presets/sd-example.yml")).expect("preset");
+    let f = files("sd-example.yml", sd);
+    let mut pg = Playground::new(Config::default());
+    pg.run("kubectl apply -f sd-example.yml", &f);
+    let bound = limits::max_store_objects(1);
+    assert_eq!(bound, limits::MIN_STORE_OBJECTS);
+    let r = pg.run("kubectl scale deploy enterprise -n prod --replicas=99999999", &f);
+    assert_eq!(r.output, "deployment.apps/enterprise scaled\n");
+    assert_eq!(pg.cluster.store().len(), bound);
+    let describe = pg.run("kubectl describe rs -n prod", &f).output;
+    let failed = describe.lines().find(|l| l.contains("FailedCreate")).unwrap_or_default();
+    assert!(
+        failed.ends_with(
+            "replicaset-controller  Error creating: pods \"enterprise-d9b5fcb9f-\" is forbidden: sdplay holds at most 50000 objects with 1 node (twice the Pods the nodes can run, from 50000 to 250000)"
+        ),
+        "{failed}"
+    );
+    // It answers the next command, and scaling down frees the room.
+    let r = pg.run("kubectl scale deploy enterprise -n prod --replicas=2", &f);
+    assert_eq!(r.output, "deployment.apps/enterprise scaled\n");
+    pg.advance_ms(60_000);
+    assert_eq!(pg.cluster.store().pods(Some("prod")).count(), 2);
+}

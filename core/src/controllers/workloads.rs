@@ -376,15 +376,19 @@ impl ReplicaSetController {
         if have < want {
             // `burstReplicas`: the rest in the next sync.
             let n = (want - have).min(crate::limits::BURST_REPLICAS);
+            let nodes = ctx.scheduler().node_count();
+            let bound = crate::limits::max_store_objects(nodes);
             for _ in 0..n {
-                if ctx.store().len() >= crate::limits::MAX_STORE_OBJECTS {
+                if ctx.store().len() >= bound {
                     let pod = format!("{}-", rs.meta.name);
+                    let s = if nodes == 1 { "" } else { "s" };
                     ctx.warning(
                         &ObjKey::new(Kind::ReplicaSet, ns, name),
                         &rs.meta.uid,
                         "FailedCreate",
                         format!(
-                            "Error creating: pods \"{pod}\" is forbidden: sdplay holds at most {} objects (Kubernetes' tested envelope is 150,000 Pods)",
+                            "Error creating: pods \"{pod}\" is forbidden: sdplay holds at most {bound} objects with {nodes} node{s} (twice the Pods the nodes can run, from {} to {})",
+                            crate::limits::MIN_STORE_OBJECTS,
                             crate::limits::MAX_STORE_OBJECTS
                         ),
                         "replicaset-controller",
