@@ -1,5 +1,5 @@
 //! What the browser tests share: [`Page`], a mounted page in its own div, and the events they
-//! drive it with (keys, `input`/`change`). Each test file that mounts the page uses it
+//! drive it with (keys, pastes, `input`/`change`). Each test file that mounts the page uses it
 //! with `mod common;`.
 
 // Each test file is its own crate and uses only some of these.
@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use sdplay_web::{mount, App, Boot};
 use wasm_bindgen::JsCast;
-use web_sys::{Element, HtmlElement, HtmlInputElement, KeyboardEvent, KeyboardEventInit};
+use web_sys::{ClipboardEvent, ClipboardEventInit, DataTransfer, Element, HtmlElement, HtmlInputElement, KeyboardEvent, KeyboardEventInit};
 use yew::AppHandle;
 
 /// A mounted page in its own div, removed (and the app stopped) on drop.
@@ -32,6 +32,17 @@ impl Page {
     /// Let Yew render and effects run.
     pub async fn settle(&self) {
         yew::platform::time::sleep(Duration::from_millis(30)).await;
+    }
+
+    /// Wait (up to 5 s) until `done` holds for the page; panics with `what` if it never does.
+    pub async fn until(&self, what: &str, done: impl Fn(&Page) -> bool) {
+        for _ in 0..500 {
+            if done(self) {
+                return;
+            }
+            yew::platform::time::sleep(Duration::from_millis(10)).await;
+        }
+        panic!("{what}: not within 5 s; the terminal shows:\n{}", self.text("#terminal-output"));
     }
 
     pub fn find(&self, selector: &str) -> Element {
@@ -100,5 +111,19 @@ fn key_down(input: &HtmlInputElement, key: &str, ctrl: bool) -> bool {
     init.set_cancelable(true);
     input
         .dispatch_event(&KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &init).unwrap())
+        .unwrap()
+}
+
+/// Paste `text` into the input line, as the browser does (a `paste` event carrying it as
+/// `text/plain`); `false` if the page prevented the default (it inserted the text itself).
+pub fn paste(input: &HtmlInputElement, text: &str) -> bool {
+    let data = DataTransfer::new().unwrap();
+    data.set_data("text/plain", text).unwrap();
+    let init = ClipboardEventInit::new();
+    init.set_clipboard_data(Some(&data));
+    init.set_bubbles(true);
+    init.set_cancelable(true);
+    input
+        .dispatch_event(&ClipboardEvent::new_with_event_init_dict("paste", &init).unwrap())
         .unwrap()
 }
