@@ -1,5 +1,6 @@
 //! The page: header, toolbar and the four panes (manifests, terminal, timeline, and the
 //! cluster pane with its Cluster | DNS toggle), wired to one [`Session`]. Owns the wall-clock tick that feeds simulated time to the core,
+//! the task that runs the terminal's waiting input (a pasted block) one line per browser task,
 //! the share link, embed mode (compact chrome, height posted to the parent frame), the notices
 //! (what in the URL or the saved files did not decode, a save the browser refused), and the
 //! view state shared between panes (the timeline cursor, the selected element's id).
@@ -7,6 +8,7 @@
 use std::cell::Cell;
 use std::collections::BTreeMap;
 use std::rc::Rc;
+use std::time::Duration;
 
 use gloo::timers::callback::Interval;
 use sdplay_core::view;
@@ -19,7 +21,7 @@ use crate::dns::DnsView;
 use crate::editor::Editor;
 use crate::format::clock_label;
 use crate::presets;
-use crate::session::{Session, SessionRef};
+use crate::session::{Input, Session, SessionRef};
 use crate::terminal::Terminal;
 use crate::timeline::Timeline;
 use crate::url_state::{self, Settings, ShareState};
@@ -319,23 +321,68 @@ pub fn App(props: &AppProps) -> Html {
         });
     }
 
-    // Callbacks are made once (their captures never change), so the panes' props compare equal
-    // across clock ticks and the panes skip re-rendering.
-    let run = {
-        let session = session.clone();
-        let update = update.clone();
-        use_callback((), move |line: String, _| {
-            session.with_mut(|s| s.run(&line));
-            update.force_update();
-        })
-    };
-    let eof = {
+    // Input waiting in the session (the rest of a pasted block, what is entered behind it) runs
+    // one line per browser task, re-rendering after each, so the page repaints and takes Ctrl+C
+    // between lines. One such task at a time; it ends when nothing waits or the page is gone.
+    let draining: Rc<Cell<bool>> = use_memo((), |_| Cell::new(false));
+    let alive: Rc<Cell<bool>> = use_memo((), |_| Cell::new(true));
+    {
+        let alive = alive.clone();
+        use_effect_with((), move |_| move || alive.set(false));
+    }
+    let drain = {
         let session = session.clone();
         let update = update.clone();
         use_callback((), move |(), _| {
-            session.with_mut(|s| s.eof());
-            update.force_update();
+            if draining.replace(true) {
+                return;
+            }
+            let (session, update, draining, alive) = (session.clone(), update.clone(), draining.clone(), alive.clone());
+            yew::platform::spawn_local(async move {
+                loop {
+                    yew::platform::time::sleep(Duration::ZERO).await;
+                    if !alive.get() {
+                        break;
+                    }
+                    // `None`: the session is borrowed, which it never is between tasks; try
+                    // again in the next one.
+                    let more = session.with_mut(Session::run_queued).unwrap_or(true);
+                    update.force_update();
+                    if !more {
+                        break;
+                    }
+                }
+                draining.set(false);
+            });
         })
+    };
+    let enter = {
+        let session = session.clone();
+        let update = update.clone();
+        use_callback((), move |input: Vec<Input>, _| {
+            let waiting = session.with_mut(|s| s.enter(input));
+            update.force_update();
+            if waiting == Some(true) {
+                drain.emit(());
+            }
+        })
+    };
+
+    // Callbacks are made once (their captures never change), so the panes' props compare equal
+    // across clock ticks and the panes skip re-rendering.
+    let run = {
+        let enter = enter.clone();
+        use_callback((), move |line: String, _| enter.emit(vec![Input::Line(line)]))
+    };
+    let paste = {
+        let enter = enter.clone();
+        use_callback((), move |lines: Vec<String>, _| {
+            enter.emit(lines.into_iter().map(Input::Line).collect())
+        })
+    };
+    let eof = {
+        let enter = enter.clone();
+        use_callback((), move |(), _| enter.emit(vec![Input::Eof]))
     };
     let interrupt = {
         let session = session.clone();
@@ -539,7 +586,7 @@ pub fn App(props: &AppProps) -> Html {
                             <button id="advance" onclick={advance} title="Advance the simulated clock by 10 seconds">{"+10s"}</button>
                         </span>
                     </h2>
-                    <Terminal session={session.clone()} {version} on_run={run} on_interrupt={interrupt} on_eof={eof} on_changed={changed} />
+                    <Terminal session={session.clone()} {version} on_run={run} on_paste={paste} on_interrupt={interrupt} on_eof={eof} on_changed={changed} />
                 </section>
                 <section class="pane pane-timeline" aria-label="Timeline">
                     <Timeline session={session.clone()} {version} cursor={*cursor} on_cursor={on_cursor.clone()} />

@@ -1,5 +1,6 @@
-//! The page's session: one [`Playground`], the editor's files, the terminal transcript, and the
-//! list of commands run (what a share link replays).
+//! The page's session: one [`Playground`], the editor's files, the terminal transcript, the
+//! list of commands run (what a share link replays), and the terminal's input waiting its turn
+//! (a pasted block's lines, and what is entered while they run).
 //!
 //! No simulation logic lives here: every command goes to `Playground::run`, every tick of wall
 //! time to `Playground::advance_ms`. This module only keeps what the panes display, with caps so
@@ -22,6 +23,15 @@ pub const MAX_ENTRIES: usize = 400;
 pub const MAX_OUTPUT: usize = 64 * 1024;
 /// Command-line history kept for ArrowUp/ArrowDown.
 pub const MAX_HISTORY: usize = 500;
+
+/// What the learner enters at the terminal, in the order it must run.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Input {
+    /// A line (Enter, or one complete line of a pasted block).
+    Line(String),
+    /// Ctrl+D at an empty prompt.
+    Eof,
+}
 
 /// One command as the terminal shows it.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -58,6 +68,9 @@ pub struct Session {
     pub version: u64,
     /// The snapshot the cluster was imported from (`None`: the default cluster).
     pub snapshot: Option<SnapshotRef>,
+    /// Input entered while earlier input still waits (the rest of a pasted block, and what is
+    /// typed meanwhile), oldest first: [`Session::run_queued`] runs it one at a time.
+    queued: VecDeque<Input>,
 }
 
 impl Session {
@@ -89,6 +102,7 @@ impl Session {
             start_ms,
             version: 0,
             snapshot: None,
+            queued: VecDeque::new(),
         }
     }
 
@@ -239,6 +253,39 @@ impl Session {
         report
     }
 
+    /// Input entered at the terminal (Enter's line, a pasted block's complete lines, Ctrl+D),
+    /// taken in order as a terminal takes it: the first runs now if nothing is waiting, the rest
+    /// waits behind what is, for [`Session::run_queued`] to run one at a time (the page runs
+    /// one per browser task, so it repaints and takes Ctrl+C between lines). Returns whether
+    /// input is waiting.
+    pub fn enter(&mut self, input: impl IntoIterator<Item = Input>) -> bool {
+        let idle = self.queued.is_empty();
+        self.queued.extend(input);
+        if idle {
+            self.run_queued()
+        } else {
+            !self.queued.is_empty()
+        }
+    }
+
+    /// Run the oldest waiting input, as [`Session::run`] or [`Session::eof`]; returns whether
+    /// more is waiting.
+    pub fn run_queued(&mut self) -> bool {
+        match self.queued.pop_front() {
+            Some(Input::Line(line)) => {
+                self.run(&line);
+            }
+            Some(Input::Eof) => self.eof(),
+            None => {}
+        }
+        !self.queued.is_empty()
+    }
+
+    /// How many inputs wait their turn.
+    pub fn queued(&self) -> usize {
+        self.queued.len()
+    }
+
     /// The output of the newest terminal entry (what the last command printed).
     pub fn last_output(&self) -> String {
         self.entries.back().map(|e| e.output.clone()).unwrap_or_default()
@@ -267,7 +314,23 @@ impl Session {
 
     /// Ctrl+C at the prompt: the line is shown with `^C` and nothing runs (nor is recorded).
     /// While a command runs (`kubectl get -w`), Ctrl+C ends it: `^C` after its output.
+    /// While a pasted block's lines wait, Ctrl+C drops them and what was typed behind them (`line`
+    /// too), as the terminal flushes its typed-ahead input on an interrupt: `^C` after the
+    /// output of the last line that ran.
     pub fn interrupt(&mut self, line: &str) {
+        if !self.queued.is_empty() {
+            self.queued.clear();
+            if self.pg.interrupt() {
+                self.show_streamed();
+            }
+            match self.entries.back_mut() {
+                Some(e) => e.output.push_str("^C\n"),
+                // Cleared by the last line that ran (`clear`): `^C` at the prompt.
+                None => self.push_interrupted(""),
+            }
+            self.version += 1;
+            return;
+        }
         if self.pg.interrupt() {
             self.show_streamed();
             if let Some(e) = self.entries.back_mut() {
@@ -276,6 +339,12 @@ impl Session {
             self.version += 1;
             return;
         }
+        self.push_interrupted(line);
+        self.version += 1;
+    }
+
+    /// The abandoned `line` at the prompt, shown with `^C`.
+    fn push_interrupted(&mut self, line: &str) {
         self.entries.push_back(Entry {
             id: self.next_entry,
             prompt: self.prompt(),
@@ -287,7 +356,6 @@ impl Session {
         while self.entries.len() > MAX_ENTRIES {
             self.entries.pop_front();
         }
-        self.version += 1;
     }
 
     /// The editor changed the active file's text.
@@ -360,6 +428,8 @@ impl Session {
                 self.entries.clear();
                 self.commands.clear();
                 self.last_files = None;
+                // Lines waiting were entered for the cluster just replaced.
+                self.queued.clear();
                 (words, 0, true)
             }
             Err(why) => (format!("sdplay: {why}\n"), 1, false),

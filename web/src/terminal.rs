@@ -2,7 +2,9 @@
 //! prompt, then its output) and the input line (`<input id="terminal-input">` after the current
 //! prompt). Enter runs the line, ArrowUp/ArrowDown walk the history, Ctrl+L clears the screen, Ctrl+C
 //! abandons the line, Tab completes it (the core's `Playground::complete`): one candidate
-//! replaces the line, several extend it to their common prefix and are listed below it.
+//! replaces the line, several extend it to their common prefix and are listed below it. A pasted
+//! block's complete lines go to the page together (it runs them one by one, see
+//! `Session::enter`); an unfinished last line stays typed.
 //! The transcript scrolls to the bottom whenever something is printed.
 
 use std::cell::RefCell;
@@ -20,6 +22,8 @@ pub struct TerminalProps {
     pub version: u64,
     /// Run a command line (the page runs it in the session and re-renders).
     pub on_run: Callback<String>,
+    /// A pasted block's complete lines, in order (the page runs them one per browser task).
+    pub on_paste: Callback<Vec<String>>,
     /// Ctrl+C: show the abandoned line, run nothing.
     pub on_interrupt: Callback<String>,
     /// Ctrl+D at an empty prompt: end of file for the shell.
@@ -181,9 +185,10 @@ pub fn Terminal(props: &TerminalProps) -> Html {
     drop(s);
 
     // A pasted block runs line by line, as in a terminal: every complete line (the typed text
-    // before the cursor joins the first) runs in turn; an unfinished last line stays typed.
+    // before the cursor joins the first) runs in turn, not all in this handler (the page runs
+    // them one per browser task); an unfinished last line stays typed.
     let onpaste = {
-        let on_run = props.on_run.clone();
+        let on_paste = props.on_paste.clone();
         Callback::from(move |e: Event| {
             let Some(e) = e.dyn_ref::<web_sys::ClipboardEvent>() else { return };
             let Some(text) = e.clipboard_data().and_then(|d| d.get_data("text").ok()) else {
@@ -197,12 +202,10 @@ pub fn Terminal(props: &TerminalProps) -> Html {
             };
             e.prevent_default();
             let text = format!("{}{}", el.value(), text.replace("\r\n", "\n"));
-            let mut lines: Vec<&str> = text.split('\n').collect();
-            let rest = lines.pop().unwrap_or_default().to_string();
-            for line in lines {
-                on_run.emit(line.to_string());
-            }
+            let mut lines: Vec<String> = text.split('\n').map(str::to_string).collect();
+            let rest = lines.pop().unwrap_or_default();
             el.set_value(&rest);
+            on_paste.emit(lines);
         })
     };
 

@@ -3,16 +3,17 @@
 //! parameters, share links and saved files that do not decode give a notice and the learner's
 //! files, never a lost manifest; the panic hook's save and dialog; a save the browser refuses.
 
-use std::collections::BTreeMap;
-use std::time::Duration;
+mod common;
 
+use std::collections::BTreeMap;
+
+use common::Page;
 use sdplay_web::browser::{self, AtBoot, Stored};
 use sdplay_web::url_state::{self, ShareError};
-use sdplay_web::{mount, panic, App, Boot};
+use sdplay_web::{panic, Boot};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
-use web_sys::{Element, HtmlElement, HtmlInputElement, HtmlTextAreaElement, KeyboardEvent, KeyboardEventInit};
-use yew::AppHandle;
+use web_sys::{Element, HtmlTextAreaElement};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
@@ -31,85 +32,26 @@ fn long_word() -> String {
     "W".repeat(5_000)
 }
 
-/// A mounted page in its own div, removed (and the app stopped) on drop.
-struct Page {
-    root: Element,
-    app: Option<AppHandle<App>>,
-}
-
-impl Page {
-    async fn new(boot: Boot) -> Page {
-        let document = web_sys::window().unwrap().document().unwrap();
-        let root = document.create_element("div").unwrap();
-        document.body().unwrap().append_child(&root).unwrap();
-        let app = mount(root.clone(), boot);
-        let page = Page { root, app: Some(app) };
-        page.settle().await;
-        page
+/// Elements that only injected markup would create in the page, and attributes only it would set.
+fn injected(page: &Page) -> Vec<String> {
+    let mut found = Vec::new();
+    for tag in ["img", "script", "iframe", "object", "embed", "svg", "style", "link", "a"] {
+        let n = page.root.query_selector_all(tag).unwrap().length();
+        if n > 0 {
+            found.push(format!("{n} <{tag}>"));
+        }
     }
-
-    async fn settle(&self) {
-        yew::platform::time::sleep(Duration::from_millis(30)).await;
-    }
-
-    fn find(&self, selector: &str) -> Element {
-        self.root
-            .query_selector(selector)
-            .unwrap()
-            .unwrap_or_else(|| panic!("no {selector} in the page"))
-    }
-
-    fn text(&self, selector: &str) -> String {
-        self.find(selector).text_content().unwrap_or_default()
-    }
-
-    async fn click(&self, selector: &str) {
-        self.find(selector).dyn_into::<HtmlElement>().unwrap().click();
-        self.settle().await;
-    }
-
-    async fn run(&self, line: &str) {
-        let input: HtmlInputElement = self.find("#terminal-input").dyn_into().unwrap();
-        input.set_value(line);
-        let init = KeyboardEventInit::new();
-        init.set_key("Enter");
-        init.set_bubbles(true);
-        init.set_cancelable(true);
-        let ev = KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &init).unwrap();
-        input.dispatch_event(&ev).unwrap();
-        self.settle().await;
-    }
-
-    /// Elements that only injected markup would create, and attributes only it would set.
-    fn injected(&self) -> Vec<String> {
-        let mut found = Vec::new();
-        for tag in ["img", "script", "iframe", "object", "embed", "svg", "style", "link", "a"] {
-            let n = self.root.query_selector_all(tag).unwrap().length();
-            if n > 0 {
-                found.push(format!("{n} <{tag}>"));
+    let all = page.root.query_selector_all("*").unwrap();
+    for i in 0..all.length() {
+        let el: Element = all.item(i).unwrap().dyn_into().unwrap();
+        for name in el.get_attribute_names().iter() {
+            let name = name.as_string().unwrap_or_default();
+            if name.starts_with("on") || name == "src" {
+                found.push(format!("<{} {name}>", el.tag_name().to_lowercase()));
             }
         }
-        let all = self.root.query_selector_all("*").unwrap();
-        for i in 0..all.length() {
-            let el: Element = all.item(i).unwrap().dyn_into().unwrap();
-            for name in el.get_attribute_names().iter() {
-                let name = name.as_string().unwrap_or_default();
-                if name.starts_with("on") || name == "src" {
-                    found.push(format!("<{} {name}>", el.tag_name().to_lowercase()));
-                }
-            }
-        }
-        found
     }
-}
-
-impl Drop for Page {
-    fn drop(&mut self) {
-        if let Some(app) = self.app.take() {
-            app.destroy();
-        }
-        self.root.remove();
-    }
+    found
 }
 
 /// `h` as one shell word.
@@ -155,8 +97,8 @@ async fn hostile_text_shows_literally_and_injects_nothing() {
         // The timeline and the diagram show what the cluster holds (the ConfigMap's labels
         // reach no diagram element, but the rejected object's events do).
         let _ = page.text("#timeline");
-        let injected = page.injected();
-        assert!(injected.is_empty(), "{h:?} injected {injected:?}");
+        let found = injected(&page);
+        assert!(found.is_empty(), "{h:?} injected {found:?}");
         // The whole page's text holds the string as typed (never an entity-decoded form).
         if h.contains("&lt;") {
             assert!(!page.root.text_content().unwrap_or_default().contains("<b>not bold"));
@@ -166,7 +108,7 @@ async fn hostile_text_shows_literally_and_injects_nothing() {
     // page has no Content-Security-Policy, and an alert would stop the test runner).
     let page = Page::new(Boot::with_seed(3)).await;
     page.find("#terminal-output").set_inner_html("<img alt=x><i onclick=x></i>");
-    assert_eq!(page.injected(), ["1 <img>", "<i onclick>"]);
+    assert_eq!(injected(&page), ["1 <img>", "<i onclick>"]);
 }
 
 #[wasm_bindgen_test]
@@ -179,7 +121,7 @@ async fn nul_and_control_characters_stay_text() {
     assert_eq!(editor.value(), text);
     page.run("echo 'bell \u{7} nul'").await;
     page.click("#apply").await;
-    assert!(page.injected().is_empty());
+    assert!(injected(&page).is_empty());
     assert!(page.text("#terminal-output").contains("$ kubectl apply -f nul"));
 }
 
@@ -198,7 +140,7 @@ async fn the_diagram_shows_a_hostile_label_value_as_text() {
     page.click("#apply").await;
     let shown = format!("{}{}", page.text("#terminal-output"), page.text(".diagram"));
     assert!(shown.contains(h), "{shown}");
-    assert!(page.injected().is_empty(), "{:?}", page.injected());
+    assert!(injected(&page).is_empty(), "{:?}", injected(&page));
 }
 
 fn saved(files: &[(&str, &str)]) -> AtBoot {

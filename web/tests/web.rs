@@ -2,80 +2,20 @@
 //! and the terminal run commands through the core, the timeline and diagram follow, and the
 //! share state survives its URL round trip and replays to the same session.
 
-use std::collections::BTreeMap;
-use std::time::Duration;
+mod common;
 
+use std::collections::BTreeMap;
+
+use common::{fire, press, press_ctrl, Page};
 use sdplay_core::ProxyMode;
 use sdplay_web::session::Session;
 use sdplay_web::url_state::{self, Settings, ShareState, SharedCommand};
-use sdplay_web::{mount, App, Boot};
+use sdplay_web::Boot;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
-use web_sys::{Element, HtmlElement, HtmlInputElement, HtmlTextAreaElement, KeyboardEvent, KeyboardEventInit};
-use yew::AppHandle;
+use web_sys::{Element, HtmlElement, HtmlInputElement, HtmlTextAreaElement};
 
 wasm_bindgen_test_configure!(run_in_browser);
-
-/// A mounted page in its own div, removed (and the app stopped) on drop.
-struct Page {
-    root: Element,
-    app: Option<AppHandle<App>>,
-}
-
-impl Page {
-    async fn new(boot: Boot) -> Page {
-        let document = web_sys::window().unwrap().document().unwrap();
-        let root = document.create_element("div").unwrap();
-        document.body().unwrap().append_child(&root).unwrap();
-        let app = mount(root.clone(), boot);
-        let page = Page { root, app: Some(app) };
-        page.settle().await;
-        page
-    }
-
-    /// Let Yew render and effects run.
-    async fn settle(&self) {
-        yew::platform::time::sleep(Duration::from_millis(30)).await;
-    }
-
-    fn find(&self, selector: &str) -> Element {
-        self.root
-            .query_selector(selector)
-            .unwrap()
-            .unwrap_or_else(|| panic!("no {selector} in the page"))
-    }
-
-    fn text(&self, selector: &str) -> String {
-        self.find(selector).text_content().unwrap_or_default()
-    }
-
-    async fn click(&self, selector: &str) {
-        self.find(selector).dyn_into::<HtmlElement>().unwrap().click();
-        self.settle().await;
-    }
-
-    /// Type a line into the terminal and press Enter.
-    async fn run(&self, line: &str) {
-        let input: HtmlInputElement = self.find("#terminal-input").dyn_into().unwrap();
-        input.set_value(line);
-        let init = KeyboardEventInit::new();
-        init.set_key("Enter");
-        init.set_bubbles(true);
-        init.set_cancelable(true);
-        let ev = KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &init).unwrap();
-        input.dispatch_event(&ev).unwrap();
-        self.settle().await;
-    }
-}
-
-impl Drop for Page {
-    fn drop(&mut self) {
-        if let Some(app) = self.app.take() {
-            app.destroy();
-        }
-        self.root.remove();
-    }
-}
 
 #[wasm_bindgen_test]
 async fn mounts_with_the_chapter_example() {
@@ -329,48 +269,18 @@ async fn history_and_ctrl_c() {
     let page = Page::new(Boot::with_seed(7)).await;
     page.run("kubectl get svc").await;
     page.run("echo one").await;
-    let input: HtmlInputElement = page.find("#terminal-input").dyn_into().unwrap();
-    let key = |k: &str, ctrl: bool| {
-        let init = KeyboardEventInit::new();
-        init.set_key(k);
-        init.set_ctrl_key(ctrl);
-        init.set_bubbles(true);
-        init.set_cancelable(true);
-        input
-            .dispatch_event(&KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &init).unwrap())
-            .unwrap();
-    };
-    key("ArrowUp", false);
-    key("ArrowUp", false);
+    let input = page.input();
+    press(&input, "ArrowUp");
+    press(&input, "ArrowUp");
     assert_eq!(input.value(), "kubectl get svc");
-    key("ArrowDown", false);
+    press(&input, "ArrowDown");
     assert_eq!(input.value(), "echo one");
     input.set_value("kubectl delete ns dev");
-    key("c", true);
+    press_ctrl(&input, "c");
     page.settle().await;
     assert_eq!(input.value(), "");
     let out = page.text("#terminal-output");
     assert!(out.ends_with("$ kubectl delete ns dev^C\n"), "{out}");
-}
-
-/// Dispatch a bubbling event of type `ty` (as the browser does for `input` and `change`).
-fn fire(target: &web_sys::EventTarget, ty: &str) {
-    let init = web_sys::EventInit::new();
-    init.set_bubbles(true);
-    target
-        .dispatch_event(&web_sys::Event::new_with_event_init_dict(ty, &init).unwrap())
-        .unwrap();
-}
-
-/// Press a key in the terminal's input line; `false` if the page prevented the default.
-fn press(input: &HtmlInputElement, key: &str) -> bool {
-    let init = KeyboardEventInit::new();
-    init.set_key(key);
-    init.set_bubbles(true);
-    init.set_cancelable(true);
-    input
-        .dispatch_event(&KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &init).unwrap())
-        .unwrap()
 }
 
 #[wasm_bindgen_test]
