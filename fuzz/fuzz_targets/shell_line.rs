@@ -3,8 +3,8 @@
 //! `kubectl exec`/`minikube ssh`, in a Pod or on a node. Nothing may panic or hang.
 //!
 //! The input is up to [`LINES`] terminal lines, run one after another as Enter runs them: what
-//! must not hang is a line, because the page runs a pasted block one line per task (it repaints
-//! and takes Ctrl-C between lines). More lines only repeat what a line can do, and would make
+//! must not hang is a line, because the page runs a pasted block in tasks of 12 ms, at least a line
+//! each (it repaints and takes Ctrl-C between them). More lines only repeat what a line can do, and would make
 //! libFuzzer's per-input timeout measure the length of a paste instead of the cost of a line.
 //! Several lines still reach what spans lines: an open `for` … `done`, a shell entered by
 //! `kubectl exec` and the commands run in it.

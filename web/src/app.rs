@@ -55,7 +55,16 @@ pub struct Boot {
     /// The snapshot a share link's session ran on, found in this browser: imported before the
     /// link's commands replay (`url_state::plan_snapshot`).
     pub share_snapshot: Option<(String, String)>,
+    /// How long one browser task may run waiting lines (the rest of a paste) before the page
+    /// repaints and takes input again: [`PASTE_SLICE_MS`]; 0 runs one line per task (tests).
+    pub paste_slice_ms: f64,
 }
+
+/// A pasted block runs for at most this long per browser task (a frame at 60 Hz, less the
+/// page's own rendering), then the page repaints and takes keys: cheap lines run by the
+/// hundred per task (a manifest pasted at the prompt by mistake ends in seconds), a slow line
+/// runs alone.
+pub const PASTE_SLICE_MS: f64 = 12.0;
 
 impl Boot {
     /// Defaults for a given seed: one node, IPVS, the chapter's example, nothing persisted.
@@ -75,6 +84,7 @@ impl Boot {
             saved: BTreeMap::new(),
             notices: Vec::new(),
             share_snapshot: None,
+            paste_slice_ms: PASTE_SLICE_MS,
         }
     }
 
@@ -177,6 +187,7 @@ impl Boot {
             saved: saved.files,
             notices,
             share_snapshot,
+            paste_slice_ms: PASTE_SLICE_MS,
         }
     }
 
@@ -322,8 +333,10 @@ pub fn App(props: &AppProps) -> Html {
     }
 
     // Input waiting in the session (the rest of a pasted block, what is entered behind it) runs
-    // one line per browser task, re-rendering after each, so the page repaints and takes Ctrl+C
-    // between lines. One such task at a time; it ends when nothing waits or the page is gone.
+    // in browser tasks of at most `paste_slice_ms` each (at least one line), re-rendering after
+    // each, so the page repaints and takes Ctrl+C between them. One such task at a time; it
+    // ends when nothing waits or the page is gone.
+    let slice_ms = props.boot.paste_slice_ms;
     let draining: Rc<Cell<bool>> = use_memo((), |_| Cell::new(false));
     let alive: Rc<Cell<bool>> = use_memo((), |_| Cell::new(true));
     {
@@ -346,7 +359,17 @@ pub fn App(props: &AppProps) -> Html {
                     }
                     // `None`: the session is borrowed, which it never is between tasks; try
                     // again in the next one.
-                    let more = session.with_mut(Session::run_queued).unwrap_or(true);
+                    let start = browser::now_ms();
+                    let more = session
+                        .with_mut(|s| {
+                            while s.run_queued() {
+                                if browser::now_ms() - start >= slice_ms {
+                                    return true;
+                                }
+                            }
+                            false
+                        })
+                        .unwrap_or(true);
                     update.force_update();
                     if !more {
                         break;
