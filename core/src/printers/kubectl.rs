@@ -8,6 +8,8 @@ use crate::time::{human_duration, SimTime};
 pub struct Opts {
     pub wide: bool,
     pub show_labels: bool,
+    /// `--no-headers`: the table without its header row (its columns as wide as the rows).
+    pub no_headers: bool,
 }
 
 pub fn age(now: SimTime, created: SimTime) -> String {

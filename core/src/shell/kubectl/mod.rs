@@ -39,6 +39,7 @@ pub(crate) struct Args {
     /// `-o` as given (`delete` takes only `name`).
     pub output: Option<String>,
     pub show_labels: bool,
+    pub no_headers: bool,
     pub files: Vec<String>,
     /// `-i` / `--stdin` or `-t` / `--tty`.
     pub interactive: bool,
@@ -181,6 +182,7 @@ fn parse_flags(verb: &str, path: &str, sub: Vec<&'static str>, set: &'static [fl
         selector: (verb != "run").then(|| p.str(labels_flag).map(String::from)).flatten(),
         output: p.str("output").map(String::from),
         show_labels: p.bool("show-labels"),
+        no_headers: p.bool("no-headers"),
         files: p.list("filename"),
         interactive: p.bool("stdin") || p.bool("tty"),
         image: p.list("image").into_iter().next(),
@@ -727,6 +729,7 @@ fn get(c: &mut Cluster, args: &Args, ns: &str) -> Res {
     let opts = Opts {
         wide: args.out == Output::Wide,
         show_labels: args.show_labels,
+        no_headers: args.no_headers,
     };
     let all_ns = args.all_namespaces;
     let mut blocks: Vec<String> = Vec::new();
@@ -780,7 +783,9 @@ fn get(c: &mut Cluster, args: &Args, ns: &str) -> Res {
         if all_ns && kind.namespaced() {
             header.insert(0, "NAMESPACE".into());
         }
-        rows.push(header);
+        if !opts.no_headers {
+            rows.push(header);
+        }
         for o in objs {
             let name = if multi {
                 format!("{}/{}", kind.resource(), o.meta().name)
@@ -836,7 +841,8 @@ fn get(c: &mut Cluster, args: &Args, ns: &str) -> Res {
         return Ok(Outcome::ok(msg));
     }
     Ok(Outcome {
-        output: format!("{}{missing}", blocks.join("\n")),
+        // A blank line between kinds, only under headers (`!o.NoHeaders` in `GetOptions.Run`).
+        output: format!("{}{missing}", blocks.join(if opts.no_headers { "" } else { "\n" })),
         status: if missing.is_empty() { 0 } else { 1 },
     })
 }

@@ -89,6 +89,7 @@ pub(super) fn start(sh: &mut Shell, c: &mut Cluster, args: &Args, ns: &str) -> R
         opts: Opts {
             wide: args.out == Output::Wide,
             show_labels: args.show_labels,
+            no_headers: args.no_headers,
         },
         namespace_column: args.all_namespaces && kind.namespaced(),
         out: args.out.clone(),
@@ -176,7 +177,7 @@ impl Watch {
                     return out;
                 }
                 let mut rows: Vec<Vec<String>> = Vec::new();
-                if !self.header_printed {
+                if !self.header_printed && !self.opts.no_headers {
                     let mut header: Vec<String> = pk::headers(self.kind, self.opts).into_iter().map(String::from).collect();
                     if self.namespace_column {
                         header.insert(0, "NAMESPACE".into());
