@@ -297,11 +297,11 @@ fn bootstrap(c: &mut Cluster) {
         Object::Deployment(Deployment {
             meta: meta("coredns", "kube-system", dns_labels.clone()),
             replicas: 1,
-            selector: LabelSelector {
+            selector: std::sync::Arc::new(LabelSelector {
                 match_labels: dns_labels.clone(),
                 match_expressions: Vec::new(),
-            },
-            template,
+            }),
+            template: std::sync::Arc::new(template),
             status: WorkloadStatus::default(),
             collision_count: 0,
         }),
@@ -353,11 +353,11 @@ fn bootstrap(c: &mut Cluster) {
     ds_meta.uid = ds_uid.clone();
     c.api.put(Object::DaemonSet(DaemonSet {
         meta: ds_meta,
-        selector: LabelSelector {
+        selector: std::sync::Arc::new(LabelSelector {
             match_labels: kp_labels.clone(),
             match_expressions: Vec::new(),
-        },
-        template: kp_template.clone(),
+        }),
+        template: std::sync::Arc::new(kp_template.clone()),
         status: WorkloadStatus {
             replicas: n as i64,
             ready: n as i64,

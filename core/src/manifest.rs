@@ -653,22 +653,22 @@ fn decode_kind(d: &mut Dec, kind: Kind, node: &Node) -> Object {
                 Kind::Deployment => Object::Deployment(Deployment {
                     meta,
                     replicas,
-                    selector,
-                    template,
+                    selector: selector.into(),
+                    template: template.into(),
                     status,
                     collision_count: 0,
                 }),
                 Kind::ReplicaSet => Object::ReplicaSet(ReplicaSet {
                     meta,
                     replicas,
-                    selector,
-                    template,
+                    selector: selector.into(),
+                    template: template.into(),
                     status,
                 }),
                 _ => Object::DaemonSet(DaemonSet {
                     meta,
-                    selector,
-                    template,
+                    selector: selector.into(),
+                    template: template.into(),
                     status,
                 }),
             }

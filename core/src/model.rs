@@ -7,6 +7,7 @@
 use std::collections::BTreeMap;
 use std::fmt;
 use std::net::Ipv4Addr;
+use std::sync::Arc;
 
 use crate::time::SimTime;
 
@@ -574,8 +575,8 @@ pub struct WorkloadStatus {
 pub struct Deployment {
     pub meta: ObjectMeta,
     pub replicas: i64,
-    pub selector: LabelSelector,
-    pub template: PodTemplate,
+    pub selector: Arc<LabelSelector>,
+    pub template: Arc<PodTemplate>,
     pub status: WorkloadStatus,
     pub collision_count: u32,
 }
@@ -584,16 +585,16 @@ pub struct Deployment {
 pub struct ReplicaSet {
     pub meta: ObjectMeta,
     pub replicas: i64,
-    pub selector: LabelSelector,
-    pub template: PodTemplate,
+    pub selector: Arc<LabelSelector>,
+    pub template: Arc<PodTemplate>,
     pub status: WorkloadStatus,
 }
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct DaemonSet {
     pub meta: ObjectMeta,
-    pub selector: LabelSelector,
-    pub template: PodTemplate,
+    pub selector: Arc<LabelSelector>,
+    pub template: Arc<PodTemplate>,
     pub status: WorkloadStatus,
 }
 

@@ -24,12 +24,19 @@ pub fn set_defaults(obj: &mut Object) {
             }
         }
         Object::Pod(p) => pod_spec(&mut p.spec),
-        Object::Deployment(d) => pod_spec(&mut d.template.spec),
-        Object::ReplicaSet(r) => pod_spec(&mut r.template.spec),
-        Object::DaemonSet(d) => pod_spec(&mut d.template.spec),
+        // The template is shared with other versions: copied only if defaulting changes it.
+        Object::Deployment(d) => template_spec(&mut d.template),
+        Object::ReplicaSet(r) => template_spec(&mut r.template),
+        Object::DaemonSet(d) => template_spec(&mut d.template),
         // `SetDefaults_Secret`: an empty type is Opaque.
         Object::Secret(s) if s.type_.is_empty() => s.type_ = "Opaque".into(),
         _ => {}
+    }
+}
+
+fn template_spec(t: &mut std::sync::Arc<PodTemplate>) {
+    if t.spec.restart_policy.is_empty() {
+        pod_spec(&mut std::sync::Arc::make_mut(t).spec);
     }
 }
 

@@ -51,8 +51,11 @@ fn owned_by<'a>(store: &'a crate::api::Store, kind: Kind, uid: &str) -> Vec<&'a 
 #[derive(Clone, Debug, Default)]
 pub(crate) struct DeploymentController {
     /// (namespace, name) → the template hashed, its collision count, the hash.
-    hashes: std::collections::HashMap<(String, String), (PodTemplate, u32, String), FixedHash>,
+    hashes: std::collections::HashMap<(String, String), Hashed, FixedHash>,
 }
+
+/// A memo entry: the template hashed (shared with the Deployment), its collision count, the hash.
+type Hashed = (std::sync::Arc<PodTemplate>, u32, String);
 
 /// What the Deployment controller needs of an owned ReplicaSet, read once from the store.
 struct RsView {
@@ -81,7 +84,7 @@ impl DeploymentController {
     fn hash_of(&mut self, dep: &Deployment) -> String {
         let key = (dep.meta.namespace.clone(), dep.meta.name.clone());
         if let Some((t, c, h)) = self.hashes.get(&key) {
-            if *c == dep.collision_count && *t == dep.template {
+            if *c == dep.collision_count && (std::sync::Arc::ptr_eq(t, &dep.template) || *t == dep.template) {
                 return h.clone();
             }
         }
@@ -313,9 +316,11 @@ fn create_replicaset(ctx: &mut Ctx, dep: &Deployment, rs_name: &str, hash: &str,
     let mut labels = dep.template.labels.clone();
     labels.insert("pod-template-hash".into(), hash.to_string());
     let mut selector = dep.selector.clone();
-    selector.match_labels.insert("pod-template-hash".into(), hash.to_string());
+    std::sync::Arc::make_mut(&mut selector)
+        .match_labels
+        .insert("pod-template-hash".into(), hash.to_string());
     let mut template = dep.template.clone();
-    template.labels = labels.clone();
+    std::sync::Arc::make_mut(&mut template).labels = labels.clone();
     let uid = ctx.new_uid();
     let rs = ReplicaSet {
         meta: ObjectMeta {

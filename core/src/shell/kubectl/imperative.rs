@@ -412,11 +412,11 @@ pub(super) fn create(c: &mut Cluster, args: &Args, ns: &str) -> Res {
                     ..Default::default()
                 },
                 replicas,
-                selector: LabelSelector {
+                selector: std::sync::Arc::new(LabelSelector {
                     match_labels: labels.clone(),
                     match_expressions: Vec::new(),
-                },
-                template: PodTemplate {
+                }),
+                template: std::sync::Arc::new(PodTemplate {
                     labels,
                     annotations: Labels::new(),
                     spec: PodSpec {
@@ -433,7 +433,7 @@ pub(super) fn create(c: &mut Cluster, args: &Args, ns: &str) -> Res {
                         .into(),
                         ..Default::default()
                     },
-                },
+                }),
                 status: WorkloadStatus::default(),
                 collision_count: 0,
             };
