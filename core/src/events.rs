@@ -17,6 +17,7 @@
 //! name, which is the order `kubectl get events` prints (grouped by object, not by time).
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use crate::model::{FixedHash, ObjKey};
 use crate::time::{human_duration, SimTime};
@@ -34,11 +35,12 @@ pub const EVENT_TTL_MS: u64 = 3_600_000;
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Event {
     pub name: String,
-    pub involved: ObjKey,
-    pub involved_uid: String,
+    /// The object it is about, shared by all of that object's events.
+    pub involved: Arc<ObjKey>,
     /// `Normal` or `Warning`.
     pub type_: &'static str,
-    pub reason: String,
+    /// A controller's reason word (`Scheduled`, `FailedCreate`…): from the code, never input.
+    pub reason: &'static str,
     pub message: String,
     /// `source.component` (or the reporting controller).
     pub source: &'static str,
@@ -65,6 +67,8 @@ impl Event {
 /// common case (one message per reason) costs nothing.
 #[derive(Clone, Debug, Default)]
 struct ObjectEvents {
+    /// The object's key, shared with its events.
+    key: Option<Arc<ObjKey>>,
     uid: String,
     events: Vec<Event>,
     similar: Vec<Aggregate>,
@@ -73,7 +77,7 @@ struct ObjectEvents {
 #[derive(Clone, Debug)]
 struct Aggregate {
     type_: &'static str,
-    reason: String,
+    reason: &'static str,
     source: &'static str,
     seen: std::collections::BTreeSet<String>,
     last: SimTime,
@@ -167,6 +171,7 @@ impl EventLog {
             Some(i) => i,
             None => {
                 per_uid.push(ObjectEvents {
+                    key: Some(Arc::new(key.clone())),
                     uid: uid.to_string(),
                     ..Default::default()
                 });
@@ -205,7 +210,7 @@ impl EventLog {
                     .collect();
                 obj.similar.push(Aggregate {
                     type_: ev.type_,
-                    reason: ev.reason.to_string(),
+                    reason: ev.reason,
                     source: ev.source,
                     seen,
                     last: now,
@@ -255,12 +260,16 @@ impl EventLog {
                 // made): grow one at a time, not to 4 and then 8 slots of 208 bytes.
                 list.reserve_exact(1);
             }
+            let involved = match &obj.key {
+                Some(k) => k.clone(),
+                None => Arc::new(ev.key.clone()),
+            };
+            let list = &mut obj.events;
             list.push(Event {
                 name: format!("{}.{nanos:x}", ev.key.name),
-                involved: ev.key.clone(),
-                involved_uid: ev.uid.to_string(),
+                involved,
                 type_: ev.type_,
-                reason: ev.reason.to_string(),
+                reason: ev.reason,
                 message,
                 source: ev.source,
                 first: now,
@@ -276,7 +285,7 @@ impl EventLog {
     /// The last event about `key` with `reason` happened `times` more times, the last at `at`:
     /// for a controller that repeats an event on a schedule while the cluster was up before the
     /// session (the node-ipam controller's `CIDRNotAvailable` every 5 minutes for 18 days).
-    pub(crate) fn repeated(&mut self, key: &ObjKey, uid: &str, reason: &str, times: u32, at: SimTime) {
+    pub(crate) fn repeated(&mut self, key: &ObjKey, uid: &str, reason: &'static str, times: u32, at: SimTime) {
         if let Some(e) = self
             .events
             .get_mut(key)
@@ -294,7 +303,7 @@ pub(crate) struct NewEvent<'a> {
     pub key: &'a ObjKey,
     pub uid: &'a str,
     pub type_: &'static str,
-    pub reason: &'a str,
+    pub reason: &'static str,
     pub message: String,
     pub source: &'static str,
 }
@@ -364,7 +373,7 @@ pub fn table_rows(events: &[&Event], now: SimTime, all_namespaces: bool) -> Vec<
         let mut r = vec![
             human_duration(now.secs_since(e.last) as i64),
             e.type_.to_string(),
-            e.reason.clone(),
+            e.reason.to_string(),
             format!("{}/{}", e.involved.kind.name().to_lowercase(), e.involved.name),
             e.message.trim().to_string(),
         ];

@@ -162,22 +162,22 @@ impl<'a> Ctx<'a> {
     }
 
     /// Record a `Normal` event about an object (`kubectl get events`, describe's Events).
-    pub(crate) fn event(&mut self, key: &ObjKey, uid: &str, reason: &str, message: String, source: &'static str) {
+    pub(crate) fn event(&mut self, key: &ObjKey, uid: &str, reason: &'static str, message: String, source: &'static str) {
         self.record_event("Normal", key, uid, reason, message, source);
     }
 
     /// Record a `Warning` event about an object.
-    pub(crate) fn warning(&mut self, key: &ObjKey, uid: &str, reason: &str, message: String, source: &'static str) {
+    pub(crate) fn warning(&mut self, key: &ObjKey, uid: &str, reason: &'static str, message: String, source: &'static str) {
         self.record_event("Warning", key, uid, reason, message, source);
     }
 
     /// The same event again, `times` times up to `last` (a retry loop that ran before the
     /// session started).
-    pub(crate) fn repeated_event(&mut self, key: &ObjKey, uid: &str, reason: &str, times: u32, last: SimTime) {
+    pub(crate) fn repeated_event(&mut self, key: &ObjKey, uid: &str, reason: &'static str, times: u32, last: SimTime) {
         self.events.repeated(key, uid, reason, times, last);
     }
 
-    fn record_event(&mut self, type_: &'static str, key: &ObjKey, uid: &str, reason: &str, message: String, source: &'static str) {
+    fn record_event(&mut self, type_: &'static str, key: &ObjKey, uid: &str, reason: &'static str, message: String, source: &'static str) {
         self.events.record(
             self.now,
             NewEvent {

@@ -870,7 +870,7 @@ pub(super) fn describe(c: &mut Cluster, args: &Args, ns: &str) -> Res {
             .into_iter()
             .map(|e| pd::EventLine {
                 type_: e.type_.to_string(),
-                reason: e.reason.clone(),
+                reason: e.reason.to_string(),
                 age: crate::events::describe_age(e, c.now),
                 from: e.source.to_string(),
                 message: e.message.clone(),

@@ -894,7 +894,7 @@ fn get_events(c: &Cluster, args: &Args, ns: &str, has_selector: bool) -> Res {
             ".lastTimestamp" => events.sort_by_key(|e| e.last.0 / 1000),
             ".firstTimestamp" | ".metadata.creationTimestamp" => events.sort_by_key(|e| e.first.0 / 1000),
             ".count" => events.sort_by_key(|e| e.count),
-            ".reason" => events.sort_by(|a, b| a.reason.cmp(&b.reason)),
+            ".reason" => events.sort_by(|a, b| a.reason.cmp(b.reason)),
             ".metadata.name" => events.sort_by(|a, b| a.name.cmp(&b.name)),
             _ if !events.is_empty() => {
                 return Err(Error::other(format!(
