@@ -58,7 +58,7 @@ fn meta(name: &str, ns: &str, l: Labels) -> ObjectMeta {
     ObjectMeta {
         name: name.into(),
         namespace: ns.into(),
-        labels: l,
+        labels: l.into(),
         ..Default::default()
     }
 }

@@ -142,7 +142,7 @@ impl Watchers<'_> {
                 }
                 let mut candidates: BTreeSet<&String> = BTreeSet::new();
                 for p in [op, np].into_iter().flatten().take(if labels_same { 1 } else { 2 }) {
-                    for (k, v) in &p.meta.labels {
+                    for (k, v) in p.meta.labels.iter() {
                         if let Some(names) = self.queue.selector_index.get(&ns, k, v) {
                             candidates.extend(names.iter());
                         }

@@ -698,8 +698,8 @@ fn decode_meta(d: &mut Dec, node: &Node) -> ObjectMeta {
             "name" => meta.name = d.string(v, "metadata.name", "ObjectMeta"),
             "generateName" => meta.generate_name = d.string(v, "metadata.generateName", "ObjectMeta"),
             "namespace" => meta.namespace = d.string(v, "metadata.namespace", "ObjectMeta"),
-            "labels" => meta.labels = d.string_map(v, "metadata.labels", "ObjectMeta"),
-            "annotations" => meta.annotations = d.string_map(v, "metadata.annotations", "ObjectMeta"),
+            "labels" => meta.labels = d.string_map(v, "metadata.labels", "ObjectMeta").into(),
+            "annotations" => meta.annotations = d.string_map(v, "metadata.annotations", "ObjectMeta").into(),
             _ => {}
         }
     }

@@ -208,8 +208,11 @@ pub struct ObjectMeta {
     /// `metadata.generateName`: the prefix the API server completes a missing name from.
     pub generate_name: String,
     pub namespace: String,
-    pub labels: Labels,
-    pub annotations: Labels,
+    /// Shared between an object's versions (a status write copies a pointer, and the undo
+    /// log's old version costs no copy); `Arc::make_mut` copies them for a write that changes
+    /// one.
+    pub labels: Arc<Labels>,
+    pub annotations: Arc<Labels>,
     pub uid: String,
     pub resource_version: u64,
     pub generation: u64,

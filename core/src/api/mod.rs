@@ -253,7 +253,7 @@ impl Indexes {
         if op.is_some() || np.is_some() {
             let empty = Labels::new();
             fn labels(p: Option<&Pod>) -> Option<&Labels> {
-                p.filter(|p| endpoint_candidate(p)).map(|p| &p.meta.labels)
+                p.filter(|p| endpoint_candidate(p)).map(|p| &*p.meta.labels)
             }
             let ol = labels(op).unwrap_or(&empty);
             let nl = labels(np).unwrap_or(&empty);
@@ -980,7 +980,7 @@ mod undo_tests {
         let v = s.version();
         let mut b = ns("b");
         s.put(b.clone());
-        b.meta_mut().labels.insert("x".into(), "1".into());
+        std::sync::Arc::make_mut(&mut b.meta_mut().labels).insert("x".into(), "1".into());
         s.put(b);
         s.remove(&ObjKey::new(Kind::Namespace, "", "b"));
         let ch = s.changes_since(v).expect("retained");
@@ -996,12 +996,12 @@ mod index_tests {
     use super::*;
 
     fn pod(name: &str, labels: &[(&str, &str)]) -> Object {
-        let labels = labels.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        let labels = labels.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect::<Labels>();
         Object::Pod(Pod {
             meta: ObjectMeta {
                 name: name.into(),
                 namespace: "dev".into(),
-                labels,
+                labels: labels.into(),
                 ..Default::default()
             },
             spec: PodSpec::default(),
@@ -1071,7 +1071,7 @@ mod slice_index_tests {
             meta: ObjectMeta {
                 name: name.into(),
                 namespace: "dev".into(),
-                labels,
+                labels: labels.into(),
                 ..Default::default()
             },
             address_type: AddressType::IPv4,

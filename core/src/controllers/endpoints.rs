@@ -191,7 +191,7 @@ impl EndpointsController {
             labels: slice_labels(svc, ENDPOINTSLICE_CONTROLLER),
             publish_not_ready: svc.spec.publish_not_ready_addresses,
         };
-        let mut labels = svc.meta.labels.clone();
+        let mut labels = svc.meta.labels.as_ref().clone();
         if svc.is_headless() {
             labels.insert("service.kubernetes.io/headless".into(), String::new());
         }
@@ -199,26 +199,26 @@ impl EndpointsController {
             Some(Object::Endpoints(e)) => Some(e),
             _ => None,
         };
-        let mut annotations = existing.map(|e| e.meta.annotations.clone()).unwrap_or_default();
+        let mut annotations = existing.map(|e| e.meta.annotations.as_ref().clone()).unwrap_or_default();
         if truncated {
             annotations.insert(OVER_CAPACITY.into(), "truncated".into());
         } else {
             annotations.remove(OVER_CAPACITY);
         }
         let changed =
-            existing.is_none_or(|e| !same_subsets(&e.subsets, &subsets) || e.meta.labels != labels || e.meta.annotations != annotations);
+            existing.is_none_or(|e| !same_subsets(&e.subsets, &subsets) || *e.meta.labels != labels || *e.meta.annotations != annotations);
         if changed {
             let meta = match existing {
                 Some(e) => ObjectMeta {
-                    labels,
-                    annotations,
+                    labels: labels.into(),
+                    annotations: annotations.into(),
                     ..e.meta.clone()
                 },
                 None => ObjectMeta {
                     name: name.into(),
                     namespace: ns.into(),
-                    labels,
-                    annotations,
+                    labels: labels.into(),
+                    annotations: annotations.into(),
                     uid: ctx.new_uid(),
                     creation: ctx.now(),
                     owner: Some(OwnerRef {
@@ -351,7 +351,7 @@ fn reconcile_slices(ctx: &mut Ctx, ns: &str, svc_name: &str, svc: &SliceFacts, p
         .map(|(i, s)| {
             let same = desired
                 .get(i)
-                .is_some_and(|(p, e)| same_set(&s.ports, p) && same_set(&s.endpoints, e) && &s.meta.labels == labels);
+                .is_some_and(|(p, e)| same_set(&s.ports, p) && same_set(&s.endpoints, e) && *s.meta.labels == *labels);
             (s.meta.name.clone(), same)
         })
         .collect();
@@ -370,7 +370,7 @@ fn reconcile_slices(ctx: &mut Ctx, ns: &str, svc_name: &str, svc: &SliceFacts, p
                     ports,
                     endpoints: eps,
                 };
-                s.meta.labels = labels.clone();
+                s.meta.labels = labels.clone().into();
                 record_slice(ctx, &ns, svc_name, &s, false);
                 ctx.write(Object::EndpointSlice(s));
             }
@@ -452,7 +452,7 @@ pub(super) fn new_slice_meta(
     ObjectMeta {
         name,
         namespace: ns.to_string(),
-        labels,
+        labels: labels.into(),
         uid: ctx.new_uid(),
         creation: ctx.now(),
         owner: Some(OwnerRef {
@@ -466,7 +466,7 @@ pub(super) fn new_slice_meta(
 
 /// A slice's labels: the Service's own, the Service name, and who manages it.
 fn slice_labels(svc: &Service, managed_by: &str) -> Labels {
-    let mut labels = svc.meta.labels.clone();
+    let mut labels = svc.meta.labels.as_ref().clone();
     labels.insert(SERVICE_NAME_LABEL.into(), svc.meta.name.clone());
     labels.insert(MANAGED_BY_LABEL.into(), managed_by.into());
     labels

@@ -59,13 +59,15 @@ impl MirroringController {
             }
             return;
         };
-        let mut labels = e.meta.labels.clone();
+        let mut labels = e.meta.labels.as_ref().clone();
         labels.remove(SKIP_MIRROR);
         labels.insert(SERVICE_NAME_LABEL.into(), name.into());
         labels.insert(MANAGED_BY_LABEL.into(), MIRRORING_CONTROLLER.into());
-        let mut annotations = e.meta.annotations.clone();
+        let mut annotations = e.meta.annotations.as_ref().clone();
         annotations.remove("kubectl.kubernetes.io/last-applied-configuration");
         annotations.remove("endpoints.kubernetes.io/last-change-trigger-time");
+        // Shared by every slice of this Endpoints.
+        let (labels, annotations) = (std::sync::Arc::new(labels), std::sync::Arc::new(annotations));
         let desired: Vec<(Vec<EndpointPort>, Vec<SliceEndpoint>)> = e
             .subsets
             .iter()
@@ -112,7 +114,7 @@ impl MirroringController {
                     changed += 1;
                 }
                 None => {
-                    let mut meta = new_slice_meta(ctx, ns, name, labels.clone(), Kind::Endpoints, name, &e.meta.uid);
+                    let mut meta = new_slice_meta(ctx, ns, name, labels.as_ref().clone(), Kind::Endpoints, name, &e.meta.uid);
                     meta.annotations = annotations.clone();
                     ctx.write(Object::EndpointSlice(EndpointSlice {
                         meta,

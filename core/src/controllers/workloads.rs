@@ -155,7 +155,7 @@ impl DeploymentController {
                 new_revision = view.revision;
             } else if let Some(before) = read_new(ctx, &mut None) {
                 let mut rs = before.clone();
-                rs.meta.annotations.insert(REVISION.into(), new_revision.to_string());
+                std::sync::Arc::make_mut(&mut rs.meta.annotations).insert(REVISION.into(), new_revision.to_string());
                 ctx.put_quiet(Object::ReplicaSet(rs));
                 stale = Some(before);
             }
@@ -219,7 +219,7 @@ impl DeploymentController {
         if st != dep.status || dep.meta.annotations.get(REVISION) != Some(&rev) {
             let mut dep = dep;
             dep.status = st;
-            dep.meta.annotations.insert(REVISION.into(), rev);
+            std::sync::Arc::make_mut(&mut dep.meta.annotations).insert(REVISION.into(), rev);
             // Status writes do not re-trigger this controller's spec logic (same result).
             ctx.put_quiet(Object::Deployment(dep));
         }
@@ -326,8 +326,8 @@ fn create_replicaset(ctx: &mut Ctx, dep: &Deployment, rs_name: &str, hash: &str,
         meta: ObjectMeta {
             name: rs_name.to_string(),
             namespace: ns.clone(),
-            labels,
-            annotations: [(REVISION.to_string(), rev.to_string())].into_iter().collect(),
+            labels: labels.into(),
+            annotations: [(REVISION.to_string(), rev.to_string())].into_iter().collect::<Labels>().into(),
             uid,
             creation: ctx.now(),
             generation: 1,
@@ -472,8 +472,8 @@ fn create_pod_for(ctx: &mut Ctx, rs: &ReplicaSet) {
         meta: ObjectMeta {
             name: name.clone(),
             namespace: ns.clone(),
-            labels: rs.template.labels.clone(),
-            annotations: rs.template.annotations.clone(),
+            labels: rs.template.labels.clone().into(),
+            annotations: rs.template.annotations.clone().into(),
             uid,
             creation: ctx.now(),
             owner: Some(OwnerRef {

@@ -725,7 +725,7 @@ mod tests {
 
     fn slice(name: &str, svc: &str, ports: &[(&str, i64)], endpoints: Vec<SliceEndpoint>) -> Object {
         let mut m = meta("db", name);
-        m.labels.insert(SERVICE_NAME_LABEL.into(), svc.into());
+        std::sync::Arc::make_mut(&mut m.labels).insert(SERVICE_NAME_LABEL.into(), svc.into());
         Object::EndpointSlice(EndpointSlice {
             meta: m,
             address_type: AddressType::IPv4,

@@ -535,7 +535,7 @@ pub fn deployment(store: &Store, d: &Deployment, events: &[EventLine]) -> String
         store.epoch().rfc1123z(d.meta.creation)
     ));
     labels_multiline(&mut b, "Labels", &d.meta.labels);
-    let mut ann = d.meta.annotations.clone();
+    let mut ann = d.meta.annotations.as_ref().clone();
     ann.entry("deployment.kubernetes.io/revision".into()).or_insert_with(|| "1".into());
     annotations_multiline(&mut b, "Annotations", &ann);
     b.push_str(&format!("Selector:\t{}\n", d.selector));
@@ -618,7 +618,7 @@ pub fn replicaset(store: &Store, rs: &ReplicaSet, events: &[EventLine]) -> Strin
         rs.meta.name, rs.meta.namespace, rs.selector
     ));
     labels_multiline(&mut b, "Labels", &rs.meta.labels);
-    let mut ann = rs.meta.annotations.clone();
+    let mut ann = rs.meta.annotations.as_ref().clone();
     if let Some(owner) = rs.meta.owner.as_ref().filter(|o| o.kind == Kind::Deployment) {
         // What the deployment controller annotates its ReplicaSets with.
         let desired = match store.get(&ObjKey::new(Kind::Deployment, &rs.meta.namespace, &owner.name)) {
@@ -709,7 +709,7 @@ pub fn node(store: &Store, n: &Node, now: SimTime, events: &[EventLine]) -> Stri
     b.push_str(&format!("Name:\t{}\n", n.meta.name));
     b.push_str(&format!("Roles:\t{}\n", if n.control_plane { "control-plane" } else { "<none>" }));
     labels_multiline(&mut b, "Labels", &n.meta.labels);
-    let mut ann = n.meta.annotations.clone();
+    let mut ann = n.meta.annotations.as_ref().clone();
     for (k, v) in crate::printers::object::NODE_ANNOTATIONS {
         ann.entry(k.to_string()).or_insert_with(|| v.to_string());
     }

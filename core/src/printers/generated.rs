@@ -138,7 +138,7 @@ pub fn generated_value(obj: &Object, gen: Generator, ns_flag: bool) -> Value {
     let mut meta = obj.meta().clone();
     if gen == Generator::Namespace {
         // `kubernetes.io/metadata.name` is the API server's (the namespace strategy's).
-        meta.labels.clear();
+        meta.labels = Default::default();
     }
     m.insert("metadata".into(), metadata(&meta, ns_flag));
     match (obj, gen) {

@@ -60,7 +60,7 @@ pub(crate) const NODE_ANNOTATIONS: [(&str, &str); 3] = [
 fn metadata(obj: &Object, epoch: Epoch) -> Value {
     let m = obj.meta();
     let mut md = Map::new();
-    let mut ann = m.annotations.clone();
+    let mut ann = m.annotations.as_ref().clone();
     match obj {
         Object::Deployment(d) => {
             ann.entry("deployment.kubernetes.io/revision".into()).or_insert_with(|| "1".into());

@@ -1411,7 +1411,7 @@ mod tests {
             meta: ObjectMeta {
                 name: "web-1".into(),
                 namespace: "default".into(),
-                labels,
+                labels: labels.into(),
                 ..Default::default()
             },
             address_type: AddressType::IPv4,

@@ -279,8 +279,8 @@ pub fn import(text: &str, base: &Config) -> Result<Imported, SnapshotError> {
         let control_plane =
             labels.contains_key("node-role.kubernetes.io/control-plane") || labels.contains_key("node-role.kubernetes.io/master");
         let mut meta = read::meta(e.node, &at);
-        meta.labels = labels;
-        meta.annotations = read::labels(e.node, &["metadata", "annotations"]);
+        meta.labels = labels.into();
+        meta.annotations = read::labels(e.node, &["metadata", "annotations"]).into();
         node_names.insert(name);
         nodes.push(Node {
             meta,
@@ -450,7 +450,7 @@ pub fn import(text: &str, base: &Config) -> Result<Imported, SnapshotError> {
             l.insert("kubernetes.io/metadata.name".into(), ns.clone());
             let meta = ObjectMeta {
                 name: ns.clone(),
-                labels: l,
+                labels: l.into(),
                 uid: c.new_uid(),
                 ..Default::default()
             };

@@ -167,7 +167,7 @@ pub(super) fn run(sh: &mut Shell, c: &mut Cluster, args: &Args, ns: &str) -> Res
         meta: ObjectMeta {
             name: name.clone(),
             namespace: ns.into(),
-            labels,
+            labels: labels.into(),
             ..Default::default()
         },
         spec: PodSpec {
@@ -307,7 +307,7 @@ pub(super) fn create(c: &mut Cluster, args: &Args, ns: &str) -> Res {
             let obj = Object::Namespace(Namespace {
                 meta: ObjectMeta {
                     name: name.clone(),
-                    labels,
+                    labels: labels.into(),
                     ..Default::default()
                 },
             });
@@ -408,7 +408,7 @@ pub(super) fn create(c: &mut Cluster, args: &Args, ns: &str) -> Res {
                 meta: ObjectMeta {
                     name: name.clone(),
                     namespace: ns.into(),
-                    labels: labels.clone(),
+                    labels: labels.clone().into(),
                     ..Default::default()
                 },
                 replicas,
@@ -484,7 +484,7 @@ pub(super) fn create(c: &mut Cluster, args: &Args, ns: &str) -> Res {
                 meta: ObjectMeta {
                     name: name.clone(),
                     namespace: ns.into(),
-                    labels: sel,
+                    labels: sel.into(),
                     ..Default::default()
                 },
                 spec,
@@ -516,20 +516,24 @@ pub(super) fn expose(c: &mut Cluster, args: &Args, ns: &str) -> Res {
     let (selector, labels, container_ports): (Labels, Labels, Vec<ContainerPort>) = match &obj {
         Object::Deployment(d) => (
             d.selector.match_labels.clone(),
-            d.meta.labels.clone(),
+            d.meta.labels.as_ref().clone(),
             d.template.spec.containers.iter().flat_map(|c| c.ports.clone()).collect(),
         ),
         Object::ReplicaSet(r) => (
             r.selector.match_labels.clone(),
-            r.meta.labels.clone(),
+            r.meta.labels.as_ref().clone(),
             r.template.spec.containers.iter().flat_map(|c| c.ports.clone()).collect(),
         ),
         Object::Pod(p) => (
-            p.meta.labels.clone(),
-            p.meta.labels.clone(),
+            p.meta.labels.as_ref().clone(),
+            p.meta.labels.as_ref().clone(),
             p.spec.containers.iter().flat_map(|c| c.ports.clone()).collect(),
         ),
-        Object::Service(s) => (s.spec.selector.clone().unwrap_or_default(), s.meta.labels.clone(), Vec::new()),
+        Object::Service(s) => (
+            s.spec.selector.clone().unwrap_or_default(),
+            s.meta.labels.as_ref().clone(),
+            Vec::new(),
+        ),
         _ => return Err(Error::other(format!("cannot expose a {}", kind.name()))),
     };
     if selector.is_empty() {
@@ -599,7 +603,7 @@ pub(super) fn expose(c: &mut Cluster, args: &Args, ns: &str) -> Res {
         meta: ObjectMeta {
             name: svc_name.clone(),
             namespace: ns.into(),
-            labels,
+            labels: labels.into(),
             ..Default::default()
         },
         spec: ServiceSpec::new(type_, Some(selector), ports),
@@ -650,7 +654,7 @@ pub(super) fn label(c: &mut Cluster, args: &Args, ns: &str) -> Res {
     let Some(mut obj) = c.api.store().get(&key).cloned() else {
         return Err(Error::not_found(kind, &name));
     };
-    let mut labels = obj.meta().labels.clone();
+    let mut labels = obj.meta().labels.as_ref().clone();
     let (mut added, mut removed) = (false, false);
     for ch in changes {
         if let Some(k) = ch.strip_suffix('-') {
@@ -681,7 +685,7 @@ pub(super) fn label(c: &mut Cluster, args: &Args, ns: &str) -> Res {
     if added || removed {
         let errors = crate::api::validation::validate(&{
             let mut o = obj.clone();
-            o.meta_mut().labels = labels.clone();
+            o.meta_mut().labels = labels.clone().into();
             o
         });
         let label_errors: Vec<_> = errors.into_iter().filter(|e| e.field.starts_with("metadata.labels")).collect();
@@ -693,7 +697,7 @@ pub(super) fn label(c: &mut Cluster, args: &Args, ns: &str) -> Res {
             };
             return Err(e.into());
         }
-        obj.meta_mut().labels = labels;
+        obj.meta_mut().labels = labels.into();
         if args.dry_run == DryRun::None {
             c.write(obj.clone());
             c.settle();
