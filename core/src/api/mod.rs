@@ -173,11 +173,13 @@ fn move_entries<K: Ord, V: Ord + Clone, I: IntoIterator<Item = K> + PartialEq>(
     map: &mut BTreeMap<K, BTreeSet<V>>,
     old: I,
     new: I,
-    value: &V,
+    value: impl Fn() -> V,
 ) {
     if old == new {
         return;
     }
+    // Built only when something moves: most writes (a status change) move nothing.
+    let value = value();
     for k in old {
         set_edit(map, k, value.clone(), false);
     }
@@ -266,7 +268,7 @@ impl Indexes {
                 self.pod_labels.edit(ns, k, v, key.name.clone(), true);
             }
             let ip = |p: Option<&Pod>| p.and_then(|p| p.status.pod_ip);
-            move_entries(&mut self.pod_ips, ip(op), ip(np), &entry());
+            move_entries(&mut self.pod_ips, ip(op), ip(np), entry);
         }
         let (os, nsl) = (as_slice(old), as_slice(new));
         if os.is_some() || nsl.is_some() {
@@ -283,7 +285,7 @@ impl Indexes {
                 s.map(|s| s.endpoints.iter().flat_map(|e| e.addresses.iter().copied()).collect())
                     .unwrap_or_default()
             };
-            move_entries(&mut self.slice_ips, ips(os), ips(nsl), &entry());
+            move_entries(&mut self.slice_ips, ips(os), ips(nsl), entry);
         }
         let svc_ips = |o: Option<&Object>| -> Vec<Ipv4Addr> {
             match o {
@@ -296,7 +298,7 @@ impl Indexes {
                 _ => Vec::new(),
             }
         };
-        move_entries(&mut self.service_ips, svc_ips(old), svc_ips(new), &entry());
+        move_entries(&mut self.service_ips, svc_ips(old), svc_ips(new), entry);
     }
 
     fn build<'a>(objects: impl Iterator<Item = (&'a ObjKey, &'a Object)>) -> Indexes {

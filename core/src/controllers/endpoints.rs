@@ -260,18 +260,24 @@ impl EndpointsController {
 /// by hash), so subsets that differ only in the order of their ports or of the subsets
 /// themselves are equal and nothing is written (an imported Endpoints keeps the order the real
 /// controller wrote).
-fn same_subsets(a: &[EndpointSubset], b: &[EndpointSubset]) -> bool {
-    let canon = |s: &[EndpointSubset]| {
-        let mut v: Vec<EndpointSubset> = s
+fn same_subsets<'a>(a: &'a [EndpointSubset], b: &'a [EndpointSubset]) -> bool {
+    // Each subset as (its ports sorted, its addresses), the subsets in order of their ports
+    // (a stable sort): borrowed, nothing copied.
+    type Canon<'a> = Vec<(
+        Vec<(&'a Option<String>, i64, Protocol)>,
+        &'a [EndpointAddress],
+        &'a [EndpointAddress],
+    )>;
+    let canon = |s: &'a [EndpointSubset]| -> Canon<'a> {
+        let mut v: Canon<'a> = s
             .iter()
             .map(|x| {
-                let mut x = x.clone();
-                x.ports
-                    .sort_by(|p, q| (&p.name, p.port, p.protocol).cmp(&(&q.name, q.port, q.protocol)));
-                x
+                let mut ports: Vec<_> = x.ports.iter().map(|p| (&p.name, p.port, p.protocol)).collect();
+                ports.sort();
+                (ports, x.addresses.as_slice(), x.not_ready_addresses.as_slice())
             })
             .collect();
-        v.sort_by(|x, y| format!("{:?}", x.ports).cmp(&format!("{:?}", y.ports)));
+        v.sort_by(|x, y| x.0.cmp(&y.0));
         v
     };
     a.len() == b.len() && (a == b || canon(a) == canon(b))

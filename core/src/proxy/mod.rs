@@ -570,11 +570,13 @@ impl KubeProxy {
         let mut keys = Vec::new();
         for mut w in wanted {
             keys.push(w.key.clone());
-            match self.ports.get(&w.key) {
-                Some(old) if same_state(old, &w) => continue,
+            if self.ports.get(&w.key).is_some_and(|old| same_state(old, &w)) {
+                continue;
+            }
+            // The old state leaves the map (no copy) and its index entries with it.
+            match self.ports.remove(&w.key) {
                 Some(old) => {
-                    w.since = carry_since(old, &w, gen);
-                    let old = old.clone();
+                    w.since = carry_since(&old, &w, gen);
                     self.unindex(&old);
                 }
                 None => w.since = w.endpoints.iter().map(|e| (e.addr(), gen)).collect(),
@@ -584,13 +586,13 @@ impl KubeProxy {
             changed.push(w.key.clone());
             self.ports.insert(w.key.clone(), w);
         }
-        if !keys.is_empty() {
-            self.by_service.insert(svc_key, keys.clone());
-        }
         let mut report = SyncReport {
             programmed: !keys.is_empty(),
             ..SyncReport::default()
         };
+        if !keys.is_empty() {
+            self.by_service.insert(svc_key.clone(), keys);
+        }
         // Nodes with kernel state for a changed port follow the change.
         for k in &changed {
             let nodes: Vec<String> = self.touched.get(k).into_iter().flatten().cloned().collect();
@@ -602,8 +604,9 @@ impl KubeProxy {
             }
         }
         report.cleaned = self.revert_hand_edits(None, now_ms);
+        let keys = self.by_service.get(&svc_key).map(Vec::as_slice).unwrap_or_default();
         if let Some(first) = self.nodes.values().next() {
-            for k in &keys {
+            for k in keys {
                 let Some(p) = self.ports.get(k) else { continue };
                 for (vs, front) in self.node_vips(first, p) {
                     report.virtual_servers.push((vs, p.endpoints_for(front, &first.name).len()));
