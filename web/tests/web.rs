@@ -506,3 +506,47 @@ fn wasm_figure_chapter_flow() {
     assert!(last.contains("Hello form the DEV Namespace!"), "{last}");
     console_log!("wasm figure: apply_sd_example_and_curl {per_run:.2} ms per run (criterion's native figure: apply_sd_example_and_curl)");
 }
+
+#[path = "../../core/benches/support/manifests.rs"]
+mod manifests;
+
+/// The wasm figure of criterion's `apply_settle` on 50 nodes: 100 and 1,000 Services × 3 Pods
+/// applied and settled in the browser, the fastest of 5 runs each (the sizes alternate, so
+/// both run after the engine has optimized the hot code), and their ratio. Ignored: it means
+/// something only in a release build — `wasm-pack test --release --headless --chrome web
+/// --test web -- --nocapture --include-ignored wasm_figure_apply_settle`.
+#[wasm_bindgen_test]
+#[ignore]
+fn wasm_figure_apply_settle() {
+    let Some(perf) = web_sys::window().and_then(|w| w.performance()) else {
+        return;
+    };
+    let sizes = [100usize, 1_000];
+    let files: Vec<BTreeMap<String, String>> = sizes
+        .iter()
+        .map(|&n| BTreeMap::from([("big.yml".to_string(), manifests::manifests(n, n, 3))]))
+        .collect();
+    let cfg = sdplay_core::Config {
+        nodes: 50,
+        cluster_cidr: (std::net::Ipv4Addr::new(10, 128, 0, 0), 9),
+        ..sdplay_core::Config::default()
+    };
+    let mut fastest = [f64::INFINITY; 2];
+    for _ in 0..5 {
+        for (i, n) in sizes.iter().enumerate() {
+            let mut pg = sdplay_core::Playground::new(cfg.clone());
+            let start = perf.now();
+            pg.run("kubectl apply -f big.yml", &files[i]);
+            pg.advance_ms(30_000);
+            fastest[i] = fastest[i].min(perf.now() - start);
+            assert_eq!(pg.cluster.store().pods(Some("bench")).count(), n * 3);
+        }
+    }
+    for (n, ms) in sizes.iter().zip(fastest) {
+        console_log!("wasm figure: apply_settle/50_nodes/{n} {ms:.1} ms (fastest of 5)");
+    }
+    console_log!(
+        "wasm figure: 10× Services on 50 nodes costs {:.1}× the time",
+        fastest[1] / fastest[0]
+    );
+}
