@@ -14,17 +14,21 @@ use crate::proxy::KubeProxy;
 use crate::scheduler::Scheduler;
 use crate::time::SimTime;
 
-/// Work for the controllers, keyed so duplicates collapse.
+/// Work for the controllers, keyed so duplicates collapse: (namespace, name), shared strings,
+/// so queueing a key (and its copy in the pending set) copies no text.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub(crate) enum Work {
-    Deployment(String, String),
-    ReplicaSet(String, String),
-    Schedule(String, String),
-    Endpoints(String, String),
+    Deployment(Name, Name),
+    ReplicaSet(Name, Name),
+    Schedule(Name, Name),
+    Endpoints(Name, Name),
     /// The EndpointSlice mirroring controller, for one Service.
-    Mirror(String, String),
-    Proxy(String, String),
+    Mirror(Name, Name),
+    Proxy(Name, Name),
 }
+
+/// A namespace or object name in a [`Work`] item.
+pub(crate) type Name = std::sync::Arc<str>;
 
 /// The controllers' work queue: first in, first out, each item at most once (a duplicate
 /// collapses into the pending one), and the selector index the Pod events are routed by.
@@ -78,7 +82,7 @@ impl Watchers<'_> {
         let Some((old, new)) = store.last_change() else { return };
         if self.dispatch(store, old, new) {
             for (ns, name) in self.scheduler.waiting() {
-                self.queue.push(Work::Schedule(ns.clone(), name.clone()));
+                self.queue.push(Work::Schedule(ns.as_str().into(), name.as_str().into()));
             }
         }
     }
@@ -87,15 +91,15 @@ impl Watchers<'_> {
     /// has room again for the Pods waiting for it.
     fn dispatch(&mut self, store: &Store, old: Option<&Object>, new: Option<&Object>) -> bool {
         let Some(any) = new.or(old) else { return false };
-        let ns = any.meta().namespace.clone();
-        let name = any.meta().name.clone();
+        let ns: Name = any.meta().namespace.as_str().into();
+        let name: Name = any.meta().name.as_str().into();
         let mut retry = false;
         match any {
             Object::Deployment(_) => self.enqueue(Work::Deployment(ns, name)),
             Object::ReplicaSet(rs) => {
                 self.enqueue(Work::ReplicaSet(ns.clone(), name));
                 if let Some(o) = &rs.meta.owner {
-                    self.enqueue(Work::Deployment(ns, o.name.clone()));
+                    self.enqueue(Work::Deployment(ns, o.name.as_str().into()));
                 }
             }
             Object::Node(n) => {
@@ -117,7 +121,7 @@ impl Watchers<'_> {
                 if as_pod(old).zip(as_pod(new)).is_none_or(|(a, b)| rs_reads(a, b)) {
                     for p in [old, new].into_iter().filter_map(as_pod) {
                         if let Some(o) = p.meta.owner.as_ref().filter(|o| o.kind == Kind::ReplicaSet) {
-                            self.enqueue(Work::ReplicaSet(ns.clone(), o.name.clone()));
+                            self.enqueue(Work::ReplicaSet(ns.clone(), o.name.as_str().into()));
                         }
                     }
                 }
@@ -158,7 +162,7 @@ impl Watchers<'_> {
                     }
                 }
                 for s in hits {
-                    self.enqueue(Work::Endpoints(ns.clone(), s));
+                    self.enqueue(Work::Endpoints(ns.clone(), s.as_str().into()));
                 }
             }
             Object::Service(_) => {
@@ -167,7 +171,7 @@ impl Watchers<'_> {
                     let Some((k, v)) = s.spec.selector.as_ref().and_then(|sel| sel.iter().next()) else {
                         continue;
                     };
-                    self.queue.selector_index.edit(&ns, k, v, name.clone(), add);
+                    self.queue.selector_index.edit(&ns, k, v, name.to_string(), add);
                 }
                 self.enqueue(Work::Endpoints(ns.clone(), name.clone()));
                 self.enqueue(Work::Mirror(ns.clone(), name.clone()));
@@ -179,19 +183,19 @@ impl Watchers<'_> {
                 for obj in [old, new].into_iter().flatten() {
                     if let Object::EndpointSlice(s) = obj {
                         if let Some(svc) = s.service_name() {
-                            self.enqueue(Work::Proxy(ns.clone(), svc.to_string()));
+                            self.enqueue(Work::Proxy(ns.clone(), svc.into()));
                         }
                     }
                 }
                 if let Some(Object::EndpointSlice(s)) = old.or(new) {
                     if s.meta.labels.get(MANAGED_BY_LABEL).map(String::as_str) == Some(MIRRORING_CONTROLLER) {
                         if let Some(svc) = s.service_name() {
-                            self.enqueue(Work::Mirror(ns.clone(), svc.to_string()));
+                            self.enqueue(Work::Mirror(ns.clone(), svc.into()));
                         }
                     }
                 }
             }
-            Object::ConfigMap(cm) if ns == "kube-system" && name == "coredns" => {
+            Object::ConfigMap(cm) if &*ns == "kube-system" && &*name == "coredns" => {
                 if let (Some(Object::ConfigMap(_)), Some(text)) = (new, cm.data.get("Corefile")) {
                     self.coredns.corefile_changed(self.now, text);
                 }

@@ -458,7 +458,7 @@ impl ReplicaSetController {
             let owner = rs.meta.owner.as_ref().map(|o| o.name.clone());
             ctx.put_quiet(Object::ReplicaSet(rs));
             if let Some(o) = owner {
-                ctx.enqueue(Work::Deployment(ns.into(), o));
+                ctx.enqueue(Work::Deployment(ns.into(), o.into()));
             }
         }
     }
