@@ -28,7 +28,7 @@ use sdplay_core::{Config, Playground, ProxyMode, SD_EXAMPLE};
 #[path = "support/mod.rs"]
 mod support;
 
-use support::{live, manifests, Counting};
+use support::{apply_line, live, manifest_files, Counting};
 
 #[global_allocator]
 static ALLOC: Counting = Counting;
@@ -67,23 +67,30 @@ fn config(nodes: usize, mode: ProxyMode) -> Config {
     }
 }
 
-/// A cluster with the manifests applied and settled (containers started, Pods Ready).
-fn settled(cfg: Config, yaml: &str) -> (Playground, BTreeMap<String, String>) {
+/// A cluster with the manifests applied and settled (containers started, Pods Ready). Fails
+/// if the apply did not take every object (a limit would otherwise shrink the benchmark).
+fn settled(cfg: Config, manifests: &[(String, String)]) -> (Playground, BTreeMap<String, String>) {
     let mut f = files();
-    f.insert("big.yml".to_string(), yaml.to_string());
+    f.extend(manifests.iter().cloned());
     let mut pg = Playground::new(cfg);
-    pg.run("kubectl apply -f big.yml", &f);
+    let r = pg.run(&apply_line(manifests), &f);
+    assert_eq!(
+        r.status,
+        0,
+        "the benchmark's apply failed: {}",
+        r.output.lines().last().unwrap_or_default()
+    );
     pg.advance_ms(30_000);
     (pg, f)
 }
 
 /// Live bytes a settled cluster holds beyond a freshly bootstrapped one of the same nodes.
-fn bytes_for(cfg: &Config, yaml: &str) -> usize {
+fn bytes_for(cfg: &Config, manifests: &[(String, String)]) -> usize {
     let base = live();
     let empty = Playground::new(cfg.clone());
     let after_boot = live();
     drop(empty);
-    let (pg, f) = settled(cfg.clone(), yaml);
+    let (pg, f) = settled(cfg.clone(), manifests);
     let used = live().saturating_sub(base);
     drop((pg, f));
     used.saturating_sub(after_boot.saturating_sub(base))
@@ -93,8 +100,8 @@ fn bytes_for(cfg: &Config, yaml: &str) -> usize {
 fn memory_report(cfg: &Config, services: usize, replicas: usize) {
     let pods = services * replicas;
     let mode = cfg.proxy_mode;
-    let svc_only = bytes_for(cfg, &manifests(services, 0, replicas));
-    let with_pods = bytes_for(cfg, &manifests(services, services, replicas));
+    let svc_only = bytes_for(cfg, &manifest_files(services, 0, replicas));
+    let with_pods = bytes_for(cfg, &manifest_files(services, services, replicas));
     let per_svc = svc_only / services.max(1);
     let per_pod = with_pods.saturating_sub(svc_only) / pods.max(1);
     eprintln!(
@@ -118,7 +125,9 @@ fn apply_settle(c: &mut Criterion) {
     for (nodes, n, replicas) in cases {
         let cfg = config(nodes, mode);
         let mut f = files();
-        f.insert("big.yml".to_string(), manifests(n, n, replicas));
+        let big = manifest_files(n, n, replicas);
+        let apply = apply_line(&big);
+        f.extend(big);
         let id = BenchmarkId::new(format!("{mode:?}/{replicas}_replicas/{}_nodes", cfg.nodes), n);
         // Criterion calls the closure only for benchmarks its filter selects, and more than
         // once: the memory report runs once, for selected ones.
@@ -131,7 +140,7 @@ fn apply_settle(c: &mut Criterion) {
             b.iter_batched(
                 || Playground::new(cfg.clone()),
                 |mut pg| {
-                    pg.run("kubectl apply -f big.yml", &f);
+                    pg.run(&apply, &f);
                     pg.advance_ms(30_000);
                     pg
                 },
@@ -159,7 +168,7 @@ fn one_pod_change(c: &mut Criterion) {
         // Set up once, and only if the filter selects this benchmark.
         let mut state: Option<(Playground, BTreeMap<String, String>)> = None;
         g.bench_function(id, |b| {
-            let (pg, f) = state.get_or_insert_with(|| settled(config(nodes, mode), &manifests(services, 2_000.min(services), 1)));
+            let (pg, f) = state.get_or_insert_with(|| settled(config(nodes, mode), &manifest_files(services, 2_000.min(services), 1)));
             b.iter(|| {
                 // The one Pod of app0, whatever its current name.
                 let out = pg.run("kubectl get pods -n bench -l app=app0", f);

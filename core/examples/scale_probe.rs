@@ -12,7 +12,7 @@ use sdplay_core::{Config, Files, Playground};
 #[path = "../benches/support/mod.rs"]
 mod support;
 
-use support::{allocations, live, manifests, Counting};
+use support::{allocations, apply_line, live, manifest_files, Counting};
 
 #[global_allocator]
 static ALLOC: Counting = Counting;
@@ -60,12 +60,20 @@ fn main() {
     let mut pg = Playground::new(cfg);
     let boot = t.elapsed();
     let booted = live();
-    let f = F([("big.yml".to_string(), manifests(n, n, r))].into_iter().collect());
+    let big = manifest_files(n, n, r);
+    let apply = apply_line(&big);
+    let f = F(big.into_iter().collect());
     let t = Instant::now();
     let cpu0 = cpu_ns();
     let faults0 = minor_faults();
     let calls = allocations();
-    pg.run("kubectl apply -f big.yml", &f);
+    let applied = pg.run(&apply, &f);
+    assert_eq!(
+        applied.status,
+        0,
+        "the apply failed: {}",
+        applied.output.lines().last().unwrap_or_default()
+    );
     let applied_cpu_ms = cpu_ns().zip(cpu0).map(|(b, a)| (b - a) as f64 / 1e6).unwrap_or(f64::NAN);
     pg.advance_ms(30_000);
     let apply = t.elapsed();

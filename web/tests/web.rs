@@ -522,9 +522,12 @@ fn wasm_figure_apply_settle() {
         return;
     };
     let sizes = [100usize, 1_000];
-    let files: Vec<BTreeMap<String, String>> = sizes
+    let inputs: Vec<(String, BTreeMap<String, String>)> = sizes
         .iter()
-        .map(|&n| BTreeMap::from([("big.yml".to_string(), manifests::manifests(n, n, 3))]))
+        .map(|&n| {
+            let files = manifests::manifest_files(n, n, 3);
+            (manifests::apply_line(&files), files.into_iter().collect())
+        })
         .collect();
     let cfg = sdplay_core::Config {
         nodes: 50,
@@ -536,7 +539,8 @@ fn wasm_figure_apply_settle() {
         for (i, n) in sizes.iter().enumerate() {
             let mut pg = sdplay_core::Playground::new(cfg.clone());
             let start = perf.now();
-            pg.run("kubectl apply -f big.yml", &files[i]);
+            let (apply, files) = &inputs[i];
+            pg.run(apply, files);
             pg.advance_ms(30_000);
             fastest[i] = fastest[i].min(perf.now() - start);
             assert_eq!(pg.cluster.store().pods(Some("bench")).count(), n * 3);

@@ -43,4 +43,4 @@ pub fn allocations() -> usize {
 
 #[path = "manifests.rs"]
 mod generated;
-pub use generated::manifests;
+pub use generated::{apply_line, manifest_files};
