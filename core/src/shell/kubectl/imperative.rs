@@ -750,6 +750,9 @@ pub(super) fn delete_files(c: &mut Cluster, files: &dyn Files, args: &Args, ns: 
         // In file order, nothing deleted; only the server knows what is missing.
         for (k, path) in &keys {
             if args.dry_run == DryRun::Server && !c.api.store().contains(k) {
+                if args.ignore_not_found {
+                    continue;
+                }
                 let e = ApiError::NotFound {
                     resource: crate::api::plural(k.kind).into(),
                     name: k.name.clone(),
@@ -782,6 +785,7 @@ pub(super) fn delete_files(c: &mut Cluster, files: &dyn Files, args: &Args, ns: 
     for ((k, path), r) in keys.iter().zip(results) {
         match r {
             Ok(()) => out.push_str(&deleted_line(k, op)),
+            Err(ApiError::NotFound { .. }) if args.ignore_not_found => {}
             Err(e) => {
                 errs.push_str(&e.aggregate_line(Some((path, "deleting"))));
                 errs.push('\n');

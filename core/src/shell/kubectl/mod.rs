@@ -40,6 +40,11 @@ pub(crate) struct Args {
     pub output: Option<String>,
     pub show_labels: bool,
     pub no_headers: bool,
+    /// `--ignore-not-found`: a missing object is no error (`get`, `delete`); `delete` defaults
+    /// it to true with `--all` or a selector.
+    pub ignore_not_found: bool,
+    /// `delete --all`: every object of the kind in the namespace.
+    pub all: bool,
     pub files: Vec<String>,
     /// `-i` / `--stdin` or `-t` / `--tty`.
     pub interactive: bool,
@@ -183,6 +188,12 @@ fn parse_flags(verb: &str, path: &str, sub: Vec<&'static str>, set: &'static [fl
         output: p.str("output").map(String::from),
         show_labels: p.bool("show-labels"),
         no_headers: p.bool("no-headers"),
+        // `DeleteOptions.Complete`: "Defaults to true when --all is specified" (or a selector).
+        ignore_not_found: p.bool_or(
+            "ignore-not-found",
+            verb == "delete" && (p.bool("all") || p.str("selector").is_some()),
+        ),
+        all: has("all") && p.bool("all"),
         files: p.list("filename"),
         interactive: p.bool("stdin") || p.bool("tty"),
         image: p.list("image").into_iter().next(),
@@ -759,6 +770,8 @@ fn get(c: &mut Cluster, args: &Args, ns: &str) -> Res {
                 };
                 match found {
                     Some(o) => picked.push(o),
+                    // `IgnoreErrors(apierrors.IsNotFound)`: the name is dropped silently.
+                    None if args.ignore_not_found => {}
                     None => missing.push_str(&Error::not_found(*kind, w).line()),
                 }
             }
@@ -800,6 +813,10 @@ fn get(c: &mut Cluster, args: &Args, ns: &str) -> Res {
         }
         blocks.push(table::render(&rows));
     }
+    if structured && values.is_empty() && args.ignore_not_found {
+        // `printGeneric`: no objects and `--ignore-not-found` print nothing, not an empty List.
+        return Ok(Outcome::ok(String::new()));
+    }
     if structured {
         let single = names.len() == 1 && values.len() == 1;
         let v = if single {
@@ -833,6 +850,11 @@ fn get(c: &mut Cluster, args: &Args, ns: &str) -> Res {
         });
     }
     if !found_any && missing.is_empty() {
+        // `!o.IgnoreNotFound` guards "No resources found" (and `printGeneric` prints nothing
+        // for no objects).
+        if args.ignore_not_found {
+            return Ok(Outcome::ok(String::new()));
+        }
         let msg = if all_ns || kinds.iter().all(|k| !k.namespaced()) {
             "No resources found\n".to_string()
         } else {
@@ -1045,8 +1067,8 @@ fn delete(c: &mut Cluster, args: &Args, ns: &str) -> Res {
     // `PrintObj`: a grace period of 0 is a force deletion.
     let op = if grace == Some(0) { "force deleted" } else { "deleted" };
     if let Some(k) = args.pos.first().and_then(|r| if r.contains('/') { None } else { kind_of(r) }) {
-        if let Some(sel) = &args.selector {
-            let reqs = parse_selector(sel)?;
+        if args.selector.is_some() || args.all {
+            let reqs = args.selector.as_deref().map(parse_selector).transpose()?.unwrap_or_default();
             let scope = if k.namespaced() { Some(ns) } else { None };
             targets.extend(
                 c.api
@@ -1093,8 +1115,10 @@ fn delete(c: &mut Cluster, args: &Args, ns: &str) -> Res {
             let mut status = 0;
             for t in targets {
                 if dry == DryRun::Server && !c.api.store().contains(&t) {
-                    out.push_str(&Error::not_found(t.kind, &t.name).line());
-                    status = 1;
+                    if !args.ignore_not_found {
+                        out.push_str(&Error::not_found(t.kind, &t.name).line());
+                        status = 1;
+                    }
                 } else if o.is_some() {
                     out.push_str(&format!("{}/{}\n", t.kind.resource(), t.name));
                 } else {
@@ -1120,6 +1144,8 @@ fn delete(c: &mut Cluster, args: &Args, ns: &str) -> Res {
                 out.push_str(&format!("{res} \"{}\" {op}\n", t.name));
                 c.settle();
             }
+            // `IgnoreErrors(errors.IsNotFound)`: the failed DELETE is filtered out.
+            Err(ApiError::NotFound { .. }) if args.ignore_not_found => {}
             Err(e) => {
                 out.push_str(&format!("{}\n", e.aggregate_line(None)));
                 status = 1;
