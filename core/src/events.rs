@@ -65,10 +65,10 @@ impl Event {
 /// records for it: (type, reason, source) → the distinct messages seen and when the last came.
 /// A record is made only once the object has a second distinct message for a reason, so the
 /// common case (one message per reason) costs nothing.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug)]
 struct ObjectEvents {
     /// The object's key, shared with its events.
-    key: Option<Arc<ObjKey>>,
+    key: Arc<ObjKey>,
     uid: String,
     events: Vec<Event>,
     similar: Vec<Aggregate>,
@@ -171,9 +171,10 @@ impl EventLog {
             Some(i) => i,
             None => {
                 per_uid.push(ObjectEvents {
-                    key: Some(Arc::new(key.clone())),
+                    key: Arc::new(key.clone()),
                     uid: uid.to_string(),
-                    ..Default::default()
+                    events: Vec::new(),
+                    similar: Vec::new(),
                 });
                 per_uid.len() - 1
             }
@@ -260,14 +261,9 @@ impl EventLog {
                 // made): grow one at a time, not to 4 and then 8 slots of 208 bytes.
                 list.reserve_exact(1);
             }
-            let involved = match &obj.key {
-                Some(k) => k.clone(),
-                None => Arc::new(ev.key.clone()),
-            };
-            let list = &mut obj.events;
-            list.push(Event {
+            obj.events.push(Event {
                 name: format!("{}.{nanos:x}", ev.key.name),
-                involved,
+                involved: obj.key.clone(),
                 type_: ev.type_,
                 reason: ev.reason,
                 message,
@@ -285,7 +281,7 @@ impl EventLog {
     /// The last event about `key` with `reason` happened `times` more times, the last at `at`:
     /// for a controller that repeats an event on a schedule while the cluster was up before the
     /// session (the node-ipam controller's `CIDRNotAvailable` every 5 minutes for 18 days).
-    pub(crate) fn repeated(&mut self, key: &ObjKey, uid: &str, reason: &'static str, times: u32, at: SimTime) {
+    pub(crate) fn repeated(&mut self, key: &ObjKey, uid: &str, reason: &str, times: u32, at: SimTime) {
         if let Some(e) = self
             .events
             .get_mut(key)

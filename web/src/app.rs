@@ -1,6 +1,6 @@
 //! The page: header, toolbar and the four panes (manifests, terminal, timeline, and the
 //! cluster pane with its Cluster | DNS toggle), wired to one [`Session`]. Owns the wall-clock tick that feeds simulated time to the core,
-//! the task that runs the terminal's waiting input (a pasted block) one line per browser task,
+//! the task that runs the terminal's waiting input (a pasted block) in slices of `PASTE_SLICE_MS`,
 //! the share link, embed mode (compact chrome, height posted to the parent frame), the notices
 //! (what in the URL or the saved files did not decode, a save the browser refused), and the
 //! view state shared between panes (the timeline cursor, the selected element's id).

@@ -256,7 +256,8 @@ impl Session {
     /// Input entered at the terminal (Enter's line, a pasted block's complete lines, Ctrl+D),
     /// taken in order as a terminal takes it: the first runs now if nothing is waiting, the rest
     /// waits behind what is, for [`Session::run_queued`] to run one at a time (the page runs
-    /// one per browser task, so it repaints and takes Ctrl+C between lines). Returns whether
+    /// them in short slices of browser tasks, so it repaints and takes Ctrl+C between them).
+    /// Returns whether
     /// input is waiting.
     pub fn enter(&mut self, input: impl IntoIterator<Item = Input>) -> bool {
         let idle = self.queued.is_empty();

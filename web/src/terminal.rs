@@ -22,7 +22,7 @@ pub struct TerminalProps {
     pub version: u64,
     /// Run a command line (the page runs it in the session and re-renders).
     pub on_run: Callback<String>,
-    /// A pasted block's complete lines, in order (the page runs them one per browser task).
+    /// A pasted block's complete lines, in order (the page runs them in short slices of tasks).
     pub on_paste: Callback<Vec<String>>,
     /// Ctrl+C: show the abandoned line, run nothing.
     pub on_interrupt: Callback<String>,
@@ -184,9 +184,9 @@ pub fn Terminal(props: &TerminalProps) -> Html {
         .collect();
     drop(s);
 
-    // A pasted block runs line by line, as in a terminal: every complete line (the typed text
-    // before the cursor joins the first) runs in turn, not all in this handler (the page runs
-    // them one per browser task); an unfinished last line stays typed.
+    // A pasted block runs line by line, as in a terminal: every complete line (the text already
+    // typed joins the first) runs in turn, not all in this handler (the page runs them in short
+    // slices of tasks); an unfinished last line stays typed.
     let onpaste = {
         let on_paste = props.on_paste.clone();
         Callback::from(move |e: Event| {

@@ -173,7 +173,7 @@ impl<'a> Ctx<'a> {
 
     /// The same event again, `times` times up to `last` (a retry loop that ran before the
     /// session started).
-    pub(crate) fn repeated_event(&mut self, key: &ObjKey, uid: &str, reason: &'static str, times: u32, last: SimTime) {
+    pub(crate) fn repeated_event(&mut self, key: &ObjKey, uid: &str, reason: &str, times: u32, last: SimTime) {
         self.events.repeated(key, uid, reason, times, last);
     }
 

@@ -188,7 +188,7 @@ impl EndpointsController {
         // What the slices need of the Service, taken now: the Service is read, never copied.
         let facts = SliceFacts {
             uid: svc.meta.uid.clone(),
-            labels: slice_labels(svc, ENDPOINTSLICE_CONTROLLER),
+            labels: slice_labels(svc, ENDPOINTSLICE_CONTROLLER).into(),
             publish_not_ready: svc.spec.publish_not_ready_addresses,
         };
         let mut labels = svc.meta.labels.as_ref().clone();
@@ -293,8 +293,8 @@ fn same_set<T: PartialEq>(a: &[T], b: &[T]) -> bool {
 /// What the EndpointSlice sync needs of its Service.
 struct SliceFacts {
     uid: String,
-    /// The Service's labels plus the slice controller's own.
-    labels: Labels,
+    /// The Service's labels plus the slice controller's own, shared by the Service's slices.
+    labels: std::sync::Arc<Labels>,
     publish_not_ready: bool,
 }
 
@@ -357,7 +357,7 @@ fn reconcile_slices(ctx: &mut Ctx, ns: &str, svc_name: &str, svc: &SliceFacts, p
         .map(|(i, s)| {
             let same = desired
                 .get(i)
-                .is_some_and(|(p, e)| same_set(&s.ports, p) && same_set(&s.endpoints, e) && *s.meta.labels == *labels);
+                .is_some_and(|(p, e)| same_set(&s.ports, p) && same_set(&s.endpoints, e) && s.meta.labels == *labels);
             (s.meta.name.clone(), same)
         })
         .collect();
@@ -376,7 +376,7 @@ fn reconcile_slices(ctx: &mut Ctx, ns: &str, svc_name: &str, svc: &SliceFacts, p
                     ports,
                     endpoints: eps,
                 };
-                s.meta.labels = labels.clone().into();
+                s.meta.labels = labels.clone();
                 record_slice(ctx, &ns, svc_name, &s, false);
                 ctx.write(Object::EndpointSlice(s));
             }
@@ -449,7 +449,7 @@ pub(super) fn new_slice_meta(
     ctx: &mut Ctx,
     ns: &str,
     service: &str,
-    labels: Labels,
+    labels: std::sync::Arc<Labels>,
     owner_kind: Kind,
     owner: &str,
     owner_uid: &str,
@@ -458,7 +458,7 @@ pub(super) fn new_slice_meta(
     ObjectMeta {
         name,
         namespace: ns.to_string(),
-        labels: labels.into(),
+        labels,
         uid: ctx.new_uid(),
         creation: ctx.now(),
         owner: Some(OwnerRef {

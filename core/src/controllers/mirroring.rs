@@ -114,7 +114,7 @@ impl MirroringController {
                     changed += 1;
                 }
                 None => {
-                    let mut meta = new_slice_meta(ctx, ns, name, labels.as_ref().clone(), Kind::Endpoints, name, &e.meta.uid);
+                    let mut meta = new_slice_meta(ctx, ns, name, labels.clone(), Kind::Endpoints, name, &e.meta.uid);
                     meta.annotations = annotations.clone();
                     ctx.write(Object::EndpointSlice(EndpointSlice {
                         meta,

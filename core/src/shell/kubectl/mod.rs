@@ -193,7 +193,7 @@ fn parse_flags(verb: &str, path: &str, sub: Vec<&'static str>, set: &'static [fl
             "ignore-not-found",
             verb == "delete" && (p.bool("all") || p.str("selector").is_some()),
         ),
-        all: has("all") && p.bool("all"),
+        all: p.bool("all"),
         files: p.list("filename"),
         interactive: p.bool("stdin") || p.bool("tty"),
         image: p.list("image").into_iter().next(),
