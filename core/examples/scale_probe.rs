@@ -55,24 +55,21 @@ fn main() {
         cluster_cidr: (Ipv4Addr::new(10, 128, 0, 0), 9),
         ..Config::default()
     };
-    // SDPLAY_PROBE_DIRTY=1: first apply, settle and drop the same workload, so the measured run
-    // starts on a used heap, as each criterion sample after the first does.
-    if std::env::var_os("SDPLAY_PROBE_DIRTY").is_some() {
-        let mut warm = Playground::new(cfg.clone());
-        let big = manifest_files(n, n, r);
-        let apply = apply_line(&big);
-        let f = F(big.into_iter().collect());
-        warm.run(&apply, &f);
-        warm.advance_ms(30_000);
-    }
     let before = live();
     let t = Instant::now();
-    let mut pg = Playground::new(cfg);
+    let mut pg = Playground::new(cfg.clone());
     let boot = t.elapsed();
     let booted = live();
     let big = manifest_files(n, n, r);
     let apply = apply_line(&big);
     let f = F(big.into_iter().collect());
+    // SDPLAY_PROBE_DIRTY=1: first apply, settle and drop the same workload in a second cluster,
+    // so the measured run starts on a used heap, as each criterion sample after the first does.
+    if std::env::var_os("SDPLAY_PROBE_DIRTY").is_some() {
+        let mut warm = Playground::new(cfg);
+        warm.run(&apply, &f);
+        warm.advance_ms(30_000);
+    }
     let t = Instant::now();
     let cpu0 = cpu_ns();
     let faults0 = minor_faults();
