@@ -92,6 +92,17 @@ pub struct EventLog {
     events: HashMap<ObjKey, Vec<ObjectEvents>, FixedHash>,
     total: usize,
     pruned_at: usize,
+    /// Nothing in the log expires before this (an event an hour after it last happened, an
+    /// aggregate ten minutes after): a prune before it would walk every object and find
+    /// nothing, so none runs. `None`: nothing recorded since the last prune.
+    next_expiry: Option<SimTime>,
+}
+
+impl EventLog {
+    /// Lower `next_expiry` to `at`: something recorded now expires then at the earliest.
+    fn expires_at(&mut self, at: SimTime) {
+        self.next_expiry = Some(self.next_expiry.map_or(at, |t| t.min(at)));
+    }
 }
 
 fn alive(e: &Event, now: SimTime) -> bool {
@@ -148,16 +159,25 @@ impl EventLog {
     /// bootstrap calls it once the cluster's uptime has passed, so a session does not start
     /// with the expired events of its nodes' first days in its log.
     pub(crate) fn prune(&mut self, now: SimTime) {
+        let mut next: Option<SimTime> = None;
+        let mut keep = |t: u64| next = Some(next.map_or(SimTime(t), |n| n.min(SimTime(t))));
         for per_uid in self.events.values_mut() {
             for o in per_uid.iter_mut() {
                 o.events.retain(|e| alive(e, now));
                 o.similar.retain(|a| a.last.0.saturating_add(AGGREGATE_INTERVAL_MS) >= now.0);
+                for e in &o.events {
+                    keep(e.last.0.saturating_add(EVENT_TTL_MS));
+                }
+                for a in &o.similar {
+                    keep(a.last.0.saturating_add(AGGREGATE_INTERVAL_MS).saturating_add(1));
+                }
             }
             per_uid.retain(|o| !o.events.is_empty() || !o.similar.is_empty());
         }
         self.events.retain(|_, per_uid| !per_uid.is_empty());
         self.total = self.events.values().flatten().map(|o| o.events.len()).sum();
         self.pruned_at = self.total;
+        self.next_expiry = next;
     }
 
     /// The record of `key`'s incarnation `uid`, made if new (`None` cannot happen: the key is
@@ -185,7 +205,7 @@ impl EventLog {
     /// Record one event as client-go's recorder and correlator would.
     pub(crate) fn record(&mut self, now: SimTime, ev: NewEvent<'_>) {
         // Expired events are gone from the server; forget them here too.
-        if self.total > 2 * self.pruned_at.max(512) {
+        if self.total > 2 * self.pruned_at.max(512) && self.next_expiry.is_some_and(|t| now >= t) {
             self.prune(now);
         }
         let Some(obj) = self.object_mut(ev.key, ev.uid) else { return };
@@ -196,6 +216,7 @@ impl EventLog {
         let similar = |e: &Event| e.type_ == ev.type_ && e.reason == ev.reason && e.source == ev.source;
         let mut message = ev.message;
         let mut combined = false;
+        let mut new_aggregate = false;
         let distinct = list.iter().any(|e| similar(e) && e.message != message);
         let agg_at = obj
             .similar
@@ -209,6 +230,7 @@ impl EventLog {
                     .filter(|e| e.last.0.saturating_add(AGGREGATE_INTERVAL_MS) >= now.0)
                     .map(|e| e.message.clone())
                     .collect();
+                new_aggregate = true;
                 obj.similar.push(Aggregate {
                     type_: ev.type_,
                     reason: ev.reason,
@@ -274,6 +296,12 @@ impl EventLog {
             });
         }
         self.total = self.total + usize::from(!done) - expired;
+        if !done {
+            self.expires_at(SimTime(now.0.saturating_add(EVENT_TTL_MS)));
+        }
+        if new_aggregate {
+            self.expires_at(SimTime(now.0.saturating_add(AGGREGATE_INTERVAL_MS).saturating_add(1)));
+        }
     }
 }
 
