@@ -187,7 +187,7 @@ impl Playground {
             line: line.to_string(),
             output: out.output,
             status: out.status,
-            trace: self.cluster.trace.since_seq(start).to_vec(),
+            trace: self.cluster.trace.since_seq(start).cloned().collect(),
         }
     }
 
@@ -207,7 +207,7 @@ impl Playground {
         } else {
             self.cluster.advance_ms(ms);
         }
-        self.cluster.trace.since_seq(start).to_vec()
+        self.cluster.trace.since_seq(start).cloned().collect()
     }
 
     /// What the running command printed while time passed (a `kubectl get -w`'s lines),
@@ -234,7 +234,7 @@ impl Playground {
         self.shell.end_watch()
     }
 
-    pub fn trace(&self) -> &[TraceEvent] {
+    pub fn trace(&self) -> &std::collections::VecDeque<TraceEvent> {
         self.cluster.trace.events()
     }
 

@@ -41,6 +41,6 @@ fn the_post_of_a_service_does_not_show_it_yet_and_the_last_event_is_live() {
     // Admission follows the POST as its own step: the object is not stored yet.
     let store = pg.store_at(post.seq).expect("retained");
     assert!(store.service("dev", "ent").is_none());
-    let last = pg.trace().last().expect("events");
+    let last = pg.trace().back().expect("events");
     assert_eq!(pg.store_at(last.seq).map(|s| s.len()), Some(pg.cluster.store().len()));
 }

@@ -84,7 +84,7 @@ fn controllers_do_not_fight_the_imported_state() {
             );
             assert!(!fights, "a controller rewrote imported state: {:?}", e.what);
         }
-        let last = c.trace().events().last().map(|e| &e.what);
+        let last = c.trace().events().back().map(|e| &e.what);
         assert!(matches!(last, Some(What::SnapshotImported { .. })), "{last:?}");
     }
 }
