@@ -201,7 +201,7 @@ fn scheduler(c: &mut Criterion) {
                     for i in 0..nodes {
                         let n = Node {
                             meta: ObjectMeta {
-                                name: sdplay_core::cluster::node_name(i),
+                                name: sdplay_core::cluster::node_name(i).into(),
                                 ..Default::default()
                             },
                             internal_ip: sdplay_core::cluster::node_ip(i),
@@ -219,7 +219,7 @@ fn scheduler(c: &mut Criterion) {
                         let Some(p) = s.pick(&mut rng) else { break };
                         let pod = Pod {
                             meta: ObjectMeta {
-                                name: format!("p{i}"),
+                                name: format!("p{i}").into(),
                                 namespace: "bench".into(),
                                 ..Default::default()
                             },

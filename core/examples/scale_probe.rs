@@ -55,21 +55,28 @@ fn main() {
         cluster_cidr: (Ipv4Addr::new(10, 128, 0, 0), 9),
         ..Config::default()
     };
+    let big = manifest_files(n, n, r);
+    let apply = apply_line(&big);
+    let f = F(big.into_iter().collect());
+    // SDPLAY_PROBE_DIRTY=K: first apply, settle and drop the same workload K times (1 if not a
+    // number) in other clusters, so the measured run starts on a used heap, as each criterion
+    // sample after the first does (criterion's 1,000-Service case runs 20 before it measures).
+    let dirty = std::env::var("SDPLAY_PROBE_DIRTY")
+        .ok()
+        .map(|v| v.parse::<usize>().unwrap_or(1))
+        .unwrap_or(0);
+    for _ in 0..dirty {
+        let mut warm = Playground::new(cfg.clone());
+        warm.run(&apply, &f);
+        warm.advance_ms(30_000);
+    }
+    // Booted after the warm-ups, as criterion's setup boots each sample's cluster on the heap
+    // the previous sample left.
     let before = live();
     let t = Instant::now();
     let mut pg = Playground::new(cfg.clone());
     let boot = t.elapsed();
     let booted = live();
-    let big = manifest_files(n, n, r);
-    let apply = apply_line(&big);
-    let f = F(big.into_iter().collect());
-    // SDPLAY_PROBE_DIRTY=1: first apply, settle and drop the same workload in a second cluster,
-    // so the measured run starts on a used heap, as each criterion sample after the first does.
-    if std::env::var_os("SDPLAY_PROBE_DIRTY").is_some() {
-        let mut warm = Playground::new(cfg);
-        warm.run(&apply, &f);
-        warm.advance_ms(30_000);
-    }
     let t = Instant::now();
     let cpu0 = cpu_ns();
     let faults0 = minor_faults();
@@ -103,7 +110,7 @@ fn main() {
     for p in pg.cluster.store().pods(Some("bench")) {
         let app = p.meta.labels.get("app").cloned().unwrap_or_default();
         if app != "app0" && victims.len() < repeat && seen.insert(app) {
-            victims.push(p.meta.name.clone());
+            victims.push(p.meta.name.to_string());
         }
     }
     let t = Instant::now();

@@ -363,7 +363,7 @@ pub fn answer(pod: &Pod, port: u16, path: &str, client: &str, now: SimTime, epoc
     let name = image_name(&c.image);
     let tag = image_tag(&c.image);
     let (path, query) = path.split_once('?').unwrap_or((path, ""));
-    let hostname = pod.spec.hostname.clone().unwrap_or_else(|| pod.meta.name.clone());
+    let hostname = pod.spec.hostname.clone().unwrap_or_else(|| pod.meta.name.to_string());
     let r = match name {
         "k8sbook" => {
             let env = tag.strip_prefix("text-").unwrap_or(tag).to_ascii_uppercase();

@@ -510,10 +510,10 @@ impl Cluster {
         if kind.namespaced() {
             let m = obj.meta_mut();
             if m.namespace.is_empty() {
-                m.namespace = default_ns.to_string();
+                m.namespace = default_ns.into();
             } else if ns_flag_given && m.namespace != default_ns {
                 return Err(ApiError::NamespaceMismatch {
-                    object: m.namespace.clone(),
+                    object: m.namespace.to_string(),
                     flag: default_ns.to_string(),
                 });
             }
@@ -521,8 +521,8 @@ impl Cluster {
             obj.meta_mut().namespace.clear();
         }
         let key = obj.key();
-        let name = key.name.clone();
-        let ns = key.namespace.clone();
+        let name = key.name.to_string();
+        let ns = key.namespace.to_string();
         let api = Route::new(Element::Workstation, Element::ApiServer);
         self.record(What::Submitted { key: key.clone() }, api.clone());
         // Step 2: authn/authz/admission (validation included).
@@ -568,17 +568,17 @@ impl Cluster {
         let kind = obj.kind();
         if kind.namespaced() {
             if obj.meta().namespace.is_empty() {
-                obj.meta_mut().namespace = default_ns.to_string();
+                obj.meta_mut().namespace = default_ns.into();
             }
         } else {
             obj.meta_mut().namespace.clear();
         }
         let key = obj.key();
-        self.admit(&obj, kind, key.name.clone(), key.namespace.clone())?;
+        self.admit(&obj, kind, key.name.to_string(), key.namespace.to_string())?;
         if self.api.store().contains(&key) {
             return Err(ApiError::AlreadyExists {
                 resource: plural(kind).into(),
-                name: key.name.clone(),
+                name: key.name.to_string(),
             });
         }
         {
@@ -674,7 +674,7 @@ impl Cluster {
                     if cur.spec.cluster_ip != ClusterIp::Ip(ip) {
                         return Err(ApiError::Invalid {
                             kind: Kind::Service,
-                            name: key.name.clone(),
+                            name: key.name.to_string(),
                             errors: vec![FieldError {
                                 field: "spec.clusterIPs[0]".into(),
                                 kind: FieldErrorKind::Invalid {
@@ -720,7 +720,7 @@ impl Cluster {
                 if same_but_images != cur.spec {
                     return Err(ApiError::Invalid {
                         kind: Kind::Pod,
-                        name: key.name.clone(),
+                        name: key.name.to_string(),
                         errors: vec![FieldError {
                             field: "spec".into(),
                             kind: FieldErrorKind::Forbidden("pod updates may not change fields other than `spec.containers[*].image`,`spec.initContainers[*].image`,`spec.activeDeadlineSeconds`,`spec.tolerations` (only additions to existing tolerations),`spec.terminationGracePeriodSeconds` (allow it to be set to 1 if it was previously negative)".into()),
@@ -818,7 +818,7 @@ impl Cluster {
         let Some(obj) = self.api.store().get(key).cloned() else {
             return Err(ApiError::NotFound {
                 resource: plural(key.kind).into(),
-                name: key.name.clone(),
+                name: key.name.to_string(),
             });
         };
         match obj {

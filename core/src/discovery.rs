@@ -148,7 +148,7 @@ impl Dataplane<'_> {
             .map(|p| p.meta.name.clone());
         if let Some(pod) = direct {
             let r = self.coredns_answer(Some(&pod), qname, qtype, None);
-            return Ok((r, Some(pod)));
+            return Ok((r, Some(pod.to_string())));
         }
         // A Service address on port 53/UDP: kube-proxy's endpoints for it (EndpointSlices).
         let vs = crate::proxy::ipvs::VsKey {
@@ -197,7 +197,12 @@ impl Dataplane<'_> {
             let Some((ip, _)) = dest else {
                 return Err(DnsFailure::Timeout);
             };
-            let pod = self.api.store().pods_at(ip).find(|p| is_coredns(p)).map(|p| p.meta.name.clone());
+            let pod = self
+                .api
+                .store()
+                .pods_at(ip)
+                .find(|p| is_coredns(p))
+                .map(|p| p.meta.name.to_string());
             if pod.is_none() && self.dns_client.is_some() {
                 return Err(DnsFailure::Timeout);
             }

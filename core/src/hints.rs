@@ -264,7 +264,7 @@ fn selector_hints(items: &[Item], out: &mut Vec<Located>) {
         out.push(Located {
             pos: item.pos_of("spec.selector"),
             hint: Hint::SelectorMatchesNothing {
-                service: s.meta.name.clone(),
+                service: s.meta.name.to_string(),
                 selector: pairs(sel),
                 pods: here.iter().map(|(_, name, l)| (name.clone(), pairs(l))).collect(),
             },

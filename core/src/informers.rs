@@ -27,8 +27,9 @@ pub(crate) enum Work {
     Proxy(Name, Name),
 }
 
-/// A namespace or object name in a [`Work`] item.
-pub(crate) type Name = std::sync::Arc<str>;
+/// A namespace or object name in a [`Work`] item (inline up to 24 bytes: queueing allocates
+/// nothing for nearly every name).
+pub(crate) type Name = CompactString;
 
 /// The controllers' work queue: first in, first out, each item at most once (a duplicate
 /// collapses into the pending one), and the selector index the Pod events are routed by.
@@ -144,7 +145,7 @@ impl Watchers<'_> {
                 if labels_same && !op.zip(np).is_some_and(|(a, b)| endpoint_changed(a, b)) {
                     return retry;
                 }
-                let mut candidates: BTreeSet<&String> = BTreeSet::new();
+                let mut candidates: BTreeSet<&CompactString> = BTreeSet::new();
                 for p in [op, np].into_iter().flatten().take(if labels_same { 1 } else { 2 }) {
                     for (k, v) in p.meta.labels.iter() {
                         if let Some(names) = self.queue.selector_index.get(&ns, k, v) {
@@ -171,7 +172,7 @@ impl Watchers<'_> {
                     let Some((k, v)) = s.spec.selector.as_ref().and_then(|sel| sel.iter().next()) else {
                         continue;
                     };
-                    self.queue.selector_index.edit(&ns, k, v, name.to_string(), add);
+                    self.queue.selector_index.edit(&ns, k, v, CompactString::new(&name), add);
                 }
                 self.enqueue(Work::Endpoints(ns.clone(), name.clone()));
                 self.enqueue(Work::Mirror(ns.clone(), name.clone()));

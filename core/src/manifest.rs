@@ -695,9 +695,9 @@ fn decode_meta(d: &mut Dec, node: &Node) -> ObjectMeta {
     ];
     for (k, v) in d.fields(node, "metadata", "ObjectMeta", &allowed) {
         match k {
-            "name" => meta.name = d.string(v, "metadata.name", "ObjectMeta"),
+            "name" => meta.name = (d.string(v, "metadata.name", "ObjectMeta")).into(),
             "generateName" => meta.generate_name = d.string(v, "metadata.generateName", "ObjectMeta"),
-            "namespace" => meta.namespace = d.string(v, "metadata.namespace", "ObjectMeta"),
+            "namespace" => meta.namespace = (d.string(v, "metadata.namespace", "ObjectMeta")).into(),
             "labels" => meta.labels = d.string_map(v, "metadata.labels", "ObjectMeta").into(),
             "annotations" => meta.annotations = d.string_map(v, "metadata.annotations", "ObjectMeta").into(),
             _ => {}

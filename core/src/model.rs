@@ -10,6 +10,7 @@ use std::net::Ipv4Addr;
 use std::sync::Arc;
 
 use crate::time::SimTime;
+pub use compact_str::CompactString;
 
 pub type Labels = BTreeMap<String, String>;
 
@@ -109,17 +110,24 @@ pub type FixedHash = foldhash::fast::FixedState;
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct ObjKey {
     pub kind: Kind,
-    pub namespace: String,
-    pub name: String,
+    /// Inline up to 24 bytes, as `name`: a key is built, cloned, hashed and compared without
+    /// touching the heap (keys are copied into the store's map, its ordered set, the undo log,
+    /// the indexes and every event).
+    pub namespace: CompactString,
+    pub name: CompactString,
 }
 
 impl ObjKey {
     pub fn new(kind: Kind, namespace: &str, name: &str) -> Self {
-        let namespace = if kind.namespaced() { namespace.to_string() } else { String::new() };
+        let namespace = if kind.namespaced() {
+            CompactString::new(namespace)
+        } else {
+            CompactString::default()
+        };
         ObjKey {
             kind,
             namespace,
-            name: name.to_string(),
+            name: CompactString::new(name),
         }
     }
 }
@@ -204,10 +212,13 @@ pub struct OwnerRef {
 
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct ObjectMeta {
-    pub name: String,
+    /// Inline up to 24 bytes, as `namespace` (nearly every name a controller generates): a
+    /// status write's copy of the object, and the undo log dropping an old version, touch no
+    /// separate allocation for them.
+    pub name: CompactString,
     /// `metadata.generateName`: the prefix the API server completes a missing name from.
     pub generate_name: String,
-    pub namespace: String,
+    pub namespace: CompactString,
     /// Shared between an object's versions (a status write copies a pointer, and the undo
     /// log's old version costs no copy); `Arc::make_mut` copies them for a write that changes
     /// one.

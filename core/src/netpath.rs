@@ -141,16 +141,16 @@ impl Dataplane<'_> {
     /// Returns the node (and its IP) the packet reaches, and the route as the trace shows it.
     fn host_route(&self, dst: Ipv4Addr) -> (Option<(String, Ipv4Addr)>, HostRoute) {
         if let Some(n) = self.api.store().nodes().find(|n| n.internal_ip == dst) {
-            return (Some((n.meta.name.clone(), n.internal_ip)), HostRoute::Direct);
+            return (Some((n.meta.name.to_string(), n.internal_ip)), HostRoute::Direct);
         }
         let on_service_net = self.api.in_service_cidr(dst) || self.proxy.is_service_address(dst);
         if on_service_net && self.tunnel {
             if let Some(n) = self.api.store().nodes().next() {
                 return (
-                    Some((n.meta.name.clone(), n.internal_ip)),
+                    Some((n.meta.name.to_string(), n.internal_ip)),
                     HostRoute::Tunnel {
                         via: n.internal_ip,
-                        node: n.meta.name.clone(),
+                        node: n.meta.name.to_string(),
                     },
                 );
             }
@@ -336,8 +336,8 @@ impl Dataplane<'_> {
             );
         }
         Ok(Connection {
-            namespace: pod.meta.namespace.clone(),
-            pod: pod.meta.name.clone(),
+            namespace: pod.meta.namespace.to_string(),
+            pod: pod.meta.name.to_string(),
             pod_ip: ip,
             port,
             client: format!("{src_ip}:{client_port}"),
@@ -573,14 +573,21 @@ impl Dataplane<'_> {
         let gw = self.nodes.gateway(&node);
         let (echo, outcome) = if let Some(n) = self.api.store().nodes().find(|n| n.internal_ip == dst) {
             let ttl = if n.meta.name == node { 64 } else { 63 };
-            (Echo::Reply { ttl }, EchoOutcome::NodeReplied { node: n.meta.name.clone() })
+            (
+                Echo::Reply { ttl },
+                EchoOutcome::NodeReplied {
+                    node: n.meta.name.to_string(),
+                },
+            )
         } else if let Some(p) = self.pod_by_ip(dst) {
             let same = p.spec.node_name.as_deref() == Some(node.as_str());
             (
                 Echo::Reply {
                     ttl: if same { 64 } else { 63 },
                 },
-                EchoOutcome::PodReplied { pod: p.meta.name.clone() },
+                EchoOutcome::PodReplied {
+                    pod: p.meta.name.to_string(),
+                },
             )
         } else if is_service_ip {
             match self.proxy.mode(&node) {

@@ -96,14 +96,14 @@ impl Scheduler {
         match (old, new) {
             (_, Some(n)) => {
                 let ready = n.network_ready();
-                let before = self.nodes.get(&n.meta.name).map(|i| i.ready);
+                let before = self.nodes.get(n.meta.name.as_str()).map(|i| i.ready);
                 if before == Some(false) {
                     self.not_ready -= 1;
                 }
                 if !ready {
                     self.not_ready += 1;
                 }
-                let info = self.nodes.entry(n.meta.name.clone()).or_default();
+                let info = self.nodes.entry(n.meta.name.to_string()).or_default();
                 info.ready = ready;
                 if before.is_none() {
                     self.dirty = true;
@@ -113,7 +113,7 @@ impl Scheduler {
                 }
             }
             (Some(n), None) => {
-                if let Some(info) = self.nodes.remove(&n.meta.name) {
+                if let Some(info) = self.nodes.remove(n.meta.name.as_str()) {
                     if !info.ready {
                         self.not_ready -= 1;
                     }

@@ -583,7 +583,7 @@ impl<'a> View<'a> {
     pub fn cluster(&self, limits: &Limits) -> ClusterView {
         let store = self.store();
         let nodes = store.nodes().map(|n| self.node(n)).collect();
-        let mut names: Vec<String> = store.list(Kind::Namespace, None).map(|o| o.meta().name.clone()).collect();
+        let mut names: Vec<String> = store.list(Kind::Namespace, None).map(|o| o.meta().name.to_string()).collect();
         names.sort_by_key(|n| ns_rank(n));
         let namespaces = names.iter().map(|ns| self.namespace(ns, limits)).collect();
         ClusterView {
@@ -642,7 +642,7 @@ impl<'a> View<'a> {
         let mode = proxy.mode(&n.meta.name);
         NodeView {
             id: id::node(&n.meta.name),
-            name: n.meta.name.clone(),
+            name: n.meta.name.to_string(),
             ip: n.internal_ip,
             pod_cidr: n.pod_cidr_string(),
             control_plane: n.control_plane,
@@ -668,7 +668,7 @@ impl<'a> View<'a> {
                 Some(WorkloadView {
                     id: id::of(&o.key()),
                     kind: kind.into(),
-                    name: o.meta().name.clone(),
+                    name: o.meta().name.to_string(),
                     ready,
                     desired,
                 })
@@ -744,8 +744,8 @@ impl<'a> View<'a> {
         ServiceView {
             id: id::service(ns, name),
             endpoints_id: id::of(&ObjKey::new(Kind::Endpoints, ns, name)),
-            namespace: ns.clone(),
-            name: name.clone(),
+            namespace: ns.to_string(),
+            name: name.to_string(),
             type_: svc.spec.type_.as_str().into(),
             cluster_ip: match (&svc.spec.external_name, svc.cluster_ip()) {
                 (Some(n), _) => format!("→ {n}"),
@@ -792,8 +792,8 @@ impl<'a> View<'a> {
         service_names.sort();
         PodView {
             id: id::pod(ns, &p.meta.name),
-            namespace: ns.clone(),
-            name: p.meta.name.clone(),
+            namespace: ns.to_string(),
+            name: p.meta.name.to_string(),
             status: pod_status(p),
             ready: p.status.ready,
             ip: p.status.pod_ip,
@@ -817,7 +817,7 @@ impl<'a> View<'a> {
         let gone = || {
             Some(Details::Gone {
                 kind: key.kind.resource().into(),
-                name: key.name.clone(),
+                name: key.name.to_string(),
             })
         };
         match key.kind {
@@ -924,7 +924,7 @@ impl<'a> View<'a> {
             .map(|svc| {
                 (
                     format!("{}.{}.svc.{zone}", svc.meta.name, svc.meta.namespace).to_ascii_lowercase(),
-                    (svc.meta.namespace.clone(), svc.meta.name.clone()),
+                    (svc.meta.namespace.to_string(), svc.meta.name.to_string()),
                 )
             })
             .collect();

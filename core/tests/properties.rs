@@ -92,7 +92,7 @@ fn nth_pod(pg: &Playground, i: usize) -> Option<(String, String)> {
         .store()
         .pods(None)
         .filter(|p| p.meta.namespace != "kube-system")
-        .map(|p| (p.meta.namespace.clone(), p.meta.name.clone()))
+        .map(|p| (p.meta.namespace.to_string(), p.meta.name.to_string()))
         .collect();
     if pods.is_empty() {
         return None;
@@ -193,7 +193,7 @@ proptest! {
                         .store()
                         .pods(None)
                         .filter(|p| p.meta.namespace != "kube-system" && p.meta.owner.is_some())
-                        .map(|p| (p.meta.namespace.clone(), p.meta.name.clone()))
+                        .map(|p| (p.meta.namespace.to_string(), p.meta.name.to_string()))
                         .collect();
                     if let Some((ns, name)) = owned.get(i % owned.len().max(1)) {
                         pg.run(&format!("kubectl delete pod {name} -n {ns}"), &f);
@@ -231,7 +231,7 @@ proptest! {
 fn web_names_and_ip(pg: &Playground) -> (Option<Ipv4Addr>, BTreeSet<String>, BTreeSet<Option<Ipv4Addr>>) {
     let ip = pg.cluster.store().service("default", "web").and_then(|s| s.cluster_ip());
     let pods = pg.cluster.store().pods(Some("default")).filter(|p| p.meta.name.starts_with("web-"));
-    let (names, ips) = pods.map(|p| (p.meta.name.clone(), p.status.pod_ip)).unzip();
+    let (names, ips) = pods.map(|p| (p.meta.name.to_string(), p.status.pod_ip)).unzip();
     (ip, names, ips)
 }
 

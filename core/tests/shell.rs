@@ -110,7 +110,7 @@ fn a_watch_streams_as_time_passes_until_ctrl_c() {
         .expect("deleted");
     pg.advance_ms(40_000);
     let streamed = pg.take_streamed();
-    assert!(streamed.contains(&victim) && streamed.contains("Terminating"), "{streamed}");
+    assert!(streamed.contains(victim.as_str()) && streamed.contains("Terminating"), "{streamed}");
     assert!(!streamed.contains("NAME "), "{streamed}");
     assert_eq!(pg.take_streamed(), "");
     // Ctrl-C ends it; the prompt is back and time passing prints nothing.

@@ -71,15 +71,15 @@ struct Indexes {
     /// (namespace, `kubernetes.io/service-name`) → the EndpointSlices of that Service, as
     /// kube-proxy's and CoreDNS's informers group them.
     /// Nested (namespace → Service) so a lookup borrows its strings.
-    slices: BTreeMap<String, BTreeMap<String, BTreeSet<String>>>,
+    slices: BTreeMap<CompactString, BTreeMap<CompactString, BTreeSet<CompactString>>>,
     /// An address → the Services that use it as ClusterIP, external IP or load-balancer IP
     /// (reverse lookups, the packet path).
-    service_ips: BTreeMap<Ipv4Addr, BTreeSet<(String, String)>>,
+    service_ips: BTreeMap<Ipv4Addr, BTreeSet<(CompactString, CompactString)>>,
     /// A Pod IP → the Pods that carry it (hostNetwork Pods share their node's).
-    pod_ips: BTreeMap<Ipv4Addr, BTreeSet<(String, String)>>,
+    pod_ips: BTreeMap<Ipv4Addr, BTreeSet<(CompactString, CompactString)>>,
     /// An endpoint address → the EndpointSlices listing it, whatever its conditions (reverse
     /// lookups, as CoreDNS's `epIPIndex`).
-    slice_ips: BTreeMap<Ipv4Addr, BTreeSet<(String, String)>>,
+    slice_ips: BTreeMap<Ipv4Addr, BTreeSet<(CompactString, CompactString)>>,
 }
 
 /// Whether a Pod can be an endpoint: it has an IP and has not ended (`ShouldPodBeInEndpoints`
@@ -102,11 +102,11 @@ fn set_edit<K: Ord, V: Ord>(map: &mut BTreeMap<K, BTreeSet<V>>, k: K, v: V, add:
 
 /// Add or remove `value` under `map[a][b]`, building the levels only when adding and pruning
 /// empty ones when removing; lookups and removals allocate nothing.
-fn nested_edit<V: Ord>(map: &mut BTreeMap<String, BTreeMap<String, BTreeSet<V>>>, a: &str, b: &str, value: V, add: bool) {
+fn nested_edit<V: Ord>(map: &mut BTreeMap<CompactString, BTreeMap<CompactString, BTreeSet<V>>>, a: &str, b: &str, value: V, add: bool) {
     if add {
         let inner = match map.get_mut(a) {
             Some(m) => m,
-            None => map.entry(a.to_string()).or_default(),
+            None => map.entry(CompactString::new(a)).or_default(),
         };
         nested_edit_one(inner, b, value, true);
     } else if let Some(inner) = map.get_mut(a) {
@@ -121,24 +121,24 @@ fn nested_edit<V: Ord>(map: &mut BTreeMap<String, BTreeMap<String, BTreeSet<V>>>
 /// Services select by it (the informers). Nested so that a lookup borrows its strings and
 /// builds no key; empty levels are pruned.
 #[derive(Clone, Debug, Default)]
-pub(crate) struct LabelIndex(BTreeMap<String, BTreeMap<String, BTreeMap<String, BTreeSet<String>>>>);
+pub(crate) struct LabelIndex(BTreeMap<CompactString, BTreeMap<CompactString, BTreeMap<CompactString, BTreeSet<CompactString>>>>);
 
 impl LabelIndex {
     /// The names filed under (`ns`, `key`, `value`).
-    pub(crate) fn get(&self, ns: &str, key: &str, value: &str) -> Option<&BTreeSet<String>> {
+    pub(crate) fn get(&self, ns: &str, key: &str, value: &str) -> Option<&BTreeSet<CompactString>> {
         self.0.get(ns)?.get(key)?.get(value)
     }
 
     /// File `name` under (`ns`, `key`, `value`) (`add`), or take it out.
-    pub(crate) fn edit(&mut self, ns: &str, key: &str, value: &str, name: String, add: bool) {
+    pub(crate) fn edit(&mut self, ns: &str, key: &str, value: &str, name: CompactString, add: bool) {
         if add {
             let by_key = match self.0.get_mut(ns) {
                 Some(m) => m,
-                None => self.0.entry(ns.to_string()).or_default(),
+                None => self.0.entry(CompactString::new(ns)).or_default(),
             };
             match by_key.get_mut(key) {
                 Some(by_value) => nested_edit_one(by_value, value, name, true),
-                None => nested_edit_one(by_key.entry(key.to_string()).or_default(), value, name, true),
+                None => nested_edit_one(by_key.entry(CompactString::new(key)).or_default(), value, name, true),
             }
         } else if let Some(by_key) = self.0.get_mut(ns) {
             nested_edit(by_key, key, value, name, false);
@@ -150,14 +150,14 @@ impl LabelIndex {
 }
 
 /// Add or remove `value` under `map[a]`, building the set only when adding.
-fn nested_edit_one<V: Ord>(map: &mut BTreeMap<String, BTreeSet<V>>, a: &str, value: V, add: bool) {
+fn nested_edit_one<V: Ord>(map: &mut BTreeMap<CompactString, BTreeSet<V>>, a: &str, value: V, add: bool) {
     if add {
         match map.get_mut(a) {
             Some(set) => {
                 set.insert(value);
             }
             None => {
-                map.entry(a.to_string()).or_default().insert(value);
+                map.entry(CompactString::new(a)).or_default().insert(value);
             }
         }
     } else if let Some(set) = map.get_mut(a) {
@@ -357,7 +357,7 @@ impl Store {
     /// as a Service's does), looked up from the selector's rarest pair: what the Endpoints and
     /// EndpointSlice controllers build from.
     pub fn endpoint_candidates(&self, ns: &str, selector: &Labels) -> Vec<&Pod> {
-        let mut best: Option<&BTreeSet<String>> = None;
+        let mut best: Option<&BTreeSet<CompactString>> = None;
         for (k, v) in selector {
             match self.idx.pod_labels.get(ns, k, v) {
                 None => return Vec::new(),
@@ -531,13 +531,13 @@ impl Store {
     pub fn list(&self, kind: Kind, namespace: Option<&str>) -> impl Iterator<Item = &Object> {
         let start = ObjKey {
             kind,
-            namespace: namespace.unwrap_or("").to_string(),
-            name: String::new(),
+            namespace: CompactString::new(namespace.unwrap_or("")),
+            name: CompactString::default(),
         };
         let ns = namespace.map(str::to_string);
         self.order
             .range(start..)
-            .take_while(move |k| k.kind == kind && ns.as_ref().is_none_or(|n| &k.namespace == n))
+            .take_while(move |k| k.kind == kind && ns.as_deref().is_none_or(|n| k.namespace.as_str() == n))
             .filter_map(|k| self.get(k))
     }
 
@@ -1018,7 +1018,7 @@ mod index_tests {
         let sel: Labels = sel.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
         s.endpoint_candidates("dev", &sel)
             .into_iter()
-            .map(|p| p.meta.name.clone())
+            .map(|p| p.meta.name.to_string())
             .collect()
     }
 
@@ -1093,7 +1093,7 @@ mod slice_index_tests {
     }
 
     fn at(s: &Store, o: [u8; 4]) -> Vec<String> {
-        s.slices_at(Ipv4Addr::from(o)).map(|x| x.meta.name.clone()).collect()
+        s.slices_at(Ipv4Addr::from(o)).map(|x| x.meta.name.to_string()).collect()
     }
 
     #[test]

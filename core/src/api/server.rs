@@ -137,7 +137,7 @@ impl ApiServer {
         let name = svc.meta.name.clone();
         let invalid = |field: String, value: String, detail: String| ApiError::Invalid {
             kind: Kind::Service,
-            name: name.clone(),
+            name: name.to_string(),
             errors: vec![FieldError {
                 field,
                 kind: FieldErrorKind::Invalid { value, detail },

@@ -127,7 +127,7 @@ impl EndpointsController {
             .filter_map(|p| {
                 let ip = p.status.pod_ip?;
                 Some(Selected {
-                    name: p.meta.name.clone(),
+                    name: p.meta.name.to_string(),
                     ip,
                     ready: p.status.ready,
                     terminating: p.is_terminating(),
@@ -358,7 +358,7 @@ fn reconcile_slices(ctx: &mut Ctx, ns: &str, svc_name: &str, svc: &SliceFacts, p
             let same = desired
                 .get(i)
                 .is_some_and(|(p, e)| same_set(&s.ports, p) && same_set(&s.endpoints, e) && s.meta.labels == *labels);
-            (s.meta.name.clone(), same)
+            (s.meta.name.to_string(), same)
         })
         .collect();
     let wanted = desired.len();
@@ -456,8 +456,8 @@ pub(super) fn new_slice_meta(
 ) -> ObjectMeta {
     let name = ctx.generate_name(Kind::EndpointSlice, ns, &format!("{service}-"));
     ObjectMeta {
-        name,
-        namespace: ns.to_string(),
+        name: name.into(),
+        namespace: ns.into(),
         labels,
         uid: ctx.new_uid(),
         creation: ctx.now(),
@@ -473,7 +473,7 @@ pub(super) fn new_slice_meta(
 /// A slice's labels: the Service's own, the Service name, and who manages it.
 fn slice_labels(svc: &Service, managed_by: &str) -> Labels {
     let mut labels = svc.meta.labels.as_ref().clone();
-    labels.insert(SERVICE_NAME_LABEL.into(), svc.meta.name.clone());
+    labels.insert(SERVICE_NAME_LABEL.into(), svc.meta.name.to_string());
     labels.insert(MANAGED_BY_LABEL.into(), managed_by.into());
     labels
 }

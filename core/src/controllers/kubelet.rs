@@ -149,8 +149,8 @@ impl Kubelet {
         ctx.schedule(
             at,
             Timer::SandboxRetry {
-                ns: pod.meta.namespace.clone(),
-                name: pod.meta.name.clone(),
+                ns: pod.meta.namespace.to_string(),
+                name: pod.meta.name.to_string(),
                 uid: pod.meta.uid.clone(),
             },
         );
@@ -418,8 +418,8 @@ pub(crate) fn terminate_pod_within(ctx: &mut Ctx, mut pod: Pod, grace: u64) {
     ctx.schedule(
         at,
         Timer::PodGone {
-            ns: ns.clone(),
-            name: name.clone(),
+            ns: ns.to_string(),
+            name: name.to_string(),
             uid: pod.meta.uid.clone(),
         },
     );
@@ -440,8 +440,8 @@ fn start_containers_after(ctx: &mut Ctx, pod: &Pod, delay_ms: u64) {
     ctx.schedule(
         at,
         Timer::ContainerStarted {
-            ns: pod.meta.namespace.clone(),
-            name: pod.meta.name.clone(),
+            ns: pod.meta.namespace.to_string(),
+            name: pod.meta.name.to_string(),
             uid: pod.meta.uid.clone(),
         },
     );

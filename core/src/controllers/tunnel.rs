@@ -39,7 +39,7 @@ impl Tunnel {
             .store()
             .services(None)
             .filter(|s| s.spec.type_ == ServiceType::LoadBalancer)
-            .map(|s| (s.meta.namespace.clone(), s.meta.name.clone()))
+            .map(|s| (s.meta.namespace.to_string(), s.meta.name.to_string()))
             .collect();
         for (ns, name) in &lbs {
             self.patch(ctx, ns, name);

@@ -69,7 +69,7 @@ struct RsView {
 impl RsView {
     fn of(r: &ReplicaSet) -> RsView {
         RsView {
-            name: r.meta.name.clone(),
+            name: r.meta.name.to_string(),
             creation: r.meta.creation,
             replicas: r.replicas,
             available: r.status.available,
@@ -82,7 +82,7 @@ impl DeploymentController {
     /// [`pod_template_hash`] of `dep`'s template, from the memo while the template is the one
     /// it hashed.
     fn hash_of(&mut self, dep: &Deployment) -> String {
-        let key = (dep.meta.namespace.clone(), dep.meta.name.clone());
+        let key = (dep.meta.namespace.to_string(), dep.meta.name.to_string());
         if let Some((t, c, h)) = self.hashes.get(&key) {
             if *c == dep.collision_count && (std::sync::Arc::ptr_eq(t, &dep.template) || *t == dep.template) {
                 return h.clone();
@@ -121,7 +121,7 @@ impl DeploymentController {
                 .iter()
                 .filter(|r| equal_ignore_hash(&r.template, &dep.template))
                 .min_by(|a, b| (a.meta.creation, &a.meta.name).cmp(&(b.meta.creation, &b.meta.name)))
-                .map_or(rs_name, |r| r.meta.name.clone())
+                .map_or(rs_name, |r| r.meta.name.to_string())
         };
         let mut olds: Vec<RsView> = Vec::new();
         let mut new_view: Option<RsView> = None;
@@ -324,7 +324,7 @@ fn create_replicaset(ctx: &mut Ctx, dep: &Deployment, rs_name: &str, hash: &str,
     let uid = ctx.new_uid();
     let rs = ReplicaSet {
         meta: ObjectMeta {
-            name: rs_name.to_string(),
+            name: rs_name.into(),
             namespace: ns.clone(),
             labels: labels.into(),
             annotations: [(REVISION.to_string(), rev.to_string())].into_iter().collect::<Labels>().into(),
@@ -333,7 +333,7 @@ fn create_replicaset(ctx: &mut Ctx, dep: &Deployment, rs_name: &str, hash: &str,
             generation: 1,
             owner: Some(OwnerRef {
                 kind: Kind::Deployment,
-                name: name.clone(),
+                name: name.to_string(),
                 uid: dep.meta.uid.clone(),
             }),
             ..Default::default()
@@ -470,7 +470,7 @@ fn create_pod_for(ctx: &mut Ctx, rs: &ReplicaSet) {
     let uid = ctx.new_uid();
     let pod = Pod {
         meta: ObjectMeta {
-            name: name.clone(),
+            name: name.clone().into(),
             namespace: ns.clone(),
             labels: rs.template.labels.clone().into(),
             annotations: rs.template.annotations.clone().into(),
@@ -478,7 +478,7 @@ fn create_pod_for(ctx: &mut Ctx, rs: &ReplicaSet) {
             creation: ctx.now(),
             owner: Some(OwnerRef {
                 kind: Kind::ReplicaSet,
-                name: rs.meta.name.clone(),
+                name: rs.meta.name.to_string(),
                 uid: rs.meta.uid.clone(),
             }),
             ..Default::default()

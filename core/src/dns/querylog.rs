@@ -577,7 +577,7 @@ mod tests {
             spec.cluster_ip = ClusterIp::Ip(Ipv4Addr::new(10, 97, (i / 256) as u8, (i % 256) as u8));
             c.api.put(Object::Service(Service {
                 meta: ObjectMeta {
-                    name: format!("svc-{i}"),
+                    name: format!("svc-{i}").into(),
                     namespace: "default".into(),
                     ..Default::default()
                 },

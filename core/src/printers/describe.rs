@@ -165,7 +165,7 @@ fn ready_slice_endpoints(store: &Store, svc: &Service, port_name: Option<&str>) 
     let mut count = 0;
     for o in store.list(Kind::EndpointSlice, Some(&svc.meta.namespace)) {
         let Object::EndpointSlice(s) = o else { continue };
-        if s.meta.labels.get("kubernetes.io/service-name") != Some(&svc.meta.name) {
+        if s.meta.labels.get("kubernetes.io/service-name").map(String::as_str) != Some(svc.meta.name.as_str()) {
             continue;
         }
         if s.ports.is_empty() {
@@ -223,7 +223,7 @@ fn ready_slice_endpoints(store: &Store, svc: &Service, port_name: Option<&str>) 
 fn store_has_slice(store: &Store, svc: &Service) -> bool {
     store
         .list(Kind::EndpointSlice, Some(&svc.meta.namespace))
-        .any(|o| o.meta().labels.get("kubernetes.io/service-name") == Some(&svc.meta.name))
+        .any(|o| o.meta().labels.get("kubernetes.io/service-name").map(String::as_str) == Some(svc.meta.name.as_str()))
 }
 
 pub fn service(store: &Store, s: &Service, events: &[EventLine]) -> String {

@@ -103,9 +103,9 @@ fn metadata(obj: &Object, epoch: Epoch) -> Value {
     if !m.labels.is_empty() {
         md.insert("labels".into(), labels_value(&m.labels));
     }
-    md.insert("name".into(), Value::String(m.name.clone()));
+    md.insert("name".into(), Value::String(m.name.to_string()));
     if obj.kind().namespaced() {
-        md.insert("namespace".into(), Value::String(m.namespace.clone()));
+        md.insert("namespace".into(), Value::String(m.namespace.to_string()));
     }
     // The Endpoints controller sets no owner reference (EndpointSlices have one).
     if let Some(o) = m.owner.as_ref().filter(|_| !matches!(obj, Object::Endpoints(_))) {

@@ -1347,8 +1347,8 @@ fn desired(svc: &Service, slices: &[&EndpointSlice]) -> Vec<ServicePortState> {
         let endpoints = merge_port(sp, &slices);
         out.push(ServicePortState {
             key: PortKey {
-                namespace: svc.meta.namespace.clone(),
-                service: svc.meta.name.clone(),
+                namespace: svc.meta.namespace.to_string(),
+                service: svc.meta.name.to_string(),
                 port_name,
                 protocol: sp.protocol,
             },

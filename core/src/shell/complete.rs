@@ -101,7 +101,12 @@ pub fn complete(shell: &Shell, cluster: &Cluster, files: &dyn Files, line: &str)
             } else if done[0] == "cat" {
                 POD_FILES.iter().map(|s| s.to_string()).collect()
             } else {
-                cluster.api.store().services(Some(namespace)).map(|s| s.meta.name.clone()).collect()
+                cluster
+                    .api
+                    .store()
+                    .services(Some(namespace))
+                    .map(|s| s.meta.name.to_string())
+                    .collect()
             }
         }
         Location::Node { .. } => {
@@ -147,7 +152,7 @@ fn workstation(cluster: &Cluster, files: &dyn Files, done: &[&str]) -> Vec<Strin
             .api
             .store()
             .list(Kind::Namespace, None)
-            .map(|o| o.meta().name.clone())
+            .map(|o| o.meta().name.to_string())
             .collect();
     }
     if matches!(last, "-f" | "--filename") {
@@ -169,7 +174,7 @@ fn workstation(cluster: &Cluster, files: &dyn Files, done: &[&str]) -> Vec<Strin
     let ns = flag_value(done, &["-n", "--namespace"]).unwrap_or("default");
     let names = |kind: Kind| -> Vec<String> {
         let scope = kind.namespaced().then_some(ns);
-        cluster.api.store().list(kind, scope).map(|o| o.meta().name.clone()).collect()
+        cluster.api.store().list(kind, scope).map(|o| o.meta().name.to_string()).collect()
     };
     match args.as_slice() {
         [] => strs(VERBS),

@@ -767,8 +767,8 @@ impl Shell {
         // In-cluster addresses go through the node's kernel and kube-proxy's rules
         // (`Cluster::icmp_echo`); the simulated Internet answers from a few hops away.
         let origin = Origin::Pod {
-            namespace: pod.meta.namespace.clone(),
-            name: pod.meta.name.clone(),
+            namespace: pod.meta.namespace.to_string(),
+            name: pod.meta.name.to_string(),
         };
         let echo = if crate::dns::upstream::lookup_host(&host).is_some() {
             Echo::Reply { ttl: 116 }

@@ -177,7 +177,7 @@ fn primary_node(c: &Cluster) -> Option<String> {
         .iter()
         .find(|n| n.control_plane)
         .or(nodes.first())
-        .map(|n| n.meta.name.clone())
+        .map(|n| n.meta.name.to_string())
 }
 
 /// `mustload.Partial` for a profile without config: its `Shrug` line and `exitTip("start")`.

@@ -86,7 +86,10 @@ impl Shell {
     fn run_in_pod(&mut self, c: &mut Cluster, pod: &Pod, cmd: &str, argv: &[String]) -> Outcome {
         match cmd {
             "cat" => self.cat(c, pod, &argv[1..]),
-            "hostname" => Outcome::ok(format!("{}\n", pod.spec.hostname.clone().unwrap_or_else(|| pod.meta.name.clone()))),
+            "hostname" => Outcome::ok(format!(
+                "{}\n",
+                pod.spec.hostname.clone().unwrap_or_else(|| pod.meta.name.to_string())
+            )),
             "echo" => Outcome::ok(format!("{}\n", argv[1..].join(" "))),
             "env" => Outcome::ok(self.env(c, pod)),
             "ls" => {
@@ -127,10 +130,10 @@ impl Shell {
         for f in files {
             let text = match f.as_str() {
                 "/etc/resolv.conf" => c.resolv_conf(pod).render(),
-                "/etc/hostname" => format!("{}\n", pod.spec.hostname.clone().unwrap_or_else(|| pod.meta.name.clone())),
+                "/etc/hostname" => format!("{}\n", pod.spec.hostname.clone().unwrap_or_else(|| pod.meta.name.to_string())),
                 "/etc/hosts" => {
                     let ip = pod.status.pod_ip.map(|i| i.to_string()).unwrap_or_default();
-                    let host = pod.spec.hostname.clone().unwrap_or_else(|| pod.meta.name.clone());
+                    let host = pod.spec.hostname.clone().unwrap_or_else(|| pod.meta.name.to_string());
                     let fq = match &pod.spec.subdomain {
                         Some(sd) => format!("{host}.{sd}.{}.svc.{}\t{host}", pod.meta.namespace, c.domain()),
                         None => host,
@@ -154,8 +157,8 @@ impl Shell {
 
     fn curl(&mut self, c: &mut Cluster, pod: &Pod, args: &[String]) -> Outcome {
         let origin = Origin::Pod {
-            namespace: pod.meta.namespace.clone(),
-            name: pod.meta.name.clone(),
+            namespace: pod.meta.namespace.to_string(),
+            name: pod.meta.name.to_string(),
         };
         let musl = Self::musl(pod);
         super::node::curl::curl(c, &origin, args, &mut |c, host| {

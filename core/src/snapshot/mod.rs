@@ -438,7 +438,7 @@ pub fn import(text: &str, base: &Config) -> Result<Imported, SnapshotError> {
     let mut namespaces: BTreeSet<String> = BTreeSet::new();
     for e in entries.iter().filter(|e| e.kind == Kind::Namespace) {
         if let Some(obj) = decode(e, &at, &mut c, &mut not_imported) {
-            namespaces.insert(obj.meta().name.clone());
+            namespaces.insert(obj.meta().name.to_string());
             c.write(obj);
             count(Kind::Namespace);
         }
@@ -449,7 +449,7 @@ pub fn import(text: &str, base: &Config) -> Result<Imported, SnapshotError> {
             let mut l = Labels::new();
             l.insert("kubernetes.io/metadata.name".into(), ns.clone());
             let meta = ObjectMeta {
-                name: ns.clone(),
+                name: ns.clone().into(),
                 labels: l.into(),
                 uid: c.new_uid(),
                 ..Default::default()
@@ -461,7 +461,7 @@ pub fn import(text: &str, base: &Config) -> Result<Imported, SnapshotError> {
 
     let mut report_nodes = Vec::new();
     for n in nodes {
-        let name = n.meta.name.clone();
+        let name = n.meta.name.to_string();
         match n.pod_cidr {
             Some(cidr) => {
                 if !c.adopt_node_cidr(&name, cidr) {
@@ -497,8 +497,8 @@ pub fn import(text: &str, base: &Config) -> Result<Imported, SnapshotError> {
             );
             let skip = |why: Why| NotImported {
                 kind: kind.name().into(),
-                namespace: key.namespace.clone(),
-                name: key.name.clone(),
+                namespace: key.namespace.to_string(),
+                name: key.name.to_string(),
                 why,
             };
             match kind {
@@ -745,12 +745,12 @@ fn adopted_replicasets(c: &Cluster) -> Vec<(String, String, String)> {
         let Object::Deployment(d) = o else { continue };
         let new = store.owned_by(&d.meta.uid).find_map(|o| match o {
             Object::ReplicaSet(r) if crate::controllers::workloads::equal_ignore_hash(&r.template, &d.template) => {
-                Some(r.meta.name.clone())
+                Some(r.meta.name.to_string())
             }
             _ => None,
         });
         if let Some(rs) = new {
-            out.push((d.meta.namespace.clone(), d.meta.name.clone(), rs));
+            out.push((d.meta.namespace.to_string(), d.meta.name.to_string(), rs));
         }
     }
     out

@@ -144,8 +144,8 @@ pub(super) fn meta(n: &YNode, at_: &dyn Fn(&YNode, &[&str]) -> Option<SimTime>) 
         })
     });
     ObjectMeta {
-        name: text(n, &["metadata", "name"]).unwrap_or_default(),
-        namespace: text(n, &["metadata", "namespace"]).unwrap_or_default(),
+        name: (text(n, &["metadata", "name"]).unwrap_or_default()).into(),
+        namespace: (text(n, &["metadata", "namespace"]).unwrap_or_default()).into(),
         uid: text(n, &["metadata", "uid"]).unwrap_or_default(),
         generation: int(n, &["metadata", "generation"]).and_then(|g| u64::try_from(g).ok()).unwrap_or(1),
         creation: at_(n, &["metadata", "creationTimestamp"]).unwrap_or_default(),

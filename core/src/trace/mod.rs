@@ -18,7 +18,7 @@ use std::net::Ipv4Addr;
 
 use serde::{Serialize, Serializer};
 
-use crate::model::ObjKey;
+use crate::model::{CompactString, ObjKey};
 use crate::time::SimTime;
 
 /// The chapter's registration steps.
@@ -182,15 +182,15 @@ pub enum Element {
     ApiServer,
     Controller(Controller),
     /// A node: its network namespace and kernel (routes, IPVS, iptables/nftables).
-    Node(String),
+    Node(CompactString),
     Pod {
-        namespace: String,
-        name: String,
+        namespace: CompactString,
+        name: CompactString,
     },
     /// A Service: its ClusterIP, i.e. the virtual server (or rules) every node has for it.
     Service {
-        namespace: String,
-        name: String,
+        namespace: CompactString,
+        name: CompactString,
     },
     /// The cluster DNS: the kube-dns Service and the CoreDNS Pods behind it.
     KubeDns,

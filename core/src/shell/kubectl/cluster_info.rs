@@ -25,14 +25,14 @@ pub(super) fn run(c: &Cluster, namespace: &str) -> String {
                     } else if !port_name.is_empty() {
                         format!("{}:{port_name}", s.meta.name)
                     } else {
-                        s.meta.name.clone()
+                        s.meta.name.to_string()
                     }
                 }
-                None => s.meta.name.clone(),
+                None => s.meta.name.to_string(),
             };
             format!("{host}/api/v1/namespaces/{}/services/{name}/proxy", s.meta.namespace)
         };
-        let shown = s.meta.labels.get("kubernetes.io/name").unwrap_or(&s.meta.name);
+        let shown = s.meta.labels.get("kubernetes.io/name").map(String::as_str).unwrap_or(&s.meta.name);
         out.push_str(&format!("{shown} is running at {link}\n"));
     }
     out.push_str("\nTo further debug and diagnose cluster problems, use 'kubectl cluster-info dump'.\n");

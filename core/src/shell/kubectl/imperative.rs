@@ -71,7 +71,7 @@ fn make(c: &mut Cluster, args: &Args, ns: &str, mut obj: Object, g: Generator, w
     match args.dry_run {
         DryRun::Client => {
             if kind.namespaced() {
-                obj.meta_mut().namespace = ns.to_string();
+                obj.meta_mut().namespace = ns.into();
             }
             print_one(args, kind, &name, word, true, || {
                 gen::generated_value(&obj, g, args.namespace.is_some())
@@ -165,7 +165,7 @@ pub(super) fn run(sh: &mut Shell, c: &mut Cluster, args: &Args, ns: &str) -> Res
     }
     let pod = Pod {
         meta: ObjectMeta {
-            name: name.clone(),
+            name: name.clone().into(),
             namespace: ns.into(),
             labels: labels.into(),
             ..Default::default()
@@ -306,7 +306,7 @@ pub(super) fn create(c: &mut Cluster, args: &Args, ns: &str) -> Res {
             labels.insert("kubernetes.io/metadata.name".into(), name.clone());
             let obj = Object::Namespace(Namespace {
                 meta: ObjectMeta {
-                    name: name.clone(),
+                    name: name.clone().into(),
                     labels: labels.into(),
                     ..Default::default()
                 },
@@ -342,7 +342,7 @@ pub(super) fn create(c: &mut Cluster, args: &Args, ns: &str) -> Res {
             }
             let obj = Object::ConfigMap(ConfigMap {
                 meta: ObjectMeta {
-                    name: name.clone(),
+                    name: name.clone().into(),
                     namespace: ns.into(),
                     ..Default::default()
                 },
@@ -378,7 +378,7 @@ pub(super) fn create(c: &mut Cluster, args: &Args, ns: &str) -> Res {
             }
             let obj = Object::Secret(Secret {
                 meta: ObjectMeta {
-                    name: name.clone(),
+                    name: name.clone().into(),
                     namespace: ns.into(),
                     ..Default::default()
                 },
@@ -406,7 +406,7 @@ pub(super) fn create(c: &mut Cluster, args: &Args, ns: &str) -> Res {
             };
             let dep = Deployment {
                 meta: ObjectMeta {
-                    name: name.clone(),
+                    name: name.clone().into(),
                     namespace: ns.into(),
                     labels: labels.clone().into(),
                     ..Default::default()
@@ -482,7 +482,7 @@ pub(super) fn create(c: &mut Cluster, args: &Args, ns: &str) -> Res {
             spec.external_name = external_name;
             let svc = Service {
                 meta: ObjectMeta {
-                    name: name.clone(),
+                    name: name.clone().into(),
                     namespace: ns.into(),
                     labels: sel.into(),
                     ..Default::default()
@@ -601,7 +601,7 @@ pub(super) fn expose(c: &mut Cluster, args: &Args, ns: &str) -> Res {
     let svc_name = args.name.clone().unwrap_or(name);
     let svc = Service {
         meta: ObjectMeta {
-            name: svc_name.clone(),
+            name: svc_name.clone().into(),
             namespace: ns.into(),
             labels: labels.into(),
             ..Default::default()
@@ -755,7 +755,7 @@ pub(super) fn delete_files(c: &mut Cluster, files: &dyn Files, args: &Args, ns: 
                 }
                 let e = ApiError::NotFound {
                     resource: crate::api::plural(k.kind).into(),
-                    name: k.name.clone(),
+                    name: k.name.to_string(),
                 };
                 errs.push_str(&e.aggregate_line(Some((path, "deleting"))));
                 errs.push('\n');

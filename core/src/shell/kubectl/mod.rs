@@ -370,7 +370,7 @@ fn apply(c: &mut Cluster, files: &dyn Files, args: &Args, ns: &str, create_only:
                     let m = o.meta();
                     if o.kind().namespaced() && args.namespace.is_some() && !m.namespace.is_empty() && m.namespace != ns {
                         let mismatch = ApiError::NamespaceMismatch {
-                            object: m.namespace.clone(),
+                            object: m.namespace.to_string(),
                             flag: ns.to_string(),
                         };
                         if create_only {
@@ -453,7 +453,7 @@ fn apply(c: &mut Cluster, files: &dyn Files, args: &Args, ns: &str, create_only:
             let kind = obj.kind();
             let target_ns = match &obj.meta().namespace {
                 n if kind.namespaced() && n.is_empty() => ns.to_string(),
-                n => n.clone(),
+                n => n.to_string(),
             };
             let mut prefix = obj.meta().generate_name.clone();
             let mut cut = prefix.len().min(58);
@@ -462,7 +462,7 @@ fn apply(c: &mut Cluster, files: &dyn Files, args: &Args, ns: &str, create_only:
             }
             prefix.truncate(cut);
             let name = c.api.generate_name(kind, &target_ns, &prefix);
-            obj.meta_mut().name = name;
+            obj.meta_mut().name = name.into();
         }
         let key = obj.key();
         // A client-side dry run asks the server nothing: `create -f` cannot know it exists.
@@ -477,7 +477,7 @@ fn apply(c: &mut Cluster, files: &dyn Files, args: &Args, ns: &str, create_only:
             errors.push((
                 ApiError::AlreadyExists {
                     resource: crate::api::plural(key.kind).into(),
-                    name: key.name.clone(),
+                    name: key.name.to_string(),
                 },
                 path,
             ));
@@ -591,7 +591,7 @@ fn json_order(path: &str) -> Vec<(&str, Vec<u64>)> {
 /// server also admits and validates it.
 fn dry_run_apply(c: &Cluster, mut obj: Object, ns: &str, stored: &ObjKey, mode: DryRun) -> Result<&'static str, ApiError> {
     if obj.kind().namespaced() && obj.meta().namespace.is_empty() {
-        obj.meta_mut().namespace = ns.to_string();
+        obj.meta_mut().namespace = ns.into();
     }
     if !c.api.store().contains(stored) {
         if mode == DryRun::Server {
@@ -604,7 +604,7 @@ fn dry_run_apply(c: &Cluster, mut obj: Object, ns: &str, stored: &ObjKey, mode: 
         if !errors.is_empty() {
             return Err(ApiError::Invalid {
                 kind: stored.kind,
-                name: stored.name.clone(),
+                name: stored.name.to_string(),
                 errors,
             });
         }
@@ -766,7 +766,7 @@ fn get(c: &mut Cluster, args: &Args, ns: &str) -> Res {
                 let found = if by_key {
                     c.api.store().get(&ObjKey::new(*kind, scope.unwrap_or(""), w)).filter(matches)
                 } else {
-                    objs.iter().find(|o| &&o.meta().name == w).copied()
+                    objs.iter().find(|o| o.meta().name == **w).copied()
                 };
                 match found {
                     Some(o) => picked.push(o),
@@ -803,11 +803,11 @@ fn get(c: &mut Cluster, args: &Args, ns: &str) -> Res {
             let name = if multi {
                 format!("{}/{}", kind.resource(), o.meta().name)
             } else {
-                o.meta().name.clone()
+                o.meta().name.to_string()
             };
             let mut r = pk::row(o, &name, c.now, opts);
             if all_ns && kind.namespaced() {
-                r.insert(0, o.meta().namespace.clone());
+                r.insert(0, o.meta().namespace.to_string());
             }
             rows.push(r);
         }

@@ -135,7 +135,7 @@ impl Watch {
         let m = o.meta();
         o.kind() == self.kind
             && self.scope.as_deref().is_none_or(|ns| m.namespace == ns)
-            && (self.names.is_empty() || self.names.contains(&m.name))
+            && (self.names.is_empty() || self.names.iter().any(|n| *n == m.name))
             && self.selector.as_ref().is_none_or(|s| s.iter().all(|r| r.matches(&m.labels)))
     }
 
@@ -188,7 +188,7 @@ impl Watch {
                 for o in objs {
                     let mut r = pk::row(o, &o.meta().name, c.now, self.opts);
                     if self.namespace_column {
-                        r.insert(0, o.meta().namespace.clone());
+                        r.insert(0, o.meta().namespace.to_string());
                     }
                     rows.push(r);
                 }
