@@ -226,7 +226,8 @@ fn scheduler(c: &mut Criterion) {
                             spec: PodSpec {
                                 node_name: Some(p.node),
                                 ..Default::default()
-                            },
+                            }
+                            .into(),
                             status: PodStatus::default(),
                         };
                         s.pod_changed(None, Some(&pod));

@@ -186,7 +186,7 @@ fn bootstrap(c: &mut Cluster) {
         };
         let mut pod = Pod {
             meta: meta(name, "kube-system", l),
-            spec,
+            spec: spec.into(),
             status: PodStatus::default(),
         };
         pod.meta.uid = c.new_uid();
@@ -377,7 +377,7 @@ fn bootstrap(c: &mut Cluster) {
         spec.node_name = Some(node_name(i));
         let mut pod = Pod {
             meta: m,
-            spec,
+            spec: spec.into(),
             status: PodStatus::default(),
         };
         pod.meta.uid = c.new_uid();

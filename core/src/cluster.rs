@@ -705,7 +705,7 @@ impl Cluster {
                 Object::ReplicaSet(new)
             }
             (Object::Pod(cur), Object::Pod(new)) => {
-                let mut spec = new.spec.clone();
+                let mut spec = (*new.spec).clone();
                 spec.node_name = cur.spec.node_name.clone();
                 // Container images are the one field a learner's manifest may change in place.
                 let mut same_but_images = spec.clone();
@@ -717,7 +717,7 @@ impl Cluster {
                         c.image = old.image.clone();
                     }
                 }
-                if same_but_images != cur.spec {
+                if same_but_images != *cur.spec {
                     return Err(ApiError::Invalid {
                         kind: Kind::Pod,
                         name: key.name.to_string(),
@@ -729,8 +729,8 @@ impl Cluster {
                 }
                 let mut p = cur.clone();
                 p.meta = merge_meta(&cur.meta, new.meta);
-                if spec != cur.spec {
-                    p.spec = spec;
+                if spec != *cur.spec {
+                    p.spec = spec.into();
                     let (ctl, mut ctx) = self.parts();
                     ctl.kubelet.restart_changed_containers(&mut ctx, &cur, &mut p);
                 }

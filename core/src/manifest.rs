@@ -602,7 +602,7 @@ fn decode_kind(d: &mut Dec, kind: Kind, node: &Node) -> Object {
         }
         Kind::Pod => Object::Pod(Pod {
             meta,
-            spec: decode_pod_spec(d, spec, "spec"),
+            spec: decode_pod_spec(d, spec, "spec").into(),
             status: PodStatus::default(),
         }),
         Kind::Service => Object::Service(Service {
@@ -696,7 +696,7 @@ fn decode_meta(d: &mut Dec, node: &Node) -> ObjectMeta {
     for (k, v) in d.fields(node, "metadata", "ObjectMeta", &allowed) {
         match k {
             "name" => meta.name = (d.string(v, "metadata.name", "ObjectMeta")).into(),
-            "generateName" => meta.generate_name = d.string(v, "metadata.generateName", "ObjectMeta"),
+            "generateName" => meta.generate_name = (d.string(v, "metadata.generateName", "ObjectMeta")).into(),
             "namespace" => meta.namespace = (d.string(v, "metadata.namespace", "ObjectMeta")).into(),
             "labels" => meta.labels = d.string_map(v, "metadata.labels", "ObjectMeta").into(),
             "annotations" => meta.annotations = d.string_map(v, "metadata.annotations", "ObjectMeta").into(),

@@ -206,7 +206,9 @@ impl fmt::Display for ObjKey {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct OwnerRef {
     pub kind: Kind,
-    pub name: String,
+    /// Inline up to 24 bytes (a Pod's ReplicaSet, a ReplicaSet's Deployment), as the owner's
+    /// own name: copying a Pod for a status write allocates nothing for it.
+    pub name: CompactString,
     pub uid: String,
 }
 
@@ -217,7 +219,7 @@ pub struct ObjectMeta {
     /// separate allocation for them.
     pub name: CompactString,
     /// `metadata.generateName`: the prefix the API server completes a missing name from.
-    pub generate_name: String,
+    pub generate_name: CompactString,
     pub namespace: CompactString,
     /// Shared between an object's versions (a status write copies a pointer, and the undo
     /// log's old version costs no copy); `Arc::make_mut` copies them for a write that changes
@@ -560,7 +562,10 @@ pub struct PodStatus {
 #[derive(Clone, Debug, PartialEq)]
 pub struct Pod {
     pub meta: ObjectMeta,
-    pub spec: PodSpec,
+    /// Shared between the Pod's versions: after binding only the status changes, so a status
+    /// write copies a pointer instead of the containers, and the undo log dropping an old
+    /// version frees none of them. `Arc::make_mut` copies it for a write that changes it.
+    pub spec: Arc<PodSpec>,
     pub status: PodStatus,
 }
 

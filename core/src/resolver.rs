@@ -334,13 +334,14 @@ mod tests {
     fn pod(policy: DnsPolicy, host_network: bool, cfg: Option<PodDnsConfig>) -> Pod {
         let mut p = Pod {
             meta: ObjectMeta::default(),
-            spec: PodSpec::default(),
+            spec: Default::default(),
             status: PodStatus::default(),
         };
         p.meta.namespace = "dev".into();
-        p.spec.dns_policy = policy;
-        p.spec.host_network = host_network;
-        p.spec.dns_config = cfg;
+        let spec = std::sync::Arc::make_mut(&mut p.spec);
+        spec.dns_policy = policy;
+        spec.host_network = host_network;
+        spec.dns_config = cfg;
         p
     }
 

@@ -313,7 +313,8 @@ mod tests {
             spec: PodSpec {
                 node_name: node.map(str::to_string),
                 ..Default::default()
-            },
+            }
+            .into(),
             status: PodStatus::default(),
         }
     }

@@ -23,7 +23,7 @@ pub fn set_defaults(obj: &mut Object) {
                 }
             }
         }
-        Object::Pod(p) => pod_spec(&mut p.spec),
+        Object::Pod(p) => pod_spec(std::sync::Arc::make_mut(&mut p.spec)),
         // The template is shared with other versions: copied only if defaulting changes it.
         Object::Deployment(d) => template_spec(&mut d.template),
         Object::ReplicaSet(r) => template_spec(&mut r.template),

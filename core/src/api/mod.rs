@@ -1006,7 +1006,7 @@ mod index_tests {
                 labels: labels.into(),
                 ..Default::default()
             },
-            spec: PodSpec::default(),
+            spec: Default::default(),
             status: PodStatus {
                 pod_ip: Some(Ipv4Addr::new(10, 244, 0, 9)),
                 ..PodStatus::default()

@@ -463,7 +463,7 @@ pub(super) fn new_slice_meta(
         creation: ctx.now(),
         owner: Some(OwnerRef {
             kind: owner_kind,
-            name: owner.to_string(),
+            name: owner.into(),
             uid: owner_uid.to_string(),
         }),
         ..Default::default()

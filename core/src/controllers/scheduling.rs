@@ -55,7 +55,7 @@ impl SchedulingCycle {
             return;
         };
         let node = pick.node;
-        pod.spec.node_name = Some(node.clone());
+        std::sync::Arc::make_mut(&mut pod.spec).node_name = Some(node.clone());
         ctx.event(
             &key,
             &pod.meta.uid,

@@ -333,7 +333,7 @@ fn create_replicaset(ctx: &mut Ctx, dep: &Deployment, rs_name: &str, hash: &str,
             generation: 1,
             owner: Some(OwnerRef {
                 kind: Kind::Deployment,
-                name: name.to_string(),
+                name,
                 uid: dep.meta.uid.clone(),
             }),
             ..Default::default()
@@ -458,7 +458,7 @@ impl ReplicaSetController {
             let owner = rs.meta.owner.as_ref().map(|o| o.name.clone());
             ctx.put_quiet(Object::ReplicaSet(rs));
             if let Some(o) = owner {
-                ctx.enqueue(Work::Deployment(ns.into(), o.into()));
+                ctx.enqueue(Work::Deployment(ns.into(), o));
             }
         }
     }
@@ -478,12 +478,12 @@ fn create_pod_for(ctx: &mut Ctx, rs: &ReplicaSet) {
             creation: ctx.now(),
             owner: Some(OwnerRef {
                 kind: Kind::ReplicaSet,
-                name: rs.meta.name.to_string(),
+                name: rs.meta.name.clone(),
                 uid: rs.meta.uid.clone(),
             }),
             ..Default::default()
         },
-        spec: rs.template.spec.clone(),
+        spec: rs.template.spec.clone().into(),
         status: PodStatus::default(),
     };
     ctx.record(

@@ -139,7 +139,7 @@ pub(super) fn meta(n: &YNode, at_: &dyn Fn(&YNode, &[&str]) -> Option<SimTime>) 
             .or(refs.first())?;
         Some(OwnerRef {
             kind: owner_kind(&text(r, &["kind"])?)?,
-            name: text(r, &["name"]).unwrap_or_default(),
+            name: (text(r, &["name"]).unwrap_or_default()).into(),
             uid: text(r, &["uid"]).unwrap_or_default(),
         })
     });

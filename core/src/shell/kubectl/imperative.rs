@@ -184,7 +184,8 @@ pub(super) fn run(sh: &mut Shell, c: &mut Cluster, args: &Args, ns: &str) -> Res
             .into(),
             restart_policy: restart,
             ..Default::default()
-        },
+        }
+        .into(),
         status: PodStatus::default(),
     };
     if !args.interactive {
