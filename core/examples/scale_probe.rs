@@ -1,7 +1,8 @@
 //! One-shot scale probe (not a benchmark): apply N Services × R replicas on NODES nodes, settle,
 //! then delete one Pod and settle again, printing wall times and live heap bytes. The criterion
 //! benchmarks in `benches/cluster.rs` are the repeatable measurement; this is for a quick look
-//! at sizes too slow to sample: `cargo run --release -p sdplay-core --example scale_probe -- N R NODES`.
+//! at sizes too slow to sample: `cargo run --release -p sdplay-core --example scale_probe -- N R NODES`;
+//! `-- --ratio SMALL LARGE R NODES RUNS` the fastest of RUNS alternating runs of two sizes.
 
 use std::collections::BTreeMap;
 use std::net::Ipv4Addr;
@@ -43,8 +44,52 @@ fn minor_faults() -> Option<u64> {
     stat.rsplit_once(')')?.1.split_whitespace().nth(7)?.parse().ok()
 }
 
+/// `--ratio SMALL LARGE R NODES RUNS`: apply + settle of SMALL and of LARGE Services (R
+/// replicas, NODES nodes), alternating, RUNS times each; prints the fastest of each and their
+/// ratio. On a shared host the large case's time moves with the neighbours' use of the memory
+/// hierarchy (the same binary measured 13x and 15.7x a quarter of an hour apart); the fastest
+/// run is the least disturbed one, as in the browser's wasm figure (`web/tests/web.rs`).
+fn ratio(a: &[usize]) {
+    let (small, large, r, nodes, runs) = (a[0], a[1], a[2], a[3], a[4].max(1));
+    let cfg = Config {
+        nodes,
+        cluster_cidr: (Ipv4Addr::new(10, 128, 0, 0), 9),
+        ..Config::default()
+    };
+    let inputs: Vec<(String, F)> = [small, large]
+        .iter()
+        .map(|&n| {
+            let m = manifest_files(n, n, r);
+            (apply_line(&m), F(m.into_iter().collect()))
+        })
+        .collect();
+    let mut fastest = [f64::INFINITY; 2];
+    for _ in 0..runs {
+        for (i, (apply, f)) in inputs.iter().enumerate() {
+            let mut pg = Playground::new(cfg.clone());
+            let t = Instant::now();
+            pg.run(apply, f);
+            pg.advance_ms(30_000);
+            fastest[i] = fastest[i].min(t.elapsed().as_secs_f64() * 1e3);
+        }
+    }
+    println!(
+        "apply+settle on {nodes} nodes, {r} replicas, fastest of {runs}: {small} Services {:.2} ms, {large} Services {:.2} ms, ratio {:.1}",
+        fastest[0],
+        fastest[1],
+        fastest[1] / fastest[0]
+    );
+}
+
 fn main() {
-    let a: Vec<usize> = std::env::args().skip(1).filter_map(|s| s.parse().ok()).collect();
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    if args.first().map(String::as_str) == Some("--ratio") {
+        let a: Vec<usize> = args.iter().skip(1).filter_map(|s| s.parse().ok()).collect();
+        let d = [100, 1_000, 3, 50, 10];
+        let a: Vec<usize> = (0..5).map(|i| a.get(i).copied().unwrap_or(d[i])).collect();
+        return ratio(&a);
+    }
+    let a: Vec<usize> = args.iter().filter_map(|s| s.parse().ok()).collect();
     let (n, r, nodes) = (
         a.first().copied().unwrap_or(100),
         a.get(1).copied().unwrap_or(3),
