@@ -85,9 +85,11 @@ pub const GRACEFUL_CHECK_MS: u64 = 60_000;
 /// A Service port: upstream's `ServicePortName` (namespace, name, port name) and protocol.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct PortKey {
-    pub namespace: String,
-    pub service: String,
-    pub port_name: String,
+    /// Inline strings (see [`crate::model::ObjKey`]): the proxy's maps compare and copy keys on
+    /// every sync.
+    pub namespace: CompactString,
+    pub service: CompactString,
+    pub port_name: CompactString,
     pub protocol: Protocol,
 }
 
@@ -415,7 +417,7 @@ pub struct KubeProxy {
     default_sched: Sched,
     exclude_cidrs: Vec<(Ipv4Addr, u8)>,
     ports: BTreeMap<PortKey, ServicePortState>,
-    by_service: BTreeMap<(String, String), Vec<PortKey>>,
+    by_service: BTreeMap<(CompactString, CompactString), Vec<PortKey>>,
     vips: BTreeMap<VsKey, (PortKey, Front)>,
     /// How many virtual servers use each service address (the addresses on kube-ipvs0).
     addr_refs: BTreeMap<Ipv4Addr, u32>,
@@ -525,7 +527,7 @@ impl KubeProxy {
     /// The ports of one Service.
     pub fn service_ports(&self, ns: &str, name: &str) -> impl Iterator<Item = &ServicePortState> {
         self.by_service
-            .get(&(ns.to_string(), name.to_string()))
+            .get(&(CompactString::new(ns), CompactString::new(name)))
             .into_iter()
             .flatten()
             .filter_map(|k| self.ports.get(k))
@@ -554,7 +556,7 @@ impl KubeProxy {
         self.generation += 1;
         self.last_sync_ms = now_ms;
         let gen = self.generation;
-        let svc_key = (ns.to_string(), name.to_string());
+        let svc_key = (CompactString::new(ns), CompactString::new(name));
         let wanted = input.service.map(|s| desired(s, &input.slices)).unwrap_or_default();
         let old_keys = self.by_service.remove(&svc_key).unwrap_or_default();
         let mut changed: Vec<PortKey> = Vec::new();
@@ -669,7 +671,7 @@ impl KubeProxy {
     /// built fresh (the kernel order of its real servers, no counters).
     fn fresh_vs(&self, node: &NodeProxy, port: &ServicePortState, key: VsKey, front: Front) -> VirtualService {
         let mut vs = VirtualService::new(key, node.sched);
-        vs.owner = Some((port.key.namespace.clone(), port.key.service.clone()));
+        vs.owner = Some((port.key.namespace.to_string(), port.key.service.to_string()));
         vs.bound_to_dummy = front != Front::NodePort;
         vs.persistent = port.affinity;
         let eps: Vec<(Ipv4Addr, u16)> = port.endpoints_for(front, &node.name).iter().map(|e| e.addr()).collect();
@@ -1347,9 +1349,9 @@ fn desired(svc: &Service, slices: &[&EndpointSlice]) -> Vec<ServicePortState> {
         let endpoints = merge_port(sp, &slices);
         out.push(ServicePortState {
             key: PortKey {
-                namespace: svc.meta.namespace.to_string(),
-                service: svc.meta.name.to_string(),
-                port_name,
+                namespace: svc.meta.namespace.clone(),
+                service: svc.meta.name.clone(),
+                port_name: port_name.into(),
                 protocol: sp.protocol,
             },
             cluster_ip: cip,

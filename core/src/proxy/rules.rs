@@ -57,9 +57,9 @@ fn svc_ports(p: &KubeProxy, node: &str) -> Vec<SvcPort> {
             endpoints.sort();
             SvcPort {
                 spn: sp.key.to_string(),
-                ns: sp.key.namespace.clone(),
-                name: sp.key.service.clone(),
-                port_name: sp.key.port_name.clone(),
+                ns: sp.key.namespace.to_string(),
+                name: sp.key.service.to_string(),
+                port_name: sp.key.port_name.to_string(),
                 proto: match sp.key.protocol {
                     Protocol::Tcp => "tcp",
                     Protocol::Udp => "udp",
