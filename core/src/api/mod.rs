@@ -19,8 +19,8 @@ use crate::model::*;
 use validation::FieldError;
 
 /// The object store: a hash map from key to object (a lookup costs the same at 100 objects
-/// and at 200,000) beside the ordered set of keys, so listing a kind in a namespace is a sorted
-/// range scan. The map is never iterated (only the ordered keys are), and its hasher has fixed
+/// and at 200,000) beside the ordered names of each kind and namespace (`Order`), so listing
+/// a kind in a namespace is a walk of one sorted set. The map is never iterated (only the ordered keys are), and its hasher has fixed
 /// keys, so nothing depends on hash order.
 ///
 /// Every write is also recorded in an undo log (the previous value of the key), so the page can
@@ -35,7 +35,7 @@ pub struct Store {
     /// and its rehashes cost little; the object itself is allocated once, at its size.
     objects: HashMap<ObjKey, Box<Object>, FixedHash>,
     /// The keys of `objects`, in order (kind, namespace, name).
-    order: BTreeSet<ObjKey>,
+    order: Order,
     resource_version: u64,
     log: std::collections::VecDeque<(ObjKey, Option<Box<Object>>)>,
     /// The version of `log[0]` (how many changes were dropped from the front).
@@ -51,6 +51,37 @@ pub struct Change<'a> {
     pub key: &'a ObjKey,
     pub before: Option<&'a Object>,
     pub after: Option<&'a Object>,
+}
+
+/// The store's keys in order (kind, namespace, name), one set of names per kind and
+/// namespace: a write walks only its own namespace's names (24-byte keys, where a set of whole
+/// keys compared and stored kind, namespace and name for every object), and listing a kind in
+/// a namespace is a walk of one set.
+#[derive(Clone, Debug, Default)]
+struct Order(BTreeMap<Kind, BTreeMap<CompactString, BTreeSet<CompactString>>>);
+
+impl Order {
+    fn insert(&mut self, key: &ObjKey) {
+        let by_ns = self.0.entry(key.kind).or_default();
+        let names = match by_ns.get_mut(key.namespace.as_str()) {
+            Some(n) => n,
+            None => by_ns.entry(key.namespace.clone()).or_default(),
+        };
+        names.insert(key.name.clone());
+    }
+
+    fn remove(&mut self, key: &ObjKey) {
+        let Some(by_ns) = self.0.get_mut(&key.kind) else { return };
+        if let Some(names) = by_ns.get_mut(key.namespace.as_str()) {
+            names.remove(key.name.as_str());
+            if names.is_empty() {
+                by_ns.remove(key.namespace.as_str());
+            }
+        }
+        if by_ns.is_empty() {
+            self.0.remove(&key.kind);
+        }
+    }
 }
 
 /// Secondary indexes of a [`Store`], kept in step with every write.
@@ -343,7 +374,7 @@ impl Store {
         let old = match self.objects.get_mut(&key) {
             Some(slot) => Some(std::mem::replace(slot, obj)),
             None => {
-                self.order.insert(key.clone());
+                self.order.insert(&key);
                 self.objects.insert(key.clone(), obj);
                 None
             }
@@ -520,8 +551,11 @@ impl Store {
                 }
             }
         }
-        let order: BTreeSet<ObjKey> = objects.keys().cloned().collect();
-        let idx = Indexes::build(order.iter().filter_map(|k| objects.get_key_value(k).map(|(k, o)| (k, &**o))));
+        let mut order = Order::default();
+        for k in objects.keys() {
+            order.insert(k);
+        }
+        let idx = Indexes::build(objects.iter().map(|(k, o)| (k, &**o)));
         Some(Store {
             objects,
             order,
@@ -535,16 +569,18 @@ impl Store {
 
     /// Objects of one kind, in one namespace (`None`: all namespaces), sorted by namespace, name.
     pub fn list(&self, kind: Kind, namespace: Option<&str>) -> impl Iterator<Item = &Object> {
-        let start = ObjKey {
-            kind,
-            namespace: CompactString::new(namespace.unwrap_or("")),
-            name: CompactString::default(),
+        // The namespaces' sets, picked now (a handful), so the iterator borrows only `self`.
+        let by_ns = self.order.0.get(&kind);
+        let picked: Vec<(&CompactString, &BTreeSet<CompactString>)> = match namespace {
+            Some(n) => {
+                let n = if kind.namespaced() { n } else { "" };
+                by_ns.and_then(|m| m.get_key_value(n)).into_iter().collect()
+            }
+            None => by_ns.into_iter().flatten().collect(),
         };
-        let ns = namespace.map(str::to_string);
-        self.order
-            .range(start..)
-            .take_while(move |k| k.kind == kind && ns.as_deref().is_none_or(|n| k.namespace.as_str() == n))
-            .filter_map(|k| self.get(k))
+        picked
+            .into_iter()
+            .flat_map(move |(ns, names)| names.iter().filter_map(move |n| self.get_ref(&KeyView(kind, ns, n))))
     }
 
     pub fn pods(&self, namespace: Option<&str>) -> impl Iterator<Item = &Pod> {
@@ -610,7 +646,11 @@ impl Store {
 
     /// Every object, in key order.
     pub fn iter(&self) -> impl Iterator<Item = &Object> {
-        self.order.iter().filter_map(|k| self.get(k))
+        self.order.0.iter().flat_map(move |(kind, by_ns)| {
+            by_ns
+                .iter()
+                .flat_map(move |(ns, names)| names.iter().filter_map(move |n| self.get_ref(&KeyView(*kind, ns, n))))
+        })
     }
 }
 

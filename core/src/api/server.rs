@@ -7,7 +7,6 @@
 //! Randomness: generated names, UIDs, ClusterIPs and NodePorts each draw from their own stream
 //! of the seed, so a NodePort Service does not shift the next Pod's name.
 
-use std::collections::BTreeMap;
 use std::net::Ipv4Addr;
 
 use super::validation::{FieldError, FieldErrorKind};
@@ -39,8 +38,10 @@ pub struct ApiServer {
     uids: Rng,
     cluster_ip_rng: Rng,
     node_port_rng: Rng,
-    /// The manifest each object was last applied from (for `unchanged` / `configured`).
-    applied: BTreeMap<ObjKey, Object>,
+    /// The manifest each object was last applied from (for `unchanged` / `configured`). Only
+    /// ever looked up, so a hash map with fixed keys: a write does not walk a B-tree of every
+    /// applied object's key.
+    applied: std::collections::HashMap<ObjKey, Object, crate::model::FixedHash>,
 }
 
 impl ApiServer {
@@ -53,7 +54,7 @@ impl ApiServer {
             uids: Rng::stream(seed, "apiserver/uids"),
             cluster_ip_rng: Rng::stream(seed, "apiserver/cluster-ips"),
             node_port_rng: Rng::stream(seed, "apiserver/node-ports"),
-            applied: BTreeMap::new(),
+            applied: Default::default(),
         }
     }
 
@@ -241,7 +242,7 @@ impl ApiServer {
             uids: self.uids.clone(),
             cluster_ip_rng: self.cluster_ip_rng.clone(),
             node_port_rng: self.node_port_rng.clone(),
-            applied: BTreeMap::new(),
+            applied: Default::default(),
         };
         scratch.allocate_service(svc, current).map(|_| ())
     }
