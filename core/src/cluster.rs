@@ -915,7 +915,7 @@ impl Cluster {
                 for (vs, a, p) in gone {
                     self.record(
                         What::RealServerDeleted {
-                            node: node.clone(),
+                            node: CompactString::new(&node),
                             virtual_server: vs,
                             real_server: Addr(a, p),
                         },
@@ -979,7 +979,7 @@ impl Cluster {
             self.record(
                 What::RealServerDraining {
                     service: key.clone(),
-                    node: node.clone(),
+                    node: CompactString::new(node),
                     virtual_server: *vs,
                     real_server: Addr(*a, *p),
                 },
@@ -1004,7 +1004,7 @@ impl Cluster {
             };
             self.record(
                 What::ProxyCleanup {
-                    node: node.clone(),
+                    node: CompactString::new(node),
                     cleanup,
                     sync,
                 },
@@ -1036,7 +1036,7 @@ impl Cluster {
         let ports = self.proxy.ports().count();
         self.record(
             What::ProxyRestarted {
-                node: node.to_string(),
+                node: CompactString::new(node),
                 mode,
                 scheduler: sched,
                 ports,

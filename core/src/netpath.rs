@@ -150,7 +150,7 @@ impl Dataplane<'_> {
                     Some((n.meta.name.to_string(), n.internal_ip)),
                     HostRoute::Tunnel {
                         via: n.internal_ip,
-                        node: n.meta.name.to_string(),
+                        node: CompactString::new(&n.meta.name),
                     },
                 );
             }
@@ -232,7 +232,7 @@ impl Dataplane<'_> {
                         What::ToDefaultGateway {
                             dst,
                             gateway,
-                            node: node.clone(),
+                            node: CompactString::new(&node),
                         },
                         Route::new(client.clone(), Element::node(&node)).flow(flow),
                     );
@@ -280,7 +280,9 @@ impl Dataplane<'_> {
     ) -> Result<Connection, ConnError> {
         let pod_node = pod.spec.node_name.clone().unwrap_or_default();
         let path = if pod_node == from_node {
-            Path::SameNode { node: pod_node.clone() }
+            Path::SameNode {
+                node: CompactString::new(&pod_node),
+            }
         } else {
             let via = self
                 .api
@@ -294,10 +296,10 @@ impl Dataplane<'_> {
                 .map(|h| format!("{}/{}", h.subnet, h.prefix))
                 .unwrap_or_default();
             Path::Routed {
-                from_node: from_node.to_string(),
+                from_node: CompactString::new(from_node),
                 cidr,
                 via,
-                to_node: pod_node.clone(),
+                to_node: CompactString::new(&pod_node),
             }
         };
         let key = ObjKey::new(Kind::Pod, &pod.meta.namespace, &pod.meta.name);
@@ -384,7 +386,7 @@ impl Dataplane<'_> {
         let miss = |c: &mut Dataplane, miss: Miss| {
             c.record(
                 What::NotTrapped {
-                    node: node.to_string(),
+                    node: CompactString::new(node),
                     dst: here,
                     mode,
                     miss,
@@ -416,7 +418,7 @@ impl Dataplane<'_> {
                 };
                 self.record(
                     What::IpvsTrapped {
-                        node: node.to_string(),
+                        node: CompactString::new(node),
                         dst: here,
                         entry,
                         services: services.clone(),
@@ -447,7 +449,7 @@ impl Dataplane<'_> {
                     .collect();
                 self.record(
                     What::IpvsPicked {
-                        node: node.to_string(),
+                        node: CompactString::new(node),
                         virtual_server: key,
                         scheduler: v.sched,
                         picked: Addr(ip, p),
@@ -484,7 +486,7 @@ impl Dataplane<'_> {
                 let svc_el = Element::service(&service.namespace, &service.name);
                 self.record(
                     What::RuleTrapped {
-                        node: node.to_string(),
+                        node: CompactString::new(node),
                         dst: here,
                         mode,
                         front: if r.front == Front::NodePort {
@@ -576,7 +578,7 @@ impl Dataplane<'_> {
             (
                 Echo::Reply { ttl },
                 EchoOutcome::NodeReplied {
-                    node: n.meta.name.to_string(),
+                    node: CompactString::new(&n.meta.name),
                 },
             )
         } else if let Some(p) = self.pod_by_ip(dst) {
@@ -593,9 +595,16 @@ impl Dataplane<'_> {
             match self.proxy.mode(&node) {
                 ProxyMode::Ipvs => (
                     Echo::PortUnreachable { from: dst },
-                    EchoOutcome::IpvsFilterRejected { node: node.clone() },
+                    EchoOutcome::IpvsFilterRejected {
+                        node: CompactString::new(&node),
+                    },
                 ),
-                ProxyMode::Iptables => (Echo::Lost, EchoOutcome::IptablesLost { node: node.clone() }),
+                ProxyMode::Iptables => (
+                    Echo::Lost,
+                    EchoOutcome::IptablesLost {
+                        node: CompactString::new(&node),
+                    },
+                ),
                 ProxyMode::Nftables => (Echo::PortUnreachable { from: gw.unwrap_or(dst) }, EchoOutcome::NftablesRejected),
             }
         } else {

@@ -6,7 +6,7 @@
 //! A controller never sees the cluster: `Cluster::settle` and `Cluster::advance_to` split the
 //! cluster into its controllers and a `Ctx` and call one controller with it.
 
-use std::collections::BTreeMap;
+use std::collections::BinaryHeap;
 
 use crate::api::{ApiServer, Store};
 use crate::events::{EventLog, NewEvent};
@@ -36,31 +36,68 @@ pub(crate) enum Timer {
 }
 
 /// Pending timers in the order they fire: by time, then by when they were set. Each keeps the
-/// command whose work set it: what it causes is traced as that command's doing.
+/// command whose work set it: what it causes is traced as that command's doing. A binary heap
+/// (one array; a timer is only ever scheduled or popped first) rather than a B-tree whose
+/// nodes a workload of thousands of Pods scatters over the heap.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct Timers {
-    pending: BTreeMap<(SimTime, u64), (Timer, u64)>,
+    pending: BinaryHeap<Pending>,
     seq: u64,
+}
+
+/// A pending timer, ordered so the heap's top is the earliest (time, then when it was set;
+/// `seq` is unique, so no two compare equal).
+#[derive(Clone, Debug)]
+struct Pending {
+    at: SimTime,
+    seq: u64,
+    timer: Timer,
+    command: u64,
+}
+
+impl PartialEq for Pending {
+    fn eq(&self, other: &Self) -> bool {
+        (self.at, self.seq) == (other.at, other.seq)
+    }
+}
+
+impl Eq for Pending {}
+
+impl PartialOrd for Pending {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Pending {
+    /// Reversed: `BinaryHeap` is a max-heap, the earliest timer must be its top.
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        (other.at, other.seq).cmp(&(self.at, self.seq))
+    }
 }
 
 impl Timers {
     pub(crate) fn schedule(&mut self, at: SimTime, t: Timer, command: u64) {
         self.seq += 1;
-        self.pending.insert((at, self.seq), (t, command));
+        self.pending.push(Pending {
+            at,
+            seq: self.seq,
+            timer: t,
+            command,
+        });
     }
 
     /// When the earliest pending timer fires.
     pub(crate) fn next_at(&self) -> Option<SimTime> {
-        self.pending.keys().next().map(|(t, _)| *t)
+        self.pending.peek().map(|p| p.at)
     }
 
     /// The earliest timer due at or before `to`, removed, with the command that set it.
     pub(crate) fn pop_due(&mut self, to: SimTime) -> Option<(SimTime, Timer, u64)> {
-        let (&(at, seq), _) = self.pending.iter().next()?;
-        if at > to {
+        if self.pending.peek()?.at > to {
             return None;
         }
-        self.pending.remove(&(at, seq)).map(|(t, command)| (at, t, command))
+        self.pending.pop().map(|p| (p.at, p.timer, p.command))
     }
 }
 

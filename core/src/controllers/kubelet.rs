@@ -101,7 +101,7 @@ impl Kubelet {
             ctx.record(
                 What::PodIpAssigned {
                     pod: ObjKey::new(Kind::Pod, &pod.meta.namespace, &pod.meta.name),
-                    node: node.clone(),
+                    node: CompactString::new(&node),
                     ip,
                     host_network: pod.spec.host_network,
                 },
@@ -140,7 +140,7 @@ impl Kubelet {
         ctx.record(
             What::SandboxFailed {
                 pod: key,
-                node: node.to_string(),
+                node: CompactString::new(node),
                 problem,
             },
             Route::new(Element::node(node), Element::pod(&pod.meta.namespace, &pod.meta.name)),

@@ -12,7 +12,7 @@ use std::net::Ipv4Addr;
 
 use super::context::{Ctx, Timer};
 use crate::ipam::NodeCidrAllocator;
-use crate::model::{Kind, ObjKey};
+use crate::model::{CompactString, Kind, ObjKey};
 use crate::time::SimTime;
 use crate::trace::{Controller, Element, Route, What};
 
@@ -69,7 +69,7 @@ impl NodeIpamController {
         ctx.schedule(next, Timer::NodeCidrRetry { node: name.to_string() });
         ctx.record(
             What::NoPodCidr {
-                node: name.to_string(),
+                node: CompactString::new(name),
                 cluster_cidr: cidr_text(self.cluster_cidr),
                 mask: self.node_cidr_mask_size,
             },

@@ -6,7 +6,7 @@
 
 use super::context::Ctx;
 use super::kubelet::Kubelet;
-use crate::model::{Kind, ObjKey, Object, PodPhase};
+use crate::model::{CompactString, Kind, ObjKey, Object, PodPhase};
 use crate::rng::Rng;
 use crate::trace::{Controller, Element, Route, What};
 
@@ -66,7 +66,7 @@ impl SchedulingCycle {
         ctx.record(
             What::Scheduled {
                 pod: key,
-                node: node.clone(),
+                node: CompactString::new(&node),
                 ties: pick.ties,
             },
             Route::new(Element::pod(ns, name), Element::node(&node)),

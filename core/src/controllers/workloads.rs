@@ -348,7 +348,7 @@ fn create_replicaset(ctx: &mut Ctx, dep: &Deployment, rs_name: &str, hash: &str,
             deployment: dep.meta_key(),
             replicaset: ObjKey::new(Kind::ReplicaSet, &ns, rs_name),
             replicas: count,
-            pod_template_hash: hash.to_string(),
+            pod_template_hash: CompactString::new(hash),
         },
         Route::new(Element::Controller(Controller::Deployment), Element::ApiServer),
     );
@@ -470,7 +470,7 @@ fn create_pod_for(ctx: &mut Ctx, rs: &ReplicaSet) {
     let uid = ctx.new_uid();
     let pod = Pod {
         meta: ObjectMeta {
-            name: name.clone().into(),
+            name: CompactString::new(&name),
             namespace: ns.clone(),
             labels: rs.template.labels.clone().into(),
             annotations: rs.template.annotations.clone().into(),

@@ -8,7 +8,7 @@ use serde::Serialize;
 
 use super::{display, Addr, Controller, Hop, Reg, Step};
 use crate::dns::{RType, Rcode};
-use crate::model::ObjKey;
+use crate::model::{CompactString, ObjKey};
 use crate::proxy::ipvs::{Sched, VsKey};
 use crate::proxy::ProxyMode;
 
@@ -150,7 +150,7 @@ pub enum HostRoute {
     Tunnel {
         #[serde(serialize_with = "display")]
         via: Ipv4Addr,
-        node: String,
+        node: CompactString,
     },
     /// No route: the SYN leaves by the default route and is lost.
     None { service_network: bool },
@@ -199,13 +199,13 @@ pub enum RuleFront {
 #[serde(rename_all = "snake_case", tag = "kind")]
 pub enum Path {
     /// Across the node's bridge.
-    SameNode { node: String },
+    SameNode { node: CompactString },
     /// Routed to the Pod's node by the node's route for its Pod CIDR.
     Routed {
-        from_node: String,
+        from_node: CompactString,
         cidr: String,
         via: String,
-        to_node: String,
+        to_node: CompactString,
     },
 }
 
@@ -214,18 +214,18 @@ pub enum Path {
 #[serde(rename_all = "snake_case", tag = "kind")]
 pub enum EchoOutcome {
     NodeReplied {
-        node: String,
+        node: CompactString,
     },
     PodReplied {
         pod: String,
     },
     /// IPVS: the ClusterIP is local but KUBE-IPVS-FILTER rejects the echo.
     IpvsFilterRejected {
-        node: String,
+        node: CompactString,
     },
     /// iptables: nothing matches ICMP to a ClusterIP: lost.
     IptablesLost {
-        node: String,
+        node: CompactString,
     },
     /// nftables: `cluster-ips-check` rejects it.
     NftablesRejected,
@@ -331,7 +331,7 @@ pub enum What {
     },
     /// Step 5: kube-proxy restarted on a node and rebuilt every Service port's rules.
     ProxyRestarted {
-        node: String,
+        node: CompactString,
         #[serde(serialize_with = "display")]
         mode: ProxyMode,
         #[serde(serialize_with = "sched")]
@@ -355,7 +355,7 @@ pub enum What {
         #[serde(serialize_with = "ser_key")]
         replicaset: ObjKey,
         replicas: i64,
-        pod_template_hash: String,
+        pod_template_hash: CompactString,
     },
     ReplicaSetScaled {
         #[serde(serialize_with = "ser_key")]
@@ -383,7 +383,7 @@ pub enum What {
     Scheduled {
         #[serde(serialize_with = "ser_key")]
         pod: ObjKey,
-        node: String,
+        node: CompactString,
         ties: u32,
     },
     Unschedulable {
@@ -394,7 +394,7 @@ pub enum What {
     PodIpAssigned {
         #[serde(serialize_with = "ser_key")]
         pod: ObjKey,
-        node: String,
+        node: CompactString,
         #[serde(serialize_with = "display")]
         ip: Ipv4Addr,
         host_network: bool,
@@ -402,7 +402,7 @@ pub enum What {
     SandboxFailed {
         #[serde(serialize_with = "ser_key")]
         pod: ObjKey,
-        node: String,
+        node: CompactString,
         problem: SandboxProblem,
     },
     ImageChanged {
@@ -433,7 +433,7 @@ pub enum What {
         exits_after_seconds: u64,
     },
     NoPodCidr {
-        node: String,
+        node: CompactString,
         cluster_cidr: String,
         mask: u8,
     },
@@ -447,30 +447,26 @@ pub enum What {
     RealServerDraining {
         #[serde(serialize_with = "ser_key")]
         service: ObjKey,
-        node: String,
+        node: CompactString,
         #[serde(serialize_with = "display")]
         virtual_server: VsKey,
         real_server: Addr,
     },
     /// Graceful termination over: the drained real server is deleted.
     RealServerDeleted {
-        node: String,
+        node: CompactString,
         #[serde(serialize_with = "display")]
         virtual_server: VsKey,
         real_server: Addr,
     },
     /// kube-proxy's sync met IPVS state it does not own (built with ipvsadm or ip addr).
     ProxyCleanup {
-        node: String,
+        node: CompactString,
         cleanup: Cleanup,
         sync: SyncKind,
     },
     /// A real cluster's snapshot was loaded as the cluster (see [`crate::snapshot`]).
-    SnapshotImported {
-        objects: usize,
-        nodes: usize,
-        not_imported: usize,
-    },
+    SnapshotImported { objects: usize, nodes: usize, not_imported: usize },
     /// The starting cluster could not create one of its objects (a bug, never expected).
     BootstrapFailed {
         #[serde(serialize_with = "ser_key")]
@@ -537,7 +533,7 @@ pub enum What {
         dst: Ipv4Addr,
         #[serde(serialize_with = "display")]
         gateway: Ipv4Addr,
-        node: String,
+        node: CompactString,
     },
     Masqueraded {
         #[serde(serialize_with = "display")]
@@ -547,7 +543,7 @@ pub enum What {
     },
     /// No rule took the packet.
     NotTrapped {
-        node: String,
+        node: CompactString,
         dst: Addr,
         #[serde(serialize_with = "display")]
         mode: ProxyMode,
@@ -555,7 +551,7 @@ pub enum What {
     },
     /// IPVS took the packet for one of its virtual servers.
     IpvsTrapped {
-        node: String,
+        node: CompactString,
         dst: Addr,
         entry: IpvsEntry,
         #[serde(serialize_with = "ser_keys")]
@@ -571,7 +567,7 @@ pub enum What {
     },
     /// The IPVS scheduler's pick, with what it saw and its reasoning.
     IpvsPicked {
-        node: String,
+        node: CompactString,
         #[serde(serialize_with = "display")]
         virtual_server: VsKey,
         #[serde(serialize_with = "sched")]
@@ -584,7 +580,7 @@ pub enum What {
     },
     /// An iptables/nftables rule matched the packet for a Service.
     RuleTrapped {
-        node: String,
+        node: CompactString,
         dst: Addr,
         #[serde(serialize_with = "display")]
         mode: ProxyMode,
@@ -617,11 +613,7 @@ pub enum What {
         service: ObjKey,
     },
     /// The destination rewritten (IPVS masquerading, or a KUBE-SEP DNAT rule).
-    Dnat {
-        from: Addr,
-        to: Addr,
-        ipvs: bool,
-    },
+    Dnat { from: Addr, to: Addr, ipvs: bool },
     /// Nothing listens on the port in the Pod: the kernel answers RST.
     Refused {
         #[serde(serialize_with = "ser_key")]
@@ -636,10 +628,7 @@ pub enum What {
         translated: bool,
     },
     /// conntrack un-DNATs the reply.
-    Replied {
-        from: Addr,
-        as_from: Addr,
-    },
+    Replied { from: Addr, as_from: Addr },
     /// An ICMP echo request and what it met.
     Echo {
         #[serde(serialize_with = "display")]
