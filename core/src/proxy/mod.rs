@@ -33,7 +33,7 @@ pub mod ipvs;
 pub mod mh;
 pub mod rules;
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fmt;
 use std::net::Ipv4Addr;
 
@@ -416,8 +416,10 @@ pub struct KubeProxy {
     default_mode: ProxyMode,
     default_sched: Sched,
     exclude_cidrs: Vec<(Ipv4Addr, u8)>,
-    ports: BTreeMap<PortKey, ServicePortState>,
-    by_service: BTreeMap<(CompactString, CompactString), Vec<PortKey>>,
+    /// Looked up on every sync, iterated only to print or count (sorted there): hash maps with
+    /// fixed keys, so a sync compares no strings down a B-tree of every Service port.
+    ports: HashMap<PortKey, ServicePortState, FixedHash>,
+    by_service: HashMap<(CompactString, CompactString), Vec<PortKey>, FixedHash>,
     vips: BTreeMap<VsKey, (PortKey, Front)>,
     /// How many virtual servers use each service address (the addresses on kube-ipvs0).
     addr_refs: BTreeMap<Ipv4Addr, u32>,
@@ -449,8 +451,8 @@ impl KubeProxy {
             default_mode: mode,
             default_sched: sched,
             exclude_cidrs,
-            ports: BTreeMap::new(),
-            by_service: BTreeMap::new(),
+            ports: HashMap::default(),
+            by_service: HashMap::default(),
             vips: BTreeMap::new(),
             addr_refs: BTreeMap::new(),
             vs_per_node: 0,
@@ -511,13 +513,17 @@ impl KubeProxy {
 
     /// Every Service port kube-proxy programs, in key order.
     pub fn ports(&self) -> impl Iterator<Item = &ServicePortState> {
-        self.ports.values()
+        let mut v: Vec<&ServicePortState> = self.ports.values().collect();
+        v.sort_unstable_by(|a, b| a.key.cmp(&b.key));
+        v.into_iter()
     }
 
     /// Every Service port, Services in (namespace, name) order and each Service's ports in
     /// spec order.
     pub fn ports_in_service_order(&self) -> impl Iterator<Item = &ServicePortState> {
-        self.by_service.values().flatten().filter_map(|k| self.ports.get(k))
+        let mut services: Vec<(&(CompactString, CompactString), &Vec<PortKey>)> = self.by_service.iter().collect();
+        services.sort_unstable_by(|a, b| a.0.cmp(b.0));
+        services.into_iter().flat_map(|(_, keys)| keys).filter_map(|k| self.ports.get(k))
     }
 
     pub fn port(&self, key: &PortKey) -> Option<&ServicePortState> {
@@ -989,7 +995,7 @@ impl KubeProxy {
         if n.hand.cleared {
             return t;
         }
-        for p in self.ports.values() {
+        for p in self.ports() {
             for (k, front) in self.node_vips(n, p) {
                 if t.services.contains_key(&k) || n.hand.deleted.contains(&k) {
                     continue;
