@@ -572,10 +572,9 @@ impl Store {
         // The namespaces' sets, picked now (a handful), so the iterator borrows only `self`.
         let by_ns = self.order.0.get(&kind);
         let picked: Vec<(&CompactString, &BTreeSet<CompactString>)> = match namespace {
-            Some(n) => {
-                let n = if kind.namespaced() { n } else { "" };
-                by_ns.and_then(|m| m.get_key_value(n)).into_iter().collect()
-            }
+            // As a range over whole keys did: a cluster-scoped kind's objects are filed under
+            // "", so a namespace other than "" lists none of them.
+            Some(n) => by_ns.and_then(|m| m.get_key_value(n)).into_iter().collect(),
             None => by_ns.into_iter().flatten().collect(),
         };
         picked
@@ -1036,6 +1035,43 @@ mod undo_tests {
         let got: Vec<_> = ch.iter().map(|c| (c.key.name.as_str(), rv(c.before), rv(c.after))).collect();
         assert_eq!(got, [("b", None, Some(2)), ("b", Some(2), Some(3)), ("b", Some(3), None)]);
         assert!(s.changes_since(s.version()).is_some_and(|c| c.is_empty()));
+    }
+
+    fn cm(namespace: &str, name: &str) -> Object {
+        Object::ConfigMap(ConfigMap {
+            meta: ObjectMeta {
+                name: name.into(),
+                namespace: namespace.into(),
+                ..Default::default()
+            },
+            data: BTreeMap::new(),
+        })
+    }
+
+    #[test]
+    fn listings_are_in_key_order_whatever_the_write_order() {
+        let mut s = Store::default();
+        for (n, name) in [("b", "y"), ("a", "z"), ("b", "x"), ("a", "a"), ("c", "m")] {
+            s.put(cm(n, name));
+        }
+        s.put(ns("zz"));
+        s.put(ns("aa"));
+        s.remove(&ObjKey::new(Kind::ConfigMap, "c", "m"));
+        let names = |it: Box<dyn Iterator<Item = &Object> + '_>| -> Vec<String> {
+            it.map(|o| format!("{}/{}", o.meta().namespace, o.meta().name)).collect()
+        };
+        assert_eq!(names(Box::new(s.list(Kind::ConfigMap, None))), ["a/a", "a/z", "b/x", "b/y"]);
+        assert_eq!(names(Box::new(s.list(Kind::ConfigMap, Some("b")))), ["b/x", "b/y"]);
+        assert!(s.list(Kind::ConfigMap, Some("c")).next().is_none());
+        // Cluster-scoped objects are filed under "": a namespace lists none of them.
+        assert_eq!(names(Box::new(s.list(Kind::Namespace, None))), ["/aa", "/zz"]);
+        assert!(s.list(Kind::Namespace, Some("default")).next().is_none());
+        // Every object: by kind, then namespace, then name.
+        let kinds: Vec<Kind> = s.iter().map(Object::kind).collect();
+        let mut sorted = kinds.clone();
+        sorted.sort();
+        assert_eq!(kinds, sorted);
+        assert_eq!(s.iter().count(), 6);
     }
 }
 
