@@ -1033,7 +1033,7 @@ impl Cluster {
     /// Service port on that node.
     pub fn restart_kube_proxy(&mut self, node: &str, mode: ProxyMode, sched: crate::proxy::ipvs::Sched) {
         self.proxy.restart_node(node, mode, sched);
-        let ports = self.proxy.ports().count();
+        let ports = self.proxy.port_count();
         self.record(
             What::ProxyRestarted {
                 node: CompactString::new(node),

@@ -132,23 +132,26 @@ impl Dataplane<'_> {
         r
     }
 
+    /// The ready CoreDNS Pod (`k8s-app: kube-dns`) at `ip`, by name.
+    fn coredns_pod_at(&self, ip: Ipv4Addr) -> Option<String> {
+        let is_coredns = |p: &Pod| p.meta.labels.get("k8s-app").map(String::as_str) == Some("kube-dns") && p.status.ready;
+        self.api
+            .store()
+            .pods_at(ip)
+            .find(|p| is_coredns(p))
+            .map(|p| p.meta.name.to_string())
+    }
+
     /// Send one query to `server` from a Pod or node: to a CoreDNS Pod directly, or to the
     /// Service at `server:53/UDP` (the kube-dns ClusterIP) through the client node's kube-proxy
     /// — IPVS picks a CoreDNS Pod with its scheduler and keeps the flow in its connection table
     /// for 5 minutes, as `ipvsadm -Lnc` shows — or straight upstream for the node's resolver.
     /// Outside a Pod (no client node) the replica is drawn from the resolver's stream.
     pub fn dns_query(&mut self, server: Ipv4Addr, qname: &str, qtype: RType) -> Result<(Response, Option<String>), DnsFailure> {
-        let is_coredns = |p: &Pod| p.meta.labels.get("k8s-app").map(String::as_str) == Some("kube-dns") && p.status.ready;
         // A CoreDNS Pod asked directly.
-        let direct = self
-            .api
-            .store()
-            .pods_at(server)
-            .find(|p| is_coredns(p))
-            .map(|p| p.meta.name.clone());
-        if let Some(pod) = direct {
+        if let Some(pod) = self.coredns_pod_at(server) {
             let r = self.coredns_answer(Some(&pod), qname, qtype, None);
-            return Ok((r, Some(pod.to_string())));
+            return Ok((r, Some(pod)));
         }
         // A Service address on port 53/UDP: kube-proxy's endpoints for it (EndpointSlices).
         let vs = crate::proxy::ipvs::VsKey {
@@ -197,12 +200,7 @@ impl Dataplane<'_> {
             let Some((ip, _)) = dest else {
                 return Err(DnsFailure::Timeout);
             };
-            let pod = self
-                .api
-                .store()
-                .pods_at(ip)
-                .find(|p| is_coredns(p))
-                .map(|p| p.meta.name.to_string());
+            let pod = self.coredns_pod_at(ip);
             if pod.is_none() && self.dns_client.is_some() {
                 return Err(DnsFailure::Timeout);
             }

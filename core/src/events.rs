@@ -98,15 +98,23 @@ pub struct EventLog {
     next_expiry: Option<SimTime>,
 }
 
-impl EventLog {
-    /// Lower `next_expiry` to `at`: something recorded now expires then at the earliest.
-    fn expires_at(&mut self, at: SimTime) {
-        self.next_expiry = Some(self.next_expiry.map_or(at, |t| t.min(at)));
-    }
+/// The earlier of `cur` and `at` (`None`: nothing yet).
+fn earliest(cur: Option<SimTime>, at: SimTime) -> Option<SimTime> {
+    Some(cur.map_or(at, |t| t.min(at)))
+}
+
+/// When an event that last happened at `last` has expired (`alive` is false from then on).
+fn event_expiry(last: SimTime) -> SimTime {
+    SimTime(last.0.saturating_add(EVENT_TTL_MS))
+}
+
+/// When an aggregate last touched at `last` is forgotten: ten minutes after, inclusive.
+fn aggregate_expiry(last: SimTime) -> SimTime {
+    SimTime(last.0.saturating_add(AGGREGATE_INTERVAL_MS).saturating_add(1))
 }
 
 fn alive(e: &Event, now: SimTime) -> bool {
-    e.last.0.saturating_add(EVENT_TTL_MS) > now.0
+    event_expiry(e.last) > now
 }
 
 /// The server's list order (namespace, then name); events of different objects that share a
@@ -160,16 +168,15 @@ impl EventLog {
     /// with the expired events of its nodes' first days in its log.
     pub(crate) fn prune(&mut self, now: SimTime) {
         let mut next: Option<SimTime> = None;
-        let mut keep = |t: u64| next = Some(next.map_or(SimTime(t), |n| n.min(SimTime(t))));
         for per_uid in self.events.values_mut() {
             for o in per_uid.iter_mut() {
                 o.events.retain(|e| alive(e, now));
-                o.similar.retain(|a| a.last.0.saturating_add(AGGREGATE_INTERVAL_MS) >= now.0);
+                o.similar.retain(|a| aggregate_expiry(a.last) > now);
                 for e in &o.events {
-                    keep(e.last.0.saturating_add(EVENT_TTL_MS));
+                    next = earliest(next, event_expiry(e.last));
                 }
                 for a in &o.similar {
-                    keep(a.last.0.saturating_add(AGGREGATE_INTERVAL_MS).saturating_add(1));
+                    next = earliest(next, aggregate_expiry(a.last));
                 }
             }
             per_uid.retain(|o| !o.events.is_empty() || !o.similar.is_empty());
@@ -297,10 +304,10 @@ impl EventLog {
         }
         self.total = self.total + usize::from(!done) - expired;
         if !done {
-            self.expires_at(SimTime(now.0.saturating_add(EVENT_TTL_MS)));
+            self.next_expiry = earliest(self.next_expiry, event_expiry(now));
         }
         if new_aggregate {
-            self.expires_at(SimTime(now.0.saturating_add(AGGREGATE_INTERVAL_MS).saturating_add(1)));
+            self.next_expiry = earliest(self.next_expiry, aggregate_expiry(now));
         }
     }
 }

@@ -20,8 +20,8 @@ use validation::FieldError;
 
 /// The object store: a hash map from key to object (a lookup costs the same at 100 objects
 /// and at 200,000) beside the ordered names of each kind and namespace (`Order`), so listing
-/// a kind in a namespace is a walk of one sorted set. The map is never iterated (only the ordered keys are), and its hasher has fixed
-/// keys, so nothing depends on hash order.
+/// a kind in a namespace is a walk of one sorted set. The map is never iterated (only the
+/// ordered names are), and its hasher has fixed keys, so nothing depends on hash order.
 ///
 /// Every write is also recorded in an undo log (the previous value of the key), so the page can
 /// show the cluster as it was at any trace event ([`Store::state_at`]) without snapshots. The

@@ -511,6 +511,11 @@ impl KubeProxy {
         self.nodes.get(node).map(|n| n.sched).unwrap_or(self.default_sched)
     }
 
+    /// How many Service ports kube-proxy programs.
+    pub fn port_count(&self) -> usize {
+        self.ports.len()
+    }
+
     /// Every Service port kube-proxy programs, in key order.
     pub fn ports(&self) -> impl Iterator<Item = &ServicePortState> {
         let mut v: Vec<&ServicePortState> = self.ports.values().collect();
