@@ -1,11 +1,14 @@
-//! What the benchmarks and the scale probe share: a global allocator that counts live bytes,
-//! and the generated manifests (N Services in namespace `bench`, each selecting its own
+//! What the benchmarks and the scale probe share: a global allocator that counts live bytes
+//! (over mimalloc, the native CLI's allocator, so the figures are the CLI's), and the generated
+//! manifests (N Services in namespace `bench`, each selecting its own
 //! Deployment of nginx replicas). Included with `#[path]`; not a bench target of its own.
 
-use std::alloc::{GlobalAlloc, Layout, System};
+use std::alloc::{GlobalAlloc, Layout};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-/// The system allocator, counting live bytes and allocation calls.
+use mimalloc::MiMalloc as Inner;
+
+/// The native CLI's allocator (mimalloc), counting live bytes and allocation calls.
 pub struct Counting;
 
 static LIVE: AtomicUsize = AtomicUsize::new(0);
@@ -15,17 +18,17 @@ unsafe impl GlobalAlloc for Counting {
     unsafe fn alloc(&self, l: Layout) -> *mut u8 {
         LIVE.fetch_add(l.size(), Ordering::Relaxed);
         CALLS.fetch_add(1, Ordering::Relaxed);
-        unsafe { System.alloc(l) }
+        unsafe { Inner.alloc(l) }
     }
     unsafe fn dealloc(&self, p: *mut u8, l: Layout) {
         LIVE.fetch_sub(l.size(), Ordering::Relaxed);
-        unsafe { System.dealloc(p, l) }
+        unsafe { Inner.dealloc(p, l) }
     }
     unsafe fn realloc(&self, p: *mut u8, l: Layout, new: usize) -> *mut u8 {
         LIVE.fetch_add(new, Ordering::Relaxed);
         LIVE.fetch_sub(l.size(), Ordering::Relaxed);
         CALLS.fetch_add(1, Ordering::Relaxed);
-        unsafe { System.realloc(p, l, new) }
+        unsafe { Inner.realloc(p, l, new) }
     }
 }
 

@@ -24,6 +24,12 @@ use std::process::ExitCode;
 
 use sdplay_core::{Config, Files, ProxyMode};
 
+/// mimalloc, not glibc's malloc: a large workload (thousands of Services) frees and reuses
+/// chunks all over a heap bigger than the caches, where glibc's free lists and coalescing
+/// touch cold memory on every call (see `core/Cargo.toml`, ARCHITECTURE.md "Scale").
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 struct Disk {
     base: Option<PathBuf>,
 }
