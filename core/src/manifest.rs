@@ -71,39 +71,40 @@ pub enum Parsed {
     Items(Vec<Item>),
 }
 
+/// Parse and decode a file. Each document is decoded as soon as the parser has read it and
+/// its tree dropped: the trees of a long stream are never all alive at once, and a document
+/// is decoded while it is still in the caches (so a file of 2,000 documents costs ten times
+/// one of 200, not more). A syntax error anywhere still makes the whole file [`Parsed::Syntax`].
 pub fn parse(text: &str) -> Parsed {
-    match yaml::parse_stream(text) {
-        Err(e) => Parsed::Syntax(e),
-        Ok(docs) => {
-            // sdplay's own bound on the objects of one file, counted before decoding any.
-            let count: usize = docs
-                .iter()
-                .map(|d| {
-                    match (
-                        d.root.get("kind").and_then(Node::as_str),
-                        d.root.get("items").and_then(Node::as_seq),
-                    ) {
-                        (Some("List"), Some(items)) => items.len(),
-                        _ => 1,
-                    }
-                })
-                .sum();
-            if count > crate::limits::MAX_OBJECTS_PER_FILE {
-                return Parsed::Syntax(yaml::YamlError {
-                    pos: Pos { line: 1, col: 1 },
-                    message: format!(
-                        "sdplay: a file of more than {} objects is not simulated (this one has {count})",
-                        crate::limits::MAX_OBJECTS_PER_FILE
-                    ),
-                    kind: yaml::ErrorKind::Sdplay,
-                });
-            }
-            let mut items = Vec::new();
-            for doc in docs {
-                flatten(&doc.root, &mut items);
-            }
-            Parsed::Items(items)
+    let mut items = Vec::new();
+    // sdplay's own bound on the objects of one file, counted over the whole file (the
+    // message says how many it has); nothing more is decoded once it is passed.
+    let mut count: usize = 0;
+    let read = yaml::for_each_document(text, |doc| {
+        count += match (
+            doc.root.get("kind").and_then(Node::as_str),
+            doc.root.get("items").and_then(Node::as_seq),
+        ) {
+            (Some("List"), Some(items)) => items.len(),
+            _ => 1,
+        };
+        if count <= crate::limits::MAX_OBJECTS_PER_FILE {
+            flatten(&doc.root, &mut items);
+        } else if !items.is_empty() {
+            items = Vec::new();
         }
+    });
+    match read {
+        Err(e) => Parsed::Syntax(e),
+        Ok(()) if count > crate::limits::MAX_OBJECTS_PER_FILE => Parsed::Syntax(yaml::YamlError {
+            pos: Pos { line: 1, col: 1 },
+            message: format!(
+                "sdplay: a file of more than {} objects is not simulated (this one has {count})",
+                crate::limits::MAX_OBJECTS_PER_FILE
+            ),
+            kind: yaml::ErrorKind::Sdplay,
+        }),
+        Ok(()) => Parsed::Items(items),
     }
 }
 
@@ -1235,6 +1236,23 @@ mod tests {
             Parsed::Items(i) => i,
             Parsed::Syntax(e) => panic!("syntax: {e:?}"),
         }
+    }
+
+    #[test]
+    fn documents_decode_as_read_but_a_late_syntax_error_is_the_whole_files() {
+        let good = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n";
+        // Decoded while streaming, in order, empty documents dropped.
+        let i = items(&format!("{good}---\n---\n{}", good.replace("name: a", "name: b")));
+        let names: Vec<_> = i
+            .iter()
+            .map(|i| i.result.as_ref().map(|o| o.meta().name.to_string()).ok())
+            .collect();
+        assert_eq!(names, [Some("a".to_string()), Some("b".to_string())]);
+        // Two good documents, then a broken one: nothing of the file is returned.
+        let Parsed::Syntax(e) = parse(&format!("{good}---\n{good}---\nkind: [\n")) else {
+            panic!("a syntax error after valid documents must fail the file")
+        };
+        assert_eq!(e.kind, yaml::ErrorKind::Syntax, "{e:?}");
     }
 
     #[test]

@@ -288,6 +288,18 @@ pub struct Document {
 /// alias bomb is refused with go-yaml's words before a single node is copied, and only a
 /// document go-yaml accepts is expanded into the [`Node`] tree.
 pub fn parse_stream(text: &str) -> Result<Vec<Document>, YamlError> {
+    let mut docs = Vec::new();
+    for_each_document(text, |d| docs.push(d))?;
+    Ok(docs)
+}
+
+/// [`parse_stream`], handing each document to `each` as soon as it is complete instead of
+/// collecting them: a caller that decodes a document and drops its tree holds one tree at a
+/// time, not the whole stream's (a 2,000-document manifest's trees are several times its
+/// text, and decoding each while it is still in the caches keeps the cost per document the
+/// same at any length). On an error, the documents before it have been handed over; the
+/// caller discards what it made of them, as kubectl applies nothing from a file it cannot read.
+pub fn for_each_document(text: &str, mut each: impl FnMut(Document)) -> Result<(), YamlError> {
     if text.len() > limits::MAX_MANIFEST_BYTES {
         return Err(YamlError::new(
             ErrorKind::Sdplay,
@@ -311,6 +323,11 @@ pub fn parse_stream(text: &str) -> Result<Vec<Document>, YamlError> {
                 builder.on_event(ev, mark);
                 if let Some(e) = builder.error.take() {
                     return Err(e);
+                }
+                for d in builder.docs.drain(..) {
+                    if !matches!(d.root.value, Value::Null) {
+                        each(d);
+                    }
                 }
             }
             Err(e) => break Err(e),
@@ -343,7 +360,12 @@ pub fn parse_stream(text: &str) -> Result<Vec<Document>, YamlError> {
             info => YamlError::new(ErrorKind::Syntax, pos, info),
         });
     }
-    Ok(builder.docs.into_iter().filter(|d| !matches!(d.root.value, Value::Null)).collect())
+    for d in builder.docs {
+        if !matches!(d.root.value, Value::Null) {
+            each(d);
+        }
+    }
+    Ok(())
 }
 
 /// The anchor name an alias token at `m` spells (`*name`), read back from the source: the
@@ -384,6 +406,7 @@ enum RawKind {
 
 struct Builder<'t> {
     text: &'t str,
+    /// Documents completed and not yet handed to the caller (at most one between events).
     docs: Vec<Document>,
     /// The first problem found; later events are ignored.
     error: Option<YamlError>,
