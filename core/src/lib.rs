@@ -36,6 +36,7 @@ pub mod explain;
 pub mod hints;
 mod informers;
 pub mod ipam;
+pub mod labels;
 pub mod limits;
 pub mod manifest;
 pub mod model;

@@ -364,7 +364,10 @@ impl Dec {
 
     fn string_map(&mut self, node: &Node, path: &str, go_struct: &str) -> Labels {
         self.positions.insert(path.to_string(), node.pos);
-        let mut out = Labels::new();
+        // Collected, then built with one sort (a later duplicate key wins, as go-yaml's
+        // decode into a map keeps the last): the pairs of a huge map are never shifted one
+        // insert at a time.
+        let mut out: Vec<(String, String)> = Vec::new();
         match &node.value {
             Value::Map(m) => {
                 for (k, v) in m {
@@ -379,13 +382,13 @@ impl Dec {
                             String::new()
                         }
                     };
-                    out.insert(key, val);
+                    out.push((key, val));
                 }
             }
             Value::Null => {}
             _ => self.type_error(node, path, go_struct, "map[string]string"),
         }
-        out
+        out.into_iter().collect()
     }
 
     fn strings(&mut self, node: &Node, path: &str, go_struct: &str) -> Vec<String> {
@@ -553,8 +556,8 @@ fn decode_kind(d: &mut Dec, kind: Kind, node: &Node) -> Object {
         match k {
             "metadata" => meta = decode_meta(d, v),
             "spec" => spec_node = Some(v),
-            "data" => data = d.string_map(v, "data", go),
-            "stringData" => string_data = d.string_map(v, "stringData", go),
+            "data" => data = d.string_map(v, "data", go).into_iter().collect(),
+            "stringData" => string_data = d.string_map(v, "stringData", go).into_iter().collect(),
             "type" => secret_type = d.string(v, "type", go),
             "subsets" => subsets = decode_subsets(d, v),
             "ports" => slice_ports = decode_endpoint_ports(d, v, "ports"),

@@ -12,7 +12,7 @@ use std::sync::Arc;
 use crate::time::SimTime;
 pub use compact_str::CompactString;
 
-pub type Labels = BTreeMap<String, String>;
+pub use crate::labels::Labels;
 
 /// Every kind the simulated API server serves.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]

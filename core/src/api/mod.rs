@@ -298,10 +298,10 @@ impl Indexes {
             let nl = labels(np).unwrap_or(&empty);
             // Labels move one pair at a time: a relabel touches only the pairs that changed.
             let ns = &key.namespace;
-            for (k, v) in ol.iter().filter(|(k, v)| nl.get(*k) != Some(*v)) {
+            for (k, v) in ol.iter().filter(|(k, v)| nl.get(k) != Some(*v)) {
                 self.pod_labels.edit(ns, k, v, key.name.clone(), false);
             }
-            for (k, v) in nl.iter().filter(|(k, v)| ol.get(*k) != Some(*v)) {
+            for (k, v) in nl.iter().filter(|(k, v)| ol.get(k) != Some(*v)) {
                 self.pod_labels.edit(ns, k, v, key.name.clone(), true);
             }
             let ip = |p: Option<&Pod>| p.and_then(|p| p.status.pod_ip);

@@ -34,8 +34,8 @@ pub enum Generator {
     Secret,
 }
 
-fn strings(l: &Labels) -> Value {
-    Value::Object(l.iter().map(|(k, v)| (k.clone(), Value::String(v.clone()))).collect())
+fn strings<'a>(l: impl IntoIterator<Item = (&'a String, &'a String)>) -> Value {
+    Value::Object(l.into_iter().map(|(k, v)| (k.clone(), Value::String(v.clone()))).collect())
 }
 
 /// `metadata`: name, the namespace only when `-n` was given (the generators set it from an
@@ -48,7 +48,7 @@ fn metadata(m: &ObjectMeta, ns_flag: bool) -> Value {
     }
     md.insert("creationTimestamp".into(), Value::Null);
     if !m.labels.is_empty() {
-        md.insert("labels".into(), strings(&m.labels));
+        md.insert("labels".into(), strings(m.labels.iter()));
     }
     Value::Object(md)
 }

@@ -22,8 +22,8 @@ pub fn secret_data(d: &std::collections::BTreeMap<String, Vec<u8>>) -> Value {
     )
 }
 
-fn labels_value(l: &Labels) -> Value {
-    Value::Object(l.iter().map(|(k, v)| (k.clone(), Value::String(v.clone()))).collect())
+fn labels_value<'a>(l: impl IntoIterator<Item = (&'a String, &'a String)>) -> Value {
+    Value::Object(l.into_iter().map(|(k, v)| (k.clone(), Value::String(v.clone()))).collect())
 }
 
 /// A short deterministic suffix from a uid (for names the simulation does not otherwise track).
@@ -101,7 +101,7 @@ fn metadata(obj: &Object, epoch: Epoch) -> Value {
         md.insert("generation".into(), json!(m.generation.max(1)));
     }
     if !m.labels.is_empty() {
-        md.insert("labels".into(), labels_value(&m.labels));
+        md.insert("labels".into(), labels_value(m.labels.iter()));
     }
     md.insert("name".into(), Value::String(m.name.to_string()));
     if obj.kind().namespaced() {

@@ -62,15 +62,13 @@ pub(super) fn strings_of(n: &YNode, path: &[&str], key: &str) -> Vec<String> {
 
 /// The string map at `path` (labels, annotations).
 pub(super) fn labels(n: &YNode, path: &[&str]) -> Labels {
-    let mut out = Labels::new();
-    if let Some(m) = at(n, path).and_then(YNode::as_map) {
-        for (k, v) in m {
-            if let Some(k) = k.as_text() {
-                out.insert(k, v.as_text().unwrap_or_default());
-            }
-        }
-    }
-    out
+    let Some(m) = at(n, path).and_then(YNode::as_map) else {
+        return Labels::new();
+    };
+    // Built with one sort, not an insert per pair (a snapshot's map may be large).
+    m.iter()
+        .filter_map(|(k, v)| Some((k.as_text()?, v.as_text().unwrap_or_default())))
+        .collect()
 }
 
 /// The keys whose values are timestamps the API server or a controller wrote.

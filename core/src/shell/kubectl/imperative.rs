@@ -321,7 +321,7 @@ pub(super) fn create(c: &mut Cluster, args: &Args, ns: &str) -> Res {
                     "`kubectl create configmap --from-file|--from-env-file` is not simulated (files are not)".into(),
                 ));
             }
-            let mut data = Labels::new();
+            let mut data = std::collections::BTreeMap::new();
             for lit in &args.from_literal {
                 let Some((k, v)) = lit.split_once('=').filter(|(k, _)| !k.is_empty()) else {
                     return Err(Error::other(format!("invalid literal source {lit}, expected key=value")));
