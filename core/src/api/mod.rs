@@ -7,7 +7,10 @@
 
 pub mod defaults;
 pub mod server;
+mod small_set;
 pub mod validation;
+
+pub(crate) use small_set::SmallSet;
 
 pub use server::ApiServer;
 
@@ -89,7 +92,7 @@ impl Order {
 struct Indexes {
     /// Owner uid → the objects it owns (the controllers' index by controller reference), so a
     /// ReplicaSet finds its Pods without scanning its namespace.
-    owned: HashMap<String, BTreeSet<ObjKey>, FixedHash>,
+    owned: HashMap<String, SmallSet<ObjKey>, FixedHash>,
     /// Owner uid → (its Pods that are not terminating, the ready ones among them): what a
     /// ReplicaSet's sync counts, kept per write so a sync need not walk thousands of Pods.
     pod_counts: HashMap<String, (usize, usize), FixedHash>,
@@ -102,15 +105,15 @@ struct Indexes {
     /// (namespace, `kubernetes.io/service-name`) → the EndpointSlices of that Service, as
     /// kube-proxy's and CoreDNS's informers group them.
     /// Nested (namespace → Service) so a lookup borrows its strings.
-    slices: HMap<CompactString, HMap<CompactString, BTreeSet<CompactString>>>,
+    slices: HMap<CompactString, HMap<CompactString, SmallSet<CompactString>>>,
     /// An address → the Services that use it as ClusterIP, external IP or load-balancer IP
     /// (reverse lookups, the packet path).
-    service_ips: HMap<Ipv4Addr, BTreeSet<(CompactString, CompactString)>>,
+    service_ips: HMap<Ipv4Addr, SmallSet<(CompactString, CompactString)>>,
     /// A Pod IP → the Pods that carry it (hostNetwork Pods share their node's).
-    pod_ips: HMap<Ipv4Addr, BTreeSet<(CompactString, CompactString)>>,
+    pod_ips: HMap<Ipv4Addr, SmallSet<(CompactString, CompactString)>>,
     /// An endpoint address → the EndpointSlices listing it, whatever its conditions (reverse
     /// lookups, as CoreDNS's `epIPIndex`).
-    slice_ips: HMap<Ipv4Addr, BTreeSet<(CompactString, CompactString)>>,
+    slice_ips: HMap<Ipv4Addr, SmallSet<(CompactString, CompactString)>>,
 }
 
 /// Whether a Pod can be an endpoint: it has an IP and has not ended (`ShouldPodBeInEndpoints`
@@ -126,7 +129,7 @@ pub fn endpoint_candidate(p: &Pod) -> bool {
 /// once the index outgrows the caches).
 type HMap<K, V> = HashMap<K, V, FixedHash>;
 
-fn set_edit<K: std::hash::Hash + Eq, V: Ord>(map: &mut HMap<K, BTreeSet<V>>, k: K, v: V, add: bool) {
+fn set_edit<K: std::hash::Hash + Eq, V: Ord>(map: &mut HMap<K, SmallSet<V>>, k: K, v: V, add: bool) {
     if add {
         map.entry(k).or_default().insert(v);
     } else if let Some(set) = map.get_mut(&k) {
@@ -139,7 +142,7 @@ fn set_edit<K: std::hash::Hash + Eq, V: Ord>(map: &mut HMap<K, BTreeSet<V>>, k: 
 
 /// Add or remove `value` under `map[a][b]`, building the levels only when adding and pruning
 /// empty ones when removing; lookups and removals allocate nothing.
-fn nested_edit<V: Ord>(map: &mut HMap<CompactString, HMap<CompactString, BTreeSet<V>>>, a: &str, b: &str, value: V, add: bool) {
+fn nested_edit<V: Ord>(map: &mut HMap<CompactString, HMap<CompactString, SmallSet<V>>>, a: &str, b: &str, value: V, add: bool) {
     if add {
         let inner = match map.get_mut(a) {
             Some(m) => m,
@@ -158,11 +161,11 @@ fn nested_edit<V: Ord>(map: &mut HMap<CompactString, HMap<CompactString, BTreeSe
 /// Services select by it (the informers). Nested so that a lookup borrows its strings and
 /// builds no key; empty levels are pruned.
 #[derive(Clone, Debug, Default)]
-pub(crate) struct LabelIndex(HMap<CompactString, HMap<CompactString, HMap<CompactString, BTreeSet<CompactString>>>>);
+pub(crate) struct LabelIndex(HMap<CompactString, HMap<CompactString, HMap<CompactString, SmallSet<CompactString>>>>);
 
 impl LabelIndex {
     /// The names filed under (`ns`, `key`, `value`).
-    pub(crate) fn get(&self, ns: &str, key: &str, value: &str) -> Option<&BTreeSet<CompactString>> {
+    pub(crate) fn get(&self, ns: &str, key: &str, value: &str) -> Option<&SmallSet<CompactString>> {
         self.0.get(ns)?.get(key)?.get(value)
     }
 
@@ -187,7 +190,7 @@ impl LabelIndex {
 }
 
 /// Add or remove `value` under `map[a]`, building the set only when adding.
-fn nested_edit_one<V: Ord>(map: &mut HMap<CompactString, BTreeSet<V>>, a: &str, value: V, add: bool) {
+fn nested_edit_one<V: Ord>(map: &mut HMap<CompactString, SmallSet<V>>, a: &str, value: V, add: bool) {
     if add {
         match map.get_mut(a) {
             Some(set) => {
@@ -207,7 +210,7 @@ fn nested_edit_one<V: Ord>(map: &mut HMap<CompactString, BTreeSet<V>>, a: &str, 
 
 /// Move `value` from the sets of the `old` keys to those of the `new` ones, when they differ.
 fn move_entries<K: std::hash::Hash + Eq, V: Ord + Clone, I: IntoIterator<Item = K> + PartialEq>(
-    map: &mut HMap<K, BTreeSet<V>>,
+    map: &mut HMap<K, SmallSet<V>>,
     old: I,
     new: I,
     value: impl Fn() -> V,
@@ -394,7 +397,7 @@ impl Store {
     /// as a Service's does), looked up from the selector's rarest pair: what the Endpoints and
     /// EndpointSlice controllers build from.
     pub fn endpoint_candidates(&self, ns: &str, selector: &Labels) -> Vec<&Pod> {
-        let mut best: Option<&BTreeSet<CompactString>> = None;
+        let mut best: Option<&SmallSet<CompactString>> = None;
         for (k, v) in selector {
             match self.idx.pod_labels.get(ns, k, v) {
                 None => return Vec::new(),
