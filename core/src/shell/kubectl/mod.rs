@@ -885,7 +885,7 @@ fn get_events(c: &Cluster, args: &Args, ns: &str, has_selector: bool) -> Res {
         let picked: Vec<&crate::events::Event> = names
             .iter()
             .filter_map(|n| {
-                let hit = events.iter().find(|e| &&e.name == n).copied();
+                let hit = events.iter().find(|e| e.name() == **n).copied();
                 if hit.is_none() {
                     // Events are core/v1 `events` here (the `events.k8s.io` group is not served).
                     missing.push_str(
@@ -917,7 +917,7 @@ fn get_events(c: &Cluster, args: &Args, ns: &str, has_selector: bool) -> Res {
             ".firstTimestamp" | ".metadata.creationTimestamp" => events.sort_by_key(|e| e.first.0 / 1000),
             ".count" => events.sort_by_key(|e| e.count),
             ".reason" => events.sort_by(|a, b| a.reason.cmp(b.reason)),
-            ".metadata.name" => events.sort_by(|a, b| a.name.cmp(&b.name)),
+            ".metadata.name" => events.sort_by(|a, b| a.cmp_name(b)),
             _ if !events.is_empty() => {
                 return Err(Error::other(format!(
                     "couldn't find any field with path \"{{{field}}}\" in the list of objects"
