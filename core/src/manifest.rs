@@ -46,6 +46,58 @@ pub struct FieldIssue {
     pub detail: String,
 }
 
+/// Field path → position, for every field decoded: the paths in one string, their ends and
+/// positions in one vector, in decode order. (A `BTreeMap<String, Pos>` cost a tree node share
+/// and a string per field, some forty allocations per object, and kept a whole file's objects
+/// from fitting in the caches before they were applied.) Read only to place an error, by a
+/// scan from the latest, so a path recorded twice answers with its last position, as a map's
+/// insert would.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Positions {
+    paths: String,
+    ends: Vec<(usize, Pos)>,
+}
+
+impl Positions {
+    pub fn insert(&mut self, path: &str, pos: Pos) {
+        self.paths.push_str(path);
+        self.ends.push((self.paths.len(), pos));
+    }
+
+    /// `parent.key` (or `key` at the top), without building the joined string.
+    fn insert_child(&mut self, parent: &str, key: &str, pos: Pos) {
+        if !parent.is_empty() {
+            self.paths.push_str(parent);
+            self.paths.push('.');
+        }
+        self.paths.push_str(key);
+        self.ends.push((self.paths.len(), pos));
+    }
+
+    /// The (latest) position recorded for `path`.
+    pub fn get(&self, path: &str) -> Option<Pos> {
+        (0..self.ends.len()).rev().find_map(|i| {
+            let start = i.checked_sub(1).map_or(0, |j| self.ends[j].0);
+            let (end, pos) = self.ends[i];
+            (self.paths.get(start..end) == Some(path)).then_some(pos)
+        })
+    }
+
+    pub fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.ends.is_empty()
+    }
+
+    fn append(&mut self, other: Positions) {
+        let base = self.paths.len();
+        self.paths.push_str(&other.paths);
+        self.ends.extend(other.ends.into_iter().map(|(e, p)| (base + e, p)));
+    }
+}
+
 /// One object read from a manifest (or the reason it could not be read).
 #[derive(Clone, Debug)]
 pub struct Item {
@@ -58,7 +110,7 @@ pub struct Item {
     pub namespace: Option<String>,
     pub result: Result<Object, DecodeError>,
     /// Position of every decoded field path, so admission errors can be placed too.
-    pub positions: BTreeMap<String, Pos>,
+    pub positions: Positions,
     /// The size of the object's JSON as kubectl sends it (for the API server's and etcd's
     /// size limits, [`crate::limits`]).
     pub json: yaml::JsonSize,
@@ -166,7 +218,7 @@ impl Item {
         let mut p = path.to_string();
         loop {
             if let Some(pos) = self.positions.get(&p) {
-                return *pos;
+                return pos;
             }
             match p.rfind(['.', '[']) {
                 Some(i) => p.truncate(i),
@@ -207,7 +259,7 @@ struct Dec {
     lenient: bool,
     unknown: Vec<FieldIssue>,
     wrong: Option<FieldIssue>,
-    positions: BTreeMap<String, Pos>,
+    positions: Positions,
     /// Values the typed model cannot hold, as written (`ObjectMeta::written`).
     written: BTreeMap<String, String>,
 }
@@ -241,7 +293,7 @@ impl Dec {
             lenient: false,
             unknown: Vec::new(),
             wrong: None,
-            positions: BTreeMap::new(),
+            positions: Positions::default(),
             written: BTreeMap::new(),
         }
     }
@@ -299,7 +351,7 @@ impl Dec {
 
     /// The entries of a mapping, recording unknown keys. `None` (and a type error) otherwise.
     fn fields<'n>(&mut self, node: &'n Node, path: &str, go_struct: &str, allowed: &[&str]) -> Vec<(&'n str, &'n Node)> {
-        self.positions.insert(path.to_string(), node.pos);
+        self.positions.insert(path, node.pos);
         let entries = match &node.value {
             Value::Map(m) => m,
             Value::Null => return Vec::new(),
@@ -314,13 +366,12 @@ impl Dec {
                 Some(k) => k,
                 None => continue,
             };
-            let p = join(path, key);
-            self.positions.insert(p.clone(), v.pos);
+            self.positions.insert_child(path, key, v.pos);
             if allowed.contains(&key) {
                 out.push((key, v));
             } else if !self.lenient {
                 self.unknown.push(FieldIssue {
-                    path: p,
+                    path: join(path, key),
                     pos: k.pos,
                     detail: String::new(),
                 });
@@ -363,7 +414,7 @@ impl Dec {
     }
 
     fn string_map(&mut self, node: &Node, path: &str, go_struct: &str) -> Labels {
-        self.positions.insert(path.to_string(), node.pos);
+        self.positions.insert(path, node.pos);
         // Collected, then built with one sort (a later duplicate key wins, as go-yaml's
         // decode into a map keeps the last): the pairs of a huge map are never shifted one
         // insert at a time.
@@ -373,7 +424,7 @@ impl Dec {
                 for (k, v) in m {
                     let key = k.as_text().unwrap_or_default();
                     let p = join(path, &key);
-                    self.positions.insert(p.clone(), v.pos);
+                    self.positions.insert(&p, v.pos);
                     let val = match &v.value {
                         Value::Str { text, .. } => text.clone(),
                         Value::Null => String::new(),
@@ -407,14 +458,14 @@ impl Dec {
     }
 
     fn seq<'n>(&mut self, node: &'n Node, path: &str, go_struct: &str, elem: &str) -> Vec<(String, &'n Node)> {
-        self.positions.insert(path.to_string(), node.pos);
+        self.positions.insert(path, node.pos);
         match &node.value {
             Value::Seq(items) => items
                 .iter()
                 .enumerate()
                 .map(|(i, n)| {
                     let p = format!("{path}[{i}]");
-                    self.positions.insert(p.clone(), n.pos);
+                    self.positions.insert(&p, n.pos);
                     (p, n)
                 })
                 .collect(),
@@ -469,7 +520,7 @@ fn decode(node: &Node) -> Item {
         generate_name: String::new(),
         namespace: None,
         result: Err(DecodeError::NotAnObject),
-        positions: BTreeMap::new(),
+        positions: Positions::default(),
         json: yaml::JsonSize::default(),
     };
     if node.as_map().is_none() {
@@ -483,7 +534,7 @@ fn decode(node: &Node) -> Item {
         item.namespace = m.get("namespace").and_then(Node::as_text);
     }
     if let Some(k) = node.get("kind") {
-        item.positions.insert("kind".into(), k.pos);
+        item.positions.insert("kind", k.pos);
     }
     if item.kind.is_empty() {
         item.result = Err(DecodeError::KindNotSet);
@@ -508,7 +559,7 @@ fn decode(node: &Node) -> Item {
     let mut obj = decode_kind(&mut d, kind, node);
     obj.meta_mut().written = Written(std::mem::take(&mut d.written));
     crate::api::defaults::set_defaults(&mut obj);
-    item.positions.extend(std::mem::take(&mut d.positions));
+    item.positions.append(std::mem::take(&mut d.positions));
     item.result = if let Some(w) = d.wrong {
         Err(DecodeError::WrongType(w))
     } else if !d.unknown.is_empty() {
@@ -588,7 +639,7 @@ fn decode_kind(d: &mut Dec, kind: Kind, node: &Node) -> Object {
                         if d.wrong.is_none() {
                             d.wrong = Some(FieldIssue {
                                 path: join("data", k),
-                                pos: d.positions.get(&join("data", k)).copied().unwrap_or(node.pos),
+                                pos: d.positions.get(&join("data", k)).unwrap_or(node.pos),
                                 detail: format!("illegal base64 data at input byte {at}"),
                             });
                         }
@@ -1239,6 +1290,28 @@ mod tests {
             Parsed::Items(i) => i,
             Parsed::Syntax(e) => panic!("syntax: {e:?}"),
         }
+    }
+
+    #[test]
+    fn positions_answer_as_a_map_would() {
+        let at = |line| Pos { line, col: 1 };
+        let mut p = Positions::default();
+        p.insert("spec", at(1));
+        p.insert_child("spec", "ports", at(2));
+        p.insert_child("", "kind", at(3));
+        p.insert("spec.ports[0]", at(4));
+        p.insert("spec", at(5));
+        let mut more = Positions::default();
+        more.insert("metadata", at(6));
+        p.append(more);
+        assert_eq!(p.get("spec"), Some(at(5)), "the latest insert wins");
+        assert_eq!(p.get("spec.ports"), Some(at(2)));
+        assert_eq!(p.get("kind"), Some(at(3)));
+        assert_eq!(p.get("spec.ports[0]"), Some(at(4)));
+        assert_eq!(p.get("metadata"), Some(at(6)));
+        assert_eq!(p.get("spec.port"), None, "no prefix matches");
+        assert_eq!(p.get(""), None);
+        assert_eq!(p.len(), 6);
     }
 
     #[test]
