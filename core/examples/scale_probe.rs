@@ -144,7 +144,7 @@ fn main() {
         .cluster
         .store()
         .pods(Some("bench"))
-        .find(|p| p.meta.labels.get("app").map(String::as_str) == Some("app0"))
+        .find(|p| p.meta.labels.get("app") == Some("app0"))
         .map(|p| p.meta.name.clone())
         .unwrap_or_default();
     // SDPLAY_PROBE_REPEAT=K: also delete one Pod of each of app1..appK, timed as a whole (the
@@ -153,7 +153,7 @@ fn main() {
     let mut victims: Vec<String> = Vec::new();
     let mut seen = std::collections::BTreeSet::new();
     for p in pg.cluster.store().pods(Some("bench")) {
-        let app = p.meta.labels.get("app").cloned().unwrap_or_default();
+        let app = p.meta.labels.get("app").unwrap_or_default().to_string();
         if app != "app0" && victims.len() < repeat && seen.insert(app) {
             victims.push(p.meta.name.to_string());
         }

@@ -125,7 +125,7 @@ fn bootstrap(c: &mut Cluster) {
             ("minikube.k8s.io/name", "minikube"),
         ]);
         if i == 0 {
-            l.insert("node-role.kubernetes.io/control-plane".into(), String::new());
+            l.insert("node-role.kubernetes.io/control-plane".into(), "".into());
             l.insert("minikube.k8s.io/primary".into(), "true".into());
         }
         let pod_cidr = c.allocate_node_cidr(&name);

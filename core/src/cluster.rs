@@ -310,7 +310,7 @@ impl Cluster {
         &self.config
     }
 
-    pub(crate) fn new_uid(&mut self) -> String {
+    pub(crate) fn new_uid(&mut self) -> Uid {
         self.api.new_uid()
     }
 
@@ -591,7 +591,8 @@ impl Cluster {
                 h & 0xfff,
                 (g & 0x3fff) | 0x8000,
                 h >> 16
-            );
+            )
+            .into();
             m.creation = self.now;
             m.generation = 1;
         }
@@ -881,7 +882,7 @@ impl Cluster {
     }
 
     /// The garbage collector: delete what `owner_uid` owns of `kind` (from the owner index).
-    pub(crate) fn delete_owned(&mut self, kind: Kind, ns: &str, owner_uid: &str) {
+    pub(crate) fn delete_owned(&mut self, kind: Kind, ns: &str, owner_uid: &Uid) {
         let keys: Vec<ObjKey> = self
             .api
             .store()

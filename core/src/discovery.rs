@@ -41,7 +41,7 @@ fn corefile_of(store: &Store) -> String {
 fn coredns_pods(store: &Store) -> impl Iterator<Item = &Pod> {
     store
         .pods(Some("kube-system"))
-        .filter(|p| p.meta.labels.get("k8s-app").map(String::as_str) == Some("kube-dns"))
+        .filter(|p| p.meta.labels.get("k8s-app") == Some("kube-dns"))
 }
 
 impl Cluster {
@@ -134,7 +134,7 @@ impl Dataplane<'_> {
 
     /// The ready CoreDNS Pod (`k8s-app: kube-dns`) at `ip`, by name.
     fn coredns_pod_at(&self, ip: Ipv4Addr) -> Option<String> {
-        let is_coredns = |p: &Pod| p.meta.labels.get("k8s-app").map(String::as_str) == Some("kube-dns") && p.status.ready;
+        let is_coredns = |p: &Pod| p.meta.labels.get("k8s-app") == Some("kube-dns") && p.status.ready;
         self.api
             .store()
             .pods_at(ip)

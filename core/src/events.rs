@@ -19,7 +19,7 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use crate::model::{FixedHash, ObjKey};
+use crate::model::{FixedHash, ObjKey, Uid};
 use crate::time::{human_duration, SimTime};
 
 /// client-go's `EventAggregator`: `maxEvents` distinct messages before combining, within
@@ -99,7 +99,7 @@ impl Event {
 struct ObjectEvents {
     /// The object's key, shared with its events.
     key: Arc<ObjKey>,
-    uid: String,
+    uid: crate::model::Uid,
     events: Vec<Event>,
     similar: Vec<Aggregate>,
 }
@@ -173,7 +173,7 @@ impl EventLog {
 
     /// The events `describe` shows for one object (matched by kind, namespace, name and uid),
     /// sorted by last timestamp as `event.SortableEvents` (a stable sort of the server's list).
-    pub fn for_object(&self, key: &ObjKey, uid: &str, now: SimTime) -> Vec<&Event> {
+    pub fn for_object(&self, key: &ObjKey, uid: &Uid, now: SimTime) -> Vec<&Event> {
         let mut v: Vec<&Event> = self
             .events
             .get(key)
@@ -222,7 +222,7 @@ impl EventLog {
 
     /// The record of `key`'s incarnation `uid`, made if new (`None` cannot happen: the key is
     /// inserted first; an `Option` keeps a panic path out of the page).
-    fn object_mut(&mut self, key: &ObjKey, uid: &str) -> Option<&mut ObjectEvents> {
+    fn object_mut(&mut self, key: &ObjKey, uid: &Uid) -> Option<&mut ObjectEvents> {
         if !self.events.contains_key(key) {
             self.events.insert(key.clone(), Vec::new());
         }
@@ -232,7 +232,7 @@ impl EventLog {
             None => {
                 per_uid.push(ObjectEvents {
                     key: Arc::new(key.clone()),
-                    uid: uid.to_string(),
+                    uid: uid.into(),
                     events: Vec::new(),
                     similar: Vec::new(),
                 });
@@ -347,7 +347,7 @@ impl EventLog {
     /// The last event about `key` with `reason` happened `times` more times, the last at `at`:
     /// for a controller that repeats an event on a schedule while the cluster was up before the
     /// session (the node-ipam controller's `CIDRNotAvailable` every 5 minutes for 18 days).
-    pub(crate) fn repeated(&mut self, key: &ObjKey, uid: &str, reason: &str, times: u32, at: SimTime) {
+    pub(crate) fn repeated(&mut self, key: &ObjKey, uid: &Uid, reason: &str, times: u32, at: SimTime) {
         if let Some(e) = self
             .events
             .get_mut(key)
@@ -363,7 +363,7 @@ impl EventLog {
 /// What a recorder reports (client-go's `EventRecorder.Event` arguments).
 pub(crate) struct NewEvent<'a> {
     pub key: &'a ObjKey,
-    pub uid: &'a str,
+    pub uid: &'a Uid,
     pub type_: &'static str,
     pub reason: &'static str,
     pub message: String,
@@ -507,12 +507,13 @@ mod tests {
     fn the_tenth_distinct_message_is_combined() {
         let mut log = EventLog::default();
         let key = ObjKey::new(Kind::Pod, "d", "p");
+        let uid = Uid::new("u");
         for i in 0..12u64 {
             log.record(
                 SimTime(i * 10_000),
                 NewEvent {
                     key: &key,
-                    uid: "u",
+                    uid: &uid,
                     type_: "Warning",
                     reason: "FailedCreatePodSandBox",
                     message: format!("sandbox {i}"),
@@ -530,9 +531,10 @@ mod tests {
     fn repeats_aggregate_and_expire() {
         let mut log = EventLog::default();
         let key = ObjKey::new(Kind::Pod, "dev", "jump");
+        let uid = Uid::new("u");
         let ev = |m: &str| NewEvent {
             key: &key,
-            uid: "u",
+            uid: &uid,
             type_: "Normal",
             reason: "Pulled",
             message: m.to_string(),

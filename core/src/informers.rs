@@ -189,7 +189,7 @@ impl Watchers<'_> {
                     }
                 }
                 if let Some(Object::EndpointSlice(s)) = old.or(new) {
-                    if s.meta.labels.get(MANAGED_BY_LABEL).map(String::as_str) == Some(MIRRORING_CONTROLLER) {
+                    if s.meta.labels.get(MANAGED_BY_LABEL) == Some(MIRRORING_CONTROLLER) {
                         if let Some(svc) = s.service_name() {
                             self.enqueue(Work::Mirror(ns.clone(), svc.into()));
                         }

@@ -51,6 +51,7 @@ pub mod shell;
 pub mod snapshot;
 pub mod time;
 pub mod trace;
+pub mod uid;
 pub mod view;
 pub mod yaml;
 

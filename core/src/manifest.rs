@@ -583,6 +583,11 @@ pub(crate) fn decode_lenient(kind: Kind, node: &Node) -> Result<Object, DecodeEr
     }
 }
 
+/// A ConfigMap's or Secret's data: `String`s, which its values (up to a whole file) are.
+fn strings_of(map: Labels) -> BTreeMap<String, String> {
+    map.into_iter().map(|(k, v)| (k.into_string(), v.into_string())).collect()
+}
+
 fn decode_kind(d: &mut Dec, kind: Kind, node: &Node) -> Object {
     let top: &[&str] = match kind {
         Kind::ConfigMap => &["apiVersion", "kind", "metadata", "data", "binaryData", "immutable"],
@@ -607,8 +612,8 @@ fn decode_kind(d: &mut Dec, kind: Kind, node: &Node) -> Object {
         match k {
             "metadata" => meta = decode_meta(d, v),
             "spec" => spec_node = Some(v),
-            "data" => data = d.string_map(v, "data", go).into_iter().collect(),
-            "stringData" => string_data = d.string_map(v, "stringData", go).into_iter().collect(),
+            "data" => data = strings_of(d.string_map(v, "data", go)),
+            "stringData" => string_data = strings_of(d.string_map(v, "stringData", go)),
             "type" => secret_type = d.string(v, "type", go),
             "subsets" => subsets = decode_subsets(d, v),
             "ports" => slice_ports = decode_endpoint_ports(d, v, "ports"),

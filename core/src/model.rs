@@ -13,6 +13,7 @@ use crate::time::SimTime;
 pub use compact_str::CompactString;
 
 pub use crate::labels::Labels;
+pub use crate::uid::Uid;
 
 /// Every kind the simulated API server serves.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -209,7 +210,7 @@ pub struct OwnerRef {
     /// Inline up to 24 bytes (a Pod's ReplicaSet, a ReplicaSet's Deployment), as the owner's
     /// own name: copying a Pod for a status write allocates nothing for it.
     pub name: CompactString,
-    pub uid: String,
+    pub uid: Uid,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -226,7 +227,7 @@ pub struct ObjectMeta {
     /// one.
     pub labels: Arc<Labels>,
     pub annotations: Arc<Labels>,
-    pub uid: String,
+    pub uid: Uid,
     pub resource_version: u64,
     pub generation: u64,
     pub creation: SimTime,
@@ -283,8 +284,8 @@ impl Requirement {
     pub fn matches(&self, labels: &Labels) -> bool {
         let v = labels.get(&self.key);
         match self.op {
-            SelectorOp::In | SelectorOp::Equals => v.is_some_and(|v| self.values.contains(v)),
-            SelectorOp::NotIn | SelectorOp::NotEquals => v.is_none_or(|v| !self.values.contains(v)),
+            SelectorOp::In | SelectorOp::Equals => v.is_some_and(|v| self.values.iter().any(|x| x == v)),
+            SelectorOp::NotIn | SelectorOp::NotEquals => v.is_none_or(|v| !self.values.iter().any(|x| x == v)),
             SelectorOp::Exists => v.is_some(),
             SelectorOp::DoesNotExist => v.is_none(),
         }
@@ -305,7 +306,7 @@ impl fmt::Display for LabelSelector {
     /// `metav1.FormatLabelSelector`: requirements sorted by key (matchLabels as `k=v`,
     /// `k in (a,b)`, `k notin (a,b)`, `k`, `!k`), comma-joined; `<none>` when empty.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let mut reqs: Vec<(&str, String)> = self.match_labels.iter().map(|(k, v)| (k.as_str(), format!("{k}={v}"))).collect();
+        let mut reqs: Vec<(&str, String)> = self.match_labels.iter().map(|(k, v)| (k, format!("{k}={v}"))).collect();
         for r in &self.match_expressions {
             let mut values = r.values.clone();
             values.sort();
@@ -857,7 +858,7 @@ impl EndpointSlice {
     /// The Service this slice belongs to (`kubernetes.io/service-name`), as kube-proxy and
     /// CoreDNS find a slice's Service.
     pub fn service_name(&self) -> Option<&str> {
-        self.meta.labels.get(SERVICE_NAME_LABEL).map(String::as_str)
+        self.meta.labels.get(SERVICE_NAME_LABEL)
     }
 }
 

@@ -7,6 +7,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::net::Ipv4Addr;
 
 use crate::ipam::HostLocal;
+use crate::model::Uid;
 use crate::time::SimTime;
 
 #[derive(Clone, Debug, Default)]
@@ -16,7 +17,7 @@ pub struct Nodes {
     /// (node, image) pulled there (a second Pod with the same image starts faster).
     images: BTreeSet<(String, String)>,
     /// Pod uid → when the kubelet started pulling its first image.
-    pulls: BTreeMap<String, SimTime>,
+    pulls: BTreeMap<Uid, SimTime>,
     /// (node, image) → when that node's first pull of the image completes: a Pod that asks for
     /// the image before then waits on the same pull, so it reports `Pulling` / `Pulled` too.
     pull_done: BTreeMap<(String, String), SimTime>,
@@ -72,12 +73,12 @@ impl Nodes {
     }
 
     /// A Pod's kubelet started pulling its image at `at`.
-    pub fn start_pull(&mut self, pod_uid: &str, at: SimTime) {
-        self.pulls.insert(pod_uid.to_string(), at);
+    pub fn start_pull(&mut self, pod_uid: &Uid, at: SimTime) {
+        self.pulls.insert(pod_uid.into(), at);
     }
 
     /// The start of the Pod's pull, forgotten once read (its containers started).
-    pub fn take_pull(&mut self, pod_uid: &str) -> Option<SimTime> {
+    pub fn take_pull(&mut self, pod_uid: &Uid) -> Option<SimTime> {
         self.pulls.remove(pod_uid)
     }
 }

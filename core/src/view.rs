@@ -485,7 +485,7 @@ fn ns_rank(name: &str) -> (u8, String) {
 }
 
 fn pairs(l: &Labels) -> Vec<(String, String)> {
-    l.iter().map(|(k, v)| (k.clone(), v.clone())).collect()
+    l.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
 }
 
 /// The cluster live or right after one timeline event.

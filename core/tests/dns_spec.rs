@@ -313,7 +313,7 @@ mod spec_2_4 {
             .cluster
             .store()
             .pods(Some("spec"))
-            .filter(|p| p.meta.labels.get("app").map(String::as_str) == Some(app))
+            .filter(|p| p.meta.labels.get("app") == Some(app))
             .filter_map(|p| p.status.pod_ip)
             .collect();
         v.sort();
@@ -395,7 +395,7 @@ mod coredns_reverse {
             .cluster
             .store()
             .pods(Some("spec"))
-            .find(|p| p.meta.labels.get("app").map(String::as_str) == Some("web"))
+            .find(|p| p.meta.labels.get("app") == Some("web"))
             .and_then(|p| p.status.pod_ip)
             .expect("a web Pod");
         let o = ip.octets();

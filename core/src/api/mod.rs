@@ -92,10 +92,10 @@ impl Order {
 struct Indexes {
     /// Owner uid → the objects it owns (the controllers' index by controller reference), so a
     /// ReplicaSet finds its Pods without scanning its namespace.
-    owned: HashMap<String, SmallSet<ObjKey>, FixedHash>,
+    owned: HashMap<Uid, SmallSet<ObjKey>, FixedHash>,
     /// Owner uid → (its Pods that are not terminating, the ready ones among them): what a
     /// ReplicaSet's sync counts, kept per write so a sync need not walk thousands of Pods.
-    pod_counts: HashMap<String, (usize, usize), FixedHash>,
+    pod_counts: HashMap<Uid, (usize, usize), FixedHash>,
     /// (namespace, label key, value) → names of the endpoint candidates carrying that label
     /// (Pods with an IP that have not ended: [`endpoint_candidate`]), so a Service's selector
     /// is answered from its rarest pair instead of a namespace scan, and Pods still waiting for
@@ -271,9 +271,9 @@ impl Indexes {
             }
         }
         let (op, np) = (as_pod(old), as_pod(new));
-        fn counted(p: Option<&Pod>) -> Option<(&str, bool)> {
+        fn counted(p: Option<&Pod>) -> Option<(&Uid, bool)> {
             p.filter(|p| !p.is_terminating())
-                .and_then(|p| Some((p.meta.owner.as_ref()?.uid.as_str(), p.status.ready)))
+                .and_then(|p| Some((&p.meta.owner.as_ref()?.uid, p.status.ready)))
         }
         let (oc, nc) = (counted(op), counted(np));
         if oc != nc {
@@ -287,7 +287,7 @@ impl Indexes {
                 }
             }
             if let Some((uid, ready)) = nc {
-                let c = self.pod_counts.entry(uid.to_string()).or_default();
+                let c = self.pod_counts.entry(uid.into()).or_default();
                 c.0 += 1;
                 c.1 += usize::from(ready);
             }
@@ -415,12 +415,12 @@ impl Store {
 
     /// (Pods owned by `owner_uid` that are not terminating, the ready ones among them), from
     /// the index: what a ReplicaSet's sync counts, in O(1).
-    pub fn pod_counts(&self, owner_uid: &str) -> (usize, usize) {
+    pub fn pod_counts(&self, owner_uid: &Uid) -> (usize, usize) {
         self.idx.pod_counts.get(owner_uid).copied().unwrap_or((0, 0))
     }
 
     /// The objects whose owner reference has `owner_uid`, sorted by key.
-    pub fn owned_by(&self, owner_uid: &str) -> impl Iterator<Item = &Object> {
+    pub fn owned_by(&self, owner_uid: &Uid) -> impl Iterator<Item = &Object> {
         self.idx.owned.get(owner_uid).into_iter().flatten().filter_map(|k| self.get(k))
     }
 

@@ -84,17 +84,17 @@ impl ApiServer {
     }
 
     /// A new object UID (a version-4 UUID from the UID stream).
-    pub fn new_uid(&mut self) -> String {
+    pub fn new_uid(&mut self) -> Uid {
         let a = self.uids.next_u64();
         let b = self.uids.next_u64();
-        format!(
+        Uid::from(format!(
             "{:08x}-{:04x}-4{:03x}-{:04x}-{:012x}",
             (a >> 32) as u32,
             (a >> 16) as u16,
             (a & 0xfff) as u16,
             ((b >> 48) as u16 & 0x3fff) | 0x8000,
             b & 0xffff_ffff_ffff
-        )
+        ))
     }
 
     /// `generateName: <prefix>`: the prefix and 5 random characters, unused in `ns`.

@@ -11,7 +11,7 @@ use std::collections::BinaryHeap;
 use crate::api::{ApiServer, Store};
 use crate::events::{EventLog, NewEvent};
 use crate::informers::{Watchers, Work};
-use crate::model::{ObjKey, Object};
+use crate::model::{ObjKey, Object, Uid};
 use crate::scheduler::Scheduler;
 use crate::time::SimTime;
 use crate::trace::{Route, Trace, What};
@@ -20,17 +20,17 @@ use crate::trace::{Route, Trace, What};
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub(crate) enum Timer {
     /// Image pulled, sandbox up: containers start.
-    ContainerStarted { ns: String, name: String, uid: String },
+    ContainerStarted { ns: String, name: String, uid: Uid },
     /// Readiness probe first succeeds.
-    PodReady { ns: String, name: String, uid: String },
+    PodReady { ns: String, name: String, uid: Uid },
     /// The grace period is over: the Pod object goes away.
-    PodGone { ns: String, name: String, uid: String },
+    PodGone { ns: String, name: String, uid: Uid },
     /// kube-proxy's periodic sync on a node with hand-made IPVS state.
     ProxySync { node: String },
     /// kube-proxy's graceful-termination check on a node with draining real servers.
     GracefulCheck { node: String },
     /// The kubelet's pod worker tries the failed sandbox again (its back-off is over).
-    SandboxRetry { ns: String, name: String, uid: String },
+    SandboxRetry { ns: String, name: String, uid: Uid },
     /// The node-ipam controller syncs a node still without a Pod CIDR (every status update).
     NodeCidrRetry { node: String },
 }
@@ -173,7 +173,7 @@ impl<'a> Ctx<'a> {
     }
 
     /// A new object UID (the API server's stream).
-    pub(crate) fn new_uid(&mut self) -> String {
+    pub(crate) fn new_uid(&mut self) -> Uid {
         self.api.new_uid()
     }
 
@@ -199,22 +199,22 @@ impl<'a> Ctx<'a> {
     }
 
     /// Record a `Normal` event about an object (`kubectl get events`, describe's Events).
-    pub(crate) fn event(&mut self, key: &ObjKey, uid: &str, reason: &'static str, message: String, source: &'static str) {
+    pub(crate) fn event(&mut self, key: &ObjKey, uid: &Uid, reason: &'static str, message: String, source: &'static str) {
         self.record_event("Normal", key, uid, reason, message, source);
     }
 
     /// Record a `Warning` event about an object.
-    pub(crate) fn warning(&mut self, key: &ObjKey, uid: &str, reason: &'static str, message: String, source: &'static str) {
+    pub(crate) fn warning(&mut self, key: &ObjKey, uid: &Uid, reason: &'static str, message: String, source: &'static str) {
         self.record_event("Warning", key, uid, reason, message, source);
     }
 
     /// The same event again, `times` times up to `last` (a retry loop that ran before the
     /// session started).
-    pub(crate) fn repeated_event(&mut self, key: &ObjKey, uid: &str, reason: &str, times: u32, last: SimTime) {
+    pub(crate) fn repeated_event(&mut self, key: &ObjKey, uid: &Uid, reason: &str, times: u32, last: SimTime) {
         self.events.repeated(key, uid, reason, times, last);
     }
 
-    fn record_event(&mut self, type_: &'static str, key: &ObjKey, uid: &str, reason: &'static str, message: String, source: &'static str) {
+    fn record_event(&mut self, type_: &'static str, key: &ObjKey, uid: &Uid, reason: &'static str, message: String, source: &'static str) {
         self.events.record(
             self.now,
             NewEvent {

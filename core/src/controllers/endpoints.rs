@@ -193,7 +193,7 @@ impl EndpointsController {
         };
         let mut labels = svc.meta.labels.as_ref().clone();
         if svc.is_headless() {
-            labels.insert("service.kubernetes.io/headless".into(), String::new());
+            labels.insert("service.kubernetes.io/headless".into(), "".into());
         }
         let existing = match ctx.store().get(&ep_key) {
             Some(Object::Endpoints(e)) => Some(e),
@@ -292,7 +292,7 @@ fn same_set<T: PartialEq>(a: &[T], b: &[T]) -> bool {
 
 /// What the EndpointSlice sync needs of its Service.
 struct SliceFacts {
-    uid: String,
+    uid: Uid,
     /// The Service's labels plus the slice controller's own, shared by the Service's slices.
     labels: std::sync::Arc<Labels>,
     publish_not_ready: bool,
@@ -452,7 +452,7 @@ pub(super) fn new_slice_meta(
     labels: std::sync::Arc<Labels>,
     owner_kind: Kind,
     owner: &str,
-    owner_uid: &str,
+    owner_uid: &Uid,
 ) -> ObjectMeta {
     let name = ctx.generate_name(Kind::EndpointSlice, ns, &format!("{service}-"));
     ObjectMeta {
@@ -464,7 +464,7 @@ pub(super) fn new_slice_meta(
         owner: Some(OwnerRef {
             kind: owner_kind,
             name: owner.into(),
-            uid: owner_uid.to_string(),
+            uid: owner_uid.into(),
         }),
         ..Default::default()
     }
@@ -473,7 +473,7 @@ pub(super) fn new_slice_meta(
 /// A slice's labels: the Service's own, the Service name, and who manages it.
 fn slice_labels(svc: &Service, managed_by: &str) -> Labels {
     let mut labels = svc.meta.labels.as_ref().clone();
-    labels.insert(SERVICE_NAME_LABEL.into(), svc.meta.name.to_string());
+    labels.insert(SERVICE_NAME_LABEL.into(), svc.meta.name.clone());
     labels.insert(MANAGED_BY_LABEL.into(), managed_by.into());
     labels
 }

@@ -157,7 +157,7 @@ impl Kubelet {
     }
 
     /// The pod worker syncs a Pod whose sandbox failed: try again.
-    pub(crate) fn retry_sandbox(&mut self, ctx: &mut Ctx, ns: &str, name: &str, uid: &str) {
+    pub(crate) fn retry_sandbox(&mut self, ctx: &mut Ctx, ns: &str, name: &str, uid: &Uid) {
         let Some(mut pod) = ctx.store().pod(ns, name).cloned() else {
             return;
         };
@@ -259,7 +259,7 @@ impl Kubelet {
         ctx.write(Object::Pod(pod));
     }
 
-    pub(crate) fn container_started(&mut self, ctx: &mut Ctx, ns: &str, name: &str, uid: &str) {
+    pub(crate) fn container_started(&mut self, ctx: &mut Ctx, ns: &str, name: &str, uid: &Uid) {
         let Some(mut pod) = ctx.store().pod(ns, name).cloned() else {
             return;
         };
@@ -329,7 +329,7 @@ impl Kubelet {
         }
     }
 
-    pub(crate) fn pod_ready(&mut self, ctx: &mut Ctx, ns: &str, name: &str, uid: &str) {
+    pub(crate) fn pod_ready(&mut self, ctx: &mut Ctx, ns: &str, name: &str, uid: &Uid) {
         let Some(mut pod) = ctx.store().pod(ns, name).cloned() else {
             return;
         };
@@ -347,7 +347,7 @@ impl Kubelet {
         ctx.write(Object::Pod(pod));
     }
 
-    pub(crate) fn pod_gone(&mut self, ctx: &mut Ctx, ns: &str, name: &str, uid: &str) {
+    pub(crate) fn pod_gone(&mut self, ctx: &mut Ctx, ns: &str, name: &str, uid: &Uid) {
         let Some(pod) = ctx.store().pod(ns, name).cloned() else {
             return;
         };

@@ -40,16 +40,14 @@ impl MirroringController {
             _ => None,
         };
         let wanted = match (svc, eps) {
-            (Some(s), Some(e)) if s.spec.selector.is_none() && e.meta.labels.get(SKIP_MIRROR).map(String::as_str) != Some("true") => {
-                Some(e.clone())
-            }
+            (Some(s), Some(e)) if s.spec.selector.is_none() && e.meta.labels.get(SKIP_MIRROR) != Some("true") => Some(e.clone()),
             _ => None,
         };
         // The mirrored slices of this Service, whoever they are owned by now.
         let mut existing: Vec<EndpointSlice> = ctx
             .store()
             .slices_of(ns, name)
-            .filter(|s| s.meta.labels.get(MANAGED_BY_LABEL).map(String::as_str) == Some(MIRRORING_CONTROLLER))
+            .filter(|s| s.meta.labels.get(MANAGED_BY_LABEL) == Some(MIRRORING_CONTROLLER))
             .cloned()
             .collect();
         existing.sort_by_key(|s| s.meta.creation);

@@ -13,6 +13,7 @@ use crate::informers::Work;
 use crate::model::*;
 use crate::rng::{fnv32a, safe_encode_string};
 use crate::trace::{Controller, Element, Route, ScaleReason, What};
+use compact_str::ToCompactString;
 
 /// `controller.ComputeHash`: FNV-32a over the template (and the collision count), encoded.
 pub fn pod_template_hash(t: &PodTemplate, collision_count: u32) -> String {
@@ -25,11 +26,11 @@ pub fn pod_template_hash(t: &PodTemplate, collision_count: u32) -> String {
 
 /// `EqualIgnoreHash`: two Pod templates are the same but for the `pod-template-hash` label.
 pub fn equal_ignore_hash(a: &PodTemplate, b: &PodTemplate) -> bool {
-    let without = |l: &Labels| l.iter().filter(|(k, _)| k.as_str() != POD_TEMPLATE_HASH).count();
+    let without = |l: &Labels| l.iter().filter(|(k, _)| *k != POD_TEMPLATE_HASH).count();
     let same_labels = without(&a.labels) == without(&b.labels)
         && a.labels
             .iter()
-            .filter(|(k, _)| k.as_str() != POD_TEMPLATE_HASH)
+            .filter(|(k, _)| *k != POD_TEMPLATE_HASH)
             .all(|(k, v)| b.labels.get(k) == Some(v));
     same_labels && a.annotations == b.annotations && a.spec == b.spec
 }
@@ -38,7 +39,7 @@ pub fn equal_ignore_hash(a: &PodTemplate, b: &PodTemplate) -> bool {
 pub const POD_TEMPLATE_HASH: &str = "pod-template-hash";
 
 /// Objects of `kind` owned by `uid`, through the store's owner index (no namespace scan).
-fn owned_by<'a>(store: &'a crate::api::Store, kind: Kind, uid: &str) -> Vec<&'a Object> {
+fn owned_by<'a>(store: &'a crate::api::Store, kind: Kind, uid: &Uid) -> Vec<&'a Object> {
     store.owned_by(uid).filter(|o| o.kind() == kind).collect()
 }
 
@@ -155,7 +156,7 @@ impl DeploymentController {
                 new_revision = view.revision;
             } else if let Some(before) = read_new(ctx, &mut None) {
                 let mut rs = before.clone();
-                std::sync::Arc::make_mut(&mut rs.meta.annotations).insert(REVISION.into(), new_revision.to_string());
+                std::sync::Arc::make_mut(&mut rs.meta.annotations).insert(REVISION.into(), new_revision.to_compact_string());
                 ctx.put_quiet(Object::ReplicaSet(rs));
                 stale = Some(before);
             }
@@ -219,7 +220,7 @@ impl DeploymentController {
         if st != dep.status || dep.meta.annotations.get(REVISION) != Some(&rev) {
             let mut dep = dep;
             dep.status = st;
-            std::sync::Arc::make_mut(&mut dep.meta.annotations).insert(REVISION.into(), rev);
+            std::sync::Arc::make_mut(&mut dep.meta.annotations).insert(REVISION.into(), rev.into());
             // Status writes do not re-trigger this controller's spec logic (same result).
             ctx.put_quiet(Object::Deployment(dep));
         }
@@ -314,11 +315,11 @@ fn create_replicaset(ctx: &mut Ctx, dep: &Deployment, rs_name: &str, hash: &str,
     let ns = dep.meta.namespace.clone();
     let name = dep.meta.name.clone();
     let mut labels = dep.template.labels.clone();
-    labels.insert("pod-template-hash".into(), hash.to_string());
+    labels.insert("pod-template-hash".into(), hash.to_compact_string());
     let mut selector = dep.selector.clone();
     std::sync::Arc::make_mut(&mut selector)
         .match_labels
-        .insert("pod-template-hash".into(), hash.to_string());
+        .insert("pod-template-hash".into(), hash.to_compact_string());
     let mut template = dep.template.clone();
     std::sync::Arc::make_mut(&mut template).labels = labels.clone();
     let uid = ctx.new_uid();

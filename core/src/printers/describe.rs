@@ -8,6 +8,7 @@
 use crate::api::Store;
 use crate::model::*;
 use crate::time::{Epoch, SimTime};
+use compact_str::ToCompactString;
 
 /// Go `text/tabwriter` with `padding` and minwidth 0, no flags, over `text` (cells end in `\t`).
 pub fn tabwrite(text: &str, padding: usize) -> String {
@@ -94,9 +95,9 @@ fn labels_multiline(out: &mut String, title: &str, l: &Labels) {
 
 fn annotations_multiline(out: &mut String, title: &str, a: &Labels) {
     out.push_str(&format!("{title}:\t"));
-    let keys: Vec<(&String, &String)> = a
+    let keys: Vec<(&str, &str)> = a
         .iter()
-        .filter(|(k, _)| k.as_str() != "kubectl.kubernetes.io/last-applied-configuration")
+        .filter(|(k, _)| *k != "kubectl.kubernetes.io/last-applied-configuration")
         .collect();
     if keys.is_empty() {
         out.push_str("<none>\n");
@@ -165,7 +166,7 @@ fn ready_slice_endpoints(store: &Store, svc: &Service, port_name: Option<&str>) 
     let mut count = 0;
     for o in store.list(Kind::EndpointSlice, Some(&svc.meta.namespace)) {
         let Object::EndpointSlice(s) = o else { continue };
-        if s.meta.labels.get("kubernetes.io/service-name").map(String::as_str) != Some(svc.meta.name.as_str()) {
+        if s.meta.labels.get("kubernetes.io/service-name") != Some(svc.meta.name.as_str()) {
             continue;
         }
         if s.ports.is_empty() {
@@ -223,7 +224,7 @@ fn ready_slice_endpoints(store: &Store, svc: &Service, port_name: Option<&str>) 
 fn store_has_slice(store: &Store, svc: &Service) -> bool {
     store
         .list(Kind::EndpointSlice, Some(&svc.meta.namespace))
-        .any(|o| o.meta().labels.get("kubernetes.io/service-name").map(String::as_str) == Some(svc.meta.name.as_str()))
+        .any(|o| o.meta().labels.get("kubernetes.io/service-name") == Some(svc.meta.name.as_str()))
 }
 
 pub fn service(store: &Store, s: &Service, events: &[EventLine]) -> String {
@@ -627,9 +628,9 @@ pub fn replicaset(store: &Store, rs: &ReplicaSet, events: &[EventLine]) -> Strin
         };
         let (surge, _) = crate::controllers::workloads::rolling_fenceposts(desired.max(0));
         ann.entry("deployment.kubernetes.io/desired-replicas".into())
-            .or_insert_with(|| desired.to_string());
+            .or_insert_with(|| desired.to_compact_string());
         ann.entry("deployment.kubernetes.io/max-replicas".into())
-            .or_insert_with(|| (desired + surge).to_string());
+            .or_insert_with(|| (desired + surge).to_string().into());
         ann.entry("deployment.kubernetes.io/revision".into()).or_insert_with(|| "1".into());
     }
     annotations_multiline(&mut b, "Annotations", &ann);
@@ -711,7 +712,7 @@ pub fn node(store: &Store, n: &Node, now: SimTime, events: &[EventLine]) -> Stri
     labels_multiline(&mut b, "Labels", &n.meta.labels);
     let mut ann = n.meta.annotations.as_ref().clone();
     for (k, v) in crate::printers::object::NODE_ANNOTATIONS {
-        ann.entry(k.to_string()).or_insert_with(|| v.to_string());
+        ann.entry(k.to_compact_string()).or_insert_with(|| v.to_compact_string());
     }
     annotations_multiline(&mut b, "Annotations", &ann);
     b.push_str(&format!("CreationTimestamp:\t{}\n", store.epoch().rfc1123z(n.meta.creation)));

@@ -34,8 +34,8 @@ pub enum Generator {
     Secret,
 }
 
-fn strings<'a>(l: impl IntoIterator<Item = (&'a String, &'a String)>) -> Value {
-    Value::Object(l.into_iter().map(|(k, v)| (k.clone(), Value::String(v.clone()))).collect())
+fn strings<'a>(l: impl IntoIterator<Item = (&'a str, &'a str)>) -> Value {
+    Value::Object(l.into_iter().map(|(k, v)| (k.to_string(), Value::String(v.to_string()))).collect())
 }
 
 /// `metadata`: name, the namespace only when `-n` was given (the generators set it from an
@@ -181,7 +181,7 @@ pub fn generated_value(obj: &Object, gen: Generator, ns_flag: bool) -> Value {
             m.insert("status".into(), json!({}));
         }
         (Object::ConfigMap(c), _) if !c.data.is_empty() => {
-            m.insert("data".into(), strings(&c.data));
+            m.insert("data".into(), strings(c.data.iter().map(|(k, v)| (k.as_str(), v.as_str()))));
         }
         // `secretForSecretGeneric`: `data` when a literal was given, `type` only when `--type` was.
         (Object::Secret(sec), _) => {

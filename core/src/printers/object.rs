@@ -6,6 +6,7 @@
 //! Values come from the typed model; fields the simulation does not track (container IDs, the
 //! service account token volume's suffix) are derived deterministically from the object's uid.
 
+use compact_str::ToCompactString;
 use serde_json::{json, Map, Value};
 
 use crate::api::Store;
@@ -22,8 +23,8 @@ pub fn secret_data(d: &std::collections::BTreeMap<String, Vec<u8>>) -> Value {
     )
 }
 
-fn labels_value<'a>(l: impl IntoIterator<Item = (&'a String, &'a String)>) -> Value {
-    Value::Object(l.into_iter().map(|(k, v)| (k.clone(), Value::String(v.clone()))).collect())
+fn labels_value<'a>(l: impl IntoIterator<Item = (&'a str, &'a str)>) -> Value {
+    Value::Object(l.into_iter().map(|(k, v)| (k.to_string(), Value::String(v.to_string()))).collect())
 }
 
 /// A short deterministic suffix from a uid (for names the simulation does not otherwise track).
@@ -68,16 +69,16 @@ fn metadata(obj: &Object, epoch: Epoch) -> Value {
         }
         Object::Node(_) => {
             for (k, v) in NODE_ANNOTATIONS {
-                ann.entry(k.to_string()).or_insert_with(|| v.to_string());
+                ann.entry(k.to_compact_string()).or_insert_with(|| v.to_compact_string());
             }
         }
         Object::ReplicaSet(rs) if rs.meta.owner.is_some() => {
             ann.entry("deployment.kubernetes.io/desired-replicas".into())
-                .or_insert_with(|| rs.replicas.to_string());
+                .or_insert_with(|| rs.replicas.to_compact_string());
             // maxSurge 25%, rounded up.
             let surge = (rs.replicas.max(0) + 3) / 4;
             ann.entry("deployment.kubernetes.io/max-replicas".into())
-                .or_insert_with(|| (rs.replicas + surge).to_string());
+                .or_insert_with(|| (rs.replicas + surge).to_string().into());
             ann.entry("deployment.kubernetes.io/revision".into()).or_insert_with(|| "1".into());
         }
         _ => {}
@@ -122,7 +123,7 @@ fn metadata(obj: &Object, epoch: Epoch) -> Value {
         );
     }
     md.insert("resourceVersion".into(), Value::String(m.resource_version.to_string()));
-    md.insert("uid".into(), Value::String(m.uid.clone()));
+    md.insert("uid".into(), Value::String(m.uid.to_string()));
     Value::Object(md)
 }
 
@@ -546,7 +547,7 @@ pub fn to_value(obj: &Object, store: &Store) -> Value {
         }
         Object::ConfigMap(c) => {
             if !c.data.is_empty() {
-                m.insert("data".into(), labels_value(&c.data));
+                m.insert("data".into(), labels_value(c.data.iter().map(|(k, v)| (k.as_str(), v.as_str()))));
             }
         }
         Object::Secret(s) => {

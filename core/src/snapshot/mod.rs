@@ -302,7 +302,7 @@ pub fn import(text: &str, base: &Config) -> Result<Imported, SnapshotError> {
         entries.iter().find(|e| {
             e.kind == Kind::Pod
                 && read::text(e.node, &["metadata", "namespace"]).as_deref() == Some("kube-system")
-                && read::labels(e.node, &["metadata", "labels"]).get("component").map(String::as_str) == Some(prefix)
+                && read::labels(e.node, &["metadata", "labels"]).get("component") == Some(prefix)
         })
     };
     let flag = |component: &str, flag: &'static str| -> Option<(String, String)> {
@@ -447,7 +447,7 @@ pub fn import(text: &str, base: &Config) -> Result<Imported, SnapshotError> {
         let ns = read::text(e.node, &["metadata", "namespace"]).unwrap_or_default();
         if !ns.is_empty() && namespaces.insert(ns.clone()) {
             let mut l = Labels::new();
-            l.insert("kubernetes.io/metadata.name".into(), ns.clone());
+            l.insert("kubernetes.io/metadata.name".into(), ns.clone().into());
             let meta = ObjectMeta {
                 name: ns.clone().into(),
                 labels: l.into(),

@@ -138,13 +138,13 @@ pub(super) fn meta(n: &YNode, at_: &dyn Fn(&YNode, &[&str]) -> Option<SimTime>) 
         Some(OwnerRef {
             kind: owner_kind(&text(r, &["kind"])?)?,
             name: (text(r, &["name"]).unwrap_or_default()).into(),
-            uid: text(r, &["uid"]).unwrap_or_default(),
+            uid: text(r, &["uid"]).unwrap_or_default().into(),
         })
     });
     ObjectMeta {
         name: (text(n, &["metadata", "name"]).unwrap_or_default()).into(),
         namespace: (text(n, &["metadata", "namespace"]).unwrap_or_default()).into(),
-        uid: text(n, &["metadata", "uid"]).unwrap_or_default(),
+        uid: text(n, &["metadata", "uid"]).unwrap_or_default().into(),
         generation: int(n, &["metadata", "generation"]).and_then(|g| u64::try_from(g).ok()).unwrap_or(1),
         creation: at_(n, &["metadata", "creationTimestamp"]).unwrap_or_default(),
         deletion: at_(n, &["metadata", "deletionTimestamp"]),
@@ -177,7 +177,7 @@ pub(super) fn platform(n: &YNode) -> Option<Platform> {
     }
     labels(n, &["metadata", "labels"])
         .get("minikube.k8s.io/name")
-        .map(|p| Platform::Minikube { profile: p.clone() })
+        .map(|p| Platform::Minikube { profile: p.to_string() })
 }
 
 /// `status.nodeInfo` (minikube's values for what is missing).

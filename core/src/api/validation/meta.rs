@@ -180,10 +180,10 @@ mod tests {
         validate_annotations(&labels(&[("Example.com/Note", "x")]), "metadata.annotations", &mut errs);
         assert!(errs.is_empty(), "{errs:?}");
         let mut big = Labels::new();
-        big.insert("a".into(), "x".repeat(TOTAL_ANNOTATION_SIZE_LIMIT - 1));
+        big.insert("a".into(), "x".repeat(TOTAL_ANNOTATION_SIZE_LIMIT - 1).into());
         validate_annotations(&big, "metadata.annotations", &mut errs);
         assert!(errs.is_empty(), "exactly at the limit is allowed");
-        big.insert("b".into(), String::new());
+        big.insert("b".into(), "".into());
         validate_annotations(&big, "metadata.annotations", &mut errs);
         assert_eq!(
             errs[0].to_string(),

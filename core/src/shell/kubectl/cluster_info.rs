@@ -9,7 +9,7 @@ pub(super) fn run(c: &Cluster, namespace: &str) -> String {
     let host = &c.config.api_server;
     let mut out = format!("Kubernetes control plane is running at {host}\n");
     for s in c.api.store().services(Some(namespace)) {
-        if s.meta.labels.get("kubernetes.io/cluster-service").map(String::as_str) != Some("true") {
+        if s.meta.labels.get("kubernetes.io/cluster-service") != Some("true") {
             continue;
         }
         let link = if let Some(ip) = s.load_balancer_ips.first() {
@@ -32,7 +32,7 @@ pub(super) fn run(c: &Cluster, namespace: &str) -> String {
             };
             format!("{host}/api/v1/namespaces/{}/services/{name}/proxy", s.meta.namespace)
         };
-        let shown = s.meta.labels.get("kubernetes.io/name").map(String::as_str).unwrap_or(&s.meta.name);
+        let shown = s.meta.labels.get("kubernetes.io/name").unwrap_or(&s.meta.name);
         out.push_str(&format!("{shown} is running at {link}\n"));
     }
     out.push_str("\nTo further debug and diagnose cluster problems, use 'kubectl cluster-info dump'.\n");

@@ -12,6 +12,7 @@ use crate::cluster::Cluster;
 use crate::manifest::{self, Parsed};
 use crate::model::*;
 use crate::printers::describe as pd;
+use compact_str::ToCompactString;
 
 use super::error::{Error, Res};
 use super::{kind_of, Args, DryRun, Output};
@@ -119,7 +120,7 @@ fn parse_labels(s: &str) -> Res<Labels> {
     for kv in s.split(',').filter(|p| !p.is_empty()) {
         match kv.split_once('=') {
             Some((k, v)) => {
-                l.insert(k.to_string(), v.to_string());
+                l.insert(k.to_compact_string(), v.to_compact_string());
             }
             None => return Err(Error::other(format!("invalid label spec: {kv}"))),
         }
@@ -136,7 +137,7 @@ pub(super) fn run(sh: &mut Shell, c: &mut Cluster, args: &Args, ns: &str) -> Res
         return Err(Error::other("--image is required"));
     };
     let mut labels = Labels::new();
-    labels.insert("run".into(), name.clone());
+    labels.insert("run".into(), name.clone().into());
     // `kubectl run -l` is `--labels` (not a selector).
     if let Some(l) = &args.labels {
         match parse_labels(l) {
@@ -214,10 +215,10 @@ pub(super) fn run(sh: &mut Shell, c: &mut Cluster, args: &Args, ns: &str) -> Res
     sh.stack.push(Location::Pod {
         namespace: ns.to_string(),
         name,
-        uid: p.meta.uid.clone(),
+        uid: p.meta.uid.to_string(),
         shell: super::super::lang::Flavor::of_image(info.distro, &prog),
     });
-    sh.attached.insert(p.meta.uid.clone(), args.rm);
+    sh.attached.insert(p.meta.uid.to_string(), args.rm);
     Ok(Outcome::ok("If you don't see a command prompt, try pressing enter.\n"))
 }
 
@@ -304,7 +305,7 @@ pub(super) fn create(c: &mut Cluster, args: &Args, ns: &str) -> Res {
         ["namespace"] => {
             let name = one_name()?;
             let mut labels = Labels::new();
-            labels.insert("kubernetes.io/metadata.name".into(), name.clone());
+            labels.insert("kubernetes.io/metadata.name".into(), name.clone().into());
             let obj = Object::Namespace(Namespace {
                 meta: ObjectMeta {
                     name: name.clone().into(),
@@ -395,7 +396,7 @@ pub(super) fn create(c: &mut Cluster, args: &Args, ns: &str) -> Res {
             };
             let replicas = args.replicas.unwrap_or(1);
             let mut labels = Labels::new();
-            labels.insert("app".into(), name.clone());
+            labels.insert("app".into(), name.clone().into());
             // `--port` is an int32 here (checked when parsed); -1, its default, is none.
             let ports = match args.port.as_deref().and_then(|p| p.parse::<i64>().ok()) {
                 None | Some(-1) => Vec::new(),
@@ -477,7 +478,7 @@ pub(super) fn create(c: &mut Cluster, args: &Args, ns: &str) -> Res {
             }
             let ports = service_ports(args, node_port)?;
             let mut sel = Labels::new();
-            sel.insert("app".into(), name.clone());
+            sel.insert("app".into(), name.clone().into());
             let mut spec = ServiceSpec::new(type_, Some(sel.clone()), ports);
             spec.cluster_ip = cluster_ip;
             spec.external_name = external_name;
@@ -669,7 +670,7 @@ pub(super) fn label(c: &mut Cluster, args: &Args, ns: &str) -> Res {
                     return Err(Error::other(format!("'{k}' already has a value ({cur}), and --overwrite is false")));
                 }
                 _ => {
-                    labels.insert(k.to_string(), v.to_string());
+                    labels.insert(k.to_compact_string(), v.to_compact_string());
                     added = true;
                 }
             }
