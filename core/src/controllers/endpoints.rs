@@ -238,7 +238,7 @@ impl EndpointsController {
                 })
                 .collect();
             let not_ready: usize = subsets.iter().map(|s| s.not_ready_addresses.len()).sum();
-            let selector: Vec<String> = selector.iter().map(|(k, v)| format!("{k}={v}")).collect();
+            let selector: Vec<CompactString> = selector.iter().map(|(k, v)| compact_str::format_compact!("{k}={v}")).collect();
             ctx.record(
                 What::EndpointsUpdated {
                     service: svc_key.clone(),
@@ -425,8 +425,8 @@ fn record_slice(ctx: &mut Ctx, ns: &str, name: &str, slice: &EndpointSlice, crea
         .ports
         .iter()
         .map(|p| match p.name.as_deref().filter(|n| !n.is_empty()) {
-            Some(n) => format!("{n} {}/{}", p.port, p.protocol.as_str()),
-            None => format!("{}/{}", p.port, p.protocol.as_str()),
+            Some(n) => compact_str::format_compact!("{n} {}/{}", p.port, p.protocol.as_str()),
+            None => compact_str::format_compact!("{}/{}", p.port, p.protocol.as_str()),
         })
         .collect();
     ctx.record(

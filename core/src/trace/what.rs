@@ -269,7 +269,7 @@ pub enum What {
         service: ObjKey,
         #[serde(serialize_with = "display")]
         ip: Ipv4Addr,
-        service_cidr: String,
+        service_cidr: CompactString,
     },
     /// Step 4: the endpoints controller wrote the Service's endpoints.
     EndpointsUpdated {
@@ -280,8 +280,9 @@ pub enum What {
         /// Ready addresses with each port.
         ready: Vec<Addr>,
         not_ready: usize,
-        /// The selector, `key=value` pairs.
-        selector: Vec<String>,
+        /// The selector, `key=value` pairs (inline strings: an event holds no allocation per
+        /// pair, so dropping it from the full ring touches no more cold memory than it must).
+        selector: Vec<CompactString>,
     },
     /// Step 4, the data path: the EndpointSlice controller wrote one of the Service's slices.
     SliceUpdated {
@@ -290,8 +291,8 @@ pub enum What {
         #[serde(serialize_with = "ser_key")]
         slice: ObjKey,
         created: bool,
-        /// Ports as `name port/PROTO` (no name: `port/PROTO`).
-        ports: Vec<String>,
+        /// Ports as `name port/PROTO` (no name: `port/PROTO`), inline strings.
+        ports: Vec<CompactString>,
         /// Addresses with `ready` (kube-proxy and CoreDNS send traffic there).
         #[serde(serialize_with = "addrs")]
         ready: Vec<Ipv4Addr>,
