@@ -758,7 +758,7 @@ impl Cluster {
         if let Some(ip) = got.cluster_ip {
             let key = ObjKey::new(Kind::Service, &svc.meta.namespace, &svc.meta.name);
             let to = Element::service(&key.namespace, &key.name);
-            let service_cidr = compact_str::ToCompactString::to_compact_string(&self.api.service_cidr());
+            let service_cidr = self.api.service_cidr().into();
             self.record(
                 What::ClusterIpAllocated {
                     service: key,

@@ -5,7 +5,7 @@
 //! is decoded strictly — unknown fields and wrong types are errors worded as the API server words
 //! them. Decoding never panics; every failure is a [`DecodeError`] value.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::net::Ipv4Addr;
 
 use crate::model::*;
@@ -89,6 +89,20 @@ impl Positions {
 
     pub fn is_empty(&self) -> bool {
         self.ends.is_empty()
+    }
+
+    /// Every path with its latest position, in a map built once: for placing many errors of
+    /// one object (`diagnostics`), where a scan per error would cost errors × fields.
+    pub fn index(&self) -> HashMap<&str, Pos> {
+        let mut start = 0;
+        self.ends
+            .iter()
+            .map(|&(end, pos)| {
+                let path = self.paths.get(start..end).unwrap_or_default();
+                start = end;
+                (path, pos)
+            })
+            .collect()
     }
 
     fn append(&mut self, other: Positions) {
@@ -196,8 +210,16 @@ pub fn diagnostics(file: &str, text: &str) -> Vec<Diagnostic> {
                         });
                     }
                 } else if let Ok(obj) = &item.result {
-                    for e in crate::api::validation::validate(obj) {
-                        let pos = item.pos_of(&e.field);
+                    let errors = crate::api::validation::validate(obj);
+                    // Built only when there is something to place (an object can carry
+                    // thousands of invalid labels).
+                    let index = if errors.is_empty() {
+                        HashMap::new()
+                    } else {
+                        item.positions.index()
+                    };
+                    for e in errors {
+                        let pos = nearest(&e.field, item.pos, |p| index.get(p).copied());
                         out.push(Diagnostic {
                             file: file.into(),
                             pos,
@@ -215,15 +237,21 @@ pub fn diagnostics(file: &str, text: &str) -> Vec<Diagnostic> {
 impl Item {
     /// The position of a field path, or of its nearest decoded ancestor.
     pub fn pos_of(&self, path: &str) -> Pos {
-        let mut p = path.to_string();
-        loop {
-            if let Some(pos) = self.positions.get(&p) {
-                return pos;
-            }
-            match p.rfind(['.', '[']) {
-                Some(i) => p.truncate(i),
-                None => return self.pos,
-            }
+        nearest(path, self.pos, |p| self.positions.get(p))
+    }
+}
+
+/// The position `get` knows for `path` or its nearest ancestor (`a.b[0].c` → `a.b[0]` → `a.b`
+/// → `a`); `fallback` if none.
+fn nearest(path: &str, fallback: Pos, get: impl Fn(&str) -> Option<Pos>) -> Pos {
+    let mut p = path;
+    loop {
+        if let Some(pos) = get(p) {
+            return pos;
+        }
+        match p.rfind(['.', '[']) {
+            Some(i) => p = &p[..i],
+            None => return fallback,
         }
     }
 }
@@ -1317,6 +1345,10 @@ mod tests {
         assert_eq!(p.get("spec.port"), None, "no prefix matches");
         assert_eq!(p.get(""), None);
         assert_eq!(p.len(), 6);
+        let index = p.index();
+        for path in ["spec", "spec.ports", "kind", "spec.ports[0]", "metadata", "spec.port", ""] {
+            assert_eq!(index.get(path).copied(), p.get(path), "{path}: the index answers as the scan");
+        }
     }
 
     #[test]

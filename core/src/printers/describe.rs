@@ -630,7 +630,7 @@ pub fn replicaset(store: &Store, rs: &ReplicaSet, events: &[EventLine]) -> Strin
         ann.entry("deployment.kubernetes.io/desired-replicas".into())
             .or_insert_with(|| desired.to_compact_string());
         ann.entry("deployment.kubernetes.io/max-replicas".into())
-            .or_insert_with(|| (desired + surge).to_string().into());
+            .or_insert_with(|| (desired + surge).to_compact_string());
         ann.entry("deployment.kubernetes.io/revision".into()).or_insert_with(|| "1".into());
     }
     annotations_multiline(&mut b, "Annotations", &ann);

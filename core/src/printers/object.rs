@@ -78,7 +78,7 @@ fn metadata(obj: &Object, epoch: Epoch) -> Value {
             // maxSurge 25%, rounded up.
             let surge = (rs.replicas.max(0) + 3) / 4;
             ann.entry("deployment.kubernetes.io/max-replicas".into())
-                .or_insert_with(|| (rs.replicas + surge).to_string().into());
+                .or_insert_with(|| (rs.replicas + surge).to_compact_string());
             ann.entry("deployment.kubernetes.io/revision".into()).or_insert_with(|| "1".into());
         }
         _ => {}

@@ -256,8 +256,8 @@ impl DigShow {
 impl Shell {
     /// `nslookup`: bind9's in images with bind-tools/dnsutils, busybox's otherwise.
     pub(crate) fn nslookup(&mut self, c: &mut Cluster, pod: &Pod, args: &[String]) -> Outcome {
-        let bind = apps::image_info(image(pod)).tools.contains(&"dig")
-            || self.installed.get(pod.meta.uid.as_str()).is_some_and(|s| s.contains("dig"));
+        let bind =
+            apps::image_info(image(pod)).tools.contains(&"dig") || self.installed.get(&pod.meta.uid).is_some_and(|s| s.contains("dig"));
         let pos: Vec<&String> = args.iter().filter(|a| !a.starts_with('-')).collect();
         let Some(name) = pos.first().map(|s| s.to_string()) else {
             return Outcome::err("sdplay: interactive nslookup is not simulated; pass a name\n", 1);

@@ -23,6 +23,7 @@ mod pod;
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::cluster::Cluster;
+use crate::model::Uid;
 pub use lang::Flavor;
 
 /// The most an open construct may accumulate before it counts as ended (a paste of a huge
@@ -55,7 +56,7 @@ pub enum Location {
     Pod {
         namespace: String,
         name: String,
-        uid: String,
+        uid: Uid,
         /// The shell `kubectl exec`/`run` started (bash, busybox ash or dash).
         shell: Flavor,
     },
@@ -104,13 +105,13 @@ impl Outcome {
 pub struct Shell {
     pub stack: Vec<Location>,
     /// Packages installed with apt-get in each container (by Pod uid); gone with the Pod.
-    pub installed: BTreeMap<String, BTreeSet<String>>,
+    pub installed: BTreeMap<Uid, BTreeSet<String>>,
     /// Pods where `apt-get update` ran.
-    pub apt_updated: BTreeSet<String>,
+    pub apt_updated: BTreeSet<Uid>,
     pub history: Vec<String>,
     /// Sessions opened by `kubectl run -it` (by Pod uid), and whether `--rm` was given: leaving
     /// them prints kubectl attach's "Session ended" line and, with `--rm`, deletes the Pod.
-    pub attached: BTreeMap<String, bool>,
+    pub attached: BTreeMap<Uid, bool>,
     /// Variables and `$?` of the shell at each place on the stack.
     frames: Vec<interp::Frame>,
     /// The lines of a construct still open (a `for` without its `done`): the prompt is `> `.

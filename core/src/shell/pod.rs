@@ -22,7 +22,7 @@ const PACKAGES: &[(&str, &[&str], &str)] = &[
 impl Shell {
     fn has_tool(&self, pod: &Pod, tool: &str) -> bool {
         let image = pod.spec.containers.first().map(|c| c.image.as_str()).unwrap_or("");
-        apps::image_info(image).tools.contains(&tool) || self.installed.get(pod.meta.uid.as_str()).is_some_and(|s| s.contains(tool))
+        apps::image_info(image).tools.contains(&tool) || self.installed.get(&pod.meta.uid).is_some_and(|s| s.contains(tool))
     }
 
     pub(crate) fn in_pod(&mut self, c: &mut Cluster, ns: &str, name: &str, argv: &[String]) -> Outcome {
@@ -38,7 +38,7 @@ impl Shell {
             let mut out = String::from(if shell == Flavor::Bash { "exit\n" } else { "" });
             // Leaving a `kubectl run -it` session: kubectl attach's goodbye (a tty and restart
             // policy Always, as attach.go checks), then `--rm` deletes the Pod (run.go).
-            if let Some(rm) = self.attached.remove(pod.meta.uid.as_str()) {
+            if let Some(rm) = self.attached.remove(&pod.meta.uid) {
                 let container = pod.spec.containers.first().map(|c| c.name.clone()).unwrap_or_default();
                 let tty = pod.spec.containers.first().is_some_and(|c| c.tty);
                 if tty && pod.spec.restart_policy == "Always" {
@@ -184,7 +184,7 @@ impl Shell {
                         "Ign:1 http://archive.ubuntu.com/ubuntu noble InRelease\nIgn:2 http://security.ubuntu.com/ubuntu noble-security InRelease\nErr:1 http://archive.ubuntu.com/ubuntu noble InRelease\n  Temporary failure resolving 'archive.ubuntu.com'\nErr:2 http://security.ubuntu.com/ubuntu noble-security InRelease\n  Temporary failure resolving 'security.ubuntu.com'\nReading package lists... Done\nW: Failed to fetch http://archive.ubuntu.com/ubuntu/dists/noble/InRelease  Temporary failure resolving 'archive.ubuntu.com'\nW: Some index files failed to download. They have been ignored, or old ones used instead.\n",
                     );
                 }
-                self.apt_updated.insert(pod.meta.uid.to_string());
+                self.apt_updated.insert(pod.meta.uid.clone());
                 Outcome::ok(
                     "Get:1 http://archive.ubuntu.com/ubuntu noble InRelease [256 kB]\nGet:2 http://security.ubuntu.com/ubuntu noble-security InRelease [126 kB]\nGet:3 http://archive.ubuntu.com/ubuntu noble-updates InRelease [126 kB]\nGet:4 http://archive.ubuntu.com/ubuntu noble-backports InRelease [126 kB]\nGet:5 http://archive.ubuntu.com/ubuntu noble/main amd64 Packages [1808 kB]\nGet:6 http://archive.ubuntu.com/ubuntu noble/universe amd64 Packages [19.3 MB]\nGet:7 http://security.ubuntu.com/ubuntu noble-security/main amd64 Packages [1005 kB]\nFetched 22.7 MB in 3s (7412 kB/s)\nReading package lists... Done\n",
                 )
@@ -193,7 +193,7 @@ impl Shell {
                 let pkgs: Vec<&String> = args.iter().filter(|a| !a.starts_with('-') && a.as_str() != "install").collect();
                 let mut out =
                     String::from("Reading package lists... Done\nBuilding dependency tree... Done\nReading state information... Done\n");
-                if !self.apt_updated.contains(pod.meta.uid.as_str()) {
+                if !self.apt_updated.contains(&pod.meta.uid) {
                     if let Some(p) = pkgs.first() {
                         out.push_str(&format!("E: Unable to locate package {p}\n"));
                         return Outcome::err(out, 100);
@@ -226,7 +226,7 @@ impl Shell {
                         "Selecting previously unselected package {n}.\nUnpacking {n} ({v}) ...\nSetting up {n} ({v}) ...\n"
                     ));
                 }
-                let set = self.installed.entry(pod.meta.uid.to_string()).or_default();
+                let set = self.installed.entry(pod.meta.uid.clone()).or_default();
                 for (_, tools, _) in &new {
                     for t in *tools {
                         set.insert(t.to_string());

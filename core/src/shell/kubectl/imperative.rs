@@ -215,10 +215,10 @@ pub(super) fn run(sh: &mut Shell, c: &mut Cluster, args: &Args, ns: &str) -> Res
     sh.stack.push(Location::Pod {
         namespace: ns.to_string(),
         name,
-        uid: p.meta.uid.to_string(),
+        uid: p.meta.uid.clone(),
         shell: super::super::lang::Flavor::of_image(info.distro, &prog),
     });
-    sh.attached.insert(p.meta.uid.to_string(), args.rm);
+    sh.attached.insert(p.meta.uid.clone(), args.rm);
     Ok(Outcome::ok("If you don't see a command prompt, try pressing enter.\n"))
 }
 

@@ -1000,7 +1000,7 @@ fn exec(sh: &mut Shell, c: &mut Cluster, files: &dyn Files, args: &Args, ns: &st
         sh.stack.push(Location::Pod {
             namespace: ns.to_string(),
             name: pod_name,
-            uid: pod.meta.uid.to_string(),
+            uid: pod.meta.uid.clone(),
             shell: flavor,
         });
         return Ok(Outcome::ok(out));
@@ -1010,7 +1010,7 @@ fn exec(sh: &mut Shell, c: &mut Cluster, files: &dyn Files, args: &Args, ns: &st
     sh.stack.push(Location::Pod {
         namespace: ns.to_string(),
         name: pod_name.clone(),
-        uid: pod.meta.uid.to_string(),
+        uid: pod.meta.uid.clone(),
         shell: flavor,
     });
     let r = if is_shell && command.get(1).map(String::as_str) == Some("-c") {
@@ -1129,12 +1129,12 @@ fn delete(c: &mut Cluster, args: &Args, ns: &str) -> Res {
         }
     }
     let mut status = 0;
-    let mut waiting: Vec<(ObjKey, String)> = Vec::new();
+    let mut waiting: Vec<(ObjKey, Uid)> = Vec::new();
     for t in targets {
         let uid = c.api.store().get(&t).map(|o| o.meta().uid.clone()).unwrap_or_default();
         match c.delete_with_grace(&t, grace) {
             Ok(()) => {
-                waiting.push((t.clone(), uid.to_string()));
+                waiting.push((t.clone(), uid));
                 let res = t.kind.resource().split('.').next().unwrap_or("");
                 let res = if t.kind == Kind::Deployment || t.kind == Kind::ReplicaSet || t.kind == Kind::DaemonSet {
                     t.kind.resource()
@@ -1158,7 +1158,7 @@ fn delete(c: &mut Cluster, args: &Args, ns: &str) -> Res {
         for _ in 0..6000 {
             let gone = waiting
                 .iter()
-                .all(|(k, uid)| c.api.store().get(k).is_none_or(|o| &o.meta().uid != uid));
+                .all(|(k, uid)| c.api.store().get(k).is_none_or(|o| o.meta().uid != *uid));
             if gone {
                 break;
             }
